@@ -1,0 +1,1 @@
+//! Client-side runtime: configuration, SigV4 auth and operation invocation.

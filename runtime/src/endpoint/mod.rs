@@ -1,0 +1,1 @@
+//! Endpoint rules engine: evaluates a Smithy `endpointRuleSet`.
