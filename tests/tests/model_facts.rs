@@ -1,0 +1,654 @@
+//! Checks that our hand-maintained Smithy model of Amazon SageMaker Runtime
+//! (`models/runtime.sagemaker-2017-05-13.json`) states exactly the same facts as
+//! AWS's published model, while its documentation is our own writing.
+//!
+//! "Facts" are everything except prose: the Smithy version, metadata, shape ids,
+//! shape types, members, member targets and every trait value. Prose is
+//! `smithy.api#documentation` on shapes and members plus the `documentation`
+//! keys that appear inside trait values (endpoint rule set parameters and
+//! endpoint test cases).
+//!
+//! The upstream file lives outside the repository. When it is missing the
+//! comparisons print a notice and pass; CI always provides it.
+//!
+//! `SAGEMAKER_MODEL_FACTS_OURS` may point at another file to check instead of
+//! ours (handy to confirm that an edited copy is caught).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+const OURS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../models/runtime.sagemaker-2017-05-13.json"
+);
+const UPSTREAM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/models/upstream/sagemaker-runtime-2017-05-13.json"
+);
+const OURS_OVERRIDE_ENV: &str = "SAGEMAKER_MODEL_FACTS_OURS";
+const DOC_TRAIT: &str = "smithy.api#documentation";
+/// Length of a word run that counts as copied prose.
+const COPY_RUN: usize = 8;
+
+// ------------------------------------------------------------------ loading
+
+fn read_json(path: &str) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid JSON: {e}"))
+}
+
+fn ours_path() -> String {
+    std::env::var(OURS_OVERRIDE_ENV).unwrap_or_else(|_| OURS.to_string())
+}
+
+fn load_ours() -> Value {
+    read_json(&ours_path())
+}
+
+/// The upstream model, or `None` (after printing a notice) when it is not available.
+fn load_upstream() -> Option<Value> {
+    if !Path::new(UPSTREAM).is_file() {
+        println!(
+            "NOTICE: upstream model not found at {UPSTREAM}; skipping the comparison \
+             (CI provides this file)"
+        );
+        return None;
+    }
+    Some(read_json(UPSTREAM))
+}
+
+fn shapes(model: &Value) -> &Map<String, Value> {
+    model
+        .get("shapes")
+        .and_then(Value::as_object)
+        .expect("model has no `shapes` object")
+}
+
+// ------------------------------------------------------ removing the prose
+
+/// Removes every `documentation` key from objects nested anywhere in `value`.
+fn strip_nested_documentation(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("documentation");
+            for v in map.values_mut() {
+                strip_nested_documentation(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nested_documentation),
+        _ => {}
+    }
+}
+
+fn strip_trait_docs(holder: &mut Value) {
+    if let Some(traits) = holder.get_mut("traits").and_then(Value::as_object_mut) {
+        traits.remove(DOC_TRAIT);
+        for value in traits.values_mut() {
+            strip_nested_documentation(value);
+        }
+    }
+}
+
+/// A copy of `model` with all documentation prose removed.
+fn without_docs(model: &Value) -> Value {
+    let mut model = model.clone();
+    if let Some(shapes) = model.get_mut("shapes").and_then(Value::as_object_mut) {
+        for shape in shapes.values_mut() {
+            strip_trait_docs(shape);
+            if let Some(members) = shape.get_mut("members").and_then(Value::as_object_mut) {
+                members.values_mut().for_each(strip_trait_docs);
+            }
+        }
+    }
+    model
+}
+
+// ------------------------------------------------------------- comparison
+
+fn show(value: Option<&Value>) -> String {
+    match value {
+        None => "missing".to_string(),
+        Some(v) => {
+            let text = v.to_string();
+            if text.chars().count() > 160 {
+                let cut: String = text.chars().take(157).collect();
+                format!("{cut}...")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+fn key(k: &str) -> String {
+    format!("[{}]", Value::String(k.to_string()))
+}
+
+fn report(out: &mut Vec<String>, path: &str, upstream: Option<&Value>, ours: Option<&Value>) {
+    out.push(format!(
+        "{path}: upstream {} / ours {}",
+        show(upstream),
+        show(ours)
+    ));
+}
+
+/// Records every leaf-level difference between two JSON values.
+fn diff_values(path: &str, upstream: &Value, ours: &Value, out: &mut Vec<String>) {
+    match (upstream, ours) {
+        (Value::Object(u), Value::Object(o)) => {
+            for (k, uv) in u {
+                let p = format!("{path}.{k}");
+                match o.get(k) {
+                    Some(ov) => diff_values(&p, uv, ov, out),
+                    None => report(out, &p, Some(uv), None),
+                }
+            }
+            for (k, ov) in o {
+                if !u.contains_key(k) {
+                    report(out, &format!("{path}.{k}"), None, Some(ov));
+                }
+            }
+        }
+        (Value::Array(u), Value::Array(o)) => {
+            if u.len() != o.len() {
+                out.push(format!(
+                    "{path}: upstream has {} elements / ours has {}",
+                    u.len(),
+                    o.len()
+                ));
+            }
+            for i in 0..u.len().max(o.len()) {
+                let p = format!("{path}[{i}]");
+                match (u.get(i), o.get(i)) {
+                    (Some(uv), Some(ov)) => diff_values(&p, uv, ov, out),
+                    (uv, ov) => report(out, &p, uv, ov),
+                }
+            }
+        }
+        (u, o) if u == o => {}
+        (u, o) => report(out, path, Some(u), Some(o)),
+    }
+}
+
+fn empty_map() -> &'static Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Map::new)
+}
+
+fn traits_of(holder: &Value) -> &Map<String, Value> {
+    holder
+        .get("traits")
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| empty_map())
+}
+
+fn compare_traits(path: &str, upstream: &Value, ours: &Value, out: &mut Vec<String>) {
+    let (u, o) = (traits_of(upstream), traits_of(ours));
+    for (name, uv) in u {
+        let p = format!("{path}.traits{}", key(name));
+        match o.get(name) {
+            Some(ov) => diff_values(&p, uv, ov, out),
+            None => report(out, &p, Some(uv), None),
+        }
+    }
+    for (name, ov) in o {
+        if !u.contains_key(name) {
+            report(out, &format!("{path}.traits{}", key(name)), None, Some(ov));
+        }
+    }
+}
+
+/// Compares every key of two shapes or members other than `traits`/`members`.
+fn compare_properties(path: &str, upstream: &Value, ours: &Value, out: &mut Vec<String>) {
+    let (u, o) = (
+        upstream.as_object().unwrap_or_else(|| empty_map()),
+        ours.as_object().unwrap_or_else(|| empty_map()),
+    );
+    let skip = |k: &str| k == "traits" || k == "members";
+    for (k, uv) in u.iter().filter(|(k, _)| !skip(k)) {
+        let p = format!("{path}.{k}");
+        match o.get(k) {
+            Some(ov) => diff_values(&p, uv, ov, out),
+            None => report(out, &p, Some(uv), None),
+        }
+    }
+    for (k, ov) in o.iter().filter(|(k, _)| !skip(k)) {
+        if !u.contains_key(k) {
+            report(out, &format!("{path}.{k}"), None, Some(ov));
+        }
+    }
+}
+
+fn compare_shape(id: &str, upstream: &Value, ours: &Value, out: &mut Vec<String>) {
+    let path = format!("shapes{}", key(id));
+    // type, target lists (operations, input, output, errors), version, ...
+    compare_properties(&path, upstream, ours, out);
+    compare_traits(&path, upstream, ours, out);
+
+    let members = |v: &Value| v.get("members").and_then(Value::as_object).cloned();
+    match (members(upstream), members(ours)) {
+        (None, None) => {}
+        (Some(u), None) => report(out, &format!("{path}.members"), Some(&Value::Object(u)), None),
+        (None, Some(o)) => report(out, &format!("{path}.members"), None, Some(&Value::Object(o))),
+        (Some(u), Some(o)) => {
+            for (name, um) in &u {
+                let mpath = format!("{path}.members.{name}");
+                match o.get(name) {
+                    None => report(out, &mpath, Some(um), None),
+                    Some(om) => {
+                        // target and any other member property
+                        compare_properties(&mpath, um, om, out);
+                        compare_traits(&mpath, um, om, out);
+                    }
+                }
+            }
+            for (name, om) in &o {
+                if !u.contains_key(name) {
+                    report(out, &format!("{path}.members.{name}"), None, Some(om));
+                }
+            }
+            let u_order: Vec<&String> = u.keys().filter(|k| o.contains_key(*k)).collect();
+            let o_order: Vec<&String> = o.keys().filter(|k| u.contains_key(*k)).collect();
+            if u_order != o_order {
+                out.push(format!(
+                    "{path}.members: order differs: upstream {u_order:?} / ours {o_order:?}"
+                ));
+            }
+        }
+    }
+}
+
+/// Every factual difference between the two models, each with its JSON path.
+fn fact_differences(upstream: &Value, ours: &Value) -> Vec<String> {
+    let (upstream, ours) = (without_docs(upstream), without_docs(ours));
+    let mut out = Vec::new();
+
+    // Top level: `smithy` version, metadata and anything else besides shapes.
+    let (u_top, o_top) = (
+        upstream.as_object().expect("upstream model is not an object"),
+        ours.as_object().expect("our model is not an object"),
+    );
+    for (k, uv) in u_top.iter().filter(|(k, _)| *k != "shapes") {
+        match o_top.get(k) {
+            Some(ov) => diff_values(k, uv, ov, &mut out),
+            None => report(&mut out, k, Some(uv), None),
+        }
+    }
+    for (k, ov) in o_top.iter().filter(|(k, _)| *k != "shapes") {
+        if !u_top.contains_key(k) {
+            report(&mut out, k, None, Some(ov));
+        }
+    }
+
+    let (u_shapes, o_shapes) = (shapes(&upstream), shapes(&ours));
+    let u_ids: BTreeSet<&String> = u_shapes.keys().collect();
+    let o_ids: BTreeSet<&String> = o_shapes.keys().collect();
+    for id in u_ids.difference(&o_ids) {
+        out.push(format!(
+            "shapes{}: upstream has a {} shape / ours missing",
+            key(id),
+            show(u_shapes[id.as_str()].get("type"))
+        ));
+    }
+    for id in o_ids.difference(&u_ids) {
+        out.push(format!(
+            "shapes{}: upstream missing / ours has an extra {} shape",
+            key(id),
+            show(o_shapes[id.as_str()].get("type"))
+        ));
+    }
+    for id in u_ids.intersection(&o_ids) {
+        compare_shape(id, &u_shapes[id.as_str()], &o_shapes[id.as_str()], &mut out);
+    }
+    out
+}
+
+fn fail_with(title: &str, problems: &[String]) -> ! {
+    let mut msg = format!("{title} ({} problem(s)):\n", problems.len());
+    for p in problems {
+        msg.push_str("  - ");
+        msg.push_str(p);
+        msg.push('\n');
+    }
+    panic!("{msg}");
+}
+
+// ----------------------------------------------------- documentation prose
+
+/// Every documentation string in a model, with the JSON path where it lives.
+fn documentation_strings(model: &Value) -> Vec<(String, String)> {
+    fn nested(path: &str, value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let p = format!("{path}.{k}");
+                    match (k.as_str(), v) {
+                        ("documentation", Value::String(s)) => out.push((p, s.clone())),
+                        _ => nested(&p, v, out),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    nested(&format!("{path}[{i}]"), v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn from_traits(path: &str, holder: &Value, out: &mut Vec<(String, String)>) {
+        for (name, value) in traits_of(holder) {
+            let p = format!("{path}.traits{}", key(name));
+            match (name.as_str(), value) {
+                (DOC_TRAIT, Value::String(s)) => out.push((p, s.clone())),
+                _ => nested(&p, value, out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (id, shape) in shapes(model) {
+        let path = format!("shapes{}", key(id));
+        from_traits(&path, shape, &mut out);
+        if let Some(members) = shape.get("members").and_then(Value::as_object) {
+            for (name, member) in members {
+                from_traits(&format!("{path}.members.{name}"), member, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Lower-cased words of a documentation string, markup and punctuation removed.
+fn words(doc: &str) -> Vec<String> {
+    let mut text = String::with_capacity(doc.len());
+    let mut in_tag = false;
+    for c in doc.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", " ")
+        .replace("&gt;", " ")
+        .replace("&amp;", " and ")
+        .replace("&quot;", " ")
+        .replace("&#39;", "'");
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn plain_text(doc: &str) -> String {
+    words(doc).join(" ")
+}
+
+/// Problems with the documentation of our model, independent of upstream.
+fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let has_doc = |holder: &Value| {
+        traits_of(holder)
+            .get(DOC_TRAIT)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !plain_text(s).is_empty())
+    };
+    let upstream_shapes = upstream.map(shapes);
+    for (id, shape) in shapes(ours) {
+        let path = format!("shapes{}", key(id));
+        let ty = shape.get("type").and_then(Value::as_str).unwrap_or("?");
+        let must = matches!(ty, "service" | "operation" | "structure" | "union")
+            || upstream_shapes
+                .and_then(|u| u.get(id))
+                .is_some_and(|u| traits_of(u).contains_key(DOC_TRAIT));
+        if must && !has_doc(shape) {
+            out.push(format!("{path}: {ty} has no documentation"));
+        }
+        if let Some(members) = shape.get("members").and_then(Value::as_object) {
+            for (name, member) in members {
+                if !has_doc(member) {
+                    out.push(format!("{path}.members.{name}: member has no documentation"));
+                }
+            }
+        }
+        // Prose embedded in the endpoint rules must be present too.
+        let traits = traits_of(shape);
+        if let Some(params) = traits
+            .get("smithy.rules#endpointRuleSet")
+            .and_then(|r| r.get("parameters"))
+            .and_then(Value::as_object)
+        {
+            for (name, param) in params {
+                let doc = param.get("documentation").and_then(Value::as_str).unwrap_or("");
+                if plain_text(doc).is_empty() {
+                    out.push(format!(
+                        "{path}.traits[\"smithy.rules#endpointRuleSet\"].parameters.{name}: \
+                         no documentation"
+                    ));
+                }
+            }
+        }
+        if let Some(cases) = traits
+            .get("smithy.rules#endpointTests")
+            .and_then(|t| t.get("testCases"))
+            .and_then(Value::as_array)
+        {
+            for (i, case) in cases.iter().enumerate() {
+                let doc = case.get("documentation").and_then(Value::as_str).unwrap_or("");
+                if plain_text(doc).is_empty() {
+                    out.push(format!(
+                        "{path}.traits[\"smithy.rules#endpointTests\"].testCases[{i}]: \
+                         no documentation"
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Our documentation strings that equal, or share a run of `COPY_RUN` words
+/// with, any upstream documentation string.
+fn copied_documentation(upstream: &Value, ours: &Value) -> Vec<String> {
+    let upstream_docs = documentation_strings(upstream);
+    let mut whole: HashMap<String, &str> = HashMap::new();
+    let mut runs: HashMap<Vec<String>, &str> = HashMap::new();
+    for (path, doc) in &upstream_docs {
+        let w = words(doc);
+        if w.is_empty() {
+            continue;
+        }
+        whole.entry(w.join(" ")).or_insert(path);
+        for run in w.windows(COPY_RUN) {
+            runs.entry(run.to_vec()).or_insert(path);
+        }
+    }
+    let mut out = Vec::new();
+    for (path, doc) in documentation_strings(ours) {
+        let w = words(&doc);
+        if w.is_empty() {
+            continue;
+        }
+        if let Some(source) = whole.get(&w.join(" ")) {
+            out.push(format!("{path}: identical to upstream {source}: {doc:?}"));
+            continue;
+        }
+        let mut seen = HashSet::new();
+        for run in w.windows(COPY_RUN) {
+            if let Some(source) = runs.get(run) {
+                if seen.insert(*source) {
+                    out.push(format!(
+                        "{path}: shares \"{}\" with upstream {source}",
+                        run.join(" ")
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------- tests
+
+#[test]
+fn facts_equal_upstream() {
+    let Some(upstream) = load_upstream() else {
+        return;
+    };
+    let ours = load_ours();
+    let problems = fact_differences(&upstream, &ours);
+    if !problems.is_empty() {
+        fail_with(
+            &format!("{} differs in facts from {UPSTREAM}", ours_path()),
+            &problems,
+        );
+    }
+    println!(
+        "facts equal: {} shapes compared",
+        shapes(&upstream).len()
+    );
+}
+
+#[test]
+fn every_shape_and_member_is_documented() {
+    let upstream = load_upstream();
+    let ours = load_ours();
+    let problems = missing_documentation(&ours, upstream.as_ref());
+    if !problems.is_empty() {
+        fail_with("undocumented parts in our model", &problems);
+    }
+}
+
+#[test]
+fn documentation_is_not_copied_from_upstream() {
+    let Some(upstream) = load_upstream() else {
+        return;
+    };
+    let ours = load_ours();
+    let problems = copied_documentation(&upstream, &ours);
+    if !problems.is_empty() {
+        fail_with(
+            &format!("documentation copied from upstream (runs of {COPY_RUN}+ words)"),
+            &problems,
+        );
+    }
+}
+
+/// The checks above must actually notice a changed fact or copied prose; break
+/// in-memory copies of the upstream model in known ways and look for each break.
+#[test]
+fn checks_detect_deliberate_breakage() {
+    let Some(upstream) = load_upstream() else {
+        return;
+    };
+    let ns = "com.amazonaws.sagemakerruntime#";
+    let input = format!("{ns}InvokeEndpointInput");
+    let service = format!("{ns}AmazonSageMakerRuntime");
+
+    // Documentation only: no fact differences.
+    let mut reworded = upstream.clone();
+    reworded["shapes"][&service]["traits"][DOC_TRAIT] = Value::from("<p>Reworded.</p>");
+    reworded["shapes"][&service]["traits"]["smithy.rules#endpointTests"]["testCases"][0]
+        ["documentation"] = Value::from("reworded");
+    reworded["shapes"][&input]["members"]["Accept"]["traits"]
+        .as_object_mut()
+        .unwrap()
+        .remove(DOC_TRAIT);
+    assert_eq!(fact_differences(&upstream, &reworded), Vec::<String>::new());
+
+    let mut broken = upstream.clone();
+    broken["smithy"] = Value::from("1.0");
+    broken["shapes"][&input]["members"]["Body"]["traits"]
+        .as_object_mut()
+        .unwrap()
+        .remove("smithy.api#httpPayload");
+    broken["shapes"][&input]["members"]["Accept"]["target"] = Value::from(format!("{ns}Message"));
+    broken["shapes"][&input]["members"]
+        .as_object_mut()
+        .unwrap()
+        .remove("SessionId");
+    broken["shapes"][&format!("{ns}BodyBlob")]["traits"]["smithy.api#length"]["max"] =
+        Value::from(6_000_000);
+    broken["shapes"][&format!("{ns}ModelError")]["traits"]["smithy.api#httpError"] =
+        Value::from(400);
+    broken["shapes"][&format!("{ns}StatusCode")]["type"] = Value::from("long");
+    broken["shapes"][&service]["traits"]["smithy.rules#endpointTests"]["testCases"][0]["expect"]
+        ["endpoint"]["url"] = Value::from("https://example.invalid");
+    broken["shapes"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&format!("{ns}PartBlob"));
+    broken["shapes"]
+        .as_object_mut()
+        .unwrap()
+        .insert(format!("{ns}Extra"), serde_json::json!({ "type": "string" }));
+
+    let found = fact_differences(&upstream, &broken);
+    let expected = [
+        "smithy: upstream \"2.0\" / ours \"1.0\"".to_string(),
+        format!(
+            "shapes[\"{input}\"].members.Body.traits[\"smithy.api#httpPayload\"]: \
+             upstream {{}} / ours missing"
+        ),
+        format!("shapes[\"{input}\"].members.Accept.target:"),
+        format!("shapes[\"{input}\"].members.SessionId: upstream"),
+        format!("shapes[\"{ns}BodyBlob\"].traits[\"smithy.api#length\"].max: upstream 6291456 / ours 6000000"),
+        format!("shapes[\"{ns}ModelError\"].traits[\"smithy.api#httpError\"]: upstream 424 / ours 400"),
+        format!("shapes[\"{ns}StatusCode\"].type: upstream \"integer\" / ours \"long\""),
+        format!(
+            "shapes[\"{service}\"].traits[\"smithy.rules#endpointTests\"].testCases[0].expect.endpoint.url:"
+        ),
+        format!("shapes[\"{ns}PartBlob\"]: upstream has a \"blob\" shape / ours missing"),
+        format!("shapes[\"{ns}Extra\"]: upstream missing / ours has an extra"),
+    ];
+    for want in &expected {
+        assert!(
+            found.iter().any(|f| f.starts_with(want.as_str())),
+            "breakage not detected: {want}\nreported:\n{}",
+            found.join("\n")
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "unexpected extra reports:\n{}", found.join("\n"));
+
+    // Copy detection: upstream against itself is all copies; a lifted
+    // eight-word phrase inside new text is caught as well.
+    assert!(!copied_documentation(&upstream, &upstream).is_empty());
+    let upstream_docs = documentation_strings(&upstream);
+    let (_, sample) = upstream_docs
+        .iter()
+        .find(|(_, d)| words(d).len() >= COPY_RUN + 2)
+        .expect("upstream has a long documentation string");
+    let lifted = words(sample)[1..=COPY_RUN].join(" ");
+    let mut copied = upstream.clone();
+    for shape in copied["shapes"].as_object_mut().unwrap().values_mut() {
+        if let Some(t) = shape.get_mut("traits").and_then(Value::as_object_mut) {
+            t.remove(DOC_TRAIT);
+        }
+        if let Some(m) = shape.get_mut("members").and_then(Value::as_object_mut) {
+            for member in m.values_mut() {
+                if let Some(t) = member.get_mut("traits").and_then(Value::as_object_mut) {
+                    t.remove(DOC_TRAIT);
+                }
+            }
+        }
+        strip_trait_docs(shape);
+    }
+    copied["shapes"][&service]["traits"][DOC_TRAIT] =
+        Value::from(format!("<p>Freshly written intro, then: {lifted}.</p>"));
+    let offenders = copied_documentation(&upstream, &copied);
+    let service_doc = format!("shapes[\"{service}\"].traits[\"{DOC_TRAIT}\"]: shares");
+    assert!(
+        !offenders.is_empty() && offenders.iter().all(|o| o.starts_with(&service_doc)),
+        "{offenders:#?}"
+    );
+
+    // And the documentation check notices a missing member doc.
+    assert!(!missing_documentation(&copied, Some(&upstream)).is_empty());
+}
