@@ -1,6 +1,60 @@
-//! `smithygen`: turns a Smithy 2.0 JSON AST model into Rust crates.
+//! `smithygen`: turns a Smithy 2.0 JSON AST model into a Rust client crate.
 //!
-//! The pipeline is load → validate → normalise → lower to an IR → emit → format → write.
+//! The pipeline, one module per step:
+//! 1. [`model`]: load the JSON AST with serde.
+//! 2. [`transform`]: add the prelude, validate references, merge `apply`, flatten mixins.
+//! 3. [`lower`]: walk the service closure into the [`ir`], with Rust names ([`naming`]),
+//!    HTTP bindings, constraints and docs as Markdown ([`docs`]).
+//! 4. [`emit`]: one emitter per concern turns the IR into token streams, formatted
+//!    with prettyplease.
+//! 5. [`write`]: files are written atomically; `--check` compares instead.
 
 pub mod docs;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod lower;
+pub mod model;
 pub mod naming;
+pub mod transform;
+pub mod write;
+
+pub use emit::CrateOptions;
+pub use error::{Error, Errors};
+
+use std::collections::BTreeMap;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The service shape id (or name) when the model has several services.
+    pub service: Option<String>,
+    /// How the generated crate depends on the runtime, and its version.
+    pub crate_options: CrateOptions,
+}
+
+/// A generated crate in memory: files by relative path, and what was left out.
+#[derive(Debug, Clone)]
+pub struct GeneratedCrate {
+    /// The crate name, e.g. `sagemaker-runtime`.
+    pub name: String,
+    /// File contents keyed by path relative to the crate root.
+    pub files: BTreeMap<String, String>,
+    /// Operations not generated, with the reason.
+    pub skipped_operations: Vec<(String, String)>,
+}
+
+/// Runs load → normalise → lower from JSON text to the IR of one service.
+pub fn lower_model(json: &str, service: Option<&str>) -> Result<ir::Service, Errors> {
+    let model = model::Model::from_json(json)?;
+    let model = transform::normalize(model)?;
+    let service_id = lower::select_service(&model, service)?;
+    lower::lower(&model, &service_id)
+}
+
+/// Generates the client crate for a model given as JSON AST text.
+pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
+    let service = lower_model(json, options.service.as_deref())?;
+    let files = emit::client_crate(&service, &options.crate_options)?;
+    Ok(GeneratedCrate { name: service.crate_name.clone(), files, skipped_operations: service.skipped_operations })
+}

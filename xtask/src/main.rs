@@ -1,1 +1,216 @@
-fn main() {}
+//! Project automation. `cargo xtask codegen` regenerates `generated/` from `models/`.
+//!
+//! This binary only parses flags, reads models and writes files; the generator
+//! itself is the `smithygen` library.
+
+use smithygen::write::{check_crate, write_crate};
+use smithygen::{generate, CrateOptions, GeneratedCrate, Options};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+Usage:
+  cargo xtask codegen [--check]                  regenerate generated/ from models/ (or only compare)
+  cargo xtask codegen --model PATH --out DIR [--service ID] [--check]
+                                                 generate one model into DIR
+  cargo xtask test                               the whole test suite, as CI runs it
+  cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
+                                                 into target/upstream-check and build them with -D warnings";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("upstream-check") => upstream_check(&args[1..]),
+        Some("test") => test_all(),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+struct CodegenArgs {
+    check: bool,
+    model: Option<PathBuf>,
+    out: Option<PathBuf>,
+    service: Option<String>,
+}
+
+fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
+    let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--model" => parsed.model = Some(PathBuf::from(value("--model")?)),
+            "--out" => parsed.out = Some(PathBuf::from(value("--out")?)),
+            "--service" => parsed.service = Some(value("--service")?),
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    if parsed.model.is_some() != parsed.out.is_some() {
+        return Err(format!("--model and --out go together\n\n{USAGE}"));
+    }
+    Ok(parsed)
+}
+
+/// One model to generate and where its crate goes.
+struct Job {
+    model: PathBuf,
+    /// The crate directory; `None` means `generated/<crate name>`.
+    out: Option<PathBuf>,
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let args = parse_codegen_args(args)?;
+    let root = root();
+    let jobs: Vec<Job> = match (&args.model, &args.out) {
+        (Some(model), Some(out)) => vec![Job { model: model.clone(), out: Some(out.clone()) }],
+        _ => model_files(&root.join("models"))?.into_iter().map(|model| Job { model, out: None }).collect(),
+    };
+    // Generate everything in memory first: any failure leaves every output untouched.
+    let mut outputs: Vec<(PathBuf, GeneratedCrate)> = Vec::new();
+    let mut failures = Vec::new();
+    for job in &jobs {
+        match generate_one(&root, job, args.service.as_deref()) {
+            Ok(out) => outputs.push(out),
+            Err(e) => failures.push(e),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(format!("generation failed; nothing was written\n{}", failures.join("\n")));
+    }
+    if args.check {
+        let mut stale = String::new();
+        for (dir, krate) in &outputs {
+            let drift = check_crate(dir, &krate.files).map_err(|e| format!("{}: {e}", dir.display()))?;
+            if !drift.is_empty() {
+                stale.push_str(&format!("{} is not what the model generates:\n{drift}", dir.display()));
+            }
+        }
+        if !stale.is_empty() {
+            return Err(format!("{stale}run `cargo xtask codegen` and commit the result"));
+        }
+        println!("generated code is up to date ({} crate(s))", outputs.len());
+        return Ok(());
+    }
+    for (dir, krate) in &outputs {
+        write_crate(dir, &krate.files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
+        println!("wrote {} ({} files) to {}", krate.name, krate.files.len(), dir.display());
+        for (op, why) in &krate.skipped_operations {
+            eprintln!("note: {}: operation {op} not generated: {why}", krate.name);
+        }
+    }
+    Ok(())
+}
+
+fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
+    let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
+    let runtime = root.join("runtime");
+    // In `generated/` the runtime is a relative path (the checked-in crate moves with
+    // the repository); elsewhere an absolute one, so any folder works.
+    let runtime_dependency = match &job.out {
+        None => "{ path = \"../../runtime\" }".to_string(),
+        Some(_) => format!("{{ path = {:?} }}", runtime.display().to_string()),
+    };
+    let options = Options {
+        service: service.map(str::to_string),
+        crate_options: CrateOptions { runtime_dependency, version: "0.1.0".into() },
+    };
+    let krate = generate(&text, &options).map_err(|errors| {
+        let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
+        lines.join("\n")
+    })?;
+    let dir = job.out.clone().unwrap_or_else(|| root.join("generated").join(&krate.name));
+    Ok((dir, krate))
+}
+
+fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no *.json models in {}", dir.display()));
+    }
+    Ok(files)
+}
+
+/// Generates every model of a folder into `target/upstream-check/<crate>` as
+/// one throwaway workspace (sharing this workspace's lock file and target
+/// directory, so nothing already built is compiled again), lints it with
+/// warnings denied (clippy reports rustc's warnings too) and runs its tests.
+fn upstream_check(args: &[String]) -> Result<(), String> {
+    let root = root();
+    let dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/models/upstream"));
+    let work = root.join("target/upstream-check");
+    let mut members = Vec::new();
+    for model in model_files(&dir)? {
+        let stem = model.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let out = work.join(&stem);
+        let (out, krate) = generate_one(&root, &Job { model: model.clone(), out: Some(out) }, None)?;
+        write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+        println!("generated {} from {}", krate.name, model.display());
+        members.push(stem);
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    for step in [&["clippy", "--all-targets", "--", "-D", "warnings"][..], &["test", "--quiet"][..]] {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(step)
+            .current_dir(&work)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .map_err(|e| format!("running cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("`cargo {}` failed for the upstream models in {}", step.join(" "), work.display()));
+        }
+    }
+    println!("upstream models: {} crate(s) generate, build without warnings and pass their tests", members.len());
+    Ok(())
+}
+
+/// The project's test suite, in the order that fails fastest: generated code
+/// up to date, lints, docs, every test, then the upstream models.
+fn test_all() -> Result<(), String> {
+    let root = root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |what: &str, args: &[&str], env: &[(&str, &str)]| -> Result<(), String> {
+        println!("==> {what}: cargo {}", args.join(" "));
+        let status = Command::new(&cargo)
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("running cargo: {e}"))?;
+        if status.success() { Ok(()) } else { Err(format!("{what} failed")) }
+    };
+    codegen(&["--check".to_string()])?;
+    run("lints", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    run("docs", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    run("tests", &["test", "--workspace"], &[])?;
+    upstream_check(&[])?;
+    Ok(())
+}

@@ -1,1 +1,93 @@
 //! Client-side runtime: configuration, SigV4 auth and operation invocation.
+//!
+//! Generated clients hold a [`ClientConfig`] and, per operation, call [`invoke`] with static
+//! [`ServiceInfo`] / [`OperationInfo`] facts emitted from the model plus a serializer and a
+//! deserializer. Everything else (endpoint resolution, signing, retries, timeouts, SDK headers,
+//! tracing) happens here on top of `aws-smithy-runtime`'s orchestrator.
+//!
+//! ```no_run
+//! use smithygen_runtime::client::{invoke, ClientConfig, OperationInfo, ServiceInfo};
+//! # use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
+//! # use aws_smithy_types::body::SdkBody;
+//! # #[derive(Debug)] struct MyError(aws_smithy_types::error::ErrorMetadata);
+//! # impl std::fmt::Display for MyError { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("e") } }
+//! # impl std::error::Error for MyError {}
+//! # impl aws_smithy_types::error::metadata::ProvideErrorMetadata for MyError {
+//! #     fn meta(&self) -> &aws_smithy_types::error::ErrorMetadata { &self.0 } }
+//! # impl aws_smithy_types::retry::ProvideErrorKind for MyError {
+//! #     fn retryable_error_kind(&self) -> Option<aws_smithy_types::retry::ErrorKind> { None }
+//! #     fn code(&self) -> Option<&str> { None } }
+//! static SERVICE: ServiceInfo = ServiceInfo {
+//!     sdk_id: "Example",
+//!     service_name: "ExampleService",
+//!     api_version: "2024-01-01",
+//!     signing_name: Some("example"),
+//!     endpoint_rule_set: None,
+//! };
+//! static PING: OperationInfo = OperationInfo { name: "Ping", static_context_params: &[] };
+//!
+//! fn ser(_: ()) -> Result<HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
+//!     let mut req = HttpRequest::new(SdkBody::empty());
+//!     req.set_uri("/ping")?;
+//!     Ok(req)
+//! }
+//! fn de(_: &HttpResponse) -> Result<(), OrchestratorError<MyError>> { Ok(()) }
+//!
+//! # async fn run(config: ClientConfig) -> Result<(), Box<dyn std::error::Error>> {
+//! invoke(&config, &SERVICE, &PING, (), ser, de, None).await?;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod config;
+mod error;
+mod interceptors;
+mod invoke;
+mod retry;
+
+pub use auth::{SigV4AuthScheme, SigV4Signer, SigningError, SIGV4_SCHEME_ID};
+pub use config::{
+    default_timeout_config, ClientConfig, ClientConfigBuilder, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+};
+pub use error::ConfigError;
+pub use interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
+pub use invoke::invoke;
+pub use retry::{ErrorCodeClassifier, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES};
+
+/// Static facts about a service, emitted by the generator from the model.
+#[derive(Debug)]
+pub struct ServiceInfo {
+    /// The service's `sdkId`, e.g. `"SageMaker Runtime"`: names the retry partition, the
+    /// user agent's `api/` token and the tracing spans.
+    pub sdk_id: &'static str,
+    /// The service shape name, e.g. `"AmazonSageMakerRuntime"`.
+    pub service_name: &'static str,
+    /// The service's API version, e.g. `"2017-05-13"`.
+    pub api_version: &'static str,
+    /// The `name` of the service's `aws.auth#sigv4` trait; `None` sends requests unsigned.
+    pub signing_name: Option<&'static str>,
+    /// JSON text of the service's `smithy.rules#endpointRuleSet` trait; parsed once per process
+    /// on first use. `None` requires an `endpoint_url`.
+    pub endpoint_rule_set: Option<&'static str>,
+}
+
+/// Static facts about one operation.
+#[derive(Debug)]
+pub struct OperationInfo {
+    /// The operation shape name, e.g. `"InvokeEndpoint"`.
+    pub name: &'static str,
+    /// The operation's `smithy.rules#staticContextParams`: endpoint parameters with fixed values.
+    pub static_context_params: &'static [(&'static str, StaticParam)],
+}
+
+/// A fixed endpoint parameter value from `smithy.rules#staticContextParams`.
+#[derive(Debug, Clone, Copy)]
+pub enum StaticParam {
+    /// A boolean parameter value.
+    Bool(bool),
+    /// A string parameter value.
+    String(&'static str),
+    /// A string array parameter value.
+    StringArray(&'static [&'static str]),
+}

@@ -1,1 +1,41 @@
 //! Wire helpers for the restJson1 protocol shared by generated clients and servers.
+//!
+//! Generated serializers and deserializers are per shape; everything here is
+//! per protocol rule (how a label is escaped, how a header list is split, how
+//! a float is written in JSON, where an error code comes from).
+
+pub mod error;
+pub mod http;
+pub mod json;
+
+use std::fmt;
+
+/// A failure to read or write a message, with the place it happened
+/// (`$.Member[2].Key`, `header X-Foo`, `label Bucket`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireError {
+    /// Where in the message.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl WireError {
+    /// A new error at `location`.
+    pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
+        WireError { location: location.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// A fresh idempotency token (a random UUID), for `@idempotencyToken` members left unset.
+pub fn idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

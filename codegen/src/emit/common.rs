@@ -1,0 +1,190 @@
+//! Pieces every emitter needs: doc attributes, type paths, identifiers.
+
+use crate::ir::{Deprecated, Member, Service, Type, TypeHome};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// An identifier from a name `naming` produced (handles `r#` raw identifiers).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` lines for Markdown docs; nothing when there are none.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) => doc_lines(t),
+        None => TokenStream::new(),
+    }
+}
+
+/// `#[doc]` lines for a literal text, one attribute per line.
+pub fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#[deprecated]` with note and since.
+pub fn deprecated(d: Option<&Deprecated>) -> TokenStream {
+    match d {
+        None => TokenStream::new(),
+        Some(Deprecated { message: None, since: None }) => quote! { #[deprecated] },
+        Some(Deprecated { message, since }) => {
+            let note = message.clone().unwrap_or_default();
+            match since {
+                Some(since) => quote! { #[deprecated(note = #note, since = #since)] },
+                None => quote! { #[deprecated(note = #note)] },
+            }
+        }
+    }
+}
+
+/// The absolute path of a generated type by its home.
+pub fn home_path(home: &TypeHome, rust_name: &str) -> TokenStream {
+    let name = format_ident!("{}", rust_name);
+    match home {
+        TypeHome::Types => quote! { crate::types::#name },
+        TypeHome::Errors => quote! { crate::types::error::#name },
+        TypeHome::Operation(module) => {
+            let module = ident(module);
+            quote! { crate::operation::#module::#name }
+        }
+    }
+}
+
+/// The path of a structure, union or enum by shape id.
+pub fn shape_path(svc: &Service, id: &str) -> TokenStream {
+    if let Some(s) = svc.structures.get(id) {
+        return home_path(&s.home, &s.rust_name);
+    }
+    if let Some(e) = svc.enums.get(id) {
+        return home_path(&TypeHome::Types, &e.rust_name);
+    }
+    if let Some(u) = svc.unions.get(id) {
+        return home_path(&TypeHome::Types, &u.rust_name);
+    }
+    // Lowering defines every reachable shape; this is a generator bug if hit.
+    let msg = format!("shape {id} was not lowered");
+    quote! { compile_error!(#msg) }
+}
+
+/// The Rust type of an IR type (without `Option`/`Box`).
+pub fn rust_type(svc: &Service, ty: &Type) -> TokenStream {
+    match ty {
+        Type::Blob { streaming: false } => quote! { ::aws_smithy_types::Blob },
+        Type::Blob { streaming: true } => quote! { ::aws_smithy_types::byte_stream::ByteStream },
+        Type::Boolean => quote! { bool },
+        Type::String => quote! { ::std::string::String },
+        Type::Byte => quote! { i8 },
+        Type::Short => quote! { i16 },
+        Type::Integer => quote! { i32 },
+        Type::Long => quote! { i64 },
+        Type::Float => quote! { f32 },
+        Type::Double => quote! { f64 },
+        Type::BigInteger => quote! { ::aws_smithy_types::BigInteger },
+        Type::BigDecimal => quote! { ::aws_smithy_types::BigDecimal },
+        Type::Timestamp => quote! { ::aws_smithy_types::DateTime },
+        Type::Document => quote! { ::aws_smithy_types::Document },
+        Type::List(c) => {
+            let item = item_type(svc, c);
+            quote! { ::std::vec::Vec<#item> }
+        }
+        Type::Map(c) => {
+            let item = item_type(svc, c);
+            quote! { ::std::collections::HashMap<::std::string::String, #item> }
+        }
+        Type::Enum(id) | Type::IntEnum(id) | Type::Structure(id) | Type::Union(id) => shape_path(svc, id),
+        Type::Unit => quote! { () },
+    }
+}
+
+fn item_type(svc: &Service, c: &crate::ir::Collection) -> TokenStream {
+    let item = rust_type(svc, &c.item);
+    if c.sparse {
+        quote! { ::std::option::Option<#item> }
+    } else {
+        item
+    }
+}
+
+/// The type of a member's field: `Option<T>`, `Option<Box<T>>` or `T` with a default.
+pub fn field_type(svc: &Service, m: &Member) -> TokenStream {
+    let inner = member_inner_type(svc, m);
+    if m.is_optional() {
+        quote! { ::std::option::Option<#inner> }
+    } else {
+        inner
+    }
+}
+
+/// The member's value type, boxed when it closes a cycle.
+pub fn member_inner_type(svc: &Service, m: &Member) -> TokenStream {
+    let t = rust_type(svc, &m.ty);
+    if m.boxed {
+        quote! { ::std::boxed::Box<#t> }
+    } else {
+        t
+    }
+}
+
+/// Whether values of the type are `Copy` (accessors return them by value).
+pub fn is_copy(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Boolean | Type::Byte | Type::Short | Type::Integer | Type::Long | Type::Float | Type::Double | Type::Timestamp
+    )
+}
+
+/// Whether a type can derive `Eq`/`Hash` (no floats or documents inside).
+pub fn text_of_type(ty: &Type) -> &'static str {
+    match ty {
+        Type::Blob { .. } => "blob",
+        Type::Boolean => "boolean",
+        Type::String => "string",
+        Type::Byte => "byte",
+        Type::Short => "short",
+        Type::Integer => "integer",
+        Type::Long => "long",
+        Type::Float => "float",
+        Type::Double => "double",
+        Type::BigInteger => "bigInteger",
+        Type::BigDecimal => "bigDecimal",
+        Type::Timestamp => "timestamp",
+        Type::Document => "document",
+        Type::List(_) => "list",
+        Type::Map(_) => "map",
+        Type::Enum(_) => "enum",
+        Type::IntEnum(_) => "intEnum",
+        Type::Structure(_) => "structure",
+        Type::Union(_) => "union",
+        Type::Unit => "unit",
+    }
+}
+
+/// The `@generated` header every emitted Rust file starts with.
+pub const HEADER: &str = "// @generated by `cargo xtask codegen`; do not edit. Regenerate from the model instead.\n";
+
+/// Parses and pretty-prints a token stream into a Rust source file.
+pub fn format_file(path: &str, tokens: TokenStream) -> Result<String, crate::error::Error> {
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+        crate::error::Error::at(
+            path,
+            format!("generator produced invalid Rust ({e}); this is a generator bug. Tokens: {}", truncate(&tokens.to_string(), 2000)),
+        )
+    })?;
+    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.len() <= n {
+        s.to_string()
+    } else {
+        let mut end = n;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    }
+}

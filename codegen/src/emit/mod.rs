@@ -1,0 +1,187 @@
+//! Emit: the IR becomes the files of a client crate. One module per concern;
+//! this one decides the file layout and formats every Rust file.
+
+pub mod client;
+pub mod common;
+pub mod examples;
+pub mod json_codec;
+pub mod manifest;
+pub mod operation;
+pub mod rest_json;
+pub mod shapes;
+pub mod tests;
+
+use crate::error::Errors;
+use crate::ir::{Service, TypeHome};
+use common::{format_file, ident};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// How the generated crate finds the hand-written runtime.
+#[derive(Debug, Clone)]
+pub struct CrateOptions {
+    /// The dependency specification of `smithygen-runtime`, e.g. `{ path = "../../runtime" }`.
+    pub runtime_dependency: String,
+    /// The crate version to write into `Cargo.toml`.
+    pub version: String,
+}
+
+/// Every file of the client crate, keyed by path relative to the crate root.
+pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<String, String>, Errors> {
+    let mut rust: Vec<(String, TokenStream)> = vec![
+        ("src/lib.rs".into(), client::lib_rs(svc)),
+        ("src/client.rs".into(), client::client(svc)),
+        ("src/config.rs".into(), client::config(svc)),
+        ("src/error.rs".into(), client::error(svc)),
+        ("src/primitives.rs".into(), client::primitives()),
+    ];
+    rust.extend(types_files(svc));
+    rust.extend(operation_files(svc));
+    rust.extend(protocol_files(svc));
+    rust.extend(examples::examples(svc));
+    rust.extend(tests::test_files(svc));
+
+    let mut files = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (path, tokens) in rust {
+        match format_file(&path, tokens) {
+            Ok(text) => {
+                files.insert(path, text);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+    files.insert("Cargo.toml".into(), manifest::cargo_toml(svc, options));
+    files.insert("README.md".into(), manifest::readme(svc));
+    Ok(files)
+}
+
+fn types_files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let mut types = Vec::new();
+    let mut type_builders = Vec::new();
+    let mut errors = Vec::new();
+    let mut error_builders = Vec::new();
+    for s in svc.structures.values() {
+        match s.home {
+            TypeHome::Types => {
+                let (def, builder) = shapes::structure(svc, s);
+                types.push(def);
+                type_builders.push(builder);
+            }
+            TypeHome::Errors => {
+                let (def, builder) = shapes::structure(svc, s);
+                let impls = shapes::error_impls(s);
+                errors.push(quote! { #def #impls });
+                error_builders.push(builder);
+            }
+            TypeHome::Operation(_) => {}
+        }
+    }
+    for e in svc.enums.values() {
+        types.push(shapes::enumeration(e));
+    }
+    for u in svc.unions.values().filter(|u| !u.streaming) {
+        types.push(shapes::union(svc, u));
+    }
+    vec![
+        (
+            "src/types.rs".into(),
+            quote! {
+                //! Data types shared by operations: structures, enums and unions.
+                pub mod builders;
+                pub mod error;
+                #(#types)*
+            },
+        ),
+        (
+            "src/types/builders.rs".into(),
+            quote! {
+                //! Builders for the structures in [`crate::types`].
+                #(#type_builders)*
+            },
+        ),
+        (
+            "src/types/error.rs".into(),
+            quote! {
+                //! Modeled errors: one structure per error shape of the service.
+                pub mod builders;
+                #(#errors)*
+            },
+        ),
+        (
+            "src/types/error/builders.rs".into(),
+            quote! {
+                //! Builders for the errors in [`crate::types::error`].
+                #(#error_builders)*
+            },
+        ),
+    ]
+}
+
+fn operation_files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let modules = svc.operations.iter().map(|op| {
+        let m = ident(&op.module);
+        let doc = format!(" Input, output, errors and fluent builder of `{}`.", op.name);
+        quote! { #[doc = #doc] pub mod #m; }
+    });
+    let mut files = vec![(
+        "src/operation.rs".to_string(),
+        quote! {
+            //! One module per operation.
+            #(#modules)*
+        },
+    )];
+    for op in &svc.operations {
+        files.push((
+            format!("src/operation/{}.rs", op.module.trim_start_matches("r#")),
+            operation::operation_module(svc, op),
+        ));
+    }
+    files
+}
+
+fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let modules = svc.operations.iter().map(|op| {
+        let m = ident(&op.module);
+        quote! { pub(crate) mod #m; }
+    });
+    let codecs = svc
+        .structures
+        .values()
+        .filter(|s| s.home == TypeHome::Types)
+        .map(|s| json_codec::structure_codec(svc, s))
+        .chain(svc.unions.values().filter(|u| !u.streaming).map(|u| json_codec::union_codec(svc, u)));
+    let mut files = vec![
+        (
+            "src/protocol.rs".to_string(),
+            quote! {
+                //! restJson1 wire format: requests, responses, errors and JSON documents.
+                pub(crate) mod errors;
+                pub(crate) mod shapes;
+                #(#modules)*
+            },
+        ),
+        (
+            "src/protocol/shapes.rs".to_string(),
+            quote! {
+                //! JSON readers and writers for structures and unions.
+                // A shape sent only in requests needs no reader, and one only received needs no writer.
+                #![allow(dead_code)]
+                #(#codecs)*
+            },
+        ),
+        ("src/protocol/errors.rs".to_string(), rest_json::error_readers(svc)),
+    ];
+    for op in &svc.operations {
+        files.push((
+            format!("src/protocol/{}.rs", op.module.trim_start_matches("r#")),
+            rest_json::operation_protocol(svc, op),
+        ));
+    }
+    files
+}
+

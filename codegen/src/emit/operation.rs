@@ -1,0 +1,249 @@
+//! One module per operation: input, output, the operation's error enum, and
+//! the fluent builder `Client` methods return.
+
+use super::common::*;
+use super::shapes;
+use crate::ir::{Operation, Service, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The whole `crate::operation::<module>` file.
+pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
+    let input = svc.structure(&op.input);
+    let output = svc.structure(&op.output);
+    let (input_def, input_builder) = shapes::structure(svc, input);
+    let (output_def, output_builder) = shapes::structure(svc, output);
+    let error = error_enum(svc, op);
+    let fluent = fluent_builder(svc, op);
+    let module_doc = format!(" Types for the `{}` operation.", op.name);
+    let statics = operation_info(op);
+    quote! {
+        #![doc = #module_doc]
+        #input_def
+        #output_def
+        #error
+        #statics
+        /// Builders for this operation's input and output, and its fluent builder.
+        pub mod builders {
+            #input_builder
+            #output_builder
+            #fluent
+        }
+    }
+}
+
+fn operation_info(op: &Operation) -> TokenStream {
+    let name = &op.name;
+    let params = op.static_context_params.iter().map(|(k, v)| {
+        let value = match v {
+            serde_json::Value::Bool(b) => quote! { ::smithygen_runtime::client::StaticParam::Bool(#b) },
+            serde_json::Value::String(s) => quote! { ::smithygen_runtime::client::StaticParam::String(#s) },
+            serde_json::Value::Array(a) => {
+                let items = a.iter().filter_map(|i| i.as_str());
+                quote! { ::smithygen_runtime::client::StaticParam::StringArray(&[#(#items),*]) }
+            }
+            _ => quote! { ::smithygen_runtime::client::StaticParam::Bool(false) },
+        };
+        quote! { (#k, #value) }
+    });
+    quote! {
+        pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
+            name: #name,
+            static_context_params: &[#(#params),*],
+        };
+    }
+}
+
+fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}Error", op.name);
+    let doc = format!(" Errors `{}` can return: one variant per modeled error, plus `Unhandled`.", op.name);
+    let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", svc.structure(e).rust_name)).collect();
+    let paths: Vec<_> = op.errors.iter().map(|e| shape_path(svc, e)).collect();
+    let is_fns: Vec<_> = op
+        .errors
+        .iter()
+        .map(|e| format_ident!("is_{}", crate::naming::field_name(&svc.structure(e).rust_name).trim_start_matches("r#")))
+        .collect();
+    let variant_docs: Vec<_> = op.errors.iter().map(|e| docs(svc.structure(e).docs.as_deref())).collect();
+    let is_docs: Vec<_> = variants.iter().map(|v| format!(" Whether this is `{name}::{v}`.")).collect();
+    quote! {
+        #[doc = #doc]
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum #name {
+            #( #variant_docs #variants(#paths), )*
+            /// An error the model does not describe (an unknown code, or a response that could not be read).
+            Unhandled(crate::error::Unhandled),
+        }
+        impl #name {
+            /// Wraps an error that is not modeled.
+            pub fn unhandled(err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>) -> Self {
+                Self::Unhandled(crate::error::Unhandled::new(err.into(), ::std::default::Default::default()))
+            }
+            /// An unmodeled error made from its metadata (code, message, request id).
+            pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+                Self::Unhandled(crate::error::Unhandled::new(meta.clone().into(), meta))
+            }
+            /// Error metadata: code, message and request id.
+            pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                use ::aws_smithy_types::error::metadata::ProvideErrorMetadata;
+                match self {
+                    #( Self::#variants(e) => e.meta(), )*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+            #(
+                #[doc = #is_docs]
+                pub fn #is_fns(&self) -> bool {
+                    matches!(self, Self::#variants(_))
+                }
+            )*
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #( Self::#variants(e) => ::std::option::Option::Some(e), )*
+                    Self::Unhandled(e) => ::std::error::Error::source(e),
+                }
+            }
+        }
+        impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                #name::meta(self)
+            }
+        }
+        impl ::aws_smithy_types::retry::ProvideErrorKind for #name {
+            fn retryable_error_kind(&self) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
+                match self {
+                    #( Self::#variants(e) => ::aws_smithy_types::retry::ProvideErrorKind::retryable_error_kind(e), )*
+                    Self::Unhandled(_) => ::std::option::Option::None,
+                }
+            }
+            fn code(&self) -> ::std::option::Option<&str> {
+                self.meta().code()
+            }
+        }
+        impl ::aws_types::request_id::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                ::aws_types::request_id::RequestId::request_id(self.meta())
+            }
+        }
+    }
+}
+
+fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
+    let input = svc.structure(&op.input);
+    let output_path = shape_path(svc, &op.output);
+    let input_path = shape_path(svc, &op.input);
+    let input_builder = format_ident!("{}Builder", input.rust_name);
+    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let error = format_ident!("{}Error", op.name);
+    let doc = format!(" Fluent builder for the `{}` operation: set the input, then `.send().await`.", op.name);
+    let op_docs = docs(op.docs.as_deref());
+    let setters = input.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let bare = m.field.trim_start_matches("r#");
+        let set = format_ident!("set_{}", bare);
+        let get = format_ident!("get_{}", bare);
+        let inner = member_inner_type(svc, m);
+        let plain = rust_type(svc, &m.ty);
+        let d = docs(m.docs.as_deref());
+        let dep = deprecated(m.deprecated.as_ref());
+        let primary = match &m.ty {
+            Type::List(c) => {
+                let item = rust_type(svc, &c.item);
+                let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
+                quote! {
+                    #d #dep
+                    pub fn #f(mut self, input: impl ::std::convert::Into<#item>) -> Self {
+                        self.inner = self.inner.#f(input);
+                        self
+                    }
+                }
+            }
+            Type::Map(c) => {
+                let item = rust_type(svc, &c.item);
+                let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
+                quote! {
+                    #d #dep
+                    pub fn #f(mut self, k: impl ::std::convert::Into<::std::string::String>, v: impl ::std::convert::Into<#item>) -> Self {
+                        self.inner = self.inner.#f(k, v);
+                        self
+                    }
+                }
+            }
+            _ => quote! {
+                #d #dep
+                pub fn #f(mut self, input: impl ::std::convert::Into<#plain>) -> Self {
+                    self.inner = self.inner.#f(input);
+                    self
+                }
+            },
+        };
+        quote! {
+            #primary
+            #d #dep
+            pub fn #set(mut self, input: ::std::option::Option<#inner>) -> Self {
+                self.inner = self.inner.#set(input);
+                self
+            }
+            #d #dep
+            pub fn #get(&self) -> &::std::option::Option<#inner> {
+                self.inner.#get()
+            }
+        }
+    });
+    let module = ident(&op.module);
+    quote! {
+        #[doc = #doc]
+        #op_docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #fluent {
+            config: crate::config::Config,
+            inner: #input_builder,
+            config_override: ::std::option::Option<crate::config::Builder>,
+        }
+        #[allow(deprecated)]
+        impl #fluent {
+            pub(crate) fn new(config: crate::config::Config) -> Self {
+                Self { config, inner: ::std::default::Default::default(), config_override: ::std::option::Option::None }
+            }
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+            /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
+            pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::Builder>) -> Self {
+                self.config_override = ::std::option::Option::Some(config_override.into());
+                self
+            }
+            /// Sends the request and returns the output or the error.
+            ///
+            /// The request is signed, sent, retried and timed out per the client's configuration.
+            pub async fn send(
+                self,
+            ) -> ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>> {
+                let input: #input_path = self.inner.build();
+                ::smithygen_runtime::client::invoke(
+                    &self.config,
+                    &crate::config::SERVICE,
+                    &crate::operation::#module::OPERATION,
+                    input,
+                    crate::protocol::#module::ser_request,
+                    crate::protocol::#module::de_response,
+                    self.config_override.as_ref(),
+                )
+                .await
+            }
+            #(#setters)*
+        }
+    }
+}

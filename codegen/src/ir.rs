@@ -1,0 +1,402 @@
+//! The intermediate representation emitters read.
+//!
+//! Lowering (`lower.rs`) resolves everything an emitter could need from the
+//! model — Rust names, HTTP bindings, constraints, docs as Markdown — so that
+//! emitters never look at raw traits and never need the model.
+
+use crate::model::ShapeId;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A whole service, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Absolute shape id of the service.
+    pub id: ShapeId,
+    /// The service shape's name, e.g. `AmazonSageMakerRuntime`.
+    pub name: String,
+    /// `aws.api#service` sdkId, or the service name when absent.
+    pub sdk_id: String,
+    /// Crate name of the generated client, e.g. `sagemaker-runtime`.
+    pub crate_name: String,
+    /// The service version, e.g. `2017-05-13`.
+    pub version: String,
+    /// Human title (`smithy.api#title`) or the sdk id.
+    pub title: String,
+    /// Service documentation as Markdown.
+    pub docs: Option<String>,
+    /// The wire protocol the service speaks.
+    pub protocol: Protocol,
+    /// SigV4 signing name from `aws.auth#sigv4`, when requests are signed.
+    pub signing_name: Option<String>,
+    /// `smithy.rules#endpointRuleSet` as compact JSON text.
+    pub endpoint_rule_set: Option<String>,
+    /// `smithy.rules#endpointTests` test cases.
+    pub endpoint_tests: Vec<Value>,
+    /// `smithy.rules#clientContextParams`, name to type (`string`/`boolean`).
+    pub client_context_params: BTreeMap<String, String>,
+    /// Operations in a deterministic order (by name).
+    pub operations: Vec<Operation>,
+    /// Operations the generator could not emit, with the reason.
+    pub skipped_operations: Vec<(String, String)>,
+    /// Every structure to emit, keyed by shape id (synthesized inputs/outputs too).
+    pub structures: BTreeMap<ShapeId, Structure>,
+    /// Every enum and intEnum to emit.
+    pub enums: BTreeMap<ShapeId, EnumShape>,
+    /// Every union to emit (event stream unions included, flagged).
+    pub unions: BTreeMap<ShapeId, Union>,
+}
+
+/// The wire protocol of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#restJson1`.
+    RestJson1,
+}
+
+/// Where a generated type lives.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeHome {
+    /// `crate::types`.
+    Types,
+    /// `crate::types::error`.
+    Errors,
+    /// `crate::operation::<module>`: a synthesized operation input or output.
+    Operation(String),
+}
+
+/// A member's Rust type, resolved through the target shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// Bytes; `streaming` is an `@streaming` blob (a `ByteStream`).
+    Blob { streaming: bool },
+    /// `bool`.
+    Boolean,
+    /// `String`.
+    String,
+    /// A generated string enum.
+    Enum(ShapeId),
+    /// A generated integer enum.
+    IntEnum(ShapeId),
+    /// `i8`.
+    Byte,
+    /// `i16`.
+    Short,
+    /// `i32`.
+    Integer,
+    /// `i64`.
+    Long,
+    /// `f32`.
+    Float,
+    /// `f64`.
+    Double,
+    /// Arbitrary-precision integer, kept as text.
+    BigInteger,
+    /// Arbitrary-precision decimal, kept as text.
+    BigDecimal,
+    /// A point in time.
+    Timestamp,
+    /// An untyped JSON-like document.
+    Document,
+    /// A list (or set).
+    List(Box<Collection>),
+    /// A map with string keys.
+    Map(Box<Collection>),
+    /// A generated structure.
+    Structure(ShapeId),
+    /// A generated union.
+    Union(ShapeId),
+    /// `smithy.api#Unit`: no value (a union variant without data).
+    Unit,
+}
+
+/// The element of a list or the value of a map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection {
+    /// The element type.
+    pub item: Type,
+    /// `@sparse`: elements may be null.
+    pub sparse: bool,
+    /// The element's timestamp format, when it says one.
+    pub item_timestamp_format: Option<TimestampFormat>,
+    /// The element's `@mediaType`, when it has one.
+    pub item_media_type: Option<String>,
+    /// The element's constraints.
+    pub item_constraints: Constraints,
+    /// Constraints on map keys.
+    pub key_constraints: Constraints,
+}
+
+/// `@timestampFormat` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// RFC 3339 `date-time`.
+    DateTime,
+    /// RFC 7231 `http-date`.
+    HttpDate,
+    /// Seconds since the epoch, with fraction.
+    EpochSeconds,
+}
+
+/// How a member travels over HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// `@httpLabel`: a `{label}` in the URI.
+    Label,
+    /// `@httpQuery("name")`.
+    Query(String),
+    /// `@httpQueryParams`: a map spread into the query string.
+    QueryParams,
+    /// `@httpHeader("name")`.
+    Header(String),
+    /// `@httpPrefixHeaders("prefix")`.
+    PrefixHeaders(String),
+    /// `@httpPayload`: the member is the whole body.
+    Payload,
+    /// `@httpResponseCode`.
+    ResponseCode,
+    /// A property of the JSON document body.
+    Body,
+}
+
+/// Constraint traits, merged from member and target.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `@length(min, max)`.
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    /// `@range(min, max)`, as decimal text to keep precision.
+    pub range: Option<(Option<String>, Option<String>)>,
+    /// `@pattern`, as written in the model (ECMA 262 per spec).
+    pub pattern: Option<String>,
+    /// `@uniqueItems`.
+    pub unique_items: bool,
+    /// Allowed values of a string with the IDL 1.0 `@enum` trait, or of an enum target.
+    pub enum_values: Option<Vec<String>>,
+}
+
+/// `@deprecated`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecated {
+    /// Why, and what to use instead.
+    pub message: Option<String>,
+    /// Since when.
+    pub since: Option<String>,
+}
+
+/// A structure or union member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The member name in the model (and the JSON key absent `@jsonName`).
+    pub name: String,
+    /// The Rust field / accessor name.
+    pub field: String,
+    /// The enum variant name, for union members.
+    pub variant: String,
+    /// The target shape id.
+    pub target: ShapeId,
+    /// The Rust type.
+    pub ty: Type,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// HTTP binding.
+    pub binding: Binding,
+    /// The key in a JSON body (`@jsonName` or the member name).
+    pub json_name: String,
+    /// An explicit timestamp format (member first, then target).
+    pub timestamp_format: Option<TimestampFormat>,
+    /// `@mediaType` of the target.
+    pub media_type: Option<String>,
+    /// `@required`.
+    pub required: bool,
+    /// `@default` value, when not null.
+    pub default: Option<Value>,
+    /// `@clientOptional`.
+    pub client_optional: bool,
+    /// `@idempotencyToken`.
+    pub idempotency_token: bool,
+    /// `@sensitive` on the member or its target.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// The member closes a cycle of structures/unions and is boxed.
+    pub boxed: bool,
+    /// Constraints from member and target.
+    pub constraints: Constraints,
+    /// `@hostLabel`.
+    pub host_label: bool,
+}
+
+impl Member {
+    /// Whether the Rust field is an `Option`: everything except members with a
+    /// non-null default that clients may rely on.
+    pub fn is_optional(&self) -> bool {
+        self.default.is_none() || self.client_optional
+    }
+}
+
+/// `@error` details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// `client` or `server`.
+    pub fault: Fault,
+    /// `@httpError` status, or 400/500 by fault.
+    pub http_status: u16,
+    /// `@retryable`: `Some(throttling)` when retryable.
+    pub retryable: Option<bool>,
+}
+
+/// Who is at fault for an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The caller.
+    Client,
+    /// The service.
+    Server,
+}
+
+/// A structure to emit.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// The shape id (synthesized ids for operation inputs/outputs).
+    pub id: ShapeId,
+    /// The Rust type name.
+    pub rust_name: String,
+    /// The name the error code on the wire matches, for errors.
+    pub wire_name: String,
+    /// Where the type lives.
+    pub home: TypeHome,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// Members in model order.
+    pub members: Vec<Member>,
+    /// `@error`, for error structures.
+    pub error: Option<ErrorInfo>,
+    /// `@sensitive` on the structure.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// A union to emit.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The shape id.
+    pub id: ShapeId,
+    /// The Rust type name.
+    pub rust_name: String,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// Members (variants) in model order.
+    pub members: Vec<Member>,
+    /// `@streaming`: an event stream.
+    pub streaming: bool,
+    /// `@sensitive`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// A string enum or intEnum to emit.
+#[derive(Debug, Clone)]
+pub struct EnumShape {
+    /// The shape id.
+    pub id: ShapeId,
+    /// The Rust type name.
+    pub rust_name: String,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// `true` for intEnum.
+    pub int: bool,
+    /// Variants in model order.
+    pub variants: Vec<EnumVariant>,
+    /// `@sensitive`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The wire value (string), or the integer as text for intEnum.
+    pub value: String,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The shape id.
+    pub id: ShapeId,
+    /// The operation name, e.g. `InvokeEndpoint`.
+    pub name: String,
+    /// The module under `crate::operation`.
+    pub module: String,
+    /// The client method name.
+    pub method: String,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// The `@http` binding.
+    pub http: Http,
+    /// `@endpoint(hostPrefix)`, with `{label}` placeholders.
+    pub host_prefix: Option<String>,
+    /// Synthesized input structure id (`<Op>Input`).
+    pub input: ShapeId,
+    /// Synthesized output structure id (`<Op>Output`).
+    pub output: ShapeId,
+    /// Modeled errors (operation's, then service's), in a fixed order.
+    pub errors: Vec<ShapeId>,
+    /// `smithy.rules#staticContextParams`.
+    pub static_context_params: BTreeMap<String, Value>,
+    /// `smithy.rules#contextParam` bindings: parameter name to input member field.
+    pub context_params: BTreeMap<String, String>,
+    /// Protocol tests attached to the operation, kept as JSON for the test emitter.
+    pub request_tests: Vec<Value>,
+    /// Response tests attached to the operation (and to its errors).
+    pub response_tests: Vec<(Option<ShapeId>, Value)>,
+    /// Malformed-request tests attached to the operation.
+    pub malformed_tests: Vec<Value>,
+}
+
+/// The `@http` trait, parsed.
+#[derive(Debug, Clone)]
+pub struct Http {
+    /// HTTP method.
+    pub method: String,
+    /// The path, split into literal text and labels.
+    pub path: Vec<PathSegment>,
+    /// Literal query parts in the URI pattern (`?a=b&c`).
+    pub query_literals: Vec<(String, Option<String>)>,
+    /// Success status code.
+    pub code: u16,
+    /// The pattern as written, for docs and errors.
+    pub uri: String,
+}
+
+/// A piece of a URI path pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Literal text, including the leading `/`.
+    Literal(String),
+    /// A label bound to an input member.
+    Label {
+        /// The member name.
+        member: String,
+        /// `{name+}`: may contain `/`.
+        greedy: bool,
+    },
+}
+
+impl Service {
+    /// The structure with this id; lowering guarantees every referenced id exists.
+    pub fn structure(&self, id: &str) -> &Structure {
+        &self.structures[id]
+    }
+}

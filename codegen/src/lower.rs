@@ -1,0 +1,842 @@
+//! Lower a normalised model into the IR for one service.
+//!
+//! This is the only place that reads traits. It walks the service closure
+//! (operations directly on the service and through resources, their inputs,
+//! outputs and errors, and every shape those reach), names everything through
+//! `naming`, converts docs through `docs`, and resolves HTTP bindings.
+
+use crate::docs::html_to_markdown;
+use crate::error::{Error, Errors, Result};
+use crate::ir::*;
+use crate::model::{Model, Shape, ShapeId, Traits};
+use crate::naming;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Trait ids the generator reads.
+mod t {
+    pub const DOCUMENTATION: &str = "smithy.api#documentation";
+    pub const REQUIRED: &str = "smithy.api#required";
+    pub const DEFAULT: &str = "smithy.api#default";
+    pub const CLIENT_OPTIONAL: &str = "smithy.api#clientOptional";
+    pub const SENSITIVE: &str = "smithy.api#sensitive";
+    pub const DEPRECATED: &str = "smithy.api#deprecated";
+    pub const ERROR: &str = "smithy.api#error";
+    pub const HTTP_ERROR: &str = "smithy.api#httpError";
+    pub const RETRYABLE: &str = "smithy.api#retryable";
+    pub const HTTP: &str = "smithy.api#http";
+    pub const HTTP_LABEL: &str = "smithy.api#httpLabel";
+    pub const HTTP_QUERY: &str = "smithy.api#httpQuery";
+    pub const HTTP_QUERY_PARAMS: &str = "smithy.api#httpQueryParams";
+    pub const HTTP_HEADER: &str = "smithy.api#httpHeader";
+    pub const HTTP_PREFIX_HEADERS: &str = "smithy.api#httpPrefixHeaders";
+    pub const HTTP_PAYLOAD: &str = "smithy.api#httpPayload";
+    pub const HTTP_RESPONSE_CODE: &str = "smithy.api#httpResponseCode";
+    pub const JSON_NAME: &str = "smithy.api#jsonName";
+    pub const TIMESTAMP_FORMAT: &str = "smithy.api#timestampFormat";
+    pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
+    pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
+    pub const STREAMING: &str = "smithy.api#streaming";
+    pub const SPARSE: &str = "smithy.api#sparse";
+    pub const LENGTH: &str = "smithy.api#length";
+    pub const RANGE: &str = "smithy.api#range";
+    pub const PATTERN: &str = "smithy.api#pattern";
+    pub const UNIQUE_ITEMS: &str = "smithy.api#uniqueItems";
+    pub const ENUM: &str = "smithy.api#enum";
+    pub const ENUM_VALUE: &str = "smithy.api#enumValue";
+    pub const TITLE: &str = "smithy.api#title";
+    pub const ENDPOINT: &str = "smithy.api#endpoint";
+    pub const HOST_LABEL: &str = "smithy.api#hostLabel";
+    pub const AWS_SERVICE: &str = "aws.api#service";
+    pub const SIGV4: &str = "aws.auth#sigv4";
+    pub const REST_JSON1: &str = "aws.protocols#restJson1";
+    pub const RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
+    pub const CLIENT_CONTEXT_PARAMS: &str = "smithy.rules#clientContextParams";
+    pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
+    pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
+    pub const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
+    pub const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
+    pub const MALFORMED_TESTS: &str = "smithy.test#httpMalformedRequestTests";
+}
+
+/// Protocol traits the generator knows by name, to say which one a service uses.
+const KNOWN_PROTOCOLS: &[&str] = &[
+    "aws.protocols#restJson1",
+    "aws.protocols#awsJson1_0",
+    "aws.protocols#awsJson1_1",
+    "aws.protocols#restXml",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+    "smithy.protocols#rpcv2Cbor",
+];
+
+/// Picks the service to generate: the one named, or the only one in the model.
+pub fn select_service(model: &Model, wanted: Option<&str>) -> Result<ShapeId> {
+    let services: Vec<&ShapeId> = model
+        .shapes
+        .iter()
+        .filter(|(_, s)| matches!(s, Shape::Service(_)))
+        .map(|(id, _)| id)
+        .collect();
+    match wanted {
+        Some(w) => services
+            .iter()
+            .find(|id| id.as_str() == w || id.split('#').nth(1) == Some(w))
+            .map(|id| id.to_string())
+            .ok_or_else(|| {
+                Error::at("model", format!("no service `{w}`; the model defines: {}", join(&services)))
+            }),
+        None => match services.as_slice() {
+            [one] => Ok(one.to_string()),
+            [] => Err(Error::at("model", "the model defines no service shape; nothing to generate")),
+            many => Err(Error::at(
+                "model",
+                format!("the model defines {} services ({}); choose one with --service", many.len(), join(many)),
+            )),
+        },
+    }
+}
+
+fn join(ids: &[&ShapeId]) -> String {
+    ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Lowers the service `service_id` of a normalised model.
+pub fn lower(model: &Model, service_id: &str) -> std::result::Result<Service, Errors> {
+    Lowerer::new(model, service_id)?.run()
+}
+
+struct Lowerer<'m> {
+    model: &'m Model,
+    service_id: ShapeId,
+    renames: BTreeMap<ShapeId, String>,
+    boxed: BTreeSet<String>,
+    errors: Vec<Error>,
+    structures: BTreeMap<ShapeId, Structure>,
+    enums: BTreeMap<ShapeId, EnumShape>,
+    unions: BTreeMap<ShapeId, Union>,
+    /// Shapes referenced as member targets (so they need a `types` definition).
+    pending: Vec<ShapeId>,
+    visited: BTreeSet<ShapeId>,
+    error_shapes: BTreeSet<ShapeId>,
+}
+
+impl<'m> Lowerer<'m> {
+    fn new(model: &'m Model, service_id: &str) -> Result<Self> {
+        let Some(Shape::Service(service)) = model.shapes.get(service_id) else {
+            return Err(Error::at(service_id, "is not a service shape"));
+        };
+        Ok(Lowerer {
+            model,
+            service_id: service_id.to_string(),
+            renames: service.rename.clone(),
+            boxed: crate::transform::members_to_box(model),
+            errors: Vec::new(),
+            structures: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            unions: BTreeMap::new(),
+            pending: Vec::new(),
+            visited: BTreeSet::new(),
+            error_shapes: BTreeSet::new(),
+        })
+    }
+
+    fn run(mut self) -> std::result::Result<Service, Errors> {
+        let Shape::Service(service) = &self.model.shapes[&self.service_id] else { unreachable!() };
+        let traits = &service.traits;
+        let id = self.service_id.clone();
+        let name = local_name(&id).to_string();
+
+        if !traits.contains_key(t::REST_JSON1) {
+            let found: Vec<&str> = KNOWN_PROTOCOLS.iter().copied().filter(|p| traits.contains_key(*p)).collect();
+            let said = if found.is_empty() { "no protocol trait".to_string() } else { found.join(", ") };
+            return Err(Error::at(
+                &id,
+                format!("uses {said}; this generator supports aws.protocols#restJson1 only"),
+            )
+            .into());
+        }
+
+        let sdk_id = traits
+            .get(t::AWS_SERVICE)
+            .and_then(|v| v.get("sdkId"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| name.clone());
+        let title = traits.get(t::TITLE).and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
+        let signing_name = traits
+            .get(t::SIGV4)
+            .and_then(|v| v.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let endpoint_rule_set = traits.get(t::RULE_SET).map(|v| v.to_string());
+        let endpoint_tests = traits
+            .get(t::ENDPOINT_TESTS)
+            .and_then(|v| v.get("testCases"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let client_context_params = traits
+            .get(t::CLIENT_CONTEXT_PARAMS)
+            .and_then(Value::as_object)
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.get("type").and_then(Value::as_str).unwrap_or("string").to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        // Operations: on the service and reachable through resources.
+        let mut op_ids = BTreeSet::new();
+        for r in &service.operations {
+            op_ids.insert(r.target.clone());
+        }
+        let mut resource_stack: Vec<ShapeId> = service.resources.iter().map(|r| r.target.clone()).collect();
+        let mut seen_resources = BTreeSet::new();
+        while let Some(rid) = resource_stack.pop() {
+            if !seen_resources.insert(rid.clone()) {
+                continue;
+            }
+            if let Some(Shape::Resource(r)) = self.model.shapes.get(&rid) {
+                for op in r.bound_operations() {
+                    op_ids.insert(op.target.clone());
+                }
+                resource_stack.extend(r.resources.iter().map(|c| c.target.clone()));
+            }
+        }
+
+        let service_errors: Vec<ShapeId> = service.errors.iter().map(|e| e.target.clone()).collect();
+        let mut operations = Vec::new();
+        let mut skipped = Vec::new();
+        for op_id in &op_ids {
+            match self.operation(op_id, &service_errors) {
+                Ok(Some(op)) => operations.push(op),
+                Ok(None) => {}
+                Err(OpSkip::Skip(reason)) => skipped.push((local_name(op_id).to_string(), reason)),
+                Err(OpSkip::Fail(e)) => self.errors.push(e),
+            }
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+
+        // Every shape reached from the operations.
+        while let Some(next) = self.pending.pop() {
+            self.define(&next);
+        }
+        self.check_name_conflicts();
+
+        if !self.errors.is_empty() {
+            return Err(Errors(self.errors));
+        }
+        Ok(Service {
+            crate_name: naming::crate_name(&sdk_id),
+            id,
+            name,
+            sdk_id,
+            version: service.version.clone(),
+            title,
+            docs: docs(traits),
+            protocol: Protocol::RestJson1,
+            signing_name,
+            endpoint_rule_set,
+            endpoint_tests,
+            client_context_params,
+            operations,
+            skipped_operations: skipped,
+            structures: self.structures,
+            enums: self.enums,
+            unions: self.unions,
+        })
+    }
+
+    fn shape_name(&self, id: &str) -> String {
+        self.renames.get(id).cloned().unwrap_or_else(|| local_name(id).to_string())
+    }
+
+    fn operation(&mut self, op_id: &str, service_errors: &[ShapeId]) -> std::result::Result<Option<Operation>, OpSkip> {
+        let Some(Shape::Operation(op)) = self.model.shapes.get(op_id) else {
+            return Err(OpSkip::Fail(Error::at(op_id, "is bound as an operation but is not an operation shape")));
+        };
+        let name = local_name(op_id).to_string();
+        let traits = &op.traits;
+        let http = match traits.get(t::HTTP) {
+            Some(v) => parse_http(op_id, v).map_err(OpSkip::Fail)?,
+            None => {
+                return Err(OpSkip::Fail(Error::at(
+                    op_id,
+                    "has no @http trait; every restJson1 operation needs one (e.g. @http(method: \"POST\", uri: \"/path\"))",
+                )))
+            }
+        };
+        let input_id = op.input.as_ref().map(|r| r.target.clone()).unwrap_or_else(|| "smithy.api#Unit".into());
+        let output_id = op.output.as_ref().map(|r| r.target.clone()).unwrap_or_else(|| "smithy.api#Unit".into());
+
+        for (side, sid) in [("input", &input_id), ("output", &output_id)] {
+            if let Some(Shape::Structure(s)) = self.model.shapes.get(sid.as_str()) {
+                for (mname, m) in s.members.iter() {
+                    if let Some(Shape::Union(u)) = self.model.shapes.get(&m.target) {
+                        if u.traits.contains_key(t::STREAMING) {
+                            return Err(OpSkip::Skip(format!(
+                                "its {side} member `{mname}` is an event stream (`{}`); event streams are not generated yet",
+                                m.target
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+
+        let module = naming::module_name(&name);
+        let input = self
+            .synthesize_io(&input_id, &format!("{name}Input"), &module, &http)
+            .map_err(OpSkip::Fail)?;
+        let output = self
+            .synthesize_io(&output_id, &format!("{name}Output"), &module, &http)
+            .map_err(OpSkip::Fail)?;
+
+        // Labels in the URI must match @httpLabel members, and the reverse.
+        let input_struct = &self.structures[&input];
+        let labels: BTreeSet<&str> = http
+            .path
+            .iter()
+            .filter_map(|s| match s {
+                PathSegment::Label { member, .. } => Some(member.as_str()),
+                _ => None,
+            })
+            .collect();
+        for m in &input_struct.members {
+            if m.binding == Binding::Label && !labels.contains(m.name.as_str()) {
+                return Err(OpSkip::Fail(Error::at(
+                    format!("{input_id}${}", m.name),
+                    format!("is an @httpLabel but the URI `{}` has no `{{{}}}`", http.uri, m.name),
+                )));
+            }
+        }
+        for label in &labels {
+            if !input_struct.members.iter().any(|m| m.name == *label && m.binding == Binding::Label) {
+                return Err(OpSkip::Fail(Error::at(
+                    op_id,
+                    format!("URI `{}` has label `{{{label}}}` but the input has no @httpLabel member `{label}`", http.uri),
+                )));
+            }
+        }
+
+        let mut errors: Vec<ShapeId> = Vec::new();
+        for e in op.errors.iter().map(|e| &e.target).chain(service_errors) {
+            if !errors.contains(e) {
+                errors.push(e.clone());
+            }
+        }
+        errors.sort_by_key(|e| local_name(e).to_string());
+        for e in &errors {
+            if !self.model.shapes.get(e).map(|s| s.traits().contains_key(t::ERROR)).unwrap_or(false) {
+                return Err(OpSkip::Fail(Error::at(op_id, format!("lists `{e}` as an error, but it has no @error trait"))));
+            }
+            self.error_shapes.insert(e.clone());
+            self.pending.push(e.clone());
+        }
+
+        let static_context_params = traits
+            .get(t::STATIC_CONTEXT_PARAMS)
+            .and_then(Value::as_object)
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.get("value").cloned().unwrap_or(Value::Null))).collect())
+            .unwrap_or_default();
+        let mut context_params = BTreeMap::new();
+        if let Some(Shape::Structure(s)) = self.model.shapes.get(&input_id) {
+            for (mname, m) in s.members.iter() {
+                if let Some(p) = m.traits.get(t::CONTEXT_PARAM).and_then(|v| v.get("name")).and_then(Value::as_str) {
+                    context_params.insert(p.to_string(), naming::field_name(mname));
+                }
+            }
+        }
+
+        let list = |v: Option<&Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut response_tests: Vec<(Option<ShapeId>, Value)> =
+            list(traits.get(t::RESPONSE_TESTS)).into_iter().map(|t| (None, t)).collect();
+        for e in &errors {
+            for test in list(self.model.shapes[e].traits().get(t::RESPONSE_TESTS)) {
+                response_tests.push((Some(e.clone()), test));
+            }
+        }
+
+        Ok(Some(Operation {
+            id: op_id.to_string(),
+            method: naming::field_name(&name),
+            module,
+            docs: docs(traits),
+            deprecated: deprecated(traits),
+            host_prefix: traits
+                .get(t::ENDPOINT)
+                .and_then(|v| v.get("hostPrefix"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            http,
+            input,
+            output,
+            errors,
+            static_context_params,
+            context_params,
+            request_tests: list(traits.get(t::REQUEST_TESTS)),
+            response_tests,
+            malformed_tests: list(traits.get(t::MALFORMED_TESTS)),
+            name,
+        }))
+    }
+
+    /// Copies an operation's input or output into `crate::operation::<module>`
+    /// as `<Op>Input` / `<Op>Output`, the names Rust AWS SDK users know.
+    fn synthesize_io(&mut self, source: &str, rust_name: &str, module: &str, _http: &Http) -> Result<ShapeId> {
+        let synthetic_id = format!("{}#{rust_name}", namespace(&self.service_id));
+        let synthetic_id = format!("{synthetic_id}@{module}");
+        let (members, docs_text, deprecated_info, sensitive) = match self.model.shapes.get(source) {
+            Some(Shape::Structure(s)) => (
+                self.members(source, &s.members.0)?,
+                docs(&s.traits),
+                deprecated(&s.traits),
+                s.traits.contains_key(t::SENSITIVE),
+            ),
+            _ => return Err(Error::at(source, "operation input/output must be a structure")),
+        };
+        self.structures.insert(
+            synthetic_id.clone(),
+            Structure {
+                id: synthetic_id.clone(),
+                rust_name: rust_name.to_string(),
+                wire_name: local_name(source).to_string(),
+                home: TypeHome::Operation(module.to_string()),
+                docs: docs_text,
+                members,
+                error: None,
+                sensitive,
+                deprecated: deprecated_info,
+            },
+        );
+        Ok(synthetic_id)
+    }
+
+    fn members(&mut self, owner: &str, members: &[(String, crate::model::Member)]) -> Result<Vec<Member>> {
+        members.iter().map(|(name, m)| self.member(owner, name, m)).collect()
+    }
+
+    fn member(&mut self, owner: &str, name: &str, m: &crate::model::Member) -> Result<Member> {
+        let member_id = format!("{owner}${name}");
+        let target = self
+            .model
+            .shapes
+            .get(&m.target)
+            .ok_or_else(|| Error::at(&member_id, format!("targets undefined shape `{}`", m.target)))?;
+        let traits = &m.traits;
+        let tt = target.traits();
+        let ty = self.type_of(&member_id, &m.target)?;
+        let binding = binding(&member_id, traits)?;
+        let timestamp_format = timestamp_format(traits).or_else(|| timestamp_format(tt));
+        let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
+        Ok(Member {
+            name: name.to_string(),
+            field: naming::field_name(name),
+            variant: naming::variant_name(name),
+            target: m.target.clone(),
+            docs: docs(traits).or_else(|| docs(tt)),
+            json_name: traits.get(t::JSON_NAME).and_then(Value::as_str).unwrap_or(name).to_string(),
+            timestamp_format,
+            media_type: tt.get(t::MEDIA_TYPE).and_then(Value::as_str).map(str::to_string),
+            required: traits.contains_key(t::REQUIRED),
+            default,
+            client_optional: traits.contains_key(t::CLIENT_OPTIONAL),
+            idempotency_token: traits.contains_key(t::IDEMPOTENCY_TOKEN),
+            sensitive: traits.contains_key(t::SENSITIVE) || tt.contains_key(t::SENSITIVE),
+            deprecated: deprecated(traits),
+            boxed: self.boxed.contains(&member_id),
+            constraints: self.constraints(traits, &m.target),
+            host_label: traits.contains_key(t::HOST_LABEL),
+            binding,
+            ty,
+        })
+    }
+
+    fn constraints(&self, member_traits: &Traits, target: &str) -> Constraints {
+        let target_traits = self.model.shapes.get(target).map(|s| s.traits().clone()).unwrap_or_default();
+        let pick = |name: &str| member_traits.get(name).or_else(|| target_traits.get(name)).cloned();
+        let num_text = |v: Option<&Value>| v.and_then(|v| if v.is_number() { Some(v.to_string()) } else { None });
+        let enum_values = match self.model.shapes.get(target) {
+            Some(Shape::Enum(a)) => Some(
+                a.members
+                    .iter()
+                    .map(|(n, m)| m.traits.get(t::ENUM_VALUE).and_then(Value::as_str).unwrap_or(n).to_string())
+                    .collect(),
+            ),
+            Some(Shape::String(s)) => s.traits.get(t::ENUM).and_then(Value::as_array).map(|a| {
+                a.iter().filter_map(|d| d.get("value").and_then(Value::as_str).map(str::to_string)).collect()
+            }),
+            _ => None,
+        };
+        Constraints {
+            length: pick(t::LENGTH).map(|v| (v.get("min").and_then(Value::as_u64), v.get("max").and_then(Value::as_u64))),
+            range: pick(t::RANGE).map(|v| (num_text(v.get("min")), num_text(v.get("max")))),
+            pattern: pick(t::PATTERN).and_then(|v| v.as_str().map(str::to_string)),
+            unique_items: pick(t::UNIQUE_ITEMS).is_some(),
+            enum_values,
+        }
+    }
+
+    fn type_of(&mut self, at: &str, target: &str) -> Result<Type> {
+        let shape = self
+            .model
+            .shapes
+            .get(target)
+            .ok_or_else(|| Error::at(at, format!("targets undefined shape `{target}`")))?;
+        if target == "smithy.api#Unit" {
+            return Ok(Type::Unit);
+        }
+        let ty = match shape {
+            Shape::Blob(s) => Type::Blob { streaming: s.traits.contains_key(t::STREAMING) },
+            Shape::Boolean(_) => Type::Boolean,
+            Shape::String(s) if s.traits.contains_key(t::ENUM) => {
+                self.pending.push(target.to_string());
+                Type::Enum(target.to_string())
+            }
+            Shape::String(_) => Type::String,
+            Shape::Byte(_) => Type::Byte,
+            Shape::Short(_) => Type::Short,
+            Shape::Integer(_) => Type::Integer,
+            Shape::Long(_) => Type::Long,
+            Shape::Float(_) => Type::Float,
+            Shape::Double(_) => Type::Double,
+            Shape::BigInteger(_) => Type::BigInteger,
+            Shape::BigDecimal(_) => Type::BigDecimal,
+            Shape::Timestamp(_) => Type::Timestamp,
+            Shape::Document(_) => Type::Document,
+            Shape::Enum(_) => {
+                self.pending.push(target.to_string());
+                Type::Enum(target.to_string())
+            }
+            Shape::IntEnum(_) => {
+                self.pending.push(target.to_string());
+                Type::IntEnum(target.to_string())
+            }
+            Shape::List(l) | Shape::Set(l) => {
+                let member_id = format!("{target}$member");
+                let item = self.type_of(&member_id, &l.member.target)?;
+                let item_tt = self.model.shapes[&l.member.target].traits().clone();
+                Type::List(Box::new(Collection {
+                    item,
+                    sparse: l.traits.contains_key(t::SPARSE),
+                    item_timestamp_format: timestamp_format(&l.member.traits).or_else(|| timestamp_format(&item_tt)),
+                    item_media_type: item_tt.get(t::MEDIA_TYPE).and_then(Value::as_str).map(str::to_string),
+                    item_constraints: self.constraints(&l.member.traits, &l.member.target),
+                    key_constraints: Constraints::default(),
+                }))
+            }
+            Shape::Map(m) => {
+                let key_shape = self.model.shapes.get(&m.key.target);
+                if !matches!(key_shape, Some(Shape::String(_)) | Some(Shape::Enum(_))) {
+                    return Err(Error::at(format!("{target}$key"), "map keys must target a string or enum shape"));
+                }
+                let item = self.type_of(&format!("{target}$value"), &m.value.target)?;
+                let item_tt = self.model.shapes[&m.value.target].traits().clone();
+                Type::Map(Box::new(Collection {
+                    item,
+                    sparse: m.traits.contains_key(t::SPARSE),
+                    item_timestamp_format: timestamp_format(&m.value.traits).or_else(|| timestamp_format(&item_tt)),
+                    item_media_type: item_tt.get(t::MEDIA_TYPE).and_then(Value::as_str).map(str::to_string),
+                    item_constraints: self.constraints(&m.value.traits, &m.value.target),
+                    key_constraints: self.constraints(&m.key.traits, &m.key.target),
+                }))
+            }
+            Shape::Structure(_) => {
+                self.pending.push(target.to_string());
+                Type::Structure(target.to_string())
+            }
+            Shape::Union(_) => {
+                self.pending.push(target.to_string());
+                Type::Union(target.to_string())
+            }
+            other => {
+                return Err(Error::at(
+                    at,
+                    format!("targets `{target}`, a {} shape; members cannot target it", other.type_name()),
+                ))
+            }
+        };
+        Ok(ty)
+    }
+
+    /// Defines a named shape reached from the operations, once.
+    fn define(&mut self, id: &str) {
+        if !self.visited.insert(id.to_string()) {
+            return;
+        }
+        let Some(shape) = self.model.shapes.get(id) else { return };
+        let rust_name = naming::type_name(&self.shape_name(id));
+        let result: Result<()> = (|| {
+            match shape {
+                Shape::Structure(s) => {
+                    let members = self.members(id, &s.members.0)?;
+                    let error = match s.traits.get(t::ERROR).and_then(Value::as_str) {
+                        Some(fault) => {
+                            let fault = if fault == "server" { Fault::Server } else { Fault::Client };
+                            let default_status = if fault == Fault::Server { 500 } else { 400 };
+                            Some(ErrorInfo {
+                                fault,
+                                http_status: s
+                                    .traits
+                                    .get(t::HTTP_ERROR)
+                                    .and_then(Value::as_u64)
+                                    .map(|c| c as u16)
+                                    .unwrap_or(default_status),
+                                retryable: s.traits.get(t::RETRYABLE).map(|v| {
+                                    v.get("throttling").and_then(Value::as_bool).unwrap_or(false)
+                                }),
+                            })
+                        }
+                        None => None,
+                    };
+                    let home = if error.is_some() { TypeHome::Errors } else { TypeHome::Types };
+                    self.structures.insert(
+                        id.to_string(),
+                        Structure {
+                            id: id.to_string(),
+                            rust_name,
+                            wire_name: local_name(id).to_string(),
+                            home,
+                            docs: docs(&s.traits),
+                            members,
+                            error,
+                            sensitive: s.traits.contains_key(t::SENSITIVE),
+                            deprecated: deprecated(&s.traits),
+                        },
+                    );
+                }
+                Shape::Union(u) => {
+                    let members = self.members(id, &u.members.0)?;
+                    self.unions.insert(
+                        id.to_string(),
+                        Union {
+                            id: id.to_string(),
+                            rust_name,
+                            docs: docs(&u.traits),
+                            members,
+                            streaming: u.traits.contains_key(t::STREAMING),
+                            sensitive: u.traits.contains_key(t::SENSITIVE),
+                            deprecated: deprecated(&u.traits),
+                        },
+                    );
+                }
+                Shape::Enum(a) | Shape::IntEnum(a) => {
+                    let int = matches!(shape, Shape::IntEnum(_));
+                    let mut variants = Vec::new();
+                    for (name, m) in a.members.iter() {
+                        let value = match m.traits.get(t::ENUM_VALUE) {
+                            Some(Value::String(s)) if !int => s.clone(),
+                            Some(Value::Number(n)) if int => n.to_string(),
+                            None if !int => name.clone(),
+                            _ => {
+                                return Err(Error::at(
+                                    format!("{id}${name}"),
+                                    if int { "intEnum members need an integer @enumValue" } else { "enum @enumValue must be a string" },
+                                ))
+                            }
+                        };
+                        variants.push(EnumVariant {
+                            rust_name: naming::variant_name(name),
+                            value,
+                            docs: docs(&m.traits),
+                            deprecated: deprecated(&m.traits),
+                        });
+                    }
+                    self.enums.insert(
+                        id.to_string(),
+                        EnumShape {
+                            id: id.to_string(),
+                            rust_name,
+                            docs: docs(&a.traits),
+                            int,
+                            variants,
+                            sensitive: a.traits.contains_key(t::SENSITIVE),
+                            deprecated: deprecated(&a.traits),
+                        },
+                    );
+                }
+                Shape::String(s) => {
+                    // IDL 1.0 `@enum` trait on a string.
+                    let defs = s.traits.get(t::ENUM).and_then(Value::as_array).cloned().unwrap_or_default();
+                    let mut variants = Vec::new();
+                    for d in defs {
+                        let value = d.get("value").and_then(Value::as_str).unwrap_or_default().to_string();
+                        let name = d.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| value.clone());
+                        variants.push(EnumVariant {
+                            rust_name: naming::variant_name(&name),
+                            docs: d.get("documentation").and_then(Value::as_str).map(html_to_markdown),
+                            deprecated: d.get("deprecated").and_then(Value::as_bool).filter(|b| *b).map(|_| Deprecated {
+                                message: None,
+                                since: None,
+                            }),
+                            value,
+                        });
+                    }
+                    self.enums.insert(
+                        id.to_string(),
+                        EnumShape {
+                            id: id.to_string(),
+                            rust_name,
+                            docs: docs(&s.traits),
+                            int: false,
+                            variants,
+                            sensitive: s.traits.contains_key(t::SENSITIVE),
+                            deprecated: deprecated(&s.traits),
+                        },
+                    );
+                }
+                _ => {}
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            self.errors.push(e);
+        }
+    }
+
+    fn check_name_conflicts(&mut self) {
+        let mut seen: BTreeMap<(String, TypeHome), ShapeId> = BTreeMap::new();
+        let homes = self
+            .structures
+            .values()
+            .map(|s| (s.rust_name.clone(), s.home.clone(), s.id.clone()))
+            .chain(self.enums.values().map(|e| (e.rust_name.clone(), TypeHome::Types, e.id.clone())))
+            .chain(self.unions.values().map(|u| (u.rust_name.clone(), TypeHome::Types, u.id.clone())));
+        for (name, home, id) in homes.collect::<Vec<_>>() {
+            if let Some(previous) = seen.insert((name.clone(), home), id.clone()) {
+                self.errors.push(Error::at(
+                    &id,
+                    format!("its Rust name `{name}` conflicts with `{previous}`; add a `rename` to the service to disambiguate"),
+                ));
+            }
+        }
+    }
+}
+
+enum OpSkip {
+    Skip(String),
+    Fail(Error),
+}
+
+fn binding(member_id: &str, traits: &Traits) -> Result<Binding> {
+    let string = |name: &str| -> Result<String> {
+        traits
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| Error::at(member_id, format!("{name} needs a string value")))
+    };
+    let mut found = Vec::new();
+    if traits.contains_key(t::HTTP_LABEL) {
+        found.push(Binding::Label);
+    }
+    if traits.contains_key(t::HTTP_QUERY) {
+        found.push(Binding::Query(string(t::HTTP_QUERY)?));
+    }
+    if traits.contains_key(t::HTTP_QUERY_PARAMS) {
+        found.push(Binding::QueryParams);
+    }
+    if traits.contains_key(t::HTTP_HEADER) {
+        found.push(Binding::Header(string(t::HTTP_HEADER)?));
+    }
+    if traits.contains_key(t::HTTP_PREFIX_HEADERS) {
+        found.push(Binding::PrefixHeaders(string(t::HTTP_PREFIX_HEADERS)?));
+    }
+    if traits.contains_key(t::HTTP_PAYLOAD) {
+        found.push(Binding::Payload);
+    }
+    if traits.contains_key(t::HTTP_RESPONSE_CODE) {
+        found.push(Binding::ResponseCode);
+    }
+    match found.len() {
+        0 => Ok(Binding::Body),
+        1 => Ok(found.remove(0)),
+        _ => Err(Error::at(member_id, "has more than one HTTP binding trait")),
+    }
+}
+
+fn parse_http(op_id: &str, v: &Value) -> Result<Http> {
+    let method = v.get("method").and_then(Value::as_str).ok_or_else(|| Error::at(op_id, "@http needs a method"))?;
+    let uri = v.get("uri").and_then(Value::as_str).ok_or_else(|| Error::at(op_id, "@http needs a uri"))?;
+    let code = v.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+    if !uri.starts_with('/') {
+        return Err(Error::at(op_id, format!("@http uri `{uri}` must start with `/`")));
+    }
+    let (path, query) = match uri.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (uri, None),
+    };
+    let mut segments = Vec::new();
+    let mut literal = String::new();
+    for (i, seg) in path.split('/').enumerate() {
+        if i == 0 {
+            continue;
+        }
+        literal.push('/');
+        if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if !literal.is_empty() {
+                segments.push(PathSegment::Literal(std::mem::take(&mut literal)));
+            }
+            let (member, greedy) = match inner.strip_suffix('+') {
+                Some(m) => (m, true),
+                None => (inner, false),
+            };
+            segments.push(PathSegment::Label { member: member.to_string(), greedy });
+        } else if seg.contains('{') || seg.contains('}') {
+            return Err(Error::at(op_id, format!("@http uri `{uri}`: a label must fill a whole path segment")));
+        } else {
+            literal.push_str(seg);
+        }
+    }
+    if !literal.is_empty() {
+        segments.push(PathSegment::Literal(literal));
+    }
+    let query_literals = query
+        .map(|q| {
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                    None => (p.to_string(), None),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Http { method: method.to_string(), path: segments, query_literals, code, uri: uri.to_string() })
+}
+
+fn timestamp_format(traits: &Traits) -> Option<TimestampFormat> {
+    match traits.get(t::TIMESTAMP_FORMAT).and_then(Value::as_str)? {
+        "date-time" => Some(TimestampFormat::DateTime),
+        "http-date" => Some(TimestampFormat::HttpDate),
+        "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
+        _ => None,
+    }
+}
+
+fn docs(traits: &Traits) -> Option<String> {
+    traits
+        .get(t::DOCUMENTATION)
+        .and_then(Value::as_str)
+        .map(html_to_markdown)
+        .filter(|d| !d.trim().is_empty())
+}
+
+fn deprecated(traits: &Traits) -> Option<Deprecated> {
+    traits.get(t::DEPRECATED).map(|v| Deprecated {
+        message: v.get("message").and_then(Value::as_str).map(str::to_string),
+        since: v.get("since").and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+/// `Name` of `ns#Name` (and of a synthesized `ns#Name@module`).
+pub fn local_name(id: &str) -> &str {
+    let name = id.split_once('#').map(|(_, n)| n).unwrap_or(id);
+    name.split('@').next().unwrap_or(name)
+}
+
+fn namespace(id: &str) -> &str {
+    id.split_once('#').map(|(ns, _)| ns).unwrap_or("")
+}

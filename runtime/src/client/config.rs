@@ -1,0 +1,744 @@
+//! Client configuration: [`ClientConfigBuilder`] (AWS SDK style setters) and the immutable,
+//! cheaply cloneable [`ClientConfig`] it builds.
+//!
+//! A `ClientConfig` owns everything that must be shared by every call made with it: the HTTP
+//! client (and therefore its connection pool), the identity cache (so credentials from SSO, IMDS,
+//! STS... are resolved once and reused), and the runtime plugins handed to the orchestrator.
+
+use super::auth::SigV4AuthScheme;
+use super::interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_async::rt::sleep::{default_async_sleep, AsyncSleep, SharedAsyncSleep};
+use aws_smithy_async::time::{SharedTimeSource, TimeSource};
+use aws_smithy_runtime::client::auth::no_auth::{NoAuthScheme, NO_AUTH_SCHEME_ID};
+use aws_smithy_runtime::client::defaults::{default_plugins, DefaultPluginParams};
+use aws_smithy_runtime::client::http::connection_poisoning::ConnectionPoisoningInterceptor;
+use aws_smithy_runtime::client::identity::no_auth::NoAuthIdentityResolver;
+use aws_smithy_runtime::client::identity::IdentityCache;
+use aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier;
+use aws_smithy_runtime::client::retries::strategy::StandardRetryStrategy;
+use aws_smithy_runtime::client::stalled_stream_protection::StalledStreamProtectionInterceptor;
+use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+use aws_smithy_runtime_api::client::http::{HttpClient, SharedHttpClient};
+use aws_smithy_runtime_api::client::identity::{
+    ResolveCachedIdentity, SharedIdentityCache, SharedIdentityResolver,
+};
+use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+use aws_smithy_runtime_api::client::runtime_plugin::{
+    RuntimePlugin, SharedRuntimePlugin, StaticRuntimePlugin,
+};
+use aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig;
+use aws_smithy_runtime_api::shared::IntoShared;
+use aws_smithy_types::config_bag::Layer;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use aws_types::app_name::AppName;
+use aws_types::region::Region;
+use aws_types::SdkConfig;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default connect timeout: 3.1 s, the value the AWS SDKs use (slightly above a TCP SYN
+/// retransmit at 3 s, so one lost SYN does not fail the attempt).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// Default read timeout (time from sending the request until the first byte of the response):
+/// 75 s.
+///
+/// Model-hosting APIs such as SageMaker `InvokeEndpoint` legitimately take up to 60 s before the
+/// service answers; 15 s of headroom covers uploading the request body and service overhead. A
+/// server that accepts the connection but never answers is therefore abandoned after 75 s per
+/// attempt instead of hanging the caller forever.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(75);
+
+/// Name of the retry partition shared by default plugins; each call then selects the
+/// partition of its own service (its `sdk_id`), so retry quotas are per service.
+const BASE_RETRY_PARTITION: &str = "smithygen";
+
+/// The timeout configuration used when none (or only part of one) is configured.
+///
+/// See [`ClientConfigBuilder::timeout_config`] for the reasoning.
+pub fn default_timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .read_timeout(DEFAULT_READ_TIMEOUT)
+        .disable_operation_timeout()
+        .disable_operation_attempt_timeout()
+        .build()
+}
+
+/// Builder for [`ClientConfig`], with AWS SDK style `foo(self, v) -> Self` /
+/// `set_foo(&mut self, Option<..>) -> &mut Self` setter pairs.
+///
+/// Every field is optional: [`build`](Self::build) fills in defaults, and
+/// [`merge`](Self::merge) layers only the fields that are set, which is how a per-call override
+/// (a `.customize()`-style builder passed to [`invoke`](super::invoke)) is applied.
+#[derive(Clone, Debug, Default)]
+pub struct ClientConfigBuilder {
+    region: Option<Region>,
+    credentials_provider: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    http_client: Option<SharedHttpClient>,
+    retry_config: Option<RetryConfig>,
+    timeout_config: Option<TimeoutConfig>,
+    sleep_impl: Option<SharedAsyncSleep>,
+    time_source: Option<SharedTimeSource>,
+    behavior_version: Option<BehaviorVersion>,
+    app_name: Option<AppName>,
+    interceptors: Vec<SharedInterceptor>,
+    identity_cache: Option<SharedIdentityCache>,
+    stalled_stream_protection: Option<StalledStreamProtectionConfig>,
+}
+
+impl ClientConfigBuilder {
+    /// Creates an empty builder (every setting left at its default).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the AWS region: used for SigV4 signing and as the `AWS::Region` endpoint builtin.
+    pub fn region(mut self, region: impl Into<Option<Region>>) -> Self {
+        self.set_region(region.into());
+        self
+    }
+
+    /// Sets or clears the AWS region.
+    pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
+        self.region = region;
+        self
+    }
+
+    /// Sets the credentials provider used to sign requests with SigV4.
+    ///
+    /// Its credentials are cached in the config's identity cache, shared by every call.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
+        self
+    }
+
+    /// Sets or clears the credentials provider.
+    pub fn set_credentials_provider(
+        &mut self,
+        provider: Option<SharedCredentialsProvider>,
+    ) -> &mut Self {
+        self.credentials_provider = provider;
+        self
+    }
+
+    /// Sets a custom endpoint URL (the `SDK::Endpoint` builtin). Required for services without an
+    /// endpoint rule set.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.set_endpoint_url(Some(url.into()));
+        self
+    }
+
+    /// Sets or clears the custom endpoint URL.
+    pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
+        self.endpoint_url = url;
+        self
+    }
+
+    /// Selects FIPS endpoints (the `AWS::UseFIPS` builtin). Default `false`.
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.set_use_fips(Some(use_fips));
+        self
+    }
+
+    /// Sets or clears the FIPS flag.
+    pub fn set_use_fips(&mut self, use_fips: Option<bool>) -> &mut Self {
+        self.use_fips = use_fips;
+        self
+    }
+
+    /// Selects dual-stack (IPv4 + IPv6) endpoints (the `AWS::UseDualStack` builtin). Default
+    /// `false`.
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.set_use_dual_stack(Some(use_dual_stack));
+        self
+    }
+
+    /// Sets or clears the dual-stack flag.
+    pub fn set_use_dual_stack(&mut self, use_dual_stack: Option<bool>) -> &mut Self {
+        self.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// Sets the HTTP client. Default: aws-smithy-runtime's default HTTPS client (hyper 1 +
+    /// rustls), created once per [`build`](Self::build) and shared by every call.
+    pub fn http_client(mut self, http_client: impl HttpClient + 'static) -> Self {
+        self.set_http_client(Some(http_client.into_shared()));
+        self
+    }
+
+    /// Sets or clears the HTTP client.
+    pub fn set_http_client(&mut self, http_client: Option<SharedHttpClient>) -> &mut Self {
+        self.http_client = http_client;
+        self
+    }
+
+    /// Sets the retry configuration.
+    ///
+    /// Default: [`RetryConfig::standard()`]: standard mode, 3 attempts, exponential backoff with
+    /// full jitter starting at 1 s (capped at 20 s), and a per-service retry quota (token
+    /// bucket) shared by all clients in the process.
+    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
+        self.set_retry_config(Some(retry_config));
+        self
+    }
+
+    /// Sets or clears the retry configuration.
+    pub fn set_retry_config(&mut self, retry_config: Option<RetryConfig>) -> &mut Self {
+        self.retry_config = retry_config;
+        self
+    }
+
+    /// Sets the timeout configuration. Fields left unset keep their defaults; use
+    /// `TimeoutConfigBuilder::disable_*` (or [`TimeoutConfig::disabled`]) to switch one off.
+    ///
+    /// Defaults (see [`default_timeout_config`]):
+    /// - **connect timeout 3.1 s** ([`DEFAULT_CONNECT_TIMEOUT`]), as in the AWS SDKs.
+    /// - **read timeout 75 s** ([`DEFAULT_READ_TIMEOUT`]): the time from sending a request to
+    ///   the first byte of the response. Inference APIs may legally think for 60 s before
+    ///   answering, so anything shorter would cut legal calls; a server that accepts the
+    ///   connection and never answers is abandoned after 75 s per attempt.
+    /// - **no operation or attempt timeout**: both would also bound the time spent transferring
+    ///   the body, and a large but healthy transfer must not be cut. A body that stops moving is
+    ///   instead caught by stalled stream protection (on by default: the transfer is cancelled
+    ///   when throughput stays below 1 B/s for a 5 s grace period).
+    ///
+    /// Together these guarantee a stalled server cannot hang a caller forever: the worst case
+    /// with the default 3 attempts is about 3 × 75 s plus backoff. Callers with a latency budget
+    /// should set `operation_timeout` to bound the whole call, retries included. The read timeout
+    /// is enforced by the HTTP client; the default client honours it, custom clients should too.
+    pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
+        self.set_timeout_config(Some(timeout_config));
+        self
+    }
+
+    /// Sets or clears the timeout configuration.
+    pub fn set_timeout_config(&mut self, timeout_config: Option<TimeoutConfig>) -> &mut Self {
+        self.timeout_config = timeout_config;
+        self
+    }
+
+    /// Sets the async sleep implementation used for backoff and timeouts. Default: tokio.
+    pub fn sleep_impl(mut self, sleep_impl: impl AsyncSleep + 'static) -> Self {
+        self.set_sleep_impl(Some(sleep_impl.into_shared()));
+        self
+    }
+
+    /// Sets or clears the async sleep implementation.
+    pub fn set_sleep_impl(&mut self, sleep_impl: Option<SharedAsyncSleep>) -> &mut Self {
+        self.sleep_impl = sleep_impl;
+        self
+    }
+
+    /// Sets the time source used for signing and credential expiry. Default: the system clock.
+    pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
+        self.set_time_source(Some(time_source.into_shared()));
+        self
+    }
+
+    /// Sets or clears the time source.
+    pub fn set_time_source(&mut self, time_source: Option<SharedTimeSource>) -> &mut Self {
+        self.time_source = time_source;
+        self
+    }
+
+    /// Sets the behavior version (selects the aws-smithy-runtime defaults generation, e.g. the
+    /// default HTTP client). Default: [`BehaviorVersion::latest()`].
+    pub fn behavior_version(mut self, behavior_version: BehaviorVersion) -> Self {
+        self.set_behavior_version(Some(behavior_version));
+        self
+    }
+
+    /// Sets or clears the behavior version.
+    pub fn set_behavior_version(&mut self, behavior_version: Option<BehaviorVersion>) -> &mut Self {
+        self.behavior_version = behavior_version;
+        self
+    }
+
+    /// Sets the application name, appended to the user agent as `app/<name>`.
+    pub fn app_name(mut self, app_name: AppName) -> Self {
+        self.set_app_name(Some(app_name));
+        self
+    }
+
+    /// Sets or clears the application name.
+    pub fn set_app_name(&mut self, app_name: Option<AppName>) -> &mut Self {
+        self.app_name = app_name;
+        self
+    }
+
+    /// Adds an interceptor that runs on every call, after the runtime's own interceptors.
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.push_interceptor(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// Adds an already shared interceptor.
+    pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
+    /// Replaces all configured interceptors.
+    pub fn set_interceptors(
+        &mut self,
+        interceptors: impl IntoIterator<Item = SharedInterceptor>,
+    ) -> &mut Self {
+        self.interceptors = interceptors.into_iter().collect();
+        self
+    }
+
+    /// Sets the identity cache. Default: a lazy cache (refreshes credentials shortly before
+    /// they expire), created once per [`build`](Self::build) and shared by every call.
+    pub fn identity_cache(mut self, identity_cache: impl ResolveCachedIdentity + 'static) -> Self {
+        self.set_identity_cache(Some(identity_cache.into_shared()));
+        self
+    }
+
+    /// Sets or clears the identity cache.
+    pub fn set_identity_cache(&mut self, identity_cache: Option<SharedIdentityCache>) -> &mut Self {
+        self.identity_cache = identity_cache;
+        self
+    }
+
+    /// Sets stalled stream protection. Default: enabled for uploads and downloads, 5 s grace.
+    pub fn stalled_stream_protection(mut self, config: StalledStreamProtectionConfig) -> Self {
+        self.set_stalled_stream_protection(Some(config));
+        self
+    }
+
+    /// Sets or clears stalled stream protection.
+    pub fn set_stalled_stream_protection(
+        &mut self,
+        config: Option<StalledStreamProtectionConfig>,
+    ) -> &mut Self {
+        self.stalled_stream_protection = config;
+        self
+    }
+
+    /// Layers every field that is set in `other` on top of `self`; interceptors are appended.
+    pub fn merge(&mut self, other: &ClientConfigBuilder) -> &mut Self {
+        fn take<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
+            if let Some(v) = theirs {
+                *mine = Some(v.clone());
+            }
+        }
+        take(&mut self.region, &other.region);
+        take(&mut self.credentials_provider, &other.credentials_provider);
+        take(&mut self.endpoint_url, &other.endpoint_url);
+        take(&mut self.use_fips, &other.use_fips);
+        take(&mut self.use_dual_stack, &other.use_dual_stack);
+        take(&mut self.http_client, &other.http_client);
+        take(&mut self.retry_config, &other.retry_config);
+        if let Some(theirs) = &other.timeout_config {
+            // Field-wise: an override of one timeout keeps the others.
+            let mut merged = theirs.clone();
+            if let Some(mine) = &self.timeout_config {
+                merged.take_defaults_from(mine);
+            }
+            self.timeout_config = Some(merged);
+        }
+        take(&mut self.sleep_impl, &other.sleep_impl);
+        take(&mut self.time_source, &other.time_source);
+        take(&mut self.behavior_version, &other.behavior_version);
+        take(&mut self.app_name, &other.app_name);
+        take(&mut self.identity_cache, &other.identity_cache);
+        take(
+            &mut self.stalled_stream_protection,
+            &other.stalled_stream_protection,
+        );
+        self.interceptors.extend(other.interceptors.iter().cloned());
+        self
+    }
+
+    /// Builds the immutable [`ClientConfig`], filling in defaults. Never fails: missing
+    /// credentials or region are reported by the call that needs them.
+    pub fn build(self) -> ClientConfig {
+        self.build_inner(None)
+    }
+
+    /// `reuse`: the default plugins of a config built with the same behavior version, so a
+    /// per-call override does not rebuild them.
+    fn build_inner(self, reuse: Option<&ClientConfigInner>) -> ClientConfig {
+        let behavior_version = self
+            .behavior_version
+            .unwrap_or_else(BehaviorVersion::latest);
+        let defaults: Arc<[SharedRuntimePlugin]> = match reuse {
+            Some(prev) if prev.behavior_version == behavior_version => prev.defaults.clone(),
+            _ => default_plugins(
+                DefaultPluginParams::new()
+                    .with_retry_partition_name(BASE_RETRY_PARTITION)
+                    .with_behavior_version(behavior_version)
+                    .with_is_aws_sdk(true),
+            )
+            .into_iter()
+            .collect(),
+        };
+        // Take the HTTP client the default plugins created, so `to_builder()` keeps sharing the
+        // same client (and its connection pool) instead of creating a new one.
+        let http_client = self.http_client.or_else(|| {
+            defaults.iter().find_map(|plugin| {
+                plugin
+                    .runtime_components(&RuntimeComponentsBuilder::new("probe"))
+                    .http_client()
+            })
+        });
+        let mut timeout_config = self
+            .timeout_config
+            .unwrap_or_else(|| TimeoutConfig::builder().build());
+        timeout_config.take_defaults_from(&default_timeout_config());
+        let settings = Settings {
+            region: self.region,
+            credentials_provider: self.credentials_provider,
+            endpoint_url: self.endpoint_url,
+            use_fips: self.use_fips.unwrap_or(false),
+            use_dual_stack: self.use_dual_stack.unwrap_or(false),
+            http_client,
+            retry_config: self.retry_config.unwrap_or_else(RetryConfig::standard),
+            timeout_config,
+            sleep_impl: self.sleep_impl.or_else(default_async_sleep),
+            time_source: self.time_source.unwrap_or_default(),
+            app_name: self.app_name,
+            interceptors: self.interceptors,
+            identity_cache: self
+                .identity_cache
+                .unwrap_or_else(|| IdentityCache::lazy().build()),
+            stalled_stream_protection: self.stalled_stream_protection.unwrap_or_else(|| {
+                StalledStreamProtectionConfig::enabled()
+                    .grace_period(Duration::from_secs(5))
+                    .build()
+            }),
+        };
+        let client_plugin = settings.client_plugin();
+        ClientConfig {
+            inner: Arc::new(ClientConfigInner {
+                settings,
+                behavior_version,
+                defaults,
+                client_plugin,
+            }),
+        }
+    }
+}
+
+impl From<&SdkConfig> for ClientConfigBuilder {
+    /// Copies region, credentials provider, endpoint URL, FIPS / dual-stack flags, HTTP client,
+    /// retry, timeout, sleep, time source, behavior version, app name, identity cache and
+    /// stalled stream protection from a shared [`SdkConfig`] (as loaded by `aws-config`).
+    fn from(sdk: &SdkConfig) -> Self {
+        ClientConfigBuilder {
+            region: sdk.region().cloned(),
+            credentials_provider: sdk.credentials_provider(),
+            endpoint_url: sdk.endpoint_url().map(str::to_string),
+            use_fips: sdk.use_fips(),
+            use_dual_stack: sdk.use_dual_stack(),
+            http_client: sdk.http_client(),
+            retry_config: sdk.retry_config().cloned(),
+            timeout_config: sdk.timeout_config().cloned(),
+            sleep_impl: sdk.sleep_impl(),
+            time_source: sdk.time_source(),
+            behavior_version: sdk.behavior_version(),
+            app_name: sdk.app_name().cloned(),
+            interceptors: Vec::new(),
+            identity_cache: sdk.identity_cache(),
+            stalled_stream_protection: sdk.stalled_stream_protection(),
+        }
+    }
+}
+
+impl From<SdkConfig> for ClientConfigBuilder {
+    /// Same as `From<&SdkConfig>`.
+    fn from(sdk: SdkConfig) -> Self {
+        ClientConfigBuilder::from(&sdk)
+    }
+}
+
+/// Resolved settings (defaults applied).
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) region: Option<Region>,
+    pub(crate) credentials_provider: Option<SharedCredentialsProvider>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) http_client: Option<SharedHttpClient>,
+    pub(crate) retry_config: RetryConfig,
+    pub(crate) timeout_config: TimeoutConfig,
+    pub(crate) sleep_impl: Option<SharedAsyncSleep>,
+    pub(crate) time_source: SharedTimeSource,
+    pub(crate) app_name: Option<AppName>,
+    pub(crate) interceptors: Vec<SharedInterceptor>,
+    pub(crate) identity_cache: SharedIdentityCache,
+    pub(crate) stalled_stream_protection: StalledStreamProtectionConfig,
+}
+
+impl Settings {
+    /// The client-level runtime plugin: everything that does not depend on the operation.
+    fn client_plugin(&self) -> SharedRuntimePlugin {
+        let mut layer = Layer::new("smithygen.client");
+        layer.store_put(self.retry_config.clone());
+        layer.store_put(self.timeout_config.clone());
+        layer.store_put(self.stalled_stream_protection.clone());
+        if let Some(region) = &self.region {
+            layer.store_put(region.clone());
+        }
+        if let Some(app_name) = &self.app_name {
+            layer.store_put(app_name.clone());
+        }
+
+        let mut components = RuntimeComponentsBuilder::new("smithygen.client")
+            .with_retry_strategy(Some(StandardRetryStrategy::new()))
+            .with_retry_classifier(HttpStatusCodeClassifier::default())
+            .with_identity_cache(Some(self.identity_cache.clone()))
+            .with_time_source(Some(self.time_source.clone()))
+            .with_auth_scheme(SigV4AuthScheme::new())
+            .with_auth_scheme(NoAuthScheme::new())
+            .with_identity_resolver(
+                NO_AUTH_SCHEME_ID,
+                SharedIdentityResolver::new(NoAuthIdentityResolver::new()),
+            )
+            .with_interceptor(SharedInterceptor::permanent(
+                ConnectionPoisoningInterceptor::new(),
+            ))
+            .with_interceptor(SharedInterceptor::permanent(
+                StalledStreamProtectionInterceptor::default(),
+            ))
+            .with_interceptor(SharedInterceptor::permanent(SdkHeadersInterceptor::new()))
+            .with_interceptor(SharedInterceptor::permanent(
+                AttemptTracingInterceptor::new(),
+            ));
+        if let Some(http_client) = &self.http_client {
+            components.set_http_client(Some(http_client.clone()));
+        }
+        if let Some(sleep_impl) = &self.sleep_impl {
+            components.set_sleep_impl(Some(sleep_impl.clone()));
+        }
+        if let Some(provider) = &self.credentials_provider {
+            components = components.with_identity_resolver(
+                super::auth::SIGV4_SCHEME_ID,
+                SharedIdentityResolver::new(provider.clone()),
+            );
+        }
+        for interceptor in &self.interceptors {
+            components.push_interceptor(interceptor.clone());
+        }
+        StaticRuntimePlugin::new()
+            .with_config(layer.freeze())
+            .with_runtime_components(components)
+            .into_shared()
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct ClientConfigInner {
+    pub(crate) settings: Settings,
+    behavior_version: BehaviorVersion,
+    /// aws-smithy-runtime's default plugins (built once per config).
+    pub(crate) defaults: Arc<[SharedRuntimePlugin]>,
+    /// This config's own client-level plugin (built once per config).
+    pub(crate) client_plugin: SharedRuntimePlugin,
+}
+
+/// Immutable client configuration, cheap to clone (an `Arc` inside).
+///
+/// Build one with [`ClientConfig::builder()`] or `ClientConfigBuilder::from(&sdk_config)`,
+/// and share it between every client and call; clones share the HTTP client, its connection
+/// pool and the identity (credentials) cache.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub(crate) inner: Arc<ClientConfigInner>,
+}
+
+impl ClientConfig {
+    /// Returns an empty [`ClientConfigBuilder`].
+    pub fn builder() -> ClientConfigBuilder {
+        ClientConfigBuilder::default()
+    }
+
+    /// Returns a builder holding every resolved setting of this config, including the HTTP
+    /// client and identity cache, so a config rebuilt from it keeps sharing both.
+    pub fn to_builder(&self) -> ClientConfigBuilder {
+        let s = &self.inner.settings;
+        ClientConfigBuilder {
+            region: s.region.clone(),
+            credentials_provider: s.credentials_provider.clone(),
+            endpoint_url: s.endpoint_url.clone(),
+            use_fips: Some(s.use_fips),
+            use_dual_stack: Some(s.use_dual_stack),
+            http_client: s.http_client.clone(),
+            retry_config: Some(s.retry_config.clone()),
+            timeout_config: Some(s.timeout_config.clone()),
+            sleep_impl: s.sleep_impl.clone(),
+            time_source: Some(s.time_source.clone()),
+            behavior_version: Some(self.inner.behavior_version),
+            app_name: s.app_name.clone(),
+            interceptors: s.interceptors.clone(),
+            identity_cache: Some(s.identity_cache.clone()),
+            stalled_stream_protection: Some(s.stalled_stream_protection.clone()),
+        }
+    }
+
+    /// Returns this config with the set fields of `config_override` layered on top (used for
+    /// per-call overrides). The HTTP client and default plugins are reused.
+    ///
+    /// When the override brings its own credentials provider but no identity cache, the call
+    /// gets a fresh short-lived cache so the shared cache does not accumulate partitions.
+    pub fn with_override(&self, config_override: &ClientConfigBuilder) -> ClientConfig {
+        let mut builder = self.to_builder();
+        builder.merge(config_override);
+        if config_override.credentials_provider.is_some()
+            && config_override.identity_cache.is_none()
+        {
+            builder.identity_cache = Some(IdentityCache::lazy().build());
+        }
+        builder.build_inner(Some(&self.inner))
+    }
+
+    /// The AWS region, if configured.
+    pub fn region(&self) -> Option<&Region> {
+        self.inner.settings.region.as_ref()
+    }
+
+    /// The credentials provider, if configured.
+    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
+        self.inner.settings.credentials_provider.clone()
+    }
+
+    /// The custom endpoint URL, if configured.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.inner.settings.endpoint_url.as_deref()
+    }
+
+    /// Whether FIPS endpoints are selected.
+    pub fn use_fips(&self) -> bool {
+        self.inner.settings.use_fips
+    }
+
+    /// Whether dual-stack endpoints are selected.
+    pub fn use_dual_stack(&self) -> bool {
+        self.inner.settings.use_dual_stack
+    }
+
+    /// The HTTP client (`None` only if no default client is compiled in and none was set).
+    pub fn http_client(&self) -> Option<SharedHttpClient> {
+        self.inner.settings.http_client.clone()
+    }
+
+    /// The retry configuration.
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.inner.settings.retry_config
+    }
+
+    /// The effective timeout configuration (configured values over the defaults).
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.inner.settings.timeout_config
+    }
+
+    /// The async sleep implementation (`None` if no tokio runtime support is compiled in).
+    pub fn sleep_impl(&self) -> Option<SharedAsyncSleep> {
+        self.inner.settings.sleep_impl.clone()
+    }
+
+    /// The time source.
+    pub fn time_source(&self) -> SharedTimeSource {
+        self.inner.settings.time_source.clone()
+    }
+
+    /// The behavior version.
+    pub fn behavior_version(&self) -> BehaviorVersion {
+        self.inner.behavior_version
+    }
+
+    /// The application name, if configured.
+    pub fn app_name(&self) -> Option<&AppName> {
+        self.inner.settings.app_name.as_ref()
+    }
+
+    /// The configured interceptors (not including the runtime's own).
+    pub fn interceptors(&self) -> impl Iterator<Item = SharedInterceptor> + '_ {
+        self.inner.settings.interceptors.iter().cloned()
+    }
+
+    /// The identity cache shared by every call made with this config.
+    pub fn identity_cache(&self) -> SharedIdentityCache {
+        self.inner.settings.identity_cache.clone()
+    }
+
+    /// The stalled stream protection configuration.
+    pub fn stalled_stream_protection(&self) -> &StalledStreamProtectionConfig {
+        &self.inner.settings.stalled_stream_protection
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_credential_types::Credentials;
+
+    #[test]
+    fn defaults() {
+        let config = ClientConfig::builder().build();
+        assert_eq!(config.retry_config().max_attempts(), 3);
+        assert_eq!(
+            config.timeout_config().connect_timeout(),
+            Some(DEFAULT_CONNECT_TIMEOUT)
+        );
+        assert_eq!(
+            config.timeout_config().read_timeout(),
+            Some(DEFAULT_READ_TIMEOUT)
+        );
+        assert!(config.timeout_config().read_timeout() > Some(Duration::from_secs(60)));
+        assert_eq!(config.timeout_config().operation_timeout(), None);
+        assert_eq!(config.timeout_config().operation_attempt_timeout(), None);
+        assert!(config.http_client().is_some());
+        assert!(config.sleep_impl().is_some());
+        assert!(!config.use_fips());
+        assert!(config.stalled_stream_protection().is_enabled());
+    }
+
+    #[test]
+    fn partial_timeout_config_keeps_other_defaults() {
+        let config = ClientConfig::builder()
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(Duration::from_secs(5))
+                    .build(),
+            )
+            .build();
+        let t = config.timeout_config();
+        assert_eq!(t.operation_timeout(), Some(Duration::from_secs(5)));
+        assert_eq!(t.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
+        assert_eq!(t.read_timeout(), Some(DEFAULT_READ_TIMEOUT));
+    }
+
+    #[test]
+    fn override_layers_set_fields_and_shares_pool_and_cache() {
+        let base = ClientConfig::builder()
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .use_fips(true)
+            .build();
+        let over = ClientConfigBuilder::new()
+            .region(Region::new("eu-west-1"))
+            .retry_config(RetryConfig::standard().with_max_attempts(1));
+        let merged = base.with_override(&over);
+        assert_eq!(merged.region().map(Region::as_ref), Some("eu-west-1"));
+        assert_eq!(merged.retry_config().max_attempts(), 1);
+        assert!(merged.use_fips());
+        assert!(merged.credentials_provider().is_some());
+        // Same identity cache and HTTP client: the pool and cached credentials are shared.
+        assert_eq!(
+            format!("{:p}", Arc::as_ptr(&base.inner.defaults)),
+            format!("{:p}", Arc::as_ptr(&merged.inner.defaults))
+        );
+        let rebuilt = base.to_builder().build();
+        assert_eq!(rebuilt.region().map(Region::as_ref), Some("us-east-1"));
+        assert!(rebuilt.use_fips());
+    }
+}

@@ -1,0 +1,64 @@
+//! Configuration errors reported by [`invoke`](super::invoke) before anything is sent.
+//!
+//! They surface as `SdkError::ConstructionFailure`, and each message names the setting to fix.
+
+use std::fmt;
+
+/// A call could not be made because the configuration is incomplete or the service metadata
+/// is invalid.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The service requires SigV4 but no credentials provider is configured.
+    MissingCredentials {
+        /// `sdk_id` of the service.
+        service: &'static str,
+    },
+    /// The service requires SigV4 but no region is configured.
+    MissingRegion {
+        /// `sdk_id` of the service.
+        service: &'static str,
+    },
+    /// The service has no endpoint rule set and no `endpoint_url` is configured.
+    MissingEndpoint {
+        /// `sdk_id` of the service.
+        service: &'static str,
+    },
+    /// The service's endpoint rule set could not be parsed (a generator or model bug).
+    InvalidRuleSet {
+        /// `sdk_id` of the service.
+        service: &'static str,
+        /// Why parsing failed.
+        message: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingCredentials { service } => write!(
+                f,
+                "{service} requests must be signed but no credentials provider is configured: \
+                 set `credentials_provider` on the ClientConfigBuilder, or build the config from \
+                 an SdkConfig loaded with aws-config (environment, profile, SSO, IMDS...)"
+            ),
+            ConfigError::MissingRegion { service } => write!(
+                f,
+                "{service} requests must be signed for a region but none is configured: \
+                 set `region` on the ClientConfigBuilder, or AWS_REGION / a profile region when \
+                 loading an SdkConfig with aws-config"
+            ),
+            ConfigError::MissingEndpoint { service } => write!(
+                f,
+                "{service} has no endpoint rule set, so an endpoint URL is required: \
+                 set `endpoint_url` on the ClientConfigBuilder"
+            ),
+            ConfigError::InvalidRuleSet { service, message } => write!(
+                f,
+                "the endpoint rule set of {service} is invalid: {message}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,357 @@
+//! [`invoke`]: runs one operation through the aws-smithy-runtime orchestrator.
+
+use super::auth::{SigV4OperationConfig, SIGV4_SCHEME_ID};
+use super::config::ClientConfig;
+use super::error::ConfigError;
+use super::interceptors::{user_agent, OperationContext};
+use super::retry::ErrorCodeClassifier;
+use super::{OperationInfo, ServiceInfo, StaticParam};
+use crate::endpoint::{EndpointResolver, Params, RuleSet};
+use aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID;
+use aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver;
+use aws_smithy_runtime::client::retries::classifiers::{
+    ModeledAsRetryableClassifier, TransientErrorClassifier,
+};
+use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
+use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
+use aws_smithy_runtime_api::client::endpoint::{EndpointResolverParams, SharedEndpointResolver};
+use aws_smithy_runtime_api::client::interceptors::context::{Error, Input, Output};
+use aws_smithy_runtime_api::client::orchestrator::{
+    HttpRequest, HttpResponse, Metadata, OrchestratorError, SensitiveOutput,
+};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+use aws_smithy_runtime_api::client::runtime_plugin::{RuntimePlugins, StaticRuntimePlugin};
+use aws_smithy_runtime_api::client::ser_de::{
+    DeserializeResponse, SerializeRequest, SharedRequestSerializer, SharedResponseDeserializer,
+};
+use aws_smithy_types::config_bag::{ConfigBag, Layer};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::retry::ProvideErrorKind;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::{self, Debug};
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+use tracing::Instrument;
+
+/// Runs one operation through the aws-smithy-runtime orchestrator.
+///
+/// - `serializer` builds the request with a *relative* URI (path and query); the resolved
+///   endpoint is applied by the orchestrator.
+/// - `deserializer` maps a fully read response to the output or a modeled error `E`.
+/// - `config_override` (a `.customize()`-style builder) layers its set fields over `config` for
+///   this call only.
+///
+/// Per call this resolves the endpoint (from the service's rule set with the `AWS::Region`,
+/// `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint` builtins the rule set declares plus
+/// the operation's static context params, or from `endpoint_url` when there is no rule set),
+/// signs with SigV4 (or sends unsigned when the service has no signing name), retries with the
+/// standard strategy, and adds the SDK headers. Configuration problems are returned as
+/// `SdkError::ConstructionFailure` holding a [`ConfigError`].
+pub async fn invoke<I, O, E>(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: I,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    deserializer: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    config_override: Option<&super::ClientConfigBuilder>,
+) -> Result<O, SdkError<E, HttpResponse>>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
+    let span = tracing::info_span!(
+        "smithygen.operation",
+        service = service.sdk_id,
+        operation = operation.name,
+        invocation_id = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let result = async {
+        let config: Cow<'_, ClientConfig> = match config_override {
+            Some(over) => Cow::Owned(config.with_override(over)),
+            None => Cow::Borrowed(config),
+        };
+        let plugins = runtime_plugins::<I, O, E>(
+            &config,
+            service,
+            operation,
+            serializer,
+            deserializer,
+            span.clone(),
+        )
+        .map_err(SdkError::construction_failure)?;
+        let output = aws_smithy_runtime::client::orchestrator::invoke(
+            service.sdk_id,
+            operation.name,
+            Input::erase(input),
+            &plugins,
+        )
+        .await
+        .map_err(downcast_error::<E>)?;
+        output.downcast::<O>().map_err(|_| {
+            SdkError::construction_failure("internal error: the operation output has an unexpected type")
+        })
+    }
+    .instrument(span.clone())
+    .await;
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match &result {
+        Ok(_) => tracing::debug!(parent: &span, duration_ms, "operation succeeded"),
+        Err(err) => tracing::debug!(
+            parent: &span,
+            duration_ms,
+            error = error_category(err),
+            "operation failed"
+        ),
+    }
+    result
+}
+
+fn error_category<E, R>(err: &SdkError<E, R>) -> &'static str {
+    match err {
+        SdkError::ConstructionFailure(_) => "construction failure",
+        SdkError::TimeoutError(_) => "timeout",
+        SdkError::DispatchFailure(_) => "dispatch failure",
+        SdkError::ResponseError(_) => "response error",
+        SdkError::ServiceError(_) => "service error",
+        _ => "other",
+    }
+}
+
+/// Turns the type-erased service error back into `E`.
+fn downcast_error<E>(err: SdkError<Error, HttpResponse>) -> SdkError<E, HttpResponse>
+where
+    E: std::error::Error + Debug + Send + Sync + 'static,
+{
+    if let SdkError::ServiceError(ctx) = &err {
+        if ctx.err().downcast_ref::<E>().is_none() {
+            return SdkError::construction_failure(
+                "internal error: the operation error has an unexpected type",
+            );
+        }
+    }
+    err.map_service_error(|e| match e.downcast::<E>() {
+        Ok(e) => e,
+        // Checked just above.
+        Err(_) => unreachable!("service error type checked before mapping"),
+    })
+}
+
+/// Builds the client + operation runtime plugins for one call.
+fn runtime_plugins<I, O, E>(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    deserializer: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    span: tracing::Span,
+) -> Result<RuntimePlugins, ConfigError>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
+    let settings = &config.inner.settings;
+    let mut layer = Layer::new(operation.name);
+    let mut components = RuntimeComponentsBuilder::new("smithygen.operation")
+        .with_retry_classifier(TransientErrorClassifier::<E>::new())
+        .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
+        .with_retry_classifier(ErrorCodeClassifier::<E>::new());
+
+    // Auth.
+    let scheme = match service.signing_name {
+        Some(signing_name) => {
+            if settings.credentials_provider.is_none() {
+                return Err(ConfigError::MissingCredentials {
+                    service: service.sdk_id,
+                });
+            }
+            if settings.region.is_none() {
+                return Err(ConfigError::MissingRegion {
+                    service: service.sdk_id,
+                });
+            }
+            layer.store_put(SigV4OperationConfig {
+                signing_name: Some(signing_name),
+            });
+            SIGV4_SCHEME_ID
+        }
+        None => NO_AUTH_SCHEME_ID,
+    };
+    components.set_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![
+        scheme,
+    ])));
+    layer.store_put(AuthSchemeOptionResolverParams::new(()));
+
+    // Endpoint.
+    let (resolver, params) = endpoint_resolver(config, service, operation)?;
+    components.set_endpoint_resolver(Some(resolver));
+    layer.store_put(params);
+
+    // Serde, metadata, retry partition, SDK headers and tracing context.
+    layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
+    layer.store_put(SharedResponseDeserializer::new(FnDeserializer { f: deserializer }));
+    layer.store_put(Metadata::new(operation.name, service.sdk_id));
+    layer.store_put(RetryPartition::new(service.sdk_id));
+    // Response bodies may hold secrets; keep the orchestrator from tracing them.
+    layer.store_put(SensitiveOutput);
+    layer.store_put(OperationContext {
+        user_agent: user_agent(service, settings.app_name.as_ref()),
+        span,
+    });
+
+    let operation_plugin = StaticRuntimePlugin::new()
+        .with_config(layer.freeze())
+        .with_runtime_components(components);
+    Ok(RuntimePlugins::new()
+        .with_client_plugins(config.inner.defaults.iter().cloned())
+        .with_client_plugin(config.inner.client_plugin.clone())
+        .with_operation_plugin(operation_plugin))
+}
+
+/// Builtin parameters a rule set may declare, and the name they conventionally have.
+const BUILTIN_REGION: (&str, &str) = ("AWS::Region", "Region");
+const BUILTIN_USE_FIPS: (&str, &str) = ("AWS::UseFIPS", "UseFIPS");
+const BUILTIN_USE_DUAL_STACK: (&str, &str) = ("AWS::UseDualStack", "UseDualStack");
+const BUILTIN_ENDPOINT: (&str, &str) = ("SDK::Endpoint", "Endpoint");
+
+/// Name of the rule set parameter bound to `builtin`, if the rule set declares it: the parameter
+/// with that `builtIn`, or else an un-annotated parameter with the conventional name.
+fn builtin_param<'a>(rules: &'a RuleSet, (builtin, name): (&str, &str)) -> Option<&'a str> {
+    let params = rules.parameters();
+    params
+        .iter()
+        .find(|p| p.built_in() == Some(builtin))
+        .or_else(|| {
+            params
+                .iter()
+                .find(|p| p.built_in().is_none() && p.name() == name)
+        })
+        .map(|p| p.name())
+}
+
+/// The endpoint resolver and its parameters for one call.
+fn endpoint_resolver(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+) -> Result<(SharedEndpointResolver, EndpointResolverParams), ConfigError> {
+    let settings = &config.inner.settings;
+    let static_uri = |url: &str| {
+        (
+            SharedEndpointResolver::new(StaticUriEndpointResolver::uri(url)),
+            EndpointResolverParams::new(()),
+        )
+    };
+    let Some(json) = service.endpoint_rule_set else {
+        return match &settings.endpoint_url {
+            Some(url) => Ok(static_uri(url)),
+            None => Err(ConfigError::MissingEndpoint {
+                service: service.sdk_id,
+            }),
+        };
+    };
+    let rules = cached_rule_set(service.sdk_id, json)?;
+    let endpoint_param = builtin_param(&rules, BUILTIN_ENDPOINT);
+    if let (Some(url), None) = (&settings.endpoint_url, endpoint_param) {
+        // The rule set cannot take a custom endpoint: use the URL as is.
+        return Ok(static_uri(url));
+    }
+    let mut params = Params::new();
+    if let (Some(name), Some(region)) = (builtin_param(&rules, BUILTIN_REGION), &settings.region) {
+        params.set(name, region.as_ref());
+    }
+    if let Some(name) = builtin_param(&rules, BUILTIN_USE_FIPS) {
+        params.set(name, settings.use_fips);
+    }
+    if let Some(name) = builtin_param(&rules, BUILTIN_USE_DUAL_STACK) {
+        params.set(name, settings.use_dual_stack);
+    }
+    if let (Some(name), Some(url)) = (endpoint_param, &settings.endpoint_url) {
+        params.set(name, url.as_str());
+    }
+    for (name, value) in operation.static_context_params {
+        match value {
+            StaticParam::Bool(b) => params.set(*name, *b),
+            StaticParam::String(s) => params.set(*name, *s),
+            StaticParam::StringArray(items) => params.set(*name, *items),
+        };
+    }
+    Ok((
+        SharedEndpointResolver::new(EndpointResolver::new(rules)),
+        EndpointResolverParams::new(params),
+    ))
+}
+
+/// Parses each service's rule set once per process (keyed by the address of the static JSON).
+fn cached_rule_set(service: &'static str, json: &'static str) -> Result<RuleSet, ConfigError> {
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), RuleSet>>> = OnceLock::new();
+    let key = (json.as_ptr() as usize, json.len());
+    let cache = CACHE.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked while holding it; the map is intact.
+    let mut map = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(rules) = map.get(&key) {
+        return Ok(rules.clone());
+    }
+    let rules = RuleSet::from_json(json).map_err(|err| ConfigError::InvalidRuleSet {
+        service,
+        message: err.to_string(),
+    })?;
+    map.insert(key, rules.clone());
+    Ok(rules)
+}
+
+/// Adapts a generated `fn(I) -> HttpRequest` to the orchestrator's serializer interface.
+struct FnSerializer<I> {
+    f: fn(I) -> Result<HttpRequest, BoxError>,
+}
+
+impl<I> Debug for FnSerializer<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnSerializer")
+    }
+}
+
+impl<I> SerializeRequest for FnSerializer<I>
+where
+    I: Debug + Send + Sync + 'static,
+{
+    fn serialize_input(&self, input: Input, _cfg: &mut ConfigBag) -> Result<HttpRequest, BoxError> {
+        let input = input
+            .downcast::<I>()
+            .map_err(|_| "internal error: the operation input has an unexpected type")?;
+        (self.f)(input)
+    }
+}
+
+/// Adapts a generated `fn(&HttpResponse) -> Result<O, E>` to the orchestrator's deserializer.
+struct FnDeserializer<O, E> {
+    f: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+}
+
+impl<O, E> Debug for FnDeserializer<O, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnDeserializer")
+    }
+}
+
+impl<O, E> DeserializeResponse for FnDeserializer<O, E>
+where
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + Debug + Send + Sync + 'static,
+{
+    fn deserialize_nonstreaming(
+        &self,
+        response: &HttpResponse,
+    ) -> Result<Output, OrchestratorError<Error>> {
+        (self.f)(response)
+            .map(Output::erase)
+            .map_err(|err| err.map_operation_error(Error::erase))
+    }
+}

@@ -1,0 +1,291 @@
+//! HTTP binding rules: URI labels, query strings and header values.
+
+use super::WireError;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
+use percent_encoding::{percent_encode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::borrow::Cow;
+
+/// RFC 3986 unreserved characters stay as they are; everything else is escaped.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// A greedy label keeps its `/` separators.
+const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
+
+/// Percent-encodes a label value; a greedy label (`{Key+}`) keeps `/`.
+pub fn encode_label(value: &str, greedy: bool) -> String {
+    let set = if greedy { UNRESERVED_AND_SLASH } else { UNRESERVED };
+    utf8_percent_encode(value, set).to_string()
+}
+
+/// Percent-encodes a query key or value.
+pub fn encode_query(value: &str) -> String {
+    utf8_percent_encode(value, UNRESERVED).to_string()
+}
+
+/// Decodes a percent-encoded label or query component.
+pub fn decode_percent(value: &str, location: &str) -> Result<String, WireError> {
+    percent_encoding::percent_decode_str(value)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| WireError::new(location, "is not valid UTF-8 once percent-decoded"))
+}
+
+/// Builds a query string: literal parts from the URI pattern first, then
+/// bound members, each `key=value` pair percent-encoded.
+#[derive(Debug, Default)]
+pub struct QueryWriter {
+    out: String,
+}
+
+impl QueryWriter {
+    /// An empty query.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn sep(&mut self) {
+        self.out.push(if self.out.is_empty() { '?' } else { '&' });
+    }
+
+    /// Adds a literal part of the URI pattern, already in wire form.
+    pub fn push_literal(&mut self, key: &str, value: Option<&str>) {
+        self.sep();
+        self.out.push_str(key);
+        if let Some(v) = value {
+            self.out.push('=');
+            self.out.push_str(v);
+        }
+    }
+
+    /// Adds `key=value`, encoding both.
+    pub fn push(&mut self, key: &str, value: &str) {
+        self.sep();
+        self.out.push_str(&encode_query(key));
+        self.out.push('=');
+        self.out.push_str(&encode_query(value));
+    }
+
+    /// The query string, starting with `?` unless empty.
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Formats a timestamp for a label, query or header.
+pub fn fmt_timestamp(value: &DateTime, format: Format, location: &str) -> Result<String, WireError> {
+    value.fmt(format).map_err(|e| WireError::new(location, format!("cannot format timestamp: {e}")))
+}
+
+/// Formats a double the way restJson1 writes it outside JSON (`NaN`, `Infinity`, `-Infinity`).
+pub fn fmt_float(value: f64) -> String {
+    special_float(value).map(str::to_string).unwrap_or_else(|| trim_point_zero(format!("{value}")))
+}
+
+/// Formats a float (`f32`) without widening it first (`1.1`, not `1.100000023841858`).
+pub fn fmt_f32(value: f32) -> String {
+    special_float(f64::from(value)).map(str::to_string).unwrap_or_else(|| trim_point_zero(format!("{value}")))
+}
+
+/// The text restJson1 uses for values JSON numbers cannot express.
+pub fn special_float(value: f64) -> Option<&'static str> {
+    if value.is_nan() {
+        Some("NaN")
+    } else if value == f64::INFINITY {
+        Some("Infinity")
+    } else if value == f64::NEG_INFINITY {
+        Some("-Infinity")
+    } else {
+        None
+    }
+}
+
+fn trim_point_zero(mut text: String) -> String {
+    // `Display` on floats prints the shortest text that round-trips.
+    if text.ends_with(".0") {
+        text.truncate(text.len() - 2);
+    }
+    text
+}
+
+/// Quotes one element of a header list when it contains `,` or `"`.
+pub fn quote_header_item(value: &str) -> Cow<'_, str> {
+    if value.contains(',') || value.contains('"') || value.starts_with(' ') || value.ends_with(' ') {
+        Cow::Owned(format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Builds a header value, rejecting characters HTTP does not allow.
+pub fn header_value(value: &str, location: &str) -> Result<http::HeaderValue, WireError> {
+    http::HeaderValue::from_str(value)
+        .map_err(|_| WireError::new(location, "contains characters that are not allowed in an HTTP header"))
+}
+
+/// Splits a header list into items: comma separated, items may be quoted.
+/// Values of all occurrences of the header are joined first.
+pub fn split_header_list<'a>(values: impl Iterator<Item = &'a str>, location: &str) -> Result<Vec<String>, WireError> {
+    let mut items = Vec::new();
+    for value in values {
+        let mut chars = value.chars().peekable();
+        loop {
+            while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+                chars.next();
+            }
+            if chars.peek().is_none() {
+                break;
+            }
+            let mut item = String::new();
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                let mut closed = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some(escaped) => item.push(escaped),
+                            None => break,
+                        },
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        c => item.push(c),
+                    }
+                }
+                if !closed {
+                    return Err(WireError::new(location, "has an unterminated quoted value"));
+                }
+                while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+                    chars.next();
+                }
+                match chars.next() {
+                    None | Some(',') => {}
+                    Some(_) => return Err(WireError::new(location, "has text after a quoted value")),
+                }
+            } else {
+                for c in chars.by_ref() {
+                    if c == ',' {
+                        break;
+                    }
+                    item.push(c);
+                }
+                item = item.trim().to_string();
+            }
+            items.push(item);
+        }
+    }
+    Ok(items)
+}
+
+/// Splits a list of `http-date` timestamps, which contain commas themselves
+/// (`Mon, 16 Dec 2019 23:48:18 GMT, Tue, ...`): every second comma separates.
+pub fn split_http_dates<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for value in values {
+        let parts: Vec<&str> = value.split(',').collect();
+        for pair in parts.chunks(2) {
+            let joined = pair.join(",");
+            let trimmed = joined.trim();
+            if !trimmed.is_empty() {
+                out.push(trimmed.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Parses a header, query or label value into a primitive.
+pub fn parse_value<T: std::str::FromStr>(value: &str, location: &str, what: &str) -> Result<T, WireError> {
+    value
+        .trim()
+        .parse::<T>()
+        .map_err(|_| WireError::new(location, format!("`{value}` is not a valid {what}")))
+}
+
+/// Parses a boolean the way restJson1 writes it (`true` / `false`).
+pub fn parse_bool(value: &str, location: &str) -> Result<bool, WireError> {
+    match value.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(WireError::new(location, format!("`{other}` is not a boolean"))),
+    }
+}
+
+/// Parses a float, accepting `NaN`, `Infinity` and `-Infinity`.
+pub fn parse_float(value: &str, location: &str) -> Result<f64, WireError> {
+    match value.trim() {
+        "NaN" => Ok(f64::NAN),
+        "Infinity" => Ok(f64::INFINITY),
+        "-Infinity" => Ok(f64::NEG_INFINITY),
+        other => parse_value(other, location, "number"),
+    }
+}
+
+/// Parses a timestamp in the given format.
+pub fn parse_timestamp(value: &str, format: Format, location: &str) -> Result<DateTime, WireError> {
+    DateTime::from_str(value.trim(), format)
+        .map_err(|e| WireError::new(location, format!("`{value}` is not a valid timestamp: {e}")))
+}
+
+/// Base64-encodes a header value (strings with `@mediaType` travel this way).
+pub fn base64_encode(value: &[u8]) -> String {
+    aws_smithy_types::base64::encode(value)
+}
+
+/// Decodes a base64 header value.
+pub fn base64_decode(value: &str, location: &str) -> Result<Vec<u8>, WireError> {
+    aws_smithy_types::base64::decode(value.trim()).map_err(|_| WireError::new(location, "is not valid base64"))
+}
+
+/// Decodes a base64 header value that carries UTF-8 text.
+pub fn base64_decode_string(value: &str, location: &str) -> Result<String, WireError> {
+    String::from_utf8(base64_decode(value, location)?)
+        .map_err(|_| WireError::new(location, "is not UTF-8 once base64-decoded"))
+}
+
+/// Encodes bytes for the query string or a label (`percent_encode` of raw bytes).
+pub fn encode_bytes(value: &[u8]) -> String {
+    percent_encode(value, UNRESERVED).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_escape_reserved_characters_and_greedy_keeps_slash() {
+        assert_eq!(encode_label("a b/c%", false), "a%20b%2Fc%25");
+        assert_eq!(encode_label("a b/c", true), "a%20b/c");
+        assert_eq!(encode_label("~-._", false), "~-._");
+    }
+
+    #[test]
+    fn header_lists_split_on_commas_and_respect_quotes() {
+        let items = split_header_list(["a, \"b,c\", \"d\\\"e\"", "f"].into_iter(), "h").unwrap();
+        assert_eq!(items, vec!["a", "b,c", "d\"e", "f"]);
+        assert!(split_header_list(["\"open"].into_iter(), "h").is_err());
+    }
+
+    #[test]
+    fn http_date_lists_split_on_every_second_comma() {
+        let v = split_http_dates(["Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT"].into_iter());
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[1], "Mon, 16 Dec 2019 23:48:18 GMT");
+    }
+
+    #[test]
+    fn floats_format_like_the_protocol() {
+        assert_eq!(fmt_float(1.5), "1.5");
+        assert_eq!(fmt_float(2.0), "2");
+        assert_eq!(fmt_float(f64::NAN), "NaN");
+        assert_eq!(fmt_float(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn query_writer_joins_literals_and_values() {
+        let mut q = QueryWriter::new();
+        q.push_literal("foo", Some("bar"));
+        q.push("a b", "c&d");
+        assert_eq!(q.finish(), "?foo=bar&a%20b=c%26d");
+    }
+}
