@@ -26,9 +26,12 @@
 //! * `<pre>` becomes a fenced code block tagged `text`, so rustdoc never compiles it as a test.
 //! * `<a href="...">text</a>` becomes `[text](href)`; the href is kept as written (relative
 //!   or odd ones too), except that characters that would end the destination early are
-//!   percent-encoded and destinations with spaces or unbalanced parentheses use `<...>`.
-//!   An `<a>` without `href` is plain text. Bare `http(s)://` URLs in text become autolinks
-//!   (`<https://...>`) so rustdoc's `bare_urls` lint stays quiet.
+//!   percent-encoded, destinations with spaces or unbalanced parentheses use `<...>`, and a
+//!   relative href that rustdoc would take for an intra-doc link (`GetObject`, `a.b#c#d`) is
+//!   written as the same URL with a `./` prefix. A scheme URL rustdoc would misread
+//!   (`tel:123`) follows the link text as an autolink instead. An `<a>` without `href` is
+//!   plain text. Bare `http(s)://` URLs in text become autolinks (`<https://...>`) so
+//!   rustdoc's `bare_urls` lint stays quiet.
 //! * `<ul>`/`<ol>`/`<li>` become (nested) Markdown lists, tight when every item is a single
 //!   paragraph; `<dl>` becomes a bullet list of `**term**: definition` items.
 //! * `<note>` and `<important>` become paragraphs prefixed `**Note:**` / `**Important:**`.
@@ -88,6 +91,7 @@ fn clean_char(c: char) -> Option<char> {
 // ------------------------------------------------------------------ tokens
 
 /// HTML tag names treated as markup; any other `<name>` is literal text.
+#[rustfmt::skip]
 const KNOWN_TAGS: &[&str] = &[
     "a", "abbr", "address", "article", "aside", "b", "big", "blockquote", "body", "br",
     "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "dfn", "div", "dl",
@@ -155,7 +159,9 @@ fn parse_markup(s: &str) -> Option<(Option<Token>, usize)> {
         return Some((Some(Token::Text(body[..end].to_string())), 9 + end + 3));
     }
     let bytes = s.as_bytes();
-    if matches!(bytes.get(1), Some(b'!' | b'?')) && bytes.get(2).is_some_and(u8::is_ascii_alphabetic) {
+    if matches!(bytes.get(1), Some(b'!' | b'?'))
+        && bytes.get(2).is_some_and(u8::is_ascii_alphabetic)
+    {
         let end = s.find('>')?;
         return Some((None, end + 1));
     }
@@ -176,16 +182,24 @@ fn parse_tag(s: &str) -> Option<(Token, usize)> {
     if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
         return None;
     }
-    if !matches!(bytes.get(name_end), Some(b) if b.is_ascii_whitespace() || *b == b'>' || *b == b'/') {
+    if !matches!(bytes.get(name_end), Some(b) if b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+    {
         return None;
     }
     let name = &s[name_start..name_end];
-    let tag = KNOWN_TAGS.iter().find(|t| t.eq_ignore_ascii_case(name)).copied()?;
+    let tag = KNOWN_TAGS
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(name))
+        .copied()?;
     let (href, self_closing, len) = parse_attributes(s, name_end)?;
     let token = if closing {
         Token::End(tag)
     } else {
-        Token::Start { tag, href, self_closing }
+        Token::Start {
+            tag,
+            href,
+            self_closing,
+        }
     };
     Some((token, len))
 }
@@ -207,10 +221,9 @@ fn parse_attributes(s: &str, mut i: usize) -> Option<(Option<String>, bool, usiz
             b'<' => return None,
             _ => {
                 let name_start = i;
-                while b
-                    .get(i)
-                    .is_some_and(|c| !c.is_ascii_whitespace() && !matches!(c, b'=' | b'>' | b'/' | b'<'))
-                {
+                while b.get(i).is_some_and(|c| {
+                    !c.is_ascii_whitespace() && !matches!(c, b'=' | b'>' | b'/' | b'<')
+                }) {
                     i += 1;
                 }
                 let name = &s[name_start..i];
@@ -245,7 +258,10 @@ fn parse_attribute_value(s: &str, i: usize) -> Option<(Option<&str>, usize)> {
         }
         _ => {
             let start = j;
-            while b.get(j).is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>') {
+            while b
+                .get(j)
+                .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'>')
+            {
                 j += 1;
             }
             Some((Some(&s[start..j]), j))
@@ -359,11 +375,45 @@ fn is_dropped(tag: &str) -> bool {
 fn is_block(tag: &str) -> bool {
     matches!(
         tag,
-        "p" | "div" | "section" | "article" | "aside" | "header" | "footer" | "main" | "nav"
-            | "address" | "blockquote" | "center" | "figure" | "figcaption" | "caption"
-            | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th" | "html" | "body"
-            | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "note" | "important" | "pre" | "hr"
-            | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "aside"
+            | "header"
+            | "footer"
+            | "main"
+            | "nav"
+            | "address"
+            | "blockquote"
+            | "center"
+            | "figure"
+            | "figcaption"
+            | "caption"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "html"
+            | "body"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "note"
+            | "important"
+            | "pre"
+            | "hr"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
     )
 }
 
@@ -373,7 +423,11 @@ fn build_tree(tokens: Vec<Token>) -> Vec<Node> {
     for token in tokens {
         match token {
             Token::Text(text) => builder.text(text),
-            Token::Start { tag, href, self_closing } => builder.start(tag, href, self_closing),
+            Token::Start {
+                tag,
+                href,
+                self_closing,
+            } => builder.start(tag, href, self_closing),
             Token::End(tag) => builder.end(tag),
         }
     }
@@ -406,7 +460,11 @@ impl TreeBuilder {
 
     fn start(&mut self, tag: &'static str, href: Option<String>, self_closing: bool) {
         self.close_implied_by(tag);
-        let element = Element { tag, href, children: Vec::new() };
+        let element = Element {
+            tag,
+            href,
+            children: Vec::new(),
+        };
         if self_closing || is_void(tag) {
             self.current().push(Node::Element(element));
         } else if self.open.len() < MAX_DEPTH {
@@ -469,7 +527,10 @@ enum Block {
     Para(String),
     /// Verbatim text for a fenced code block.
     Code(String),
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
 }
 
 /// Collects inline Markdown, collapsing whitespace between pieces.
@@ -610,7 +671,13 @@ fn render_inline(node: &Node, ctx: Ctx, inline: &mut Inline) {
             inline.push_wrapped(flat, |text| format!("**{text}**"));
         }
         "i" | "em" | "cite" | "var" | "dfn" if !ctx.italic => {
-            let flat = render_flat(&element.children, Ctx { italic: true, ..ctx });
+            let flat = render_flat(
+                &element.children,
+                Ctx {
+                    italic: true,
+                    ..ctx
+                },
+            );
             inline.push_wrapped(flat, |text| format!("*{text}*"));
         }
         "code" | "tt" | "kbd" | "samp" | "pre" => {
@@ -695,9 +762,14 @@ fn push_definition_list(element: &Element, ctx: Ctx, out: &mut Vec<Block>) {
             Node::Element(dt) if dt.tag == "dt" => {
                 let term: Vec<Block> = bold_paragraph(dt, ctx).into_iter().collect();
                 let bare_term = !term.is_empty();
-                items.push(DefinitionItem { blocks: term, bare_term });
+                items.push(DefinitionItem {
+                    blocks: term,
+                    bare_term,
+                });
             }
-            Node::Element(dd) if dd.tag == "dd" => attach_definition(&mut items, render_blocks(&dd.children, ctx)),
+            Node::Element(dd) if dd.tag == "dd" => {
+                attach_definition(&mut items, render_blocks(&dd.children, ctx))
+            }
             other => attach_definition(&mut items, render_blocks([other], ctx)),
         }
     }
@@ -707,7 +779,10 @@ fn push_definition_list(element: &Element, ctx: Ctx, out: &mut Vec<Block>) {
         .filter(|blocks| !blocks.is_empty())
         .collect();
     if !items.is_empty() {
-        out.push(Block::List { ordered: false, items });
+        out.push(Block::List {
+            ordered: false,
+            items,
+        });
     }
 }
 
@@ -717,11 +792,15 @@ fn attach_definition(items: &mut Vec<DefinitionItem>, mut blocks: Vec<Block>) {
         return;
     }
     let Some(item) = items.last_mut() else {
-        items.push(DefinitionItem { blocks, bare_term: false });
+        items.push(DefinitionItem {
+            blocks,
+            bare_term: false,
+        });
         return;
     };
     if mem::take(&mut item.bare_term) {
-        if let (Some(Block::Para(term)), Block::Para(first)) = (item.blocks.last_mut(), &blocks[0]) {
+        if let (Some(Block::Para(term)), Block::Para(first)) = (item.blocks.last_mut(), &blocks[0])
+        {
             let separator = if term.ends_with(":**") { " " } else { ": " };
             *term = format!("{term}{separator}{first}");
             blocks.remove(0);
@@ -760,7 +839,10 @@ fn code_block(element: &Element) -> Option<Block> {
         .map(|line| &line[..line.len() - line.trim_start().len()])
         .reduce(common_prefix)
         .unwrap_or("");
-    let text: Vec<&str> = body.iter().map(|line| line.strip_prefix(indent).unwrap_or(line)).collect();
+    let text: Vec<&str> = body
+        .iter()
+        .map(|line| line.strip_prefix(indent).unwrap_or(line))
+        .collect();
     Some(Block::Code(text.join("\n")))
 }
 
@@ -831,7 +913,12 @@ fn find_code_span(s: &str) -> Option<CodeSpan> {
         let mut search = open + len;
         while let Some((close, close_len)) = next_backtick_run(s, search) {
             if close_len == len {
-                return Some(CodeSpan { open, content_start: open + len, content_end: close, end: close + len });
+                return Some(CodeSpan {
+                    open,
+                    content_start: open + len,
+                    content_end: close,
+                    end: close + len,
+                });
             }
             search = close + close_len;
         }
@@ -874,14 +961,21 @@ fn escape_word(word: &str, ctx: Ctx) -> String {
 /// Finds an `http://` or `https://` URL inside a word, without trailing punctuation.
 fn split_url(word: &str) -> Option<(&str, &str, &str)> {
     let lower = word.to_ascii_lowercase();
-    let start = [lower.find("https://"), lower.find("http://")].into_iter().flatten().min()?;
+    let start = [lower.find("https://"), lower.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()?;
     let candidate = &word[start..];
-    let end = candidate.find(['<', '>', '"', '`']).unwrap_or(candidate.len());
+    let end = candidate
+        .find(['<', '>', '"', '`'])
+        .unwrap_or(candidate.len());
     let mut url = &candidate[..end];
     loop {
         let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '_', '~']);
         let trimmed = match trimmed.chars().last() {
-            Some(')') if trimmed.matches('(').count() < trimmed.matches(')').count() => &trimmed[..trimmed.len() - 1],
+            Some(')') if trimmed.matches('(').count() < trimmed.matches(')').count() => {
+                &trimmed[..trimmed.len() - 1]
+            }
             _ => trimmed,
         };
         if trimmed.len() == url.len() {
@@ -889,7 +983,10 @@ fn split_url(word: &str) -> Option<(&str, &str, &str)> {
         }
         url = trimmed;
     }
-    if url.ends_with("://") {
+    if url
+        .find("://")
+        .is_some_and(|scheme_end| scheme_end + 3 == url.len())
+    {
         return None;
     }
     Some((&word[..start], url, &word[start + url.len()..]))
@@ -902,9 +999,13 @@ fn escape_text(text: &str) -> String {
     for (index, &c) in chars.iter().enumerate() {
         let escape = match c {
             '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '~' => true,
-            '_' => !(index > 0
-                && chars[index - 1].is_alphanumeric()
-                && chars.get(index + 1).is_some_and(|next| next.is_alphanumeric())),
+            '_' => {
+                !(index > 0
+                    && chars[index - 1].is_alphanumeric()
+                    && chars
+                        .get(index + 1)
+                        .is_some_and(|next| next.is_alphanumeric()))
+            }
             '&' => looks_like_entity(&chars[index + 1..]),
             _ => false,
         };
@@ -919,7 +1020,10 @@ fn escape_text(text: &str) -> String {
 /// Whether the characters after an `&` would form a character reference (`#?[0-9A-Za-z]+;`).
 fn looks_like_entity(after: &[char]) -> bool {
     let body = after.strip_prefix(&['#']).unwrap_or(after);
-    let len = body.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let len = body
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
     len > 0 && body.get(len) == Some(&';')
 }
 
@@ -965,7 +1069,11 @@ fn code_span(content: &str) -> String {
     let runs = backtick_run_lengths(content);
     let n = (1..).find(|n| !runs.contains(n)).unwrap_or(1);
     let fence = "`".repeat(n);
-    let pad = if content.starts_with('`') || content.ends_with('`') { " " } else { "" };
+    let pad = if content.starts_with('`') || content.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{content}{pad}{fence}")
 }
 
@@ -985,12 +1093,62 @@ fn push_link(element: &Element, ctx: Ctx, inline: &mut Inline) {
         render_children_inline(element, ctx, inline);
         return;
     }
-    let destination = link_destination(href);
-    let mut flat = render_flat(&element.children, Ctx { in_link: true, ..ctx });
+    if rustdoc_may_resolve(href) && has_scheme(href) {
+        // `[text](tel:123)` would be read as an intra-doc link: show the URL after the text.
+        let url = autolink(href).unwrap_or_else(|| code_span(href));
+        render_children_inline(element, ctx, inline);
+        inline.space();
+        inline.push(&format!("({url})"));
+        return;
+    }
+    let destination = match rustdoc_may_resolve(href) {
+        // `foo` and `./foo` are the same relative URL, but rustdoc leaves the latter alone.
+        true => link_destination(&format!("./{href}")),
+        false => link_destination(href),
+    };
+    let mut flat = render_flat(
+        &element.children,
+        Ctx {
+            in_link: true,
+            ..ctx
+        },
+    );
     if flat.text.is_empty() {
         flat.text = escape_text(href);
     }
     inline.push_wrapped(flat, |text| format!("[{text}]({destination})"));
+}
+
+/// Whether rustdoc would try to resolve `href` as an intra-doc link (`Foo`, `a.b#c#d`,
+/// `tel:1`) and warn. It leaves alone destinations that contain `/` or start with `#`, and
+/// those with a `.` or `?` but no `#`.
+fn rustdoc_may_resolve(href: &str) -> bool {
+    !href.contains('/')
+        && !href.starts_with('#')
+        && (href.contains('#') || !href.contains(['.', '?']))
+}
+
+/// Whether `href` starts with a URI scheme such as `mailto:`.
+fn has_scheme(href: &str) -> bool {
+    match href.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        }
+        None => false,
+    }
+}
+
+/// `<url>` when CommonMark accepts `url` as an autolink (scheme of 2 to 32 characters, no
+/// spaces or angle brackets).
+fn autolink(url: &str) -> Option<String> {
+    let scheme_len = url.find(':')?;
+    let valid = (2..=32).contains(&scheme_len)
+        && has_scheme(url)
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+    valid.then(|| format!("<{url}>"))
 }
 
 /// Makes an href usable as a Markdown link destination while keeping it recognisable.
@@ -1079,7 +1237,9 @@ fn list_lines(ordered: bool, items: &[Vec<Block>], alternate: bool) -> Vec<Strin
         };
         let indent = " ".repeat(marker.len() + 1);
         let body = if tight {
-            item.iter().flat_map(|block| block_lines(block, false)).collect()
+            item.iter()
+                .flat_map(|block| block_lines(block, false))
+                .collect()
         } else {
             if index > 0 {
                 lines.push(String::new());
@@ -1112,7 +1272,10 @@ fn escape_line_start(text: &str) -> String {
     }
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let marker = matches!(text.as_bytes().get(digits), Some(b'.' | b')'));
-    let then_space = text.as_bytes().get(digits + 1).is_none_or(u8::is_ascii_whitespace);
+    let then_space = text
+        .as_bytes()
+        .get(digits + 1)
+        .is_none_or(u8::is_ascii_whitespace);
     if (1..=9).contains(&digits) && marker && then_space {
         return format!("{}\\{}", &text[..digits], &text[digits..]);
     }
@@ -1141,7 +1304,10 @@ mod tests {
         check("", "");
         check("   \n\t ", "");
         check("Hello   world\n   again ", "Hello world again");
-        check("First paragraph\nstill first.\n\n  Second.", "First paragraph still first.\n\nSecond.");
+        check(
+            "First paragraph\nstill first.\n\n  Second.",
+            "First paragraph still first.\n\nSecond.",
+        );
         check("non\u{a0}breaking&nbsp;space&nbsp;", "non breaking space");
         check("a\r\nb\rc", "a b c");
     }
@@ -1151,17 +1317,29 @@ mod tests {
         check("<p>One</p><p>Two</p>", "One\n\nTwo");
         check("<p>One<p>Two", "One\n\nTwo");
         check("<p> </p><p>Only</p><p></p>", "Only");
-        check("Loose text<p>then a paragraph</p>after", "Loose text\n\nthen a paragraph\n\nafter");
+        check(
+            "Loose text<p>then a paragraph</p>after",
+            "Loose text\n\nthen a paragraph\n\nafter",
+        );
         check("<div><p>nested</p></div>", "nested");
         check("<P CLASS=\"x\">Upper case</P>", "Upper case");
     }
 
     #[test]
     fn inline_formatting() {
-        check("<p>a <b>bold</b> and <strong>strong</strong></p>", "a **bold** and **strong**");
-        check("<p>a <i>italic</i> and <em>em</em></p>", "a *italic* and *em*");
+        check(
+            "<p>a <b>bold</b> and <strong>strong</strong></p>",
+            "a **bold** and **strong**",
+        );
+        check(
+            "<p>a <i>italic</i> and <em>em</em></p>",
+            "a *italic* and *em*",
+        );
         check("<p>x<b> spaced </b>y</p>", "x **spaced** y");
-        check("<b><b>twice</b></b> <i><em>twice</em></i>", "**twice** *twice*");
+        check(
+            "<b><b>twice</b></b> <i><em>twice</em></i>",
+            "**twice** *twice*",
+        );
         check("<b><i>both</i></b>", "***both***");
         check("<b></b>empty", "empty");
         check("<span>plain</span> <u>under</u>", "plain under");
@@ -1191,30 +1369,85 @@ mod tests {
 
     #[test]
     fn links() {
-        check("<a href=\"https://example.com/a_b\">the docs</a>", "[the docs](https://example.com/a_b)");
-        check("see <a href='API_Foo.html'>Foo</a>.", "see [Foo](API_Foo.html).");
+        check(
+            "<a href=\"https://example.com/a_b\">the docs</a>",
+            "[the docs](https://example.com/a_b)",
+        );
+        check(
+            "see <a href='API_Foo.html'>Foo</a>.",
+            "see [Foo](API_Foo.html).",
+        );
         check("<a href=\"#anchor\">here</a>", "[here](#anchor)");
         check("<a href=\"a b.html\">spaces</a>", "[spaces](<a b.html>)");
-        check("<a href=\"https://x.y/(a\">paren</a>", "[paren](<https://x.y/(a>)");
-        check("<a href=\"https://x.y/f(a)\">ok</a>", "[ok](https://x.y/f(a))");
-        check("<a href=\"https://x.y/?q=<b>&amp;r=1\">enc</a>", "[enc](https://x.y/?q=%3Cb%3E&r=1)");
-        check("<a href=\"https://x.y\"><code>Code</code> text</a>", "[`Code` text](https://x.y)");
+        check(
+            "<a href=\"https://x.y/(a\">paren</a>",
+            "[paren](<https://x.y/(a>)",
+        );
+        check(
+            "<a href=\"https://x.y/f(a)\">ok</a>",
+            "[ok](https://x.y/f(a))",
+        );
+        check(
+            "<a href=\"https://x.y/?q=<b>&amp;r=1\">enc</a>",
+            "[enc](https://x.y/?q=%3Cb%3E&r=1)",
+        );
+        check(
+            "<a href=\"https://x.y\"><code>Code</code> text</a>",
+            "[`Code` text](https://x.y)",
+        );
         check("<a href=\"https://x.y\"></a>", "[https://x.y](https://x.y)");
         check("<a href=\"https://x.y\">[1]</a>", "[\\[1\\]](https://x.y)");
-        check("<a href=\"https://x.y\">https://x.y</a>", "[https://x.y](https://x.y)");
-        check("<a href=\"https://a\">outer <a href=\"https://b\">inner</a></a>", "[outer inner](https://a)");
+        check(
+            "<a href=\"https://x.y\">https://x.y</a>",
+            "[https://x.y](https://x.y)",
+        );
+        check(
+            "<a href=\"https://a\">outer <a href=\"https://b\">inner</a></a>",
+            "[outer inner](https://a)",
+        );
+    }
+
+    #[test]
+    fn links_rustdoc_would_take_for_intra_doc_links() {
+        check(
+            "<a href=\"GetObject\">GetObject</a>",
+            "[GetObject](./GetObject)",
+        );
+        check("<a href=\"Foo#bar\">anchor</a>", "[anchor](./Foo#bar)");
+        check("<a href=\"a b\">space</a>", "[space](<./a b>)");
+        check("<a href=\"?q=1\">query</a>", "[query](?q=1)");
+        check("<a href=\"tel:123\">call</a>", "call (<tel:123>)");
+        check("<a href=\"x:y\">odd</a>", "odd (`x:y`)");
+        check(
+            "<a href=\"mailto:me@example.com\">mail</a>",
+            "[mail](mailto:me@example.com)",
+        );
+        check(
+            "<a href=\"a.b#c#d\">two anchors</a>",
+            "[two anchors](./a.b#c#d)",
+        );
+        check(
+            "<a href=\"tel:1\">see https://x.y</a>",
+            "see <https://x.y> (<tel:1>)",
+        );
     }
 
     #[test]
     fn anchors_without_href_are_plain_text() {
-        check("see <a>GetObject</a> and <a name=\"x\">Put</a>", "see GetObject and Put");
+        check(
+            "see <a>GetObject</a> and <a name=\"x\">Put</a>",
+            "see GetObject and Put",
+        );
         check("<a href=\"\">empty</a>", "empty");
     }
 
     #[test]
     fn bare_urls_become_autolinks() {
         check("See https://example.com/x.", "See <https://example.com/x>.");
-        check("(https://example.com/a_(b)) and http://h", "(<https://example.com/a_(b)>) and <http://h>");
+        check(
+            "(https://example.com/a_(b)) and http://h",
+            "(<https://example.com/a_(b)>) and <http://h>",
+        );
         check("not a url: https://", "not a url: https://");
     }
 
@@ -1222,7 +1455,10 @@ mod tests {
     fn lists() {
         check("<ul><li>one</li><li>two</li></ul>", "- one\n- two");
         check("<ol><li>one</li><li>two</li></ol>", "1. one\n2. two");
-        check("<ul><li><p>one</p></li><li><p>two</p></li></ul>", "- one\n- two");
+        check(
+            "<ul><li><p>one</p></li><li><p>two</p></li></ul>",
+            "- one\n- two",
+        );
         check(
             "<ul><li>a<ul><li>a1</li><li>a2</li></ul></li><li>b</li></ul>",
             "- a\n  - a1\n  - a2\n- b",
@@ -1234,9 +1470,15 @@ mod tests {
         check("<ul><li>unclosed<li>items</ul>", "- unclosed\n- items");
         check("<ul>stray<li>item</li></ul>", "- stray\n- item");
         check("<ul><li></li><li> </li></ul>", "");
-        check("<p>intro</p><ul><li>x</li></ul><p>outro</p>", "intro\n\n- x\n\noutro");
+        check(
+            "<p>intro</p><ul><li>x</li></ul><p>outro</p>",
+            "intro\n\n- x\n\noutro",
+        );
         check("<ul><li>a</li></ul><ul><li>b</li></ul>", "- a\n\n* b");
-        check("<ul><li>- dash</li><li>1. num</li></ul>", "- \\- dash\n- 1\\. num");
+        check(
+            "<ul><li>- dash</li><li>1. num</li></ul>",
+            "- \\- dash\n- 1\\. num",
+        );
         check("<ol><li>1</li><li>2</li><li>3</li><li>4</li><li>5</li><li>6</li><li>7</li><li>8</li><li>9</li><li>ten<p>more</p></li></ol>",
             "1. 1\n\n2. 2\n\n3. 3\n\n4. 4\n\n5. 5\n\n6. 6\n\n7. 7\n\n8. 8\n\n9. 9\n\n10. ten\n\n    more");
     }
@@ -1244,15 +1486,24 @@ mod tests {
     #[test]
     fn notes_and_important() {
         check("<note><p>Careful.</p></note>", "**Note:** Careful.");
-        check("<important>Read <b>this</b>.</important>", "**Important:** Read **this**.");
-        check("<p>Text</p><note><p>One</p><p>Two</p></note>", "Text\n\n**Note:** One\n\nTwo");
+        check(
+            "<important>Read <b>this</b>.</important>",
+            "**Important:** Read **this**.",
+        );
+        check(
+            "<p>Text</p><note><p>One</p><p>Two</p></note>",
+            "Text\n\n**Note:** One\n\nTwo",
+        );
         check("<note><ul><li>x</li></ul></note>", "**Note:**\n\n- x");
         check("<note> </note>", "");
     }
 
     #[test]
     fn line_breaks() {
-        check("one<br/>two<br>three</br>four", "one\n\ntwo\n\nthree\n\nfour");
+        check(
+            "one<br/>two<br>three</br>four",
+            "one\n\ntwo\n\nthree\n\nfour",
+        );
         check("<b>one<br/>two</b>", "**one two**");
     }
 
@@ -1263,8 +1514,14 @@ mod tests {
             "- **Term**: Meaning.\n- **Other**: More.",
         );
         check("<dl><dt>Label:</dt><dd>x</dd></dl>", "- **Label:** x");
-        check("<dl><dt>T<dd>unclosed<dt>U<dd>too</dl>", "- **T**: unclosed\n- **U**: too");
-        check("<dl><dt>Only term</dt><dd>a</dd><dd>b</dd></dl>", "- **Only term**: a\n\n  b");
+        check(
+            "<dl><dt>T<dd>unclosed<dt>U<dd>too</dl>",
+            "- **T**: unclosed\n- **U**: too",
+        );
+        check(
+            "<dl><dt>Only term</dt><dd>a</dd><dd>b</dd></dl>",
+            "- **Only term**: a\n\n  b",
+        );
         check("<dl><dd>no term</dd></dl>", "- no term");
     }
 
@@ -1275,7 +1532,10 @@ mod tests {
             "Example:\n\n```text\n{\n  \"a\": [1]\n}\n```",
         );
         check("<pre>has ``` fence</pre>", "````text\nhas ``` fence\n````");
-        check("<ul><li><pre>x\n y</pre></li></ul>", "- ```text\n  x\n   y\n  ```");
+        check(
+            "<ul><li><pre>x\n y</pre></li></ul>",
+            "- ```text\n  x\n   y\n  ```",
+        );
         check("<pre>  </pre>", "");
         check("<b><pre>a\nb</pre></b>", "**`a b`**");
     }
@@ -1292,9 +1552,18 @@ mod tests {
 
     #[test]
     fn entities() {
-        check("&lt;tag&gt; &amp; &quot;q&quot; &#39;s&#39; &apos;", "\\<tag\\> & \"q\" 's' '");
-        check("&#x41;&#66;&#X43; &mdash; &hellip;", "ABC \u{2014} \u{2026}");
-        check("&unknown; &#xZZ; &#; & alone &#0; &#1114112;", "\\&unknown; \\&#xZZ; &#; & alone \u{FFFD} \u{FFFD}");
+        check(
+            "&lt;tag&gt; &amp; &quot;q&quot; &#39;s&#39; &apos;",
+            "\\<tag\\> & \"q\" 's' '",
+        );
+        check(
+            "&#x41;&#66;&#X43; &mdash; &hellip;",
+            "ABC \u{2014} \u{2026}",
+        );
+        check(
+            "&unknown; &#xZZ; &#; & alone &#0; &#1114112;",
+            "\\&unknown; \\&#xZZ; &#; & alone \u{FFFD} \u{FFFD}",
+        );
         check("&amp;lt; stays", "\\&lt; stays");
         check("AT&T", "AT&T");
     }
@@ -1303,8 +1572,14 @@ mod tests {
     fn escaping_in_text() {
         check("a [b] c", "a \\[b\\] c");
         check("x < y > z", "x \\< y \\> z");
-        check("*stars* and ~tilde~ and back\\slash", "\\*stars\\* and \\~tilde\\~ and back\\\\slash");
-        check("snake_case _leading trailing_ __dunder__", "snake_case \\_leading trailing\\_ \\_\\_dunder\\_\\_");
+        check(
+            "*stars* and ~tilde~ and back\\slash",
+            "\\*stars\\* and \\~tilde\\~ and back\\\\slash",
+        );
+        check(
+            "snake_case _leading trailing_ __dunder__",
+            "snake_case \\_leading trailing\\_ \\_\\_dunder\\_\\_",
+        );
         check("# not a heading", "\\# not a heading");
         check("- not a list", "\\- not a list");
         check("+ not a list", "\\+ not a list");
@@ -1320,9 +1595,15 @@ mod tests {
         check("use <region> and <NAME>", "use \\<region\\> and \\<NAME\\>");
         check("a <b>bold", "a **bold**");
         check("</b>text</p></ul>", "text");
-        check("<p>unclosed <i>italic <code>code", "unclosed *italic `code`*");
+        check(
+            "<p>unclosed <i>italic <code>code",
+            "unclosed *italic `code`*",
+        );
         check("a <b c", "a \\<b c");
-        check("email <someone@example.com>", "email \\<someone@example.com\\>");
+        check(
+            "email <someone@example.com>",
+            "email \\<someone@example.com\\>",
+        );
         check("<p class=\"a>b\">quoted gt</p>", "quoted gt");
         check("1 <p 2", "1 \\<p 2");
     }
@@ -1356,9 +1637,34 @@ mod tests {
 
     #[test]
     fn garbage_never_panics_and_stays_valid() {
-        let alphabet: Vec<char> = "<>/=\"' &;#x0123abcpliuodtnre`[]*_\\\n\t!-?CDATA\u{e9}\u{202e}\u{0}".chars().collect();
-        let tags = ["<p>", "</p>", "<ul>", "<li>", "</li>", "<a href=\"", "</a>", "<code>", "</code>", "<pre>",
-            "</pre>", "<dl>", "<dt>", "<dd>", "<note>", "<b>", "</i>", "<br/>", "&lt;", "&#", "<!--", "<![CDATA["];
+        let alphabet: Vec<char> =
+            "<>/=\"' &;#x0123abcpliuodtnre`[]*_\\\n\t!-?CDATA\u{e9}\u{202e}\u{0}"
+                .chars()
+                .collect();
+        let tags = [
+            "<p>",
+            "</p>",
+            "<ul>",
+            "<li>",
+            "</li>",
+            "<a href=\"",
+            "</a>",
+            "<code>",
+            "</code>",
+            "<pre>",
+            "</pre>",
+            "<dl>",
+            "<dt>",
+            "<dd>",
+            "<note>",
+            "<b>",
+            "</i>",
+            "<br/>",
+            "&lt;",
+            "&#",
+            "<!--",
+            "<![CDATA[",
+        ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
             state ^= state << 13;
@@ -1409,17 +1715,28 @@ mod tests {
     fn real_docs() -> Vec<String> {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
-        for dir in ["../models", "../../shared/models/upstream", "../../shared/conformance"] {
+        for dir in [
+            "../models",
+            "../../shared/models/upstream",
+            "../../shared/conformance",
+        ] {
             let Ok(entries) = std::fs::read_dir(manifest.join(dir)) else {
                 eprintln!("notice: {dir} not found; its documentation is not checked");
                 continue;
             };
-            files.extend(entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")));
+            files.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "json")),
+            );
         }
         let mut docs = Vec::new();
         for file in files {
-            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let json: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             collect_docs(&json, &mut docs);
         }
         docs
@@ -1427,13 +1744,18 @@ mod tests {
 
     /// Alphanumeric words of at least three characters.
     fn words(text: &str) -> impl Iterator<Item = &str> {
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3)
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
     }
 
     #[test]
     fn real_documentation_converts_to_safe_markdown() {
         let docs = real_docs();
-        assert!(docs.len() >= 10 || docs.is_empty(), "too few docs: {}", docs.len());
+        assert!(
+            docs.len() >= 10 || docs.is_empty(),
+            "too few docs: {}",
+            docs.len()
+        );
         let fullname = regex::Regex::new(r"(?s)<fullname>.*?</fullname>").unwrap();
         let tag_or_entity = regex::Regex::new(r"<[^>]*>|&#?[0-9A-Za-z]+;").unwrap();
         for doc in &docs {
@@ -1441,10 +1763,15 @@ mod tests {
             if let Err(problem) = validate(&out) {
                 panic!("{problem} in output:\n{out}\n\nof input:\n{doc}");
             }
-            let visible = tag_or_entity.replace_all(&fullname.replace_all(doc, " "), " ").to_string();
+            let visible = tag_or_entity
+                .replace_all(&fullname.replace_all(doc, " "), " ")
+                .to_string();
             let out_words: std::collections::HashSet<&str> = words(&out).collect();
             for word in words(&visible) {
-                assert!(out_words.contains(word), "word {word:?} lost in output:\n{out}\n\nof input:\n{doc}");
+                assert!(
+                    out_words.contains(word),
+                    "word {word:?} lost in output:\n{out}\n\nof input:\n{doc}"
+                );
             }
         }
     }
@@ -1493,7 +1820,12 @@ mod tests {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
             let marker_len = match rest.as_bytes() {
                 [b'-' | b'*', b' ', ..] => 2,
-                bytes if digits > 0 && matches!(bytes.get(digits..digits + 2), Some([b'.' | b')', b' '])) => digits + 2,
+                bytes
+                    if digits > 0
+                        && matches!(bytes.get(digits..digits + 2), Some([b'.' | b')', b' '])) =>
+                {
+                    digits + 2
+                }
                 _ => return rest,
             };
             rest = &rest[marker_len..];
@@ -1509,14 +1841,21 @@ mod tests {
                 '\\' => i += 1,
                 '`' => {
                     let n = chars[i..].iter().take_while(|c| **c == '`').count();
-                    i = skip_code_span(&chars, i, n).ok_or_else(|| format!("unbalanced backticks in {line:?}"))?;
+                    i = skip_code_span(&chars, i, n)
+                        .ok_or_else(|| format!("unbalanced backticks in {line:?}"))?;
                     continue;
                 }
                 '<' => {
-                    let end = chars[i..].iter().position(|c| *c == '>').ok_or_else(|| format!("bare < in {line:?}"))?;
+                    let end = chars[i..]
+                        .iter()
+                        .position(|c| *c == '>')
+                        .ok_or_else(|| format!("bare < in {line:?}"))?;
                     let inner: String = chars[i + 1..i + end].iter().collect();
-                    let is_autolink = inner.split_once("://").is_some_and(|(scheme, _)| {
-                        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphabetic())
+                    let is_autolink = inner.split_once(':').is_some_and(|(scheme, _)| {
+                        (2..=32).contains(&scheme.len())
+                            && scheme
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
                     }) && !inner.contains(char::is_whitespace);
                     if !is_autolink {
                         return Err(format!("HTML-like <{inner}> in {line:?}"));
@@ -1530,7 +1869,8 @@ mod tests {
                         return Err(format!("unescaped ] in {line:?}"));
                     }
                     depth -= 1;
-                    i = skip_destination(&chars, i + 1).ok_or_else(|| format!("bad link destination in {line:?}"))?;
+                    i = skip_destination(&chars, i + 1)
+                        .ok_or_else(|| format!("bad link destination in {line:?}"))?;
                     continue;
                 }
                 _ => {}

@@ -235,7 +235,7 @@ impl<'m> Lowerer<'m> {
             sdk_id,
             version: service.version.clone(),
             title,
-            docs: docs(traits),
+            docs: docs(traits).or_else(|| Some(format!("The {} service.", local_name(&self.service_id)))),
             protocol: Protocol::RestJson1,
             signing_name,
             endpoint_rule_set,
@@ -363,7 +363,7 @@ impl<'m> Lowerer<'m> {
             id: op_id.to_string(),
             method: naming::field_name(&name),
             module,
-            docs: docs(traits),
+            docs: docs(traits).or_else(|| Some(format!("Calls `{name}` (`{} {}`).", http.method, http.uri))),
             deprecated: deprecated(traits),
             host_prefix: traits
                 .get(t::ENDPOINT)
@@ -391,7 +391,7 @@ impl<'m> Lowerer<'m> {
         let (members, docs_text, deprecated_info, sensitive) = match self.model.shapes.get(source) {
             Some(Shape::Structure(s)) => (
                 self.members(source, &s.members.0)?,
-                docs(&s.traits),
+                docs(&s.traits).or_else(|| Some(format!("The {} of `{}`.", if rust_name.ends_with("Input") { "input" } else { "output" }, module))),
                 deprecated(&s.traits),
                 s.traits.contains_key(t::SENSITIVE),
             ),
@@ -436,7 +436,7 @@ impl<'m> Lowerer<'m> {
             field: naming::field_name(name),
             variant: naming::variant_name(name),
             target: m.target.clone(),
-            docs: docs(traits).or_else(|| docs(tt)),
+            docs: docs(traits).or_else(|| docs(tt)).or_else(|| Some(binding_doc(name, &binding))),
             json_name: traits.get(t::JSON_NAME).and_then(Value::as_str).unwrap_or(name).to_string(),
             timestamp_format,
             media_type: tt.get(t::MEDIA_TYPE).and_then(Value::as_str).map(str::to_string),
@@ -599,7 +599,9 @@ impl<'m> Lowerer<'m> {
                             rust_name,
                             wire_name: local_name(id).to_string(),
                             home,
-                            docs: docs(&s.traits),
+                            docs: docs(&s.traits).or_else(|| {
+                                Some(if error.is_some() { format!("The `{}` error.", local_name(id)) } else { format!("The `{}` structure.", local_name(id)) })
+                            }),
                             members,
                             error,
                             sensitive: s.traits.contains_key(t::SENSITIVE),
@@ -614,7 +616,7 @@ impl<'m> Lowerer<'m> {
                         Union {
                             id: id.to_string(),
                             rust_name,
-                            docs: docs(&u.traits),
+                            docs: docs(&u.traits).or_else(|| Some(format!("The `{}` union: exactly one member is set.", local_name(id)))),
                             members,
                             streaming: u.traits.contains_key(t::STREAMING),
                             sensitive: u.traits.contains_key(t::SENSITIVE),
@@ -639,8 +641,8 @@ impl<'m> Lowerer<'m> {
                         };
                         variants.push(EnumVariant {
                             rust_name: naming::variant_name(name),
+                            docs: docs(&m.traits).or_else(|| Some(format!("The value `{value}`."))),
                             value,
-                            docs: docs(&m.traits),
                             deprecated: deprecated(&m.traits),
                         });
                     }
@@ -649,7 +651,7 @@ impl<'m> Lowerer<'m> {
                         EnumShape {
                             id: id.to_string(),
                             rust_name,
-                            docs: docs(&a.traits),
+                            docs: docs(&a.traits).or_else(|| Some(format!("The `{}` enumeration.", local_name(id)))),
                             int,
                             variants,
                             sensitive: a.traits.contains_key(t::SENSITIVE),
@@ -666,7 +668,11 @@ impl<'m> Lowerer<'m> {
                         let name = d.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| value.clone());
                         variants.push(EnumVariant {
                             rust_name: naming::variant_name(&name),
-                            docs: d.get("documentation").and_then(Value::as_str).map(html_to_markdown),
+                            docs: d
+                                .get("documentation")
+                                .and_then(Value::as_str)
+                                .map(html_to_markdown)
+                                .or_else(|| Some(format!("The value `{value}`."))),
                             deprecated: d.get("deprecated").and_then(Value::as_bool).filter(|b| *b).map(|_| Deprecated {
                                 message: None,
                                 since: None,
@@ -679,7 +685,7 @@ impl<'m> Lowerer<'m> {
                         EnumShape {
                             id: id.to_string(),
                             rust_name,
-                            docs: docs(&s.traits),
+                            docs: docs(&s.traits).or_else(|| Some(format!("The `{}` enumeration.", local_name(id)))),
                             int: false,
                             variants,
                             sensitive: s.traits.contains_key(t::SENSITIVE),
@@ -813,6 +819,20 @@ fn timestamp_format(traits: &Traits) -> Option<TimestampFormat> {
         "http-date" => Some(TimestampFormat::HttpDate),
         "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
         _ => None,
+    }
+}
+
+/// Documentation for a member the model does not document: where it travels.
+fn binding_doc(name: &str, binding: &Binding) -> String {
+    match binding {
+        Binding::Label => format!("`{name}`: part of the request URI."),
+        Binding::Query(q) => format!("`{name}`: the `{q}` query parameter."),
+        Binding::QueryParams => format!("`{name}`: query parameters, one per entry."),
+        Binding::Header(h) => format!("`{name}`: the `{h}` HTTP header."),
+        Binding::PrefixHeaders(p) => format!("`{name}`: HTTP headers starting with `{p}`, one per entry."),
+        Binding::Payload => format!("`{name}`: the HTTP body."),
+        Binding::ResponseCode => format!("`{name}`: the HTTP status code."),
+        Binding::Body => format!("`{name}`."),
     }
 }
 

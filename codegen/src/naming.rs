@@ -38,6 +38,7 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of every edition up to 2024 (`gen`), which cannot be plain
 /// identifiers. Weak keywords such as `union` are valid identifiers and are not listed.
+#[rustfmt::skip]
 const KEYWORDS: &[&str] = &[
     "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
     "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
@@ -114,7 +115,10 @@ pub fn crate_name(sdk_id: &str) -> String {
         .join("-");
     let library = name.replace('-', "_");
     let reserved = is_rust_keyword(&library)
-        || matches!(library.as_str(), "std" | "core" | "alloc" | "test" | "proc_macro");
+        || matches!(
+            library.as_str(),
+            "std" | "core" | "alloc" | "test" | "proc_macro"
+        );
     if name.is_empty() {
         "unnamed".to_string()
     } else if reserved || name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -237,8 +241,15 @@ mod tests {
     /// Parses as one identifier token (raw identifiers included), as `quote::format_ident!` needs.
     fn assert_ident(what: &str, input: &str, output: &str) {
         let parsed = syn::parse_str::<syn::Ident>(output);
-        assert!(parsed.is_ok(), "{what}({input:?}) = {output:?} is not a valid identifier");
-        assert_eq!(parsed.unwrap().to_string(), output, "{what}({input:?}) round trip");
+        assert!(
+            parsed.is_ok(),
+            "{what}({input:?}) = {output:?} is not a valid identifier"
+        );
+        assert_eq!(
+            parsed.unwrap().to_string(),
+            output,
+            "{what}({input:?}) round trip"
+        );
     }
 
     fn assert_all_valid(input: &str) {
@@ -251,10 +262,15 @@ mod tests {
         assert_ident("crate_name (as library)", input, &krate.replace('-', "_"));
         assert!(
             krate.split('-').all(|part| !part.is_empty()
-                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
             "crate_name({input:?}) = {krate:?}"
         );
-        assert!(!module_name(input).starts_with("r#"), "module_name({input:?}) is raw");
+        assert!(
+            !module_name(input).starts_with("r#"),
+            "module_name({input:?}) is raw"
+        );
     }
 
     #[test]
@@ -363,7 +379,12 @@ mod tests {
         for (input, expected) in crates {
             assert_eq!(crate_name(input), expected, "crate_name({input:?})");
         }
-        let consts = [("maxResults", "MAX_RESULTS"), ("RequestTTLSeconds", "REQUEST_TTL_SECONDS"), ("1x", "_1_X"), ("", "UNNAMED")];
+        let consts = [
+            ("maxResults", "MAX_RESULTS"),
+            ("RequestTTLSeconds", "REQUEST_TTL_SECONDS"),
+            ("1x", "_1_X"),
+            ("", "UNNAMED"),
+        ];
         for (input, expected) in consts {
             assert_eq!(const_name(input), expected, "const_name({input:?})");
         }
@@ -371,7 +392,10 @@ mod tests {
 
     #[test]
     fn keywords() {
-        for keyword in ["type", "match", "self", "Self", "super", "crate", "async", "try", "gen", "dyn", "yield"] {
+        for keyword in [
+            "type", "match", "self", "Self", "super", "crate", "async", "try", "gen", "dyn",
+            "yield",
+        ] {
             assert!(is_rust_keyword(keyword), "{keyword}");
         }
         for word in ["union", "Type", "SELF", "", "r#type", "foo"] {
@@ -385,9 +409,40 @@ mod tests {
     #[test]
     fn odd_inputs_give_identifiers() {
         let odd = [
-            "", " ", "_", "__", "-", "r#type", "r#", "#", "0", "007", "1test", "ÅngströmÜber", "日本語", "名前Name",
-            "a\u{0}b", "\u{202E}evil", "foo bar baz", "SCREAMING_CASE", "a.b.c", "$ref", "@type", "'quoted'",
-            "Self", "SelfValue", "self_", "_self", "crate", "🦀", "TTL", "ttl", "IPv4", "ipv6", "MiBs", "v2",
+            "",
+            " ",
+            "_",
+            "__",
+            "-",
+            "r#type",
+            "r#",
+            "#",
+            "0",
+            "007",
+            "1test",
+            "ÅngströmÜber",
+            "日本語",
+            "名前Name",
+            "a\u{0}b",
+            "\u{202E}evil",
+            "foo bar baz",
+            "SCREAMING_CASE",
+            "a.b.c",
+            "$ref",
+            "@type",
+            "'quoted'",
+            "Self",
+            "SelfValue",
+            "self_",
+            "_self",
+            "crate",
+            "🦀",
+            "TTL",
+            "ttl",
+            "IPv4",
+            "ipv6",
+            "MiBs",
+            "v2",
         ];
         for input in odd {
             assert_all_valid(input);
@@ -420,11 +475,18 @@ mod tests {
     }
 
     fn shapes(path: &Path) -> Vec<(String, Value)> {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         json.get("shapes")
             .and_then(Value::as_object)
-            .map(|shapes| shapes.iter().map(|(id, shape)| (id.clone(), shape.clone())).collect())
+            .map(|shapes| {
+                shapes
+                    .iter()
+                    .map(|(id, shape)| (id.clone(), shape.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -432,7 +494,12 @@ mod tests {
         shape
             .get("members")
             .and_then(Value::as_object)
-            .map(|members| members.iter().map(|(name, member)| (name.as_str(), member)).collect())
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|(name, member)| (name.as_str(), member))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -448,11 +515,17 @@ mod tests {
                 corpus.insert(id.rsplit('#').next().unwrap_or(&id).to_string());
                 for (name, member) in members(&shape) {
                     corpus.insert(name.to_string());
-                    if let Some(value) = member.pointer("/traits/smithy.api#enumValue").and_then(Value::as_str) {
+                    if let Some(value) = member
+                        .pointer("/traits/smithy.api#enumValue")
+                        .and_then(Value::as_str)
+                    {
                         corpus.insert(value.to_string());
                     }
                 }
-                if let Some(sdk_id) = shape.pointer("/traits/aws.api#service/sdkId").and_then(Value::as_str) {
+                if let Some(sdk_id) = shape
+                    .pointer("/traits/aws.api#service/sdkId")
+                    .and_then(Value::as_str)
+                {
                     corpus.insert(sdk_id.to_string());
                 }
             }
@@ -480,15 +553,27 @@ mod tests {
     fn real_models_have_no_name_collisions() {
         let mut pairs = Vec::new();
         for file in model_files() {
-            let file_name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let file_name = file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             for (id, shape) in shapes(&file) {
                 let (namespace, name) = id.split_once('#').unwrap_or(("", &id));
                 let kind = shape_type(&shape);
                 if matches!(kind, "structure" | "union" | "enum" | "intEnum") {
-                    pairs.push((format!("{file_name} {namespace} types"), name.to_string(), type_name(name)));
+                    pairs.push((
+                        format!("{file_name} {namespace} types"),
+                        name.to_string(),
+                        type_name(name),
+                    ));
                 }
                 if kind == "operation" {
-                    pairs.push((format!("{file_name} {namespace} operations"), name.to_string(), module_name(name)));
+                    pairs.push((
+                        format!("{file_name} {namespace} operations"),
+                        name.to_string(),
+                        module_name(name),
+                    ));
                 }
                 for (member, _) in members(&shape) {
                     let generated = match kind {

@@ -182,8 +182,10 @@ async fn call_with(
     config: &ClientConfig,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
-) -> Result<String, SdkError<support::TestError, aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
-{
+) -> Result<
+    String,
+    SdkError<support::TestError, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+> {
     invoke(
         config,
         service,
@@ -278,7 +280,10 @@ async fn rule_set_errors_are_reported() {
     let err = call_with(&config, unsigned, &OPERATION)
         .await
         .expect_err("no region");
-    let message = format!("{}", aws_smithy_types::error::display::DisplayErrorContext(&err));
+    let message = format!(
+        "{}",
+        aws_smithy_types::error::display::DisplayErrorContext(&err)
+    );
     assert!(message.contains("Missing Region"), "{message}");
     assert!(server.requests().is_empty());
 }

@@ -178,13 +178,18 @@ async fn signs_with_sigv4_and_the_signature_verifies() {
         "per-attempt headers are added after signing"
     );
 
-    let expected =
-        expected_authorization(request, &request.body, &creds, "us-east-1", "sagemaker", time);
+    let expected = expected_authorization(
+        request,
+        &request.body,
+        &creds,
+        "us-east-1",
+        "sagemaker",
+        time,
+    );
     assert_eq!(authorization, expected, "signature verifies");
 
     // Control: the same computation over a different body must not match.
-    let tampered =
-        expected_authorization(request, b"{}", &creds, "us-east-1", "sagemaker", time);
+    let tampered = expected_authorization(request, b"{}", &creds, "us-east-1", "sagemaker", time);
     assert_ne!(authorization, tampered);
 }
 
@@ -244,7 +249,14 @@ async fn sdk_headers_are_sent_on_every_attempt() {
 }
 
 async fn attempts_for(first: Reply, max_attempts: u32) -> (usize, Result<String>) {
-    let server = support::start(move |i, _| if i == 0 { first.clone() } else { Reply::ok("ok") }).await;
+    let server = support::start(move |i, _| {
+        if i == 0 {
+            first.clone()
+        } else {
+            Reply::ok("ok")
+        }
+    })
+    .await;
     let config = config(&server.url())
         .retry_config(fast_retries(max_attempts))
         .build();
@@ -258,7 +270,11 @@ async fn throttling_is_retried() {
     assert_eq!((attempts, result.is_ok()), (2, true), "HTTP 429");
 
     let (attempts, result) = attempts_for(Reply::error(400, "ThrottlingException"), 3).await;
-    assert_eq!((attempts, result.is_ok()), (2, true), "ThrottlingException code");
+    assert_eq!(
+        (attempts, result.is_ok()),
+        (2, true),
+        "ThrottlingException code"
+    );
 
     let (attempts, result) = attempts_for(Reply::error(400, "RequestTimeout"), 3).await;
     assert_eq!((attempts, result.is_ok()), (2, true), "transient code");
@@ -280,10 +296,7 @@ async fn modeled_client_errors_are_not_retried() {
     let service_error = err.as_service_error().expect("service error");
     assert_eq!(service_error.code(), Some("ModelError"));
     assert_eq!(service_error.status, 424);
-    assert_eq!(
-        err.raw_response().map(|r| r.status().as_u16()),
-        Some(424)
-    );
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(424));
 
     let (attempts, result) = attempts_for(Reply::error(400, "ValidationException"), 3).await;
     assert_eq!(attempts, 1);
@@ -353,7 +366,11 @@ async fn read_timeout_cuts_each_attempt_and_is_retried() {
     }
     assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
-    assert_eq!(*accepted.lock().expect("lock"), 2, "timed-out attempt retried");
+    assert_eq!(
+        *accepted.lock().expect("lock"),
+        2,
+        "timed-out attempt retried"
+    );
 }
 
 #[tokio::test]
@@ -496,4 +513,58 @@ async fn missing_configuration_is_a_clear_error() {
     assert!(message.contains("endpoint_url"), "{message}");
 
     assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn stalled_response_body_is_abandoned() {
+    use aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // Answers the headers and 10 of 100 body bytes, then stalls forever.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let _ = stream.read(&mut buf).await;
+                let _ = stream
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789")
+                    .await;
+                std::future::pending::<()>().await;
+            });
+        }
+    });
+    let config = config(&format!("http://{addr}"))
+        .retry_config(fast_retries(1))
+        .stalled_stream_protection(
+            StalledStreamProtectionConfig::enabled()
+                .grace_period(Duration::from_millis(500))
+                .build(),
+        )
+        .build();
+    let started = Instant::now();
+    let result = call(&config, "x").await;
+    let elapsed = started.elapsed();
+    let err = result.expect_err("stalled body");
+    let message = format!(
+        "{}",
+        aws_smithy_types::error::display::DisplayErrorContext(&err)
+    );
+    assert!(matches!(err, SdkError::ResponseError(_)), "{message}");
+    assert!(message.contains("minimum throughput"), "{message}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn invoke_future_is_send() {
+    fn assert_send<T: Send>(t: T) -> T {
+        t
+    }
+    let server = support::start(|_, _| Reply::ok("spawned")).await;
+    let config = config(&server.url()).build();
+    let handle = tokio::spawn(async move { assert_send(call(&config, "x")).await });
+    assert_eq!(handle.await.expect("join").expect("ok"), "spawned");
 }

@@ -41,8 +41,10 @@ struct Fields<'a>(&'a mut HashMap<String, String>);
 
 impl Visit for Fields<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
-        self.0
-            .insert(field.name().to_string(), format!("{value:?}").trim_matches('"').to_string());
+        self.0.insert(
+            field.name().to_string(),
+            format!("{value:?}").trim_matches('"').to_string(),
+        );
     }
     fn record_str(&mut self, field: &Field, value: &str) {
         self.0.insert(field.name().to_string(), value.to_string());
@@ -144,12 +146,18 @@ async fn operation_and_attempt_spans() {
         .collect();
     assert_eq!(operations.len(), 1);
     let (op_id, op) = operations[0];
-    assert_eq!(op.fields.get("service").map(String::as_str), Some("Test Service"));
+    assert_eq!(
+        op.fields.get("service").map(String::as_str),
+        Some("Test Service")
+    );
     assert_eq!(
         op.fields.get("operation").map(String::as_str),
         Some("InvokeEndpoint")
     );
-    let invocation_id = op.fields.get("invocation_id").expect("invocation id recorded");
+    let invocation_id = op
+        .fields
+        .get("invocation_id")
+        .expect("invocation id recorded");
     let request = &server.requests()[0];
     assert_eq!(
         request.header("amz-sdk-invocation-id"),
@@ -166,14 +174,38 @@ async fn operation_and_attempt_spans() {
         assert_eq!(attempt.parent, Some(*op_id), "attempt spans are children");
         assert!(attempt.fields.contains_key("duration_ms"));
     }
-    assert_eq!(attempts[0].fields.get("attempt").map(String::as_str), Some("1"));
-    assert_eq!(attempts[0].fields.get("http.status").map(String::as_str), Some("503"));
-    assert_eq!(attempts[0].fields.get("request_id").map(String::as_str), Some("req-503"));
-    assert_eq!(attempts[0].fields.get("outcome").map(String::as_str), Some("service error"));
-    assert_eq!(attempts[1].fields.get("attempt").map(String::as_str), Some("2"));
-    assert_eq!(attempts[1].fields.get("http.status").map(String::as_str), Some("200"));
-    assert_eq!(attempts[1].fields.get("request_id").map(String::as_str), Some("req-ok"));
-    assert_eq!(attempts[1].fields.get("outcome").map(String::as_str), Some("success"));
+    assert_eq!(
+        attempts[0].fields.get("attempt").map(String::as_str),
+        Some("1")
+    );
+    assert_eq!(
+        attempts[0].fields.get("http.status").map(String::as_str),
+        Some("503")
+    );
+    assert_eq!(
+        attempts[0].fields.get("request_id").map(String::as_str),
+        Some("req-503")
+    );
+    assert_eq!(
+        attempts[0].fields.get("outcome").map(String::as_str),
+        Some("service error")
+    );
+    assert_eq!(
+        attempts[1].fields.get("attempt").map(String::as_str),
+        Some("2")
+    );
+    assert_eq!(
+        attempts[1].fields.get("http.status").map(String::as_str),
+        Some("200")
+    );
+    assert_eq!(
+        attempts[1].fields.get("request_id").map(String::as_str),
+        Some("req-ok")
+    );
+    assert_eq!(
+        attempts[1].fields.get("outcome").map(String::as_str),
+        Some("success")
+    );
 
     // Nothing this runtime recorded holds a secret, a signature or the payload.
     let ours = spans
@@ -181,7 +213,12 @@ async fn operation_and_attempt_spans() {
         .filter(|s| s.name.starts_with("smithygen."))
         .flat_map(|s| s.fields.values());
     for value in ours {
-        for secret in ["very-secret", "sensitive-payload", "Signature=", "AWS4-HMAC"] {
+        for secret in [
+            "very-secret",
+            "sensitive-payload",
+            "Signature=",
+            "AWS4-HMAC",
+        ] {
             assert!(!value.contains(secret), "leaked {secret} in {value}");
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! * `upstream_model_endpoint_tests` runs every `smithy.rules#endpointTests`
 //!   case of every model in `shared/models/upstream` against that model's
-//!   `smithy.rules#endpointRuleSet`.
+//!   `smithy.rules#endpointRuleSet` and the embedded `partitions.json`; every
+//!   case, including those that expect an error, must pass.
 //! * The rest exercise the engine on small hand-written rule sets: rule kinds,
 //!   scoping, templates, parameters, every library function, error reporting
 //!   for malformed rule sets, and the `ResolveEndpoint` integration.
@@ -13,7 +14,6 @@ use aws_smithy_runtime_api::client::endpoint::{
 use aws_smithy_types::endpoint::Endpoint;
 use aws_smithy_types::{Document, Number};
 use serde_json::{json, Value as Json};
-use smithygen_runtime::endpoint::partition::EMBEDDED_PARTITIONS_JSON;
 use smithygen_runtime::endpoint::{
     EndpointResolver, ParameterType, Params, Partitions, ResolveErrorKind, RuleSet, Value,
 };
@@ -181,41 +181,12 @@ fn check_case(rs: &RuleSet, params: &Params, expect: &Json) -> Result<(), String
     }
 }
 
-/// A failing case whose expectation predates a change in AWS's partition data
-/// (e.g. a partition that has since gained dual-stack support) is recognised
-/// by re-running it with only that one partition fact reverted. Returns the
-/// explanation when that makes the case pass.
-fn stale_partition_explanation(rs: &RuleSet, params: &Params, expect: &Json) -> Option<String> {
-    let region = params.get("Region")?.as_str()?;
-    let (partition, _) = Partitions::embedded().ok()?.find(region)?;
-    for flag in ["supportsDualStack", "supportsFIPS"] {
-        if partition.outputs().get(flag) != Some(&Value::Bool(true)) {
-            continue;
-        }
-        let mut doc: Json = serde_json::from_str(EMBEDDED_PARTITIONS_JSON).ok()?;
-        for p in doc.get_mut("partitions")?.as_array_mut()? {
-            if p.get("id").and_then(Json::as_str) == Some(partition.id()) {
-                *p.get_mut("outputs")?.get_mut(flag)? = Json::Bool(false);
-            }
-        }
-        let reverted = Partitions::from_json(&doc.to_string()).ok()?;
-        let rs = rs.clone().with_partitions(Arc::new(reverted));
-        if check_case(&rs, params, expect).is_ok() {
-            return Some(format!(
-                "expects {} {flag}=false; current partitions.json says true",
-                partition.id()
-            ));
-        }
-    }
-    None
-}
-
 #[derive(Default)]
 struct Tally {
     cases: usize,
     error_cases: usize,
     passed: usize,
-    stale: Vec<String>,
+    /// One line per failing case: `model / case documentation: problem`.
     failures: Vec<String>,
 }
 
@@ -265,7 +236,7 @@ fn run_model(path: &Path, tally: &mut Tally) {
             .and_then(Json::as_array)
             .cloned()
             .unwrap_or_default();
-        let (mut n, mut n_err, mut n_ok, mut n_stale) = (0, 0, 0, 0);
+        let (mut n, mut n_err, mut n_ok) = (0, 0, 0);
         for (i, case) in cases.iter().enumerate() {
             n += 1;
             let doc = case
@@ -291,20 +262,14 @@ fn run_model(path: &Path, tally: &mut Tally) {
             };
             match check_case(&rs, &params, expect) {
                 Ok(()) => n_ok += 1,
-                Err(problem) => match stale_partition_explanation(&rs, &params, expect) {
-                    Some(why) => {
-                        n_stale += 1;
-                        tally.stale.push(format!("{model_name} / {doc}: {why}"));
-                    }
-                    None => tally
-                        .failures
-                        .push(format!("{model_name} / {doc}: {problem}")),
-                },
+                Err(problem) => tally
+                    .failures
+                    .push(format!("{model_name} / {doc}: {problem}")),
             }
         }
         println!(
-            "{model_name} ({shape_id}): {n} cases ({n_err} expect errors): {n_ok} passed, {n_stale} stale vs partitions.json, {} failed",
-            n - n_ok - n_stale
+            "{model_name} ({shape_id}): {n} cases ({n_err} expect errors): {n_ok} passed, {} failed",
+            n - n_ok
         );
         tally.cases += n;
         tally.error_cases += n_err;
@@ -335,23 +300,21 @@ fn upstream_model_endpoint_tests() {
         run_model(f, &mut tally);
     }
     println!(
-        "endpoint tests: {} models, {} cases ({} expect errors): {} passed, {} stale, {} failed",
+        "endpoint tests: {} models, {} cases ({} expect errors): {} passed, {} failed",
         files.len(),
         tally.cases,
         tally.error_cases,
         tally.passed,
-        tally.stale.len(),
         tally.failures.len()
     );
-    if !tally.stale.is_empty() {
-        println!("cases whose expectation predates the current partitions.json (they pass with that one fact reverted):");
-        for s in &tally.stale {
-            println!("  STALE {s}");
-        }
-    }
     for f in &tally.failures {
         println!("  FAIL {f}");
     }
+    assert!(
+        tally.cases > 0,
+        "{} holds no `smithy.rules#endpointTests` cases",
+        dir.display()
+    );
     assert!(
         tally.failures.is_empty(),
         "{} endpoint test case(s) failed:\n{}",
@@ -732,11 +695,11 @@ fn library_functions_through_rules() {
     assert_eq!(run("bucketSub", "10.0.0.1"), "no match");
     assert_eq!(
         run("partition", "us-isob-east-1"),
-        "aws-iso-b sc2s.sgov.gov api.aws.scloud true true us-isob-east-1"
+        "aws-iso-b sc2s.sgov.gov api.aws.scloud true false us-isob-east-1"
     );
     assert_eq!(
         run("partition", "eusc-de-east-1"),
-        "aws-eusc amazonaws.eu api.amazonwebservices.eu true true eusc-de-east-1"
+        "aws-eusc amazonaws.eu api.amazonwebservices.eu true false eusc-de-east-1"
     );
     assert_eq!(
         run("partition", "xx-unknown-1"),

@@ -14,11 +14,12 @@ pub fn client(svc: &Service) -> TokenStream {
         let d = docs(op.docs.as_deref());
         let dep = deprecated(op.deprecated.as_ref());
         let see = format!(
-            "\n Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::{}::{}Error`].",
+            " Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::{}::{}Error`].",
             op.module, op.name
         );
         quote! {
             #d
+            #[doc = ""]
             #[doc = #see]
             #dep
             pub fn #method(&self) -> crate::operation::#module::builders::#fluent {

@@ -15,7 +15,12 @@ pub fn examples(svc: &Service) -> Vec<(String, TokenStream)> {
     svc.operations
         .iter()
         .filter(|op| svc.structure(&op.input).members.iter().all(|m| is_simple(&m.ty)))
-        .map(|op| (format!("examples/{}.rs", op.module.trim_start_matches("r#")), example(svc, op)))
+        .map(|op| {
+            // An example is outside the crate: its paths name the crate instead of `crate`.
+            let lib = svc.crate_name.replace('-', "_");
+            let tokens = example(svc, op).to_string().replace("crate ::", &format!("{lib} ::"));
+            (format!("examples/{}.rs", op.module.trim_start_matches("r#")), tokens.parse().unwrap_or_default())
+        })
         .collect()
 }
 
@@ -57,8 +62,7 @@ fn example(svc: &Service, op: &Operation) -> TokenStream {
             }
             _ => quote! { value.clone() },
         };
-        let t = rust_type(svc, &m.ty).to_string().replace("crate ::", &format!("{} ::", svc.crate_name.replace('-', "_")));
-        let t: TokenStream = t.parse().unwrap_or_default();
+        let t = rust_type(svc, &m.ty);
         quote! {
             if let Some(value) = args.remove(#key) {
                 let value: #t = #value;

@@ -277,8 +277,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
             let mut builder = ::http::Request::builder().method(#method).uri(uri);
             #(#headers)*
             #body
-            let request = builder.body(body)?;
-            ::std::result::Result::Ok(::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
+            ::smithygen_runtime::protocol::http::finish_request(builder, body)
         }
     }
 }

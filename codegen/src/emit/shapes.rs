@@ -93,9 +93,9 @@ fn accessor(svc: &Service, m: &Member) -> TokenStream {
         Type::List(c) => {
             let item = rust_type(svc, &c.item);
             let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
-            let more = format!("\n If no value was sent for this field, a default will be set. If you want to determine if no value was sent, use `.{}.is_none()`.", m.field.trim_start_matches("r#"));
+            let more = format!(" An empty slice when no value was sent; use `.{}.is_none()` to tell the two apart.", m.field.trim_start_matches("r#"));
             quote! {
-                #d #[doc = #more] #dep
+                #d #[doc = ""] #[doc = #more] #dep
                 pub fn #f(&self) -> &[#item] { self.#f.as_deref().unwrap_or_default() }
             }
         }

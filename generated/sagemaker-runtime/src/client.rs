@@ -32,8 +32,8 @@ impl Client {
     /// - Endpoints are private to the AWS account that created them. The URL carries no account number; SageMaker works out the account from the SigV4 credentials used to sign the call.
     ///
     /// Errors: `ValidationError` (bad input), `ModelError` (the container answered with a failure), `ModelNotReadyException` (capacity or model still loading), `ServiceUnavailable`, `InternalFailure` and `InternalDependencyException`.
-    /**
- Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::invoke_endpoint::InvokeEndpointError`].*/
+    ///
+    /// Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::invoke_endpoint::InvokeEndpointError`].
     pub fn invoke_endpoint(
         &self,
     ) -> crate::operation::invoke_endpoint::builders::InvokeEndpointFluentBuilder {
@@ -46,8 +46,8 @@ impl Client {
     /// This is the right choice for large inputs (AWS documents payloads of up to 1 GB) or slow models. A queued request expires if it waits longer than `RequestTTLSeconds` (default 6 hours) and is abandoned if processing takes longer than `InvocationTimeoutSeconds` (default 15 minutes, at most 1 hour). The endpoint must have been created with an asynchronous inference configuration. See [asynchronous inference](https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html) in the developer guide.
     ///
     /// As with the synchronous call, unmodelled request headers are not passed to the container, and the request is signed with SigV4.
-    /**
- Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError`].*/
+    ///
+    /// Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError`].
     pub fn invoke_endpoint_async(
         &self,
     ) -> crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluentBuilder {

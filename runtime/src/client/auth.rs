@@ -73,7 +73,8 @@ impl AuthScheme for SigV4AuthScheme {
     }
 }
 
-/// Signs requests with SigV4 header signing (see the [module docs](self)).
+/// Signs requests with SigV4 header signing: `authorization`, `x-amz-date` and (for session
+/// credentials) `x-amz-security-token`; the payload hash comes from the in-memory body.
 #[derive(Debug, Default)]
 pub struct SigV4Signer;
 
@@ -194,15 +195,14 @@ impl Sign for SigV4Signer {
             return Err(SigningError::WrongIdentity.into());
         }
         let endpoint_config = &auth_scheme_endpoint_config;
-        let signing_name: Cow<'_, str> =
-            match endpoint_string(endpoint_config, "signingName")? {
-                Some(name) => Cow::Owned(name),
-                None => config_bag
-                    .load::<SigV4OperationConfig>()
-                    .and_then(|c| c.signing_name)
-                    .map(Cow::Borrowed)
-                    .ok_or(SigningError::MissingSigningName)?,
-            };
+        let signing_name: Cow<'_, str> = match endpoint_string(endpoint_config, "signingName")? {
+            Some(name) => Cow::Owned(name),
+            None => config_bag
+                .load::<SigV4OperationConfig>()
+                .and_then(|c| c.signing_name)
+                .map(Cow::Borrowed)
+                .ok_or(SigningError::MissingSigningName)?,
+        };
         let region: Cow<'_, str> = match endpoint_string(endpoint_config, "signingRegion")? {
             Some(region) => Cow::Owned(region),
             None => config_bag
@@ -215,10 +215,7 @@ impl Sign for SigV4Signer {
             endpoint_bool(endpoint_config, "disableDoubleEncoding")?,
             endpoint_bool(endpoint_config, "disableNormalizePath")?,
         );
-        let time = runtime_components
-            .time_source()
-            .unwrap_or_default()
-            .now();
+        let time = runtime_components.time_source().unwrap_or_default().now();
         let params = v4::SigningParams::builder()
             .identity(identity)
             .region(&region)
@@ -236,8 +233,7 @@ impl Sign for SigV4Signer {
             request.headers().iter(),
             body,
         )?;
-        let (instructions, _signature) =
-            sign(signable, &SigningParams::V4(params))?.into_parts();
+        let (instructions, _signature) = sign(signable, &SigningParams::V4(params))?.into_parts();
         let (headers, _query) = instructions.into_parts();
         for header in headers {
             request

@@ -95,7 +95,9 @@ where
         .await
         .map_err(downcast_error::<E>)?;
         output.downcast::<O>().map_err(|_| {
-            SdkError::construction_failure("internal error: the operation output has an unexpected type")
+            SdkError::construction_failure(
+                "internal error: the operation output has an unexpected type",
+            )
         })
     }
     .instrument(span.clone())
@@ -184,9 +186,8 @@ where
         }
         None => NO_AUTH_SCHEME_ID,
     };
-    components.set_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![
-        scheme,
-    ])));
+    components
+        .set_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![scheme])));
     layer.store_put(AuthSchemeOptionResolverParams::new(()));
 
     // Endpoint.
@@ -196,7 +197,9 @@ where
 
     // Serde, metadata, retry partition, SDK headers and tracing context.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
-    layer.store_put(SharedResponseDeserializer::new(FnDeserializer { f: deserializer }));
+    layer.store_put(SharedResponseDeserializer::new(FnDeserializer {
+        f: deserializer,
+    }));
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
     layer.store_put(RetryPartition::new(service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
@@ -295,7 +298,9 @@ fn cached_rule_set(service: &'static str, json: &'static str) -> Result<RuleSet,
     let key = (json.as_ptr() as usize, json.len());
     let cache = CACHE.get_or_init(Default::default);
     // A poisoned lock only means another thread panicked while holding it; the map is intact.
-    let mut map = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(rules) = map.get(&key) {
         return Ok(rules.clone());
     }

@@ -88,7 +88,9 @@ where
             .and_then(|err| err.downcast_ref::<E>())
             .and_then(|err| err.code());
         let kind = match code {
-            Some(code) if THROTTLING_ERROR_CODES.contains(&code) => Some(ErrorKind::ThrottlingError),
+            Some(code) if THROTTLING_ERROR_CODES.contains(&code) => {
+                Some(ErrorKind::ThrottlingError)
+            }
             Some(code) if TRANSIENT_ERROR_CODES.contains(&code) => Some(ErrorKind::TransientError),
             _ => None,
         };

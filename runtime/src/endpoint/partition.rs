@@ -1,7 +1,8 @@
 //! AWS partition data for the `aws.partition` function.
 //!
-//! The data lives in `partitions.json` next to this file (a copy of AWS's
-//! published `partitions.json`); update it by replacing that file.
+//! The data lives in `partitions.json` next to this file (a verbatim copy of
+//! AWS's published `partitions.json`; see [`EMBEDDED_PARTITIONS_JSON`] for
+//! which version); update it by replacing that file.
 
 use super::error::RuleSetError;
 use super::value::Value;
@@ -10,6 +11,17 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The embedded partition document (AWS's published `partitions.json`).
+///
+/// Source: botocore 1.40.20, `botocore/data/partitions.json` in
+/// `boto/botocore` at commit `c870f2c199fe36e2bed3afa8f8b5282a739cb711`,
+/// copied byte for byte (7019 bytes, no trailing newline). It has all eight
+/// partitions (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+/// aws-iso-f, aws-eusc) and, like the `smithy.rules#endpointTests` of the
+/// models in `shared/models/upstream`, says aws-iso and aws-iso-b do not
+/// support dual-stack. Later botocore releases (e.g. 1.43.11) mark every
+/// partition dual-stack capable, which contradicts those models' tests, so
+/// check them (`cargo test -p smithygen-runtime --test endpoint_rules`)
+/// before moving to a newer file.
 pub const EMBEDDED_PARTITIONS_JSON: &str = include_str!("partitions.json");
 
 /// One partition: its id, which regions belong to it, and its outputs.

@@ -71,6 +71,24 @@ impl QueryWriter {
     }
 }
 
+/// Finishes a request: sets `Content-Length` when the body's size is known
+/// (`0` included for methods that carry a body, as AWS SDKs do; never on a
+/// bodiless GET or HEAD, which the protocol forbids), then converts it.
+pub fn finish_request(
+    mut builder: http::request::Builder,
+    body: aws_smithy_types::body::SdkBody,
+) -> Result<aws_smithy_runtime_api::client::orchestrator::HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
+    let bodiless_method = builder.method_ref().is_some_and(|m| m == http::Method::GET || m == http::Method::HEAD);
+    if let Some(length) = body.content_length() {
+        let has_length = builder.headers_ref().is_some_and(|h| h.contains_key(http::header::CONTENT_LENGTH));
+        if !has_length && !(length == 0 && bodiless_method) {
+            builder = builder.header(http::header::CONTENT_LENGTH, length);
+        }
+    }
+    let request = builder.body(body)?;
+    Ok(aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
+}
+
 /// Formats a timestamp for a label, query or header.
 pub fn fmt_timestamp(value: &DateTime, format: Format, location: &str) -> Result<String, WireError> {
     value.fmt(format).map_err(|e| WireError::new(location, format!("cannot format timestamp: {e}")))

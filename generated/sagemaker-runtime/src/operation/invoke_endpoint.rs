@@ -297,6 +297,17 @@ impl ::aws_smithy_types::retry::ProvideErrorKind for InvokeEndpointError {
         self.meta().code()
     }
 }
+impl ::aws_smithy_runtime_api::client::result::CreateUnhandledError
+for InvokeEndpointError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+    }
+}
 impl ::aws_types::request_id::RequestId for InvokeEndpointError {
     fn request_id(&self) -> ::std::option::Option<&str> {
         ::aws_types::request_id::RequestId::request_id(self.meta())

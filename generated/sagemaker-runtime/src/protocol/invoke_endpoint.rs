@@ -159,10 +159,7 @@ pub(crate) fn ser_request(
         }
         ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
     };
-    let request = builder.body(body)?;
-    ::std::result::Result::Ok(
-        ::aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?,
-    )
+    ::smithygen_runtime::protocol::http::finish_request(builder, body)
 }
 /// Reads the response: the output on success, the operation's error otherwise.
 /// A response that cannot be read is a response error, never a panic.
