@@ -273,6 +273,32 @@ mod tests {
         );
     }
 
+    type NamedFn = (&'static str, fn(&str) -> String);
+
+    /// Converting an already converted name changes nothing, so callers may convert twice.
+    /// (Holds for real names; not for runs of one-letter words: `a_b` → `AB` → `Ab`.)
+    fn assert_idempotent(input: &str) {
+        let functions: [NamedFn; 5] = [
+            ("type_name", type_name),
+            ("variant_name", variant_name),
+            ("module_name", module_name),
+            ("const_name", const_name),
+            ("crate_name", crate_name),
+        ];
+        for (what, function) in functions {
+            let once = function(input);
+            assert_eq!(function(&once), once, "{what}({input:?}) is not idempotent");
+        }
+        let field = field_name(input);
+        if !field.starts_with("r#") {
+            assert_eq!(
+                field_name(&field),
+                field,
+                "field_name({input:?}) is not idempotent"
+            );
+        }
+    }
+
     #[test]
     fn field_names() {
         let cases = [
@@ -533,6 +559,7 @@ mod tests {
         assert!(corpus.len() > 100, "corpus too small: {}", corpus.len());
         for name in &corpus {
             assert_all_valid(name);
+            assert_idempotent(name);
         }
     }
 

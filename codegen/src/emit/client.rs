@@ -262,6 +262,7 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
             text.push_str(&format!("- `{name}`: {why}\n"));
         }
     }
+    let endpoint_tests = (svc.endpoint_rule_set.is_some() && !svc.endpoint_tests.is_empty()).then(|| quote! { mod endpoint_tests; });
     let doc = doc_lines(&text);
     let doc = doc.to_string().replace("# [doc", "#![doc");
     let doc: TokenStream = doc.parse().unwrap_or_default();
@@ -290,6 +291,7 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         pub mod primitives;
         pub mod types;
         mod protocol;
+        #endpoint_tests
 
         pub use client::Client;
         pub use config::Config;

@@ -54,6 +54,7 @@ pub mod operation;
 pub mod primitives;
 pub mod types;
 mod protocol;
+mod endpoint_tests;
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
