@@ -345,7 +345,7 @@ impl<'m> Lowerer<'m> {
         if let Some(Shape::Structure(s)) = self.model.shapes.get(&input_id) {
             for (mname, m) in s.members.iter() {
                 if let Some(p) = m.traits.get(t::CONTEXT_PARAM).and_then(|v| v.get("name")).and_then(Value::as_str) {
-                    context_params.insert(p.to_string(), naming::field_name(mname));
+                    context_params.insert(p.to_string(), naming::member_field_name(mname));
                 }
             }
         }
@@ -433,8 +433,8 @@ impl<'m> Lowerer<'m> {
         let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
         Ok(Member {
             name: name.to_string(),
-            field: naming::field_name(name),
-            variant: naming::variant_name(name),
+            field: naming::member_field_name(name),
+            variant: naming::member_variant_name(name),
             target: m.target.clone(),
             docs: docs(traits).or_else(|| docs(tt)).or_else(|| Some(binding_doc(name, &binding))),
             json_name: traits.get(t::JSON_NAME).and_then(Value::as_str).unwrap_or(name).to_string(),
@@ -640,7 +640,7 @@ impl<'m> Lowerer<'m> {
                             }
                         };
                         variants.push(EnumVariant {
-                            rust_name: naming::variant_name(name),
+                            rust_name: naming::member_variant_name(name),
                             docs: docs(&m.traits).or_else(|| Some(format!("The value `{value}`."))),
                             value,
                             deprecated: deprecated(&m.traits),
@@ -667,7 +667,7 @@ impl<'m> Lowerer<'m> {
                         let value = d.get("value").and_then(Value::as_str).unwrap_or_default().to_string();
                         let name = d.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| value.clone());
                         variants.push(EnumVariant {
-                            rust_name: naming::variant_name(&name),
+                            rust_name: naming::member_variant_name(&name),
                             docs: d
                                 .get("documentation")
                                 .and_then(Value::as_str)

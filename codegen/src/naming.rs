@@ -85,6 +85,34 @@ pub fn variant_name(name: &str) -> String {
     upper_camel_identifier(name)
 }
 
+/// Methods every generated structure, builder or fluent builder has; a member
+/// whose field name would clash with one gets a `_value` suffix, as smithy-rs does.
+const GENERATED_METHODS: &[&str] = &[
+    "build", "builder", "send", "meta", "set_meta", "config_override", "as_input", "customize", "default",
+];
+
+/// Field name for a structure member: [`field_name`], then moved out of the way
+/// of methods the generator itself emits (`meta` → `meta_value`).
+pub fn member_field_name(member_name: &str) -> String {
+    let name = field_name(member_name);
+    if GENERATED_METHODS.contains(&name.as_str()) {
+        format!("{name}_value")
+    } else {
+        name
+    }
+}
+
+/// Variant name for an enum or union member: [`variant_name`], with `Unknown`
+/// (the variant the generator adds for values of newer models) becoming `UnknownValue`.
+pub fn member_variant_name(name: &str) -> String {
+    let v = variant_name(name);
+    if v == "Unknown" {
+        "UnknownValue".to_string()
+    } else {
+        v
+    }
+}
+
 /// Module name (`snake_case`) for `crate::operation::<module>`; keywords get a trailing `_`,
 /// never `r#`, so the module's file name is plain.
 ///
@@ -227,6 +255,20 @@ fn ends_acronym(last: char, c: char, peek: Option<char>, double_peek: Option<cha
     let plural = peek == 's' && !double_peek.is_some_and(|d| d.is_ascii_lowercase());
     let version = peek == 'v' && double_peek.is_some_and(|d| d.is_ascii_digit());
     !plural && !version
+}
+
+#[cfg(test)]
+mod reserved_tests {
+    use super::*;
+
+    #[test]
+    fn generated_method_names_are_reserved() {
+        assert_eq!(member_field_name("Meta"), "meta_value");
+        assert_eq!(member_field_name("Build"), "build_value");
+        assert_eq!(member_field_name("Body"), "body");
+        assert_eq!(member_variant_name("UNKNOWN"), "UnknownValue");
+        assert_eq!(member_variant_name("Known"), "Known");
+    }
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ pub fn validate(model: &Model) -> std::result::Result<(), Errors> {
                     if let Some(target) = model.shapes.get(&r.target) {
                         if !matches!(target, Shape::Structure(_)) {
                             errors.push(Error::at(
-                                format!("{id}"),
+                                id.to_string(),
                                 format!("input, output and errors must target structures; `{}` is a {}", r.target, target.type_name()),
                             ));
                         }

@@ -7,3 +7,5 @@
 pub mod client;
 pub mod endpoint;
 pub mod protocol;
+#[cfg(feature = "server")]
+pub mod server;

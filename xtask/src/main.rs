@@ -153,17 +153,25 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// Generates every model of a folder into `target/upstream-check/<crate>` as
-/// one throwaway workspace (sharing this workspace's lock file and target
+/// Generates every model of a folder, and every fixture model of
+/// `codegen/tests/fixtures/`, into `target/upstream-check/<model>` as one
+/// throwaway workspace (sharing this workspace's lock file and target
 /// directory, so nothing already built is compiled again), lints it with
 /// warnings denied (clippy reports rustc's warnings too) and runs its tests.
 fn upstream_check(args: &[String]) -> Result<(), String> {
     let root = root();
     let dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/models/upstream"));
     let work = root.join("target/upstream-check");
-    let mut members = Vec::new();
+    // Fixture crates get a `fixture-` prefix so their folders cannot clash with upstream ones.
+    let mut models: Vec<(String, PathBuf)> = Vec::new();
     for model in model_files(&dir)? {
-        let stem = model.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        models.push((model.file_stem().unwrap_or_default().to_string_lossy().to_string(), model));
+    }
+    for model in model_files(&root.join("codegen/tests/fixtures"))? {
+        models.push((format!("fixture-{}", model.file_stem().unwrap_or_default().to_string_lossy()), model));
+    }
+    let mut members = Vec::new();
+    for (stem, model) in models {
         let out = work.join(&stem);
         let (out, krate) = generate_one(&root, &Job { model: model.clone(), out: Some(out) }, None)?;
         write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
@@ -185,10 +193,10 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
             .status()
             .map_err(|e| format!("running cargo: {e}"))?;
         if !status.success() {
-            return Err(format!("`cargo {}` failed for the upstream models in {}", step.join(" "), work.display()));
+            return Err(format!("`cargo {}` failed for the generated crates in {}", step.join(" "), work.display()));
         }
     }
-    println!("upstream models: {} crate(s) generate, build without warnings and pass their tests", members.len());
+    println!("upstream and fixture models: {} crate(s) generate, build without warnings and pass their tests", members.len());
     Ok(())
 }
 

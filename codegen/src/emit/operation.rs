@@ -210,10 +210,13 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let module = ident(&op.module);
+    // A streaming body can be sent once only: such a builder cannot be cloned.
+    let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
     quote! {
         #[doc = #doc]
         #op_docs
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #clone
+        #[derive(::std::fmt::Debug)]
         pub struct #fluent {
             config: crate::config::Config,
             inner: #input_builder,

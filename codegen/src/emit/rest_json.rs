@@ -98,6 +98,11 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
 
     // Path: literal pieces and labels.
     let path = op.http.path.iter().map(|seg| match seg {
+        // A lone `/` between two labels is a char: clippy rejects `push_str("/")`.
+        PathSegment::Literal(text) if text.len() == 1 => {
+            let c = text.chars().next().unwrap_or('/');
+            quote! { uri.push(#c); }
+        }
         PathSegment::Literal(text) => quote! { uri.push_str(#text); },
         PathSegment::Label { member, greedy } => {
             let Some(m) = member_by_name(input, member) else {
@@ -301,6 +306,20 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
             }
         }
     };
+    // `value` is the member's value; a member with a default is always there.
+    let body_of = |by_ref: bool, make: TokenStream| {
+        let source = if by_ref { quote! { &input.#f } } else { quote! { input.#f } };
+        if m.is_optional() {
+            quote! {
+                let body = match #source {
+                    ::std::option::Option::Some(value) => { #make }
+                    ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
+                };
+            }
+        } else {
+            quote! { let body = { let value = #source; #make }; }
+        }
+    };
     match &m.ty {
         Type::Blob { streaming } => {
             let ct = content_type("application/octet-stream");
@@ -310,41 +329,20 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
             } else {
                 quote! { ::aws_smithy_types::body::SdkBody::from(value.into_inner()) }
             };
-            quote! {
-                let body = match input.#f {
-                    ::std::option::Option::Some(value) => {
-                        #ct
-                        #into_body
-                    }
-                    ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
-                };
-            }
+            body_of(false, quote! { #ct #into_body })
         }
         Type::String | Type::Enum(_) => {
             let ct = content_type("text/plain");
             let text = if m.ty == Type::String { quote! { value } } else { quote! { ::std::string::String::from(value.as_str()) } };
-            quote! {
-                let body = match input.#f {
-                    ::std::option::Option::Some(value) => {
-                        #ct
-                        ::aws_smithy_types::body::SdkBody::from(#text)
-                    }
-                    ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
-                };
-            }
+            body_of(false, quote! { #ct ::aws_smithy_types::body::SdkBody::from(#text) })
         }
         ty => {
             let ct = content_type("application/json");
             let value = ser_value(svc, ty, quote! { value }, m.timestamp_format);
-            quote! {
-                let body = match &input.#f {
-                    ::std::option::Option::Some(value) => {
-                        #ct
-                        ::aws_smithy_types::body::SdkBody::from(::smithygen_runtime::protocol::json::to_body(&#value))
-                    }
-                    ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
-                };
-            }
+            body_of(
+                true,
+                quote! { #ct ::aws_smithy_types::body::SdkBody::from(::smithygen_runtime::protocol::json::to_body(&#value)) },
+            )
         }
     }
 }
@@ -375,6 +373,11 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
                             }
                         }
                     }
+                    Type::String if m.media_type.is_none() => quote! {
+                        if let ::std::option::Option::Some(text) = headers.get(#name) {
+                            builder = builder.#set(::std::option::Option::Some(::std::string::String::from(text)));
+                        }
+                    },
                     ty => {
                         let parse = parse_text(svc, ty, quote! { text }, ts, m.media_type.is_some(), &location);
                         quote! {

@@ -32,11 +32,12 @@ pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
     let debug = debug_impl(&name, &s.rust_name, &s.members, s.sensitive, s.error.is_some());
     let builder = builder(svc, s, &builder_name);
     let builder_doc = format!(" Creates a new builder for [`{}`].", s.rust_name);
+    let derives = value_derives(s);
     let definition = quote! {
         #doc
         #dep
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #derives
         pub struct #name {
             #(#fields)*
             #error_meta
@@ -52,6 +53,20 @@ pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
         #debug
     };
     (definition, builder)
+}
+
+/// Whether a member is a streaming body (a `ByteStream`, which can be neither cloned nor compared).
+pub fn has_stream(s: &Structure) -> bool {
+    s.members.iter().any(|m| m.ty == Type::Blob { streaming: true })
+}
+
+/// `#[derive(Clone, PartialEq)]`, unless a member is a streaming body.
+fn value_derives(s: &Structure) -> TokenStream {
+    if has_stream(s) {
+        TokenStream::new()
+    } else {
+        quote! { #[derive(::std::clone::Clone, ::std::cmp::PartialEq)] }
+    }
 }
 
 /// Where a structure's builder lives (`types::builders`, `types::error::builders`, op module).
@@ -170,10 +185,12 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
     let meta_init = s.error.as_ref().map(|_| quote! { meta: self.meta.unwrap_or_default(), });
     let build_doc = format!(" Builds the {link}.");
     let debug = debug_impl(builder_name, &format!("{}Builder", s.rust_name), &s.members, s.sensitive, false);
+    let derives = value_derives(s);
     quote! {
         #[doc = #doc]
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        #derives
+        #[derive(::std::default::Default)]
         pub struct #builder_name {
             #(#fields)*
             #meta_field

@@ -81,7 +81,8 @@ pub fn finish_request(
     let bodiless_method = builder.method_ref().is_some_and(|m| m == http::Method::GET || m == http::Method::HEAD);
     if let Some(length) = body.content_length() {
         let has_length = builder.headers_ref().is_some_and(|h| h.contains_key(http::header::CONTENT_LENGTH));
-        if !has_length && !(length == 0 && bodiless_method) {
+        let forbidden = length == 0 && bodiless_method;
+        if !has_length && !forbidden {
             builder = builder.header(http::header::CONTENT_LENGTH, length);
         }
     }

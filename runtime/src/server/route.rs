@@ -104,7 +104,7 @@ impl UriPattern {
                 }
                 let greedy_end = parts.len() - after;
                 let greedy_parts = &parts[g..greedy_end];
-                if greedy_parts.iter().any(|p| p.is_empty()) && greedy_parts.iter().all(|p| p.is_empty()) {
+                if greedy_parts.iter().all(|p| p.is_empty()) {
                     return None;
                 }
                 labels.push(greedy_parts.join("/"));

@@ -203,12 +203,7 @@ fn de_output(
     if let ::std::option::Option::Some(text) = headers.get("Content-Type") {
         builder = builder
             .set_content_type(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     if let ::std::option::Option::Some(text) = headers
@@ -216,12 +211,7 @@ fn de_output(
     {
         builder = builder
             .set_invoked_production_variant(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     if let ::std::option::Option::Some(text) = headers
@@ -229,12 +219,7 @@ fn de_output(
     {
         builder = builder
             .set_custom_attributes(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     if let ::std::option::Option::Some(text) = headers
@@ -242,12 +227,7 @@ fn de_output(
     {
         builder = builder
             .set_new_session_id(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     if let ::std::option::Option::Some(text) = headers
@@ -255,12 +235,7 @@ fn de_output(
     {
         builder = builder
             .set_closed_session_id(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     ::std::result::Result::Ok(builder.build())

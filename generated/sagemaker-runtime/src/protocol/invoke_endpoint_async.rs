@@ -160,12 +160,7 @@ fn de_output(
     {
         builder = builder
             .set_output_location(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     if let ::std::option::Option::Some(text) = headers
@@ -173,12 +168,7 @@ fn de_output(
     {
         builder = builder
             .set_failure_location(
-                ::std::option::Option::Some(
-                    ::std::result::Result::<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    >::Ok(::std::string::String::from(text))?,
-                ),
+                ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;

@@ -1,0 +1,149 @@
+//! Requests the server will not hand to an operation, and restJson1 error responses.
+
+use super::ServerResponse;
+use crate::protocol::error::ERROR_TYPE_HEADER;
+use crate::protocol::WireError;
+use bytes::Bytes;
+use std::fmt;
+
+/// The header that carries the request id on every response.
+pub const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
+
+/// The error type sent for a handler panic or a response that could not be encoded.
+pub const INTERNAL_FAILURE: &str = "InternalFailure";
+
+/// Why a request was answered without calling the operation, per restJson1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// No operation has this method and path (404 `UnknownOperationException`).
+    UnknownOperation {
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+    },
+    /// The path belongs to operations that use other methods (405).
+    MethodNotAllowed {
+        /// The methods the path accepts, for the `Allow` header.
+        allowed: Vec<String>,
+    },
+    /// The body's `Content-Type` is not the one the operation reads (415).
+    UnsupportedMediaType(String),
+    /// The `Accept` header excludes what the operation answers with (406).
+    NotAcceptable(String),
+    /// A header, label, query value or the body could not be read (400 `SerializationException`).
+    Serialization(WireError),
+    /// The body is larger than the server accepts (413).
+    PayloadTooLarge {
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// The server failed (500 `InternalFailure`): a handler panicked, or its output could not
+    /// be encoded.
+    Internal(String),
+}
+
+impl Rejection {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Rejection::UnknownOperation { .. } => 404,
+            Rejection::MethodNotAllowed { .. } => 405,
+            Rejection::UnsupportedMediaType(_) => 415,
+            Rejection::NotAcceptable(_) => 406,
+            Rejection::Serialization(_) => 400,
+            Rejection::PayloadTooLarge { .. } => 413,
+            Rejection::Internal(_) => 500,
+        }
+    }
+
+    /// The value of `X-Amzn-ErrorType`.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Rejection::UnknownOperation { .. } => "UnknownOperationException",
+            Rejection::MethodNotAllowed { .. } => "MethodNotAllowedException",
+            Rejection::UnsupportedMediaType(_) => "UnsupportedMediaTypeException",
+            Rejection::NotAcceptable(_) => "NotAcceptableException",
+            Rejection::Serialization(_) => "SerializationException",
+            Rejection::PayloadTooLarge { .. } => "RequestEntityTooLargeException",
+            Rejection::Internal(_) => INTERNAL_FAILURE,
+        }
+    }
+
+    /// The error response: status, `X-Amzn-ErrorType`, and `{"message": ...}`.
+    pub fn into_response(self) -> ServerResponse {
+        let mut response = error_response(self.status(), self.error_type(), &self.to_string(), serde_json::Map::new());
+        if let Rejection::MethodNotAllowed { allowed } = &self {
+            if let Ok(v) = http::HeaderValue::from_str(&allowed.join(", ")) {
+                response.headers_mut().insert(http::header::ALLOW, v);
+            }
+        }
+        response
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::UnknownOperation { method, path } => write!(f, "no operation matches {method} {path}"),
+            Rejection::MethodNotAllowed { allowed } => {
+                write!(f, "this path accepts only {}", allowed.join(", "))
+            }
+            Rejection::UnsupportedMediaType(m)
+            | Rejection::NotAcceptable(m)
+            | Rejection::Internal(m) => f.write_str(m),
+            Rejection::Serialization(e) => write!(f, "{e}"),
+            Rejection::PayloadTooLarge { limit } => write!(f, "the request body is larger than {limit} bytes"),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+impl From<WireError> for Rejection {
+    fn from(e: WireError) -> Self {
+        Rejection::Serialization(e)
+    }
+}
+
+/// A restJson1 error response: `status`, `X-Amzn-ErrorType: error_type`,
+/// `Content-Type: application/json` and a JSON body of `body` plus `"message"` (unless
+/// `body` already has one).
+pub fn error_response(
+    status: u16,
+    error_type: &str,
+    message: &str,
+    mut body: serde_json::Map<String, serde_json::Value>,
+) -> ServerResponse {
+    if !body.contains_key("message") {
+        body.insert("message".into(), serde_json::Value::String(message.into()));
+    }
+    let bytes = Bytes::from(crate::protocol::json::to_body(&serde_json::Value::Object(body)));
+    let mut response = http::Response::new(bytes);
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    if let Ok(v) = http::HeaderValue::from_str(error_type) {
+        headers.insert(ERROR_TYPE_HEADER, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejections_carry_status_type_and_message() {
+        let r = Rejection::Serialization(WireError::new("header X-Count", "`abc` is not a valid integer"));
+        let resp = r.into_response();
+        assert_eq!(resp.status(), 400);
+        assert_eq!(resp.headers()["x-amzn-errortype"], "SerializationException");
+        let body: serde_json::Value = serde_json::from_slice(resp.body()).unwrap();
+        assert_eq!(body["message"], "header X-Count: `abc` is not a valid integer");
+        let resp = Rejection::MethodNotAllowed { allowed: vec!["POST".into()] }.into_response();
+        assert_eq!(resp.status(), 405);
+        assert_eq!(resp.headers()["allow"], "POST");
+    }
+}

@@ -1,0 +1,181 @@
+//! The router: operations by method and URI pattern, and the request pipeline around them.
+
+use super::rejection::REQUEST_ID_HEADER;
+use super::route::{parse_query, UriPattern};
+use super::{request_id, Rejection, ServerRequest, ServerResponse};
+use bytes::Bytes;
+use http::Method;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The default request body limit: 8 MiB, room for a 6 MB payload (the largest AWS data
+/// planes such as SageMaker Runtime accept) plus headroom; larger bodies get 413.
+pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// Largest request body accepted, in bytes ([`DEFAULT_BODY_LIMIT`]).
+    pub body_limit: usize,
+    /// How long graceful shutdown waits for open requests before closing connections (10 s).
+    pub shutdown_timeout: Duration,
+    /// How long a client may take to send request headers (30 s).
+    pub header_read_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            body_limit: DEFAULT_BODY_LIMIT,
+            shutdown_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = ServerResponse> + Send>>;
+type Handler = Arc<dyn Fn(ServerRequest) -> BoxFuture + Send + Sync>;
+
+#[derive(Clone)]
+struct Route {
+    operation: &'static str,
+    method: Method,
+    pattern: UriPattern,
+    handler: Handler,
+}
+
+/// Operations by method and URI pattern, with the restJson1 rules for everything else.
+///
+/// Generated `server::router(service)` functions build one with a route per operation;
+/// serve it with [`serve`](Self::serve), [`serve_with_shutdown`](Self::serve_with_shutdown)
+/// or [`start`](Self::start), or call [`handle`](Self::handle) directly without a socket.
+///
+/// For each request: a body over the limit gets 413; the most specific route whose method,
+/// path and literal query parts match runs (more literal segments first, then routes without
+/// a greedy label, then more literal query parts); a path that only other methods serve gets
+/// 405 with `Allow`; anything else gets 404 `UnknownOperationException`. A handler that
+/// panics gets 500 `InternalFailure`. Every response carries a fresh `x-amzn-RequestId`
+/// unless the handler set one.
+#[derive(Clone, Default)]
+pub struct Router {
+    routes: Vec<Route>,
+    config: ServerConfig,
+}
+
+impl fmt::Debug for Router {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let routes: Vec<String> =
+            self.routes.iter().map(|r| format!("{} {} ({})", r.method, r.pattern.as_str(), r.operation)).collect();
+        f.debug_struct("Router").field("routes", &routes).field("config", &self.config).finish()
+    }
+}
+
+impl Router {
+    /// A router with no routes (every request gets 404) and the default [`ServerConfig`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an operation: requests with `method` whose URI matches `uri` (an `@http` pattern
+    /// such as `/endpoints/{EndpointName}/invocations`) go to `handler`.
+    ///
+    /// # Panics
+    /// When `method` is not an HTTP method or `uri` not a valid pattern: the generator checks
+    /// both, so this only happens for hand-written routes.
+    pub fn route<H, F>(mut self, operation: &'static str, method: &str, uri: &str, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        let method = Method::from_bytes(method.as_bytes())
+            .unwrap_or_else(|_| panic!("operation {operation}: `{method}` is not an HTTP method"));
+        let pattern = UriPattern::parse(uri).unwrap_or_else(|e| panic!("operation {operation}: {e}"));
+        let handler: Handler = Arc::new(move |request| Box::pin(handler(request)) as BoxFuture);
+        self.routes.push(Route { operation, method, pattern, handler });
+        self
+    }
+
+    /// Replaces the settings.
+    pub fn with_config(mut self, config: ServerConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Sets the largest request body accepted, in bytes.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// The operations, as `(operation, method, URI pattern)`.
+    pub fn operations(&self) -> impl Iterator<Item = (&'static str, &Method, &str)> {
+        self.routes.iter().map(|r| (r.operation, &r.method, r.pattern.as_str()))
+    }
+
+    /// Serves one request in process: routing, the operation, and the request id. Never
+    /// panics; a handler's panic becomes a 500 response.
+    pub async fn handle(&self, request: http::Request<Bytes>) -> ServerResponse {
+        let mut response = self.dispatch(request).await;
+        if !response.headers().contains_key(REQUEST_ID_HEADER) {
+            if let Ok(v) = http::HeaderValue::from_str(&request_id()) {
+                response.headers_mut().insert(REQUEST_ID_HEADER, v);
+            }
+        }
+        response
+    }
+
+    async fn dispatch(&self, request: http::Request<Bytes>) -> ServerResponse {
+        let (parts, body) = request.into_parts();
+        if body.len() > self.config.body_limit {
+            return Rejection::PayloadTooLarge { limit: self.config.body_limit }.into_response();
+        }
+        let path = parts.uri.path();
+        let query = parse_query(parts.uri.query().unwrap_or(""));
+        let mut best: Option<(&Route, Vec<String>)> = None;
+        let mut method_matched = false;
+        let mut allowed: Vec<String> = Vec::new();
+        for route in &self.routes {
+            let Some(labels) = route.pattern.match_path(path) else { continue };
+            if route.method != parts.method {
+                if !allowed.contains(&route.method.to_string()) {
+                    allowed.push(route.method.to_string());
+                }
+                continue;
+            }
+            method_matched = true;
+            if !route.pattern.match_query(&query) {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(b, _)| route.pattern.rank() > b.pattern.rank()) {
+                best = Some((route, labels));
+            }
+        }
+        let Some((route, labels)) = best else {
+            return if !method_matched && !allowed.is_empty() {
+                Rejection::MethodNotAllowed { allowed }.into_response()
+            } else {
+                Rejection::UnknownOperation { method: parts.method.to_string(), path: path.to_string() }.into_response()
+            };
+        };
+        let request = ServerRequest::new(parts.method, path, labels, query, parts.headers, body);
+        let operation = route.operation;
+        // The handler runs as its own task so that a panic stays inside it.
+        match tokio::spawn((route.handler)(request)).await {
+            Ok(response) => response,
+            Err(e) if e.is_panic() => {
+                tracing::error!(operation, "operation handler panicked");
+                Rejection::Internal(format!("the {operation} handler failed unexpectedly")).into_response()
+            }
+            Err(_) => Rejection::Internal(format!("the {operation} handler was cancelled")).into_response(),
+        }
+    }
+}
