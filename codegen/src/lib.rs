@@ -33,6 +33,13 @@ pub struct Options {
     pub crate_options: CrateOptions,
 }
 
+/// The options `cargo xtask codegen` generates `generated/<crate>/` with: the
+/// runtime as a path relative to that folder, version `0.1.0`. The drift test
+/// uses the same function, so the two cannot disagree.
+pub fn workspace_crate_options() -> CrateOptions {
+    CrateOptions { runtime_dependency: "{ path = \"../../runtime\" }".into(), version: "0.1.0".into() }
+}
+
 /// A generated crate in memory: files by relative path, and what was left out.
 #[derive(Debug, Clone)]
 pub struct GeneratedCrate {

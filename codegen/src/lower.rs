@@ -554,7 +554,7 @@ impl<'m> Lowerer<'m> {
             other => {
                 return Err(Error::at(
                     at,
-                    format!("targets `{target}`, a {} shape; members cannot target it", other.type_name()),
+                    format!("targets `{target}`, which is {} {} shape; members cannot target it", article(other.type_name()), other.type_name()),
                 ))
             }
         };
@@ -641,7 +641,8 @@ impl<'m> Lowerer<'m> {
                         };
                         variants.push(EnumVariant {
                             rust_name: naming::member_variant_name(name),
-                            docs: docs(&m.traits).or_else(|| Some(format!("The value `{value}`."))),
+                            // The emitter always states the wire value, so no fallback text is needed.
+                            docs: docs(&m.traits),
                             value,
                             deprecated: deprecated(&m.traits),
                         });
@@ -668,11 +669,7 @@ impl<'m> Lowerer<'m> {
                         let name = d.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| value.clone());
                         variants.push(EnumVariant {
                             rust_name: naming::member_variant_name(&name),
-                            docs: d
-                                .get("documentation")
-                                .and_then(Value::as_str)
-                                .map(html_to_markdown)
-                                .or_else(|| Some(format!("The value `{value}`."))),
+                            docs: d.get("documentation").and_then(Value::as_str).map(html_to_markdown),
                             deprecated: d.get("deprecated").and_then(Value::as_bool).filter(|b| *b).map(|_| Deprecated {
                                 message: None,
                                 since: None,
@@ -820,6 +817,10 @@ fn timestamp_format(traits: &Traits) -> Option<TimestampFormat> {
         "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
         _ => None,
     }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// Documentation for a member the model does not document: where it travels.

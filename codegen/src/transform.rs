@@ -78,7 +78,12 @@ pub fn validate(model: &Model) -> std::result::Result<(), Errors> {
     let mut errors = Vec::new();
     let exists = |id: &str| model.shapes.contains_key(id);
     for (id, shape) in &model.shapes {
-        if !shape_id_regex().is_match(id) {
+        // An `apply` may target a member: `ns#Shape$member`.
+        let well_formed = match (shape, split_member_id(id)) {
+            (Shape::Apply(_), (base, Some(member))) => shape_id_regex().is_match(base) && member_name_regex().is_match(member),
+            _ => shape_id_regex().is_match(id),
+        };
+        if !well_formed {
             errors.push(Error::at(
                 format!("$.shapes[\"{id}\"]"),
                 "malformed shape id: expected `namespace#Name` (e.g. `com.example#Widget`)",
@@ -137,11 +142,12 @@ pub fn validate(model: &Model) -> std::result::Result<(), Errors> {
     for (id, shape) in &model.shapes {
         if let Shape::Apply(_) = shape {
             let (base, member) = split_member_id(id);
+            // A shape-level `apply` shares its key with its target, so it finds itself: the target is missing.
             match model.shapes.get(base) {
-                None => errors.push(Error::at(id.clone(), "`apply` targets a shape that is not defined")),
+                None | Some(Shape::Apply(_)) => errors.push(Error::at(id.clone(), "`apply` targets a shape that is not defined")),
                 Some(target) => {
                     if let Some(m) = member {
-                        if !target.members().iter().any(|(n, _)| *n == m) {
+                        if !target.members().iter().any(|(n, _)| *n == m) && mixin_member_target(model, base, m).is_none() {
                             errors.push(Error::at(id.clone(), format!("`apply` targets member `{m}`, which `{base}` does not have")));
                         }
                     }
@@ -150,6 +156,23 @@ pub fn validate(model: &Model) -> std::result::Result<(), Errors> {
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// The target of member `member` that shape `id` inherits from its mixins (at any depth).
+fn mixin_member_target(model: &Model, id: &str, member: &str) -> Option<ShapeId> {
+    let mut stack: Vec<&str> = model.shapes.get(id)?.mixins().iter().map(|m| m.target.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    while let Some(mixin) = stack.pop() {
+        if !seen.insert(mixin) {
+            continue;
+        }
+        let Some(shape) = model.shapes.get(mixin) else { continue };
+        if let Some((_, m)) = shape.members().into_iter().find(|(n, _)| *n == member) {
+            return Some(m.target.clone());
+        }
+        stack.extend(shape.mixins().iter().map(|m| m.target.as_str()));
+    }
+    None
 }
 
 fn split_member_id(id: &str) -> (&str, Option<&str>) {
@@ -172,6 +195,13 @@ pub fn apply_statements(model: &mut Model) -> Result<()> {
     for (id, traits) in applies {
         model.shapes.remove(&id);
         let (base, member) = split_member_id(&id);
+        // Applying to a member inherited from a mixin redefines it locally; flattening merges the two.
+        let inherited = member
+            .filter(|m| model.shapes.get(base).is_some_and(|s| !s.members().iter().any(|(n, _)| n == m)))
+            .and_then(|m| mixin_member_target(model, base, m).map(|target| (m, target)));
+        if let (Some((m, target)), Some(Shape::Structure(a) | Shape::Union(a))) = (inherited, model.shapes.get_mut(base)) {
+            a.members.0.push((m.to_string(), Member { target, traits: BTreeMap::new() }));
+        }
         let shape = model
             .shapes
             .get_mut(base)

@@ -4,7 +4,7 @@
 //! itself is the `smithygen` library.
 
 use smithygen::write::{check_crate, write_crate};
-use smithygen::{generate, CrateOptions, GeneratedCrate, Options};
+use smithygen::{generate, workspace_crate_options, CrateOptions, GeneratedCrate, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -14,6 +14,9 @@ Usage:
   cargo xtask codegen --model PATH --out DIR [--service ID] [--check]
                                                  generate one model into DIR
   cargo xtask test                               the whole test suite, as CI runs it
+  cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
+                                                 (default ../shared/conformance) into target/conformance,
+                                                 run their protocol tests and count them per kind
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
                                                  into target/upstream-check and build them with -D warnings";
 
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("upstream-check") => upstream_check(&args[1..]),
+        Some("conformance") => conformance(&args[1..]),
         Some("test") => test_all(),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
@@ -124,14 +128,14 @@ fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBu
     let runtime = root.join("runtime");
     // In `generated/` the runtime is a relative path (the checked-in crate moves with
     // the repository); elsewhere an absolute one, so any folder works.
-    let runtime_dependency = match &job.out {
-        None => "{ path = \"../../runtime\" }".to_string(),
-        Some(_) => format!("{{ path = {:?} }}", runtime.display().to_string()),
+    let crate_options = match &job.out {
+        None => workspace_crate_options(),
+        Some(_) => CrateOptions {
+            runtime_dependency: format!("{{ path = {:?} }}", runtime.display().to_string()),
+            ..workspace_crate_options()
+        },
     };
-    let options = Options {
-        service: service.map(str::to_string),
-        crate_options: CrateOptions { runtime_dependency, version: "0.1.0".into() },
-    };
+    let options = Options { service: service.map(str::to_string), crate_options };
     let krate = generate(&text, &options).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
@@ -220,5 +224,141 @@ fn test_all() -> Result<(), String> {
     run("docs", &["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     run("tests", &["test", "--workspace"], &[])?;
     upstream_check(&[])?;
+    conformance(&[])?;
+    Ok(())
+}
+
+/// The suite's services this generator speaks the protocol of, and their folder.
+const CONFORMANCE_SERVICES: [(&str, &str); 2] = [
+    ("aws.protocoltests.restjson#RestJson", "restjson"),
+    ("aws.protocoltests.restjson.validation#RestJsonValidation", "restjson-validation"),
+];
+
+/// Counts of one kind of protocol test.
+#[derive(Debug, Default)]
+struct Tally {
+    passed: usize,
+    failed: Vec<String>,
+    by_rule: usize,
+    known: usize,
+}
+
+/// Generates the conformance suite's restJson1 services (client and server) into
+/// `target/conformance` as one throwaway workspace sharing this workspace's lock file and
+/// target directory, runs their protocol tests once, and prints one line per kind. Known
+/// failures (`codegen/conformance/known-failures.txt`) count as skipped while they fail;
+/// one that passes, or that names no generated test, fails the run.
+fn conformance(args: &[String]) -> Result<(), String> {
+    use smithygen::emit::protocol_tests::{case_fn_name, known_failures, Kind, KNOWN_FAILURES_FILE};
+    let root = root();
+    let suite = match args {
+        [] => root.join("../shared/conformance"),
+        [flag, path] if flag == "--suite" => PathBuf::from(path),
+        _ => return Err(format!("usage: cargo xtask conformance [--suite PATH]\n\n{USAGE}")),
+    };
+    let models = if suite.is_dir() { model_files(&suite)? } else { vec![suite.clone()] };
+    let model = match models.as_slice() {
+        [one] => one.clone(),
+        _ => return Err(format!("{}: expected one model file, found {}", suite.display(), models.len())),
+    };
+    let work = root.join("target/conformance");
+    let mut members = Vec::new();
+    for (service, dir) in CONFORMANCE_SERVICES {
+        let job = Job { model: model.clone(), out: Some(work.join(dir)) };
+        let (out, krate) = generate_one(&root, &job, Some(service))?;
+        write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+        println!("generated {} ({service}) into {}", krate.name, out.display());
+        members.push(dir);
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    println!("==> protocol tests: cargo test --workspace --all-features --lib protocol_tests::");
+    let output = Command::new(&cargo)
+        .args(["test", "--workspace", "--all-features", "--lib", "--no-fail-fast", "protocol_tests::"])
+        .current_dir(&work)
+        .env("CARGO_TARGET_DIR", &target)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    let known = known_failures();
+    let known_names: Vec<(String, &smithygen::emit::protocol_tests::KnownFailure)> =
+        known.iter().map(|k| (case_fn_name(k.kind, &k.id, None), k)).collect();
+    let is_known = |kind: Kind, name: &str| {
+        known_names.iter().any(|(n, k)| k.kind == kind && (name == n || name.strip_prefix(n.as_str()).is_some_and(|rest| rest.starts_with("_case"))))
+    };
+    let mut tallies: Vec<(Kind, Tally)> = Kind::ALL.iter().map(|k| (*k, Tally::default())).collect();
+    let mut seen: Vec<String> = Vec::new();
+    for line in stdout.lines() {
+        // `test protocol_tests::<op>::<kind>_<id> ... ok|FAILED|ignored[, reason]`
+        let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
+        let Some((path, result)) = rest.split_once(" ... ") else { continue };
+        let name = path.rsplit("::").next().unwrap_or(path);
+        let Some(kind) = Kind::ALL.into_iter().find(|k| name.starts_with(&format!("{}_", k.word()))) else { continue };
+        let tally = &mut tallies.iter_mut().find(|(k, _)| *k == kind).expect("every kind has a tally").1;
+        seen.push(name.to_string());
+        match result.split(',').next().unwrap_or(result).trim() {
+            "ok" if is_known(kind, name) => tally.known += 1,
+            "ok" => tally.passed += 1,
+            "ignored" => tally.by_rule += 1,
+            _ => tally.failed.push(path.to_string()),
+        }
+    }
+    let stale: Vec<String> = known_names
+        .iter()
+        .filter(|(n, _)| !seen.iter().any(|s| s == n || s.strip_prefix(n.as_str()).is_some_and(|r| r.starts_with("_case"))))
+        .map(|(_, k)| format!("{} {}", k.kind.word(), k.id))
+        .collect();
+    let failed: Vec<&String> = tallies.iter().flat_map(|(_, t)| t.failed.iter()).collect();
+    if !failed.is_empty() {
+        // The harness's report of each failure, for the log.
+        let mut printing = false;
+        for line in stdout.lines() {
+            if line.starts_with("---- protocol_tests::") {
+                printing = true;
+            } else if line.starts_with("failures:") || line.starts_with("test result:") {
+                printing = false;
+            }
+            if printing && !line.trim_start().starts_with(|c: char| c.is_ascii_digit()) && !line.trim_start().starts_with("at ") {
+                println!("{line}");
+            }
+        }
+        println!("failed protocol tests:");
+        for f in &failed {
+            println!("  {f}");
+        }
+    }
+    if tallies.iter().all(|(_, t)| t.passed + t.failed.len() + t.by_rule + t.known == 0) {
+        return Err(format!("no protocol test ran (cargo test exited with {})", output.status));
+    }
+    for (kind, t) in &tallies {
+        println!("  {}: {} skipped by rule (other protocol or side), {} known failures", kind.word(), t.by_rule, t.known);
+    }
+    for (kind, t) in &tallies {
+        println!("{}: {} passed, {} failed, {} skipped", kind.word(), t.passed, t.failed.len(), t.by_rule + t.known);
+    }
+    let mut problems = Vec::new();
+    if !stale.is_empty() {
+        problems.push(format!("{KNOWN_FAILURES_FILE} lists tests that were not generated: {}", stale.join(", ")));
+    }
+    if !failed.is_empty() {
+        problems.push(format!(
+            "{} protocol test(s) failed; fix them, or list them with a reason in {KNOWN_FAILURES_FILE} (a known failure that passes also fails)",
+            failed.len()
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    if !output.status.success() {
+        return Err(format!("cargo test failed in {} ({})", work.display(), output.status));
+    }
     Ok(())
 }

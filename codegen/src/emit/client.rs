@@ -263,6 +263,8 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         }
     }
     let endpoint_tests = (svc.endpoint_rule_set.is_some() && !svc.endpoint_tests.is_empty()).then(|| quote! { mod endpoint_tests; });
+    // Protocol compliance tests: only models with `smithy.test#http*Tests` (see `protocol_tests`).
+    let protocol_tests = super::protocol_tests::has_protocol_tests(svc).then(|| quote! { #[cfg(test)] mod protocol_tests; });
     let doc = doc_lines(&text);
     let doc = doc.to_string().replace("# [doc", "#![doc");
     let doc: TokenStream = doc.parse().unwrap_or_default();
@@ -292,6 +294,7 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         pub mod types;
         mod protocol;
         #endpoint_tests
+        #protocol_tests
 
         pub use client::Client;
         pub use config::Config;

@@ -32,11 +32,14 @@ pub fn deprecated(d: Option<&Deprecated>) -> TokenStream {
         None => TokenStream::new(),
         Some(Deprecated { message: None, since: None }) => quote! { #[deprecated] },
         Some(Deprecated { message, since }) => {
-            let note = message.clone().unwrap_or_default();
-            match since {
-                Some(since) => quote! { #[deprecated(note = #note, since = #since)] },
-                None => quote! { #[deprecated(note = #note)] },
-            }
+            // Smithy's `since` is free text (often a date); rustc's must be semver, so it goes in the note.
+            let note = match (message, since) {
+                (Some(message), Some(since)) => format!("{message} (deprecated since {since})"),
+                (Some(message), None) => message.clone(),
+                (None, Some(since)) => format!("deprecated since {since}"),
+                (None, None) => String::new(),
+            };
+            quote! { #[deprecated(note = #note)] }
         }
     }
 }

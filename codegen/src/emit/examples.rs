@@ -83,6 +83,11 @@ fn example(svc: &Service, op: &Operation) -> TokenStream {
     let usage_lines = usage_lines.to_string().replace("# [doc", "#![doc");
     let usage_lines: TokenStream = usage_lines.parse().unwrap_or_default();
     let usage_str = usage;
+    // Nothing to set on an operation without input members.
+    let call_binding = if input.members.is_empty() { quote! { call } } else { quote! { mut call } };
+    // The example shows how to call the operation even when it or an input member is deprecated.
+    let allow_deprecated = (op.deprecated.is_some() || input.members.iter().any(|m| m.deprecated.is_some()))
+        .then(|| quote! { #[allow(deprecated)] });
     quote! {
         #usage_lines
         use std::collections::HashMap;
@@ -90,6 +95,7 @@ fn example(svc: &Service, op: &Operation) -> TokenStream {
         const USAGE: &str = #usage_str;
 
         #[tokio::main]
+        #allow_deprecated
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut args: HashMap<String, String> = HashMap::new();
             let mut raw = std::env::args().skip(1);
@@ -113,7 +119,7 @@ fn example(svc: &Service, op: &Operation) -> TokenStream {
             }
             let sdk_config = loader.load().await;
             let client = #lib::Client::new(&sdk_config);
-            let mut call = client.#method();
+            let #call_binding = client.#method();
             #(#sets)*
             if let Some(unknown) = args.keys().next() {
                 return Err(format!("unknown option --{unknown}\n\n{USAGE}").into());

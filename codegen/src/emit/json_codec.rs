@@ -322,6 +322,8 @@ pub fn union_codec(svc: &Service, u: &Union) -> TokenStream {
             }
             ::std::result::Result::Ok(::serde_json::Value::Object(object))
         }
+        // A union of unit members only never reads the member's value.
+        #[allow(unused_variables)]
         pub(crate) fn #de(value: &::serde_json::Value) -> ::std::result::Result<#path, ::smithygen_runtime::protocol::WireError> {
             let object = ::smithygen_runtime::protocol::json::object(value)?;
             let mut set = object.iter().filter(|(key, value)| !value.is_null() && key.as_str() != "__type");

@@ -25,6 +25,13 @@ aws-smithy-types = {{ version = "1", features = ["http-body-1-x"] }}
 aws-types = "1"
 http = "1"
 serde_json = {{ version = "1", features = ["preserve_order"] }}
+# Feature `server` only: patterns of the model's constraints, and the listener type of `server::serve`.
+regex = {{ version = "1", optional = true }}
+tokio = {{ version = "1", features = ["net"], optional = true }}
+
+[features]
+# `server`: the service as a trait and a router that serves any implementation (`crate::server`).
+server = ["smithygen-runtime/server", "dep:regex", "dep:tokio"]
 
 [dev-dependencies]
 aws-config = "1"
@@ -100,6 +107,16 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
 | method | HTTP |
 |---|---|
 {ops}{skipped}
+## Serve it (feature `server`)
+
+With `features = ["server"]` the crate also has `{lib}::server`: a trait `{lib}::server::{service}`
+with one `async fn` per operation (the same input, output and error types as the client), and
+`server::router(service)` / `server::serve(listener, service)` / `server::start(service)` to run
+any implementation over HTTP/1.1. Requests are routed by each operation's `@http` method and
+URI, read per its HTTP bindings and checked against the model's constraints before the
+implementation runs; `start` listens on a free loopback port and its handle gives the URL for
+the client's `endpoint_url` and a graceful `shutdown()`.
+
 ## Examples
 
 `examples/` holds one runnable program per operation with simple inputs; run one with
@@ -108,5 +125,6 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
         crate_name = svc.crate_name,
         title = svc.title,
         version = svc.version,
+        service = crate::naming::type_name(&svc.name),
     )
 }

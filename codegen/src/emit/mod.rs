@@ -7,7 +7,11 @@ pub mod examples;
 pub mod json_codec;
 pub mod manifest;
 pub mod operation;
+// Protocol compliance tests (`smithy.test#http*Tests`), only for models that carry them.
+pub mod protocol_tests;
 pub mod rest_json;
+// Server stub behind the generated crate's `server` feature (emit/server/).
+pub mod server;
 pub mod shapes;
 pub mod tests;
 
@@ -41,6 +45,9 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(protocol_files(svc));
     rust.extend(examples::examples(svc));
     rust.extend(tests::test_files(svc));
+    // Server stub (feature `server`): adds its files and the server halves of protocol files.
+    server::extend_crate(svc, &mut rust)?;
+    rust.extend(protocol_tests::test_files(svc));
 
     let mut files = BTreeMap::new();
     let mut errors = Vec::new();

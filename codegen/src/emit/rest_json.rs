@@ -196,6 +196,8 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         bind_optional(m, &f, push)
     });
 
+    let host_prefix = op.host_prefix.as_deref().map(|p| host_prefix(input, p));
+
     // Headers.
     let headers = input.members.iter().filter_map(|m| match &m.binding {
         Binding::Header(name) => {
@@ -236,9 +238,22 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         Binding::PrefixHeaders(prefix) => {
             let f = ident(&m.field);
             let location = format!("headers {prefix}*");
+            // A header bound to its own member wins over a map entry of the same name.
+            let bound: Vec<String> = input
+                .members
+                .iter()
+                .filter_map(|m| match &m.binding {
+                    Binding::Header(name) => Some(name.to_ascii_lowercase()),
+                    _ => None,
+                })
+                .collect();
             let set = quote! {
                 for (key, item) in value.iter() {
-                    builder = builder.header(format!("{}{}", #prefix, key), ::smithygen_runtime::protocol::http::header_value(item, #location)?);
+                    let name = format!("{}{}", #prefix, key);
+                    if [#(#bound),*].contains(&name.to_ascii_lowercase().as_str()) {
+                        continue;
+                    }
+                    builder = builder.header(name, ::smithygen_runtime::protocol::http::header_value(item, #location)?);
                 }
             };
             Some(bind_optional(m, &f, set))
@@ -253,7 +268,25 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         Some(m) => payload_body(svc, m),
         None if body_members.is_empty() => quote! { let body = ::aws_smithy_types::body::SdkBody::empty(); },
         None => {
-            let writes = ser_members(svc, &body_members, quote! { input });
+            // A top-level member left at its default is not sent: the service applies the same
+            // default, and a client must not turn "unset" into an explicit value.
+            let writes = body_members.iter().map(|m| {
+                let write = ser_members(svc, &[m], quote! { input });
+                if m.is_optional() {
+                    write
+                } else {
+                    let f = ident(&m.field);
+                    let default = super::shapes::default_value(svc, m);
+                    // Clippy rejects `!= false`; a boolean is its own condition.
+                    let changed = match (&m.ty, &m.default) {
+                        (Type::Boolean, Some(serde_json::Value::Bool(true))) => quote! { !input.#f },
+                        (Type::Boolean, _) => quote! { input.#f },
+                        _ => quote! { input.#f != #default },
+                    };
+                    quote! { if #changed { #write } }
+                }
+            });
+            let writes = quote! { #(#writes)* };
             quote! {
                 let mut object = ::serde_json::Map::new();
                 #writes
@@ -280,9 +313,52 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
             #(#query_params)*
             uri.push_str(&query.finish());
             let mut builder = ::http::Request::builder().method(#method).uri(uri);
+            #host_prefix
             #(#headers)*
             #body
             ::smithygen_runtime::protocol::http::finish_request(builder, body)
+        }
+    }
+}
+
+/// `@endpoint(hostPrefix)`: the prefix with its `{label}`s filled from `@hostLabel`
+/// members, handed to the orchestrator (which puts it before the endpoint's host)
+/// as a request extension.
+fn host_prefix(input: &Structure, pattern: &str) -> TokenStream {
+    let mut pieces = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            pieces.push(quote! { prefix.push_str(#literal); });
+        }
+        let Some(close) = rest[open..].find('}') else { break };
+        let label = &rest[open + 1..open + close];
+        rest = &rest[open + close + 1..];
+        let Some(m) = member_by_name(input, label) else {
+            let msg = format!("hostPrefix label `{label}` has no input member");
+            pieces.push(quote! { compile_error!(#msg); });
+            continue;
+        };
+        let f = ident(&m.field);
+        let missing = format!("`{}` is bound to the host prefix label `{{{label}}}`: it must be set and not empty", m.field.trim_start_matches("r#"));
+        let value = if m.is_optional() { quote! { input.#f.as_deref().unwrap_or_default() } } else { quote! { input.#f.as_str() } };
+        pieces.push(quote! {
+            let value: &str = #value;
+            if value.is_empty() {
+                return ::std::result::Result::Err(::aws_smithy_types::error::operation::BuildError::missing_field(#label, #missing).into());
+            }
+            prefix.push_str(value);
+        });
+    }
+    if !rest.is_empty() {
+        pieces.push(quote! { prefix.push_str(#rest); });
+    }
+    quote! {
+        {
+            let mut prefix = ::std::string::String::new();
+            #(#pieces)*
+            builder = builder.extension(::aws_smithy_runtime_api::client::endpoint::EndpointPrefix::new(prefix)?);
         }
     }
 }
@@ -335,6 +411,18 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
             let ct = content_type("text/plain");
             let text = if m.ty == Type::String { quote! { value } } else { quote! { ::std::string::String::from(value.as_str()) } };
             body_of(false, quote! { #ct ::aws_smithy_types::body::SdkBody::from(#text) })
+        }
+        Type::Structure(_) if m.is_optional() => {
+            // An unset structure payload is sent as an empty object, as restJson1 asks.
+            let ct = content_type("application/json");
+            let value = ser_value(svc, &m.ty, quote! { value }, m.timestamp_format);
+            quote! {
+                #ct
+                let body = match &input.#f {
+                    ::std::option::Option::Some(value) => ::aws_smithy_types::body::SdkBody::from(::smithygen_runtime::protocol::json::to_body(&#value)),
+                    ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::from("{}"),
+                };
+            }
         }
         ty => {
             let ct = content_type("application/json");
@@ -411,7 +499,10 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
             Binding::Payload => Some(match &m.ty {
                 Type::Blob { streaming: false } => quote! {
                     // The one copy of the payload: from the response buffer into the output.
-                    builder = builder.#set(::std::option::Option::Some(::aws_smithy_types::Blob::new(body.to_vec())));
+                    // An empty body is an unset payload.
+                    if !body.is_empty() {
+                        builder = builder.#set(::std::option::Option::Some(::aws_smithy_types::Blob::new(body.to_vec())));
+                    }
                 },
                 Type::Blob { streaming: true } => quote! {
                     builder = builder.#set(::std::option::Option::Some(::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec())));
@@ -447,7 +538,12 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
             _ => None,
         }
     });
-    let body_members: Vec<&Member> = s.members.iter().filter(|m| m.binding == Binding::Body).collect();
+    // Query and label bindings mean nothing in a response: such members travel in the body.
+    let body_members: Vec<&Member> = s
+        .members
+        .iter()
+        .filter(|m| matches!(m.binding, Binding::Body | Binding::Query(_) | Binding::QueryParams | Binding::Label))
+        .collect();
     let body = if body_members.is_empty() {
         quote! {}
     } else {

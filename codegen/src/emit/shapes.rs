@@ -179,7 +179,19 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
             }
         } else {
             let default = default_value(svc, m);
-            quote! { #f: self.#f.unwrap_or_else(|| #default), }
+            // A literal costs nothing to build; anything else only when needed.
+            let literal = matches!(
+                m.ty,
+                Type::Boolean | Type::Byte | Type::Short | Type::Integer | Type::Long | Type::Float | Type::Double
+            ) && !m.boxed;
+            if literal {
+                quote! { #f: self.#f.unwrap_or(#default), }
+            } else if matches!(m.ty, Type::List(_) | Type::Map(_)) && !m.boxed {
+                // A list or map default can only be empty.
+                quote! { #f: self.#f.unwrap_or_default(), }
+            } else {
+                quote! { #f: self.#f.unwrap_or_else(|| #default), }
+            }
         }
     });
     let meta_init = s.error.as_ref().map(|_| quote! { meta: self.meta.unwrap_or_default(), });

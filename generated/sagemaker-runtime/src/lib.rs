@@ -58,3 +58,5 @@ mod endpoint_tests;
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
+#[cfg(feature = "server")]
+pub mod server;

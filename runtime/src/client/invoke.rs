@@ -16,7 +16,9 @@ use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
 use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
-use aws_smithy_runtime_api::client::endpoint::{EndpointResolverParams, SharedEndpointResolver};
+use aws_smithy_runtime_api::client::endpoint::{
+    EndpointPrefix, EndpointResolverParams, SharedEndpointResolver,
+};
 use aws_smithy_runtime_api::client::interceptors::context::{Error, Input, Output};
 use aws_smithy_runtime_api::client::orchestrator::{
     HttpRequest, HttpResponse, Metadata, OrchestratorError, SensitiveOutput,
@@ -327,11 +329,17 @@ impl<I> SerializeRequest for FnSerializer<I>
 where
     I: Debug + Send + Sync + 'static,
 {
-    fn serialize_input(&self, input: Input, _cfg: &mut ConfigBag) -> Result<HttpRequest, BoxError> {
+    fn serialize_input(&self, input: Input, cfg: &mut ConfigBag) -> Result<HttpRequest, BoxError> {
         let input = input
             .downcast::<I>()
             .map_err(|_| "internal error: the operation input has an unexpected type")?;
-        (self.f)(input)
+        let request = (self.f)(input)?;
+        // `@endpoint(hostPrefix)`: the serializer fills the prefix in; the orchestrator reads it
+        // from the config bag when it puts the resolved endpoint in front of the request.
+        if let Some(prefix) = request.extension::<EndpointPrefix>() {
+            cfg.interceptor_state().store_put(prefix.clone());
+        }
+        Ok(request)
     }
 }
 

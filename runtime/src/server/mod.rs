@@ -54,6 +54,9 @@ pub use router::{Router, ServerConfig, DEFAULT_BODY_LIMIT};
 pub use serve::ServerHandle;
 pub use validation::{Constraint, Step, Violation, Violations};
 
+/// Response bodies are whole `Bytes` (re-exported so generated crates need no `bytes` dependency).
+pub use bytes::Bytes;
+
 /// The response type handlers produce: the whole body in memory.
 pub type ServerResponse = http::Response<bytes::Bytes>;
 

@@ -79,24 +79,16 @@ impl ServerRequest {
         self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
     }
 
-    /// The first value of a header as text; bytes that are not visible ASCII are an error.
+    /// The first value of a header as text. Values are read as UTF-8 (a superset of the
+    /// visible ASCII HTTP recommends, so non-ASCII text reaches `@pattern` checks); other
+    /// bytes are an error.
     pub fn header(&self, name: &str) -> Result<Option<&str>, WireError> {
-        match self.headers.get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .to_str()
-                .map(Some)
-                .map_err(|_| WireError::new(format!("header {name}"), "is not visible ASCII text")),
-        }
+        self.headers.get(name).map(|v| header_text(name, v)).transpose()
     }
 
     /// Every value of a header (each occurrence), as text.
     pub fn header_all(&self, name: &str) -> Result<Vec<&str>, WireError> {
-        self.headers
-            .get_all(name)
-            .iter()
-            .map(|v| v.to_str().map_err(|_| WireError::new(format!("header {name}"), "is not visible ASCII text")))
-            .collect()
+        self.headers.get_all(name).iter().map(|v| header_text(name, v)).collect()
     }
 
     /// Headers whose name starts with `prefix` (case-insensitive), keyed by the rest of the
@@ -107,9 +99,7 @@ impl ServerRequest {
         let mut map: HashMap<String, String> = HashMap::new();
         for (name, value) in &self.headers {
             let Some(rest) = name.as_str().strip_prefix(prefix.as_str()) else { continue };
-            let text = value
-                .to_str()
-                .map_err(|_| WireError::new(format!("header {name}"), "is not visible ASCII text"))?;
+            let text = header_text(name.as_str(), value)?;
             map.entry(rest.to_string())
                 .and_modify(|v| {
                     v.push_str(", ");
@@ -119,6 +109,10 @@ impl ServerRequest {
         }
         Ok(map)
     }
+}
+
+fn header_text<'a>(name: &str, value: &'a http::HeaderValue) -> Result<&'a str, WireError> {
+    std::str::from_utf8(value.as_bytes()).map_err(|_| WireError::new(format!("header {name}"), "is not UTF-8 text"))
 }
 
 #[cfg(test)]

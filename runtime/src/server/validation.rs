@@ -279,6 +279,13 @@ impl Violations {
         }
     }
 
+    /// Enum membership of an intEnum's value; `texts` lists the allowed values for messages.
+    pub fn check_int_enum(&mut self, value: i32, allowed: &[i32], texts: &'static [&'static str]) {
+        if !allowed.contains(&value) {
+            self.push(Constraint::Enum(texts), Some(value.to_string()));
+        }
+    }
+
     /// `@uniqueItems` for items that hash (strings, integers, booleans, blobs, enums, ...).
     pub fn check_unique_hashed<T: Hash + Eq>(&mut self, items: impl IntoIterator<Item = T>) {
         let mut seen = HashSet::new();

@@ -321,7 +321,8 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
 pub mod builders {
     /// A builder for [`InvokeEndpointInput`](crate::operation::invoke_endpoint::InvokeEndpointInput).
     #[non_exhaustive]
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(::std::default::Default)]
     pub struct InvokeEndpointInputBuilder {
         pub(crate) endpoint_name: ::std::option::Option<::std::string::String>,
         pub(crate) body: ::std::option::Option<::aws_smithy_types::Blob>,
@@ -639,7 +640,8 @@ pub mod builders {
     }
     /// A builder for [`InvokeEndpointOutput`](crate::operation::invoke_endpoint::InvokeEndpointOutput).
     #[non_exhaustive]
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(::std::default::Default)]
     pub struct InvokeEndpointOutputBuilder {
         pub(crate) body: ::std::option::Option<::aws_smithy_types::Blob>,
         pub(crate) content_type: ::std::option::Option<::std::string::String>,
@@ -816,7 +818,8 @@ pub mod builders {
     /// - Endpoints are private to the AWS account that created them. The URL carries no account number; SageMaker works out the account from the SigV4 credentials used to sign the call.
     ///
     /// Errors: `ValidationError` (bad input), `ModelError` (the container answered with a failure), `ModelNotReadyException` (capacity or model still loading), `ServiceUnavailable`, `InternalFailure` and `InternalDependencyException`.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+    #[derive(::std::clone::Clone)]
+    #[derive(::std::fmt::Debug)]
     pub struct InvokeEndpointFluentBuilder {
         config: crate::config::Config,
         inner: InvokeEndpointInputBuilder,

@@ -233,7 +233,8 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
 pub mod builders {
     /// A builder for [`InvokeEndpointAsyncInput`](crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput).
     #[non_exhaustive]
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(::std::default::Default)]
     pub struct InvokeEndpointAsyncInputBuilder {
         pub(crate) endpoint_name: ::std::option::Option<::std::string::String>,
         pub(crate) content_type: ::std::option::Option<::std::string::String>,
@@ -445,7 +446,8 @@ pub mod builders {
     }
     /// A builder for [`InvokeEndpointAsyncOutput`](crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput).
     #[non_exhaustive]
-    #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+    #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+    #[derive(::std::default::Default)]
     pub struct InvokeEndpointAsyncOutputBuilder {
         pub(crate) inference_id: ::std::option::Option<::std::string::String>,
         pub(crate) output_location: ::std::option::Option<::std::string::String>,
@@ -543,7 +545,8 @@ pub mod builders {
     /// This is the right choice for large inputs (AWS documents payloads of up to 1 GB) or slow models. A queued request expires if it waits longer than `RequestTTLSeconds` (default 6 hours) and is abandoned if processing takes longer than `InvocationTimeoutSeconds` (default 15 minutes, at most 1 hour). The endpoint must have been created with an asynchronous inference configuration. See [asynchronous inference](https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html) in the developer guide.
     ///
     /// As with the synchronous call, unmodelled request headers are not passed to the container, and the request is signed with SigV4.
-    #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+    #[derive(::std::clone::Clone)]
+    #[derive(::std::fmt::Debug)]
     pub struct InvokeEndpointAsyncFluentBuilder {
         config: crate::config::Config,
         inner: InvokeEndpointAsyncInputBuilder,

@@ -271,3 +271,226 @@ fn de_error(
         }
     }
 }
+/// Reads the operation's input from a request (server side): labels, query, headers
+/// and body per the model's HTTP bindings. A value that cannot be read is a
+/// `SerializationException`; constraints are checked afterwards.
+#[cfg(feature = "server")]
+#[allow(
+    unused_mut,
+    unused_variables,
+    clippy::match_single_binding,
+    clippy::needless_borrow,
+    clippy::useless_conversion,
+    clippy::redundant_closure_call
+)]
+pub(crate) fn de_request(
+    request: &::smithygen_runtime::server::ServerRequest,
+) -> ::std::result::Result<
+    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput,
+    ::smithygen_runtime::server::Rejection,
+> {
+    ::smithygen_runtime::server::check_content_type(
+        request.headers(),
+        request.body(),
+        ::std::option::Option::None,
+        false,
+    )?;
+    ::smithygen_runtime::server::check_accept(
+        request.headers(),
+        ::std::option::Option::Some("application/json"),
+    )?;
+    let mut builder = crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncInputBuilder::default();
+    {
+        let text = request.label(0usize, "EndpointName")?;
+        builder = builder
+            .set_endpoint_name(
+                ::std::option::Option::Some(::std::string::String::from(text.as_str())),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Content-Type")?
+    {
+        builder = builder
+            .set_content_type(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request.header("X-Amzn-SageMaker-Accept")?
+    {
+        builder = builder
+            .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Custom-Attributes")?
+    {
+        builder = builder
+            .set_custom_attributes(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Inference-Id")?
+    {
+        builder = builder
+            .set_inference_id(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-InputLocation")?
+    {
+        builder = builder
+            .set_input_location(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-RequestTTLSeconds")?
+    {
+        builder = builder
+            .set_request_ttl_seconds(
+                ::std::option::Option::Some(
+                    ::smithygen_runtime::protocol::http::parse_value::<
+                        i32,
+                    >(text, "header X-Amzn-SageMaker-RequestTTLSeconds", "integer")?,
+                ),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-InvocationTimeoutSeconds")?
+    {
+        builder = builder
+            .set_invocation_timeout_seconds(
+                ::std::option::Option::Some(
+                    ::smithygen_runtime::protocol::http::parse_value::<
+                        i32,
+                    >(
+                        text,
+                        "header X-Amzn-SageMaker-InvocationTimeoutSeconds",
+                        "integer",
+                    )?,
+                ),
+            );
+    }
+    ::std::result::Result::Ok(builder.build())
+}
+/// Writes the operation's output as the response (server side): status, headers and body.
+#[cfg(feature = "server")]
+#[allow(
+    unused_mut,
+    unused_variables,
+    clippy::needless_borrow,
+    clippy::useless_conversion
+)]
+pub(crate) async fn ser_response(
+    output: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
+) -> ::std::result::Result<
+    ::smithygen_runtime::server::ServerResponse,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut status = ::http::StatusCode::from_u16(202u16)
+        .unwrap_or(::http::StatusCode::OK);
+    let mut headers = ::http::HeaderMap::new();
+    if let ::std::option::Option::Some(value) = &output.output_location {
+        let text = ::std::string::String::from(value.as_str());
+        headers
+            .insert(
+                "X-Amzn-SageMaker-OutputLocation",
+                ::smithygen_runtime::protocol::http::header_value(
+                    &text,
+                    "header X-Amzn-SageMaker-OutputLocation",
+                )?,
+            );
+    }
+    if let ::std::option::Option::Some(value) = &output.failure_location {
+        let text = ::std::string::String::from(value.as_str());
+        headers
+            .insert(
+                "X-Amzn-SageMaker-FailureLocation",
+                ::smithygen_runtime::protocol::http::header_value(
+                    &text,
+                    "header X-Amzn-SageMaker-FailureLocation",
+                )?,
+            );
+    }
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(value) = &output.inference_id {
+        object
+            .insert(
+                ::std::string::String::from("InferenceId"),
+                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
+            );
+    }
+    if !headers.contains_key(::http::header::CONTENT_TYPE) {
+        headers
+            .insert(
+                ::http::header::CONTENT_TYPE,
+                ::http::HeaderValue::from_static("application/json"),
+            );
+    }
+    let body = ::smithygen_runtime::server::Bytes::from(
+        ::smithygen_runtime::protocol::json::to_body(
+            &::serde_json::Value::Object(object),
+        ),
+    );
+    let mut response = ::http::Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    ::std::result::Result::Ok(response)
+}
+/// Writes one of the operation's errors as the response (server side). An `Unhandled`
+/// error is sent with status 500 and its metadata's code (default `InternalFailure`).
+#[cfg(feature = "server")]
+pub(crate) fn ser_error(
+    error: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+) -> ::std::result::Result<
+    ::smithygen_runtime::server::ServerResponse,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    match &error {
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::InternalFailure(
+            e,
+        ) => crate::protocol::server_errors::ser_error_internal_failure(e),
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ServiceUnavailable(
+            e,
+        ) => crate::protocol::server_errors::ser_error_service_unavailable(e),
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ValidationError(
+            e,
+        ) => crate::protocol::server_errors::ser_error_validation_error(e),
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::Unhandled(
+            _,
+        ) => {
+            let meta = error.meta();
+            ::std::result::Result::Ok(
+                ::smithygen_runtime::server::error_response(
+                    500,
+                    meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
+                    meta.message().unwrap_or("the service failed to handle the request"),
+                    ::serde_json::Map::new(),
+                ),
+            )
+        }
+    }
+}
+/// Answers constraint violations with the operation's validation error (server side).
+#[cfg(feature = "server")]
+pub(crate) fn ser_validation_error(
+    violations: &::smithygen_runtime::server::Violations,
+) -> ::smithygen_runtime::server::ServerResponse {
+    let message = violations.aws_message();
+    let error = crate::types::error::ValidationError::builder()
+        .set_message(::std::option::Option::Some(message.clone()))
+        .meta(
+            ::aws_smithy_types::error::ErrorMetadata::builder()
+                .message(message.clone())
+                .build(),
+        )
+        .build();
+    crate::protocol::server_errors::ser_error_validation_error(&error)
+        .unwrap_or_else(|e| {
+            ::smithygen_runtime::server::Rejection::Internal(
+                    ::std::format!("could not encode the validation error: {}", e),
+                )
+                .into_response()
+        })
+}

@@ -2,7 +2,8 @@
 //! Builders for the errors in [`crate::types::error`].
 /// A builder for [`InternalDependencyException`](crate::types::error::InternalDependencyException).
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
 pub struct InternalDependencyExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -59,7 +60,8 @@ impl ::std::fmt::Debug for InternalDependencyExceptionBuilder {
 }
 /// A builder for [`InternalFailure`](crate::types::error::InternalFailure).
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
 pub struct InternalFailureBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -116,7 +118,8 @@ impl ::std::fmt::Debug for InternalFailureBuilder {
 }
 /// A builder for [`ModelError`](crate::types::error::ModelError).
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
 pub struct ModelErrorBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     pub(crate) original_status_code: ::std::option::Option<i32>,
@@ -242,7 +245,8 @@ impl ::std::fmt::Debug for ModelErrorBuilder {
 }
 /// A builder for [`ModelNotReadyException`](crate::types::error::ModelNotReadyException).
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
 pub struct ModelNotReadyExceptionBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -299,7 +303,8 @@ impl ::std::fmt::Debug for ModelNotReadyExceptionBuilder {
 }
 /// A builder for [`ServiceUnavailable`](crate::types::error::ServiceUnavailable).
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
 pub struct ServiceUnavailableBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
@@ -356,7 +361,8 @@ impl ::std::fmt::Debug for ServiceUnavailableBuilder {
 }
 /// A builder for [`ValidationError`](crate::types::error::ValidationError).
 #[non_exhaustive]
-#[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
 pub struct ValidationErrorBuilder {
     pub(crate) message: ::std::option::Option<::std::string::String>,
     meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,

@@ -1,0 +1,457 @@
+//! Protocol compliance tests generated beside the code: each case of
+//! `smithy.test#httpRequestTests`, `smithy.test#httpResponseTests` and
+//! `smithy.test#httpMalformedRequestTests` on an operation (or on one of its
+//! errors) becomes a `#[tokio::test]` in `src/protocol_tests/<operation>.rs`,
+//! named `request_<id>`, `response_<id>` or `malformed_<id>` (snake case).
+//!
+//! - A request test builds the input from the case's `params` with the fluent
+//!   builder, sends it through the real client stack (SigV4 with static
+//!   credentials, region `us-east-1`, endpoint `https://<host>`) to an HTTP
+//!   client that captures the request, and checks method, path, host, query
+//!   parameters, headers and body.
+//! - A response test answers any request with the case's status, headers and
+//!   body and compares the parsed output (or modeled error) member by member
+//!   with the expected value built from `params` (NaN-aware: members whose
+//!   expected value holds NaN compare by their `Debug` text).
+//! - Cases for another protocol or for the other side (`appliesTo`) become
+//!   ignored tests, skipped by rule. Cases listed in [`KNOWN_FAILURES_FILE`]
+//!   are generated to expect their failure: the test fails when the case
+//!   starts passing, so the list cannot go stale.
+
+mod malformed;
+mod support;
+mod values;
+
+use crate::emit::common::ident;
+use crate::ir::{Binding, Operation, Service, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// The list of protocol tests that cannot pass yet, relative to the workspace root.
+pub const KNOWN_FAILURES_FILE: &str = "codegen/conformance/known-failures.txt";
+
+/// The list's text, embedded so generation needs no file system access.
+const KNOWN_FAILURES: &str = include_str!("../../conformance/known-failures.txt");
+
+/// The only protocol the generated clients speak.
+const PROTOCOL: &str = "aws.protocols#restJson1";
+
+/// The three kinds of protocol test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `smithy.test#httpRequestTests`: the request the client sends.
+    Request,
+    /// `smithy.test#httpResponseTests`: how the client reads a response.
+    Response,
+    /// `smithy.test#httpMalformedRequestTests`: how the server rejects a request.
+    Malformed,
+}
+
+impl Kind {
+    /// All kinds, in report order.
+    pub const ALL: [Kind; 3] = [Kind::Request, Kind::Response, Kind::Malformed];
+
+    /// The word used in test names, the known-failures file and reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Request => "request",
+            Kind::Response => "response",
+            Kind::Malformed => "malformed",
+        }
+    }
+
+    /// The kind named by `word`.
+    pub fn from_word(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.word() == word)
+    }
+}
+
+/// One entry of the known-failures list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownFailure {
+    /// The kind of test.
+    pub kind: Kind,
+    /// The test case id, as in the model.
+    pub id: String,
+    /// Why it cannot pass yet.
+    pub reason: String,
+}
+
+/// Parses the known-failures list: one `<kind> <test id> <reason>` per line;
+/// blank lines and lines starting with `#` are ignored.
+pub fn parse_known_failures(text: &str) -> Result<Vec<KnownFailure>, String> {
+    let mut out: Vec<KnownFailure> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.splitn(3, char::is_whitespace);
+        let (Some(kind), Some(id), Some(reason)) = (words.next(), words.next(), words.next()) else {
+            return Err(format!("{KNOWN_FAILURES_FILE}:{}: expected `<kind> <test id> <reason>`", n + 1));
+        };
+        let kind = Kind::from_word(kind)
+            .ok_or_else(|| format!("{KNOWN_FAILURES_FILE}:{}: kind `{kind}` is not request, response or malformed", n + 1))?;
+        if out.iter().any(|k| k.kind == kind && k.id == id) {
+            return Err(format!("{KNOWN_FAILURES_FILE}:{}: `{id}` is listed twice", n + 1));
+        }
+        out.push(KnownFailure { kind, id: id.to_string(), reason: reason.trim().to_string() });
+    }
+    Ok(out)
+}
+
+/// The embedded known-failures list (checked by a unit test to parse).
+pub fn known_failures() -> Vec<KnownFailure> {
+    parse_known_failures(KNOWN_FAILURES).unwrap_or_default()
+}
+
+/// The test function name of a case: `<kind>_<id in snake case>`.
+pub fn test_fn_name(kind: Kind, id: &str) -> String {
+    format!("{}_{}", kind.word(), heck::ToSnakeCase::to_snake_case(id))
+}
+
+/// Whether any operation carries protocol tests (AWS service models have none).
+pub fn has_protocol_tests(svc: &Service) -> bool {
+    svc.operations
+        .iter()
+        .any(|op| !op.request_tests.is_empty() || !op.response_tests.is_empty() || !op.malformed_tests.is_empty())
+}
+
+/// `src/protocol_tests.rs`, its support module and one file per operation with tests.
+pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
+    if !has_protocol_tests(svc) {
+        return Vec::new();
+    }
+    let known = known_failures();
+    let mut files = Vec::new();
+    let mut modules = Vec::new();
+    for op in &svc.operations {
+        let tests = operation_tests(svc, op, &known);
+        if tests.is_empty() {
+            continue;
+        }
+        let m = ident(&op.module);
+        modules.push(quote! { mod #m; });
+        let doc = format!(" Protocol tests of `{}`.", op.name);
+        files.push((
+            format!("src/protocol_tests/{}.rs", op.module.trim_start_matches("r#")),
+            quote! {
+                #![doc = #doc]
+                #(#tests)*
+            },
+        ));
+    }
+    let mut support = support::support_module(KNOWN_FAILURES_FILE);
+    if svc.operations.iter().any(|op| !op.malformed_tests.is_empty()) {
+        support.extend(malformed::support(svc));
+    }
+    files.push(("src/protocol_tests/support.rs".to_string(), support));
+    files.push((
+        "src/protocol_tests.rs".to_string(),
+        quote! {
+            //! The model's protocol compliance tests, one module per operation. Request tests check
+            //! the request the client sends, response tests the output or error it reads.
+            //! Known failures are listed in `codegen/conformance/known-failures.txt` of smithygen.
+            #![allow(clippy::bool_assert_comparison, clippy::approx_constant, clippy::excessive_precision)]
+            mod support;
+            #(#modules)*
+        },
+    ));
+    files
+}
+
+/// Why a case is skipped by rule, if it is.
+fn rule_skip(kind: Kind, case: &Value) -> Option<String> {
+    let protocol = case.get("protocol").and_then(Value::as_str).unwrap_or_default();
+    if protocol != PROTOCOL {
+        return Some(format!("protocol {protocol} is not generated"));
+    }
+    match (kind, case.get("appliesTo").and_then(Value::as_str)) {
+        (Kind::Request | Kind::Response, Some("server")) => Some("applies to servers only".into()),
+        (Kind::Malformed, Some("client")) => Some("applies to clients only".into()),
+        _ => None,
+    }
+}
+
+fn operation_tests(svc: &Service, op: &Operation, known: &[KnownFailure]) -> Vec<TokenStream> {
+    let mut tests = Vec::new();
+    for case in &op.request_tests {
+        tests.push(test(Kind::Request, case, known, || request_body(svc, op, case)));
+    }
+    for (error, case) in &op.response_tests {
+        tests.push(test(Kind::Response, case, known, || response_body(svc, op, error.as_deref(), case)));
+    }
+    for case in &op.malformed_tests {
+        for (row, case) in malformed::expand(case) {
+            tests.push(test_case(Kind::Malformed, &case, row, known, || malformed::test_body(&case)));
+        }
+    }
+    tests
+}
+
+/// The test function name of a case, with the row of a parameterized case.
+pub fn case_fn_name(kind: Kind, id: &str, row: Option<usize>) -> String {
+    match row {
+        Some(n) => format!("{}_case{n}", test_fn_name(kind, id)),
+        None => test_fn_name(kind, id),
+    }
+}
+
+fn test(kind: Kind, case: &Value, known: &[KnownFailure], body: impl FnOnce() -> TokenStream) -> TokenStream {
+    test_case(kind, case, None, known, body)
+}
+
+/// One test function: skipped by rule, expected to fail (known), or plain. Server
+/// (malformed) tests need the crate's `server` feature and are ignored without it.
+fn test_case(kind: Kind, case: &Value, row: Option<usize>, known: &[KnownFailure], body: impl FnOnce() -> TokenStream) -> TokenStream {
+    let id = case.get("id").and_then(Value::as_str).unwrap_or("unnamed");
+    let name = format_ident!("{}", case_fn_name(kind, id, row));
+    let doc = case
+        .get("documentation")
+        .and_then(Value::as_str)
+        .map(|d| format!(" `{id}`: {}", d.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .unwrap_or_else(|| format!(" `{id}`."));
+    if let Some(reason) = rule_skip(kind, case) {
+        return quote! {
+            #[doc = #doc]
+            #[test]
+            #[ignore = #reason]
+            fn #name() {}
+        };
+    }
+    let body = body();
+    let gate = (kind == Kind::Malformed).then(|| quote! { #[cfg(feature = "server")] });
+    let without_server = (kind == Kind::Malformed).then(|| {
+        quote! {
+            #[doc = #doc]
+            #[cfg(not(feature = "server"))]
+            #[test]
+            #[ignore = "needs the crate's `server` feature"]
+            fn #name() {}
+        }
+    });
+    let test = match known.iter().find(|k| k.kind == kind && k.id == id) {
+        Some(k) => {
+            let label = format!("{} {}", kind.word(), id);
+            let note = format!(" Known failure: {}", k.reason);
+            quote! {
+                #[doc = #doc]
+                #[doc = ""]
+                #[doc = #note]
+                #gate
+                #[tokio::test]
+                async fn #name() {
+                    super::support::known_failure(#label, async { #body }).await;
+                }
+            }
+        }
+        None => quote! {
+            #[doc = #doc]
+            #gate
+            #[tokio::test]
+            async fn #name() {
+                #body
+            }
+        },
+    };
+    quote! { #test #without_server }
+}
+
+fn str_field<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
+    case.get(key).and_then(Value::as_str)
+}
+
+fn str_list(case: &Value, key: &str) -> Vec<String> {
+    case.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn header_pairs(case: &Value) -> Vec<TokenStream> {
+    case.get("headers")
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().unwrap_or_default();
+                    quote! { (#k, #v) }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn opt(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(s) => quote! { ::std::option::Option::Some(#s) },
+        None => quote! { ::std::option::Option::None },
+    }
+}
+
+/// A test body that fails with `message` (the generator could not build the case).
+fn cannot_build(message: String) -> TokenStream {
+    let message = format!("the generator cannot build this case: {message}");
+    quote! { panic!("{}", #message); }
+}
+
+fn request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStream {
+    let input = svc.structure(&op.input);
+    let setters = match values::setters(svc, &input.members, case.get("params").unwrap_or(&Value::Null), "params") {
+        Ok(s) => s,
+        Err(e) => return cannot_build(e),
+    };
+    let method_name = ident(&op.method);
+    let host = str_field(case, "host").unwrap_or("example.com");
+    let expected_method = str_field(case, "method").unwrap_or_default();
+    let uri = str_field(case, "uri").unwrap_or_default();
+    let resolved_host = opt(str_field(case, "resolvedHost"));
+    let query_params = str_list(case, "queryParams");
+    let forbid_query = str_list(case, "forbidQueryParams");
+    let require_query = str_list(case, "requireQueryParams");
+    let headers = header_pairs(case);
+    let forbid_headers = str_list(case, "forbidHeaders");
+    let require_headers = str_list(case, "requireHeaders");
+    let body = opt(str_field(case, "body"));
+    let media_type = opt(str_field(case, "bodyMediaType"));
+    quote! {
+        let http_client = super::support::CaptureClient::default();
+        let client = super::support::client(#host, http_client.clone());
+        let result = client.#method_name() #setters .send().await;
+        let request = http_client.request(result);
+        super::support::check_request(
+            &request,
+            &super::support::ExpectedRequest {
+                method: #expected_method,
+                uri: #uri,
+                host: #resolved_host,
+                query_params: &[#(#query_params),*],
+                forbid_query_params: &[#(#forbid_query),*],
+                require_query_params: &[#(#require_query),*],
+                headers: &[#(#headers),*],
+                forbid_headers: &[#(#forbid_headers),*],
+                require_headers: &[#(#require_headers),*],
+                body: #body,
+                body_media_type: #media_type,
+            },
+        );
+    }
+}
+
+/// Whether a JSON value holds a NaN anywhere (as the protocol's `"NaN"` text).
+fn holds_nan(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s == "NaN",
+        Value::Array(a) => a.iter().any(holds_nan),
+        Value::Object(o) => o.values().any(holds_nan),
+        _ => false,
+    }
+}
+
+fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Value) -> TokenStream {
+    let input = svc.structure(&op.input);
+    // The reply ignores the request, but the client must be able to build one: fill URI labels.
+    let placeholders = input.members.iter().filter(|m| m.binding == Binding::Label || m.host_label).map(|m| {
+        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let v = values::placeholder(svc, &m.ty);
+        quote! { .#set(::std::option::Option::Some(#v)) }
+    });
+    let method_name = ident(&op.method);
+    let code = case.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+    let headers = header_pairs(case);
+    let body = str_field(case, "body").unwrap_or_default();
+    let params = case.get("params").cloned().unwrap_or(Value::Null);
+    let shape_id = error.unwrap_or(&op.output);
+    let expected = match values::structure(svc, shape_id, &params, "params") {
+        Ok(e) => e,
+        Err(e) => return cannot_build(e),
+    };
+    let members = &svc.structure(shape_id).members;
+    let compares = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let label = format!("member `{}`", m.name);
+        let expected_json = params.get(&m.name).unwrap_or(&Value::Null);
+        if let Type::Blob { streaming: true } = m.ty {
+            let collect = |side: TokenStream| {
+                if m.is_optional() {
+                    quote! {
+                        match #side.#f {
+                            ::std::option::Option::Some(stream) => ::std::option::Option::Some(stream.collect().await.expect("the stream reads").into_bytes()),
+                            ::std::option::Option::None => ::std::option::Option::None,
+                        }
+                    }
+                } else {
+                    quote! { #side.#f.collect().await.expect("the stream reads").into_bytes() }
+                }
+            };
+            let got = collect(quote! { output });
+            let want = collect(quote! { expected });
+            quote! { assert_eq!(#got, #want, #label); }
+        } else if holds_nan(expected_json) {
+            quote! { assert_eq!(format!("{:?}", output.#f), format!("{:?}", expected.#f), #label); }
+        } else {
+            quote! { assert_eq!(output.#f, expected.#f, #label); }
+        }
+    });
+    let compares: Vec<TokenStream> = compares.collect();
+    let compares = if compares.is_empty() {
+        quote! { let _ = (output, expected); }
+    } else {
+        quote! { #(#compares)* }
+    };
+    let call = quote! {
+        let http_client = super::support::ReplyClient::new(#code, &[#(#headers),*], #body.as_bytes());
+        let client = super::support::client(super::support::DEFAULT_HOST, http_client);
+        let result = client.#method_name() #(#placeholders)* .send().await;
+        let expected = #expected;
+    };
+    match error {
+        None => quote! {
+            #call
+            let output = result.expect("the response is read as the output");
+            #compares
+        },
+        Some(e) => {
+            let module = ident(&op.module);
+            let err = format_ident!("{}Error", op.name);
+            let variant = format_ident!("{}", svc.structure(e).rust_name);
+            let what = format!("expected {}::{}", err, variant);
+            quote! {
+                #call
+                let error = result.expect_err("the response is read as an error").into_service_error();
+                match error {
+                    crate::operation::#module::#err::#variant(output) => {
+                        #compares
+                    }
+                    other => panic!("{}, got {:?}", #what, other),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_known_failures_list_parses() {
+        parse_known_failures(KNOWN_FAILURES).unwrap();
+    }
+
+    #[test]
+    fn known_failures_need_a_kind_an_id_and_a_reason() {
+        let list = parse_known_failures("# comment\n\nrequest RestJsonFoo the client does X\n").unwrap();
+        assert_eq!(list, vec![KnownFailure { kind: Kind::Request, id: "RestJsonFoo".into(), reason: "the client does X".into() }]);
+        assert!(parse_known_failures("request RestJsonFoo").is_err());
+        assert!(parse_known_failures("client RestJsonFoo why").is_err());
+        assert!(parse_known_failures("request A why\nrequest A again").is_err());
+    }
+
+    #[test]
+    fn test_names_are_kind_and_snake_case_id() {
+        assert_eq!(test_fn_name(Kind::Request, "RestJsonAllQueryStringTypes"), "request_rest_json_all_query_string_types");
+        assert_eq!(test_fn_name(Kind::Malformed, "RestJsonMalformedSetDuplicateItems"), "malformed_rest_json_malformed_set_duplicate_items");
+    }
+}

@@ -1,0 +1,318 @@
+//! The server stub behind the generated crate's `server` feature: a trait with one `async fn`
+//! per operation, a router that serves any implementation, request readers (`de_request`),
+//! response and error writers, and constraint validators.
+//!
+//! Only per-operation and per-shape glue is generated; routing, content negotiation, the
+//! HTTP server and the wording of validation errors are `smithygen_runtime::server`.
+//! The client's input, output and error types are reused, never duplicated.
+
+pub mod pattern;
+mod request;
+mod response;
+mod validate;
+
+use super::common::*;
+use crate::error::{Error, Errors};
+use crate::ir::{Operation, Service};
+use crate::lower::local_name;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// How an operation reports constraint violations, picked from its modeled errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValidationStyle {
+    /// The operation lists `smithy.framework#ValidationException`: the framework body
+    /// (`message` + `fieldList`), or the operation has no validation error at all.
+    Framework,
+    /// The operation has a modeled error named `ValidationError` or `ValidationException`
+    /// (by shape id): it is sent with the AWS wording in its message.
+    Modeled(String),
+}
+
+/// The shape id of the Smithy framework's validation error.
+pub const FRAMEWORK_VALIDATION: &str = "smithy.framework#ValidationException";
+
+/// Picks the validation error of an operation from its model.
+pub fn validation_style(op: &Operation) -> ValidationStyle {
+    if op.errors.iter().any(|e| e == FRAMEWORK_VALIDATION) {
+        return ValidationStyle::Framework;
+    }
+    match op.errors.iter().find(|e| matches!(local_name(e), "ValidationError" | "ValidationException")) {
+        Some(e) => ValidationStyle::Modeled(e.clone()),
+        None => ValidationStyle::Framework,
+    }
+}
+
+/// Adds the server to the crate's files: `src/server.rs`, `src/server/validate.rs`,
+/// `src/protocol/server_errors.rs`, the `server` module in `lib.rs` and `protocol.rs`, and
+/// `de_request` / `ser_response` / `ser_error` beside each operation's client protocol code.
+/// Fails when a `@pattern` cannot be translated for the `regex` crate.
+pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Result<(), Errors> {
+    let patterns = validate::Patterns::collect(svc).map_err(Errors)?;
+    for (path, tokens) in files.iter_mut() {
+        let addition = match path.as_str() {
+            "src/lib.rs" => quote! {
+                #[cfg(feature = "server")]
+                pub mod server;
+            },
+            "src/protocol.rs" => quote! {
+                #[cfg(feature = "server")]
+                pub(crate) mod server_errors;
+            },
+            p => match svc.operations.iter().find(|op| p == format!("src/protocol/{}.rs", op.module.trim_start_matches("r#"))) {
+                Some(op) => operation_protocol(svc, op),
+                None => continue,
+            },
+        };
+        tokens.extend(addition);
+    }
+    files.push(("src/server.rs".into(), server_module(svc)));
+    files.push(("src/server/validate.rs".into(), validate::validators(svc, &patterns)));
+    files.push(("src/protocol/server_errors.rs".into(), response::error_writers(svc)));
+    Ok(())
+}
+
+/// The server half of `src/protocol/<op>.rs`.
+fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
+    let de = request::request_deserializer(svc, op);
+    let ser = response::response_serializer(svc, op);
+    let err = response::error_serializer(svc, op);
+    let validation = response::validation_error(svc, op);
+    quote! {
+        #de
+        #ser
+        #err
+        #validation
+    }
+}
+
+fn trait_name(svc: &Service) -> proc_macro2::Ident {
+    format_ident!("{}", crate::naming::type_name(&svc.name))
+}
+
+/// `src/server.rs`: the service trait, the router and the per-operation handlers.
+fn server_module(svc: &Service) -> TokenStream {
+    let name = trait_name(svc);
+    let title = &svc.title;
+    let module_doc = format!(
+        " Server stub for {title} (feature `server`): implement [`{name}`], then serve it.\n\n\
+         [`router`] routes each operation's `@http` method and URI to the implementation, reading\n\
+         requests and validating their constraints first (`@required`, `@length`, `@range`,\n\
+         `@pattern`, enum values, `@uniqueItems`) and writing outputs and modeled errors per\n\
+         restJson1. [`start`] runs it on a free loopback port for tests and mocks; [`serve`] and\n\
+         [`serve_with_shutdown`] run it on a listener of your own.\n\n\
+         ```text\n\
+         let server = {lib}::server::start(MyService::default()).await?;\n\
+         let config = {lib}::Config::builder().endpoint_url(server.url()) /* ... */ .build();\n\
+         // ... call it with the client ...\n\
+         server.shutdown().await?;\n\
+         ```",
+        lib = svc.crate_name.replace('-', "_"),
+    );
+    let trait_doc = format!(
+        " The {title} service: one `async fn` per operation, taking the operation's input and\n\
+         returning its output or one of its errors (the client's own types).\n\n\
+         Implement the methods with `async fn`; the futures must be `Send`. Inputs arrive\n\
+         validated against the model's constraints. An `Unhandled` error is answered with\n\
+         status 500 and its metadata's code and message; a panic with 500 `InternalFailure`."
+    );
+    let methods = svc.operations.iter().map(|op| {
+        let m = ident(&op.method);
+        let input = shape_path(svc, &op.input);
+        let output = shape_path(svc, &op.output);
+        let module = ident(&op.module);
+        let err = format_ident!("{}Error", op.name);
+        let d = docs(op.docs.as_deref());
+        let http = format!(" Served at `{} {}`.", op.http.method, op.http.uri);
+        quote! {
+            #d
+            ///
+            #[doc = #http]
+            fn #m(
+                &self,
+                input: #input,
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::operation::#module::#err>> + ::std::marker::Send;
+        }
+    });
+    let routes = svc.operations.iter().map(|op| {
+        let name = &op.name;
+        let method = &op.http.method;
+        let uri = &op.http.uri;
+        let handler = format_ident!("handle_{}", op.method.trim_start_matches("r#"));
+        quote! {
+            .route(#name, #method, #uri, {
+                let service = service.clone();
+                move |request| {
+                    let service = service.clone();
+                    async move { #handler(&*service, request).await }
+                }
+            })
+        }
+    });
+    let handlers = svc.operations.iter().map(|op| {
+        let m = ident(&op.method);
+        let module = ident(&op.module);
+        let handler = format_ident!("handle_{}", op.method.trim_start_matches("r#"));
+        let validate = validate::validator_fn(svc, &op.input);
+        let doc = format!(" Reads, validates and answers one `{}` request.", op.name);
+        let op_name = &op.name;
+        quote! {
+            #[doc = #doc]
+            async fn #handler<S: #name>(
+                service: &S,
+                request: ::smithygen_runtime::server::ServerRequest,
+            ) -> ::smithygen_runtime::server::ServerResponse {
+                let input = match crate::protocol::#module::de_request(&request) {
+                    ::std::result::Result::Ok(input) => input,
+                    ::std::result::Result::Err(rejection) => return rejection.into_response(),
+                };
+                let mut violations = ::smithygen_runtime::server::Violations::new();
+                validate::#validate(&input, &mut violations);
+                if !violations.is_empty() {
+                    return crate::protocol::#module::ser_validation_error(&violations);
+                }
+                let response = match service.#m(input).await {
+                    ::std::result::Result::Ok(output) => crate::protocol::#module::ser_response(output).await,
+                    ::std::result::Result::Err(error) => crate::protocol::#module::ser_error(error),
+                };
+                response.unwrap_or_else(|e| {
+                    ::smithygen_runtime::server::Rejection::Internal(::std::format!("could not encode the {} response: {}", #op_name, e)).into_response()
+                })
+            }
+        }
+    });
+    let router_doc = format!(
+        " A [`Router`] for `service`: every operation of [`{name}`] at its `@http` method and URI.\n\n\
+         Unknown paths get 404 `UnknownOperationException`, known paths with another method 405,\n\
+         malformed requests 400 `SerializationException`, wrong media types 415, bodies over\n\
+         [`ServerConfig::body_limit`](::smithygen_runtime::server::ServerConfig) 413, constraint\n\
+         violations the operation's validation error, and every response an `x-amzn-RequestId`."
+    );
+    let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", l.trim_start()) });
+    let trait_doc = doc_lines(trait_doc.trim_start());
+    let router_doc = doc_lines(router_doc.trim_start());
+    quote! {
+        #( #![doc = #module_doc] )*
+        pub(crate) mod validate;
+
+        pub use ::smithygen_runtime::server::{Router, ServerConfig, ServerHandle};
+
+        #trait_doc
+        pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {
+            #(#methods)*
+        }
+
+        #router_doc
+        pub fn router<S: #name>(service: S) -> Router {
+            let service = ::std::sync::Arc::new(service);
+            Router::new()
+                #(#routes)*
+        }
+
+        /// Serves `service` over HTTP/1.1 (keep-alive) on `listener` until the process ends.
+        pub async fn serve<S: #name>(listener: ::tokio::net::TcpListener, service: S) -> ::std::io::Result<()> {
+            router(service).serve(listener).await
+        }
+
+        /// Serves `service` on `listener` until `signal` completes, then shuts down gracefully:
+        /// requests in flight finish, idle connections close.
+        pub async fn serve_with_shutdown<S: #name>(
+            listener: ::tokio::net::TcpListener,
+            service: S,
+            signal: impl ::std::future::Future<Output = ()> + ::std::marker::Send,
+        ) -> ::std::io::Result<()> {
+            router(service).serve_with_shutdown(listener, signal).await
+        }
+
+        /// Starts `service` on a free port of `127.0.0.1` in the background. The handle gives
+        /// the URL (`server.url()`, an endpoint URL for the client) and stops the server
+        /// (`server.shutdown().await`, or by dropping it).
+        pub async fn start<S: #name>(service: S) -> ::std::io::Result<ServerHandle> {
+            router(service).start("127.0.0.1:0").await
+        }
+
+        #(#handlers)*
+    }
+}
+
+/// Location text for errors about a member: `ns#Shape$Member` as in the model (a synthesized
+/// operation input/output loses its `@module` suffix), and the member's target.
+fn member_location(owner: &str, member: &str, target: &str) -> String {
+    let owner = owner.split('@').next().unwrap_or(owner);
+    format!("{owner}${member} (target {target})")
+}
+
+/// An error about a member's `@pattern`.
+fn pattern_error(location: String, pattern: &str, why: String) -> Error {
+    Error::at(location, format!("@pattern `{pattern}` cannot be used by the server: {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate, CrateOptions, Options};
+    use serde_json::json;
+
+    /// A one-operation service whose input member has `@pattern(pattern)` and
+    /// whose operation lists `errors`.
+    fn model(pattern: &str, errors: &[&str]) -> String {
+        let mut shapes = json!({
+            "ex.srv#Svc": {
+                "type": "service", "version": "2024-01-01",
+                "operations": [{"target": "ex.srv#PutThing"}],
+                "traits": {"aws.api#service": {"sdkId": "Server Example"}, "aws.protocols#restJson1": {}}
+            },
+            "ex.srv#PutThing": {
+                "type": "operation",
+                "input": {"target": "ex.srv#PutThingInput"},
+                "errors": errors.iter().map(|e| json!({"target": e})).collect::<Vec<_>>(),
+                "traits": {"smithy.api#http": {"method": "PUT", "uri": "/things/{Id}", "code": 200}}
+            },
+            "ex.srv#PutThingInput": {
+                "type": "structure",
+                "members": {
+                    "Id": {"target": "ex.srv#ThingId", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}}}
+                }
+            },
+            "ex.srv#ThingId": {"type": "string", "traits": {"smithy.api#pattern": pattern}}
+        });
+        for e in errors {
+            shapes[*e] = json!({
+                "type": "structure",
+                "members": {"message": {"target": "smithy.api#String"}},
+                "traits": {"smithy.api#error": "client", "smithy.api#httpError": 422}
+            });
+        }
+        json!({"smithy": "2.0", "shapes": shapes}).to_string()
+    }
+
+    fn options() -> Options {
+        Options {
+            service: None,
+            crate_options: CrateOptions { runtime_dependency: "{ path = \"../../runtime\" }".into(), version: "0.1.0".into() },
+        }
+    }
+
+    #[test]
+    fn an_untranslatable_pattern_fails_generation_naming_member_and_pattern() {
+        let errors = generate(&model("^(?=a)b$", &[]), &options()).unwrap_err();
+        let text = errors.to_string();
+        assert!(text.contains("ex.srv#PutThingInput$Id"), "{text}");
+        assert!(text.contains("@pattern `^(?=a)b$`"), "{text}");
+        assert!(text.contains("(?="), "{text}");
+    }
+
+    #[test]
+    fn the_translated_pattern_is_carried_as_a_literal_and_the_style_follows_the_model() {
+        let krate = generate(&model(r"^\p{Alpha}+$", &["ex.srv#ValidationException"]), &options()).unwrap();
+        let validate = &krate.files["src/server/validate.rs"];
+        assert!(validate.contains(r#"::regex::Regex::new("^[a-zA-Z]+(?:"#), "{validate}");
+        let protocol = &krate.files["src/protocol/put_thing.rs"];
+        assert!(protocol.contains("violations.aws_message()"), "{protocol}");
+        assert!(protocol.contains("crate::protocol::server_errors::ser_error_validation_exception"), "{protocol}");
+        assert!(krate.files["src/protocol/server_errors.rs"].contains("422"));
+        assert!(krate.files["Cargo.toml"].contains(r#"server = ["smithygen-runtime/server", "dep:regex", "dep:tokio"]"#));
+
+        let krate = generate(&model("^[a-z]+$", &[]), &options()).unwrap();
+        assert!(krate.files["src/protocol/put_thing.rs"].contains("violations.framework_response()"));
+    }
+}

@@ -1,0 +1,372 @@
+//! `de_request`: an HTTP request into an operation's input, per its restJson1 bindings.
+
+use super::super::common::*;
+use super::super::json_codec::{de_member_arms, de_value};
+use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// restJson1's default timestamp format in a header.
+pub const HEADER_TIMESTAMPS: TimestampFormat = TimestampFormat::HttpDate;
+/// restJson1's default timestamp format in a label or query string.
+pub const URI_TIMESTAMPS: TimestampFormat = TimestampFormat::DateTime;
+
+/// Whether a member is bound to the header `name` (case-insensitive).
+pub fn binds_header(s: &Structure, name: &str) -> bool {
+    s.members.iter().any(|m| matches!(&m.binding, Binding::Header(h) if h.eq_ignore_ascii_case(name)))
+}
+
+/// The media type of a message's body: the payload's (`@mediaType` or the protocol default)
+/// or JSON for body members; `None` without a body. `allow_missing`: blobs may come without.
+pub fn body_media_type(s: &Structure) -> Option<(String, bool)> {
+    if let Some(p) = s.members.iter().find(|m| m.binding == Binding::Payload) {
+        let (default, allow_missing) = match &p.ty {
+            Type::Blob { .. } => ("application/octet-stream", true),
+            Type::String | Type::Enum(_) => ("text/plain", false),
+            _ => ("application/json", false),
+        };
+        return Some((p.media_type.clone().unwrap_or_else(|| default.to_string()), allow_missing));
+    }
+    s.members.iter().any(|m| m.binding == Binding::Body).then(|| ("application/json".to_string(), false))
+}
+
+/// Reads `text` (a `&str`) as `T`: `Result<T, WireError>`.
+pub fn parse_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
+    let http = quote! { ::smithygen_runtime::protocol::http };
+    let ok = quote! { ::std::result::Result::<_, ::smithygen_runtime::protocol::WireError>::Ok };
+    match ty {
+        Type::String if media_type => quote! { #http::base64_decode_string(#text, #location) },
+        Type::String => quote! { #ok(::std::string::String::from(#text)) },
+        Type::Boolean => quote! { #http::parse_bool(#text, #location) },
+        Type::Byte => quote! { #http::parse_value::<i8>(#text, #location, "byte") },
+        Type::Short => quote! { #http::parse_value::<i16>(#text, #location, "short") },
+        Type::Integer => quote! { #http::parse_value::<i32>(#text, #location, "integer") },
+        Type::Long => quote! { #http::parse_value::<i64>(#text, #location, "long") },
+        Type::Float => quote! { #http::parse_float(#text, #location).map(|f| f as f32) },
+        Type::Double => quote! { #http::parse_float(#text, #location) },
+        Type::BigInteger | Type::BigDecimal => {
+            let t = rust_type(svc, ty);
+            quote! { #http::parse_value::<#t>(#text, #location, "number") }
+        }
+        Type::Timestamp => {
+            let f = super::super::json_codec::format_path(ts);
+            quote! { #http::parse_timestamp(#text, #f, #location) }
+        }
+        Type::Enum(_) => {
+            let t = rust_type(svc, ty);
+            quote! { #ok(<#t>::from(#text)) }
+        }
+        Type::IntEnum(_) => {
+            let t = rust_type(svc, ty);
+            quote! { #http::parse_value::<i32>(#text, #location, "integer").map(<#t>::from) }
+        }
+        Type::Blob { .. } => quote! { #http::base64_decode(#text, #location).map(::aws_smithy_types::Blob::new) },
+        _ => {
+            let msg = format!("{location}: this type cannot be bound to a label, query or header");
+            quote! { compile_error!(#msg) }
+        }
+    }
+}
+
+/// Reads `text` (a `&str`) as `T`, with `?` where reading can fail.
+fn value_of_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
+    match ty {
+        Type::String if !media_type => quote! { ::std::string::String::from(#text) },
+        Type::Enum(_) => {
+            let t = rust_type(svc, ty);
+            quote! { <#t>::from(#text) }
+        }
+        _ => {
+            let parse = parse_text(svc, ty, text, ts, media_type, location);
+            quote! { #parse? }
+        }
+    }
+}
+
+fn setter(m: &Member) -> proc_macro2::Ident {
+    format_ident!("set_{}", m.field.trim_start_matches("r#"))
+}
+
+/// `value` wrapped for the builder's setter (`Option<T>` or `Option<Box<T>>`).
+fn wrap(m: &Member, value: TokenStream) -> TokenStream {
+    if m.boxed {
+        quote! { ::std::option::Option::Some(::std::boxed::Box::new(#value)) }
+    } else {
+        quote! { ::std::option::Option::Some(#value) }
+    }
+}
+
+/// `pub(crate) fn de_request(&ServerRequest) -> Result<Input, Rejection>`.
+pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
+    let input = svc.structure(&op.input);
+    let output = svc.structure(&op.output);
+    let input_path = shape_path(svc, &op.input);
+    let builder = super::super::shapes::builder_path(input);
+    let server = quote! { ::smithygen_runtime::server };
+
+    let content_check = if binds_header(input, "Content-Type") {
+        quote! {}
+    } else {
+        match body_media_type(input) {
+            Some((media, allow_missing)) => quote! {
+                #server::check_content_type(request.headers(), request.body(), ::std::option::Option::Some(#media), #allow_missing)?;
+            },
+            None => quote! {
+                #server::check_content_type(request.headers(), request.body(), ::std::option::Option::None, false)?;
+            },
+        }
+    };
+    let accept_check = match body_media_type(output) {
+        Some((media, _)) if !binds_header(input, "Accept") && !binds_header(output, "Content-Type") => quote! {
+            #server::check_accept(request.headers(), ::std::option::Option::Some(#media))?;
+        },
+        _ => quote! {},
+    };
+
+    let mut label_index = 0usize;
+    let labels: Vec<TokenStream> = op
+        .http
+        .path
+        .iter()
+        .filter_map(|seg| match seg {
+            PathSegment::Label { member, .. } => Some(member),
+            PathSegment::Literal(_) => None,
+        })
+        .filter_map(|name| {
+            let index = label_index;
+            label_index += 1;
+            let m = input.members.iter().find(|m| &m.name == name)?;
+            let location = format!("label {}", m.name);
+            let read = value_of_text(svc, &m.ty, quote! { text.as_str() }, m.timestamp_format.unwrap_or(URI_TIMESTAMPS), false, &location);
+            let set = setter(m);
+            let value = wrap(m, read);
+            let label_name = &m.name;
+            Some(quote! {
+                {
+                    let text = request.label(#index, #label_name)?;
+                    builder = builder.#set(#value);
+                }
+            })
+        })
+        .collect();
+
+    let bound_query: Vec<&str> = input
+        .members
+        .iter()
+        .filter_map(|m| match &m.binding {
+            Binding::Query(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let query = input.members.iter().filter_map(|m| {
+        let set = setter(m);
+        match &m.binding {
+            Binding::Query(name) => {
+                let location = format!("query {name}");
+                let ts = m.timestamp_format.unwrap_or(URI_TIMESTAMPS);
+                Some(match &m.ty {
+                    Type::List(c) => {
+                        let parse = parse_text(svc, &c.item, quote! { item }, c.item_timestamp_format.unwrap_or(ts), false, &location);
+                        let item = if c.sparse { quote! { #parse.map(::std::option::Option::Some) } } else { parse };
+                        let value = wrap(m, quote! { values });
+                        quote! {
+                            let items = request.query_all(#name);
+                            if !items.is_empty() {
+                                let values = items.into_iter().map(|item| #item).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?;
+                                builder = builder.#set(#value);
+                            }
+                        }
+                    }
+                    ty => {
+                        let read = value_of_text(svc, ty, quote! { text }, ts, false, &location);
+                        let value = wrap(m, read);
+                        quote! {
+                            if let ::std::option::Option::Some(text) = request.query(#name) {
+                                builder = builder.#set(#value);
+                            }
+                        }
+                    }
+                })
+            }
+            Binding::QueryParams => {
+                let Type::Map(c) = &m.ty else {
+                    return Some(quote! { compile_error!("@httpQueryParams must target a map"); });
+                };
+                let value = wrap(m, quote! { map });
+                let fill = match &c.item {
+                    Type::List(inner) => {
+                        let parse = parse_text(svc, &inner.item, quote! { text.as_str() }, URI_TIMESTAMPS, false, "query params");
+                        quote! {
+                            map.entry(key.clone()).or_insert_with(::std::vec::Vec::new).push(#parse?);
+                        }
+                    }
+                    item => {
+                        let parse = parse_text(svc, item, quote! { text.as_str() }, URI_TIMESTAMPS, false, "query params");
+                        quote! {
+                            map.entry(key.clone()).or_insert(#parse?);
+                        }
+                    }
+                };
+                Some(quote! {
+                    {
+                        let mut map = ::std::collections::HashMap::new();
+                        for (key, text) in request.query_pairs() {
+                            if [#(#bound_query),*].contains(&key.as_str()) {
+                                continue;
+                            }
+                            #fill
+                        }
+                        if !map.is_empty() {
+                            builder = builder.#set(#value);
+                        }
+                    }
+                })
+            }
+            _ => None,
+        }
+    });
+
+    let headers = input.members.iter().filter_map(|m| {
+        let set = setter(m);
+        match &m.binding {
+            Binding::Header(name) => {
+                let location = format!("header {name}");
+                let ts = m.timestamp_format.unwrap_or(HEADER_TIMESTAMPS);
+                Some(match &m.ty {
+                    Type::List(c) => {
+                        let item_ts = c.item_timestamp_format.unwrap_or(ts);
+                        let parse = parse_text(svc, &c.item, quote! { item.as_str() }, item_ts, c.item_media_type.is_some(), &location);
+                        let split = if c.item == Type::Timestamp && item_ts == TimestampFormat::HttpDate {
+                            quote! { ::smithygen_runtime::protocol::http::split_http_dates(values.into_iter()) }
+                        } else {
+                            quote! { ::smithygen_runtime::protocol::http::split_header_list(values.into_iter(), #location)? }
+                        };
+                        let item = if c.sparse { quote! { #parse.map(::std::option::Option::Some) } } else { parse };
+                        let value = wrap(m, quote! { parsed });
+                        quote! {
+                            let values = request.header_all(#name)?;
+                            if !values.is_empty() {
+                                let items = #split;
+                                let parsed = items.iter().map(|item| #item).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?;
+                                builder = builder.#set(#value);
+                            }
+                        }
+                    }
+                    ty => {
+                        let read = value_of_text(svc, ty, quote! { text }, ts, m.media_type.is_some(), &location);
+                        let value = wrap(m, read);
+                        quote! {
+                            if let ::std::option::Option::Some(text) = request.header(#name)? {
+                                builder = builder.#set(#value);
+                            }
+                        }
+                    }
+                })
+            }
+            Binding::PrefixHeaders(prefix) => {
+                let value = wrap(m, quote! { map });
+                Some(quote! {
+                    {
+                        let map = request.prefix_headers(#prefix)?;
+                        if !map.is_empty() {
+                            builder = builder.#set(#value);
+                        }
+                    }
+                })
+            }
+            _ => None,
+        }
+    });
+
+    let payload = input.members.iter().find(|m| m.binding == Binding::Payload);
+    let body_members: Vec<&Member> = input.members.iter().filter(|m| m.binding == Binding::Body).collect();
+    let body = match payload {
+        Some(m) => payload_reader(svc, m),
+        None if body_members.is_empty() => quote! {},
+        None => {
+            let arms = de_member_arms(svc, &body_members);
+            quote! {
+                if !request.body().is_empty() {
+                    let document = ::smithygen_runtime::protocol::json::parse_body(request.body())?;
+                    let entries = ::smithygen_runtime::protocol::json::object(&document).map_err(|e| e.in_body())?;
+                    let mut read = || -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                        for (key, value) in entries {
+                            if value.is_null() {
+                                continue;
+                            }
+                            match key.as_str() {
+                                #arms
+                                _ => {}
+                            }
+                        }
+                        ::std::result::Result::Ok(builder)
+                    };
+                    builder = read().map_err(|e| e.in_body())?;
+                }
+            }
+        }
+    };
+
+    quote! {
+        /// Reads the operation's input from a request (server side): labels, query, headers
+        /// and body per the model's HTTP bindings. A value that cannot be read is a
+        /// `SerializationException`; constraints are checked afterwards.
+        #[cfg(feature = "server")]
+        #[allow(unused_mut, unused_variables, clippy::match_single_binding, clippy::needless_borrow, clippy::useless_conversion, clippy::redundant_closure_call)]
+        pub(crate) fn de_request(
+            request: &::smithygen_runtime::server::ServerRequest,
+        ) -> ::std::result::Result<#input_path, ::smithygen_runtime::server::Rejection> {
+            #content_check
+            #accept_check
+            let mut builder = #builder::default();
+            #(#labels)*
+            #(#query)*
+            #(#headers)*
+            #body
+            ::std::result::Result::Ok(builder.build())
+        }
+    }
+}
+
+fn payload_reader(svc: &Service, m: &Member) -> TokenStream {
+    let set = setter(m);
+    let wire = quote! { ::smithygen_runtime::protocol::WireError };
+    match &m.ty {
+        Type::Blob { streaming: false } => {
+            let value = wrap(m, quote! { ::aws_smithy_types::Blob::new(request.body().to_vec()) });
+            quote! {
+                if !request.body().is_empty() {
+                    builder = builder.#set(#value);
+                }
+            }
+        }
+        Type::Blob { streaming: true } => {
+            let value = wrap(m, quote! { ::aws_smithy_types::byte_stream::ByteStream::from(request.body().clone()) });
+            quote! {
+                if !request.body().is_empty() {
+                    builder = builder.#set(#value);
+                }
+            }
+        }
+        Type::String | Type::Enum(_) => {
+            let t = rust_type(svc, &m.ty);
+            let value = wrap(m, quote! { <#t>::from(text) });
+            quote! {
+                if !request.body().is_empty() {
+                    let text = ::std::str::from_utf8(request.body()).map_err(|_| #wire::new("body", "is not valid UTF-8"))?;
+                    builder = builder.#set(#value);
+                }
+            }
+        }
+        ty => {
+            let read = de_value(svc, ty, quote! { &document }, m.timestamp_format);
+            let value = wrap(m, quote! { #read.map_err(|e| e.in_body())? });
+            quote! {
+                if !request.body().iter().all(u8::is_ascii_whitespace) {
+                    let document = ::smithygen_runtime::protocol::json::parse_body(request.body())?;
+                    builder = builder.#set(#value);
+                }
+            }
+        }
+    }
+}

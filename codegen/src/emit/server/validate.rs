@@ -1,0 +1,428 @@
+//! `src/server/validate.rs`: one validator per structure and union an operation input reaches,
+//! checking `@required`, `@length`, `@range`, `@pattern`, enum values and `@uniqueItems`.
+
+use super::super::common::*;
+use super::{member_location, pattern, pattern_error};
+use crate::error::Error;
+use crate::ir::{Constraints, Member, Service, Type};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every `@pattern` of the service, translated for the `regex` crate, numbered in a fixed order.
+#[derive(Debug, Default)]
+pub struct Patterns {
+    /// Model text to (number, translated text).
+    by_text: BTreeMap<String, (usize, String)>,
+}
+
+impl Patterns {
+    /// Translates every pattern in the service; errors name the shape/member and the pattern.
+    pub fn collect(svc: &Service) -> Result<Self, Vec<Error>> {
+        let mut found: Vec<(String, String)> = Vec::new();
+        let members = svc
+            .structures
+            .values()
+            .flat_map(|s| s.members.iter().map(move |m| (s.id.as_str(), m)))
+            .chain(svc.unions.values().filter(|u| !u.streaming).flat_map(|u| u.members.iter().map(move |m| (u.id.as_str(), m))));
+        for (owner, m) in members {
+            let at = member_location(owner, &m.name, &m.target);
+            collect_in(&m.constraints, &m.ty, &at, &mut found);
+        }
+        let mut patterns = Patterns::default();
+        let mut errors = Vec::new();
+        let mut failed = BTreeSet::new();
+        for (at, text) in found {
+            if patterns.by_text.contains_key(&text) {
+                continue;
+            }
+            match pattern::translate(&text) {
+                Ok(rust) => {
+                    let n = patterns.by_text.len();
+                    patterns.by_text.insert(text, (n, rust));
+                }
+                Err(why) => {
+                    if failed.insert(text.clone()) {
+                        errors.push(pattern_error(at, &text, why));
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(patterns)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn static_name(&self, text: &str) -> proc_macro2::Ident {
+        let n = self.by_text.get(text).map(|(n, _)| *n).unwrap_or_default();
+        format_ident!("PATTERN_{}", n)
+    }
+}
+
+fn collect_in(c: &Constraints, ty: &Type, at: &str, out: &mut Vec<(String, String)>) {
+    if let Some(p) = &c.pattern {
+        out.push((at.to_string(), p.clone()));
+    }
+    match ty {
+        Type::List(col) => collect_in(&col.item_constraints, &col.item, &format!("{at} (list member)"), out),
+        Type::Map(col) => {
+            if let Some(p) = &col.key_constraints.pattern {
+                out.push((format!("{at} (map key)"), p.clone()));
+            }
+            collect_in(&col.item_constraints, &col.item, &format!("{at} (map value)"), out);
+        }
+        _ => {}
+    }
+}
+
+/// The validator function of a structure or union.
+pub fn validator_fn(svc: &Service, id: &str) -> proc_macro2::Ident {
+    if let Some(crate::ir::Structure { home: crate::ir::TypeHome::Operation(module), rust_name, .. }) = svc.structures.get(id) {
+        let side = if rust_name.ends_with("Output") { "output" } else { "input" };
+        return format_ident!("validate_{}_of_{}", side, module.trim_start_matches("r#"));
+    }
+    let de = super::super::json_codec::de_fn(svc, id).to_string();
+    format_ident!("validate_{}", de.trim_start_matches("de_"))
+}
+
+/// Structures and unions reachable from operation inputs.
+fn reachable(svc: &Service) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = svc.operations.iter().map(|o| o.input.clone()).collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let members: Vec<&Member> = match (svc.structures.get(&id), svc.unions.get(&id)) {
+            (Some(s), _) => s.members.iter().collect(),
+            (None, Some(u)) => u.members.iter().collect(),
+            _ => Vec::new(),
+        };
+        for m in members {
+            shapes_in(&m.ty, &mut stack);
+        }
+    }
+    seen
+}
+
+fn shapes_in(ty: &Type, out: &mut Vec<String>) {
+    match ty {
+        Type::Structure(id) | Type::Union(id) => out.push(id.clone()),
+        Type::List(c) | Type::Map(c) => shapes_in(&c.item, out),
+        _ => {}
+    }
+}
+
+/// The whole `src/server/validate.rs` file.
+pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
+    let reach = reachable(svc);
+    let mut used_patterns = BTreeSet::new();
+    let mut fns = Vec::new();
+    for id in &reach {
+        let f = validator_fn(svc, id);
+        let path = shape_path(svc, id);
+        let doc = format!(" Checks the constraints of `{}` and of everything it contains.", crate::lower::local_name(id));
+        let body = if let Some(s) = svc.structures.get(id) {
+            let checks = s.members.iter().map(|m| member_checks(svc, m, s.sensitive, patterns, &mut used_patterns)).collect::<Vec<_>>();
+            quote! { #(#checks)* }
+        } else if let Some(u) = svc.unions.get(id) {
+            let arms = u
+                .members
+                .iter()
+                .filter(|m| m.ty != Type::Unit)
+                .map(|m| {
+                    let checks = value_checks(svc, &m.ty, &m.constraints, patterns, &mut used_patterns);
+                    if checks.is_empty() {
+                        return quote! {};
+                    }
+                    let variant = ident(&m.variant);
+                    let name = &m.name;
+                    let sensitive = m.sensitive || u.sensitive;
+                    quote! {
+                        #path::#variant(value) => {
+                            v.enter(#name, #sensitive);
+                            #checks
+                            v.leave();
+                        }
+                    }
+                })
+                .collect::<Vec<_>>();
+            quote! {
+                #[allow(unreachable_patterns)]
+                match value {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        } else {
+            quote! {}
+        };
+        fns.push(quote! {
+            #[doc = #doc]
+            #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
+            pub(crate) fn #f(value: &#path, v: &mut ::smithygen_runtime::server::Violations) {
+                #body
+            }
+        });
+    }
+    let mut numbered: Vec<(&String, &(usize, String))> = patterns.by_text.iter().filter(|(text, _)| used_patterns.contains(*text)).collect();
+    numbered.sort_by_key(|(_, (n, _))| *n);
+    let statics = numbered.into_iter().map(|(text, (_, rust))| {
+        let name = patterns.static_name(text);
+        let doc = format!(" `@pattern(\"{}\")`, translated for the `regex` crate at generation time.", text.replace('`', "'"));
+        let expect = format!("pattern `{text}` was checked to compile at generation time");
+        quote! {
+            #[doc = #doc]
+            static #name: ::std::sync::LazyLock<::regex::Regex> =
+                ::std::sync::LazyLock::new(|| ::regex::Regex::new(#rust).expect(#expect));
+        }
+    });
+    quote! {
+        //! Constraint validators for operation inputs (server side): one function per structure
+        //! and union an input reaches. Patterns were translated from the model's Java syntax
+        //! and compiled once at generation time; here each compiles once on first use.
+        #(#statics)*
+        #(#fns)*
+    }
+}
+
+/// Checks of one structure member: `@required`, then the value's own checks.
+fn member_checks(svc: &Service, m: &Member, parent_sensitive: bool, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
+    let checks = value_checks(svc, &m.ty, &m.constraints, patterns, used);
+    let f = ident(&m.field);
+    let name = &m.name;
+    let sensitive = m.sensitive || parent_sensitive;
+    let required = m.required && m.is_optional();
+    let inner = if m.is_optional() {
+        match (required, checks.is_empty()) {
+            (false, true) => return quote! {},
+            (true, true) => quote! {
+                if value.#f.is_none() {
+                    v.missing();
+                }
+            },
+            (true, false) => quote! {
+                match &value.#f {
+                    ::std::option::Option::None => v.missing(),
+                    ::std::option::Option::Some(value) => { #checks }
+                }
+            },
+            (false, false) => quote! {
+                if let ::std::option::Option::Some(value) = &value.#f {
+                    #checks
+                }
+            },
+        }
+    } else {
+        if checks.is_empty() {
+            return quote! {};
+        }
+        quote! {
+            {
+                let value = &value.#f;
+                #checks
+            }
+        }
+    };
+    quote! {
+        v.enter(#name, #sensitive);
+        #inner
+        v.leave();
+    }
+}
+
+/// Statements checking `value: &T` of type `ty` against `c` and recursing into it.
+fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
+    let mut out = TokenStream::new();
+    let min_max = |l: &(Option<u64>, Option<u64>)| {
+        let min = opt_u64(l.0);
+        let max = opt_u64(l.1);
+        (min, max)
+    };
+    match ty {
+        Type::String | Type::Enum(_) => {
+            let text = quote! { value.as_str() };
+            if let Some(l) = &c.length {
+                let (min, max) = min_max(l);
+                out.extend(quote! { v.check_string_length(#text, #min, #max); });
+            }
+            if let Some(p) = &c.pattern {
+                used.insert(p.clone());
+                let name = patterns.static_name(p);
+                out.extend(quote! { v.check_pattern(#text, #name.is_match(#text), #p); });
+            }
+            if let Type::Enum(id) = ty {
+                let values: Vec<&str> = svc.enums.get(id).map(|e| e.variants.iter().map(|v| v.value.as_str()).collect()).unwrap_or_default();
+                out.extend(quote! { v.check_enum(#text, &[#(#values),*]); });
+            }
+        }
+        Type::IntEnum(id) => {
+            let values: Vec<i32> = svc.enums.get(id).map(|e| e.variants.iter().filter_map(|v| v.value.parse().ok()).collect()).unwrap_or_default();
+            let texts: Vec<String> = values.iter().map(i32::to_string).collect();
+            out.extend(quote! { v.check_int_enum(value.value(), &[#(#values),*], &[#(#texts),*]); });
+            if let Some(r) = &c.range {
+                out.extend(range_check(ty, r, quote! { value.value() }));
+            }
+        }
+        Type::Byte | Type::Short | Type::Integer | Type::Long | Type::Float | Type::Double => {
+            if let Some(r) = &c.range {
+                out.extend(range_check(ty, r, quote! { *value }));
+            }
+        }
+        Type::BigInteger | Type::BigDecimal => {
+            if let Some(r) = &c.range {
+                out.extend(range_check(ty, r, quote! { value }));
+            }
+        }
+        Type::Blob { streaming } => {
+            if let Some(l) = &c.length {
+                let (min, max) = min_max(l);
+                out.extend(if *streaming {
+                    quote! {
+                        if let ::std::option::Option::Some(bytes) = value.bytes() {
+                            v.check_length(bytes.len(), #min, #max);
+                        }
+                    }
+                } else {
+                    quote! { v.check_length(value.as_ref().len(), #min, #max); }
+                });
+            }
+        }
+        Type::List(col) => {
+            if let Some(l) = &c.length {
+                let (min, max) = min_max(l);
+                out.extend(quote! { v.check_length(value.len(), #min, #max); });
+            }
+            if c.unique_items {
+                let hashed = matches!(
+                    col.item,
+                    Type::String | Type::Enum(_) | Type::IntEnum(_) | Type::Byte | Type::Short | Type::Integer | Type::Long | Type::Boolean | Type::Blob { streaming: false } | Type::Timestamp
+                );
+                out.extend(if hashed {
+                    quote! { v.check_unique_hashed(value.iter()); }
+                } else {
+                    quote! { v.check_unique(value.as_slice()); }
+                });
+            }
+            let item = value_checks(svc, &col.item, &col.item_constraints, patterns, used);
+            if !item.is_empty() {
+                let body = if col.sparse {
+                    quote! { if let ::std::option::Option::Some(value) = item { #item } }
+                } else {
+                    quote! { let value = item; #item }
+                };
+                out.extend(quote! {
+                    for (index, item) in value.iter().enumerate() {
+                        v.enter_index(index);
+                        { #body }
+                        v.leave();
+                    }
+                });
+            }
+        }
+        Type::Map(col) => {
+            if let Some(l) = &c.length {
+                let (min, max) = min_max(l);
+                out.extend(quote! { v.check_length(value.len(), #min, #max); });
+            }
+            let key = key_checks(&col.key_constraints, patterns, used);
+            let item = value_checks(svc, &col.item, &col.item_constraints, patterns, used);
+            if !key.is_empty() || !item.is_empty() {
+                let item_body = if item.is_empty() {
+                    quote! {}
+                } else if col.sparse {
+                    quote! {
+                        v.enter_key(key);
+                        if let ::std::option::Option::Some(value) = item { #item }
+                        v.leave();
+                    }
+                } else {
+                    quote! {
+                        v.enter_key(key);
+                        { let value = item; #item }
+                        v.leave();
+                    }
+                };
+                out.extend(quote! {
+                    // Sorted keys: violations come out in the same order every time.
+                    let mut entries: ::std::vec::Vec<_> = value.iter().collect();
+                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    for (key, item) in entries {
+                        { let value = key; #key }
+                        #item_body
+                    }
+                });
+            }
+        }
+        Type::Structure(id) | Type::Union(id) => {
+            let f = validator_fn(svc, id);
+            out.extend(quote! { crate::server::validate::#f(value, v); });
+        }
+        Type::Boolean | Type::Timestamp | Type::Document | Type::Unit => {}
+    }
+    out
+}
+
+/// Checks of a map key (`value: &String`); violations are reported at the map itself.
+fn key_checks(c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some((min, max)) = &c.length {
+        let (min, max) = (opt_u64(*min), opt_u64(*max));
+        out.extend(quote! { v.check_string_length(value, #min, #max); });
+    }
+    if let Some(p) = &c.pattern {
+        used.insert(p.clone());
+        let name = patterns.static_name(p);
+        out.extend(quote! { v.check_pattern(value, #name.is_match(value), #p); });
+    }
+    if let Some(values) = &c.enum_values {
+        out.extend(quote! { v.check_enum(value, &[#(#values),*]); });
+    }
+    out
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::u64_unsuffixed(n);
+            quote! { ::std::option::Option::Some(#lit) }
+        }
+        None => quote! { ::std::option::Option::None },
+    }
+}
+
+/// A `@range` check of `value` (an expression of the numeric type, by value).
+fn range_check(ty: &Type, r: &(Option<String>, Option<String>), value: TokenStream) -> TokenStream {
+    let integer = matches!(ty, Type::Byte | Type::Short | Type::Integer | Type::Long | Type::IntEnum(_))
+        && [&r.0, &r.1].iter().all(|b| b.as_ref().is_none_or(|t| t.parse::<i64>().is_ok()));
+    if integer {
+        let bound = |b: &Option<String>| match b {
+            Some(t) => {
+                let n = Literal::i64_unsuffixed(t.parse::<i64>().unwrap_or_default());
+                quote! { ::std::option::Option::Some((#n, #t)) }
+            }
+            None => quote! { ::std::option::Option::None },
+        };
+        let (min, max) = (bound(&r.0), bound(&r.1));
+        return quote! { v.check_range_int(::std::primitive::i64::from(#value), #min, #max); };
+    }
+    let bound = |b: &Option<String>| match b.as_ref().and_then(|t| t.parse::<f64>().ok().map(|f| (t, f))) {
+        Some((t, f)) => {
+            let n = Literal::f64_unsuffixed(f);
+            quote! { ::std::option::Option::Some((#n, #t)) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let (min, max) = (bound(&r.0), bound(&r.1));
+    let as_f64 = match ty {
+        Type::BigInteger | Type::BigDecimal => quote! {
+            ::std::convert::AsRef::<str>::as_ref(#value).parse::<f64>().unwrap_or(f64::NAN)
+        },
+        Type::Float | Type::Double => quote! { ::std::primitive::f64::from(#value) },
+        // An integer with a fractional bound.
+        _ => quote! { #value as f64 },
+    };
+    quote! { v.check_range_float(#as_f64, #min, #max); }
+}

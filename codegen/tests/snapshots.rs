@@ -1,0 +1,145 @@
+//! Snapshot tests: each fixture model of `tests/fixtures/` (one Smithy feature
+//! each) and the SageMaker Runtime model are generated in memory, and the whole
+//! crate — every file as `==> path <==` then its contents — is compared with a
+//! reviewed snapshot in `tests/snapshots/`.
+//!
+//! A changed snapshot fails the test. Locally insta writes the new version
+//! beside the old one (`*.snap.new`) for review; accept it with
+//! `cargo insta review` or by re-running with `INSTA_UPDATE=always`. Under CI
+//! (`CI=true`, as `.ci/run` runs) insta never writes, so a generator change
+//! that was not reviewed and committed fails CI.
+//!
+//! The same fixtures are compiled with clippy `-D warnings` by
+//! `cargo xtask upstream-check`.
+
+use smithygen::{generate, workspace_crate_options, GeneratedCrate, Options};
+use std::path::{Path, PathBuf};
+
+fn codegen_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Generates a model file as `cargo xtask codegen` would.
+fn generate_file(model: &Path) -> GeneratedCrate {
+    let json = std::fs::read_to_string(model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+    let options = Options { service: None, crate_options: workspace_crate_options() };
+    generate(&json, &options).unwrap_or_else(|errors| panic!("{} does not generate:\n{errors}", model.display()))
+}
+
+/// The whole crate as one text: every file, in path order, under a `==> path <==` line.
+fn crate_text(krate: &GeneratedCrate) -> String {
+    let mut out = String::new();
+    for (path, text) in &krate.files {
+        out.push_str(&format!("==> {path} <==\n{text}"));
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn assert_crate_snapshot(name: &str, model: &Path, krate: &GeneratedCrate) {
+    let description = format!("`{}` generated from {}", krate.name, model.file_name().unwrap_or_default().to_string_lossy());
+    insta::with_settings!({ description => description, omit_expression => true, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, crate_text(krate));
+    });
+}
+
+/// Generates `tests/fixtures/<name>.json`, checks that no operation was left
+/// out, and compares the crate with its snapshot.
+fn fixture(name: &str) -> GeneratedCrate {
+    let model = codegen_dir().join("tests/fixtures").join(format!("{name}.json"));
+    let krate = generate_file(&model);
+    assert_crate_snapshot(name, &model, &krate);
+    krate
+}
+
+fn assert_nothing_skipped(krate: &GeneratedCrate) {
+    assert!(krate.skipped_operations.is_empty(), "{} left operations out: {:?}", krate.name, krate.skipped_operations);
+}
+
+/// Fixture names with a test below; a fixture file without one fails `every_fixture_has_a_snapshot_test`.
+const FIXTURES: &[&str] = &["composition", "errors", "event-stream", "http-bindings", "payloads", "shapes"];
+
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let mut found: Vec<String> = std::fs::read_dir(codegen_dir().join("tests/fixtures"))
+        .expect("tests/fixtures exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.file_stem().unwrap_or_default().to_string_lossy().to_string())
+        .collect();
+    found.sort();
+    assert_eq!(found, FIXTURES, "add a test (and a snapshot) for every fixture model in tests/fixtures");
+}
+
+#[test]
+fn http_bindings() {
+    let krate = fixture("http-bindings");
+    assert_nothing_skipped(&krate);
+    assert_eq!(krate.name, "fixture-http-bindings");
+}
+
+#[test]
+fn payloads() {
+    assert_nothing_skipped(&fixture("payloads"));
+}
+
+#[test]
+fn shapes() {
+    assert_nothing_skipped(&fixture("shapes"));
+}
+
+#[test]
+fn composition() {
+    let krate = fixture("composition");
+    assert_nothing_skipped(&krate);
+    // Every operation bound through the nested resources is generated, plus the service's own.
+    let modules: Vec<&str> = krate
+        .files
+        .keys()
+        .filter_map(|p| p.strip_prefix("src/operation/")?.strip_suffix(".rs"))
+        .collect();
+    assert_eq!(
+        modules,
+        [
+            "create_grove",
+            "delete_grove",
+            "get_grove",
+            "get_tree",
+            "import_groves",
+            "list_groves",
+            "list_trees",
+            "pick_fruit",
+            "ping",
+            "plant_tree",
+            "update_grove",
+            "water_grove"
+        ]
+    );
+}
+
+#[test]
+fn errors() {
+    assert_nothing_skipped(&fixture("errors"));
+}
+
+#[test]
+fn event_stream_operations_are_skipped_with_a_reason() {
+    let krate = fixture("event-stream");
+    let skipped: Vec<&str> = krate.skipped_operations.iter().map(|(op, _)| op.as_str()).collect();
+    assert_eq!(skipped, ["PublishQuotes", "WatchPrices"]);
+    for (op, why) in &krate.skipped_operations {
+        assert!(why.contains("event stream"), "{op}: {why}");
+    }
+    assert!(krate.files.contains_key("src/operation/get_quote.rs"), "the ordinary operation is generated");
+    assert!(!krate.files.keys().any(|p| p.contains("watch_prices") || p.contains("publish_quotes")));
+    assert!(krate.files["README.md"].contains("`WatchPrices`: its output member `Events` is an event stream"));
+}
+
+#[test]
+fn sagemaker_runtime() {
+    let model = codegen_dir().join("../models/runtime.sagemaker-2017-05-13.json");
+    let krate = generate_file(&model);
+    assert_crate_snapshot("sagemaker-runtime", &model, &krate);
+}
