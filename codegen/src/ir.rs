@@ -326,6 +326,9 @@ pub struct EnumVariant {
     pub docs: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
+    /// `@internal` (or an IDL 1.0 `@enum` value tagged `internal`): accepted, but not listed
+    /// in validation messages.
+    pub internal: bool,
 }
 
 /// One operation.

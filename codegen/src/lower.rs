@@ -645,6 +645,7 @@ impl<'m> Lowerer<'m> {
                             docs: docs(&m.traits),
                             value,
                             deprecated: deprecated(&m.traits),
+                            internal: m.traits.contains_key("smithy.api#internal"),
                         });
                     }
                     self.enums.insert(
@@ -674,6 +675,10 @@ impl<'m> Lowerer<'m> {
                                 message: None,
                                 since: None,
                             }),
+                            internal: d
+                                .get("tags")
+                                .and_then(Value::as_array)
+                                .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some("internal"))),
                             value,
                         });
                     }

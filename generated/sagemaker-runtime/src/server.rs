@@ -14,7 +14,7 @@
 //! server.shutdown().await?;
 //! ```
 pub(crate) mod validate;
-pub use ::smithygen_runtime::server::{Router, ServerConfig, ServerHandle};
+pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
 /// The Amazon SageMaker Runtime service: one `async fn` per operation, taking the operation's input and
 /// returning its output or one of its errors (the client's own types).
 ///

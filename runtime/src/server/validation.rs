@@ -272,10 +272,11 @@ impl Violations {
         }
     }
 
-    /// Enum membership of a string enum's wire value.
-    pub fn check_enum(&mut self, value: &str, allowed: &'static [&'static str]) {
+    /// Enum membership of a string enum's wire value: `allowed` are accepted, `shown` (the
+    /// values not marked `@internal`) are listed in the message.
+    pub fn check_enum(&mut self, value: &str, allowed: &[&str], shown: &'static [&'static str]) {
         if !allowed.contains(&value) {
-            self.push(Constraint::Enum(allowed), Some(value.to_string()));
+            self.push(Constraint::Enum(shown), Some(value.to_string()));
         }
     }
 
@@ -357,7 +358,7 @@ mod tests {
         let mut v = Violations::new();
         v.enter("list", false);
         v.enter_index(0);
-        v.check_enum("XYZ", &["abc", "def", "jkl"]);
+        v.check_enum("XYZ", &["abc", "def", "ghi", "jkl"], &["abc", "def", "jkl"]);
         assert_eq!(
             v.violations()[0].framework_message(),
             "Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]"

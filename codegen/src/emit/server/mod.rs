@@ -195,7 +195,7 @@ fn server_module(svc: &Service) -> TokenStream {
         #( #![doc = #module_doc] )*
         pub(crate) mod validate;
 
-        pub use ::smithygen_runtime::server::{Router, ServerConfig, ServerHandle};
+        pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
 
         #trait_doc
         pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {

@@ -254,8 +254,10 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
                 out.extend(quote! { v.check_pattern(#text, #name.is_match(#text), #p); });
             }
             if let Type::Enum(id) = ty {
-                let values: Vec<&str> = svc.enums.get(id).map(|e| e.variants.iter().map(|v| v.value.as_str()).collect()).unwrap_or_default();
-                out.extend(quote! { v.check_enum(#text, &[#(#values),*]); });
+                let variants = svc.enums.get(id).map(|e| e.variants.as_slice()).unwrap_or_default();
+                let values = variants.iter().map(|v| v.value.as_str());
+                let shown = variants.iter().filter(|v| !v.internal).map(|v| v.value.as_str());
+                out.extend(quote! { v.check_enum(#text, &[#(#values),*], &[#(#shown),*]); });
             }
         }
         Type::IntEnum(id) => {
@@ -327,7 +329,7 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
                 let (min, max) = min_max(l);
                 out.extend(quote! { v.check_length(value.len(), #min, #max); });
             }
-            let key = key_checks(&col.key_constraints, patterns, used);
+            let key = key_checks(svc, &col.key_constraints, patterns, used);
             let item = value_checks(svc, &col.item, &col.item_constraints, patterns, used);
             if !key.is_empty() || !item.is_empty() {
                 let item_body = if item.is_empty() {
@@ -366,7 +368,7 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
 }
 
 /// Checks of a map key (`value: &String`); violations are reported at the map itself.
-fn key_checks(c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
+fn key_checks(svc: &Service, c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some((min, max)) = &c.length {
         let (min, max) = (opt_u64(*min), opt_u64(*max));
@@ -378,7 +380,14 @@ fn key_checks(c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>)
         out.extend(quote! { v.check_pattern(value, #name.is_match(value), #p); });
     }
     if let Some(values) = &c.enum_values {
-        out.extend(quote! { v.check_enum(value, &[#(#values),*]); });
+        // The key's enum shape (same value set) says which values are `@internal`.
+        let shown: Vec<&str> = svc
+            .enums
+            .values()
+            .find(|e| e.variants.len() == values.len() && e.variants.iter().zip(values).all(|(v, w)| &v.value == w))
+            .map(|e| e.variants.iter().filter(|v| !v.internal).map(|v| v.value.as_str()).collect())
+            .unwrap_or_else(|| values.iter().map(String::as_str).collect());
+        out.extend(quote! { v.check_enum(value, &[#(#values),*], &[#(#shown),*]); });
     }
     out
 }
