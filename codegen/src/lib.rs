@@ -7,7 +7,7 @@
 //!    HTTP bindings, constraints and docs as Markdown ([`docs`]).
 //! 4. [`emit`]: one emitter per concern turns the IR into token streams, formatted
 //!    with prettyplease.
-//! 5. [`write`]: files are written atomically; `--check` compares instead.
+//! 5. [`write`](mod@write): files are written atomically; `--check` compares instead.
 
 pub mod docs;
 pub mod emit;

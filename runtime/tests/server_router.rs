@@ -124,3 +124,49 @@ async fn keep_alive_and_graceful_shutdown_lets_requests_in_flight_finish() {
     tokio::time::timeout(Duration::from_secs(5), conn).await.unwrap().unwrap().unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn before_hooks_see_every_request_first_and_may_answer_it() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    let server = router()
+        .before(move |request: http::Request<Bytes>| {
+            log.lock().unwrap().push(format!("{} {}", request.method(), request.uri()));
+            async move { Ok(request) }
+        })
+        .before(|mut request: http::Request<Bytes>| async move {
+            match request.uri().path() {
+                // A path of the hook's own, next to the routes.
+                "/_admin" => Err(text(200, "admin".into())),
+                "/things/forbidden" => Err(smithygen_runtime::server::error_response(403, "AccessDenied", "no", Default::default())),
+                // A hook may change the request before routing.
+                "/things/rewrite" => {
+                    *request.uri_mut() = http::Uri::from_static("/things/rewritten");
+                    Ok(request)
+                }
+                "/things/hook-panic" => panic!("hook panicked"),
+                _ => Ok(request),
+            }
+        })
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let addr = server.local_addr();
+    assert_eq!(get(addr, "GET", "/things/1", b"").await.2, "thing 1");
+    let (status, headers, body) = get(addr, "GET", "/_admin", b"").await;
+    assert_eq!((status, body.as_str()), (200, "admin"));
+    assert_eq!(headers["x-amzn-requestid"].len(), 36, "hook responses get a request id too");
+    let (status, headers, _) = get(addr, "GET", "/things/forbidden", b"").await;
+    assert_eq!((status, headers["x-amzn-errortype"].to_str().unwrap()), (403, "AccessDenied"));
+    assert_eq!(get(addr, "GET", "/things/rewrite", b"").await.2, "thing rewritten");
+    let (status, headers, _) = get(addr, "GET", "/things/hook-panic", b"").await;
+    assert_eq!((status, headers["x-amzn-errortype"].to_str().unwrap()), (500, "InternalFailure"));
+    // Bodies over the limit never reach a hook.
+    assert_eq!(get(addr, "PUT", "/things/1", b"0123456789abcdefX").await.0, 413);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["GET /things/1", "GET /_admin", "GET /things/forbidden", "GET /things/rewrite", "GET /things/hook-panic"]
+    );
+    server.shutdown().await.unwrap();
+}

@@ -283,7 +283,8 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
             clippy::large_enum_variant,
             clippy::needless_borrow,
             clippy::useless_conversion,
-            clippy::let_and_return
+            clippy::let_and_return,
+            clippy::needless_question_mark
         )]
 
         pub mod client;

@@ -45,7 +45,8 @@
     clippy::large_enum_variant,
     clippy::needless_borrow,
     clippy::useless_conversion,
-    clippy::let_and_return
+    clippy::let_and_return,
+    clippy::needless_question_mark
 )]
 pub mod client;
 pub mod config;

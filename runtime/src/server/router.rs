@@ -39,6 +39,8 @@ impl Default for ServerConfig {
 
 type BoxFuture = Pin<Box<dyn Future<Output = ServerResponse> + Send>>;
 type Handler = Arc<dyn Fn(ServerRequest) -> BoxFuture + Send + Sync>;
+type BeforeFuture = Pin<Box<dyn Future<Output = Result<http::Request<Bytes>, ServerResponse>> + Send>>;
+type BeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
 
 #[derive(Clone)]
 struct Route {
@@ -59,10 +61,12 @@ struct Route {
 /// a greedy label, then more literal query parts); a path that only other methods serve gets
 /// 405 with `Allow`; anything else gets 404 `UnknownOperationException`. A handler that
 /// panics gets 500 `InternalFailure`. Every response carries a fresh `x-amzn-RequestId`
-/// unless the handler set one.
+/// unless the handler set one. Hooks added with [`before`](Self::before) see every request
+/// (with its whole body) before routing, and may answer it themselves.
 #[derive(Clone, Default)]
 pub struct Router {
     routes: Vec<Route>,
+    before: Vec<BeforeHook>,
     config: ServerConfig,
 }
 
@@ -70,7 +74,11 @@ impl fmt::Debug for Router {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let routes: Vec<String> =
             self.routes.iter().map(|r| format!("{} {} ({})", r.method, r.pattern.as_str(), r.operation)).collect();
-        f.debug_struct("Router").field("routes", &routes).field("config", &self.config).finish()
+        f.debug_struct("Router")
+            .field("routes", &routes)
+            .field("before_hooks", &self.before.len())
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -99,6 +107,38 @@ impl Router {
         self
     }
 
+    /// Adds a hook that runs on every request before routing, in the order hooks were added:
+    /// it returns the request (possibly changed) to go on, or a response that answers the
+    /// request instead (routing and the operation are skipped). Hooks see requests no
+    /// operation matches too, so they can serve paths of their own, check authentication
+    /// (the raw headers, URI and body bytes are all there) or record traffic.
+    ///
+    /// Bodies over the limit are answered with 413 before any hook runs. A response from a
+    /// hook gets an `x-amzn-RequestId` like any other; a hook that panics is a 500
+    /// `InternalFailure`.
+    ///
+    /// ```
+    /// use smithygen_runtime::server::{error_response, Router};
+    ///
+    /// let router = Router::new().before(|request: http::Request<bytes::Bytes>| async move {
+    ///     if request.headers().contains_key(http::header::AUTHORIZATION) {
+    ///         Ok(request)
+    ///     } else {
+    ///         Err(error_response(403, "MissingAuthenticationTokenException", "Missing Authentication Token", Default::default()))
+    ///     }
+    /// });
+    /// # let _ = router;
+    /// ```
+    pub fn before<H, F>(mut self, hook: H) -> Self
+    where
+        H: Fn(http::Request<Bytes>) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<http::Request<Bytes>, ServerResponse>> + Send + 'static,
+    {
+        let hook: BeforeHook = Arc::new(move |request| Box::pin(hook(request)) as BeforeFuture);
+        self.before.push(hook);
+        self
+    }
+
     /// Replaces the settings.
     pub fn with_config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -124,13 +164,31 @@ impl Router {
     /// Serves one request in process: routing, the operation, and the request id. Never
     /// panics; a handler's panic becomes a 500 response.
     pub async fn handle(&self, request: http::Request<Bytes>) -> ServerResponse {
-        let mut response = self.dispatch(request).await;
+        let mut response = match self.run_before(request).await {
+            Ok(request) => self.dispatch(request).await,
+            Err(response) => response,
+        };
         if !response.headers().contains_key(REQUEST_ID_HEADER) {
             if let Ok(v) = http::HeaderValue::from_str(&request_id()) {
                 response.headers_mut().insert(REQUEST_ID_HEADER, v);
             }
         }
         response
+    }
+
+    /// Runs the [`before`](Self::before) hooks in order; the first response ends the chain.
+    async fn run_before(&self, mut request: http::Request<Bytes>) -> Result<http::Request<Bytes>, ServerResponse> {
+        for hook in &self.before {
+            // Like handlers, each hook runs as its own task so that a panic stays inside it.
+            request = match tokio::spawn(hook(request)).await {
+                Ok(outcome) => outcome?,
+                Err(e) => {
+                    tracing::error!(panicked = e.is_panic(), "a before-routing hook failed");
+                    return Err(Rejection::Internal("the request could not be pre-processed".into()).into_response());
+                }
+            };
+        }
+        Ok(request)
     }
 
     async fn dispatch(&self, request: http::Request<Bytes>) -> ServerResponse {

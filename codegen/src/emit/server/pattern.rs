@@ -13,7 +13,7 @@
 /// Java `\p{Name}` classes and their exact `regex` equivalents, as Java defines them (POSIX
 /// classes are US-ASCII only in Java unless `UNICODE_CHARACTER_CLASS` is set, which models
 /// cannot set). Unicode general categories (`\p{L}`, `\p{Lu}`, ...) mean the same in both
-/// and pass through unchanged; see [`unicode_category`].
+/// and pass through unchanged; see `unicode_category`.
 pub const TABLE: &[(&str, &str)] = &[
     // POSIX character classes (US-ASCII only).
     ("Lower", "[a-z]"),

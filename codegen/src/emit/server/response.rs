@@ -132,8 +132,12 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
                 Type::String => ("text/plain", quote! { ::smithygen_runtime::server::Bytes::from(value) }),
                 Type::Enum(_) => ("text/plain", quote! { ::smithygen_runtime::server::Bytes::from(::std::string::String::from(value.as_str())) }),
                 ty => {
-                    let v = ser_value(svc, ty, quote! { (&value) }, m.timestamp_format);
-                    ("application/json", quote! { ::smithygen_runtime::server::Bytes::from(::smithygen_runtime::protocol::json::to_body(&#v)) })
+                    // `ser_value` reads through a reference; borrow the owned payload once.
+                    let v = ser_value(svc, ty, quote! { value_ref }, m.timestamp_format);
+                    (
+                        "application/json",
+                        quote! { { let value_ref = &value; ::smithygen_runtime::server::Bytes::from(::smithygen_runtime::protocol::json::to_body(&#v)) } },
+                    )
                 }
             };
             let ct = content_type(&m.media_type.clone().unwrap_or_else(|| default.to_string()));
