@@ -397,6 +397,17 @@ impl<'m> Lowerer<'m> {
             ),
             _ => return Err(Error::at(source, "operation input/output must be a structure")),
         };
+        // Top-level input members are optional on the client even with a default, as in
+        // the AWS SDKs: an explicit value equal to the default is still sent, and an unset
+        // one is left to the service (which populates the default).
+        let members = if rust_name.ends_with("Input") {
+            members
+                .into_iter()
+                .map(|m| Member { client_optional: m.client_optional || m.default.is_some(), ..m })
+                .collect()
+        } else {
+            members
+        };
         self.structures.insert(
             synthetic_id.clone(),
             Structure {

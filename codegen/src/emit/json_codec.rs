@@ -132,7 +132,7 @@ pub fn de_value(svc: &Service, ty: &Type, v: TokenStream, ts: Option<TimestampFo
         }
         Type::Timestamp => {
             let f = format_path(ts.unwrap_or(TimestampFormat::EpochSeconds));
-            quote! { #rt::timestamp(#v, #f) }
+            quote! { #rt::timestamp(#v, #f, side) }
         }
         Type::Document => quote! { ::std::result::Result::<_, ::smithygen_runtime::protocol::WireError>::Ok(#rt::document(#v)) },
         Type::Enum(_) => {
@@ -156,9 +156,9 @@ pub fn de_value(svc: &Service, ty: &Type, v: TokenStream, ts: Option<TimestampFo
                     })
                 }
             } else {
-                // Dense lists skip nulls, as the protocol asks of clients.
+                // Clients skip nulls in dense lists; on a server the null fails to read.
                 quote! {
-                    .filter(|(_, item)| !item.is_null())
+                    .filter(|(_, item)| !(item.is_null() && side.skips_nulls()))
                     .map(|(index, item)| #item.map_err(|e| e.at_index(index)))
                 }
             };
@@ -183,7 +183,7 @@ pub fn de_value(svc: &Service, ty: &Type, v: TokenStream, ts: Option<TimestampFo
                 }
             } else {
                 quote! {
-                    .filter(|(_, item)| !item.is_null())
+                    .filter(|(_, item)| !(item.is_null() && side.skips_nulls()))
                     .map(|(key, item)| ::std::result::Result::Ok((key.clone(), #item.map_err(|e| e.at_key(key))?)))
                 }
             };
@@ -195,7 +195,7 @@ pub fn de_value(svc: &Service, ty: &Type, v: TokenStream, ts: Option<TimestampFo
         }
         Type::Structure(id) | Type::Union(id) => {
             let f = de_fn(svc, id);
-            quote! { crate::protocol::shapes::#f(#v) }
+            quote! { crate::protocol::shapes::#f(#v, side) }
         }
         Type::Unit => quote! { ::std::result::Result::<(), ::smithygen_runtime::protocol::WireError>::Ok(()) },
     }
@@ -265,7 +265,7 @@ pub fn structure_codec(svc: &Service, s: &Structure) -> TokenStream {
             ::std::result::Result::Ok(::serde_json::Value::Object(object))
         }
         #[allow(unused_mut, clippy::match_single_binding)]
-        pub(crate) fn #de(value: &::serde_json::Value) -> ::std::result::Result<#ret, ::smithygen_runtime::protocol::WireError> {
+        pub(crate) fn #de(value: &::serde_json::Value, side: ::smithygen_runtime::protocol::json::Side) -> ::std::result::Result<#ret, ::smithygen_runtime::protocol::WireError> {
             let mut builder = #builder::default();
             for (key, value) in ::smithygen_runtime::protocol::json::object(value)? {
                 if value.is_null() {
@@ -324,7 +324,7 @@ pub fn union_codec(svc: &Service, u: &Union) -> TokenStream {
         }
         // A union of unit members only never reads the member's value.
         #[allow(unused_variables)]
-        pub(crate) fn #de(value: &::serde_json::Value) -> ::std::result::Result<#path, ::smithygen_runtime::protocol::WireError> {
+        pub(crate) fn #de(value: &::serde_json::Value, side: ::smithygen_runtime::protocol::json::Side) -> ::std::result::Result<#path, ::smithygen_runtime::protocol::WireError> {
             let object = ::smithygen_runtime::protocol::json::object(value)?;
             let mut set = object.iter().filter(|(key, value)| !value.is_null() && key.as_str() != "__type");
             let ::std::option::Option::Some((key, value)) = set.next() else {
@@ -335,6 +335,10 @@ pub fn union_codec(svc: &Service, u: &Union) -> TokenStream {
             }
             ::std::result::Result::Ok(match key.as_str() {
                 #(#de_arms)*
+                // Clients keep members of newer models; a server only accepts what it knows.
+                _ if side == ::smithygen_runtime::protocol::json::Side::Server => {
+                    return ::std::result::Result::Err(::smithygen_runtime::protocol::WireError::new("", ::std::format!("`{key}` is not a member of this union")));
+                }
                 _ => #path::Unknown,
             })
         }

@@ -567,6 +567,8 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
         }
     };
     quote! {
+        // A client reads responses leniently (see `Side`).
+        let side = ::smithygen_runtime::protocol::json::Side::Client;
         #(#reads)*
         #body
     }

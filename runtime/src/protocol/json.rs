@@ -40,6 +40,24 @@ impl WireError {
     }
 }
 
+/// Which side reads a document. The protocol asks clients to be lenient
+/// (accept UTC offsets in date-times, skip nulls in dense lists and maps, keep
+/// unknown union members as `Unknown`) and servers to reject the same input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// A client reading a response.
+    Client,
+    /// A server reading a request.
+    Server,
+}
+
+impl Side {
+    /// Whether `null` elements of dense lists and maps are skipped (clients) rather than rejected.
+    pub fn skips_nulls(self) -> bool {
+        self == Side::Client
+    }
+}
+
 fn wrong(expected: &str, got: &Value) -> WireError {
     let kind = match got {
         Value::Null => "null",
@@ -116,8 +134,13 @@ pub fn blob(v: &Value) -> Result<Blob, WireError> {
         .map_err(|_| WireError::new("", "is not valid base64"))
 }
 
-/// A timestamp: epoch seconds as a number, or a string in `format`.
-pub fn timestamp(v: &Value, format: Format) -> Result<DateTime, WireError> {
+/// A timestamp: epoch seconds as a number, or a string in `format`. Clients
+/// also accept date-times with a UTC offset; servers require `Z`.
+pub fn timestamp(v: &Value, format: Format, side: Side) -> Result<DateTime, WireError> {
+    let format = match (format, side) {
+        (Format::DateTime, Side::Client) => Format::DateTimeWithOffset,
+        (format, _) => format,
+    };
     match (v, format) {
         (Value::Number(n), Format::EpochSeconds) => {
             let secs = n.as_f64().ok_or_else(|| wrong("a number", v))?;
@@ -127,7 +150,7 @@ pub fn timestamp(v: &Value, format: Format) -> Result<DateTime, WireError> {
                 Ok(DateTime::from_secs_f64(secs))
             }
         }
-        (Value::String(s), Format::DateTime | Format::HttpDate) => DateTime::from_str(s, format)
+        (Value::String(s), Format::DateTime | Format::DateTimeWithOffset | Format::HttpDate) => DateTime::from_str(s, format)
             .map_err(|e| WireError::new("", format!("`{s}` is not a valid timestamp: {e}"))),
         (_, Format::EpochSeconds) => Err(wrong("epoch seconds as a number", v)),
         _ => Err(wrong("a timestamp string", v)),
@@ -261,11 +284,19 @@ mod tests {
 
     #[test]
     fn timestamps_follow_their_format() {
-        let t = timestamp(&json!(1576540098), Format::EpochSeconds).unwrap();
+        let t = timestamp(&json!(1576540098), Format::EpochSeconds, Side::Server).unwrap();
         assert_eq!(timestamp_value(&t, Format::DateTime).unwrap(), json!("2019-12-16T23:48:18Z"));
-        assert!(timestamp(&json!("x"), Format::EpochSeconds).is_err());
-        let frac = timestamp(&json!(1576540098.5), Format::EpochSeconds).unwrap();
+        assert!(timestamp(&json!("x"), Format::EpochSeconds, Side::Client).is_err());
+        let frac = timestamp(&json!(1576540098.5), Format::EpochSeconds, Side::Client).unwrap();
         assert_eq!(timestamp_value(&frac, Format::EpochSeconds).unwrap(), json!(1576540098.5));
+    }
+
+    #[test]
+    fn only_clients_accept_utc_offsets() {
+        let offset = json!("2019-12-16T22:48:18-01:00");
+        let t = timestamp(&offset, Format::DateTime, Side::Client).unwrap();
+        assert_eq!(timestamp_value(&t, Format::DateTime).unwrap(), json!("2019-12-16T23:48:18Z"));
+        assert!(timestamp(&offset, Format::DateTime, Side::Server).is_err());
     }
 
     #[test]

@@ -102,6 +102,18 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let output = svc.structure(&op.output);
     let input_path = shape_path(svc, &op.input);
     let builder = super::super::shapes::builder_path(input);
+    // The server populates defaults of members the client left out.
+    let populate_defaults = input.members.iter().filter(|m| m.default.is_some() && m.is_optional()).map(|m| {
+        let f = ident(&m.field);
+        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let default = super::super::shapes::default_value(svc, m);
+        quote! {
+            if builder.#f.is_none() {
+                builder = builder.#set(::std::option::Option::Some(#default));
+            }
+        }
+    });
+    let populate_defaults = quote! { #(#populate_defaults)* };
     let server = quote! { ::smithygen_runtime::server };
 
     let content_check = if binds_header(input, "Content-Type") {
@@ -318,11 +330,14 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         ) -> ::std::result::Result<#input_path, ::smithygen_runtime::server::Rejection> {
             #content_check
             #accept_check
+            // A server reads requests strictly (see `Side`).
+            let side = ::smithygen_runtime::protocol::json::Side::Server;
             let mut builder = #builder::default();
             #(#labels)*
             #(#query)*
             #(#headers)*
             #body
+            #populate_defaults
             ::std::result::Result::Ok(builder.build())
         }
     }

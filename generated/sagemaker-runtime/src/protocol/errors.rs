@@ -10,6 +10,7 @@ pub(crate) fn de_error_internal_dependency_exception(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::types::error::builders::InternalDependencyExceptionBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
     let entries = ::smithygen_runtime::protocol::json::object(&document)
         .map_err(|e| e.in_body())?;
@@ -49,6 +50,7 @@ pub(crate) fn de_error_internal_failure(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::types::error::builders::InternalFailureBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
     let entries = ::smithygen_runtime::protocol::json::object(&document)
         .map_err(|e| e.in_body())?;
@@ -88,6 +90,7 @@ pub(crate) fn de_error_model_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::types::error::builders::ModelErrorBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
     let entries = ::smithygen_runtime::protocol::json::object(&document)
         .map_err(|e| e.in_body())?;
@@ -154,6 +157,7 @@ pub(crate) fn de_error_model_not_ready_exception(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::types::error::builders::ModelNotReadyExceptionBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
     let entries = ::smithygen_runtime::protocol::json::object(&document)
         .map_err(|e| e.in_body())?;
@@ -193,6 +197,7 @@ pub(crate) fn de_error_service_unavailable(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::types::error::builders::ServiceUnavailableBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
     let entries = ::smithygen_runtime::protocol::json::object(&document)
         .map_err(|e| e.in_body())?;
@@ -232,6 +237,7 @@ pub(crate) fn de_error_validation_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::types::error::builders::ValidationErrorBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
     let entries = ::smithygen_runtime::protocol::json::object(&document)
         .map_err(|e| e.in_body())?;

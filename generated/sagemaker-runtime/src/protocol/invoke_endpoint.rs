@@ -196,6 +196,7 @@ fn de_output(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::operation::invoke_endpoint::builders::InvokeEndpointOutputBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     if !body.is_empty() {
         builder = builder
             .set_body(
@@ -365,6 +366,7 @@ pub(crate) fn de_request(
     crate::operation::invoke_endpoint::InvokeEndpointInput,
     ::smithygen_runtime::server::Rejection,
 > {
+    let side = ::smithygen_runtime::protocol::json::Side::Server;
     let mut builder = crate::operation::invoke_endpoint::builders::InvokeEndpointInputBuilder::default();
     {
         let text = request.label(0usize, "EndpointName")?;

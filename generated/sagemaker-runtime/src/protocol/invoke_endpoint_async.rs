@@ -155,6 +155,7 @@ fn de_output(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut builder = crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncOutputBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
     if let ::std::option::Option::Some(text) = headers
         .get("X-Amzn-SageMaker-OutputLocation")
     {
@@ -299,6 +300,7 @@ pub(crate) fn de_request(
         request.headers(),
         ::std::option::Option::Some("application/json"),
     )?;
+    let side = ::smithygen_runtime::protocol::json::Side::Server;
     let mut builder = crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncInputBuilder::default();
     {
         let text = request.label(0usize, "EndpointName")?;
