@@ -376,11 +376,7 @@ async fn read_timeout_cuts_each_attempt_and_is_retried() {
 #[tokio::test]
 async fn a_slow_but_legal_answer_is_not_cut() {
     // Scaled-down version of a 60 s model call under the 75 s default read timeout.
-    let server = support::start(|_, _| Reply {
-        delay: Some(Duration::from_millis(600)),
-        ..Reply::ok("thought hard")
-    })
-    .await;
+    let server = support::start(|_, _| Reply::ok("thought hard").delayed(Duration::from_millis(600))).await;
     let config = config(&server.url())
         .timeout_config(
             TimeoutConfig::builder()

@@ -108,7 +108,7 @@ async fn operation_and_attempt_spans() {
 
     let server = support::start(|i, _| {
         if i == 0 {
-            Reply::status(503)
+            Reply::status(503).header("x-amzn-requestid", "req-503")
         } else {
             Reply::ok("traced")
         }

@@ -70,6 +70,25 @@ impl Reply {
         self
     }
 
+    /// A 200 with a text body and a request id.
+    pub fn ok(body: &str) -> Reply {
+        Reply::status(200).header("x-amzn-requestid", "req-ok").body(body.to_string())
+    }
+
+    /// An error in the JSON style with the code in `__type` (no `X-Amzn-ErrorType`).
+    pub fn error(status: u16, code: &str) -> Reply {
+        Reply::status(status)
+            .header("x-amzn-requestid", &format!("req-{status}"))
+            .header("content-type", "application/json")
+            .body(format!(r#"{{"__type":"{code}","message":"{code} happened"}}"#))
+    }
+
+    /// Answers after `delay`.
+    pub fn delayed(mut self, delay: Duration) -> Reply {
+        self.delay = Some(delay);
+        self
+    }
+
     /// A restJson1 error: `X-Amzn-ErrorType`, a JSON body, a request id.
     pub fn json_error(status: u16, code: &str, body: &str) -> Reply {
         Reply::status(status)
@@ -151,6 +170,27 @@ where
         }
     });
     TestServer { addr, requests }
+}
+
+/// Starts a server that accepts connections and never reads or answers.
+/// Returns its address and a counter of accepted connections.
+pub async fn start_black_hole() -> (SocketAddr, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    let accepted: Arc<Mutex<usize>> = Arc::default();
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            if let Ok(mut n) = counter.lock() {
+                *n += 1;
+            }
+            tokio::spawn(async move {
+                let _held_open = stream;
+                std::future::pending::<()>().await;
+            });
+        }
+    });
+    (addr, accepted)
 }
 
 /// What a valid SigV4 `Authorization` header said.

@@ -1,0 +1,553 @@
+//! Endpoint behaviours: what the mock answers for an invocation, and their config-file form.
+//!
+//! A behaviour is one [`Step`] or a sequence of steps used in turn. Each step is an
+//! [`Action`] (echo, a fixed response, a modeled error, forwarding to a model container, ...)
+//! with an optional delay. In a config file (TOML shown; JSON has the same shape):
+//!
+//! ```toml
+//! behaviour = "echo"
+//! behaviour = { fixed = { body = "ok", content_type = "text/plain" } }
+//! behaviour = { error = { type = "ModelError", original_status_code = 500 }, delay_ms = 100 }
+//! behaviour = { upstream = "http://127.0.0.1:8080" }
+//! behaviour = { sequence = ["echo", { error = { type = "ModelNotReadyException" } }], cycle = true }
+//! behaviour = ["echo", { delay_ms = 2000 }]      # an array is a sequence too
+//! ```
+
+use bytes::Bytes;
+use serde::de::{Deserialize, Deserializer, Error as _};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// What an endpoint does on each invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Behaviour {
+    /// The same step for every invocation.
+    Step(Step),
+    /// One step per invocation, in order. After the last step the last one repeats, unless
+    /// `cycle` is set, in which case the sequence starts over.
+    Sequence {
+        /// The steps, at least one.
+        steps: Vec<Step>,
+        /// Start over after the last step instead of repeating it.
+        cycle: bool,
+    },
+}
+
+/// One answer: an action, after an optional delay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// What to answer.
+    pub action: Action,
+    /// Wait this long before answering (on top of the endpoint's `delay_ms`).
+    pub delay: Duration,
+}
+
+/// What one invocation answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Answer with the request: its body, content type and custom attributes (`"echo"`).
+    Echo,
+    /// Answer as AWS does for an endpoint that does not exist: `ValidationError` (400)
+    /// "Endpoint NAME of account ACCOUNT not found." (`"not_found"`).
+    NotFound,
+    /// Accept an `InvokeEndpointAsync` request (the default of `async_accept`; only valid there).
+    Accept,
+    /// A fixed response.
+    Fixed(FixedResponse),
+    /// A modeled error (or any other error code, answered with status 500).
+    Error(ErrorSpec),
+    /// Forward to a SageMaker-compatible model container.
+    Upstream(UpstreamSpec),
+}
+
+/// A fixed `InvokeEndpoint` response.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FixedResponse {
+    /// The response body.
+    pub body: Bytes,
+    /// `Content-Type` of the answer; `application/octet-stream` when unset (`application/json`
+    /// when the config gave the body as `json`).
+    pub content_type: Option<String>,
+    /// `x-Amzn-Invoked-Production-Variant`; the endpoint's `variant` when unset.
+    pub invoked_production_variant: Option<String>,
+    /// `X-Amzn-SageMaker-Custom-Attributes` of the answer.
+    pub custom_attributes: Option<String>,
+    /// `X-Amzn-SageMaker-New-Session-Id` of the answer.
+    pub new_session_id: Option<String>,
+    /// `X-Amzn-SageMaker-Closed-Session-Id` of the answer.
+    pub closed_session_id: Option<String>,
+}
+
+impl FixedResponse {
+    /// A response with this body and nothing else set.
+    pub fn new(body: impl Into<Bytes>) -> Self {
+        FixedResponse { body: body.into(), ..Default::default() }
+    }
+
+    /// Sets the content type.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+
+    /// Sets the invoked production variant.
+    pub fn invoked_production_variant(mut self, value: impl Into<String>) -> Self {
+        self.invoked_production_variant = Some(value.into());
+        self
+    }
+
+    /// Sets the custom attributes.
+    pub fn custom_attributes(mut self, value: impl Into<String>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+}
+
+/// An error to answer with.
+///
+/// `error_type` is the error code (`x-amzn-ErrorType`). The modeled ones keep their own
+/// status: `ModelError` 424, `ModelNotReadyException` 429, `ValidationError` 400,
+/// `ServiceUnavailable` 503, `InternalFailure` 500, `InternalDependencyException` 530. Any
+/// other code is answered with status 500 and that code. Unset fields get AWS-like defaults
+/// (a `ModelError` gets original status 500, AWS's "Received server error (500) from primary
+/// with message ..." wording and the endpoint's CloudWatch log stream ARN).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorSpec {
+    /// The error code, for example `ModelError`.
+    pub error_type: String,
+    /// `Message`.
+    pub message: Option<String>,
+    /// `OriginalStatusCode` (`ModelError` only): the container's HTTP status.
+    pub original_status_code: Option<i32>,
+    /// `OriginalMessage` (`ModelError` only): the container's response body.
+    pub original_message: Option<String>,
+    /// `LogStreamArn` (`ModelError` only).
+    pub log_stream_arn: Option<String>,
+}
+
+impl ErrorSpec {
+    /// An error of this type with default fields.
+    pub fn new(error_type: impl Into<String>) -> Self {
+        ErrorSpec {
+            error_type: error_type.into(),
+            message: None,
+            original_status_code: None,
+            original_message: None,
+            log_stream_arn: None,
+        }
+    }
+
+    /// `ModelError` (424): the container answered `status` with `message` as its body.
+    pub fn model_error(status: i32, message: impl Into<String>) -> Self {
+        ErrorSpec { original_status_code: Some(status), original_message: Some(message.into()), ..Self::new("ModelError") }
+    }
+
+    /// `ModelNotReadyException` (429).
+    pub fn model_not_ready() -> Self {
+        Self::new("ModelNotReadyException")
+    }
+
+    /// `ValidationError` (400) with this message.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new("ValidationError").message(message)
+    }
+
+    /// `ServiceUnavailable` (503).
+    pub fn service_unavailable() -> Self {
+        Self::new("ServiceUnavailable")
+    }
+
+    /// `InternalFailure` (500).
+    pub fn internal_failure() -> Self {
+        Self::new("InternalFailure")
+    }
+
+    /// `InternalDependencyException` (530).
+    pub fn internal_dependency() -> Self {
+        Self::new("InternalDependencyException")
+    }
+
+    /// Sets the message.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sets the log stream ARN.
+    pub fn log_stream_arn(mut self, arn: impl Into<String>) -> Self {
+        self.log_stream_arn = Some(arn.into());
+        self
+    }
+}
+
+/// A model container to forward invocations to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpstreamSpec {
+    /// Base URL, `http://host:port` (plain HTTP, as containers serve on their host).
+    pub url: String,
+    /// How long the container may take to answer; SageMaker allows 60 s.
+    pub timeout: Duration,
+}
+
+impl UpstreamSpec {
+    /// The container at `url`, with SageMaker's 60-second limit.
+    pub fn new(url: impl Into<String>) -> Self {
+        UpstreamSpec { url: url.into().trim_end_matches('/').to_string(), timeout: Duration::from_secs(60) }
+    }
+}
+
+impl Step {
+    /// A step without delay.
+    pub fn new(action: Action) -> Self {
+        Step { action, delay: Duration::ZERO }
+    }
+}
+
+impl Behaviour {
+    /// Echo the request (the default).
+    pub fn echo() -> Self {
+        Behaviour::Step(Step::new(Action::Echo))
+    }
+
+    /// Answer as for an endpoint that does not exist.
+    pub fn not_found() -> Self {
+        Behaviour::Step(Step::new(Action::NotFound))
+    }
+
+    /// Accept async requests (for [`EndpointConfig::async_accept`](crate::EndpointConfig)).
+    pub fn accept() -> Self {
+        Behaviour::Step(Step::new(Action::Accept))
+    }
+
+    /// A fixed response.
+    pub fn fixed(response: FixedResponse) -> Self {
+        Behaviour::Step(Step::new(Action::Fixed(response)))
+    }
+
+    /// An error.
+    pub fn error(error: ErrorSpec) -> Self {
+        Behaviour::Step(Step::new(Action::Error(error)))
+    }
+
+    /// Forward to the model container at `url`.
+    pub fn upstream(url: impl Into<String>) -> Self {
+        Behaviour::Step(Step::new(Action::Upstream(UpstreamSpec::new(url))))
+    }
+
+    /// These behaviours in turn, one per invocation; the last one repeats. Sequences given
+    /// as items are flattened.
+    pub fn sequence(items: impl IntoIterator<Item = Behaviour>) -> Self {
+        let steps = items.into_iter().flat_map(Behaviour::into_steps).collect();
+        Behaviour::Sequence { steps, cycle: false }
+    }
+
+    /// For a sequence: start over after the last step instead of repeating it.
+    pub fn cycled(self) -> Self {
+        Behaviour::Sequence { steps: self.into_steps(), cycle: true }
+    }
+
+    /// Adds `delay` before every step's answer.
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        match &mut self {
+            Behaviour::Step(step) => step.delay += delay,
+            Behaviour::Sequence { steps, .. } => steps.iter_mut().for_each(|s| s.delay += delay),
+        }
+        self
+    }
+
+    /// The steps, in order.
+    pub fn steps(&self) -> &[Step] {
+        match self {
+            Behaviour::Step(step) => std::slice::from_ref(step),
+            Behaviour::Sequence { steps, .. } => steps,
+        }
+    }
+
+    fn into_steps(self) -> Vec<Step> {
+        match self {
+            Behaviour::Step(step) => vec![step],
+            Behaviour::Sequence { steps, .. } => steps,
+        }
+    }
+
+    /// The step for the `n`-th invocation (zero-based).
+    pub(crate) fn step_at(&self, n: usize) -> &Step {
+        match self {
+            Behaviour::Step(step) => step,
+            Behaviour::Sequence { steps, cycle } => {
+                let index = if *cycle { n % steps.len() } else { n.min(steps.len() - 1) };
+                &steps[index]
+            }
+        }
+    }
+
+    /// Reads the config-file form (see the module docs).
+    pub fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Array(items) => Ok(Behaviour::Sequence { steps: parse_steps(items)?, cycle: false }),
+            Value::Object(map) if map.contains_key("sequence") => {
+                check_keys(map, &["sequence", "cycle"], "a sequence")?;
+                let items = map["sequence"].as_array().ok_or("`sequence` must be an array of steps")?;
+                let cycle = match map.get("cycle") {
+                    None => false,
+                    Some(v) => v.as_bool().ok_or("`cycle` must be true or false")?,
+                };
+                Ok(Behaviour::Sequence { steps: parse_steps(items)?, cycle })
+            }
+            other => Ok(Behaviour::Step(parse_step(other)?)),
+        }
+    }
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Behaviour::echo()
+    }
+}
+
+impl From<Action> for Behaviour {
+    fn from(action: Action) -> Self {
+        Behaviour::Step(Step::new(action))
+    }
+}
+
+impl<'de> Deserialize<'de> for Behaviour {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Behaviour::from_value(&value).map_err(D::Error::custom)
+    }
+}
+
+fn parse_steps(items: &[Value]) -> Result<Vec<Step>, String> {
+    if items.is_empty() {
+        return Err("a sequence needs at least one step".into());
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if item.is_array() || item.get("sequence").is_some() {
+                return Err(format!("step {}: sequences cannot be nested", i + 1));
+            }
+            parse_step(item).map_err(|e| format!("step {}: {e}", i + 1))
+        })
+        .collect()
+}
+
+const ACTION_NAMES: &str = "\"echo\", \"not_found\", \"accept\", { fixed = ... }, { error = ... }, { upstream = ... }, { sequence = [...] }";
+
+fn parse_step(value: &Value) -> Result<Step, String> {
+    match value {
+        Value::String(name) => Ok(Step::new(named_action(name)?)),
+        Value::Object(map) => {
+            check_keys(map, &["echo", "not_found", "accept", "fixed", "error", "upstream", "delay_ms"], "a step")?;
+            let delay = match map.get("delay_ms") {
+                None => Duration::ZERO,
+                Some(v) => Duration::from_millis(v.as_u64().ok_or("`delay_ms` must be a whole number of milliseconds")?),
+            };
+            let mut actions = map.iter().filter(|(k, _)| k.as_str() != "delay_ms");
+            let action = match (actions.next(), actions.next()) {
+                // `{ delay_ms = 500 }` alone: echo after the delay.
+                (None, _) => Action::Echo,
+                (Some(_), Some(_)) => return Err(format!("a step has exactly one action, one of {ACTION_NAMES}")),
+                (Some((key, v)), None) => match key.as_str() {
+                    "echo" | "not_found" | "accept" => {
+                        if !(v == &Value::Bool(true) || v.as_object().is_some_and(Map::is_empty)) {
+                            return Err(format!("`{key}` takes no settings: write \"{key}\" or {{ {key} = true }}"));
+                        }
+                        named_action(key)?
+                    }
+                    "fixed" => Action::Fixed(parse_fixed(v)?),
+                    "error" => Action::Error(parse_error(v)?),
+                    "upstream" => Action::Upstream(parse_upstream(v)?),
+                    _ => unreachable!("keys were checked"),
+                },
+            };
+            Ok(Step { action, delay })
+        }
+        other => Err(format!("expected a step ({ACTION_NAMES}), found {other}")),
+    }
+}
+
+fn named_action(name: &str) -> Result<Action, String> {
+    match name {
+        "echo" => Ok(Action::Echo),
+        "not_found" | "not-found" => Ok(Action::NotFound),
+        "accept" => Ok(Action::Accept),
+        other => Err(format!("unknown behaviour `{other}`: expected one of {ACTION_NAMES}")),
+    }
+}
+
+fn check_keys(map: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
+    match map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(format!("unknown key `{k}` in {what}; expected one of: {}", allowed.join(", "))),
+        None => Ok(()),
+    }
+}
+
+fn string_field(map: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!("`{key}` must be a string, found {other}")),
+    }
+}
+
+fn parse_fixed(value: &Value) -> Result<FixedResponse, String> {
+    let map = value.as_object().ok_or("`fixed` must be a table such as { body = \"...\", content_type = \"...\" }")?;
+    check_keys(
+        map,
+        &[
+            "body",
+            "body_base64",
+            "json",
+            "content_type",
+            "invoked_production_variant",
+            "variant",
+            "custom_attributes",
+            "new_session_id",
+            "closed_session_id",
+        ],
+        "`fixed`",
+    )?;
+    let bodies = ["body", "body_base64", "json"].iter().filter(|k| map.contains_key(**k)).count();
+    if bodies > 1 {
+        return Err("`fixed` takes one of `body`, `body_base64` or `json`".into());
+    }
+    let mut content_type = string_field(map, "content_type")?;
+    let body = if let Some(text) = string_field(map, "body")? {
+        Bytes::from(text)
+    } else if let Some(encoded) = string_field(map, "body_base64")? {
+        Bytes::from(
+            aws_smithy_types::base64::decode(&encoded).map_err(|e| format!("`body_base64` is not valid base64: {e}"))?,
+        )
+    } else if let Some(json) = map.get("json") {
+        content_type.get_or_insert_with(|| "application/json".into());
+        Bytes::from(serde_json::to_vec(json).map_err(|e| e.to_string())?)
+    } else {
+        Bytes::new()
+    };
+    let variant = match string_field(map, "invoked_production_variant")? {
+        Some(v) => Some(v),
+        None => string_field(map, "variant")?,
+    };
+    Ok(FixedResponse {
+        body,
+        content_type,
+        invoked_production_variant: variant,
+        custom_attributes: string_field(map, "custom_attributes")?,
+        new_session_id: string_field(map, "new_session_id")?,
+        closed_session_id: string_field(map, "closed_session_id")?,
+    })
+}
+
+fn parse_error(value: &Value) -> Result<ErrorSpec, String> {
+    let map = match value {
+        // `error = "ModelNotReadyException"`: the type alone.
+        Value::String(code) => return Ok(ErrorSpec::new(code.clone())),
+        Value::Object(map) => map,
+        other => return Err(format!("`error` must be an error type or a table with `type`, found {other}")),
+    };
+    check_keys(map, &["type", "code", "message", "original_status_code", "original_message", "log_stream_arn"], "`error`")?;
+    let error_type = match string_field(map, "type")? {
+        Some(t) => t,
+        None => string_field(map, "code")?.ok_or("`error` needs a `type`, for example \"ModelError\"")?,
+    };
+    if error_type.is_empty() || !error_type.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+        return Err(format!("`{error_type}` is not an error code (letters and digits, such as ModelError)"));
+    }
+    let original_status_code = match map.get("original_status_code") {
+        None => None,
+        Some(v) => Some(
+            v.as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .ok_or("`original_status_code` must be an HTTP status such as 500")?,
+        ),
+    };
+    Ok(ErrorSpec {
+        error_type,
+        message: string_field(map, "message")?,
+        original_status_code,
+        original_message: string_field(map, "original_message")?,
+        log_stream_arn: string_field(map, "log_stream_arn")?,
+    })
+}
+
+fn parse_upstream(value: &Value) -> Result<UpstreamSpec, String> {
+    let spec = match value {
+        Value::String(url) => UpstreamSpec::new(url.clone()),
+        Value::Object(map) => {
+            check_keys(map, &["url", "timeout_ms"], "`upstream`")?;
+            let url = string_field(map, "url")?.ok_or("`upstream` needs a `url`")?;
+            let mut spec = UpstreamSpec::new(url);
+            if let Some(v) = map.get("timeout_ms") {
+                spec.timeout = Duration::from_millis(v.as_u64().ok_or("`timeout_ms` must be a whole number")?);
+            }
+            spec
+        }
+        other => return Err(format!("`upstream` must be a URL such as \"http://127.0.0.1:8080\", found {other}")),
+    };
+    check_upstream_url(&spec.url)?;
+    Ok(spec)
+}
+
+/// Checks that `url` is a plain `http://host:port` base URL.
+pub(crate) fn check_upstream_url(url: &str) -> Result<(), String> {
+    let uri: http::Uri = url.parse().map_err(|e| format!("upstream `{url}` is not a URL: {e}"))?;
+    if uri.scheme_str() != Some("http") || uri.host().is_none() {
+        return Err(format!("upstream `{url}` must be a plain http:// URL of the model container, such as http://127.0.0.1:8080"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_form_of_the_config_is_read() {
+        assert_eq!(Behaviour::from_value(&json!("echo")).unwrap(), Behaviour::echo());
+        assert_eq!(Behaviour::from_value(&json!("not_found")).unwrap(), Behaviour::not_found());
+        let b = Behaviour::from_value(&json!({ "fixed": { "json": { "a": 1 }, "variant": "v2" }, "delay_ms": 5 })).unwrap();
+        let Behaviour::Step(Step { action: Action::Fixed(f), delay }) = b else { panic!("{b:?}") };
+        assert_eq!((&f.body[..], f.content_type.as_deref(), delay), (&br#"{"a":1}"#[..], Some("application/json"), Duration::from_millis(5)));
+        assert_eq!(f.invoked_production_variant.as_deref(), Some("v2"));
+        let b = Behaviour::from_value(&json!({ "error": { "type": "ModelError", "original_status_code": 503 } })).unwrap();
+        assert_eq!(b, Behaviour::error(ErrorSpec { original_status_code: Some(503), ..ErrorSpec::new("ModelError") }));
+        let b = Behaviour::from_value(&json!(["echo", { "delay_ms": 10 }, { "error": "ModelNotReadyException" }])).unwrap();
+        assert_eq!(b.steps().len(), 3);
+        assert_eq!(b.step_at(1).delay, Duration::from_millis(10));
+        assert_eq!(b.step_at(7).action, Action::Error(ErrorSpec::model_not_ready()), "the last step repeats");
+        let b = Behaviour::from_value(&json!({ "sequence": ["echo", "not_found"], "cycle": true })).unwrap();
+        assert_eq!((b.step_at(2).action.clone(), b.step_at(3).action.clone()), (Action::Echo, Action::NotFound));
+        let b = Behaviour::from_value(&json!({ "upstream": { "url": "http://127.0.0.1:9/", "timeout_ms": 10 } })).unwrap();
+        assert_eq!(
+            b,
+            Behaviour::Step(Step::new(Action::Upstream(UpstreamSpec { url: "http://127.0.0.1:9".into(), timeout: Duration::from_millis(10) })))
+        );
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let err = |v: Value| Behaviour::from_value(&v).unwrap_err();
+        assert!(err(json!("ehco")).contains("unknown behaviour `ehco`"));
+        assert!(err(json!({ "fixed": {}, "error": "X" })).contains("exactly one action"));
+        assert!(err(json!({ "fixed": { "bdy": "x" } })).contains("unknown key `bdy`"));
+        assert!(err(json!({ "error": { "message": "m" } })).contains("needs a `type`"));
+        assert!(err(json!({ "upstream": "https://x" })).contains("plain http://"));
+        assert!(err(json!({ "sequence": [] })).contains("at least one step"));
+        assert!(err(json!(["echo", ["echo"]])).contains("step 2: sequences cannot be nested"));
+        assert!(err(json!({ "delay_ms": -1 })).contains("delay_ms"));
+    }
+
+    #[test]
+    fn builders_compose() {
+        let b = Behaviour::sequence([Behaviour::echo(), Behaviour::sequence([Behaviour::not_found(), Behaviour::echo()])])
+            .delayed(Duration::from_millis(3))
+            .cycled();
+        assert_eq!(b.steps().len(), 3);
+        assert!(b.steps().iter().all(|s| s.delay == Duration::from_millis(3)));
+        assert_eq!(b.step_at(4).action, Action::NotFound);
+    }
+}
