@@ -259,6 +259,9 @@ pub struct ApplyShape {
     /// Traits to merge onto the target.
     #[serde(default)]
     pub traits: Traits,
+    /// Always empty: `apply` takes no mixins (kept so every shape body has the field).
+    #[serde(skip)]
+    pub mixins: Vec<ShapeRef>,
 }
 
 /// Members kept in model order: the JSON AST object order is meaningful
@@ -314,6 +317,39 @@ pub mod indexmap_like {
     }
 }
 
+/// Evaluates `$e` with `$body` bound to the shape's body, whatever its type: every
+/// body has `traits` and `mixins`, so accessors need one arm each, not one per type.
+macro_rules! on_body {
+    ($shape:expr, $body:ident => $e:expr) => {
+        match $shape {
+            Shape::Blob($body) => $e,
+            Shape::Boolean($body) => $e,
+            Shape::String($body) => $e,
+            Shape::Byte($body) => $e,
+            Shape::Short($body) => $e,
+            Shape::Integer($body) => $e,
+            Shape::Long($body) => $e,
+            Shape::Float($body) => $e,
+            Shape::Double($body) => $e,
+            Shape::BigInteger($body) => $e,
+            Shape::BigDecimal($body) => $e,
+            Shape::Timestamp($body) => $e,
+            Shape::Document($body) => $e,
+            Shape::Enum($body) => $e,
+            Shape::IntEnum($body) => $e,
+            Shape::List($body) => $e,
+            Shape::Set($body) => $e,
+            Shape::Map($body) => $e,
+            Shape::Structure($body) => $e,
+            Shape::Union($body) => $e,
+            Shape::Service($body) => $e,
+            Shape::Operation($body) => $e,
+            Shape::Resource($body) => $e,
+            Shape::Apply($body) => $e,
+        }
+    };
+}
+
 impl Shape {
     /// The shape's `type` as written in the JSON AST.
     pub fn type_name(&self) -> &'static str {
@@ -347,82 +383,22 @@ impl Shape {
 
     /// The shape's traits.
     pub fn traits(&self) -> &Traits {
-        match self {
-            Shape::Blob(s)
-            | Shape::Boolean(s)
-            | Shape::String(s)
-            | Shape::Byte(s)
-            | Shape::Short(s)
-            | Shape::Integer(s)
-            | Shape::Long(s)
-            | Shape::Float(s)
-            | Shape::Double(s)
-            | Shape::BigInteger(s)
-            | Shape::BigDecimal(s)
-            | Shape::Timestamp(s)
-            | Shape::Document(s) => &s.traits,
-            Shape::Enum(a) | Shape::IntEnum(a) | Shape::Structure(a) | Shape::Union(a) => &a.traits,
-            Shape::List(l) | Shape::Set(l) => &l.traits,
-            Shape::Map(m) => &m.traits,
-            Shape::Service(s) => &s.traits,
-            Shape::Operation(o) => &o.traits,
-            Shape::Resource(r) => &r.traits,
-            Shape::Apply(a) => &a.traits,
-        }
+        on_body!(self, body => &body.traits)
     }
 
     /// The shape's traits, mutably.
     pub fn traits_mut(&mut self) -> &mut Traits {
-        match self {
-            Shape::Blob(s)
-            | Shape::Boolean(s)
-            | Shape::String(s)
-            | Shape::Byte(s)
-            | Shape::Short(s)
-            | Shape::Integer(s)
-            | Shape::Long(s)
-            | Shape::Float(s)
-            | Shape::Double(s)
-            | Shape::BigInteger(s)
-            | Shape::BigDecimal(s)
-            | Shape::Timestamp(s)
-            | Shape::Document(s) => &mut s.traits,
-            Shape::Enum(a) | Shape::IntEnum(a) | Shape::Structure(a) | Shape::Union(a) => {
-                &mut a.traits
-            }
-            Shape::List(l) | Shape::Set(l) => &mut l.traits,
-            Shape::Map(m) => &mut m.traits,
-            Shape::Service(s) => &mut s.traits,
-            Shape::Operation(o) => &mut o.traits,
-            Shape::Resource(r) => &mut r.traits,
-            Shape::Apply(a) => &mut a.traits,
-        }
+        on_body!(self, body => &mut body.traits)
     }
 
     /// The mixins the shape names.
     pub fn mixins(&self) -> &[ShapeRef] {
-        match self {
-            Shape::Blob(s)
-            | Shape::Boolean(s)
-            | Shape::String(s)
-            | Shape::Byte(s)
-            | Shape::Short(s)
-            | Shape::Integer(s)
-            | Shape::Long(s)
-            | Shape::Float(s)
-            | Shape::Double(s)
-            | Shape::BigInteger(s)
-            | Shape::BigDecimal(s)
-            | Shape::Timestamp(s)
-            | Shape::Document(s) => &s.mixins,
-            Shape::Enum(a) | Shape::IntEnum(a) | Shape::Structure(a) | Shape::Union(a) => &a.mixins,
-            Shape::List(l) | Shape::Set(l) => &l.mixins,
-            Shape::Map(m) => &m.mixins,
-            Shape::Service(s) => &s.mixins,
-            Shape::Operation(o) => &o.mixins,
-            Shape::Resource(r) => &r.mixins,
-            Shape::Apply(_) => &[],
-        }
+        on_body!(self, body => &body.mixins)
+    }
+
+    /// The mixins the shape names, mutably.
+    pub fn mixins_mut(&mut self) -> &mut Vec<ShapeRef> {
+        on_body!(self, body => &mut body.mixins)
     }
 
     /// Named members, for shapes that have them (aggregates, lists, maps).

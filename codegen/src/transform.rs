@@ -313,29 +313,8 @@ fn flatten_one(model: &mut Model, id: &str, done: &mut BTreeSet<ShapeId>, stack:
             }
         }
         a.members.0 = merged;
-        a.mixins.clear();
     }
-    match shape {
-        Shape::List(l) | Shape::Set(l) => l.mixins.clear(),
-        Shape::Map(m) => m.mixins.clear(),
-        Shape::Operation(o) => o.mixins.clear(),
-        Shape::Service(s) => s.mixins.clear(),
-        Shape::Resource(r) => r.mixins.clear(),
-        Shape::Blob(s)
-        | Shape::Boolean(s)
-        | Shape::String(s)
-        | Shape::Byte(s)
-        | Shape::Short(s)
-        | Shape::Integer(s)
-        | Shape::Long(s)
-        | Shape::Float(s)
-        | Shape::Double(s)
-        | Shape::BigInteger(s)
-        | Shape::BigDecimal(s)
-        | Shape::Timestamp(s)
-        | Shape::Document(s) => s.mixins.clear(),
-        _ => {}
-    }
+    shape.mixins_mut().clear();
     done.insert(id.to_string());
     Ok(())
 }
