@@ -94,10 +94,51 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
 }}
 ```
 
-Configure explicitly with `{lib}::Config::builder()`: `region`, `credentials_provider`, `endpoint_url`
-(a local mock or a VPC endpoint), `use_fips`, `use_dual_stack`, `retry_config`, `timeout_config`,
-`http_client`. Build a client from it with `{lib}::Client::from_conf(config)`; override settings for one
-call with `.config_override(...)` on the operation's builder.
+## Configure it
+
+`Client::new(&sdk_config)` takes every setting from `aws-config`; `{lib}::Config::builder()` sets
+them explicitly, and `{lib}::Client::from_conf(config)` builds the client.
+
+| setting | default |
+|---|---|
+| `region(Region)` | from the environment / profile; needed to resolve the endpoint and sign |
+| `credentials_provider(..)` | from the environment / profile / IMDS; resolved once and cached per client |
+| `endpoint_url(url)` | none: the endpoint comes from the model's endpoint rules (region, partition, FIPS, dual-stack) |
+| `use_fips(bool)` | `false`: FIPS endpoints where the partition offers them |
+| `use_dual_stack(bool)` | `false`: IPv4 and IPv6 endpoints where the partition offers them |
+| `retry_config(RetryConfig)` | standard mode, 3 attempts, exponential backoff with jitter and a retry quota; throttling, transient, 5xx and `@retryable` errors are retried, other modeled errors are not |
+| `timeout_config(TimeoutConfig)` | connect 3.1 s, read (first response byte) 75 s, no per-attempt or per-operation limit; a response body that stops moving is cut by stalled-stream protection |
+| `http_client(..)` | hyper 1 with rustls |
+
+```rust,no_run
+use std::time::Duration;
+use {lib}::config::{{Credentials, Region, RetryConfig, TimeoutConfig}};
+
+let config = {lib}::Config::builder()
+    .region(Region::new("eu-west-1"))
+    .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "static"))
+    .use_fips(true)
+    .use_dual_stack(true)
+    .retry_config(RetryConfig::standard().with_max_attempts(5))
+    .timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .operation_timeout(Duration::from_secs(90))
+            .build(),
+    )
+    .build();
+let client = {lib}::Client::from_conf(config);
+
+// A local server or VPC endpoint instead of the resolved endpoint:
+let local = {lib}::Config::builder()
+    .region(Region::new("us-east-1"))
+    .endpoint_url("http://127.0.0.1:8080")
+    .build();
+```
+
+One call can override settings: `client.<operation>().config_override({lib}::Config::builder().timeout_config(..))`.
+Each call is traced with `tracing`: a span per operation and per attempt (service, operation,
+attempt, HTTP status, request id, duration); `@sensitive` members never appear in logs or `Debug`.
 
 Every error has a code, a message, the request id (`x-amzn-RequestId`) and the raw HTTP response:
 match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for modeled errors.

@@ -373,7 +373,7 @@ mod tests {
             r"^(https|s3)://([^/]+)/?(.*)$",
             r"^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$",
             r"^[a-zA-Z_\.\-/0-9:]+$",
-            r"(^arn:aws:sagemaker:[a-z0-9-]+:[0-9]{12}:endpoint/[a-zA-Z0-9-]+$)|(x)$",
+            r"(^arn:aws:widgets:[a-z0-9-]+:[0-9]{12}:endpoint/[a-zA-Z0-9-]+$)|(x)$",
             r"^([0-9]+)+$",
             ".*",
         ] {
