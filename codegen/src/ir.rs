@@ -360,12 +360,26 @@ pub struct Operation {
     pub static_context_params: BTreeMap<String, Value>,
     /// `smithy.rules#contextParam` bindings: parameter name to input member field.
     pub context_params: BTreeMap<String, String>,
+    /// `@httpChecksumRequired`: every request carries `Content-MD5`.
+    pub http_checksum_required: bool,
+    /// `@requestCompression`: the client may compress request bodies.
+    pub request_compression: Option<RequestCompression>,
     /// Protocol tests attached to the operation, kept as JSON for the test emitter.
     pub request_tests: Vec<Value>,
     /// Response tests attached to the operation (and to its errors).
     pub response_tests: Vec<(Option<ShapeId>, Value)>,
     /// Malformed-request tests attached to the operation.
     pub malformed_tests: Vec<Value>,
+}
+
+/// The `@requestCompression` trait of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestCompression {
+    /// `encodings`, in the model's order of preference (e.g. `gzip`); never empty.
+    pub encodings: Vec<String>,
+    /// The input has a `@streaming` blob member without `@requiresLength`: the client compresses
+    /// it whatever its size.
+    pub streaming: bool,
 }
 
 /// The `@http` trait, parsed.

@@ -37,6 +37,9 @@ mod t {
     pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
     pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
     pub const STREAMING: &str = "smithy.api#streaming";
+    pub const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
+    pub const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
+    pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
     pub const SPARSE: &str = "smithy.api#sparse";
     pub const LENGTH: &str = "smithy.api#length";
     pub const RANGE: &str = "smithy.api#range";
@@ -320,6 +323,10 @@ impl<'m> Lowerer<'m> {
                 )));
             }
         }
+        let request_compression = match traits.get(t::REQUEST_COMPRESSION) {
+            Some(v) => Some(self.request_compression(op_id, &input_id, v).map_err(OpSkip::Fail)?),
+            None => None,
+        };
 
         let mut errors: Vec<ShapeId> = Vec::new();
         for e in op.errors.iter().map(|e| &e.target).chain(service_errors) {
@@ -376,11 +383,49 @@ impl<'m> Lowerer<'m> {
             errors,
             static_context_params,
             context_params,
+            http_checksum_required: traits.contains_key(t::HTTP_CHECKSUM_REQUIRED),
+            request_compression,
             request_tests: list(traits.get(t::REQUEST_TESTS)),
             response_tests,
             malformed_tests: list(traits.get(t::MALFORMED_TESTS)),
             name,
         }))
+    }
+
+    /// Reads `@requestCompression` (`value`) of `op_id`, checking what Smithy's validation says:
+    /// `encodings` is not empty, and no input member is both `@streaming` and `@requiresLength`.
+    /// Encodings are kept as written: the runtime uses the first one it supports.
+    fn request_compression(&self, op_id: &str, input_id: &str, value: &Value) -> Result<RequestCompression> {
+        let encodings: Vec<String> = value
+            .get("encodings")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default();
+        if encodings.is_empty() {
+            return Err(Error::at(op_id, "@requestCompression needs at least one encoding, e.g. `encodings: [\"gzip\"]`"));
+        }
+        let mut streaming = false;
+        if let Some(Shape::Structure(s)) = self.model.shapes.get(input_id) {
+            for (name, m) in s.members.iter() {
+                let Some(target @ Shape::Blob(_)) = self.model.shapes.get(&m.target) else { continue };
+                if !target.traits().contains_key(t::STREAMING) {
+                    continue;
+                }
+                if target.traits().contains_key(t::REQUIRES_LENGTH) {
+                    return Err(Error::at(
+                        format!("{input_id}${name}"),
+                        format!(
+                            "targets `{}`, which is @streaming and @requiresLength, but its operation `{op_id}` has \
+                             @requestCompression: compressing it would mean reading the whole stream to know the \
+                             compressed length; remove one of the traits",
+                            m.target
+                        ),
+                    ));
+                }
+                streaming = true;
+            }
+        }
+        Ok(RequestCompression { encodings, streaming })
     }
 
     /// Copies an operation's input or output into `crate::operation::<module>`

@@ -237,6 +237,55 @@ fn operation_without_http_trait() {
 }
 
 #[test]
+fn request_compression_without_encodings() {
+    let model = with_shape(
+        valid_model(),
+        "ex.bad#GetThing",
+        json!({
+            "type": "operation",
+            "input": {"target": "ex.bad#GetThingInput"},
+            "output": {"target": "ex.bad#GetThingOutput"},
+            "traits": {
+                "smithy.api#http": {"method": "GET", "uri": "/things/{Id}", "code": 200},
+                "smithy.api#requestCompression": {"encodings": []}
+            }
+        }),
+    );
+    assert_fails(model, "ex.bad#GetThing", "@requestCompression needs at least one encoding");
+}
+
+#[test]
+fn request_compression_of_a_stream_that_requires_its_length() {
+    let model = with_shape(
+        valid_model(),
+        "ex.bad#GetThing",
+        json!({
+            "type": "operation",
+            "input": {"target": "ex.bad#GetThingInput"},
+            "output": {"target": "ex.bad#GetThingOutput"},
+            "traits": {
+                "smithy.api#http": {"method": "PUT", "uri": "/things/{Id}", "code": 200},
+                "smithy.api#requestCompression": {"encodings": ["gzip"]}
+            }
+        }),
+    );
+    let model = with_shape(
+        model,
+        "ex.bad#GetThingInput",
+        json!({"type": "structure", "members": {
+            "Id": {"target": "smithy.api#String", "traits": {"smithy.api#httpLabel": {}, "smithy.api#required": {}}},
+            "Body": {"target": "ex.bad#Sized", "traits": {"smithy.api#httpPayload": {}}}
+        }}),
+    );
+    let model = with_shape(
+        model,
+        "ex.bad#Sized",
+        json!({"type": "blob", "traits": {"smithy.api#streaming": {}, "smithy.api#requiresLength": {}}}),
+    );
+    assert_fails(model, "ex.bad#GetThingInput$Body", "@streaming and @requiresLength");
+}
+
+#[test]
 fn service_of_another_protocol_names_it() {
     let mut model = valid_model();
     let traits = model["shapes"]["ex.bad#Svc"]["traits"].as_object_mut().expect("traits");

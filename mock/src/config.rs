@@ -227,8 +227,8 @@ pub enum StoreKind {
 /// Where async inputs are read and results written.
 ///
 /// With `kind = "s3"`, credentials come from the environment (`AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), as do defaults for the other settings
-/// (`AWS_ENDPOINT`, `AWS_REGION`, `AWS_ALLOW_HTTP`).
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) unless given here, as do defaults for the
+/// other settings (`AWS_ENDPOINT`, `AWS_REGION`, `AWS_ALLOW_HTTP`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreConfig {
@@ -247,6 +247,15 @@ pub struct StoreConfig {
     /// Address buckets as `bucket.host` instead of `host/bucket`.
     #[serde(default)]
     pub virtual_hosted_style: bool,
+    /// The access key id, when not from the environment (e.g. a local MinIO's).
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    /// Its secret.
+    #[serde(default)]
+    pub secret_access_key: Option<String>,
+    /// A session token to go with them.
+    #[serde(default)]
+    pub session_token: Option<String>,
 }
 
 /// A config that could not be read or is not valid.
@@ -341,6 +350,9 @@ impl MockConfig {
         if !(self.async_queue.time_scale.is_finite() && self.async_queue.time_scale > 0.0) {
             return Err(ConfigError("[async] time_scale must be a positive number".into()));
         }
+        if self.store.access_key_id.is_some() != self.store.secret_access_key.is_some() {
+            return Err(ConfigError("[store] access_key_id and secret_access_key go together".into()));
+        }
         if let Some(auth) = &self.auth {
             if auth.access_key_id.is_empty() || auth.secret_access_key.is_empty() {
                 return Err(ConfigError("[auth] needs a non-empty access_key_id and secret_access_key".into()));
@@ -358,7 +370,7 @@ impl MockConfig {
         };
         Resolved {
             behaviour: ep.behaviour.as_ref().unwrap_or(&ECHO),
-            accept: ep.async_accept.as_ref().or(self.default.async_accept.as_ref().filter(|_| listed.is_none())).unwrap_or(&ACCEPT),
+            accept: ep.async_accept.as_ref().unwrap_or(&ACCEPT),
             delay: Duration::from_millis(ep.delay_ms),
             variant: inherit(&ep.variant, &self.default.variant, DEFAULT_VARIANT),
             output_path: inherit(&ep.output_path, &self.default.output_path, DEFAULT_OUTPUT_PATH),

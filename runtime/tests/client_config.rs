@@ -176,6 +176,8 @@ fn service(port: u16) -> &'static ServiceInfo {
 static OP_WITH_STATIC_PARAM: OperationInfo = OperationInfo {
     name: "Special",
     static_context_params: &[("Op", StaticParam::String("special"))],
+    http_checksum_required: false,
+    request_compression: None,
 };
 
 async fn call_with(

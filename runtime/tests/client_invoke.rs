@@ -564,3 +564,120 @@ async fn invoke_future_is_send() {
     let handle = tokio::spawn(async move { assert_send(call(&config, "x")).await });
     assert_eq!(handle.await.expect("join").expect("ok"), "spawned");
 }
+
+/// An operation with `@requestCompression(encodings: ["br", "gzip"])` and `@httpChecksumRequired`.
+static COMPRESSED_AND_CHECKSUMMED: smithygen_runtime::client::OperationInfo =
+    smithygen_runtime::client::OperationInfo {
+        name: "InvokeEndpoint",
+        static_context_params: &[],
+        http_checksum_required: true,
+        request_compression: Some(smithygen_runtime::client::RequestCompression {
+            encodings: &["br", "gzip"],
+            streaming: false,
+        }),
+    };
+
+async fn call_compressed(
+    config: &ClientConfig,
+    payload: &str,
+    config_override: Option<&ClientConfigBuilder>,
+) -> Result<String> {
+    invoke(
+        config,
+        &SIGNED_SERVICE,
+        &COMPRESSED_AND_CHECKSUMMED,
+        TestInput::new(payload),
+        serialize,
+        deserialize,
+        config_override,
+    )
+    .await
+}
+
+fn gunzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(data)
+        .read_to_end(&mut out)
+        .expect("a gzip body");
+    out
+}
+
+#[tokio::test]
+async fn request_bodies_are_compressed_then_checksummed_before_signing() {
+    let server = support::start(|i, _| {
+        if i == 0 {
+            Reply::status(503)
+        } else {
+            Reply::ok("ok")
+        }
+    })
+    .await;
+    let creds = Credentials::new("AKIDEXAMPLE", "SECRET", None, None, "test");
+    let time = UNIX_EPOCH + Duration::from_secs(FIXED_TIME);
+    let config = config(&server.url())
+        .credentials_provider(creds.clone())
+        .time_source(StaticTimeSource::new(time))
+        .request_min_compression_size_bytes(64)
+        .build();
+    let payload = format!("{{\"prompt\":\"{}\"}}", "hello ".repeat(50));
+    call_compressed(&config, &payload, None)
+        .await
+        .expect("second attempt succeeds");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one retry");
+    for request in &requests {
+        assert_eq!(request.header("content-encoding"), Some("gzip"));
+        assert_eq!(gunzip(&request.body), payload.as_bytes(), "gzip once, not per attempt");
+        assert_eq!(
+            request.header("content-length"),
+            Some(request.body.len().to_string().as_str())
+        );
+        assert_eq!(
+            request.header("content-md5"),
+            Some(smithygen_runtime::protocol::http::content_md5(&request.body).as_str()),
+            "the MD5 of the body as sent"
+        );
+        let authorization = request.header("authorization").expect("signed");
+        for header in ["content-encoding", "content-md5"] {
+            assert!(authorization.contains(header), "{header} is signed: {authorization}");
+        }
+        let expected = expected_authorization(request, &request.body, &creds, "us-east-1", "sagemaker", time);
+        assert_eq!(authorization, expected, "the signature covers the compressed body");
+    }
+}
+
+#[tokio::test]
+async fn small_or_disabled_bodies_are_sent_as_they_are() {
+    let server = support::start(|_, _| Reply::ok("ok")).await;
+    let config = config(&server.url()).build();
+    // Below the default 10 KiB minimum.
+    call_compressed(&config, "{\"small\":true}", None).await.expect("ok");
+    // Disabled for one call, whatever the size.
+    let over = ClientConfigBuilder::new()
+        .disable_request_compression(true)
+        .request_min_compression_size_bytes(0);
+    call_compressed(&config, "{\"disabled\":true}", Some(&over)).await.expect("ok");
+    for (request, body) in server.requests().iter().zip(["{\"small\":true}", "{\"disabled\":true}"]) {
+        assert_eq!(request.body.as_ref(), body.as_bytes());
+        assert_eq!(request.header("content-encoding"), None);
+        assert_eq!(
+            request.header("content-md5"),
+            Some(smithygen_runtime::protocol::http::content_md5(body.as_bytes()).as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_out_of_range_minimum_compression_size_is_a_clear_error() {
+    let server = support::start(|_, _| Reply::ok("never")).await;
+    let config = config(&server.url())
+        .request_min_compression_size_bytes(10_485_761)
+        .build();
+    let message = construction_error(call_compressed(&config, "x", None).await);
+    assert!(message.contains("request_min_compression_size_bytes"), "{message}");
+    // Operations without @requestCompression do not read the setting.
+    call(&config, "x").await.expect("unaffected");
+    assert_eq!(server.requests().len(), 1);
+}

@@ -112,6 +112,8 @@ pub fn deserialize(response: &HttpResponse) -> Result<String, OrchestratorError<
 pub static OPERATION: OperationInfo = OperationInfo {
     name: "InvokeEndpoint",
     static_context_params: &[],
+    http_checksum_required: false,
+    request_compression: None,
 };
 
 /// A signed service without an endpoint rule set (needs `endpoint_url`).

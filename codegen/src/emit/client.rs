@@ -86,6 +86,7 @@ pub fn config(svc: &Service) -> TokenStream {
         pub use ::aws_smithy_types::retry::{RetryConfig, RetryMode};
         pub use ::aws_smithy_types::timeout::TimeoutConfig;
         pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+        pub use ::smithygen_runtime::client::IdempotencyTokenProvider;
 
         /// Facts about this service the runtime needs: ids, signing name, endpoint rules.
         pub(crate) static SERVICE: ::smithygen_runtime::client::ServiceInfo = ::smithygen_runtime::client::ServiceInfo {

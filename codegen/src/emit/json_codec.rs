@@ -264,7 +264,7 @@ pub fn structure_codec(svc: &Service, s: &Structure) -> TokenStream {
             #writes
             ::std::result::Result::Ok(::serde_json::Value::Object(object))
         }
-        #[allow(unused_mut, clippy::match_single_binding)]
+        #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
         pub(crate) fn #de(value: &::serde_json::Value, side: ::smithygen_runtime::protocol::json::Side) -> ::std::result::Result<#ret, ::smithygen_runtime::protocol::WireError> {
             let mut builder = #builder::default();
             for (key, value) in ::smithygen_runtime::protocol::json::object(value)? {

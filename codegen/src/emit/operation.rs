@@ -46,10 +46,26 @@ fn operation_info(op: &Operation) -> TokenStream {
         };
         quote! { (#k, #value) }
     });
+    let checksum_required = op.http_checksum_required;
+    let compression = match &op.request_compression {
+        Some(rc) => {
+            let encodings = &rc.encodings;
+            let streaming = rc.streaming;
+            quote! {
+                ::std::option::Option::Some(::smithygen_runtime::client::RequestCompression {
+                    encodings: &[#(#encodings),*],
+                    streaming: #streaming,
+                })
+            }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
     quote! {
         pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
             name: #name,
             static_context_params: &[#(#params),*],
+            http_checksum_required: #checksum_required,
+            request_compression: #compression,
         };
     }
 }
@@ -210,6 +226,23 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let module = ident(&op.module);
+    // Top-level `@idempotencyToken` members left unset take a token from the call's config.
+    let tokens: Vec<_> = input.members.iter().filter(|m| is_top_level_token(m)).collect();
+    let fill_tokens = tokens.iter().map(|m| {
+        let f = ident(&m.field);
+        quote! {
+            ::smithygen_runtime::client::fill_idempotency_token(&mut input.#f, &self.config, self.config_override.as_ref());
+        }
+    });
+    let input_binding = if tokens.is_empty() { quote! { input } } else { quote! { mut input } };
+    let token_doc = (!tokens.is_empty()).then(|| {
+        let names: Vec<String> = tokens.iter().map(|m| format!("`{}`", m.field.trim_start_matches("r#"))).collect();
+        let doc = format!(
+            " Left unset, {} (`@idempotencyToken`) is filled from the config's `idempotency_token_provider` (a random UUID by default).",
+            names.join(", ")
+        );
+        quote! { #[doc = ""] #[doc = #doc] }
+    });
     // A streaming body can be sent once only: such a builder cannot be cloned.
     let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
     quote! {
@@ -239,10 +272,12 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             /// Sends the request and returns the output or the error.
             ///
             /// The request is signed, sent, retried and timed out per the client's configuration.
+            #token_doc
             pub async fn send(
                 self,
             ) -> ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>> {
-                let input: #input_path = self.inner.build();
+                let #input_binding: #input_path = self.inner.build();
+                #(#fill_tokens)*
                 ::smithygen_runtime::client::invoke(
                     &self.config,
                     &crate::config::SERVICE,
@@ -257,4 +292,10 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             #(#setters)*
         }
     }
+}
+
+/// Whether the client fills this input member from its idempotency token provider at `send()`:
+/// an optional string with `@idempotencyToken` (only top-level input members are tokens).
+fn is_top_level_token(m: &crate::ir::Member) -> bool {
+    m.idempotency_token && m.is_optional() && m.ty == Type::String
 }

@@ -172,7 +172,9 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
     let inits = s.members.iter().map(|m| {
         let f = ident(&m.field);
         if m.is_optional() {
-            if m.idempotency_token {
+            // Top-level input tokens are filled at `send()` from the client's provider; a token in
+            // a nested structure is filled here.
+            if m.idempotency_token && !matches!(s.home, crate::ir::TypeHome::Operation(_)) {
                 quote! { #f: self.#f.or_else(|| ::std::option::Option::Some(::smithygen_runtime::protocol::idempotency_token())), }
             } else {
                 quote! { #f: self.#f, }

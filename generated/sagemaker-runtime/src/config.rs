@@ -12,6 +12,7 @@ pub use ::aws_credential_types::provider::SharedCredentialsProvider;
 pub use ::aws_smithy_types::retry::{RetryConfig, RetryMode};
 pub use ::aws_smithy_types::timeout::TimeoutConfig;
 pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+pub use ::smithygen_runtime::client::IdempotencyTokenProvider;
 /// Facts about this service the runtime needs: ids, signing name, endpoint rules.
 pub(crate) static SERVICE: ::smithygen_runtime::client::ServiceInfo = ::smithygen_runtime::client::ServiceInfo {
     sdk_id: "SageMaker Runtime",

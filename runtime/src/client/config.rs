@@ -6,7 +6,9 @@
 //! STS... are resolved once and reused), and the runtime plugins handed to the orchestrator.
 
 use super::auth::SigV4AuthScheme;
+use super::idempotency::IdempotencyTokenProvider;
 use super::interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
+use crate::protocol::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_async::rt::sleep::{default_async_sleep, AsyncSleep, SharedAsyncSleep};
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
@@ -91,6 +93,9 @@ pub struct ClientConfigBuilder {
     interceptors: Vec<SharedInterceptor>,
     identity_cache: Option<SharedIdentityCache>,
     stalled_stream_protection: Option<StalledStreamProtectionConfig>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    disable_request_compression: Option<bool>,
+    request_min_compression_size_bytes: Option<u32>,
 }
 
 impl ClientConfigBuilder {
@@ -322,6 +327,61 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Sets the provider of idempotency tokens: the token sent for an `@idempotencyToken` input
+    /// member the caller leaves unset. Default: [`IdempotencyTokenProvider::random`], a fresh
+    /// UUID v4 per call. A string is a fixed token (for tests).
+    pub fn idempotency_token_provider(mut self, provider: impl Into<IdempotencyTokenProvider>) -> Self {
+        self.set_idempotency_token_provider(Some(provider.into()));
+        self
+    }
+
+    /// Sets or clears the idempotency token provider.
+    pub fn set_idempotency_token_provider(
+        &mut self,
+        provider: Option<IdempotencyTokenProvider>,
+    ) -> &mut Self {
+        self.idempotency_token_provider = provider;
+        self
+    }
+
+    /// The idempotency token provider set on this builder, if any.
+    pub fn get_idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
+        self.idempotency_token_provider.as_ref()
+    }
+
+    /// Turns off request compression for operations whose model allows it
+    /// (`@requestCompression`). Default `false`: their request bodies are gzipped when at least
+    /// [`request_min_compression_size_bytes`](Self::request_min_compression_size_bytes) long.
+    /// Also read from an `SdkConfig` (`AWS_DISABLE_REQUEST_COMPRESSION`,
+    /// `disable_request_compression` in a profile).
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.set_disable_request_compression(Some(disable));
+        self
+    }
+
+    /// Sets or clears the request compression switch.
+    pub fn set_disable_request_compression(&mut self, disable: Option<bool>) -> &mut Self {
+        self.disable_request_compression = disable;
+        self
+    }
+
+    /// Sets the size in bytes from which a request body is compressed, for operations whose
+    /// model allows it (`@requestCompression`). Default 10240 (10 KiB): smaller bodies tend to
+    /// grow when compressed. Must be at most 10485760 (10 MiB); a larger value fails every call
+    /// of such an operation with a configuration error. A streaming body is compressed whatever
+    /// its size. Also read from an `SdkConfig` (`AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`,
+    /// `request_min_compression_size_bytes` in a profile).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.set_request_min_compression_size_bytes(Some(bytes));
+        self
+    }
+
+    /// Sets or clears the minimum size of a request body to compress.
+    pub fn set_request_min_compression_size_bytes(&mut self, bytes: Option<u32>) -> &mut Self {
+        self.request_min_compression_size_bytes = bytes;
+        self
+    }
+
     /// Layers every field that is set in `other` on top of `self`; interceptors are appended.
     pub fn merge(&mut self, other: &ClientConfigBuilder) -> &mut Self {
         fn take<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
@@ -352,6 +412,18 @@ impl ClientConfigBuilder {
         take(
             &mut self.stalled_stream_protection,
             &other.stalled_stream_protection,
+        );
+        take(
+            &mut self.idempotency_token_provider,
+            &other.idempotency_token_provider,
+        );
+        take(
+            &mut self.disable_request_compression,
+            &other.disable_request_compression,
+        );
+        take(
+            &mut self.request_min_compression_size_bytes,
+            &other.request_min_compression_size_bytes,
         );
         self.interceptors.extend(other.interceptors.iter().cloned());
         self
@@ -414,6 +486,11 @@ impl ClientConfigBuilder {
                     .grace_period(Duration::from_secs(5))
                     .build()
             }),
+            idempotency_token_provider: self.idempotency_token_provider.unwrap_or_default(),
+            disable_request_compression: self.disable_request_compression.unwrap_or(false),
+            request_min_compression_size_bytes: self
+                .request_min_compression_size_bytes
+                .unwrap_or(DEFAULT_MIN_COMPRESSION_SIZE_BYTES),
         };
         let client_plugin = settings.client_plugin();
         ClientConfig {
@@ -429,8 +506,9 @@ impl ClientConfigBuilder {
 
 impl From<&SdkConfig> for ClientConfigBuilder {
     /// Copies region, credentials provider, endpoint URL, FIPS / dual-stack flags, HTTP client,
-    /// retry, timeout, sleep, time source, behavior version, app name, identity cache and
-    /// stalled stream protection from a shared [`SdkConfig`] (as loaded by `aws-config`).
+    /// retry, timeout, sleep, time source, behavior version, app name, identity cache, stalled
+    /// stream protection and the request compression settings from a shared [`SdkConfig`] (as
+    /// loaded by `aws-config`).
     fn from(sdk: &SdkConfig) -> Self {
         ClientConfigBuilder {
             region: sdk.region().cloned(),
@@ -448,6 +526,9 @@ impl From<&SdkConfig> for ClientConfigBuilder {
             interceptors: Vec::new(),
             identity_cache: sdk.identity_cache(),
             stalled_stream_protection: sdk.stalled_stream_protection(),
+            idempotency_token_provider: None,
+            disable_request_compression: sdk.disable_request_compression(),
+            request_min_compression_size_bytes: sdk.request_min_compression_size_bytes(),
         }
     }
 }
@@ -476,6 +557,9 @@ pub(crate) struct Settings {
     pub(crate) interceptors: Vec<SharedInterceptor>,
     pub(crate) identity_cache: SharedIdentityCache,
     pub(crate) stalled_stream_protection: StalledStreamProtectionConfig,
+    pub(crate) idempotency_token_provider: IdempotencyTokenProvider,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
 }
 
 impl Settings {
@@ -581,6 +665,9 @@ impl ClientConfig {
             interceptors: s.interceptors.clone(),
             identity_cache: Some(s.identity_cache.clone()),
             stalled_stream_protection: Some(s.stalled_stream_protection.clone()),
+            idempotency_token_provider: Some(s.idempotency_token_provider.clone()),
+            disable_request_compression: Some(s.disable_request_compression),
+            request_min_compression_size_bytes: Some(s.request_min_compression_size_bytes),
         }
     }
 
@@ -674,6 +761,21 @@ impl ClientConfig {
     pub fn stalled_stream_protection(&self) -> &StalledStreamProtectionConfig {
         &self.inner.settings.stalled_stream_protection
     }
+
+    /// The provider of tokens for `@idempotencyToken` input members left unset.
+    pub fn idempotency_token_provider(&self) -> &IdempotencyTokenProvider {
+        &self.inner.settings.idempotency_token_provider
+    }
+
+    /// Whether request compression (`@requestCompression`) is turned off.
+    pub fn disable_request_compression(&self) -> bool {
+        self.inner.settings.disable_request_compression
+    }
+
+    /// The size in bytes from which a request body is compressed (`@requestCompression`).
+    pub fn request_min_compression_size_bytes(&self) -> u32 {
+        self.inner.settings.request_min_compression_size_bytes
+    }
 }
 
 #[cfg(test)]
@@ -700,6 +802,34 @@ mod tests {
         assert!(config.sleep_impl().is_some());
         assert!(!config.use_fips());
         assert!(config.stalled_stream_protection().is_enabled());
+        assert!(!config.disable_request_compression());
+        assert_eq!(config.request_min_compression_size_bytes(), 10_240);
+        assert!(uuid::Uuid::parse_str(&config.idempotency_token_provider().make_idempotency_token()).is_ok());
+    }
+
+    #[test]
+    fn request_compression_and_token_settings_are_kept_merged_and_read_from_sdk_config() {
+        let base = ClientConfig::builder()
+            .disable_request_compression(true)
+            .request_min_compression_size_bytes(0)
+            .idempotency_token_provider("fixed")
+            .build();
+        let rebuilt = base.to_builder().build();
+        assert!(rebuilt.disable_request_compression());
+        assert_eq!(rebuilt.request_min_compression_size_bytes(), 0);
+        assert_eq!(rebuilt.idempotency_token_provider().make_idempotency_token(), "fixed");
+        let merged = base.with_override(&ClientConfigBuilder::new().request_min_compression_size_bytes(5));
+        assert_eq!(merged.request_min_compression_size_bytes(), 5);
+        assert!(merged.disable_request_compression());
+
+        let sdk = SdkConfig::builder()
+            .disable_request_compression(true)
+            .request_min_compression_size_bytes(128)
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let from_sdk = ClientConfigBuilder::from(&sdk).build();
+        assert!(from_sdk.disable_request_compression());
+        assert_eq!(from_sdk.request_min_compression_size_bytes(), 128);
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub enum ConfigError {
         /// `sdk_id` of the service.
         service: &'static str,
     },
+    /// `request_min_compression_size_bytes` is above the allowed 10485760 (10 MiB); reported by
+    /// calls of operations that support request compression.
+    InvalidRequestMinCompressionSize {
+        /// The configured value.
+        value: u32,
+    },
     /// The service's endpoint rule set could not be parsed (a generator or model bug).
     InvalidRuleSet {
         /// `sdk_id` of the service.
@@ -52,6 +58,12 @@ impl fmt::Display for ConfigError {
                 f,
                 "{service} has no endpoint rule set, so an endpoint URL is required: \
                  set `endpoint_url` on the ClientConfigBuilder"
+            ),
+            ConfigError::InvalidRequestMinCompressionSize { value } => write!(
+                f,
+                "request_min_compression_size_bytes is {value}, but must be between 0 and 10485760 \
+                 (10 MiB): fix it on the ClientConfigBuilder, or AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES \
+                 / the profile's request_min_compression_size_bytes"
             ),
             ConfigError::InvalidRuleSet { service, message } => write!(
                 f,

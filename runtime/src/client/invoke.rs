@@ -4,9 +4,11 @@ use super::auth::{SigV4OperationConfig, SIGV4_SCHEME_ID};
 use super::config::ClientConfig;
 use super::error::ConfigError;
 use super::interceptors::{user_agent, OperationContext};
+use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
 use super::retry::ErrorCodeClassifier;
 use super::{OperationInfo, ServiceInfo, StaticParam};
 use crate::endpoint::{EndpointResolver, Params, RuleSet};
+use crate::protocol::compression::{self, MAX_MIN_COMPRESSION_SIZE_BYTES};
 use aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID;
 use aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver;
 use aws_smithy_runtime::client::retries::classifiers::{
@@ -20,6 +22,7 @@ use aws_smithy_runtime_api::client::endpoint::{
     EndpointPrefix, EndpointResolverParams, SharedEndpointResolver,
 };
 use aws_smithy_runtime_api::client::interceptors::context::{Error, Input, Output};
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use aws_smithy_runtime_api::client::orchestrator::{
     HttpRequest, HttpResponse, Metadata, OrchestratorError, SensitiveOutput,
 };
@@ -46,6 +49,9 @@ use tracing::Instrument;
 /// - `deserializer` maps a fully read response to the output or a modeled error `E`.
 /// - `config_override` (a `.customize()`-style builder) layers its set fields over `config` for
 ///   this call only.
+/// - `operation` carries the model's request body rules: `@requestCompression` gzips the body
+///   (per `disable_request_compression` / `request_min_compression_size_bytes`) and
+///   `@httpChecksumRequired` adds `Content-MD5`, once per call, before signing.
 ///
 /// Per call this resolves the endpoint (from the service's rule set with the `AWS::Region`,
 /// `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint` builtins the rule set declares plus
@@ -196,6 +202,26 @@ where
     let (resolver, params) = endpoint_resolver(config, service, operation)?;
     components.set_endpoint_resolver(Some(resolver));
     layer.store_put(params);
+
+    // Request body transforms the model asks for, in this order: compress, then checksum the
+    // body as sent.
+    if let Some(rc) = &operation.request_compression {
+        let min_size = settings.request_min_compression_size_bytes;
+        if min_size > MAX_MIN_COMPRESSION_SIZE_BYTES {
+            return Err(ConfigError::InvalidRequestMinCompressionSize { value: min_size });
+        }
+        let coding = compression::supported_encoding(rc.encodings);
+        if let (false, Some(coding)) = (settings.disable_request_compression, coding) {
+            components.push_interceptor(SharedInterceptor::new(RequestCompressionInterceptor::new(
+                coding,
+                min_size,
+                rc.streaming,
+            )));
+        }
+    }
+    if operation.http_checksum_required {
+        components.push_interceptor(SharedInterceptor::new(ContentMd5Interceptor));
+    }
 
     // Serde, metadata, retry partition, SDK headers and tracing context.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));

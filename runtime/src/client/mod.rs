@@ -24,7 +24,12 @@
 //!     signing_name: Some("example"),
 //!     endpoint_rule_set: None,
 //! };
-//! static PING: OperationInfo = OperationInfo { name: "Ping", static_context_params: &[] };
+//! static PING: OperationInfo = OperationInfo {
+//!     name: "Ping",
+//!     static_context_params: &[],
+//!     http_checksum_required: false,
+//!     request_compression: None,
+//! };
 //!
 //! fn ser(_: ()) -> Result<HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
 //!     let mut req = HttpRequest::new(SdkBody::empty());
@@ -41,8 +46,10 @@
 mod auth;
 mod config;
 mod error;
+mod idempotency;
 mod interceptors;
 mod invoke;
+mod request_body;
 mod retry;
 
 pub use auth::{SigV4AuthScheme, SigV4Signer, SigningError, SIGV4_SCHEME_ID};
@@ -51,6 +58,7 @@ pub use config::{
     DEFAULT_READ_TIMEOUT,
 };
 pub use error::ConfigError;
+pub use idempotency::{fill_idempotency_token, IdempotencyTokenProvider};
 pub use interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
 pub use invoke::invoke;
 pub use retry::{ErrorCodeClassifier, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES};
@@ -79,6 +87,26 @@ pub struct OperationInfo {
     pub name: &'static str,
     /// The operation's `smithy.rules#staticContextParams`: endpoint parameters with fixed values.
     pub static_context_params: &'static [(&'static str, StaticParam)],
+    /// `@httpChecksumRequired`: every request carries `Content-MD5`, the MD5 of the body as sent
+    /// (after compression).
+    pub http_checksum_required: bool,
+    /// `@requestCompression`: the request body may be compressed; `None` when the model does not
+    /// allow it.
+    pub request_compression: Option<RequestCompression>,
+}
+
+/// An operation's `@requestCompression` trait: how its request bodies may be compressed.
+///
+/// Applied per call unless `disable_request_compression` is set: the body is compressed with the
+/// first supported coding when at least `request_min_compression_size_bytes` long (or always,
+/// for a streaming input), before signing; see [`crate::protocol::compression`].
+#[derive(Debug, Clone, Copy)]
+pub struct RequestCompression {
+    /// The model's `encodings`, in its order of preference (e.g. `["gzip"]`).
+    pub encodings: &'static [&'static str],
+    /// The input has a `@streaming` member without `@requiresLength`: its body is compressed as
+    /// it is sent, whatever its size.
+    pub streaming: bool,
 }
 
 /// A fixed endpoint parameter value from `smithy.rules#staticContextParams`.

@@ -251,6 +251,12 @@ pub fn base64_encode(value: &[u8]) -> String {
     aws_smithy_types::base64::encode(value)
 }
 
+/// The `Content-MD5` value of a body (`@httpChecksumRequired`): the base64 of its MD5 digest.
+pub fn content_md5(body: &[u8]) -> String {
+    use md5::Digest;
+    base64_encode(&md5::Md5::digest(body))
+}
+
 /// Decodes a base64 header value.
 pub fn base64_decode(value: &str, location: &str) -> Result<Vec<u8>, WireError> {
     aws_smithy_types::base64::decode(value.trim()).map_err(|_| WireError::new(location, "is not valid base64"))
@@ -298,6 +304,15 @@ mod tests {
         assert_eq!(fmt_float(2.0), "2");
         assert_eq!(fmt_float(f64::NAN), "NaN");
         assert_eq!(fmt_float(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn content_md5_is_the_base64_md5_digest() {
+        // RFC 1321 test vectors, base64-encoded.
+        assert_eq!(content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
+        assert_eq!(content_md5(b"abc"), "kAFQmDzST7DWlj99KOF/cg==");
+        // The body of the restJson1 `RestJsonHttpChecksumRequired` protocol test.
+        assert_eq!(content_md5(br#"{"foo":"base64 encoded md5 checksum"}"#), "iB0/3YSo7maijL0IGOgA9g==");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! per protocol rule (how a label is escaped, how a header list is split, how
 //! a float is written in JSON, where an error code comes from).
 
+pub mod compression;
 pub mod error;
 pub mod http;
 pub mod json;
@@ -35,7 +36,10 @@ impl fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// A fresh idempotency token (a random UUID), for `@idempotencyToken` members left unset.
+/// A fresh idempotency token (a random UUID v4): the default token of
+/// [`IdempotencyTokenProvider`](crate::client::IdempotencyTokenProvider), and the value of an
+/// `@idempotencyToken` member of a nested structure left unset (only top-level input members
+/// take their token from the client's provider).
 pub fn idempotency_token() -> String {
     uuid::Uuid::new_v4().to_string()
 }

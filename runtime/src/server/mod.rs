@@ -9,6 +9,8 @@
 //!   greedy labels, literal query parts), answers 404 `UnknownOperationException` and 405,
 //!   limits body size (413), turns handler panics into 500 `InternalFailure`, and stamps
 //!   `x-amzn-RequestId` on every response. [`Router::handle`] serves one request in process.
+//!   [`Router::before`] adds hooks that see every raw request (headers, URI, body) before
+//!   routing and may answer it themselves: authentication, recording, paths of their own.
 //! - [`Router::serve`], [`Router::serve_with_shutdown`] and [`Router::start`]: HTTP/1.1 with
 //!   keep-alive on a Tokio listener, with graceful shutdown. [`ServerHandle`] is the in-process
 //!   form: a free port on loopback, its URL, and `shutdown()`.

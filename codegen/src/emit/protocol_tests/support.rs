@@ -11,8 +11,9 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
     let stale = format!("known failure now passes: remove `{{id}}` from {known_failures_file}");
     quote! {
         //! Shared pieces of the protocol tests: capturing and replying HTTP clients, a client
-        //! wired to them (region us-east-1, static test credentials, no retries), request
-        //! checks, and the runner that expects a known failure.
+        //! wired to them (region us-east-1, static test credentials, no retries, the fixed
+        //! idempotency token the tests expect), request checks, and the runner that expects a
+        //! known failure.
         // Not every crate has every kind of test (or a known failure).
         #![allow(dead_code)]
 
@@ -27,8 +28,12 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
         /// The endpoint of tests that name no `host`.
         pub(crate) const DEFAULT_HOST: &str = "example.com";
 
-        /// A client for one test: region `us-east-1`, static credentials, no retries, the given
-        /// endpoint host and HTTP client.
+        /// The idempotency token the protocol tests expect for an `@idempotencyToken` member
+        /// left unset (smithy-rs configures its protocol tests the same way).
+        pub(crate) const IDEMPOTENCY_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+
+        /// A client for one test: region `us-east-1`, static credentials, no retries, a fixed
+        /// idempotency token, the given endpoint host and HTTP client.
         pub(crate) fn client(host: &str, http_client: impl HttpClient + 'static) -> crate::Client {
             let config = crate::config::Builder::new()
                 .region(crate::config::Region::new("us-east-1"))
@@ -42,6 +47,7 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
                 .endpoint_url(format!("https://{host}"))
                 .http_client(http_client)
                 .retry_config(crate::config::RetryConfig::disabled())
+                .idempotency_token_provider(IDEMPOTENCY_TOKEN)
                 .build();
             crate::Client::from_conf(config)
         }

@@ -228,6 +228,8 @@ impl ::aws_types::request_id::RequestId for InvokeEndpointAsyncError {
 pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
     name: "InvokeEndpointAsync",
     static_context_params: &[],
+    http_checksum_required: false,
+    request_compression: ::std::option::Option::None,
 };
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {

@@ -1,0 +1,110 @@
+//! The router: the generated SageMaker Runtime routes, behind hooks that serve the mock-only
+//! `/_mock/` paths, record every request and check SigV4.
+
+use crate::record::RecordedRequest;
+use crate::service::{Mock, MockService};
+use bytes::Bytes;
+use serde_json::{json, Value};
+use smithygen_runtime::server::{error_response, Router, ServerResponse};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// The prefix of mock-only paths; API routes all start with `/endpoints/`.
+pub(crate) const ADMIN_PREFIX: &str = "/_mock/";
+
+pub(crate) fn router(mock: Arc<Mock>) -> Router {
+    let admin_mock = mock.clone();
+    let record_mock = mock.clone();
+    let auth_mock = mock.clone();
+    sagemaker_runtime::server::router(MockService(mock))
+        .before(move |request: http::Request<Bytes>| {
+            let mock = admin_mock.clone();
+            async move {
+                if request.uri().path().starts_with(ADMIN_PREFIX) {
+                    Err(admin(&mock, &request))
+                } else {
+                    Ok(request)
+                }
+            }
+        })
+        .before(move |request: http::Request<Bytes>| {
+            record_mock.recorder.push(RecordedRequest::from_request(&request));
+            async move { Ok(request) }
+        })
+        .before(move |request: http::Request<Bytes>| {
+            let outcome = match &auth_mock.config.auth {
+                Some(auth) => crate::sigv4::verify(auth, &auth_mock.config.region, &request, SystemTime::now()),
+                None => Ok(()),
+            };
+            async move {
+                match outcome {
+                    Ok(()) => Ok(request),
+                    Err(failure) => {
+                        tracing::info!(code = failure.code, uri = %request.uri(), "request refused by SigV4 verification");
+                        Err(failure.into_response())
+                    }
+                }
+            }
+        })
+}
+
+fn json_response(status: u16, value: &Value) -> ServerResponse {
+    let mut response = http::Response::new(Bytes::from(serde_json::to_vec_pretty(value).unwrap_or_default()));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    response
+}
+
+fn query(request: &http::Request<Bytes>, name: &str) -> Option<String> {
+    request.uri().query()?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| smithygen_runtime::protocol::http::decode_percent(&v.replace('+', " "), name).unwrap_or_default())
+    })
+}
+
+/// Answers a `/_mock/` request.
+fn admin(mock: &Mock, request: &http::Request<Bytes>) -> ServerResponse {
+    let path = request.uri().path();
+    let method = request.method().clone();
+    match (method.as_str(), path) {
+        ("GET", "/_mock/health") => json_response(200, &json!({ "status": "ok" })),
+        ("GET", "/_mock/requests") => {
+            let endpoint = query(request, "endpoint");
+            let operation = query(request, "operation");
+            let list: Vec<Value> = mock
+                .recorder
+                .all()
+                .iter()
+                .filter(|r| endpoint.is_none() || r.endpoint_name == endpoint)
+                .filter(|r| operation.is_none() || r.operation.map(str::to_string) == operation)
+                .map(RecordedRequest::to_json)
+                .collect();
+            json_response(200, &Value::Array(list))
+        }
+        ("DELETE", "/_mock/requests") => {
+            mock.recorder.clear();
+            let mut response = http::Response::new(Bytes::new());
+            *response.status_mut() = http::StatusCode::NO_CONTENT;
+            response
+        }
+        ("GET", "/_mock/async") => {
+            let pending: Vec<Value> = mock
+                .queue
+                .pending()
+                .into_iter()
+                .map(|(id, endpoint)| json!({ "inference_id": id, "endpoint_name": endpoint }))
+                .collect();
+            let finished: Vec<Value> = mock.queue.finished().iter().map(crate::AsyncResult::to_json).collect();
+            json_response(200, &json!({ "pending": pending, "finished": finished }))
+        }
+        (_, "/_mock/health" | "/_mock/requests" | "/_mock/async") => {
+            error_response(405, "MethodNotAllowedException", &format!("{method} is not supported on {path}"), Default::default())
+        }
+        _ => error_response(
+            404,
+            "NotFound",
+            &format!("no mock path {path}; try /_mock/health, /_mock/requests or /_mock/async"),
+            Default::default(),
+        ),
+    }
+}

@@ -1,0 +1,213 @@
+//! Objects behind `s3://bucket/key` URIs: a local directory (`<data-dir>/bucket/key`) or an
+//! S3-compatible service, both through the `object_store` crate.
+
+use crate::config::{StoreConfig, StoreKind};
+use bytes::Bytes;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{GetOptions, ObjectStore, PutOptions, PutPayload};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// An S3 location: bucket and key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Uri {
+    /// The bucket.
+    pub bucket: String,
+    /// The key (may be empty for a bucket-level path).
+    pub key: String,
+}
+
+impl S3Uri {
+    /// Reads `s3://bucket/key` or an HTTPS S3 URL (`https://bucket.s3.region.amazonaws.com/key`,
+    /// `https://s3.region.amazonaws.com/bucket/key`, or `https://host/bucket/key` for other hosts).
+    pub fn parse(uri: &str) -> Result<Self, String> {
+        let (bucket, key) = if let Some(rest) = uri.strip_prefix("s3://") {
+            let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+            (bucket.to_string(), key.to_string())
+        } else if let Some(rest) = uri.strip_prefix("https://") {
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let path = smithygen_runtime::protocol::http::decode_percent(path, "S3 URL").map_err(|e| e.to_string())?;
+            let host = host.split(':').next().unwrap_or(host);
+            match host.find(".s3.").or_else(|| host.find(".s3-")) {
+                Some(at) if !host.starts_with("s3.") && !host.starts_with("s3-") => (host[..at].to_string(), path),
+                _ => {
+                    let (bucket, key) = path.split_once('/').unwrap_or((&path, ""));
+                    (bucket.to_string(), key.to_string())
+                }
+            }
+        } else {
+            return Err(format!("`{uri}` is not an S3 URI (s3://bucket/key)"));
+        };
+        if bucket.is_empty() || bucket.starts_with('.') || bucket.contains(['\\', ' ']) {
+            return Err(format!("`{uri}` has no valid bucket name"));
+        }
+        Ok(S3Uri { bucket, key })
+    }
+
+    /// This location with `name` appended as one more path segment.
+    pub fn join(&self, name: &str) -> S3Uri {
+        let key = self.key.trim_end_matches('/');
+        let key = if key.is_empty() { name.to_string() } else { format!("{key}/{name}") };
+        S3Uri { bucket: self.bucket.clone(), key }
+    }
+}
+
+impl fmt::Display for S3Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// Why an object could not be read or written.
+#[derive(Debug)]
+pub enum StoreError {
+    /// No object at that location.
+    NotFound(String),
+    /// Anything else: a bad key, a refused connection, ...
+    Other(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound(uri) => write!(f, "no object at {uri}"),
+            StoreError::Other(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The configured object store.
+#[derive(Debug)]
+pub(crate) struct Store {
+    backend: Backend,
+}
+
+#[derive(Debug)]
+enum Backend {
+    Local { root: PathBuf, fs: Arc<LocalFileSystem> },
+    S3 { config: StoreConfig, buckets: Mutex<HashMap<String, Arc<dyn ObjectStore>>> },
+}
+
+impl Store {
+    /// The store `config` describes; `data_dir` (which must exist) is the local root.
+    pub(crate) fn new(config: &StoreConfig, data_dir: &Path) -> Result<Self, StoreError> {
+        let backend = match config.kind {
+            StoreKind::Local => {
+                let fs = LocalFileSystem::new_with_prefix(data_dir)
+                    .map_err(|e| StoreError::Other(format!("data directory {}: {e}", data_dir.display())))?
+                    .with_fsync(true);
+                Backend::Local { root: data_dir.to_path_buf(), fs: Arc::new(fs) }
+            }
+            StoreKind::S3 => Backend::S3 { config: config.clone(), buckets: Mutex::default() },
+        };
+        Ok(Store { backend })
+    }
+
+    /// For the local store: the file that holds `uri`.
+    pub(crate) fn local_path(&self, uri: &S3Uri) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::Local { root, .. } => Some(root.join(&uri.bucket).join(&uri.key)),
+            Backend::S3 { .. } => None,
+        }
+    }
+
+    fn locate(&self, uri: &S3Uri) -> Result<(Arc<dyn ObjectStore>, ObjectPath), StoreError> {
+        let bad = |e: object_store::path::Error| StoreError::Other(format!("{uri}: not a usable object key: {e}"));
+        match &self.backend {
+            Backend::Local { fs, .. } => {
+                let path = ObjectPath::parse(format!("{}/{}", uri.bucket, uri.key)).map_err(bad)?;
+                Ok((fs.clone() as Arc<dyn ObjectStore>, path))
+            }
+            Backend::S3 { config, buckets } => {
+                let path = ObjectPath::parse(&uri.key).map_err(bad)?;
+                let mut buckets = buckets.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(store) = buckets.get(&uri.bucket) {
+                    return Ok((store.clone(), path));
+                }
+                let mut builder = AmazonS3Builder::from_env().with_bucket_name(&uri.bucket);
+                if let Some(endpoint) = &config.endpoint {
+                    builder = builder.with_endpoint(endpoint);
+                }
+                if let Some(region) = &config.region {
+                    builder = builder.with_region(region);
+                }
+                if config.allow_http {
+                    builder = builder.with_allow_http(true);
+                }
+                builder = builder.with_virtual_hosted_style_request(config.virtual_hosted_style);
+                if let (Some(key), Some(secret)) = (&config.access_key_id, &config.secret_access_key) {
+                    builder = builder.with_access_key_id(key).with_secret_access_key(secret);
+                    if let Some(token) = &config.session_token {
+                        builder = builder.with_token(token);
+                    }
+                }
+                let store: Arc<dyn ObjectStore> = Arc::new(
+                    builder.build().map_err(|e| StoreError::Other(format!("S3 store for bucket {}: {e}", uri.bucket)))?,
+                );
+                buckets.insert(uri.bucket.clone(), store.clone());
+                Ok((store, path))
+            }
+        }
+    }
+
+    /// The object at `uri`.
+    pub(crate) async fn get(&self, uri: &S3Uri) -> Result<Bytes, StoreError> {
+        let (store, path) = self.locate(uri)?;
+        let result = store.get_opts(&path, GetOptions::default()).await.map_err(|e| map_err(uri, e))?;
+        result.bytes().await.map_err(|e| map_err(uri, e))
+    }
+
+    /// Writes `body` to `uri` atomically (a reader sees the whole object or none).
+    pub(crate) async fn put(&self, uri: &S3Uri, body: Bytes) -> Result<(), StoreError> {
+        let (store, path) = self.locate(uri)?;
+        store.put_opts(&path, PutPayload::from(body), PutOptions::default()).await.map_err(|e| map_err(uri, e))?;
+        Ok(())
+    }
+}
+
+fn map_err(uri: &S3Uri, e: object_store::Error) -> StoreError {
+    match e {
+        object_store::Error::NotFound { .. } => StoreError::NotFound(uri.to_string()),
+        other => StoreError::Other(format!("{uri}: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_uris_in_every_form() {
+        let p = |s: &str| S3Uri::parse(s).unwrap();
+        assert_eq!(p("s3://b/k/x.json"), S3Uri { bucket: "b".into(), key: "k/x.json".into() });
+        assert_eq!(p("s3://b"), S3Uri { bucket: "b".into(), key: "".into() });
+        assert_eq!(p("https://b.s3.us-east-1.amazonaws.com/k/a%20b"), S3Uri { bucket: "b".into(), key: "k/a b".into() });
+        assert_eq!(p("https://s3.eu-west-1.amazonaws.com/b/k"), S3Uri { bucket: "b".into(), key: "k".into() });
+        assert_eq!(p("https://minio.local:9000/b/k"), S3Uri { bucket: "b".into(), key: "k".into() });
+        assert!(S3Uri::parse("ftp://b/k").is_err());
+        assert!(S3Uri::parse("s3:///k").is_err());
+        assert!(S3Uri::parse("s3://.queue/x").is_err(), "the queue folder is not a bucket");
+        assert_eq!(p("s3://b/out/").join("id.out").to_string(), "s3://b/out/id.out");
+        assert_eq!(p("s3://b").join("id.out").to_string(), "s3://b/id.out");
+    }
+
+    #[tokio::test]
+    async fn the_local_store_is_the_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(&StoreConfig::default(), dir.path()).unwrap();
+        let uri = S3Uri::parse("s3://bucket/in/one.json").unwrap();
+        assert!(matches!(store.get(&uri).await, Err(StoreError::NotFound(_))));
+        store.put(&uri, Bytes::from_static(b"{}")).await.unwrap();
+        assert_eq!(std::fs::read(dir.path().join("bucket/in/one.json")).unwrap(), b"{}");
+        assert_eq!(store.get(&uri).await.unwrap(), Bytes::from_static(b"{}"));
+        assert_eq!(store.local_path(&uri).unwrap(), dir.path().join("bucket/in/one.json"));
+        let err = store.get(&S3Uri::parse("s3://bucket/a/../b").unwrap()).await.unwrap_err();
+        assert!(err.to_string().contains("not a usable object key"), "{err}");
+    }
+}
