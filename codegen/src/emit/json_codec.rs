@@ -242,6 +242,30 @@ pub fn de_member_arms(svc: &Service, members: &[&Member]) -> TokenStream {
     quote! { #(#arms)* }
 }
 
+/// Statements reading the JSON document in `body` (a `&[u8]`) into `builder`
+/// for the given body-bound members: shared by the client's response reader
+/// and the server's request reader, which differ only in `side`.
+pub fn read_body_members(svc: &Service, members: &[&Member], body: TokenStream) -> TokenStream {
+    let arms = de_member_arms(svc, members);
+    quote! {
+        let document = ::smithygen_runtime::protocol::json::parse_body(#body)?;
+        let entries = ::smithygen_runtime::protocol::json::object(&document).map_err(|e| e.in_body())?;
+        let mut read = || -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            for (key, value) in entries {
+                if value.is_null() {
+                    continue;
+                }
+                match key.as_str() {
+                    #arms
+                    _ => {}
+                }
+            }
+            ::std::result::Result::Ok(builder)
+        };
+        builder = read().map_err(|e| e.in_body())?;
+    }
+}
+
 /// `ser_x` / `de_x` for a structure that appears inside JSON documents.
 pub fn structure_codec(svc: &Service, s: &Structure) -> TokenStream {
     let path = home_path(&s.home, &s.rust_name);

@@ -4,7 +4,7 @@
 //! code comes from) lives here; shape emitters know nothing of it.
 
 use super::common::*;
-use super::json_codec::{de_member_arms, de_value, format_path, ser_members, ser_value};
+use super::json_codec::{de_value, format_path, read_body_members, ser_members, ser_value};
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -547,24 +547,7 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
     let body = if body_members.is_empty() {
         quote! {}
     } else {
-        let arms = de_member_arms(svc, &body_members);
-        quote! {
-            let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-            let entries = ::smithygen_runtime::protocol::json::object(&document).map_err(|e| e.in_body())?;
-            let mut read = || -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-                for (key, value) in entries {
-                    if value.is_null() {
-                        continue;
-                    }
-                    match key.as_str() {
-                        #arms
-                        _ => {}
-                    }
-                }
-                ::std::result::Result::Ok(builder)
-            };
-            builder = read().map_err(|e| e.in_body())?;
-        }
+        read_body_members(svc, &body_members, quote! { body })
     };
     quote! {
         // A client reads responses leniently (see `Side`).

@@ -1,7 +1,7 @@
 //! `de_request`: an HTTP request into an operation's input, per its restJson1 bindings.
 
 use super::super::common::*;
-use super::super::json_codec::{de_member_arms, de_value};
+use super::super::json_codec::{de_value, read_body_members};
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -296,24 +296,10 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         Some(m) => payload_reader(svc, m),
         None if body_members.is_empty() => quote! {},
         None => {
-            let arms = de_member_arms(svc, &body_members);
+            let read = read_body_members(svc, &body_members, quote! { request.body() });
             quote! {
                 if !request.body().is_empty() {
-                    let document = ::smithygen_runtime::protocol::json::parse_body(request.body())?;
-                    let entries = ::smithygen_runtime::protocol::json::object(&document).map_err(|e| e.in_body())?;
-                    let mut read = || -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-                        for (key, value) in entries {
-                            if value.is_null() {
-                                continue;
-                            }
-                            match key.as_str() {
-                                #arms
-                                _ => {}
-                            }
-                        }
-                        ::std::result::Result::Ok(builder)
-                    };
-                    builder = read().map_err(|e| e.in_body())?;
+                    #read
                 }
             }
         }
