@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 pub struct Service {
     /// Absolute shape id of the service.
     pub id: ShapeId,
-    /// The service shape's name, e.g. `AmazonSageMakerRuntime`.
+    /// The service shape's name, e.g. `WeatherService`.
     pub name: String,
     /// `aws.api#service` sdkId, or the service name when absent.
     pub sdk_id: String,
-    /// Crate name of the generated client, e.g. `sagemaker-runtime`.
+    /// Crate name of the generated client, e.g. `weather-service`.
     pub crate_name: String,
     /// The service version, e.g. `2017-05-13`.
     pub version: String,

@@ -43,7 +43,7 @@ pub fn workspace_crate_options() -> CrateOptions {
 /// A generated crate in memory: files by relative path, and what was left out.
 #[derive(Debug, Clone)]
 pub struct GeneratedCrate {
-    /// The crate name, e.g. `sagemaker-runtime`.
+    /// The crate name, e.g. `weather-service`.
     pub name: String,
     /// File contents keyed by path relative to the crate root.
     pub files: BTreeMap<String, String>,

@@ -130,7 +130,7 @@ pub fn module_name(operation_name: &str) -> String {
 ///
 /// Rule: lower-case the ASCII letters and digits, turn every run of other characters
 /// (spaces, `_`, `-`, punctuation, non-ASCII) into one `-`, and never split inside a word:
-/// `SageMaker Runtime` → `sagemaker-runtime`, `ApiGatewayManagementApi` →
+/// `Kinesis Video Media` → `kinesis-video-media`, `ApiGatewayManagementApi` →
 /// `apigatewaymanagementapi`. If the result is empty it is `unnamed`; if it starts with a
 /// digit or its library name (`-` → `_`) is a keyword or a standard crate (`std`, `core`,
 /// `alloc`, `test`, `proc_macro`), it gets the prefix `sdk-`.
@@ -430,7 +430,7 @@ mod tests {
             assert_eq!(module_name(input), expected, "module_name({input:?})");
         }
         let crates = [
-            ("SageMaker Runtime", "sagemaker-runtime"),
+            ("Kinesis Video Media", "kinesis-video-media"),
             ("Bedrock Runtime", "bedrock-runtime"),
             ("ApiGatewayManagementApi", "apigatewaymanagementapi"),
             ("API Gateway", "api-gateway"),
