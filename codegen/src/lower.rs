@@ -368,7 +368,7 @@ impl<'m> Lowerer<'m> {
 
         Ok(Some(Operation {
             id: op_id.to_string(),
-            method: naming::field_name(&name),
+            method: client_method_name(&name),
             module,
             docs: docs(traits).or_else(|| Some(format!("Calls `{name}` (`{} {}`).", http.method, http.uri))),
             deprecated: deprecated(traits),
@@ -471,7 +471,15 @@ impl<'m> Lowerer<'m> {
     }
 
     fn members(&mut self, owner: &str, members: &[(String, crate::model::Member)]) -> Result<Vec<Member>> {
-        members.iter().map(|(name, m)| self.member(owner, name, m)).collect()
+        let mut lowered: Vec<Member> = members.iter().map(|(name, m)| self.member(owner, name, m)).collect::<Result<_>>()?;
+        // Distinct member names can still map to one Rust name (`a_b` and `aB`); number the later ones.
+        let fields = dedupe(lowered.iter().map(|m| m.field.clone()).collect(), "_");
+        let variants = dedupe(lowered.iter().map(|m| m.variant.clone()).collect(), "");
+        for ((m, field), variant) in lowered.iter_mut().zip(fields).zip(variants) {
+            m.field = field;
+            m.variant = variant;
+        }
+        Ok(lowered)
     }
 
     fn member(&mut self, owner: &str, name: &str, m: &crate::model::Member) -> Result<Member> {
@@ -704,6 +712,10 @@ impl<'m> Lowerer<'m> {
                             internal: m.traits.contains_key("smithy.api#internal"),
                         });
                     }
+                    let unique = dedupe(variants.iter().map(|v| v.rust_name.clone()).collect(), "");
+                    for (v, name) in variants.iter_mut().zip(unique) {
+                        v.rust_name = name;
+                    }
                     self.enums.insert(
                         id.to_string(),
                         EnumShape {
@@ -737,6 +749,10 @@ impl<'m> Lowerer<'m> {
                                 .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some("internal"))),
                             value,
                         });
+                    }
+                    let unique = dedupe(variants.iter().map(|v| v.rust_name.clone()).collect(), "");
+                    for (v, name) in variants.iter_mut().zip(unique) {
+                        v.rust_name = name;
                     }
                     self.enums.insert(
                         id.to_string(),
@@ -880,6 +896,34 @@ fn timestamp_format(traits: &Traits) -> Option<TimestampFormat> {
     }
 }
 
+/// Makes names unique by numbering repeats (`name`, `name_2`, ...), keeping the first as it is.
+fn dedupe(names: Vec<String>, separator: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut candidate = name.clone();
+            let mut n = 2;
+            while !seen.insert(candidate.clone()) {
+                candidate = format!("{}{separator}{n}", name.trim_start_matches("r#"));
+                n += 1;
+            }
+            candidate
+        })
+        .collect()
+}
+
+/// The `Client` method of an operation: snake case, moved out of the way of the
+/// client's own methods (`new`, `from_conf`, `config`).
+fn client_method_name(operation: &str) -> String {
+    let name = naming::field_name(operation);
+    if ["new", "from_conf", "config", "clone"].contains(&name.as_str()) {
+        format!("{name}_operation")
+    } else {
+        name
+    }
+}
+
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
@@ -921,4 +965,18 @@ pub fn local_name(id: &str) -> &str {
 
 fn namespace(id: &str) -> &str {
     id.split_once('#').map(|(ns, _)| ns).unwrap_or("")
+}
+
+#[cfg(test)]
+mod dedupe_tests {
+    use super::*;
+
+    #[test]
+    fn repeated_names_are_numbered() {
+        let names = vec!["a_b".to_string(), "a_b".to_string(), "c".to_string(), "a_b".to_string()];
+        assert_eq!(dedupe(names, "_"), vec!["a_b", "a_b_2", "c", "a_b_3"]);
+        assert_eq!(dedupe(vec!["r#type".into(), "r#type".into()], "_"), vec!["r#type", "type_2"]);
+        assert_eq!(client_method_name("Config"), "config_operation");
+        assert_eq!(client_method_name("GetConfig"), "get_config");
+    }
 }
