@@ -49,6 +49,8 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
     /// Operations not generated, with the reason.
     pub skipped_operations: Vec<(String, String)>,
+    /// Model constraints the generated server stub does not enforce, with the reason.
+    pub unchecked_constraints: Vec<String>,
 }
 
 /// Runs load → normalise → lower from JSON text to the IR of one service.
@@ -63,5 +65,10 @@ pub fn lower_model(json: &str, service: Option<&str>) -> Result<ir::Service, Err
 pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
     let service = lower_model(json, options.service.as_deref())?;
     let files = emit::client_crate(&service, &options.crate_options)?;
-    Ok(GeneratedCrate { name: service.crate_name.clone(), files, skipped_operations: service.skipped_operations })
+    Ok(GeneratedCrate {
+        name: service.crate_name.clone(),
+        files,
+        unchecked_constraints: emit::server::unchecked_constraints(&service),
+        skipped_operations: service.skipped_operations,
+    })
 }

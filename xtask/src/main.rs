@@ -119,6 +119,9 @@ fn codegen(args: &[String]) -> Result<(), String> {
         for (op, why) in &krate.skipped_operations {
             eprintln!("note: {}: operation {op} not generated: {why}", krate.name);
         }
+        for note in &krate.unchecked_constraints {
+            eprintln!("note: {}: {note}", krate.name);
+        }
     }
     Ok(())
 }

@@ -483,7 +483,9 @@ pub fn union(svc: &Service, u: &Union) -> TokenStream {
     });
     let helpers = u.members.iter().map(|m| {
         let v = ident(&m.variant);
-        let snake = m.field.trim_start_matches("r#");
+        // A member named `unknown` (variant `UnknownValue`) gets `as_unknown_value` /
+        // `is_unknown_value`: `is_unknown` is the generated `Unknown` variant's.
+        let snake = if m.variant == "UnknownValue" { "unknown_value" } else { m.field.trim_start_matches("r#") };
         let as_fn = format_ident!("as_{}", snake);
         let is_fn = format_ident!("is_{}", snake);
         let as_doc = format!(" The value when this is [`{}::{}`], otherwise `Err(self)`.", u.rust_name, m.variant);

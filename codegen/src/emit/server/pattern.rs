@@ -7,8 +7,8 @@
 //! terminator in Java; `$` also matches before a final line terminator). Each such construct
 //! is rewritten to an equivalent through [`TABLE`] and the rules in [`translate`]; anything
 //! without an exact equivalent (lookaround, backreferences, possessive quantifiers, inline
-//! inline flags, ...) is an error that names the construct. The result
-//! must then compile with `regex`.
+//! flags, ...) is an error that names the construct, and the server then leaves that pattern
+//! unchecked (see `validate`). The result must then compile with `regex`.
 
 /// Java `\p{Name}` classes and their exact `regex` equivalents, as Java defines them (POSIX
 /// classes are US-ASCII only in Java unless `UNICODE_CHARACTER_CLASS` is set, which models

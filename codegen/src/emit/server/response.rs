@@ -107,6 +107,8 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
                 .map_err(|_| ::smithygen_runtime::protocol::WireError::new("status", ::std::format!("{} is not an HTTP status code", value)))?;
         })
     });
+    // A required `@httpResponseCode` member always replaces the default status.
+    let allow_reassigned = status.as_ref().map(|_| quote! { unused_assignments, });
     let payload = output.members.iter().find(|m| m.binding == Binding::Payload);
     let body_members: Vec<&Member> = output.members.iter().filter(|m| m.binding == Binding::Body).collect();
     let content_type = |ct: &str| {
@@ -179,7 +181,7 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
     quote! {
         /// Writes the operation's output as the response (server side): status, headers and body.
         #[cfg(feature = "server")]
-        #[allow(unused_mut, unused_variables, clippy::needless_borrow, clippy::useless_conversion)]
+        #[allow(unused_mut, unused_variables, #allow_reassigned clippy::needless_borrow, clippy::useless_conversion)]
         pub(crate) async fn ser_response(
             output: #output_path,
         ) -> ::std::result::Result<::smithygen_runtime::server::ServerResponse, ::smithygen_runtime::protocol::WireError> {

@@ -2,8 +2,7 @@
 //! checking `@required`, `@length`, `@range`, `@pattern`, enum values and `@uniqueItems`.
 
 use super::super::common::*;
-use super::{member_location, pattern, pattern_error};
-use crate::error::Error;
+use super::{member_location, pattern};
 use crate::ir::{Constraints, Member, Service, Type};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -14,11 +13,16 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Patterns {
     /// Model text to (number, translated text).
     by_text: BTreeMap<String, (usize, String)>,
+    /// Model text to why it has no `regex` equivalent (lookaround, backreferences, ...): the
+    /// server does not check these, the service itself still does.
+    unsupported: BTreeMap<String, String>,
 }
 
 impl Patterns {
-    /// Translates every pattern in the service; errors name the shape/member and the pattern.
-    pub fn collect(svc: &Service) -> Result<Self, Vec<Error>> {
+    /// Translates every pattern in the service. A pattern without an exact `regex` equivalent
+    /// is not checked by the server (the validators' module docs list it, with the reason),
+    /// rather than failing the whole crate: it is common in AWS models (`^(?!aws:)...`).
+    pub fn collect(svc: &Service) -> Self {
         let mut found: Vec<(String, String)> = Vec::new();
         let members = svc
             .structures
@@ -30,10 +34,8 @@ impl Patterns {
             collect_in(&m.constraints, &m.ty, &at, &mut found);
         }
         let mut patterns = Patterns::default();
-        let mut errors = Vec::new();
-        let mut failed = BTreeSet::new();
         for (at, text) in found {
-            if patterns.by_text.contains_key(&text) {
+            if patterns.by_text.contains_key(&text) || patterns.unsupported.contains_key(&text) {
                 continue;
             }
             match pattern::translate(&text) {
@@ -42,17 +44,16 @@ impl Patterns {
                     patterns.by_text.insert(text, (n, rust));
                 }
                 Err(why) => {
-                    if failed.insert(text.clone()) {
-                        errors.push(pattern_error(at, &text, why));
-                    }
+                    patterns.unsupported.insert(text, format!("{at}: {why}"));
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(patterns)
-        } else {
-            Err(errors)
-        }
+        patterns
+    }
+
+    /// One line per pattern the server cannot check: the pattern, where, and why.
+    pub fn unchecked(&self) -> Vec<String> {
+        self.unsupported.iter().map(|(text, why)| format!("@pattern(\"{text}\") is not checked by the server ({why})")).collect()
     }
 
     fn static_name(&self, text: &str) -> proc_macro2::Ident {
@@ -179,10 +180,23 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
                 ::std::sync::LazyLock::new(|| ::regex::Regex::new(#rust).expect(#expect));
         }
     });
+    let unchecked = patterns.unsupported.iter().map(|(text, why)| {
+        let doc = format!(" - `@pattern(\"{}\")` ({})", text.replace('`', "'"), why.replace('`', "'"));
+        quote! { #![doc = #doc] }
+    });
+    let unchecked_intro = (!patterns.unsupported.is_empty()).then(|| {
+        quote! {
+            #![doc = ""]
+            #![doc = " Not checked here, having no `regex` equivalent (the service still checks them):"]
+            #![doc = ""]
+        }
+    });
     quote! {
         //! Constraint validators for operation inputs (server side): one function per structure
         //! and union an input reaches. Patterns were translated from the model's Java syntax
         //! and compiled once at generation time; here each compiles once on first use.
+        #unchecked_intro
+        #(#unchecked)*
         #(#statics)*
         #(#fns)*
     }
@@ -248,7 +262,7 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
                 let (min, max) = min_max(l);
                 out.extend(quote! { v.check_string_length(#text, #min, #max); });
             }
-            if let Some(p) = &c.pattern {
+            if let Some(p) = c.pattern.as_ref().filter(|p| patterns.by_text.contains_key(*p)) {
                 used.insert(p.clone());
                 let name = patterns.static_name(p);
                 out.extend(quote! { v.check_pattern(#text, #name.is_match(#text), #p); });
@@ -374,7 +388,7 @@ fn key_checks(svc: &Service, c: &Constraints, patterns: &Patterns, used: &mut BT
         let (min, max) = (opt_u64(*min), opt_u64(*max));
         out.extend(quote! { v.check_string_length(value, #min, #max); });
     }
-    if let Some(p) = &c.pattern {
+    if let Some(p) = c.pattern.as_ref().filter(|p| patterns.by_text.contains_key(*p)) {
         used.insert(p.clone());
         let name = patterns.static_name(p);
         out.extend(quote! { v.check_pattern(value, #name.is_match(value), #p); });
