@@ -104,13 +104,13 @@ pub fn error(svc: &Service) -> TokenStream {
     let mut all: Vec<&str> = svc.operations.iter().flat_map(|o| o.errors.iter().map(String::as_str)).collect();
     all.sort();
     all.dedup();
-    let variants: Vec<_> = all.iter().map(|e| format_ident!("{}", svc.structure(e).rust_name)).collect();
+    let variants: Vec<_> = all.iter().map(|e| super::common::error_variant(svc.structure(e))).collect();
     let paths: Vec<_> = all.iter().map(|e| shape_path(svc, e)).collect();
     let from_ops = svc.operations.iter().map(|op| {
         let module = ident(&op.module);
         let err = format_ident!("{}Error", op.name);
         let arms = op.errors.iter().map(|e| {
-            let v = format_ident!("{}", svc.structure(e).rust_name);
+            let v = super::common::error_variant(svc.structure(e));
             quote! { crate::operation::#module::#err::#v(inner) => Error::#v(inner), }
         });
         quote! {

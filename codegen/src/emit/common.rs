@@ -191,3 +191,14 @@ fn truncate(s: &str, n: usize) -> String {
         format!("{}…", &s[..end])
     }
 }
+
+/// The variant of an error in an operation's (or the service's) error enum: the
+/// error's type name, except that `Unhandled` is taken by the variant for
+/// unmodeled errors.
+pub fn error_variant(s: &crate::ir::Structure) -> Ident {
+    if s.rust_name == "Unhandled" {
+        format_ident!("UnhandledValue")
+    } else {
+        format_ident!("{}", s.rust_name)
+    }
+}

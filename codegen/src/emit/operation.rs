@@ -73,7 +73,7 @@ fn operation_info(op: &Operation) -> TokenStream {
 fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
     let name = format_ident!("{}Error", op.name);
     let doc = format!(" Errors `{}` can return: one variant per modeled error, plus `Unhandled`.", op.name);
-    let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", svc.structure(e).rust_name)).collect();
+    let variants: Vec<_> = op.errors.iter().map(|e| super::common::error_variant(svc.structure(e))).collect();
     let paths: Vec<_> = op.errors.iter().map(|e| shape_path(svc, e)).collect();
     let is_fns: Vec<_> = op
         .errors

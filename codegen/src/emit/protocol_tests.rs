@@ -415,7 +415,7 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
         Some(e) => {
             let module = ident(&op.module);
             let err = format_ident!("{}Error", op.name);
-            let variant = format_ident!("{}", svc.structure(e).rust_name);
+            let variant = super::common::error_variant(svc.structure(e));
             let what = format!("expected {}::{}", err, variant);
             quote! {
                 #call

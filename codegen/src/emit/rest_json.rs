@@ -568,7 +568,7 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
         let code = &s.wire_name;
-        let v = format_ident!("{}", s.rust_name);
+        let v = super::common::error_variant(s);
         let f = super::json_codec::de_fn(svc, e);
         quote! {
             ::std::option::Option::Some(#code) => match crate::protocol::errors::#f(status, headers, body) {

@@ -205,7 +205,7 @@ pub fn error_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let err_path = quote! { crate::operation::#module::#err };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
-        let v = format_ident!("{}", s.rust_name);
+        let v = super::super::common::error_variant(s);
         let f = writer_fn(svc, e);
         quote! { #err_path::#v(e) => crate::protocol::server_errors::#f(e), }
     });
