@@ -607,6 +607,12 @@ impl<'m> Lowerer<'m> {
                     key_constraints: self.constraints(&m.key.traits, &m.key.target),
                 }))
             }
+            Shape::Structure(s) if s.traits.contains_key(t::ERROR) => {
+                return Err(Error::at(
+                    at,
+                    format!("targets the @error structure `{target}`; errors as member values are not supported by this generator"),
+                ))
+            }
             Shape::Structure(_) => {
                 self.pending.push(target.to_string());
                 Type::Structure(target.to_string())

@@ -476,3 +476,18 @@ fn a_staging_folder_that_cannot_be_made_leaves_the_old_crate_intact() {
     assert!(write_crate(&dir, &files(&[("Cargo.toml", "new")])).is_err());
     assert_eq!(read_tree(&dir), before);
 }
+
+#[test]
+fn member_targeting_an_error_structure() {
+    let model = with_shape(
+        valid_model(),
+        "ex.bad#GetThingOutput",
+        json!({"type": "structure", "members": {"Problem": {"target": "ex.bad#Oops"}}}),
+    );
+    let model = with_shape(
+        model,
+        "ex.bad#Oops",
+        json!({"type": "structure", "members": {}, "traits": {"smithy.api#error": "client"}}),
+    );
+    assert_fails(model, "ex.bad#GetThingOutput$Problem", "targets the @error structure `ex.bad#Oops`");
+}
