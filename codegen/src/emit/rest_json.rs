@@ -10,9 +10,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// restJson1's default timestamp format in a header.
-const HEADER_TIMESTAMPS: TimestampFormat = TimestampFormat::HttpDate;
+pub(crate) const HEADER_TIMESTAMPS: TimestampFormat = TimestampFormat::HttpDate;
 /// restJson1's default timestamp format in a label or query string.
-const URI_TIMESTAMPS: TimestampFormat = TimestampFormat::DateTime;
+pub(crate) const URI_TIMESTAMPS: TimestampFormat = TimestampFormat::DateTime;
 
 /// The `protocol/<op>.rs` file: `ser_request` and `de_response`.
 pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
@@ -27,7 +27,7 @@ pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
 }
 
 /// Text for a value in a label, query string or header. `v` is `&T`.
-fn text_value(ty: &Type, v: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
+pub(crate) fn text_value(ty: &Type, v: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
     let http = quote! { ::smithygen_runtime::protocol::http };
     match ty {
         Type::String if media_type => quote! { #http::base64_encode(#v.as_bytes()) },
@@ -51,7 +51,7 @@ fn text_value(ty: &Type, v: TokenStream, ts: TimestampFormat, media_type: bool, 
 }
 
 /// Reads `text` (a `&str`) as `T`, `Result<T, WireError>`.
-fn parse_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
+pub(crate) fn parse_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
     let http = quote! { ::smithygen_runtime::protocol::http };
     match ty {
         Type::String if media_type => quote! { #http::base64_decode_string(#text, #location) },
@@ -73,7 +73,7 @@ fn parse_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, 
         }
         Type::Enum(_) => {
             let t = rust_type(svc, ty);
-            quote! { ::std::result::Result::<_, ::smithygen_runtime::protocol::WireError>::Ok(<#t>::from(#text.trim())) }
+            quote! { ::std::result::Result::<_, ::smithygen_runtime::protocol::WireError>::Ok(<#t>::from(#text)) }
         }
         Type::IntEnum(_) => {
             let t = rust_type(svc, ty);

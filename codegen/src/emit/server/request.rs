@@ -2,14 +2,12 @@
 
 use super::super::common::*;
 use super::super::json_codec::{de_value, read_body_members};
+// The restJson1 binding rules are shared with the client: one definition each.
+pub(crate) use super::super::rest_json::{parse_text, HEADER_TIMESTAMPS, URI_TIMESTAMPS};
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// restJson1's default timestamp format in a header.
-pub const HEADER_TIMESTAMPS: TimestampFormat = TimestampFormat::HttpDate;
-/// restJson1's default timestamp format in a label or query string.
-pub const URI_TIMESTAMPS: TimestampFormat = TimestampFormat::DateTime;
 
 /// Whether a member is bound to the header `name` (case-insensitive).
 pub fn binds_header(s: &Structure, name: &str) -> bool {
@@ -30,43 +28,6 @@ pub fn body_media_type(s: &Structure) -> Option<(String, bool)> {
     s.members.iter().any(|m| m.binding == Binding::Body).then(|| ("application/json".to_string(), false))
 }
 
-/// Reads `text` (a `&str`) as `T`: `Result<T, WireError>`.
-pub fn parse_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
-    let http = quote! { ::smithygen_runtime::protocol::http };
-    let ok = quote! { ::std::result::Result::<_, ::smithygen_runtime::protocol::WireError>::Ok };
-    match ty {
-        Type::String if media_type => quote! { #http::base64_decode_string(#text, #location) },
-        Type::String => quote! { #ok(::std::string::String::from(#text)) },
-        Type::Boolean => quote! { #http::parse_bool(#text, #location) },
-        Type::Byte => quote! { #http::parse_value::<i8>(#text, #location, "byte") },
-        Type::Short => quote! { #http::parse_value::<i16>(#text, #location, "short") },
-        Type::Integer => quote! { #http::parse_value::<i32>(#text, #location, "integer") },
-        Type::Long => quote! { #http::parse_value::<i64>(#text, #location, "long") },
-        Type::Float => quote! { #http::parse_float(#text, #location).map(|f| f as f32) },
-        Type::Double => quote! { #http::parse_float(#text, #location) },
-        Type::BigInteger | Type::BigDecimal => {
-            let t = rust_type(svc, ty);
-            quote! { #http::parse_value::<#t>(#text, #location, "number") }
-        }
-        Type::Timestamp => {
-            let f = super::super::json_codec::format_path(ts);
-            quote! { #http::parse_timestamp(#text, #f, #location) }
-        }
-        Type::Enum(_) => {
-            let t = rust_type(svc, ty);
-            quote! { #ok(<#t>::from(#text)) }
-        }
-        Type::IntEnum(_) => {
-            let t = rust_type(svc, ty);
-            quote! { #http::parse_value::<i32>(#text, #location, "integer").map(<#t>::from) }
-        }
-        Type::Blob { .. } => quote! { #http::base64_decode(#text, #location).map(::aws_smithy_types::Blob::new) },
-        _ => {
-            let msg = format!("{location}: this type cannot be bound to a label, query or header");
-            quote! { compile_error!(#msg) }
-        }
-    }
-}
 
 /// Reads `text` (a `&str`) as `T`, with `?` where reading can fail.
 fn value_of_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {

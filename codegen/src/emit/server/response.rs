@@ -1,35 +1,14 @@
 //! Responses: an operation's output, its modeled errors and its validation error, per restJson1.
 
 use super::super::common::*;
-use super::super::json_codec::{format_path, ser_members, ser_value};
+use super::super::json_codec::{ser_members, ser_value};
+use super::super::rest_json::text_value;
 use super::request::{binds_header, HEADER_TIMESTAMPS};
 use super::{validation_style, ValidationStyle};
-use crate::ir::{Binding, Member, Operation, Service, Structure, TimestampFormat, Type};
+use crate::ir::{Binding, Member, Operation, Service, Structure, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Text for a value in a header. `v` is `&T`; `?` yields `WireError`.
-fn text_value(ty: &Type, v: TokenStream, ts: TimestampFormat, media_type: bool, location: &str) -> TokenStream {
-    let http = quote! { ::smithygen_runtime::protocol::http };
-    match ty {
-        Type::String if media_type => quote! { #http::base64_encode(#v.as_bytes()) },
-        Type::String | Type::Enum(_) => quote! { ::std::string::String::from(#v.as_str()) },
-        Type::Boolean | Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { #v.to_string() },
-        Type::Float => quote! { #http::fmt_f32(*#v) },
-        Type::Double => quote! { #http::fmt_float(*#v) },
-        Type::BigInteger | Type::BigDecimal => quote! { ::std::string::String::from(::std::convert::AsRef::<str>::as_ref(#v)) },
-        Type::Timestamp => {
-            let f = format_path(ts);
-            quote! { #http::fmt_timestamp(#v, #f, #location)? }
-        }
-        Type::IntEnum(_) => quote! { #v.value().to_string() },
-        Type::Blob { .. } => quote! { #http::base64_encode(#v.as_ref()) },
-        _ => {
-            let msg = format!("{location}: this type cannot be bound to a header");
-            quote! { compile_error!(#msg) }
-        }
-    }
-}
 
 /// Runs `code` with `value: &T` when the member of `input` is set.
 fn bind(m: &Member, input: &TokenStream, code: TokenStream) -> TokenStream {
