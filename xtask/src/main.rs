@@ -185,13 +185,7 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         println!("generated {} from {}", krate.name, model.display());
         members.push(stem);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target = throwaway_workspace(&root, &work, &members)?;
     for step in [&["clippy", "--all-targets", "--all-features", "--", "-D", "warnings"][..], &["test", "--quiet", "--all-features"][..]] {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(step)
@@ -274,13 +268,7 @@ fn conformance(args: &[String]) -> Result<(), String> {
         println!("generated {} ({service}) into {}", krate.name, out.display());
         members.push(dir);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target = throwaway_workspace(&root, &work, &members)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     println!("==> protocol tests: cargo test --workspace --all-features --lib protocol_tests::");
     let output = Command::new(&cargo)
@@ -365,4 +353,15 @@ fn conformance(args: &[String]) -> Result<(), String> {
         return Err(format!("cargo test failed in {} ({})", work.display(), output.status));
     }
     Ok(())
+}
+
+/// Makes `work` a workspace of `members` that shares this workspace's lock file
+/// and target directory (so nothing already built is compiled again); returns
+/// the target directory to build it with.
+fn throwaway_workspace(root: &Path, work: &Path, members: &[impl AsRef<str>]) -> Result<PathBuf, String> {
+    let members: Vec<String> = members.iter().map(|m| format!("{:?}", m.as_ref())).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    Ok(std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target")))
 }
