@@ -41,7 +41,7 @@ impl Client {
             self.config.clone(),
         )
     }
-    /// Queues a prediction for later processing instead of waiting for it. The input is not sent in the request: upload it to Amazon S3 first and pass its URI as `InputLocation`. The service answers with HTTP 202 as soon as the job is accepted, before the model has necessarily run, and tells you where in S3 the result (`OutputLocation`) or the failure report (`FailureLocation`) will be written.
+    /// Queues a prediction for later processing instead of waiting for it. The input travels either inline as `Body` (up to 128,000 bytes) or, for anything larger, as an object you upload to Amazon S3 first and name with `InputLocation`; exactly one of the two is given. The service answers with HTTP 202 as soon as the job is accepted, before the model has necessarily run, and tells you where in S3 the result (`OutputLocation`) or the failure report (`FailureLocation`) will be written.
     ///
     /// This is the right choice for large inputs (AWS documents payloads of up to 1 GB) or slow models. A queued request expires if it waits longer than `RequestTTLSeconds` (default 6 hours) and is abandoned if processing takes longer than `InvocationTimeoutSeconds` (default 15 minutes, at most 1 hour). The endpoint must have been created with an asynchronous inference configuration. See [asynchronous inference](https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html) in the developer guide.
     ///

@@ -486,25 +486,10 @@ fn endpoint_case_38_us_iso_east_1_fips_off_dual_stack_off() {
     let endpoint = result.expect("the rules must resolve these parameters");
     assert_eq!(endpoint.url(), "https://runtime.sagemaker.us-iso-east-1.c2s.ic.gov");
 }
-///us-iso-east-1, FIPS on, dual-stack on (rejected)
-#[test]
-#[allow(unused_mut)]
-fn endpoint_case_39_us_iso_east_1_fips_on_dual_stack_on_rejected() {
-    let mut params = ::smithygen_runtime::endpoint::Params::new();
-    params.set("Region", "us-iso-east-1");
-    params.set("UseFIPS", true);
-    params.set("UseDualStack", true);
-    let result = rule_set().resolve(&params);
-    let error = result.expect_err("the rules must reject these parameters");
-    assert_eq!(
-        error.to_string(),
-        "FIPS and DualStack are enabled, but this partition does not support one or both"
-    );
-}
 ///us-iso-east-1, FIPS on, dual-stack off
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_40_us_iso_east_1_fips_on_dual_stack_off() {
+fn endpoint_case_39_us_iso_east_1_fips_on_dual_stack_off() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("Region", "us-iso-east-1");
     params.set("UseFIPS", true);
@@ -515,40 +500,10 @@ fn endpoint_case_40_us_iso_east_1_fips_on_dual_stack_off() {
         endpoint.url(), "https://runtime.sagemaker-fips.us-iso-east-1.c2s.ic.gov"
     );
 }
-///us-iso-east-1, FIPS off, dual-stack on (rejected)
-#[test]
-#[allow(unused_mut)]
-fn endpoint_case_41_us_iso_east_1_fips_off_dual_stack_on_rejected() {
-    let mut params = ::smithygen_runtime::endpoint::Params::new();
-    params.set("Region", "us-iso-east-1");
-    params.set("UseFIPS", false);
-    params.set("UseDualStack", true);
-    let result = rule_set().resolve(&params);
-    let error = result.expect_err("the rules must reject these parameters");
-    assert_eq!(
-        error.to_string(),
-        "DualStack is enabled but this partition does not support DualStack"
-    );
-}
-///us-isob-east-1, FIPS on, dual-stack on (rejected)
-#[test]
-#[allow(unused_mut)]
-fn endpoint_case_42_us_isob_east_1_fips_on_dual_stack_on_rejected() {
-    let mut params = ::smithygen_runtime::endpoint::Params::new();
-    params.set("Region", "us-isob-east-1");
-    params.set("UseFIPS", true);
-    params.set("UseDualStack", true);
-    let result = rule_set().resolve(&params);
-    let error = result.expect_err("the rules must reject these parameters");
-    assert_eq!(
-        error.to_string(),
-        "FIPS and DualStack are enabled, but this partition does not support one or both"
-    );
-}
 ///us-isob-east-1, FIPS on, dual-stack off
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_43_us_isob_east_1_fips_on_dual_stack_off() {
+fn endpoint_case_40_us_isob_east_1_fips_on_dual_stack_off() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("Region", "us-isob-east-1");
     params.set("UseFIPS", true);
@@ -559,25 +514,10 @@ fn endpoint_case_43_us_isob_east_1_fips_on_dual_stack_off() {
         endpoint.url(), "https://runtime.sagemaker-fips.us-isob-east-1.sc2s.sgov.gov"
     );
 }
-///us-isob-east-1, FIPS off, dual-stack on (rejected)
-#[test]
-#[allow(unused_mut)]
-fn endpoint_case_44_us_isob_east_1_fips_off_dual_stack_on_rejected() {
-    let mut params = ::smithygen_runtime::endpoint::Params::new();
-    params.set("Region", "us-isob-east-1");
-    params.set("UseFIPS", false);
-    params.set("UseDualStack", true);
-    let result = rule_set().resolve(&params);
-    let error = result.expect_err("the rules must reject these parameters");
-    assert_eq!(
-        error.to_string(),
-        "DualStack is enabled but this partition does not support DualStack"
-    );
-}
 ///us-isob-east-1, FIPS off, dual-stack off
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_45_us_isob_east_1_fips_off_dual_stack_off() {
+fn endpoint_case_41_us_isob_east_1_fips_off_dual_stack_off() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("Region", "us-isob-east-1");
     params.set("UseFIPS", false);
@@ -589,7 +529,7 @@ fn endpoint_case_45_us_isob_east_1_fips_off_dual_stack_off() {
 ///override https://example.com, region us-east-1, FIPS off, dual-stack off
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_46_override_https_example_com_region_us_east_1_fips_off_dual_stack_off() {
+fn endpoint_case_42_override_https_example_com_region_us_east_1_fips_off_dual_stack_off() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("Region", "us-east-1");
     params.set("UseFIPS", false);
@@ -602,7 +542,7 @@ fn endpoint_case_46_override_https_example_com_region_us_east_1_fips_off_dual_st
 ///override https://example.com, no region, FIPS off, dual-stack off
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_47_override_https_example_com_no_region_fips_off_dual_stack_off() {
+fn endpoint_case_43_override_https_example_com_no_region_fips_off_dual_stack_off() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("UseFIPS", false);
     params.set("UseDualStack", false);
@@ -614,7 +554,7 @@ fn endpoint_case_47_override_https_example_com_no_region_fips_off_dual_stack_off
 ///override https://example.com, region us-east-1, FIPS on, dual-stack off (rejected)
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_48_override_https_example_com_region_us_east_1_fips_on_dual_stack_off_rejected() {
+fn endpoint_case_44_override_https_example_com_region_us_east_1_fips_on_dual_stack_off_rejected() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("Region", "us-east-1");
     params.set("UseFIPS", true);
@@ -630,7 +570,7 @@ fn endpoint_case_48_override_https_example_com_region_us_east_1_fips_on_dual_sta
 ///override https://example.com, region us-east-1, FIPS off, dual-stack on (rejected)
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_49_override_https_example_com_region_us_east_1_fips_off_dual_stack_on_rejected() {
+fn endpoint_case_45_override_https_example_com_region_us_east_1_fips_off_dual_stack_on_rejected() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     params.set("Region", "us-east-1");
     params.set("UseFIPS", false);
@@ -646,7 +586,7 @@ fn endpoint_case_49_override_https_example_com_region_us_east_1_fips_off_dual_st
 ///no Region and no Endpoint override: resolution fails
 #[test]
 #[allow(unused_mut)]
-fn endpoint_case_50_no_region_and_no_endpoint_override_resolution_fails() {
+fn endpoint_case_46_no_region_and_no_endpoint_override_resolution_fails() {
     let mut params = ::smithygen_runtime::endpoint::Params::new();
     let result = rule_set().resolve(&params);
     let error = result.expect_err("the rules must reject these parameters");

@@ -30,6 +30,8 @@ pub struct InvokeEndpointInput {
     ///
     /// Opening a session only works with a model that supports it: the model picks the ID and its expiry and reports them, which you read from `NewSessionId` on the output.
     pub session_id: ::std::option::Option<::std::string::String>,
+    /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+    pub prefix_aware_id: ::std::option::Option<::std::string::String>,
 }
 #[allow(deprecated)]
 impl InvokeEndpointInput {
@@ -83,6 +85,10 @@ impl InvokeEndpointInput {
     pub fn session_id(&self) -> ::std::option::Option<&str> {
         self.session_id.as_deref()
     }
+    /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+    pub fn prefix_aware_id(&self) -> ::std::option::Option<&str> {
+        self.prefix_aware_id.as_deref()
+    }
     /// Creates a new builder for [`InvokeEndpointInput`].
     pub fn builder() -> crate::operation::invoke_endpoint::builders::InvokeEndpointInputBuilder {
         crate::operation::invoke_endpoint::builders::InvokeEndpointInputBuilder::default()
@@ -103,6 +109,7 @@ impl ::std::fmt::Debug for InvokeEndpointInput {
         formatter.field("enable_explanations", &self.enable_explanations);
         formatter.field("inference_component_name", &self.inference_component_name);
         formatter.field("session_id", &self.session_id);
+        formatter.field("prefix_aware_id", &self.prefix_aware_id);
         formatter.finish()
     }
 }
@@ -342,6 +349,7 @@ pub mod builders {
             ::std::string::String,
         >,
         pub(crate) session_id: ::std::option::Option<::std::string::String>,
+        pub(crate) prefix_aware_id: ::std::option::Option<::std::string::String>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointInputBuilder {
@@ -603,6 +611,28 @@ pub mod builders {
         pub fn get_session_id(&self) -> &::std::option::Option<::std::string::String> {
             &self.session_id
         }
+        /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+        pub fn prefix_aware_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.prefix_aware_id = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+        pub fn set_prefix_aware_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.prefix_aware_id = input;
+            self
+        }
+        /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+        pub fn get_prefix_aware_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.prefix_aware_id
+        }
         /// Builds the [`InvokeEndpointInput`](crate::operation::invoke_endpoint::InvokeEndpointInput).
         pub fn build(self) -> crate::operation::invoke_endpoint::InvokeEndpointInput {
             crate::operation::invoke_endpoint::InvokeEndpointInput {
@@ -618,6 +648,7 @@ pub mod builders {
                 enable_explanations: self.enable_explanations,
                 inference_component_name: self.inference_component_name,
                 session_id: self.session_id,
+                prefix_aware_id: self.prefix_aware_id,
             }
         }
     }
@@ -637,6 +668,7 @@ pub mod builders {
             formatter.field("enable_explanations", &self.enable_explanations);
             formatter.field("inference_component_name", &self.inference_component_name);
             formatter.field("session_id", &self.session_id);
+            formatter.field("prefix_aware_id", &self.prefix_aware_id);
             formatter.finish()
         }
     }
@@ -1131,6 +1163,28 @@ pub mod builders {
         /// Opening a session only works with a model that supports it: the model picks the ID and its expiry and reports them, which you read from `NewSessionId` on the output.
         pub fn get_session_id(&self) -> &::std::option::Option<::std::string::String> {
             self.inner.get_session_id()
+        }
+        /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+        pub fn prefix_aware_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.prefix_aware_id(input);
+            self
+        }
+        /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+        pub fn set_prefix_aware_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_prefix_aware_id(input);
+            self
+        }
+        /// Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.
+        pub fn get_prefix_aware_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            self.inner.get_prefix_aware_id()
         }
     }
 }

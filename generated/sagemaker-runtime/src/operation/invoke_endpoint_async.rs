@@ -6,7 +6,7 @@
 pub struct InvokeEndpointAsyncInput {
     /// Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.
     pub endpoint_name: ::std::option::Option<::std::string::String>,
-    /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+    /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
     pub content_type: ::std::option::Option<::std::string::String>,
     /// MIME type you would like the result written in. Sent as the `X-Amzn-SageMaker-Accept` header.
     pub accept: ::std::option::Option<::std::string::String>,
@@ -14,12 +14,18 @@ pub struct InvokeEndpointAsyncInput {
     pub custom_attributes: ::std::option::Option<::std::string::String>,
     /// Your own ID for this request (1 to 64 printable characters). If omitted, SageMaker generates one; either way it is echoed in the response.
     pub inference_id: ::std::option::Option<::std::string::String>,
-    /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+    /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
     pub input_location: ::std::option::Option<::std::string::String>,
+    /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+    pub s3_output_path_extension: ::std::option::Option<::std::string::String>,
+    /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+    pub filename: ::std::option::Option<::std::string::String>,
     /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
     pub request_ttl_seconds: ::std::option::Option<i32>,
     /// How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).
     pub invocation_timeout_seconds: ::std::option::Option<i32>,
+    /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+    pub body: ::std::option::Option<::aws_smithy_types::Blob>,
 }
 #[allow(deprecated)]
 impl InvokeEndpointAsyncInput {
@@ -27,7 +33,7 @@ impl InvokeEndpointAsyncInput {
     pub fn endpoint_name(&self) -> ::std::option::Option<&str> {
         self.endpoint_name.as_deref()
     }
-    /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+    /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
     pub fn content_type(&self) -> ::std::option::Option<&str> {
         self.content_type.as_deref()
     }
@@ -43,9 +49,17 @@ impl InvokeEndpointAsyncInput {
     pub fn inference_id(&self) -> ::std::option::Option<&str> {
         self.inference_id.as_deref()
     }
-    /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+    /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
     pub fn input_location(&self) -> ::std::option::Option<&str> {
         self.input_location.as_deref()
+    }
+    /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+    pub fn s3_output_path_extension(&self) -> ::std::option::Option<&str> {
+        self.s3_output_path_extension.as_deref()
+    }
+    /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+    pub fn filename(&self) -> ::std::option::Option<&str> {
+        self.filename.as_deref()
     }
     /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
     pub fn request_ttl_seconds(&self) -> ::std::option::Option<i32> {
@@ -54,6 +68,10 @@ impl InvokeEndpointAsyncInput {
     /// How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).
     pub fn invocation_timeout_seconds(&self) -> ::std::option::Option<i32> {
         self.invocation_timeout_seconds
+    }
+    /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+    pub fn body(&self) -> ::std::option::Option<&::aws_smithy_types::Blob> {
+        self.body.as_ref()
     }
     /// Creates a new builder for [`InvokeEndpointAsyncInput`].
     pub fn builder() -> crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncInputBuilder {
@@ -69,8 +87,11 @@ impl ::std::fmt::Debug for InvokeEndpointAsyncInput {
         formatter.field("custom_attributes", &"*** Sensitive Data Redacted ***");
         formatter.field("inference_id", &self.inference_id);
         formatter.field("input_location", &self.input_location);
+        formatter.field("s3_output_path_extension", &self.s3_output_path_extension);
+        formatter.field("filename", &self.filename);
         formatter.field("request_ttl_seconds", &self.request_ttl_seconds);
         formatter.field("invocation_timeout_seconds", &self.invocation_timeout_seconds);
+        formatter.field("body", &"*** Sensitive Data Redacted ***");
         formatter.finish()
     }
 }
@@ -244,8 +265,13 @@ pub mod builders {
         pub(crate) custom_attributes: ::std::option::Option<::std::string::String>,
         pub(crate) inference_id: ::std::option::Option<::std::string::String>,
         pub(crate) input_location: ::std::option::Option<::std::string::String>,
+        pub(crate) s3_output_path_extension: ::std::option::Option<
+            ::std::string::String,
+        >,
+        pub(crate) filename: ::std::option::Option<::std::string::String>,
         pub(crate) request_ttl_seconds: ::std::option::Option<i32>,
         pub(crate) invocation_timeout_seconds: ::std::option::Option<i32>,
+        pub(crate) body: ::std::option::Option<::aws_smithy_types::Blob>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointAsyncInputBuilder {
@@ -271,7 +297,7 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             &self.endpoint_name
         }
-        /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+        /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
         pub fn content_type(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
@@ -279,7 +305,7 @@ pub mod builders {
             self.content_type = ::std::option::Option::Some(input.into());
             self
         }
-        /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+        /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
         pub fn set_content_type(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -287,7 +313,7 @@ pub mod builders {
             self.content_type = input;
             self
         }
-        /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+        /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
         pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
             &self.content_type
         }
@@ -353,7 +379,7 @@ pub mod builders {
         pub fn get_inference_id(&self) -> &::std::option::Option<::std::string::String> {
             &self.inference_id
         }
-        /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+        /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
         pub fn input_location(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
@@ -361,7 +387,7 @@ pub mod builders {
             self.input_location = ::std::option::Option::Some(input.into());
             self
         }
-        /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+        /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
         pub fn set_input_location(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -369,11 +395,53 @@ pub mod builders {
             self.input_location = input;
             self
         }
-        /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+        /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
         pub fn get_input_location(
             &self,
         ) -> &::std::option::Option<::std::string::String> {
             &self.input_location
+        }
+        /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+        pub fn s3_output_path_extension(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.s3_output_path_extension = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+        pub fn set_s3_output_path_extension(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.s3_output_path_extension = input;
+            self
+        }
+        /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+        pub fn get_s3_output_path_extension(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.s3_output_path_extension
+        }
+        /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+        pub fn filename(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.filename = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+        pub fn set_filename(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.filename = input;
+            self
+        }
+        /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+        pub fn get_filename(&self) -> &::std::option::Option<::std::string::String> {
+            &self.filename
         }
         /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
         pub fn request_ttl_seconds(
@@ -415,6 +483,26 @@ pub mod builders {
         pub fn get_invocation_timeout_seconds(&self) -> &::std::option::Option<i32> {
             &self.invocation_timeout_seconds
         }
+        /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+        pub fn body(
+            mut self,
+            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
+        ) -> Self {
+            self.body = ::std::option::Option::Some(input.into());
+            self
+        }
+        /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+        pub fn set_body(
+            mut self,
+            input: ::std::option::Option<::aws_smithy_types::Blob>,
+        ) -> Self {
+            self.body = input;
+            self
+        }
+        /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+        pub fn get_body(&self) -> &::std::option::Option<::aws_smithy_types::Blob> {
+            &self.body
+        }
         /// Builds the [`InvokeEndpointAsyncInput`](crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput).
         pub fn build(
             self,
@@ -426,8 +514,11 @@ pub mod builders {
                 custom_attributes: self.custom_attributes,
                 inference_id: self.inference_id,
                 input_location: self.input_location,
+                s3_output_path_extension: self.s3_output_path_extension,
+                filename: self.filename,
                 request_ttl_seconds: self.request_ttl_seconds,
                 invocation_timeout_seconds: self.invocation_timeout_seconds,
+                body: self.body,
             }
         }
     }
@@ -440,9 +531,12 @@ pub mod builders {
             formatter.field("custom_attributes", &"*** Sensitive Data Redacted ***");
             formatter.field("inference_id", &self.inference_id);
             formatter.field("input_location", &self.input_location);
+            formatter.field("s3_output_path_extension", &self.s3_output_path_extension);
+            formatter.field("filename", &self.filename);
             formatter.field("request_ttl_seconds", &self.request_ttl_seconds);
             formatter
                 .field("invocation_timeout_seconds", &self.invocation_timeout_seconds);
+            formatter.field("body", &"*** Sensitive Data Redacted ***");
             formatter.finish()
         }
     }
@@ -542,7 +636,7 @@ pub mod builders {
         }
     }
     /// Fluent builder for the `InvokeEndpointAsync` operation: set the input, then `.send().await`.
-    /// Queues a prediction for later processing instead of waiting for it. The input is not sent in the request: upload it to Amazon S3 first and pass its URI as `InputLocation`. The service answers with HTTP 202 as soon as the job is accepted, before the model has necessarily run, and tells you where in S3 the result (`OutputLocation`) or the failure report (`FailureLocation`) will be written.
+    /// Queues a prediction for later processing instead of waiting for it. The input travels either inline as `Body` (up to 128,000 bytes) or, for anything larger, as an object you upload to Amazon S3 first and name with `InputLocation`; exactly one of the two is given. The service answers with HTTP 202 as soon as the job is accepted, before the model has necessarily run, and tells you where in S3 the result (`OutputLocation`) or the failure report (`FailureLocation`) will be written.
     ///
     /// This is the right choice for large inputs (AWS documents payloads of up to 1 GB) or slow models. A queued request expires if it waits longer than `RequestTTLSeconds` (default 6 hours) and is abandoned if processing takes longer than `InvocationTimeoutSeconds` (default 15 minutes, at most 1 hour). The endpoint must have been created with an asynchronous inference configuration. See [asynchronous inference](https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html) in the developer guide.
     ///
@@ -623,7 +717,7 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_endpoint_name()
         }
-        /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+        /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
         pub fn content_type(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
@@ -631,7 +725,7 @@ pub mod builders {
             self.inner = self.inner.content_type(input);
             self
         }
-        /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+        /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
         pub fn set_content_type(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -639,7 +733,7 @@ pub mod builders {
             self.inner = self.inner.set_content_type(input);
             self
         }
-        /// MIME type of the input object stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
+        /// MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.
         pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
             self.inner.get_content_type()
         }
@@ -705,7 +799,7 @@ pub mod builders {
         pub fn get_inference_id(&self) -> &::std::option::Option<::std::string::String> {
             self.inner.get_inference_id()
         }
-        /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+        /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
         pub fn input_location(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
@@ -713,7 +807,7 @@ pub mod builders {
             self.inner = self.inner.input_location(input);
             self
         }
-        /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+        /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
         pub fn set_input_location(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -721,11 +815,53 @@ pub mod builders {
             self.inner = self.inner.set_input_location(input);
             self
         }
-        /// Required. Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload. Upload it before calling; the endpoint's execution role must be able to read it.
+        /// Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.
         pub fn get_input_location(
             &self,
         ) -> &::std::option::Option<::std::string::String> {
             self.inner.get_input_location()
+        }
+        /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+        pub fn s3_output_path_extension(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.s3_output_path_extension(input);
+            self
+        }
+        /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+        pub fn set_s3_output_path_extension(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_s3_output_path_extension(input);
+            self
+        }
+        /// Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.
+        pub fn get_s3_output_path_extension(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            self.inner.get_s3_output_path_extension()
+        }
+        /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+        pub fn filename(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.filename(input);
+            self
+        }
+        /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+        pub fn set_filename(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_filename(input);
+            self
+        }
+        /// Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.
+        pub fn get_filename(&self) -> &::std::option::Option<::std::string::String> {
+            self.inner.get_filename()
         }
         /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
         pub fn request_ttl_seconds(
@@ -766,6 +902,26 @@ pub mod builders {
         /// How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).
         pub fn get_invocation_timeout_seconds(&self) -> &::std::option::Option<i32> {
             self.inner.get_invocation_timeout_seconds()
+        }
+        /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+        pub fn body(
+            mut self,
+            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
+        ) -> Self {
+            self.inner = self.inner.body(input);
+            self
+        }
+        /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+        pub fn set_body(
+            mut self,
+            input: ::std::option::Option<::aws_smithy_types::Blob>,
+        ) -> Self {
+            self.inner = self.inner.set_body(input);
+            self
+        }
+        /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
+        pub fn get_body(&self) -> &::std::option::Option<::aws_smithy_types::Blob> {
+            self.inner.get_body()
         }
     }
 }

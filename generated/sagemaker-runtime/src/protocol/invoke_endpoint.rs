@@ -150,6 +150,17 @@ pub(crate) fn ser_request(
                 )?,
             );
     }
+    if let ::std::option::Option::Some(value) = &input.prefix_aware_id {
+        let text = ::std::string::String::from(value.as_str());
+        builder = builder
+            .header(
+                "X-Amzn-SageMaker-Prefix-Aware-Id",
+                ::smithygen_runtime::protocol::http::header_value(
+                    &text,
+                    "header X-Amzn-SageMaker-Prefix-Aware-Id",
+                )?,
+            );
+    }
     let body = match input.body {
         ::std::option::Option::Some(value) => {
             if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
@@ -446,6 +457,14 @@ pub(crate) fn de_request(
     {
         builder = builder
             .set_session_id(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Prefix-Aware-Id")?
+    {
+        builder = builder
+            .set_prefix_aware_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }

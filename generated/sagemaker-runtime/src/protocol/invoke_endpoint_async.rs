@@ -95,6 +95,28 @@ pub(crate) fn ser_request(
                 )?,
             );
     }
+    if let ::std::option::Option::Some(value) = &input.s3_output_path_extension {
+        let text = ::std::string::String::from(value.as_str());
+        builder = builder
+            .header(
+                "X-Amzn-SageMaker-S3OutputPathExtension",
+                ::smithygen_runtime::protocol::http::header_value(
+                    &text,
+                    "header X-Amzn-SageMaker-S3OutputPathExtension",
+                )?,
+            );
+    }
+    if let ::std::option::Option::Some(value) = &input.filename {
+        let text = ::std::string::String::from(value.as_str());
+        builder = builder
+            .header(
+                "X-Amzn-SageMaker-Filename",
+                ::smithygen_runtime::protocol::http::header_value(
+                    &text,
+                    "header X-Amzn-SageMaker-Filename",
+                )?,
+            );
+    }
     if let ::std::option::Option::Some(value) = &input.request_ttl_seconds {
         let text = value.to_string();
         builder = builder
@@ -117,7 +139,15 @@ pub(crate) fn ser_request(
                 )?,
             );
     }
-    let body = ::aws_smithy_types::body::SdkBody::empty();
+    let body = match input.body {
+        ::std::option::Option::Some(value) => {
+            if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
+                builder = builder.header("Content-Type", "application/octet-stream");
+            }
+            ::aws_smithy_types::body::SdkBody::from(value.into_inner())
+        }
+        ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
+    };
     ::smithygen_runtime::protocol::http::finish_request(builder, body)
 }
 /// Reads the response: the output on success, the operation's error otherwise.
@@ -293,8 +323,8 @@ pub(crate) fn de_request(
     ::smithygen_runtime::server::check_content_type(
         request.headers(),
         request.body(),
-        ::std::option::Option::None,
-        false,
+        ::std::option::Option::Some("application/octet-stream"),
+        true,
     )?;
     ::smithygen_runtime::server::check_accept(
         request.headers(),
@@ -347,6 +377,22 @@ pub(crate) fn de_request(
             );
     }
     if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-S3OutputPathExtension")?
+    {
+        builder = builder
+            .set_s3_output_path_extension(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Filename")?
+    {
+        builder = builder
+            .set_filename(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
         .header("X-Amzn-SageMaker-RequestTTLSeconds")?
     {
         builder = builder
@@ -371,6 +417,14 @@ pub(crate) fn de_request(
                         "header X-Amzn-SageMaker-InvocationTimeoutSeconds",
                         "integer",
                     )?,
+                ),
+            );
+    }
+    if !request.body().is_empty() {
+        builder = builder
+            .set_body(
+                ::std::option::Option::Some(
+                    ::aws_smithy_types::Blob::new(request.body().to_vec()),
                 ),
             );
     }

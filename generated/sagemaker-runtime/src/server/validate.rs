@@ -2,6 +2,11 @@
 //! Constraint validators for operation inputs (server side): one function per structure
 //! and union an input reaches. Patterns were translated from the model's Java syntax
 //! and compiled once at generation time; here each compiles once on first use.
+//!
+//! Not checked here, having no `regex` equivalent (the service still checks them):
+//!
+//! - `@pattern("^(?!.*\..*\.)[a-zA-Z0-9][a-zA-Z0-9-_\.]*$")` (com.amazonaws.sagemakerruntime#InvokeEndpointAsyncInput$Filename (target com.amazonaws.sagemakerruntime#FilenameHeader): '(?!.' has no exact translation (lookaround, atomic groups and inline flags are not supported))
+//! - `@pattern("^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$")` (com.amazonaws.sagemakerruntime#InvokeEndpointAsyncInput$S3OutputPathExtension (target com.amazonaws.sagemakerruntime#S3OutputPathExtensionHeader): '(?!s' has no exact translation (lookaround, atomic groups and inline flags are not supported))
 /// `@pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")`, translated for the `regex` crate at generation time.
 static PATTERN_0: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
     ::regex::Regex::new(
@@ -139,20 +144,35 @@ pub(crate) fn validate_input_of_invoke_endpoint_async(
     }
     v.leave();
     v.enter("InputLocation", false);
-    match &value.input_location {
-        ::std::option::Option::None => v.missing(),
-        ::std::option::Option::Some(value) => {
-            v.check_string_length(
-                value.as_str(),
-                ::std::option::Option::Some(1),
-                ::std::option::Option::Some(1024),
-            );
-            v.check_pattern(
-                value.as_str(),
-                PATTERN_3.is_match(value.as_str()),
-                "^(https|s3)://([^/]+)/?(.*)$",
-            );
-        }
+    if let ::std::option::Option::Some(value) = &value.input_location {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(1024),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_3.is_match(value.as_str()),
+            "^(https|s3)://([^/]+)/?(.*)$",
+        );
+    }
+    v.leave();
+    v.enter("S3OutputPathExtension", false);
+    if let ::std::option::Option::Some(value) = &value.s3_output_path_extension {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(512),
+        );
+    }
+    v.leave();
+    v.enter("Filename", false);
+    if let ::std::option::Option::Some(value) = &value.filename {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(32),
+        );
     }
     v.leave();
     v.enter("RequestTTLSeconds", false);
@@ -170,6 +190,15 @@ pub(crate) fn validate_input_of_invoke_endpoint_async(
             ::std::primitive::i64::from(*value),
             ::std::option::Option::Some((1, "1")),
             ::std::option::Option::Some((3600, "3600")),
+        );
+    }
+    v.leave();
+    v.enter("Body", true);
+    if let ::std::option::Option::Some(value) = &value.body {
+        v.check_length(
+            value.as_ref().len(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(128000),
         );
     }
     v.leave();
@@ -342,6 +371,20 @@ pub(crate) fn validate_input_of_invoke_endpoint(
             value.as_str(),
             PATTERN_6.is_match(value.as_str()),
             "^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
+        );
+    }
+    v.leave();
+    v.enter("PrefixAwareId", false);
+    if let ::std::option::Option::Some(value) = &value.prefix_aware_id {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(64),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_2.is_match(value.as_str()),
+            "^\\A\\S[\\p{Print}]*\\z$",
         );
     }
     v.leave();
