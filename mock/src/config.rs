@@ -15,6 +15,8 @@ pub const DEFAULT_INVOCATION_TIMEOUT_SECONDS: i32 = 900;
 pub const DEFAULT_OUTPUT_PATH: &str = "s3://sagemaker-mock-output/{endpoint}";
 /// Where async failures go unless an endpoint says otherwise.
 pub const DEFAULT_FAILURE_PATH: &str = "s3://sagemaker-mock-failure/{endpoint}";
+/// Where inline `InvokeEndpointAsync` payloads (`Body`) are stored as input objects.
+pub const DEFAULT_INPUT_PATH: &str = "s3://sagemaker-mock-input/{endpoint}";
 /// The production variant name reported unless an endpoint says otherwise (SageMaker's usual default).
 pub const DEFAULT_VARIANT: &str = "AllTraffic";
 
@@ -100,6 +102,10 @@ pub struct EndpointConfig {
     /// (`s3://sagemaker-mock-failure/{endpoint}`).
     #[serde(default)]
     pub failure_path: Option<String>,
+    /// Where an inline async payload (`Body`) is stored before it is queued:
+    /// `<input_path>/<request-id>.in` (`s3://sagemaker-mock-input/{endpoint}`).
+    #[serde(default)]
+    pub input_path: Option<String>,
 }
 
 impl EndpointConfig {
@@ -135,6 +141,12 @@ impl EndpointConfig {
     /// Sets the async failure path (`s3://bucket/prefix`).
     pub fn failure_path(mut self, path: impl Into<String>) -> Self {
         self.failure_path = Some(path.into());
+        self
+    }
+
+    /// Sets where inline async payloads are stored (`s3://bucket/prefix`).
+    pub fn input_path(mut self, path: impl Into<String>) -> Self {
+        self.input_path = Some(path.into());
         self
     }
 }
@@ -279,6 +291,7 @@ pub(crate) struct Resolved<'a> {
     pub variant: String,
     pub output_path: String,
     pub failure_path: String,
+    pub input_path: String,
 }
 
 static ECHO: std::sync::LazyLock<Behaviour> = std::sync::LazyLock::new(Behaviour::echo);
@@ -334,7 +347,7 @@ impl MockConfig {
                     }
                 }
             }
-            for (key, path) in [("output_path", &ep.output_path), ("failure_path", &ep.failure_path)] {
+            for (key, path) in [("output_path", &ep.output_path), ("failure_path", &ep.failure_path), ("input_path", &ep.input_path)] {
                 if let Some(path) = path {
                     crate::store::S3Uri::parse(&path.replace("{endpoint}", "x"))
                         .map_err(|e| fail(format!("`{key}` {e}")))?;
@@ -375,6 +388,7 @@ impl MockConfig {
             variant: inherit(&ep.variant, &self.default.variant, DEFAULT_VARIANT),
             output_path: inherit(&ep.output_path, &self.default.output_path, DEFAULT_OUTPUT_PATH),
             failure_path: inherit(&ep.failure_path, &self.default.failure_path, DEFAULT_FAILURE_PATH),
+            input_path: inherit(&ep.input_path, &self.default.input_path, DEFAULT_INPUT_PATH),
         }
     }
 }

@@ -45,6 +45,8 @@ pub(crate) struct Invocation {
     pub target_model: Option<String>,
     pub inference_id: Option<String>,
     pub session_id: Option<String>,
+    /// `PrefixAwareId` (real-time calls only): forwarded to upstream containers.
+    pub prefix_aware_id: Option<String>,
     /// From the async queue: the request's `InvocationTimeoutSeconds` limits the model, not
     /// the 60 seconds of a real-time call.
     pub from_queue: bool,
@@ -107,6 +109,7 @@ impl Mock {
                     target_model: inv.target_model,
                     inference_id: inv.inference_id,
                     session_id: inv.session_id.clone(),
+                    prefix_aware_id: inv.prefix_aware_id,
                 };
                 match self.upstream.invoke(&spec, request).await {
                     Ok(answer) if (200..300).contains(&answer.status) => Ok(InvokeEndpointOutput::builder()
@@ -162,16 +165,53 @@ impl Mock {
             Action::NotFound => return Err(InvokeEndpointAsyncError::ValidationError(not_found(&ctx))),
             _ => {}
         }
+        let input_given = (input.body.is_some(), input.input_location.is_some());
+        if input_given.0 == input_given.1 {
+            // The model cannot say "exactly one of": the service checks it, and so does the mock.
+            let message = if input_given.0 {
+                "InputLocation and Body are mutually exclusive: provide exactly one of them."
+            } else {
+                "Either InputLocation or Body must be provided."
+            };
+            return Err(InvokeEndpointAsyncError::ValidationError(ValidationError::builder().message(message).build()));
+        }
         let inference_id = input.inference_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let output = S3Uri::parse(&ep.output_path).map(|p| p.join(&format!("{inference_id}.out")));
-        let failure = S3Uri::parse(&ep.failure_path).map(|p| p.join(&format!("{inference_id}-error.out")));
-        let (output, failure) = match (output, failure) {
-            (Ok(o), Ok(f)) => (o, f),
-            (Err(e), _) | (_, Err(e)) => {
+        let places = AsyncPlaces::new(&ep, &inference_id, input.s3_output_path_extension.as_deref(), input.filename.as_deref());
+        let (output, failure) = match places {
+            Ok(places) => places,
+            Err(PlaceError::Unusable(message)) => {
+                return Err(InvokeEndpointAsyncError::ValidationError(ValidationError::builder().message(message).build()))
+            }
+            Err(PlaceError::Config(message)) => {
                 return Err(InvokeEndpointAsyncError::InternalFailure(
-                    InternalFailure::builder().message(format!("endpoint {name}: {e}")).build(),
+                    InternalFailure::builder().message(format!("endpoint {name}: {message}")).build(),
                 ))
             }
+        };
+        let job_id = uuid::Uuid::new_v4().to_string();
+        let input_location = match (&input.input_location, &input.body) {
+            (Some(location), _) => location.clone(),
+            (None, Some(body)) => {
+                // An inline payload becomes an input object like any other, written before the
+                // request is journaled, so the queue (and a restart) treats both forms alike.
+                let stored = S3Uri::parse(&ep.input_path).map(|p| p.join(&format!("{job_id}.in")));
+                let stored = match stored {
+                    Ok(uri) => uri,
+                    Err(e) => {
+                        return Err(InvokeEndpointAsyncError::InternalFailure(
+                            InternalFailure::builder().message(format!("endpoint {name}: input_path {e}")).build(),
+                        ))
+                    }
+                };
+                if let Err(e) = self.store.put(&stored, Bytes::copy_from_slice(body.as_ref())).await {
+                    tracing::error!(endpoint = %name, error = %e, "could not store an inline async payload");
+                    return Err(InvokeEndpointAsyncError::InternalFailure(
+                        InternalFailure::builder().message(format!("The request payload could not be stored: {e}")).build(),
+                    ));
+                }
+                stored.to_string()
+            }
+            (None, None) => unreachable!("checked above: exactly one input is given"),
         };
         let ttl_seconds = input.request_ttl_seconds.unwrap_or(DEFAULT_REQUEST_TTL_SECONDS);
         let timeout_seconds = input.invocation_timeout_seconds.unwrap_or(DEFAULT_INVOCATION_TIMEOUT_SECONDS);
@@ -179,10 +219,10 @@ impl Mock {
         let ttl = self.config.async_queue.scaled(ttl_seconds);
         let timeout = self.config.async_queue.scaled(timeout_seconds);
         let job = Job {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: job_id,
             endpoint_name: name.clone(),
             inference_id: inference_id.clone(),
-            input_location: input.input_location.clone().unwrap_or_default(),
+            input_location,
             content_type: input.content_type.clone(),
             accept: input.accept.clone(),
             custom_attributes: input.custom_attributes.clone(),
@@ -209,6 +249,50 @@ impl Mock {
     }
 }
 
+/// Why an async request's result locations could not be formed.
+enum PlaceError {
+    /// The request's `S3OutputPathExtension` or `Filename` makes no usable object key.
+    Unusable(String),
+    /// The endpoint's configured paths are broken.
+    Config(String),
+}
+
+/// Where an async request's result and failure report go, as SageMaker places them:
+/// `<S3OutputPath>[/<S3OutputPathExtension>]/<Filename or InferenceId.out>` and
+/// `<S3FailurePath>[/<S3OutputPathExtension>]/<Filename or InferenceId>-error.out`.
+struct AsyncPlaces;
+
+impl AsyncPlaces {
+    fn new(
+        ep: &crate::config::Resolved<'_>,
+        inference_id: &str,
+        extension: Option<&str>,
+        filename: Option<&str>,
+    ) -> Result<(S3Uri, S3Uri), PlaceError> {
+        let output = S3Uri::parse(&ep.output_path).map_err(|e| PlaceError::Config(format!("output_path {e}")))?;
+        let failure = S3Uri::parse(&ep.failure_path).map_err(|e| PlaceError::Config(format!("failure_path {e}")))?;
+        let (output, failure) = match extension.map(|e| e.trim_matches('/')) {
+            Some(ext) if !ext.is_empty() => (output.join(ext), failure.join(ext)),
+            _ => (output, failure),
+        };
+        let (output_name, failure_name) = match filename {
+            Some(file) => (file.to_string(), format!("{file}-error.out")),
+            None => (format!("{inference_id}.out"), format!("{inference_id}-error.out")),
+        };
+        let (output, failure) = (output.join(&output_name), failure.join(&failure_name));
+        // The model's patterns allow `..` and `//` in an extension; S3 would keep them as key
+        // text, but the mock's store is a folder, so such keys are refused rather than resolved.
+        for uri in [&output, &failure] {
+            crate::store::check_key(uri).map_err(|why| {
+                PlaceError::Unusable(format!(
+                    "The S3 output path extension and file name must form a valid object key: {why}"
+                ))
+            })?;
+        }
+        Ok((output, failure))
+    }
+}
+
 /// The service the generated router serves.
 #[derive(Debug, Clone)]
 pub(crate) struct MockService(pub Arc<Mock>);
@@ -224,6 +308,7 @@ impl AmazonSageMakerRuntime for MockService {
             target_model: input.target_model,
             inference_id: input.inference_id,
             session_id: input.session_id,
+            prefix_aware_id: input.prefix_aware_id,
             from_queue: false,
         };
         let name = inv.endpoint_name.clone();

@@ -62,6 +62,12 @@ impl fmt::Display for S3Uri {
     }
 }
 
+/// Checks that `uri`'s key is one the store can hold: no empty, `.` or `..` segments, nothing
+/// that could name a place outside its bucket.
+pub(crate) fn check_key(uri: &S3Uri) -> Result<(), String> {
+    ObjectPath::parse(&uri.key).map(drop).map_err(|e| e.to_string())
+}
+
 /// Why an object could not be read or written.
 #[derive(Debug)]
 pub enum StoreError {

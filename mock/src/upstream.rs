@@ -31,6 +31,8 @@ pub(crate) struct ContainerRequest {
     pub target_model: Option<String>,
     pub inference_id: Option<String>,
     pub session_id: Option<String>,
+    /// `PrefixAwareId`, the routing hint of prefix-aware endpoints, passed on as SageMaker does.
+    pub prefix_aware_id: Option<String>,
 }
 
 /// What a container answered.
@@ -100,6 +102,7 @@ impl Upstream {
             ("x-amzn-sagemaker-target-model", &request.target_model),
             ("x-amzn-sagemaker-inference-id", &request.inference_id),
             ("x-amzn-sagemaker-session-id", &request.session_id),
+            ("x-amzn-sagemaker-prefix-aware-id", &request.prefix_aware_id),
         ];
         for (name, value) in headers {
             if let Some(value) = value {

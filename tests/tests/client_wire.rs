@@ -115,6 +115,7 @@ async fn invoke_endpoint_sends_what_the_official_sdk_sends() {
         .enable_explanations("`true`")
         .inference_component_name("component-1")
         .session_id("NEW_SESSION")
+        .prefix_aware_id("tenant 7/chat:a")
         .send()
         .await
         .expect("our call succeeds");
@@ -132,6 +133,7 @@ async fn invoke_endpoint_sends_what_the_official_sdk_sends() {
         .enable_explanations("`true`")
         .inference_component_name("component-1")
         .session_id("NEW_SESSION")
+        .prefix_aware_id("tenant 7/chat:a")
         .send()
         .await
         .expect("official call succeeds");
@@ -140,6 +142,7 @@ async fn invoke_endpoint_sends_what_the_official_sdk_sends() {
     assert_eq!(requests.len(), 2);
     assert_same_request(&requests[0], &requests[1]);
     assert_eq!(requests[0].path(), "/endpoints/my%20endpoint%2F%C3%BC%2Bx/invocations");
+    assert_eq!(requests[0].header("x-amzn-sagemaker-prefix-aware-id"), Some("tenant 7/chat:a"));
     assert_signed(&requests[0]);
 
     // Both read the response the same way.
@@ -201,6 +204,42 @@ async fn invoke_endpoint_async_sends_and_reads_what_the_official_sdk_does() {
     assert_eq!(out.inference_id(), reference.inference_id());
     assert_eq!(out.output_location(), reference.output_location());
     assert_eq!(out.failure_location(), reference.failure_location());
+}
+
+/// The inline form of the async call: `Body` as the payload, with the output placement headers.
+#[tokio::test]
+async fn invoke_endpoint_async_with_an_inline_body_sends_what_the_official_sdk_sends() {
+    let server = start(|_, _| Reply::status(202).header("content-type", "application/json").body(r#"{"InferenceId":"inf-8"}"#)).await;
+    let payload = br#"{"inputs":"a prompt"}"#.to_vec();
+    ours(&server)
+        .invoke_endpoint_async()
+        .endpoint_name("async-ep")
+        .body(Blob::new(payload.clone()))
+        .content_type("application/json")
+        .s3_output_path_extension("runs/2026-12-01/batch_(1)")
+        .filename("result-1.json")
+        .inference_id("inf-8")
+        .send()
+        .await
+        .expect("our async call succeeds");
+    official(&server)
+        .invoke_endpoint_async()
+        .endpoint_name("async-ep")
+        .body(aws_sdk_sagemakerruntime::primitives::Blob::new(payload.clone()))
+        .content_type("application/json")
+        .s3_output_path_extension("runs/2026-12-01/batch_(1)")
+        .filename("result-1.json")
+        .inference_id("inf-8")
+        .send()
+        .await
+        .expect("official async call succeeds");
+    let requests = server.requests();
+    assert_same_request(&requests[0], &requests[1]);
+    assert_eq!(requests[0].body.as_ref(), payload.as_slice());
+    assert_eq!(requests[0].header("x-amzn-sagemaker-s3outputpathextension"), Some("runs/2026-12-01/batch_(1)"));
+    assert_eq!(requests[0].header("x-amzn-sagemaker-filename"), Some("result-1.json"));
+    assert_eq!(requests[0].header("x-amzn-sagemaker-inputlocation"), None);
+    assert_signed(&requests[0]);
 }
 
 /// Every modeled error, as AWS sends it, maps to the same variant in both clients.

@@ -300,3 +300,104 @@ async fn queued_requests_survive_a_restart_and_expire_by_acceptance_time() {
     assert!(journal(data.path()).is_empty());
     second.stop().await.unwrap();
 }
+
+/// An inline `Body` is stored as the request's input object and runs through the same queue;
+/// `S3OutputPathExtension` and `Filename` place the result and the failure report. Both the
+/// generated client and the official SDK find their result where the output says.
+#[tokio::test]
+async fn an_inline_body_runs_through_the_queue_and_lands_where_extension_and_filename_say() {
+    let data = tempfile::tempdir().unwrap();
+    let mock = MockServer::new()
+        .data_dir(data.path())
+        .endpoint("model", EndpointConfig::new(Behaviour::echo()).output_path("s3://results/model"))
+        .endpoint(
+            "broken",
+            EndpointConfig::new(Behaviour::error(ErrorSpec::model_error(500, "weights missing")))
+                .failure_path("s3://failures/broken"),
+        )
+        .start()
+        .await
+        .unwrap();
+
+    // Our client: extension and file name.
+    let ours = client(&mock.url())
+        .invoke_endpoint_async()
+        .endpoint_name("model")
+        .content_type("application/json")
+        .body(aws_smithy_types::Blob::new(br#"{"inline":true}"#.to_vec()))
+        .s3_output_path_extension("runs/2026-12-01")
+        .filename("result.json")
+        .inference_id("inline-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ours.output_location(), Some("s3://results/model/runs/2026-12-01/result.json"));
+    assert_eq!(ours.failure_location(), Some("s3://sagemaker-mock-failure/model/runs/2026-12-01/result.json-error.out"));
+    let done = mock.wait_for_async("inline-1", WAIT).await.expect("the request finishes");
+    assert_eq!(done.status, AsyncStatus::Succeeded);
+    assert_eq!(Some(done.location.as_str()), ours.output_location());
+    assert_eq!(std::fs::read(data.path().join("results/model/runs/2026-12-01/result.json")).unwrap(), br#"{"inline":true}"#);
+    let recorded = &mock.requests()[0];
+    assert_eq!(recorded.header("x-amzn-sagemaker-s3outputpathextension"), Some("runs/2026-12-01"));
+    assert_eq!(recorded.header("x-amzn-sagemaker-filename"), Some("result.json"));
+    assert!(recorded.header("x-amzn-sagemaker-inputlocation").is_none());
+
+    // The official SDK: extension only, so the result is named after the inference id.
+    let sdk_config = aws_sdk_sagemakerruntime::Config::builder()
+        .behavior_version(aws_sdk_sagemakerruntime::config::BehaviorVersion::latest())
+        .endpoint_url(mock.url())
+        .region(aws_sdk_sagemakerruntime::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_sagemakerruntime::config::Credentials::for_tests())
+        .build();
+    let official = aws_sdk_sagemakerruntime::Client::from_conf(sdk_config);
+    let theirs = official
+        .invoke_endpoint_async()
+        .endpoint_name("model")
+        .content_type("text/csv")
+        .body(aws_sdk_sagemakerruntime::primitives::Blob::new(b"1,2,3".to_vec()))
+        .s3_output_path_extension("batch-7")
+        .inference_id("inline-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.output_location(), Some("s3://results/model/batch-7/inline-2.out"));
+    let done = mock.wait_for_async("inline-2", WAIT).await.expect("the request finishes");
+    assert_eq!(mock.get_object(theirs.output_location().unwrap()).await.unwrap(), "1,2,3");
+    assert_eq!(done.status, AsyncStatus::Succeeded);
+
+    // A failing model: the report lands in the failure location, under the same extension.
+    let failed = client(&mock.url())
+        .invoke_endpoint_async()
+        .endpoint_name("broken")
+        .body(aws_smithy_types::Blob::new(b"x".to_vec()))
+        .s3_output_path_extension("nightly")
+        .filename("scores.csv")
+        .inference_id("inline-3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.failure_location(), Some("s3://failures/broken/nightly/scores.csv-error.out"));
+    let done = mock.wait_for_async("inline-3", WAIT).await.expect("the request finishes");
+    assert_eq!(done.status, AsyncStatus::Failed);
+    assert_eq!(Some(done.location.as_str()), failed.failure_location());
+    assert!(String::from_utf8(std::fs::read(data.path().join("failures/broken/nightly/scores.csv-error.out")).unwrap())
+        .unwrap()
+        .contains("weights missing"));
+
+    // Inline payloads are kept as input objects in the data folder, never outside it.
+    let inputs = std::fs::read_dir(data.path().join("sagemaker-mock-input/model")).unwrap().count();
+    assert_eq!(inputs, 2);
+    // An extension that climbs out of its prefix is refused before anything is written.
+    let err = client(&mock.url())
+        .invoke_endpoint_async()
+        .endpoint_name("model")
+        .body(aws_smithy_types::Blob::new(b"x".to_vec()))
+        .s3_output_path_extension("../../escape")
+        .send()
+        .await
+        .expect_err("refused")
+        .into_service_error();
+    assert!(err.is_validation_error(), "{err:?}");
+    assert!(!data.path().join("escape").exists() && !data.path().parent().unwrap().join("escape").exists());
+    mock.stop().await.unwrap();
+}

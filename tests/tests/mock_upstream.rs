@@ -46,6 +46,7 @@ async fn invocations_reach_the_container_and_its_answers_come_back() {
         .custom_attributes("trace=7")
         .target_model("model-a.tar.gz")
         .inference_id("inf-9")
+        .prefix_aware_id("tenant-7")
         .body(Blob::new(b"1,2,3".to_vec()))
         .send()
         .await
@@ -64,6 +65,8 @@ async fn invocations_reach_the_container_and_its_answers_come_back() {
     assert_eq!(invocation.header("x-amzn-sagemaker-custom-attributes"), Some("trace=7"));
     assert_eq!(invocation.header("x-amzn-sagemaker-target-model"), Some("model-a.tar.gz"));
     assert_eq!(invocation.header("x-amzn-sagemaker-inference-id"), Some("inf-9"));
+    assert_eq!(invocation.header("x-amzn-sagemaker-prefix-aware-id"), Some("tenant-7"), "the routing hint is passed on");
+    assert_eq!(mock.requests()[0].header("x-amzn-sagemaker-prefix-aware-id"), Some("tenant-7"), "and recorded");
     assert!(invocation.header("authorization").is_none(), "the caller's credentials stay with the mock");
 
     // Pinged once: later invocations go straight to the container.

@@ -50,6 +50,8 @@ impl ValidationCheck for sagemaker_runtime::operation::invoke_endpoint_async::In
 const MAX_LEN_1024: &str = "Member must have length less than or equal to 1024";
 const NAME_PATTERN: &str = "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*$";
 const PRINT_PATTERN: &str = "Member must satisfy regular expression pattern: ^\\A\\S[\\p{Print}]*\\z$";
+const EXTENSION_PATTERN: &str = "Member must satisfy regular expression pattern: ^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$";
+const FILENAME_PATTERN: &str = "Member must satisfy regular expression pattern: ^(?!.*\\..*\\.)[a-zA-Z0-9][a-zA-Z0-9-_\\.]*$";
 const ASCII_PATTERN: &str = "Member must satisfy regular expression pattern: ^\\p{ASCII}*$";
 
 #[tokio::test]
@@ -91,6 +93,16 @@ async fn each_invoke_endpoint_constraint_is_a_validation_error() {
         "enableExplanations",
         "Member must have length less than or equal to 64",
     );
+    expect_validation!(invoke().prefix_aware_id(long(65)).send(), "prefixAwareId", "Member must have length less than or equal to 64");
+    expect_validation!(invoke().prefix_aware_id("tab\tinside").send(), "prefixAwareId", PRINT_PATTERN);
+    // A leading space cannot travel over HTTP (parsers drop it as optional whitespace); a
+    // non-ASCII value only as raw bytes, which no client sends.
+    let a = raw(mock.local_addr(), "POST", "/endpoints/ep/invocations", &[("X-Amzn-SageMaker-Prefix-Aware-Id", "café".as_bytes())], "x").await;
+    assert_eq!((a.status, a.header("x-amzn-errortype")), (400, "ValidationError"));
+    assert!(a.message().contains(&format!("at 'prefixAwareId' failed to satisfy constraint: {PRINT_PATTERN}")), "{}", a.message());
+    for accepted in ["user-42", "tenant a/b:c", "~!@#$%^&*()"] {
+        invoke().prefix_aware_id(accepted).send().await.unwrap_or_else(|e| panic!("{accepted}: {e:?}"));
+    }
     expect_validation!(
         invoke().inference_component_name(long(64)).send(),
         "inferenceComponentName",
@@ -131,7 +143,7 @@ async fn each_invoke_endpoint_constraint_is_a_validation_error() {
 
     // None of these reached a behaviour; every one was recorded.
     assert!(mock.requests().iter().all(|r| r.operation == Some("InvokeEndpoint")));
-    assert_eq!(mock.requests().len(), 26);
+    assert_eq!(mock.requests().len(), 32);
 }
 
 #[tokio::test]
@@ -151,7 +163,39 @@ async fn each_invoke_endpoint_async_constraint_is_a_validation_error() {
         "endpointName",
         "Member must have length less than or equal to 63",
     );
-    expect_validation!(c.invoke_endpoint_async().endpoint_name("ep").send(), "inputLocation", "Member must not be null");
+    // The input is either inline (`Body`) or in S3 (`InputLocation`): exactly one of them.
+    for (call, expected) in [
+        (c.invoke_endpoint_async().endpoint_name("ep"), "Either InputLocation or Body must be provided."),
+        (
+            submit().body(Blob::new(b"{}".to_vec())),
+            "InputLocation and Body are mutually exclusive: provide exactly one of them.",
+        ),
+    ] {
+        let err = call.send().await.expect_err("the mock must reject the request").into_service_error();
+        assert!(err.is_validation_error(), "{err:?}");
+        assert_eq!(err.meta().message(), Some(expected));
+    }
+    expect_validation!(
+        c.invoke_endpoint_async().endpoint_name("ep").body(Blob::new(vec![b'a'; 128_001])).send(),
+        "body",
+        "Member must have length less than or equal to 128000",
+    );
+    expect_validation!(
+        submit().s3_output_path_extension(long(513)).send(),
+        "s3OutputPathExtension",
+        "Member must have length less than or equal to 512",
+    );
+    for rejected in ["s3://bucket/out", "https://bucket.s3.amazonaws.com/x", "runs 1", "run#1"] {
+        expect_validation!(
+            submit().s3_output_path_extension(rejected).send(),
+            "s3OutputPathExtension",
+            EXTENSION_PATTERN,
+        );
+    }
+    expect_validation!(submit().filename(long(33)).send(), "filename", "Member must have length less than or equal to 32");
+    for rejected in ["a..b", "a.b.c", ".hidden", "-lead", "with space", "x/y"] {
+        expect_validation!(submit().filename(rejected).send(), "filename", FILENAME_PATTERN);
+    }
     expect_validation!(
         c.invoke_endpoint_async().endpoint_name("ep").input_location(format!("s3://b/{}", long(1020))).send(),
         "inputLocation",
