@@ -9,6 +9,7 @@
 //!    with prettyplease.
 //! 5. [`write`](mod@write): files are written atomically; `--check` compares instead.
 
+pub mod changelog;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -61,10 +62,39 @@ pub fn lower_model(json: &str, service: Option<&str>) -> Result<ir::Service, Err
     lower::lower(&model, &service_id)
 }
 
+fn api_summary_text(summary: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(summary).expect("a JSON value always serializes");
+    text.push('\n');
+    text
+}
+
+impl GeneratedCrate {
+    /// Continues the changelog of the crate already in `dir` (the last generation's
+    /// `CHANGELOG.md` and `api-summary.json`): a section is added when the API changed,
+    /// nothing when it did not. A missing `dir` is a first generation.
+    pub fn carry_history(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
+        let read = |name: &str| match std::fs::read_to_string(dir.join(name)) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        };
+        let previous_summary = read(changelog::SUMMARY_FILE)?;
+        let previous_changelog = read(changelog::CHANGELOG_FILE)?;
+        let summary: serde_json::Value = serde_json::from_str(&self.files[changelog::SUMMARY_FILE])
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let text = changelog::update(&self.name, &summary, previous_summary.as_deref(), previous_changelog.as_deref());
+        self.files.insert(changelog::CHANGELOG_FILE.into(), text);
+        Ok(())
+    }
+}
+
 /// Generates the client crate for a model given as JSON AST text.
 pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
     let service = lower_model(json, options.service.as_deref())?;
-    let files = emit::client_crate(&service, &options.crate_options)?;
+    let mut files = emit::client_crate(&service, &options.crate_options)?;
+    let summary = changelog::summarize(&service);
+    files.insert(changelog::CHANGELOG_FILE.into(), changelog::update(&service.crate_name, &summary, None, None));
+    files.insert(changelog::SUMMARY_FILE.into(), api_summary_text(&summary));
     Ok(GeneratedCrate {
         name: service.crate_name.clone(),
         files,

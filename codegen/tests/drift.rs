@@ -32,7 +32,7 @@ fn generated_code_is_what_the_models_generate() {
     let mut crates = Vec::new();
     for model in &models {
         let json = std::fs::read_to_string(model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
-        let krate = match generate(&json, &options) {
+        let mut krate = match generate(&json, &options) {
             Ok(krate) => krate,
             Err(errors) => {
                 problems.push(format!("{} does not generate:\n{errors}", model.display()));
@@ -40,6 +40,7 @@ fn generated_code_is_what_the_models_generate() {
             }
         };
         let dir = root.join("generated").join(&krate.name);
+        krate.carry_history(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let drift = check_crate(&dir, &krate.files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         if !drift.is_empty() {
             problems.push(format!("generated/{} is not what {} generates:\n{drift}", krate.name, relative(&root, model)));

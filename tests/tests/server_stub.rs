@@ -289,8 +289,8 @@ async fn each_constraint_violation_is_a_validation_error_in_aws_wording() {
         "1 validation error detected: Value 'ftp://x/y' at 'inputLocation' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(https|s3)://([^/]+)/?(.*)$"
     );
     assert_eq!(
-        validation(addr, "/endpoints/bad_name/async-invocations", &[], "").await,
-        "2 validation errors detected: Value 'bad_name' at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*$; Value null at 'inputLocation' failed to satisfy constraint: Member must not be null"
+        validation(addr, "/endpoints/bad_name/async-invocations", &[("X-Amzn-SageMaker-RequestTTLSeconds", "5")], "").await,
+        "2 validation errors detected: Value 'bad_name' at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*$; Value '5' at 'requestTTLSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60"
     );
     assert_eq!(*echo.seen.lock().unwrap(), vec!["ep".to_string()], "only the valid request reached the implementation");
 }

@@ -144,6 +144,8 @@ fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBu
         lines.join("\n")
     })?;
     let dir = job.out.clone().unwrap_or_else(|| root.join("generated").join(&krate.name));
+    let mut krate = krate;
+    krate.carry_history(&dir).map_err(|e| format!("{}: reading the last generation's changelog: {e}", dir.display()))?;
     Ok((dir, krate))
 }
 
