@@ -3,6 +3,8 @@
 //! This binary only parses flags, reads models and writes files; the generator
 //! itself is the `smithygen` library.
 
+mod bench;
+
 use smithygen::write::{check_crate, write_crate};
 use smithygen::{generate, workspace_crate_options, CrateOptions, GeneratedCrate, Options};
 use std::path::{Path, PathBuf};
@@ -18,13 +20,16 @@ Usage:
                                                  (default ../shared/conformance) into target/conformance,
                                                  run their protocol tests and count them per kind
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
-                                                 into target/upstream-check and build them with -D warnings";
+                                                 into target/upstream-check and build them with -D warnings
+  cargo xtask bench [--quick] [--only SECTIONS]  side-by-side benchmarks (generator, client, mock, build and
+                                                 size), written to BENCHMARKS.md; not part of `test`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("upstream-check") => upstream_check(&args[1..]),
+        Some("bench") => bench::bench(&root(), &args[1..]),
         Some("conformance") => conformance(&args[1..]),
         Some("test") => test_all(),
         Some("-h" | "--help") | None => {
