@@ -317,15 +317,15 @@ fn endpoint_resolver(
     ))
 }
 
+/// Parses the JSON text of one endpoint-rules trait.
+type ParseRules = fn(&str) -> Result<EndpointRules, crate::endpoint::RuleSetError>;
+
 /// The service's endpoint rules, parsed once per process (keyed by the address of the static
 /// JSON). The BDD is preferred: it resolves the same rules evaluating each condition at most once.
 pub(crate) fn cached_endpoint_rules(
     service: &'static ServiceInfo,
 ) -> Result<Option<EndpointRules>, ConfigError> {
-    let (json, parse): (
-        _,
-        fn(&str) -> Result<EndpointRules, crate::endpoint::RuleSetError>,
-    ) = match (service.endpoint_bdd, service.endpoint_rule_set) {
+    let (json, parse): (_, ParseRules) = match (service.endpoint_bdd, service.endpoint_rule_set) {
         (Some(json), _) => (json, |j| Bdd::from_json(j).map(EndpointRules::from)),
         (None, Some(json)) => (json, |j| RuleSet::from_json(j).map(EndpointRules::from)),
         (None, None) => return Ok(None),
