@@ -259,7 +259,7 @@ pub fn assert_cases(rule_set: &str, bdd: Option<&str>, cases: &str, stale: &[Sta
     let report = run_cases(&rule_set, bdd.as_ref(), &cases, stale);
     if !report.failures.is_empty() {
         let mut text = format!(
-            "{} of {} endpoint test case(s) failed:\n",
+            "{} problem(s) in {} endpoint test case(s):\n",
             report.failures.len(),
             report.cases
         );
