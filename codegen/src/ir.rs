@@ -31,8 +31,13 @@ pub struct Service {
     pub signing_name: Option<String>,
     /// `smithy.rules#endpointRuleSet` as compact JSON text.
     pub endpoint_rule_set: Option<String>,
+    /// `smithy.rules#endpointBdd` (the same rules as a decision diagram) as compact JSON text;
+    /// clients resolve through it when present.
+    pub endpoint_bdd: Option<String>,
     /// `smithy.rules#endpointTests` test cases.
     pub endpoint_tests: Vec<Value>,
+    /// The endpoint test cases `codegen/endpoint-stale-cases.json` matches.
+    pub stale_endpoint_cases: Vec<crate::endpoint_stale::StaleCase>,
     /// `smithy.rules#clientContextParams`, name to type (`string`/`boolean`).
     pub client_context_params: BTreeMap<String, String>,
     /// Operations in a deterministic order (by name).

@@ -12,6 +12,7 @@
 pub mod changelog;
 pub mod docs;
 pub mod emit;
+pub mod endpoint_stale;
 pub mod error;
 pub mod ir;
 pub mod lower;
@@ -52,6 +53,8 @@ pub struct GeneratedCrate {
     pub skipped_operations: Vec<(String, String)>,
     /// Model constraints the generated server stub does not enforce, with the reason.
     pub unchecked_constraints: Vec<String>,
+    /// Endpoint test cases the reviewed stale list matches: tested as resolving instead.
+    pub stale_endpoint_cases: Vec<endpoint_stale::StaleCase>,
 }
 
 /// Runs load → normalise → lower from JSON text to the IR of one service.
@@ -99,6 +102,7 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
         name: service.crate_name.clone(),
         files,
         unchecked_constraints: emit::server::unchecked_constraints(&service),
+        stale_endpoint_cases: service.stale_endpoint_cases,
         skipped_operations: service.skipped_operations,
     })
 }

@@ -54,6 +54,7 @@ mod t {
     pub const SIGV4: &str = "aws.auth#sigv4";
     pub const REST_JSON1: &str = "aws.protocols#restJson1";
     pub const RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
     pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
     pub const CLIENT_CONTEXT_PARAMS: &str = "smithy.rules#clientContextParams";
     pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
@@ -174,6 +175,7 @@ impl<'m> Lowerer<'m> {
             .and_then(Value::as_str)
             .map(str::to_string);
         let endpoint_rule_set = traits.get(t::RULE_SET).map(|v| v.to_string());
+        let endpoint_bdd = traits.get(t::ENDPOINT_BDD).map(|v| v.to_string());
         let endpoint_tests = traits
             .get(t::ENDPOINT_TESTS)
             .and_then(|v| v.get("testCases"))
@@ -242,6 +244,8 @@ impl<'m> Lowerer<'m> {
             protocol: Protocol::RestJson1,
             signing_name,
             endpoint_rule_set,
+            endpoint_bdd,
+            stale_endpoint_cases: crate::endpoint_stale::stale_cases(&endpoint_tests),
             endpoint_tests,
             client_context_params,
             operations,

@@ -170,6 +170,7 @@ fn service(port: u16) -> &'static ServiceInfo {
         api_version: "2024-01-01",
         signing_name: Some("ruleservice"),
         endpoint_rule_set: Some(rule_set(port)),
+        endpoint_bdd: None,
     }))
 }
 
@@ -198,6 +199,59 @@ async fn call_with(
         None,
     )
     .await
+}
+
+/// A service whose model carries both traits, which disagree on purpose: the BDD sends to
+/// `/bdd/{Region}`, the rule set to `/regional/{Region}`. Real models' two traits agree; this
+/// shows which one the client resolves with.
+fn service_with_bdd(port: u16) -> &'static ServiceInfo {
+    let bdd = format!(
+        r#"{{
+  "version": "1.1",
+  "parameters": {{"Region": {{"builtIn": "AWS::Region", "required": false, "type": "String"}}}},
+  "conditions": [{{"fn": "isSet", "argv": [{{"ref": "Region"}}]}}],
+  "results": [{{"type": "endpoint", "conditions": [],
+                "endpoint": {{"url": "http://127.0.0.1:{port}/bdd/{{Region}}", "properties": {{}}, "headers": {{}}}}}}],
+  "root": 2,
+  "nodeCount": 2,
+  "nodes": "/////wAAAAH/////AAAAAAX14QH/////"
+}}"#
+    );
+    Box::leak(Box::new(ServiceInfo {
+        sdk_id: "Rules Service",
+        service_name: "RulesService",
+        api_version: "2024-01-01",
+        signing_name: Some("ruleservice"),
+        endpoint_rule_set: Some(rule_set(port)),
+        endpoint_bdd: Some(Box::leak(bdd.into_boxed_str())),
+    }))
+}
+
+#[tokio::test]
+async fn endpoint_from_bdd_when_the_model_has_one() {
+    let server = support::start(|_, _| Reply::ok("decided")).await;
+    let service = service_with_bdd(server.addr.port());
+    let rules = service
+        .endpoint_rules()
+        .expect("rules parse")
+        .expect("rules present");
+    assert!(
+        rules.is_bdd(),
+        "the BDD is preferred over the rule set: {rules:?}"
+    );
+    let config = ClientConfig::builder()
+        .credentials_provider(creds())
+        .region(Region::new("us-west-2"))
+        .build();
+    assert_eq!(
+        call_with(&config, service, &OPERATION).await.expect("ok"),
+        "decided"
+    );
+    let request = server.requests().pop().expect("request");
+    assert_eq!(
+        request.uri,
+        "/bdd/us-west-2/endpoints/my-endpoint/invocations?mode=fast"
+    );
 }
 
 #[tokio::test]

@@ -123,6 +123,7 @@ pub static SIGNED_SERVICE: ServiceInfo = ServiceInfo {
     api_version: "2017-05-13",
     signing_name: Some("sagemaker"),
     endpoint_rule_set: None,
+    endpoint_bdd: None,
 };
 
 /// An unsigned service (no `aws.auth#sigv4`).
@@ -132,4 +133,5 @@ pub static UNSIGNED_SERVICE: ServiceInfo = ServiceInfo {
     api_version: "2020-01-01",
     signing_name: None,
     endpoint_rule_set: None,
+    endpoint_bdd: None,
 };

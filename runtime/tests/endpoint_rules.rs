@@ -1,9 +1,12 @@
 //! Endpoint rules engine tests.
 //!
-//! * `upstream_model_endpoint_tests` runs every `smithy.rules#endpointTests`
-//!   case of every model in `shared/models/upstream` against that model's
-//!   `smithy.rules#endpointRuleSet` and the embedded `partitions.json`; every
-//!   case, including those that expect an error, must pass.
+//! * `model_endpoint_tests` runs every `smithy.rules#endpointTests` case of
+//!   every model in `models/` and `shared/models/upstream` against that
+//!   model's `smithy.rules#endpointRuleSet` and, when present, its
+//!   `smithy.rules#endpointBdd` (the two must agree), with the embedded
+//!   `partitions.json`; every case must pass, and the cases matched by
+//!   `codegen/endpoint-stale-cases.json` must resolve instead of failing.
+//! * `bdd_*` tests: BDD parse errors, and at most one evaluation per condition.
 //! * The rest exercise the engine on small hand-written rule sets: rule kinds,
 //!   scoping, templates, parameters, every library function, error reporting
 //!   for malformed rule sets, and the `ResolveEndpoint` integration.
@@ -14,8 +17,9 @@ use aws_smithy_runtime_api::client::endpoint::{
 use aws_smithy_types::endpoint::Endpoint;
 use aws_smithy_types::{Document, Number};
 use serde_json::{json, Value as Json};
+use smithygen_runtime::endpoint::testing::{self, Stale};
 use smithygen_runtime::endpoint::{
-    EndpointResolver, ParameterType, Params, Partitions, ResolveErrorKind, RuleSet, Value,
+    Bdd, EndpointResolver, ParameterType, Params, Partitions, ResolveErrorKind, RuleSet, Value,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,123 +95,66 @@ fn load_err(json: Json) -> (String, String) {
 // Upstream model endpoint tests
 // ---------------------------------------------------------------------------
 
-fn models_dir() -> PathBuf {
-    PathBuf::from(concat!(
+/// The folders whose models' endpoint tests run here: AWS's published models
+/// (`shared/models/upstream`) and the project's own (`models/`).
+fn model_dirs() -> [PathBuf; 2] {
+    [
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/models/upstream"
+        )),
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models")),
+    ]
+}
+
+/// The generator's reviewed list of stale endpoint cases (one list for the
+/// whole project; `codegen` applies it to generated crates).
+fn stale_list() -> Vec<Json> {
+    let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/models/upstream"
-    ))
+        "/../codegen/endpoint-stale-cases.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let doc: Json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    doc["cases"].as_array().cloned().unwrap_or_default()
 }
 
-fn params_from_json(params: Option<&Json>) -> Result<Params, String> {
-    let mut out = Params::new();
-    let Some(params) = params else { return Ok(out) };
-    let obj = params.as_object().ok_or("`params` is not an object")?;
-    for (name, v) in obj {
-        let value = match v {
-            Json::String(s) => Value::from(s.as_str()),
-            Json::Bool(b) => Value::from(*b),
-            Json::Array(items) => Value::from(
-                items
-                    .iter()
-                    .map(|i| i.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<String>>>()
-                    .ok_or_else(|| format!("param `{name}` is an array of non-strings"))?,
-            ),
-            other => return Err(format!("param `{name}` has unsupported value {other}")),
-        };
-        out.set(name.clone(), value);
-    }
-    Ok(out)
-}
-
-/// Checks one case; `Err` explains the mismatch.
-fn check_case(rs: &RuleSet, params: &Params, expect: &Json) -> Result<(), String> {
-    let result = rs.resolve(params);
-    if let Some(expected) = expect.get("error") {
-        let expected = expected.as_str().ok_or("`expect.error` is not a string")?;
-        return match result {
-            Err(e) if e.to_string() == expected => Ok(()),
-            Err(e) => Err(format!(
-                "expected error {expected:?}, got error {:?}",
-                e.to_string()
-            )),
-            Ok(ep) => Err(format!(
-                "expected error {expected:?}, got endpoint {}",
-                ep.url()
-            )),
-        };
-    }
-    let expected = expect
-        .get("endpoint")
-        .ok_or("`expect` has neither `endpoint` nor `error`")?;
-    let ep = result.map_err(|e| format!("expected an endpoint, got error {:?}", e.to_string()))?;
-    let mut problems = Vec::new();
-    let expected_url = expected
-        .get("url")
-        .and_then(Json::as_str)
-        .unwrap_or_default();
-    if ep.url() != expected_url {
-        problems.push(format!(
-            "url: expected {expected_url:?}, got {:?}",
-            ep.url()
-        ));
-    }
-    let expected_headers: BTreeMap<String, Vec<String>> = match expected.get("headers") {
-        Some(h) => {
-            serde_json::from_value(h.clone()).map_err(|e| format!("bad expected headers: {e}"))?
-        }
-        None => BTreeMap::new(),
-    };
-    let actual_headers = headers_of(&ep);
-    if actual_headers != expected_headers {
-        problems.push(format!(
-            "headers: expected {expected_headers:?}, got {actual_headers:?}"
-        ));
-    }
-    let expected_props = expected
-        .get("properties")
-        .cloned()
-        .unwrap_or_else(|| json!({}));
-    let actual_props = properties_of(&ep);
-    if actual_props != expected_props {
-        problems.push(format!(
-            "properties: expected {expected_props}, got {actual_props}"
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
-    }
+/// The reason of the stale-list entry matching `case` by content: each of the
+/// entry's params equal in the case, and the same expected error.
+fn stale_reason(list: &[Json], case: &Json) -> Option<&'static str> {
+    list.iter()
+        .find(|entry| {
+            let params_match = entry["params"]
+                .as_object()
+                .is_some_and(|ps| ps.iter().all(|(k, v)| case["params"].get(k) == Some(v)));
+            params_match && case["expect"].get("error") == Some(&entry["error"])
+        })
+        .and_then(|entry| entry["reason"].as_str())
+        .map(|r| &*Box::leak(r.to_owned().into_boxed_str()))
 }
 
 #[derive(Default)]
 struct Tally {
     cases: usize,
-    error_cases: usize,
-    passed: usize,
+    stale: usize,
+    /// Cases also run through a BDD (and compared with the rule set).
+    bdd_cases: usize,
     /// One line per failing case: `model / case documentation: problem`.
     failures: Vec<String>,
 }
 
-fn run_model(path: &Path, tally: &mut Tally) {
+fn run_model(path: &Path, stale: &[Json], tally: &mut Tally) {
     let model_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            tally
-                .failures
-                .push(format!("{model_name}: cannot read: {e}"));
-            return;
-        }
-    };
-    let model: Json = match serde_json::from_str(&text) {
+    let model: Json = match std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
         Ok(m) => m,
         Err(e) => {
-            tally.failures.push(format!("{model_name}: not JSON: {e}"));
+            tally.failures.push(format!("{model_name}: {e}"));
             return;
         }
     };
@@ -230,94 +177,103 @@ fn run_model(path: &Path, tally: &mut Tally) {
                 continue;
             }
         };
+        let bdd = match traits
+            .get("smithy.rules#endpointBdd")
+            .map(Bdd::from_json_value)
+        {
+            None => None,
+            Some(Ok(bdd)) => Some(bdd),
+            Some(Err(e)) => {
+                tally
+                    .failures
+                    .push(format!("{model_name} ({shape_id}): BDD does not load: {e}"));
+                continue;
+            }
+        };
         let cases = traits
             .get("smithy.rules#endpointTests")
             .and_then(|t| t.get("testCases"))
             .and_then(Json::as_array)
             .cloned()
             .unwrap_or_default();
-        let (mut n, mut n_err, mut n_ok) = (0, 0, 0);
-        for (i, case) in cases.iter().enumerate() {
-            n += 1;
-            let doc = case
-                .get("documentation")
-                .and_then(Json::as_str)
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("test case #{i}"));
-            let Some(expect) = case.get("expect") else {
-                tally
-                    .failures
-                    .push(format!("{model_name} / {doc}: no `expect`"));
-                continue;
-            };
-            if expect.get("error").is_some() {
-                n_err += 1;
-            }
-            let params = match params_from_json(case.get("params")) {
-                Ok(p) => p,
-                Err(e) => {
-                    tally.failures.push(format!("{model_name} / {doc}: {e}"));
-                    continue;
-                }
-            };
-            match check_case(&rs, &params, expect) {
-                Ok(()) => n_ok += 1,
-                Err(problem) => tally
-                    .failures
-                    .push(format!("{model_name} / {doc}: {problem}")),
-            }
-        }
+        let stale: Vec<Stale> = cases
+            .iter()
+            .enumerate()
+            .filter_map(|(index, case)| {
+                Some(Stale {
+                    index,
+                    documentation: Box::leak(
+                        case["documentation"].as_str()?.to_owned().into_boxed_str(),
+                    ),
+                    reason: stale_reason(stale, case)?,
+                })
+            })
+            .collect();
+        let report = testing::run_cases(&rs, bdd.as_ref(), &cases, &stale);
         println!(
-            "{model_name} ({shape_id}): {n} cases ({n_err} expect errors): {n_ok} passed, {} failed",
-            n - n_ok
+            "{model_name} ({shape_id}): {} cases ({} stale), {}: {} problem(s)",
+            report.cases,
+            report.stale,
+            if report.with_bdd {
+                "rule set and BDD"
+            } else {
+                "rule set only"
+            },
+            report.failures.len()
         );
-        tally.cases += n;
-        tally.error_cases += n_err;
-        tally.passed += n_ok;
+        tally.cases += report.cases;
+        tally.stale += report.stale;
+        if report.with_bdd {
+            tally.bdd_cases += report.cases;
+        }
+        tally.failures.extend(
+            report
+                .failures
+                .into_iter()
+                .map(|f| format!("{model_name} / {f}")),
+        );
     }
 }
 
+/// Every endpoint test case of every model passes, through the rule set and
+/// (where the model has one) the BDD, the two agreeing; the cases the
+/// reviewed stale list matches resolve to an endpoint instead of their stale
+/// error.
 #[test]
-fn upstream_model_endpoint_tests() {
-    let dir = models_dir();
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(_) => {
-            println!(
-                "notice: {} is absent; skipping upstream endpoint tests",
-                dir.display()
-            );
-            return;
-        }
-    };
-    let mut files: Vec<PathBuf> = entries
+fn model_endpoint_tests() {
+    let stale = stale_list();
+    let mut files: Vec<PathBuf> = model_dirs()
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
     let mut tally = Tally::default();
     for f in &files {
-        run_model(f, &mut tally);
+        run_model(f, &stale, &mut tally);
     }
     println!(
-        "endpoint tests: {} models, {} cases ({} expect errors): {} passed, {} failed",
+        "endpoint tests: {} models, {} cases ({} stale, {} also through a BDD), {} problem(s)",
         files.len(),
         tally.cases,
-        tally.error_cases,
-        tally.passed,
+        tally.stale,
+        tally.bdd_cases,
         tally.failures.len()
     );
-    for f in &tally.failures {
-        println!("  FAIL {f}");
-    }
     assert!(
         tally.cases > 0,
-        "{} holds no `smithy.rules#endpointTests` cases",
-        dir.display()
+        "no model holds `smithy.rules#endpointTests` cases"
+    );
+    // models/ has SageMaker Runtime, which carries both traits.
+    assert!(
+        tally.bdd_cases > 0,
+        "no model carries `smithy.rules#endpointBdd`"
     );
     assert!(
         tally.failures.is_empty(),
-        "{} endpoint test case(s) failed:\n{}",
+        "{} endpoint test problem(s):\n{}",
         tally.failures.len(),
         tally.failures.join("\n")
     );
@@ -695,11 +651,11 @@ fn library_functions_through_rules() {
     assert_eq!(run("bucketSub", "10.0.0.1"), "no match");
     assert_eq!(
         run("partition", "us-isob-east-1"),
-        "aws-iso-b sc2s.sgov.gov api.aws.scloud true false us-isob-east-1"
+        "aws-iso-b sc2s.sgov.gov api.aws.scloud true true us-isob-east-1"
     );
     assert_eq!(
         run("partition", "eusc-de-east-1"),
-        "aws-eusc amazonaws.eu api.amazonwebservices.eu true false eusc-de-east-1"
+        "aws-eusc amazonaws.eu api.amazonwebservices.eu true true eusc-de-east-1"
     );
     assert_eq!(
         run("partition", "xx-unknown-1"),
@@ -933,4 +889,305 @@ async fn resolves_through_the_resolve_endpoint_trait() {
 
     let wrong_type = EndpointResolverParams::new("not params");
     assert!(resolver.resolve_endpoint(&wrong_type).await.is_err());
+}
+
+// ---------------------------------------------------------------------------
+// BDD (`smithy.rules#endpointBdd`)
+// ---------------------------------------------------------------------------
+
+/// Base64 of `nodes` as the trait encodes them: big-endian i32 triples.
+fn encode_nodes(nodes: &[[i32; 3]]) -> String {
+    let bytes: Vec<u8> = nodes
+        .iter()
+        .flatten()
+        .flat_map(|n| n.to_be_bytes())
+        .collect();
+    aws_smithy_types::base64::encode(bytes)
+}
+
+/// A small BDD over `Region` and `UseFIPS`: two conditions, three results.
+/// With [`GOOD_NODES`]: node 1 (ref 2) tests isSet(Region), high -> node 2,
+/// low -> result 2 (error); node 2 (ref 3) tests UseFIPS, high -> result 1
+/// (the `-fips` host), low -> result 3.
+fn bdd_doc(nodes: &[[i32; 3]], root: i32) -> Json {
+    json!({
+        "version": "1.1",
+        "parameters": {
+            "Region": {"type": "string"},
+            "UseFIPS": {"type": "boolean", "required": true, "default": false}
+        },
+        "conditions": [
+            {"fn": "isSet", "argv": [{"ref": "Region"}]},
+            {"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]}
+        ],
+        "results": [
+            {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://svc-fips.{Region}.example"}},
+            {"type": "error", "conditions": [], "error": "Region is required"},
+            {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://svc.{Region}.example"}}
+        ],
+        "root": root,
+        "nodeCount": nodes.len(),
+        "nodes": encode_nodes(nodes)
+    })
+}
+
+const GOOD_NODES: [[i32; 3]; 3] = [
+    [-1, 1, -1],
+    [0, 3, 100_000_002],
+    [1, 100_000_001, 100_000_003],
+];
+
+fn bdd_err(doc: Json) -> (String, String) {
+    match Bdd::from_json_value(&doc) {
+        Ok(b) => panic!("expected a BDD error, parsed {b:?}"),
+        Err(e) => (e.path().to_owned(), e.message().to_owned()),
+    }
+}
+
+#[test]
+fn bdd_resolves_with_complement_edges() {
+    let bdd = Bdd::from_json_value(&bdd_doc(&GOOD_NODES, 2)).expect("valid BDD");
+    let url = |p: &Params| bdd.resolve(p).map(|e| e.url().to_owned());
+    assert_eq!(
+        url(&Params::new().with("Region", "eu-west-1")).as_deref(),
+        Ok("https://svc.eu-west-1.example")
+    );
+    assert_eq!(
+        url(&Params::new()
+            .with("Region", "eu-west-1")
+            .with("UseFIPS", true))
+        .as_deref(),
+        Ok("https://svc-fips.eu-west-1.example")
+    );
+    assert_eq!(
+        bdd.resolve(&Params::new())
+            .map_err(|e| e.to_string())
+            .err()
+            .as_deref(),
+        Some("Region is required")
+    );
+    // The same diagram with node 2 reached through a complemented edge (-3)
+    // and its branches swapped means the same thing.
+    let complemented = [
+        [-1, 1, -1],
+        [0, -3, 100_000_002],
+        [1, 100_000_003, 100_000_001],
+    ];
+    let bdd2 = Bdd::from_json_value(&bdd_doc(&complemented, 2)).expect("valid BDD");
+    for fips in [false, true] {
+        let p = Params::new()
+            .with("Region", "eu-west-1")
+            .with("UseFIPS", fips);
+        assert_eq!(
+            bdd2.resolve(&p).map(|e| e.url().to_owned()),
+            bdd.resolve(&p).map(|e| e.url().to_owned()),
+            "UseFIPS={fips}"
+        );
+    }
+    // Reaching a terminal or result 0 is the "no match" outcome.
+    let no_match =
+        Bdd::from_json_value(&bdd_doc(&[[-1, 1, -1], [0, 1, 100_000_000]], 2)).expect("valid BDD");
+    for p in [Params::new(), Params::new().with("Region", "x")] {
+        assert_eq!(
+            no_match.resolve(&p).map_err(|e| e.kind()).err(),
+            Some(ResolveErrorKind::NoRuleMatched)
+        );
+    }
+}
+
+#[test]
+fn bdd_parse_errors_name_the_problem() {
+    let cases: Vec<(Json, &str, &str)> = vec![
+        (
+            {
+                let mut d = bdd_doc(&GOOD_NODES, 2);
+                d["nodes"] = json!("not base64!");
+                d
+            },
+            "$.nodes",
+            "not valid base64",
+        ),
+        (
+            {
+                let mut d = bdd_doc(&GOOD_NODES, 2);
+                d["nodes"] = json!(aws_smithy_types::base64::encode([0u8; 13]));
+                d
+            },
+            "$.nodes",
+            "not a whole number of 12-byte nodes",
+        ),
+        (
+            {
+                let mut d = bdd_doc(&GOOD_NODES, 2);
+                d["nodeCount"] = json!(4);
+                d
+            },
+            "$.nodeCount",
+            "is 4, but `nodes` holds 3 node(s)",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [2, 100_000_001, -1]], 2),
+            "$.nodes[1]",
+            "node 1 tests condition 2, but the conditions are numbered 0 to 1",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [-4, 100_000_001, -1]], 2),
+            "$.nodes[1]",
+            "node 1 tests condition -4",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [0, 5, -1]], 2),
+            "$.nodes[1]",
+            "node 1's high reference 5 names node 4, but there are only 2 nodes",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [0, 1, 100_000_004]], 2),
+            "$.nodes[1]",
+            "node 1's low reference 100000004 names result 4, but there are only 3 results",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [0, 0, -1]], 2),
+            "$.nodes[1]",
+            "node 1's high reference 0 is not a valid reference",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [0, -100_000_001, -1]], 2),
+            "$.nodes[1]",
+            "is not a valid reference",
+        ),
+        (
+            bdd_doc(&GOOD_NODES, 9),
+            "$.root",
+            "the root reference 9 names node 8",
+        ),
+        (
+            bdd_doc(&GOOD_NODES, -2),
+            "$.root",
+            "must not be complemented",
+        ),
+        (
+            bdd_doc(&[[0, 1, -1], [0, 1, -1]], 2),
+            "$.nodes",
+            "node 0 must be the terminal [-1, 1, -1]",
+        ),
+        (
+            bdd_doc(&[[-1, 1, -1], [0, 3, -1], [1, 2, -1]], 2),
+            "$.nodes[2]",
+            "the diagram has a cycle",
+        ),
+        (
+            {
+                let mut d = bdd_doc(&GOOD_NODES, 2);
+                d["results"][1]["conditions"] =
+                    json!([{"fn": "isSet", "argv": [{"ref": "Region"}]}]);
+                d
+            },
+            "$.results[1].conditions",
+            "must not have conditions",
+        ),
+        (
+            {
+                let mut d = bdd_doc(&GOOD_NODES, 2);
+                d["conditions"][1]["argv"][0] = json!({"ref": "Nope"});
+                d
+            },
+            "$.conditions[1].argv[0].ref",
+            "reference to `Nope`",
+        ),
+        (
+            {
+                let mut d = bdd_doc(&GOOD_NODES, 2);
+                d["version"] = json!("1.0");
+                d
+            },
+            "$.version",
+            "version 1.1 or later",
+        ),
+    ];
+    for (doc, path, message) in cases {
+        let (got_path, got_message) = bdd_err(doc);
+        assert_eq!(got_path, path, "{got_message}");
+        assert!(
+            got_message.contains(message),
+            "at {got_path}: expected {message:?} in {got_message:?}"
+        );
+    }
+}
+
+/// Each condition is evaluated at most once per resolution, even when the
+/// diagram tests it on two nodes of one path; variables a condition assigns
+/// stay bound for the rest of the walk.
+#[test]
+fn bdd_evaluates_each_condition_at_most_once() {
+    // Node 1 tests aws.partition(Region) (assigning `p`); node 2 tests it again,
+    // then node 3 reads `p`. A walker without memo would call aws.partition twice.
+    let doc = json!({
+        "version": "1.1",
+        "parameters": {"Region": {"type": "string", "required": true}},
+        "conditions": [
+            {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "p"},
+            {"fn": "stringEquals", "argv": [{"fn": "getAttr", "argv": [{"ref": "p"}, "name"]}, "aws-cn"]}
+        ],
+        "results": [
+            {"type": "endpoint", "conditions": [], "endpoint": {"url": "https://svc.{Region}.{p#dnsSuffix}"}},
+            {"type": "error", "conditions": [], "error": "not China"}
+        ],
+        "root": 2,
+        "nodeCount": 4,
+        "nodes": encode_nodes(&[[-1, 1, -1], [0, 3, -1], [0, 4, -1], [1, 100_000_001, 100_000_002]])
+    });
+    let bdd = Bdd::from_json_value(&doc).expect("valid BDD");
+    let (result, trace) = bdd.resolve_traced(&Params::new().with("Region", "cn-north-1"));
+    assert_eq!(
+        result.map(|e| e.url().to_owned()).as_deref(),
+        Ok("https://svc.cn-north-1.amazonaws.com.cn")
+    );
+    assert_eq!(trace.nodes_visited, 3);
+    assert_eq!(trace.evaluations, vec![1, 1]);
+
+    // And on real models: every case of every model with a BDD, counted.
+    let mut resolutions = 0;
+    for dir in model_dirs() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(model) = serde_json::from_str::<Json>(&text) else {
+                continue;
+            };
+            let shapes = model["shapes"].as_object().cloned().unwrap_or_default();
+            for (id, shape) in shapes {
+                let traits = &shape["traits"];
+                let Some(bdd) = traits.get("smithy.rules#endpointBdd") else {
+                    continue;
+                };
+                let bdd = Bdd::from_json_value(bdd).unwrap_or_else(|e| panic!("{id}: {e}"));
+                let cases = traits["smithy.rules#endpointTests"]["testCases"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for case in cases {
+                    let params = testing::params_from_json(case.get("params")).expect("params");
+                    let (_, trace) = bdd.resolve_traced(&params);
+                    assert_eq!(trace.evaluations.len(), bdd.condition_count());
+                    assert!(
+                        trace.evaluations.iter().all(|n| *n <= 1),
+                        "{id} / {}: evaluations per condition {:?}",
+                        case["documentation"],
+                        trace.evaluations
+                    );
+                    let evaluated: u32 = trace.evaluations.iter().sum();
+                    assert!(evaluated as usize <= trace.nodes_visited);
+                    resolutions += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        resolutions > 0,
+        "no model with an endpointBdd and test cases found"
+    );
 }

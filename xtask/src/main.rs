@@ -127,8 +127,20 @@ fn codegen(args: &[String]) -> Result<(), String> {
         for note in &krate.unchecked_constraints {
             eprintln!("note: {}: {note}", krate.name);
         }
+        print_stale_endpoint_cases(krate);
     }
     Ok(())
+}
+
+/// Names each endpoint test case the reviewed stale list matched (its test expects the rules to
+/// resolve instead of the case's stale error).
+fn print_stale_endpoint_cases(krate: &GeneratedCrate) {
+    for case in &krate.stale_endpoint_cases {
+        eprintln!(
+            "note: {}: endpoint test case #{} \"{}\" expects a stale error ({}); its test checks that it resolves (codegen/endpoint-stale-cases.json)",
+            krate.name, case.index, case.documentation, case.reason
+        );
+    }
 }
 
 fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
@@ -190,6 +202,7 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         let (out, krate) = generate_one(&root, &Job { model: model.clone(), out: Some(out) }, None)?;
         write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
         println!("generated {} from {}", krate.name, model.display());
+        print_stale_endpoint_cases(&krate);
         members.push(stem);
     }
     let target = throwaway_workspace(&root, &work, &members)?;

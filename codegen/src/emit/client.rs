@@ -71,6 +71,10 @@ pub fn config(svc: &Service) -> TokenStream {
         Some(r) => quote! { ::std::option::Option::Some(#r) },
         None => quote! { ::std::option::Option::None },
     };
+    let bdd = match &svc.endpoint_bdd {
+        Some(b) => quote! { ::std::option::Option::Some(#b) },
+        None => quote! { ::std::option::Option::None },
+    };
     quote! {
         //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP client.
         //!
@@ -95,6 +99,7 @@ pub fn config(svc: &Service) -> TokenStream {
             api_version: #version,
             signing_name: #signing,
             endpoint_rule_set: #rules,
+            endpoint_bdd: #bdd,
         };
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod common;
+// The model's `smithy.rules#endpointTests` as data plus one test.
+pub mod endpoint_tests;
 pub mod examples;
 pub mod json_codec;
 pub mod manifest;
@@ -13,7 +15,6 @@ pub mod rest_json;
 // Server stub behind the generated crate's `server` feature (emit/server/).
 pub mod server;
 pub mod shapes;
-pub mod tests;
 
 use crate::error::Errors;
 use crate::ir::{Service, TypeHome};
@@ -44,7 +45,7 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(operation_files(svc));
     rust.extend(protocol_files(svc));
     rust.extend(examples::examples(svc));
-    rust.extend(tests::test_files(svc));
+    rust.extend(endpoint_tests::test_files(svc));
     // Server stub (feature `server`): adds its files and the server halves of protocol files.
     server::extend_crate(svc, &mut rust)?;
     rust.extend(protocol_tests::test_files(svc));

@@ -246,6 +246,7 @@ mod tests {
             api_version: "2017-05-13",
             signing_name: Some("sagemaker"),
             endpoint_rule_set: None,
+            endpoint_bdd: None,
         };
         let app = AppName::new("my-app").ok();
         let ua = user_agent(&SERVICE, app.as_ref());

@@ -7,7 +7,7 @@ use super::interceptors::{user_agent, OperationContext};
 use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
 use super::retry::ErrorCodeClassifier;
 use super::{OperationInfo, ServiceInfo, StaticParam};
-use crate::endpoint::{EndpointResolver, Params, RuleSet};
+use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, Params, RuleSet};
 use crate::protocol::compression::{self, MAX_MIN_COMPRESSION_SIZE_BYTES};
 use aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID;
 use aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver;
@@ -212,11 +212,9 @@ where
         }
         let coding = compression::supported_encoding(rc.encodings);
         if let (false, Some(coding)) = (settings.disable_request_compression, coding) {
-            components.push_interceptor(SharedInterceptor::new(RequestCompressionInterceptor::new(
-                coding,
-                min_size,
-                rc.streaming,
-            )));
+            components.push_interceptor(SharedInterceptor::new(
+                RequestCompressionInterceptor::new(coding, min_size, rc.streaming),
+            ));
         }
     }
     if operation.http_checksum_required {
@@ -254,7 +252,7 @@ const BUILTIN_ENDPOINT: (&str, &str) = ("SDK::Endpoint", "Endpoint");
 
 /// Name of the rule set parameter bound to `builtin`, if the rule set declares it: the parameter
 /// with that `builtIn`, or else an un-annotated parameter with the conventional name.
-fn builtin_param<'a>(rules: &'a RuleSet, (builtin, name): (&str, &str)) -> Option<&'a str> {
+fn builtin_param<'a>(rules: &'a EndpointRules, (builtin, name): (&str, &str)) -> Option<&'a str> {
     let params = rules.parameters();
     params
         .iter()
@@ -280,7 +278,7 @@ fn endpoint_resolver(
             EndpointResolverParams::new(()),
         )
     };
-    let Some(json) = service.endpoint_rule_set else {
+    let Some(rules) = cached_endpoint_rules(service)? else {
         return match &settings.endpoint_url {
             Some(url) => Ok(static_uri(url)),
             None => Err(ConfigError::MissingEndpoint {
@@ -288,7 +286,6 @@ fn endpoint_resolver(
             }),
         };
     };
-    let rules = cached_rule_set(service.sdk_id, json)?;
     let endpoint_param = builtin_param(&rules, BUILTIN_ENDPOINT);
     if let (Some(url), None) = (&settings.endpoint_url, endpoint_param) {
         // The rule set cannot take a custom endpoint: use the URL as is.
@@ -320,9 +317,20 @@ fn endpoint_resolver(
     ))
 }
 
-/// Parses each service's rule set once per process (keyed by the address of the static JSON).
-fn cached_rule_set(service: &'static str, json: &'static str) -> Result<RuleSet, ConfigError> {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), RuleSet>>> = OnceLock::new();
+/// Parses the JSON text of one endpoint-rules trait.
+type ParseRules = fn(&str) -> Result<EndpointRules, crate::endpoint::RuleSetError>;
+
+/// The service's endpoint rules, parsed once per process (keyed by the address of the static
+/// JSON). The BDD is preferred: it resolves the same rules evaluating each condition at most once.
+pub(crate) fn cached_endpoint_rules(
+    service: &'static ServiceInfo,
+) -> Result<Option<EndpointRules>, ConfigError> {
+    let (json, parse): (_, ParseRules) = match (service.endpoint_bdd, service.endpoint_rule_set) {
+        (Some(json), _) => (json, |j| Bdd::from_json(j).map(EndpointRules::from)),
+        (None, Some(json)) => (json, |j| RuleSet::from_json(j).map(EndpointRules::from)),
+        (None, None) => return Ok(None),
+    };
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), EndpointRules>>> = OnceLock::new();
     let key = (json.as_ptr() as usize, json.len());
     let cache = CACHE.get_or_init(Default::default);
     // A poisoned lock only means another thread panicked while holding it; the map is intact.
@@ -330,14 +338,14 @@ fn cached_rule_set(service: &'static str, json: &'static str) -> Result<RuleSet,
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(rules) = map.get(&key) {
-        return Ok(rules.clone());
+        return Ok(Some(rules.clone()));
     }
-    let rules = RuleSet::from_json(json).map_err(|err| ConfigError::InvalidRuleSet {
-        service,
+    let rules = parse(json).map_err(|err| ConfigError::InvalidRuleSet {
+        service: service.sdk_id,
         message: err.to_string(),
     })?;
     map.insert(key, rules.clone());
-    Ok(rules)
+    Ok(Some(rules))
 }
 
 /// Adapts a generated `fn(I) -> HttpRequest` to the orchestrator's serializer interface.

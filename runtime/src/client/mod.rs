@@ -23,6 +23,7 @@
 //!     api_version: "2024-01-01",
 //!     signing_name: Some("example"),
 //!     endpoint_rule_set: None,
+//!     endpoint_bdd: None,
 //! };
 //! static PING: OperationInfo = OperationInfo {
 //!     name: "Ping",
@@ -78,6 +79,19 @@ pub struct ServiceInfo {
     /// JSON text of the service's `smithy.rules#endpointRuleSet` trait; parsed once per process
     /// on first use. `None` requires an `endpoint_url`.
     pub endpoint_rule_set: Option<&'static str>,
+    /// JSON text of the service's `smithy.rules#endpointBdd` trait (the same rules as a binary
+    /// decision diagram). When set, endpoints are resolved through it rather than the rule set.
+    pub endpoint_bdd: Option<&'static str>,
+}
+
+impl ServiceInfo {
+    /// The endpoint rules this service's clients resolve with: the BDD when there is one, else
+    /// the rule set; `None` when the model has neither. Parsed once per process.
+    pub fn endpoint_rules(
+        &'static self,
+    ) -> Result<Option<crate::endpoint::EndpointRules>, ConfigError> {
+        invoke::cached_endpoint_rules(self)
+    }
 }
 
 /// Static facts about one operation.

@@ -2,7 +2,7 @@
 
 use super::error::{ResolveError, ResolveErrorKind};
 use super::functions;
-use super::params::Params;
+use super::params::{Parameter, Params};
 use super::parse::{
     AttrPath, Call, Condition, EndpointDef, Expr, Func, PathPart, Rule, RuleKind, RuleSetDef,
     Template, TemplatePart,
@@ -13,7 +13,7 @@ use aws_smithy_types::endpoint::Endpoint;
 use std::collections::BTreeMap;
 
 /// Evaluation state for one resolution.
-struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     /// Bound parameters (caller values and defaults).
     params: BTreeMap<&'a str, Value>,
     /// Variables assigned by conditions, innermost last.
@@ -21,7 +21,52 @@ struct Scope<'a> {
     partitions: Option<&'a Partitions>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    /// Binds `params` (caller values, else defaults) to the declared
+    /// `parameters`: the starting scope of both the rule-set interpreter and
+    /// the BDD walker.
+    pub(crate) fn bind(
+        parameters: &'a [Parameter],
+        params: &Params,
+        partitions: Option<&'a Partitions>,
+    ) -> Result<Scope<'a>, ResolveError> {
+        let mut bound = BTreeMap::new();
+        for p in parameters {
+            let value = params.get(&p.name).or(p.default.as_ref());
+            match value {
+                Some(v) if !p.param_type.accepts(v) => {
+                    return Err(ResolveError::new(
+                        ResolveErrorKind::InvalidParameterType,
+                        format!(
+                            "endpoint parameter `{}` must be a {}, but was given a {}",
+                            p.name,
+                            p.param_type,
+                            v.type_name()
+                        ),
+                    ));
+                }
+                Some(v) => {
+                    bound.insert(p.name.as_str(), v.clone());
+                }
+                None if p.required => {
+                    return Err(ResolveError::new(
+                        ResolveErrorKind::MissingRequiredParameter,
+                        format!(
+                            "endpoint parameter `{}` is required but was not set",
+                            p.name
+                        ),
+                    ));
+                }
+                None => {}
+            }
+        }
+        Ok(Scope {
+            params: bound,
+            vars: Vec::new(),
+            partitions,
+        })
+    }
+
     fn lookup(&self, name: &str) -> Option<&Value> {
         self.vars
             .iter()
@@ -38,41 +83,7 @@ pub(crate) fn resolve(
     params: &Params,
     partitions: Option<&Partitions>,
 ) -> Result<Endpoint, ResolveError> {
-    let mut bound = BTreeMap::new();
-    for p in &def.parameters {
-        let value = params.get(&p.name).or(p.default.as_ref());
-        match value {
-            Some(v) if !p.param_type.accepts(v) => {
-                return Err(ResolveError::new(
-                    ResolveErrorKind::InvalidParameterType,
-                    format!(
-                        "endpoint parameter `{}` must be a {}, but was given a {}",
-                        p.name,
-                        p.param_type,
-                        v.type_name()
-                    ),
-                ));
-            }
-            Some(v) => {
-                bound.insert(p.name.as_str(), v.clone());
-            }
-            None if p.required => {
-                return Err(ResolveError::new(
-                    ResolveErrorKind::MissingRequiredParameter,
-                    format!(
-                        "endpoint parameter `{}` is required but was not set",
-                        p.name
-                    ),
-                ));
-            }
-            None => {}
-        }
-    }
-    let mut scope = Scope {
-        params: bound,
-        vars: Vec::new(),
-        partitions,
-    };
+    let mut scope = Scope::bind(&def.parameters, params, partitions)?;
     match eval_rules(&def.rules, &mut scope)? {
         Some(endpoint) => Ok(endpoint),
         None => Err(ResolveError::new(
@@ -98,7 +109,11 @@ fn eval_rules<'a>(
     Ok(None)
 }
 
-fn eval_rule<'a>(rule: &'a Rule, scope: &mut Scope<'a>) -> Result<Option<Endpoint>, ResolveError> {
+/// Evaluates one rule: `Ok(None)` when its conditions do not hold.
+pub(crate) fn eval_rule<'a>(
+    rule: &'a Rule,
+    scope: &mut Scope<'a>,
+) -> Result<Option<Endpoint>, ResolveError> {
     if !eval_conditions(&rule.conditions, scope)? {
         return Ok(None);
     }
@@ -133,17 +148,28 @@ fn eval_conditions<'a>(
     scope: &mut Scope<'a>,
 ) -> Result<bool, ResolveError> {
     for condition in conditions {
-        let value = eval_call(&condition.call, scope)?;
-        match value {
-            None | Some(Value::Bool(false)) => return Ok(false),
-            Some(v) => {
-                if let Some(name) = &condition.assign {
-                    scope.vars.push((name.as_str(), v));
-                }
-            }
+        if !eval_condition(condition, scope)? {
+            return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// Whether one condition holds: its call gives a value other than `false`.
+/// When it holds, the value is bound to the condition's `assign` name.
+pub(crate) fn eval_condition<'a>(
+    condition: &'a Condition,
+    scope: &mut Scope<'a>,
+) -> Result<bool, ResolveError> {
+    match eval_call(&condition.call, scope)? {
+        None | Some(Value::Bool(false)) => Ok(false),
+        Some(v) => {
+            if let Some(name) = &condition.assign {
+                scope.vars.push((name.as_str(), v));
+            }
+            Ok(true)
+        }
+    }
 }
 
 fn build_endpoint(

@@ -142,6 +142,25 @@ pub(crate) fn parse_rule_set(doc: &Json) -> Result<RuleSetDef, RuleSetError> {
     let obj = doc
         .as_object()
         .ok_or_else(|| RuleSetError::new("$", "a rule set must be a JSON object"))?;
+    let (version, parameters) = parse_version_and_parameters(obj)?;
+    let mut scope: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
+    let rules = match obj.get("rules") {
+        Some(Json::Array(rs)) => parse_rules(rs, "$.rules", &mut scope)?,
+        Some(_) => return Err(RuleSetError::new("$.rules", "expected an array of rules")),
+        None => return Err(RuleSetError::new("$.rules", "missing required property")),
+    };
+    Ok(RuleSetDef {
+        version,
+        parameters,
+        rules,
+    })
+}
+
+/// The `version` and `parameters` properties, which the rule set and the BDD
+/// (`smithy.rules#endpointBdd`) share.
+pub(crate) fn parse_version_and_parameters(
+    obj: &Map<String, Json>,
+) -> Result<(String, Vec<Parameter>), RuleSetError> {
     let version = match obj.get("version") {
         Some(Json::String(s)) => s.clone(),
         Some(_) => return Err(RuleSetError::new("$.version", "expected a string")),
@@ -160,17 +179,7 @@ pub(crate) fn parse_rule_set(doc: &Json) -> Result<RuleSetDef, RuleSetError> {
             ))
         }
     };
-    let mut scope: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
-    let rules = match obj.get("rules") {
-        Some(Json::Array(rs)) => parse_rules(rs, "$.rules", &mut scope)?,
-        Some(_) => return Err(RuleSetError::new("$.rules", "expected an array of rules")),
-        None => return Err(RuleSetError::new("$.rules", "missing required property")),
-    };
-    Ok(RuleSetDef {
-        version,
-        parameters,
-        rules,
-    })
+    Ok((version, parameters))
 }
 
 fn opt_string(
@@ -284,7 +293,12 @@ fn parse_rules(
         .collect()
 }
 
-fn parse_rule(rule: &Json, path: &str, scope: &mut Vec<String>) -> Result<Rule, RuleSetError> {
+/// Parses one rule; variables it assigns are in scope only inside it.
+pub(crate) fn parse_rule(
+    rule: &Json,
+    path: &str,
+    scope: &mut Vec<String>,
+) -> Result<Rule, RuleSetError> {
     let obj = rule
         .as_object()
         .ok_or_else(|| RuleSetError::new(path, "expected a rule object"))?;
@@ -304,25 +318,11 @@ fn parse_rule_body(
         None | Some(Json::Null) => {}
         Some(Json::Array(cs)) => {
             for (i, c) in cs.iter().enumerate() {
-                let cpath = format!("{path}.conditions[{i}]");
-                let cobj = c.as_object().ok_or_else(|| {
-                    RuleSetError::new(&cpath, "expected a condition object with `fn` and `argv`")
-                })?;
-                let call = parse_call(cobj, &cpath, scope)?;
-                let assign = match cobj.get("assign") {
-                    None | Some(Json::Null) => None,
-                    Some(Json::String(name)) if is_identifier(name) => Some(name.clone()),
-                    Some(_) => {
-                        return Err(RuleSetError::new(
-                            format!("{cpath}.assign"),
-                            "expected a variable name",
-                        ));
-                    }
-                };
-                if let Some(name) = &assign {
+                let condition = parse_condition(c, &format!("{path}.conditions[{i}]"), scope)?;
+                if let Some(name) = &condition.assign {
                     scope.push(name.clone());
                 }
-                conditions.push(Condition { call, assign });
+                conditions.push(condition);
             }
         }
         Some(_) => {
@@ -376,6 +376,30 @@ fn parse_rule_body(
         conditions,
         kind,
     })
+}
+
+/// Parses one condition object: a function call and an optional `assign`.
+/// The caller brings the assigned name into scope.
+pub(crate) fn parse_condition(
+    c: &Json,
+    path: &str,
+    scope: &[String],
+) -> Result<Condition, RuleSetError> {
+    let cobj = c.as_object().ok_or_else(|| {
+        RuleSetError::new(path, "expected a condition object with `fn` and `argv`")
+    })?;
+    let call = parse_call(cobj, path, scope)?;
+    let assign = match cobj.get("assign") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(name)) if is_identifier(name) => Some(name.clone()),
+        Some(_) => {
+            return Err(RuleSetError::new(
+                format!("{path}.assign"),
+                "expected a variable name",
+            ));
+        }
+    };
+    Ok(Condition { call, assign })
 }
 
 fn parse_endpoint(

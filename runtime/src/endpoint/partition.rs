@@ -10,18 +10,18 @@ use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// The embedded partition document (AWS's published `partitions.json`).
+/// The embedded partition document (AWS's partition data).
 ///
-/// Source: botocore 1.40.20, `botocore/data/partitions.json` in
-/// `boto/botocore` at commit `c870f2c199fe36e2bed3afa8f8b5282a739cb711`,
-/// copied byte for byte (7019 bytes, no trailing newline). It has all eight
-/// partitions (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
-/// aws-iso-f, aws-eusc) and, like the `smithy.rules#endpointTests` of the
-/// models in `shared/models/upstream`, says aws-iso and aws-iso-b do not
-/// support dual-stack. Later botocore releases (e.g. 1.43.11) mark every
-/// partition dual-stack capable, which contradicts those models' tests, so
-/// check them (`cargo test -p smithygen-runtime --test endpoint_rules`)
-/// before moving to a newer file.
+/// Source: the data the official AWS SDK for Rust embeds,
+/// `aws-sdk-sagemakerruntime` 1.123.0 `src/endpoint_lib.rs`
+/// (`DEFAULT_PARTITION_RESOLVER`), pretty-printed. It has all eight
+/// partitions (aws, aws-cn, aws-eusc, aws-iso, aws-iso-b, aws-iso-e,
+/// aws-iso-f, aws-us-gov), every one FIPS and dual-stack capable. Models
+/// published before aws-iso and aws-iso-b gained dual-stack still carry
+/// endpoint test cases expecting a dual-stack error there; those are listed,
+/// with the reason, in `codegen/endpoint-stale-cases.json`. Update by
+/// replacing the file, then run `cargo test -p smithygen-runtime --test
+/// endpoint_rules` and `cargo xtask upstream-check`.
 pub const EMBEDDED_PARTITIONS_JSON: &str = include_str!("partitions.json");
 
 /// One partition: its id, which regions belong to it, and its outputs.

@@ -1,0 +1,88 @@
+//! `src/endpoint_tests.rs`: the model's `smithy.rules#endpointTests` as data (its
+//! `testCases`, pretty-printed JSON in a raw string) plus one test that runs every case
+//! through the rule set and, when the model has one, the BDD, with
+//! `smithygen_runtime::endpoint::testing`. The checking logic lives in the runtime, so each
+//! generated crate holds only its cases.
+//!
+//! Cases the reviewed stale list matches (`codegen/endpoint-stale-cases.json`, see
+//! [`crate::endpoint_stale`]) are passed as `Stale`: their test asserts that the rules now
+//! resolve, rather than the stale error.
+
+use crate::ir::Service;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+/// Test files for the generated crate (paths relative to the crate root).
+pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
+    if svc.endpoint_rule_set.is_none() || svc.endpoint_tests.is_empty() {
+        return Vec::new();
+    }
+    let cases = raw_string(&serde_json::to_string_pretty(&Value::Array(svc.endpoint_tests.clone())).unwrap_or_default());
+    let count = svc.endpoint_tests.len();
+    let stale = svc.stale_endpoint_cases.iter().map(|s| {
+        let (index, documentation, reason) = (s.index, &s.documentation, &s.reason);
+        quote! {
+            ::smithygen_runtime::endpoint::testing::Stale { index: #index, documentation: #documentation, reason: #reason },
+        }
+    });
+    let uses_bdd = svc.endpoint_bdd.is_some().then(|| {
+        quote! {
+            /// The client resolves endpoints through the model's `smithy.rules#endpointBdd`.
+            #[test]
+            fn client_resolves_endpoints_with_the_bdd() {
+                let rules = crate::config::SERVICE
+                    .endpoint_rules()
+                    .expect("the embedded endpoint rules parse")
+                    .expect("the model has endpoint rules");
+                assert!(rules.is_bdd(), "expected the BDD, got {rules:?}");
+            }
+        }
+    });
+    vec![(
+        "src/endpoint_tests.rs".to_string(),
+        quote! {
+            //! The model's endpoint rule tests (`smithy.rules#endpointTests`), run through the
+            //! rule set and, when the model has one, the BDD, which must agree.
+            #![cfg(test)]
+
+            /// The model's `testCases`.
+            const CASES: &str = #cases;
+
+            /// Cases whose expected error is stale (see `codegen/endpoint-stale-cases.json`):
+            /// they are checked to resolve to an endpoint instead.
+            const STALE: &[::smithygen_runtime::endpoint::testing::Stale] = &[#(#stale)*];
+
+            /// Every case, through both paths; a failure lists every failing case.
+            #[test]
+            fn endpoint_rule_tests() {
+                let service = &crate::config::SERVICE;
+                let rule_set = service.endpoint_rule_set.expect("the model has an endpoint rule set");
+                let report = ::smithygen_runtime::endpoint::testing::assert_cases(rule_set, service.endpoint_bdd, CASES, STALE);
+                assert_eq!(report.cases, #count);
+            }
+
+            #uses_bdd
+        },
+    )]
+}
+
+/// `text` as a raw string literal token, with enough `#`s that it cannot end early.
+fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| quote! { #text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::raw_string;
+
+    #[test]
+    fn raw_strings_outlast_their_content() {
+        assert_eq!(raw_string("a\"b").to_string(), "r#\"a\"b\"#");
+        assert_eq!(raw_string("x\"#y").to_string(), "r##\"x\"#y\"##");
+    }
+}
