@@ -11,14 +11,15 @@
 use crate::ir::Service;
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
 
 /// Test files for the generated crate (paths relative to the crate root).
 pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
     if svc.endpoint_rule_set.is_none() || svc.endpoint_tests.is_empty() {
         return Vec::new();
     }
-    let cases = raw_string(&serde_json::to_string_pretty(&Value::Array(svc.endpoint_tests.clone())).unwrap_or_default());
+    // One compact case per line: readable in a diff, a fraction of the pretty-printed size.
+    let lines: Vec<String> = svc.endpoint_tests.iter().map(|case| serde_json::to_string(case).unwrap_or_default()).collect();
+    let cases = raw_string(&format!("[\n{}\n]", lines.join(",\n")));
     let count = svc.endpoint_tests.len();
     let stale = svc.stale_endpoint_cases.iter().map(|s| {
         let (index, documentation, reason) = (s.index, &s.documentation, &s.reason);
