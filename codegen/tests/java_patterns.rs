@@ -225,8 +225,11 @@ fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A compiled pattern's verdict on one input.
+type Matcher = Box<dyn Fn(&str) -> bool>;
+
 /// Our verdict: `Err` when the pattern has no translation.
-fn ours(pattern: &str) -> Result<(Engine, Box<dyn Fn(&str) -> bool>), String> {
+fn ours(pattern: &str) -> Result<(Engine, Matcher), String> {
     let t = translate(pattern)?;
     Ok(match t.engine {
         Engine::Regex => {
