@@ -295,6 +295,49 @@ async fn each_constraint_violation_is_a_validation_error_in_aws_wording() {
     assert_eq!(*echo.seen.lock().unwrap(), vec!["ep".to_string()], "only the valid request reached the implementation");
 }
 
+/// Patterns with lookahead (on fancy-regex) and Java's `\A`/`\z`/`\p{Print}` keep the meaning
+/// java.util.regex gives them, in both directions.
+#[tokio::test]
+async fn lookahead_and_java_only_patterns_are_enforced_with_javas_meaning() {
+    let (server, _echo) = start().await;
+    let addr = server.local_addr();
+    let inv = "/endpoints/ep/invocations";
+    let asy = "/endpoints/ep/async-invocations";
+    let loc = ("X-Amzn-SageMaker-InputLocation", "s3://b/k");
+    let rejected = [
+        ("X-Amzn-SageMaker-Filename", "a..b", "filename", r"^(?!.*\..*\.)[a-zA-Z0-9][a-zA-Z0-9-_\.]*$"),
+        ("X-Amzn-SageMaker-Filename", "a.b.c", "filename", r"^(?!.*\..*\.)[a-zA-Z0-9][a-zA-Z0-9-_\.]*$"),
+        ("X-Amzn-SageMaker-S3OutputPathExtension", "s3://x", "s3OutputPathExtension", r"^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$"),
+        ("X-Amzn-SageMaker-S3OutputPathExtension", "https://x/y", "s3OutputPathExtension", r"^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$"),
+    ];
+    for (header, value, member, pattern) in rejected {
+        assert_eq!(
+            validation(addr, asy, &[loc, (header, value)], "").await,
+            format!("1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"),
+            "{header}: {value}"
+        );
+    }
+    for (header, value) in [("X-Amzn-SageMaker-Filename", "result.json"), ("X-Amzn-SageMaker-S3OutputPathExtension", "run-1/out")] {
+        let a = send(addr, "POST", asy, &[loc, (header, value)], "").await;
+        assert_eq!(a.status, 202, "{header}: {value}: {:?}", a.body);
+    }
+
+    let prefix = r"^\A\S[\p{Print}]*\z$";
+    // A leading space cannot reach the server in a header (HTTP trims it); a tab inside and a
+    // non-ASCII character are not `\p{Print}`.
+    for value in ["tab\tinside", "user-é"] {
+        assert_eq!(
+            validation(addr, inv, &[("X-Amzn-SageMaker-Prefix-Aware-Id", value)], "x").await,
+            format!("1 validation error detected: Value '{value}' at 'prefixAwareId' failed to satisfy constraint: Member must satisfy regular expression pattern: {prefix}"),
+            "{value:?}"
+        );
+    }
+    for value in ["user-42", "a b~"] {
+        let a = send(addr, "POST", inv, &[("X-Amzn-SageMaker-Prefix-Aware-Id", value)], "x").await;
+        assert_eq!(a.status, 200, "{value:?}: {:?}", a.body);
+    }
+}
+
 #[tokio::test]
 async fn payload_length_is_checked_in_bytes_up_to_six_megabytes() {
     let (server, echo) = start().await;

@@ -25,13 +25,13 @@ aws-smithy-types = {{ version = "1", features = ["http-body-1-x"] }}
 aws-types = "1"
 http = "1"
 serde_json = {{ version = "1", features = ["preserve_order"] }}
-# Feature `server` only: patterns of the model's constraints, and the listener type of `server::serve`.
+# Feature `server` only: `messageRegex` of generated protocol tests, and the listener type of `server::serve`.
 regex = {{ version = "1", optional = true }}
 tokio = {{ version = "1", features = ["net"], optional = true }}
 
 [features]
 # `server`: the service as a trait and a router that serves any implementation (`crate::server`).
-server = ["smithygen-runtime/server", "dep:regex", "dep:tokio"]
+server = ["smithygen-runtime/server", {fancy}"dep:regex", "dep:tokio"]
 
 [dev-dependencies]
 aws-config = "1"
@@ -40,6 +40,8 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         name = svc.crate_name,
         version = options.version,
         runtime = options.runtime_dependency,
+        // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
+        fancy = if super::server::needs_fancy_regex(svc) { r#""smithygen-runtime/fancy-regex", "# } else { "" },
     )
 }
 

@@ -41,6 +41,7 @@
 //! ```
 
 mod content;
+mod pattern;
 mod rejection;
 mod request;
 mod route;
@@ -48,6 +49,7 @@ mod router;
 mod serve;
 mod validation;
 
+pub use pattern::Pattern;
 pub use content::{check_accept, check_content_type, media_type_essence};
 pub use rejection::{error_response, Rejection, INTERNAL_FAILURE, REQUEST_ID_HEADER};
 pub use request::ServerRequest;

@@ -16,6 +16,12 @@ pub fn unchecked_constraints(svc: &crate::ir::Service) -> Vec<String> {
     validate::Patterns::collect(svc).unchecked()
 }
 
+/// Whether some `@pattern` of the service runs on `fancy-regex` (see `pattern`): the crate's
+/// `server` feature then enables `smithygen-runtime/fancy-regex`.
+pub fn needs_fancy_regex(svc: &crate::ir::Service) -> bool {
+    validate::Patterns::collect(svc).need_fancy()
+}
+
 use super::common::*;
 use crate::error::Errors;
 use crate::ir::{Operation, Service};
@@ -51,7 +57,7 @@ pub fn validation_style(op: &Operation) -> ValidationStyle {
 /// Adds the server to the crate's files: `src/server.rs`, `src/server/validate.rs`,
 /// `src/protocol/server_errors.rs`, the `server` module in `lib.rs` and `protocol.rs`, and
 /// `de_request` / `ser_response` / `ser_error` beside each operation's client protocol code.
-/// A `@pattern` the `regex` crate cannot express is left unchecked by the server.
+/// A `@pattern` without a translation (see `pattern`) is left unchecked by the server.
 pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Result<(), Errors> {
     let patterns = validate::Patterns::collect(svc);
     for (path, tokens) in files.iter_mut() {
@@ -294,20 +300,32 @@ mod tests {
 
     #[test]
     fn an_untranslatable_pattern_is_left_unchecked_naming_member_and_pattern() {
+        let krate = generate(&model(r"^\p{InGreek}+$", &[]), &options()).unwrap();
+        let validate = &krate.files["src/server/validate.rs"];
+        assert!(!validate.contains("Pattern::"), "{validate}");
+        assert!(!validate.contains("check_pattern"), "{validate}");
+        assert!(validate.contains(r#"@pattern("^\p{InGreek}+$")"#), "{validate}");
+        assert!(validate.contains("ex.srv#PutThingInput$Id"), "{validate}");
+        assert!(validate.contains("InGreek"), "{validate}");
+        assert!(!krate.files["Cargo.toml"].contains("fancy-regex"));
+    }
+
+    #[test]
+    fn a_lookahead_pattern_runs_on_fancy_regex_which_the_server_feature_then_enables() {
         let krate = generate(&model("^(?!aws:)b$", &[]), &options()).unwrap();
         let validate = &krate.files["src/server/validate.rs"];
-        assert!(!validate.contains("Regex::new"), "{validate}");
-        assert!(!validate.contains("check_pattern"), "{validate}");
-        assert!(validate.contains("@pattern(\"^(?!aws:)b$\")"), "{validate}");
-        assert!(validate.contains("ex.srv#PutThingInput$Id"), "{validate}");
-        assert!(validate.contains("(?!"), "{validate}");
+        assert!(validate.contains("::smithygen_runtime::server::Pattern::fancy("), "{validate}");
+        assert!(validate.contains(r#""^(?!aws:)b(?:(?mR:$)"#), "{validate}");
+        assert!(validate.contains("check_pattern"), "{validate}");
+        assert!(krate.files["Cargo.toml"].contains(r#"server = ["smithygen-runtime/server", "smithygen-runtime/fancy-regex", "dep:regex", "dep:tokio"]"#));
     }
 
     #[test]
     fn the_translated_pattern_is_carried_as_a_literal_and_the_style_follows_the_model() {
         let krate = generate(&model(r"^\p{Alpha}+$", &["ex.srv#ValidationException"]), &options()).unwrap();
         let validate = &krate.files["src/server/validate.rs"];
-        assert!(validate.contains(r#"::regex::Regex::new("^[a-zA-Z]+(?:"#), "{validate}");
+        assert!(validate.contains("::smithygen_runtime::server::Pattern::regex("), "{validate}");
+        assert!(validate.contains(r#""^[a-zA-Z]+(?:"#), "{validate}");
         let protocol = &krate.files["src/protocol/put_thing.rs"];
         assert!(protocol.contains("violations.aws_message()"), "{protocol}");
         assert!(protocol.contains("crate::protocol::server_errors::ser_error_validation_exception"), "{protocol}");

@@ -8,20 +8,20 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Every `@pattern` of the service, translated for the `regex` crate, numbered in a fixed order.
+/// Every `@pattern` of the service, translated (engine and text) once, numbered in a fixed order.
 #[derive(Debug, Default)]
 pub struct Patterns {
-    /// Model text to (number, translated text).
-    by_text: BTreeMap<String, (usize, String)>,
-    /// Model text to why it has no `regex` equivalent (lookaround, backreferences, ...): the
+    /// Model text to (number, translation).
+    by_text: BTreeMap<String, (usize, pattern::Translated)>,
+    /// Model text to why it has no translation (a Java construct without an equivalent): the
     /// server does not check these, the service itself still does.
     unsupported: BTreeMap<String, String>,
 }
 
 impl Patterns {
-    /// Translates every pattern in the service. A pattern without an exact `regex` equivalent
-    /// is not checked by the server (the validators' module docs list it, with the reason),
-    /// rather than failing the whole crate: it is common in AWS models (`^(?!aws:)...`).
+    /// Translates every pattern in the service. A pattern without a translation is not
+    /// checked by the server (the validators' module docs list it, with the reason) rather
+    /// than failing the whole crate; the generator prints a note for each.
     pub fn collect(svc: &Service) -> Self {
         let mut found: Vec<(String, String)> = Vec::new();
         let members = svc
@@ -54,6 +54,12 @@ impl Patterns {
     /// One line per pattern the server cannot check: the pattern, where, and why.
     pub fn unchecked(&self) -> Vec<String> {
         self.unsupported.iter().map(|(text, why)| format!("@pattern(\"{text}\") is not checked by the server ({why})")).collect()
+    }
+
+    /// Whether some pattern runs on `fancy-regex` (the crate's `server` feature then enables
+    /// `smithygen-runtime/fancy-regex`).
+    pub fn need_fancy(&self) -> bool {
+        self.by_text.values().any(|(_, t)| t.engine == pattern::Engine::Fancy)
     }
 
     fn static_name(&self, text: &str) -> proc_macro2::Ident {
@@ -168,16 +174,20 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
             }
         });
     }
-    let mut numbered: Vec<(&String, &(usize, String))> = patterns.by_text.iter().filter(|(text, _)| used_patterns.contains(*text)).collect();
+    let mut numbered: Vec<(&String, &(usize, pattern::Translated))> = patterns.by_text.iter().filter(|(text, _)| used_patterns.contains(*text)).collect();
     numbered.sort_by_key(|(_, (n, _))| *n);
-    let statics = numbered.into_iter().map(|(text, (_, rust))| {
+    let statics = numbered.into_iter().map(|(text, (_, translated))| {
         let name = patterns.static_name(text);
-        let doc = format!(" `@pattern(\"{}\")`, translated for the `regex` crate at generation time.", text.replace('`', "'"));
-        let expect = format!("pattern `{text}` was checked to compile at generation time");
+        let (engine, constructor) = match translated.engine {
+            pattern::Engine::Regex => ("regex", format_ident!("regex")),
+            pattern::Engine::Fancy => ("fancy-regex", format_ident!("fancy")),
+        };
+        let doc = format!(" `@pattern(\"{}\")`, translated for {engine} at generation time.", text.replace('`', "'"));
+        let rust = &translated.text;
         quote! {
             #[doc = #doc]
-            static #name: ::std::sync::LazyLock<::regex::Regex> =
-                ::std::sync::LazyLock::new(|| ::regex::Regex::new(#rust).expect(#expect));
+            static #name: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> =
+                ::std::sync::LazyLock::new(|| ::smithygen_runtime::server::Pattern::#constructor(#rust));
         }
     });
     let unchecked = patterns.unsupported.iter().map(|(text, why)| {
@@ -187,7 +197,7 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
     let unchecked_intro = (!patterns.unsupported.is_empty()).then(|| {
         quote! {
             #![doc = ""]
-            #![doc = " Not checked here, having no `regex` equivalent (the service still checks them):"]
+            #![doc = " Not checked here, having no translation (the service still checks them):"]
             #![doc = ""]
         }
     });

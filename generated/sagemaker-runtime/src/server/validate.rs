@@ -2,68 +2,49 @@
 //! Constraint validators for operation inputs (server side): one function per structure
 //! and union an input reaches. Patterns were translated from the model's Java syntax
 //! and compiled once at generation time; here each compiles once on first use.
-//!
-//! Not checked here, having no `regex` equivalent (the service still checks them):
-//!
-//! - `@pattern("^(?!.*\..*\.)[a-zA-Z0-9][a-zA-Z0-9-_\.]*$")` (com.amazonaws.sagemakerruntime#InvokeEndpointAsyncInput$Filename (target com.amazonaws.sagemakerruntime#FilenameHeader): '(?!.' has no exact translation (lookaround, atomic groups and inline flags are not supported))
-//! - `@pattern("^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$")` (com.amazonaws.sagemakerruntime#InvokeEndpointAsyncInput$S3OutputPathExtension (target com.amazonaws.sagemakerruntime#S3OutputPathExtensionHeader): '(?!s' has no exact translation (lookaround, atomic groups and inline flags are not supported))
-/// `@pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")`, translated for the `regex` crate at generation time.
-static PATTERN_0: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new(
-            "^[a-zA-Z0-9](-*[a-zA-Z0-9])*(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-        )
-        .expect(
-            "pattern `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$` was checked to compile at generation time",
-        )
-});
-/// `@pattern("^\p{ASCII}*$")`, translated for the `regex` crate at generation time.
-static PATTERN_1: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new(
-            "^[\\x00-\\x7F]*(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-        )
-        .expect("pattern `^\\p{ASCII}*$` was checked to compile at generation time")
-});
-/// `@pattern("^\A\S[\p{Print}]*\z$")`, translated for the `regex` crate at generation time.
-static PATTERN_2: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new(
-            "^\\A[^ \\t\\n\\x0B\\f\\r][[\\x20-\\x7E]]*\\z(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-        )
-        .expect(
-            "pattern `^\\A\\S[\\p{Print}]*\\z$` was checked to compile at generation time",
-        )
-});
-/// `@pattern("^(https|s3)://([^/]+)/?(.*)$")`, translated for the `regex` crate at generation time.
-static PATTERN_3: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new(
-            "^(https|s3)://([^/]+)/?([^\\n\\r\\x{85}\\x{2028}\\x{2029}]*)(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-        )
-        .expect(
-            "pattern `^(https|s3)://([^/]+)/?(.*)$` was checked to compile at generation time",
-        )
-});
-/// `@pattern(".*")`, translated for the `regex` crate at generation time.
-static PATTERN_4: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new("[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*")
-        .expect("pattern `.*` was checked to compile at generation time")
-});
-/// `@pattern("^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$")`, translated for the `regex` crate at generation time.
-static PATTERN_5: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new(
-            "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-        )
-        .expect(
-            "pattern `^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$` was checked to compile at generation time",
-        )
-});
-/// `@pattern("^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")`, translated for the `regex` crate at generation time.
-static PATTERN_6: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new(
-            "^(NEW_SESSION)(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z|^[a-zA-Z0-9](-*[a-zA-Z0-9])*(?:\\r\\n|[\\n\\r\\x{85}\\x{2028}\\x{2029}])?\\z",
-        )
-        .expect(
-            "pattern `^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$` was checked to compile at generation time",
-        )
-});
+/// `@pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")`, translated for regex at generation time.
+static PATTERN_0: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex(
+    "^[0-9A-Za-z](-*[0-9A-Za-z])*(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern("^\p{ASCII}*$")`, translated for regex at generation time.
+static PATTERN_1: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex(
+    "^[\\x00-\\x7F]*(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern("^\A\S[\p{Print}]*\z$")`, translated for regex at generation time.
+static PATTERN_2: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex(
+    "^\\A[^ \\t\\n\\x0B\\f\\r][[\\x20-\\x7E]]*\\z(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern("^(https|s3)://([^/]+)/?(.*)$")`, translated for regex at generation time.
+static PATTERN_3: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex(
+    "^(https|s3)://([^/]+)/?([^\\n\\r\\x{85}\\x{2028}\\x{2029}]*)(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern("^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$")`, translated for fancy-regex at generation time.
+static PATTERN_4: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::fancy(
+    "^(?!s3:|https:)[!'-*\\--9A-Z_a-z]+(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern("^(?!.*\..*\.)[a-zA-Z0-9][a-zA-Z0-9-_\.]*$")`, translated for fancy-regex at generation time.
+static PATTERN_5: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::fancy(
+    "^(?![^\\n\\r\\x{85}\\x{2028}\\x{2029}]*\\.[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*\\.)[0-9A-Za-z][\\--.0-9A-Z_a-z]*(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern(".*")`, translated for regex at generation time.
+static PATTERN_6: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex("[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*"));
+/// `@pattern("^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$")`, translated for regex at generation time.
+static PATTERN_7: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex(
+    "^[0-9A-Za-z]([\\-0-9A-Za-z]*[0-9A-Za-z])?(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
+/// `@pattern("^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")`, translated for regex at generation time.
+static PATTERN_8: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> = ::std::sync::LazyLock::new(||
+::smithygen_runtime::server::Pattern::regex(
+    "^(NEW_SESSION)(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z|^[0-9A-Za-z](-*[0-9A-Za-z])*(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
+));
 /// Checks the constraints of `InvokeEndpointAsyncInput` and of everything it contains.
 #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
 pub(crate) fn validate_input_of_invoke_endpoint_async(
@@ -164,6 +145,11 @@ pub(crate) fn validate_input_of_invoke_endpoint_async(
             ::std::option::Option::Some(1),
             ::std::option::Option::Some(512),
         );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_4.is_match(value.as_str()),
+            "^(?!s3:|https:)[a-zA-Z0-9!_.*'()/-]+$",
+        );
     }
     v.leave();
     v.enter("Filename", false);
@@ -172,6 +158,11 @@ pub(crate) fn validate_input_of_invoke_endpoint_async(
             value.as_str(),
             ::std::option::Option::Some(1),
             ::std::option::Option::Some(32),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_5.is_match(value.as_str()),
+            "^(?!.*\\..*\\.)[a-zA-Z0-9][a-zA-Z0-9-_\\.]*$",
         );
     }
     v.leave();
@@ -343,7 +334,7 @@ pub(crate) fn validate_input_of_invoke_endpoint(
             ::std::option::Option::Some(1),
             ::std::option::Option::Some(64),
         );
-        v.check_pattern(value.as_str(), PATTERN_4.is_match(value.as_str()), ".*");
+        v.check_pattern(value.as_str(), PATTERN_6.is_match(value.as_str()), ".*");
     }
     v.leave();
     v.enter("InferenceComponentName", false);
@@ -355,7 +346,7 @@ pub(crate) fn validate_input_of_invoke_endpoint(
         );
         v.check_pattern(
             value.as_str(),
-            PATTERN_5.is_match(value.as_str()),
+            PATTERN_7.is_match(value.as_str()),
             "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$",
         );
     }
@@ -369,7 +360,7 @@ pub(crate) fn validate_input_of_invoke_endpoint(
         );
         v.check_pattern(
             value.as_str(),
-            PATTERN_6.is_match(value.as_str()),
+            PATTERN_8.is_match(value.as_str()),
             "^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
         );
     }
