@@ -118,7 +118,14 @@ fn run_bench(root: &Path, args: &[&str]) -> Result<Vec<Value>, String> {
 }
 
 fn num(v: &Value, path: &[&str]) -> f64 {
-    path.iter().fold(Some(v), |v, k| v.and_then(|v| v.get(k))).and_then(Value::as_f64).unwrap_or(f64::NAN)
+    let mut at = v;
+    for key in path {
+        match at.get(key) {
+            Some(next) => at = next,
+            None => return f64::NAN,
+        }
+    }
+    at.as_f64().unwrap_or(f64::NAN)
 }
 
 fn models(root: &Path) -> Vec<String> {
