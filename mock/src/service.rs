@@ -54,7 +54,7 @@ pub(crate) struct Invocation {
 
 impl Mock {
     pub(crate) fn new(config: MockConfig, store: Store, queue: Queue) -> Self {
-        Mock { config, store, recorder: Recorder::default(), queue, upstream: Upstream::default(), counters: Mutex::default() }
+        Mock { recorder: Recorder::new(&config.record), config, store, queue, upstream: Upstream::default(), counters: Mutex::default() }
     }
 
     /// The step of `behaviour` for this invocation of `key`.
