@@ -188,6 +188,17 @@ impl Mock {
                 ))
             }
         };
+        // A place the store refuses (a symbolic link in the data directory on the way) is
+        // refused now, not retried in the background.
+        for place in [&output, &failure] {
+            if let Err(e) = self.store.check_place(place) {
+                return Err(InvokeEndpointAsyncError::ValidationError(
+                    ValidationError::builder()
+                        .message(format!("The S3 output path extension and file name must form a usable object key: {e}"))
+                        .build(),
+                ));
+            }
+        }
         let job_id = uuid::Uuid::new_v4().to_string();
         let input_location = match (&input.input_location, &input.body) {
             (Some(location), _) => location.clone(),
