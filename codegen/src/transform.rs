@@ -562,7 +562,7 @@ pub fn check_collection_nesting(model: &Model) -> std::result::Result<(), Errors
                 below = *known;
                 break;
             }
-            if !model.shapes.get(next).is_some_and(|s| collection_item(s).is_some()) {
+            if model.shapes.get(next).is_none_or(|s| collection_item(s).is_none()) {
                 break;
             }
             if path.len() + 1 > MAX_COLLECTION_NESTING && problem.is_none() {
