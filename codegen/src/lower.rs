@@ -327,6 +327,24 @@ impl<'m> Lowerer<'m> {
                 )));
             }
         }
+        // At most one payload member, and then no members in the body.
+        for (side_id, structure) in [(&input_id, &input), (&output_id, &output)] {
+            let members = &self.structures[structure].members;
+            let payloads: Vec<&str> = members.iter().filter(|m| m.binding == Binding::Payload).map(|m| m.name.as_str()).collect();
+            let body: Vec<&str> = members.iter().filter(|m| m.binding == Binding::Body).map(|m| m.name.as_str()).collect();
+            if payloads.len() > 1 {
+                return Err(OpSkip::Fail(Error::at(
+                    format!("{side_id}${}", payloads[1]),
+                    format!("is a second @httpPayload (after `{}`); a message has one payload", payloads[0]),
+                )));
+            }
+            if let (Some(payload), Some(first)) = (payloads.first(), body.first()) {
+                return Err(OpSkip::Fail(Error::at(
+                    format!("{side_id}${first}"),
+                    format!("is bound to the body, but `{payload}` is the @httpPayload; bind it to a header, label or query, or leave the payload out"),
+                )));
+            }
+        }
         let request_compression = match traits.get(t::REQUEST_COMPRESSION) {
             Some(v) => Some(self.request_compression(op_id, &input_id, v).map_err(OpSkip::Fail)?),
             None => None,
@@ -497,6 +515,7 @@ impl<'m> Lowerer<'m> {
         let tt = target.traits();
         let ty = self.type_of(&member_id, &m.target)?;
         let binding = binding(&member_id, traits)?;
+        check_binding_target(&member_id, &binding, traits, target, &m.target)?;
         let timestamp_format = timestamp_format(traits).or_else(|| timestamp_format(tt));
         let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
         Ok(Member {
@@ -847,10 +866,51 @@ fn binding(member_id: &str, traits: &Traits) -> Result<Binding> {
     }
 }
 
+/// What each HTTP binding can carry: labels, query parameters and headers hold scalars (query
+/// parameters and headers also lists of them); a label must be required.
+fn check_binding_target(member_id: &str, binding: &Binding, traits: &Traits, target: &Shape, target_id: &str) -> Result<()> {
+    let (what, allows_list) = match binding {
+        Binding::Label => ("@httpLabel", false),
+        Binding::Query(_) => ("@httpQuery", true),
+        Binding::Header(_) => ("@httpHeader", true),
+        _ => return Ok(()),
+    };
+    if *binding == Binding::Label && !traits.contains_key(t::REQUIRED) {
+        return Err(Error::at(member_id, "is an @httpLabel, so it must also be @required (a URI cannot leave a label out)"));
+    }
+    let fits = match target {
+        Shape::Structure(_) | Shape::Union(_) | Shape::Map(_) | Shape::Document(_) => false,
+        Shape::List(_) | Shape::Set(_) => allows_list,
+        _ => true,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::at(
+            member_id,
+            format!(
+                "is bound with {what} but targets `{target_id}`, {} {} shape; {what} carries {}",
+                article(target.type_name()),
+                target.type_name(),
+                if allows_list { "strings, numbers, booleans, timestamps, enums and lists of them" } else { "strings, numbers, booleans, timestamps and enums" }
+            ),
+        ))
+    }
+}
+
 fn parse_http(op_id: &str, v: &Value) -> Result<Http> {
     let method = v.get("method").and_then(Value::as_str).ok_or_else(|| Error::at(op_id, "@http needs a method"))?;
     let uri = v.get("uri").and_then(Value::as_str).ok_or_else(|| Error::at(op_id, "@http needs a uri"))?;
-    let code = v.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+        return Err(Error::at(op_id, format!("@http method `{method}` is not an HTTP method (a token such as GET or POST)")));
+    }
+    let code = match v.get("code") {
+        None => 200,
+        Some(c) => match c.as_u64().filter(|c| (100..=999).contains(c)) {
+            Some(c) => c as u16,
+            None => return Err(Error::at(op_id, format!("@http code must be an HTTP status code from 100 to 999, not {c}"))),
+        },
+    };
     if !uri.starts_with('/') {
         return Err(Error::at(op_id, format!("@http uri `{uri}` must start with `/`")));
     }
@@ -873,6 +933,13 @@ fn parse_http(op_id: &str, v: &Value) -> Result<Http> {
                 Some(m) => (m, true),
                 None => (inner, false),
             };
+            let seen_before = segments.iter().any(|s| matches!(s, PathSegment::Label { member: m, .. } if m == member));
+            if seen_before {
+                return Err(Error::at(op_id, format!("@http uri `{uri}`: label `{{{member}}}` appears more than once")));
+            }
+            if greedy && segments.iter().any(|s| matches!(s, PathSegment::Label { greedy: true, .. })) {
+                return Err(Error::at(op_id, format!("@http uri `{uri}`: at most one label may be greedy (`{{Name+}}`)")));
+            }
             segments.push(PathSegment::Label { member: member.to_string(), greedy });
         } else if seg.contains('{') || seg.contains('}') {
             return Err(Error::at(op_id, format!("@http uri `{uri}`: a label must fill a whole path segment")));

@@ -16,6 +16,9 @@ pub fn normalize(mut model: Model) -> std::result::Result<Model, Errors> {
     apply_statements(&mut model)?;
     flatten_mixins(&mut model)?;
     check_member_conflicts(&model)?;
+    check_collection_nesting(&model)?;
+    check_traits(&model)?;
+    check_required_cycles(&model)?;
     Ok(model)
 }
 
@@ -333,36 +336,346 @@ pub fn check_member_conflicts(model: &Model) -> std::result::Result<(), Errors> 
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
 }
 
-/// Member edges between structures and unions that close a cycle need a `Box`.
-/// Returns the set of `shape$member` ids to box: every direct edge inside a
-/// strongly connected component (lists and maps already allocate, so they
-/// break cycles and are not followed).
-pub fn members_to_box(model: &Model) -> BTreeSet<String> {
-    let direct = |id: &str| -> Vec<(String, String)> {
+/// Trait values the generator relies on, checked once with the place named: `@error`,
+/// `@httpError`, `@length`, `@range`, `@pattern` and repeated enum values.
+pub fn check_traits(model: &Model) -> std::result::Result<(), Errors> {
+    let mut errors = Vec::new();
+    for (id, shape) in &model.shapes {
+        if matches!(shape, Shape::Apply(_)) {
+            continue;
+        }
+        let traits = shape.traits();
+        if let Some(v) = traits.get("smithy.api#error") {
+            if !matches!(v.as_str(), Some("client" | "server")) {
+                errors.push(Error::at(id.clone(), format!("@error must be \"client\" or \"server\", not {v}")));
+            }
+        }
+        if let Some(v) = traits.get("smithy.api#httpError") {
+            if !v.as_u64().is_some_and(|code| (400..=599).contains(&code)) {
+                errors.push(Error::at(id.clone(), format!("@httpError must be an HTTP error status code from 400 to 599, not {v}")));
+            }
+        }
+        check_constraint_traits(model, id, shape, traits, &mut errors);
+        for (name, member) in shape.members() {
+            let at = format!("{id}${name}");
+            if let Some(target) = model.shapes.get(&member.target) {
+                check_constraint_traits(model, &at, target, &member.traits, &mut errors);
+            }
+        }
+        if let Shape::Enum(a) | Shape::IntEnum(a) = shape {
+            let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+            for (name, member) in a.members.iter() {
+                let value = match member.traits.get("smithy.api#enumValue") {
+                    Some(v) => v.to_string(),
+                    None => Value::String(name.clone()).to_string(),
+                };
+                if let Some(first) = seen.insert(value.clone(), name) {
+                    errors.push(Error::at(format!("{id}${name}"), format!("has the value {value}, like `{first}`; enum values must be unique")));
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// `@length`, `@range` and `@pattern` at `at` (a shape or member) whose value shape is `target`.
+fn check_constraint_traits(_model: &Model, at: &str, target: &Shape, traits: &BTreeMap<String, Value>, errors: &mut Vec<Error>) {
+    let numeric = matches!(
+        target,
+        Shape::Byte(_) | Shape::Short(_) | Shape::Integer(_) | Shape::Long(_) | Shape::Float(_) | Shape::Double(_)
+            | Shape::BigInteger(_) | Shape::BigDecimal(_) | Shape::IntEnum(_)
+    );
+    for (name, bounds_of) in [("smithy.api#length", "a length"), ("smithy.api#range", "a range")] {
+        let Some(v) = traits.get(name) else { continue };
+        let short = name.trim_start_matches("smithy.api#");
+        let applies = match short {
+            "length" => matches!(target, Shape::String(_) | Shape::Enum(_) | Shape::Blob(_) | Shape::List(_) | Shape::Set(_) | Shape::Map(_)),
+            _ => numeric,
+        };
+        if !applies {
+            errors.push(Error::at(at, format!("@{short} does not apply to {} {} shape", article(target.type_name()), target.type_name())));
+            continue;
+        }
+        let Some(obj) = v.as_object() else {
+            errors.push(Error::at(at, format!("@{short} must be an object with `min` and/or `max`, not {v}")));
+            continue;
+        };
+        let mut bound = |key: &str| -> Option<f64> {
+            let value = obj.get(key)?;
+            let number = value.as_f64().filter(|n| short == "range" || (*n >= 0.0 && n.fract() == 0.0));
+            if number.is_none() {
+                errors.push(Error::at(at, format!("@{short} `{key}` must be {}, not {value}", if short == "length" { "a whole number of at least 0" } else { "a number" })));
+            }
+            number
+        };
+        if let (Some(min), Some(max)) = (bound("min"), bound("max")) {
+            if min > max {
+                errors.push(Error::at(at, format!("@{short} has min {min} over max {max}: no value fits {bounds_of} like that")));
+            }
+        }
+    }
+    if let Some(v) = traits.get("smithy.api#pattern") {
+        match v.as_str() {
+            None => errors.push(Error::at(at, format!("@pattern must be a string, not {v}"))),
+            Some(pattern) => {
+                if let Err(why) = pattern_syntax(pattern) {
+                    errors.push(Error::at(at, format!("@pattern `{pattern}` is not a regular expression any engine compiles: {why}")));
+                }
+            }
+        }
+    }
+}
+
+/// Checks `pattern` for errors of plain regular-expression syntax (an unclosed group or
+/// class, a repetition `{2,1}`, a range `[z-a]`, a dangling escape). Constructs that only some
+/// engines know (lookaround, backreferences, possessive quantifiers, Java classes) pass
+/// here: the server's pattern translation decides about those.
+fn pattern_syntax(pattern: &str) -> std::result::Result<(), String> {
+    use regex_syntax::ast::ErrorKind as K;
+    match regex_syntax::ast::parse::Parser::new().parse(pattern) {
+        Ok(_) => Ok(()),
+        Err(e) => match e.kind() {
+            K::GroupUnclosed
+            | K::GroupUnopened
+            | K::ClassUnclosed
+            | K::ClassRangeInvalid
+            | K::RepetitionCountInvalid
+            | K::RepetitionCountUnclosed
+            | K::RepetitionCountDecimalEmpty
+            | K::EscapeUnexpectedEof
+            | K::NestLimitExceeded(_) => Err(format!("{} (at byte {})", e.kind(), e.span().start.offset)),
+            _ => Ok(()),
+        },
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+/// A structure whose required members lead back to it can have no finite value (Smithy
+/// forbids it): each such cycle is reported once, at the member that closes it.
+pub fn check_required_cycles(model: &Model) -> std::result::Result<(), Errors> {
+    let required_edges = |id: &str| -> Vec<(String, String)> {
         match model.shapes.get(id) {
-            Some(Shape::Structure(a)) | Some(Shape::Union(a)) => a
+            Some(Shape::Structure(a)) => a
                 .members
                 .iter()
-                .filter(|(_, m)| matches!(model.shapes.get(&m.target), Some(Shape::Structure(_)) | Some(Shape::Union(_))))
+                .filter(|(_, m)| m.traits.contains_key("smithy.api#required"))
+                .filter(|(_, m)| matches!(model.shapes.get(&m.target), Some(Shape::Structure(_))))
                 .map(|(n, m)| (n.clone(), m.target.clone()))
                 .collect(),
             _ => Vec::new(),
         }
     };
+    // Iterative depth-first search: 0 unvisited, 1 on the current path, 2 done.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for start in model.shapes.keys() {
+        if state.get(start.as_str()).copied().unwrap_or(0) != 0 || !matches!(model.shapes.get(start), Some(Shape::Structure(_))) {
+            continue;
+        }
+        let mut stack: Vec<(&str, Vec<(String, String)>)> = vec![(start, required_edges(start))];
+        state.insert(start, 1);
+        while let Some((node, edges)) = stack.last_mut() {
+            let node: &str = node;
+            match edges.pop() {
+                Some((member, target)) => {
+                    let Some((target, _)) = model.shapes.get_key_value(&target) else { continue };
+                    match state.get(target.as_str()).copied().unwrap_or(0) {
+                        0 => {
+                            state.insert(target, 1);
+                            let next = required_edges(target);
+                            stack.push((target, next));
+                        }
+                        1 => {
+                            let at = stack.iter().position(|(n, _)| *n == target.as_str()).unwrap_or(0);
+                            let cycle: Vec<&str> = stack[at..].iter().map(|(n, _)| *n).chain([target.as_str()]).collect();
+                            errors.push(Error::at(
+                                format!("{node}${member}"),
+                                format!("closes a cycle of required members ({}): no value of these structures can be finite; make one member optional", cycle.join(" -> ")),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state.insert(node, 2);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// How deeply lists and maps may nest directly in one another (`List<Map<List<...>>>`);
+/// real models use a handful of levels, and the Rust types and (de)serializers of deeper
+/// ones only grow the generated code and the generator's stack.
+pub const MAX_COLLECTION_NESTING: usize = 32;
+
+/// The element (list, set) or value (map) member of a collection shape.
+fn collection_item(shape: &Shape) -> Option<(&'static str, &Member)> {
+    match shape {
+        Shape::List(l) | Shape::Set(l) => Some(("member", &l.member)),
+        Shape::Map(m) => Some(("value", &m.value)),
+        _ => None,
+    }
+}
+
+/// Lists and maps that contain themselves without a structure or union on the way have no
+/// finite Rust type (Smithy forbids them too), and very deep nesting is refused: each error
+/// names the member that closes the cycle or passes the limit.
+pub fn check_collection_nesting(model: &Model) -> std::result::Result<(), Errors> {
+    /// Depth of a collection already reported as part of a bad chain.
+    const REPORTED: usize = usize::MAX;
+    let mut errors = Vec::new();
+    // The nesting depth of every collection already measured.
+    let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
+    for (id, shape) in &model.shapes {
+        if collection_item(shape).is_none() || depth.contains_key(id.as_str()) {
+            continue;
+        }
+        // Walk the chain of collections from `id`; it has no branches (one item member each).
+        let mut path: Vec<&str> = vec![id];
+        let mut on_path: BTreeSet<&str> = BTreeSet::from([id.as_str()]);
+        let mut problem = None;
+        let mut below = 0;
+        while let Some(last) = path.last().copied() {
+            let Some((member_name, member)) = model.shapes.get(last).and_then(collection_item) else { break };
+            let next = member.target.as_str();
+            if on_path.contains(next) {
+                if problem.is_none() {
+                    let at = path.iter().position(|p| *p == next).unwrap_or(0);
+                    let cycle: Vec<&str> = path[at..].iter().copied().chain([next]).collect();
+                    problem = Some(Error::at(
+                        format!("{last}${member_name}"),
+                        format!(
+                            "targets `{next}` again through lists and maps only ({}); a recursive list or map must pass through a structure or union",
+                            cycle.join(" -> ")
+                        ),
+                    ));
+                }
+                break;
+            }
+            if let Some(known) = depth.get(next) {
+                below = *known;
+                break;
+            }
+            if model.shapes.get(next).is_none_or(|s| collection_item(s).is_none()) {
+                break;
+            }
+            if path.len() + 1 > MAX_COLLECTION_NESTING && problem.is_none() {
+                problem = Some(Error::at(
+                    format!("{last}${member_name}"),
+                    format!("lists and maps nest more than {MAX_COLLECTION_NESTING} levels deep here, starting at `{id}`; wrap a level in a structure"),
+                ));
+            }
+            // After a problem the walk goes on only to mark the rest of the chain as reported.
+            path.push(next);
+            on_path.insert(next);
+        }
+        if below == REPORTED || problem.is_some() {
+            errors.extend(problem);
+            for p in path {
+                depth.insert(p, REPORTED);
+            }
+            continue;
+        }
+        for (i, p) in path.iter().enumerate() {
+            depth.insert(p, path.len() - i + below);
+        }
+        if path.len() + below > MAX_COLLECTION_NESTING {
+            let (name, _) = collection_item(shape).expect("a collection");
+            errors.push(Error::at(
+                format!("{id}${name}"),
+                format!("lists and maps nest {} levels deep here; at most {MAX_COLLECTION_NESTING} are supported, wrap a level in a structure", path.len() + below),
+            ));
+            for p in path {
+                depth.insert(p, REPORTED);
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// Member edges between structures and unions that close a cycle need a `Box`.
+/// Returns the set of `shape$member` ids to box: every direct edge inside a
+/// strongly connected component (lists and maps already allocate, so they
+/// break cycles and are not followed).
+pub fn members_to_box(model: &Model) -> BTreeSet<String> {
+    // Direct edges: structure/union members that target a structure or union.
+    let ids: Vec<&str> = model.shapes.keys().map(String::as_str).collect();
+    let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let edges: Vec<Vec<(&str, usize)>> = ids
+        .iter()
+        .map(|id| match model.shapes.get(*id) {
+            Some(Shape::Structure(a)) | Some(Shape::Union(a)) => a
+                .members
+                .iter()
+                .filter(|(_, m)| matches!(model.shapes.get(&m.target), Some(Shape::Structure(_)) | Some(Shape::Union(_))))
+                .filter_map(|(n, m)| Some((n.as_str(), *index.get(m.target.as_str())?)))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    // Tarjan's strongly connected components, iterative (a chain of thousands of
+    // structures must not exhaust the stack), linear in shapes and members.
+    let n = ids.len();
+    let mut order = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    let mut next_order = 0;
+    let mut components = 0;
+    for root in 0..n {
+        if order[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        order[root] = next_order;
+        low[root] = next_order;
+        next_order += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if let Some(&(_, w)) = edges[v].get(*i) {
+                *i += 1;
+                if order[w] == usize::MAX {
+                    order[w] = next_order;
+                    low[w] = next_order;
+                    next_order += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    // An edge inside one component (a self-edge included) closes a cycle.
     let mut boxed = BTreeSet::new();
-    for id in model.shapes.keys() {
-        for (name, target) in direct(id) {
-            // Box the edge when `target` can reach `id` again through direct edges.
-            let mut stack = vec![target.clone()];
-            let mut seen = BTreeSet::new();
-            while let Some(next) = stack.pop() {
-                if next == *id {
-                    boxed.insert(format!("{id}${name}"));
-                    break;
-                }
-                if seen.insert(next.clone()) {
-                    stack.extend(direct(&next).into_iter().map(|(_, t)| t));
-                }
+    for (v, out) in edges.iter().enumerate() {
+        for (name, w) in out {
+            if component[v] == component[*w] {
+                boxed.insert(format!("{}${name}", ids[v]));
             }
         }
     }

@@ -71,15 +71,30 @@ fn admin(mock: &Mock, request: &http::Request<Bytes>) -> ServerResponse {
         ("GET", "/_mock/requests") => {
             let endpoint = query(request, "endpoint");
             let operation = query(request, "operation");
+            let limit = match query(request, "limit").map(|l| l.parse::<usize>()) {
+                None => None,
+                Some(Ok(limit)) => Some(limit),
+                Some(Err(_)) => {
+                    return error_response(
+                        400,
+                        "ValidationError",
+                        "limit must be a whole number of requests (the newest N are returned)",
+                        Default::default(),
+                    )
+                }
+            };
             let list: Vec<Value> = mock
                 .recorder
-                .all()
+                .select(limit, |r| {
+                    (endpoint.is_none() || r.endpoint_name == endpoint)
+                        && (operation.is_none() || r.operation.map(str::to_string) == operation)
+                })
                 .iter()
-                .filter(|r| endpoint.is_none() || r.endpoint_name == endpoint)
-                .filter(|r| operation.is_none() || r.operation.map(str::to_string) == operation)
                 .map(RecordedRequest::to_json)
                 .collect();
-            json_response(200, &Value::Array(list))
+            let mut response = json_response(200, &Value::Array(list));
+            response.headers_mut().insert("x-mock-dropped-requests", http::HeaderValue::from(mock.recorder.dropped()));
+            response
         }
         ("DELETE", "/_mock/requests") => {
             mock.recorder.clear();

@@ -50,6 +50,9 @@ pub struct MockConfig {
     /// Where async inputs are read and results written.
     #[serde(default)]
     pub store: StoreConfig,
+    /// How much of the request log is kept (`[record]`).
+    #[serde(default)]
+    pub record: RecordConfig,
 }
 
 fn default_region() -> String {
@@ -70,6 +73,7 @@ impl Default for MockConfig {
             async_queue: AsyncConfig::default(),
             auth: None,
             store: StoreConfig::default(),
+            record: RecordConfig::default(),
         }
     }
 }
@@ -189,6 +193,39 @@ impl AsyncConfig {
     /// `seconds` of the API, in real time.
     pub(crate) fn scaled(&self, seconds: i32) -> Duration {
         Duration::from_secs_f64(f64::from(seconds.max(0)) * self.time_scale)
+    }
+}
+
+/// The default of [`RecordConfig::max_requests`].
+pub const DEFAULT_RECORD_MAX_REQUESTS: usize = 10_000;
+/// The default of [`RecordConfig::max_body_bytes`]: 64 MiB.
+pub const DEFAULT_RECORD_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The request log keeps the newest requests only: when either bound is passed, the oldest
+/// are forgotten (a long load run must not grow the process without end).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordConfig {
+    /// At most this many requests are kept (10,000); 0 records nothing.
+    #[serde(default = "default_record_max_requests")]
+    pub max_requests: usize,
+    /// The bodies kept add up to at most this many bytes (64 MiB). A single body larger than
+    /// this is kept only until the next request arrives.
+    #[serde(default = "default_record_max_body_bytes")]
+    pub max_body_bytes: usize,
+}
+
+fn default_record_max_requests() -> usize {
+    DEFAULT_RECORD_MAX_REQUESTS
+}
+
+fn default_record_max_body_bytes() -> usize {
+    DEFAULT_RECORD_MAX_BODY_BYTES
+}
+
+impl Default for RecordConfig {
+    fn default() -> Self {
+        RecordConfig { max_requests: DEFAULT_RECORD_MAX_REQUESTS, max_body_bytes: DEFAULT_RECORD_MAX_BODY_BYTES }
     }
 }
 

@@ -13,7 +13,8 @@
 //!   the failure location, honouring `RequestTTLSeconds` and `InvocationTimeoutSeconds`. The
 //!   default store is the data directory (`s3://bucket/key` is `<data-dir>/bucket/key`); an
 //!   S3-compatible service can be configured instead. Queued requests survive a restart.
-//! - **Recording**: every request is kept ([`MockHandle::requests`], `GET /_mock/requests`).
+//! - **Recording**: the newest requests are kept, 10,000 by default ([`RecordConfig`],
+//!   [`MockHandle::requests`], `GET /_mock/requests`).
 //! - **SigV4 verification** (off by default, [`AuthConfig`]): bad signatures get AWS's 403s.
 //!
 //! ```no_run
@@ -38,7 +39,7 @@
 //! ```
 //!
 //! Mock-only HTTP paths (all under `/_mock/`, which no API route uses; never signed):
-//! `GET /_mock/health`, `GET /_mock/requests` (`?endpoint=NAME`, `?operation=InvokeEndpoint`),
+//! `GET /_mock/health`, `GET /_mock/requests` (`?endpoint=NAME`, `?operation=InvokeEndpoint`, `?limit=N`),
 //! `DELETE /_mock/requests`, `GET /_mock/async` (pending and finished async requests).
 
 mod admin;
@@ -52,7 +53,7 @@ pub mod store;
 mod upstream;
 
 pub use behaviour::{Action, Behaviour, ErrorSpec, FixedResponse, Step, UpstreamSpec};
-pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, StoreConfig, StoreKind};
+pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, RecordConfig, StoreConfig, StoreKind};
 pub use queue::{AsyncResult, AsyncStatus};
 pub use record::RecordedRequest;
 pub use store::{S3Uri, StoreError};
@@ -121,6 +122,12 @@ impl MockServer {
     /// Sets the region (signatures, ARNs, messages).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = region.into();
+        self
+    }
+
+    /// Sets how many requests (and body bytes) the request log keeps.
+    pub fn record(mut self, settings: RecordConfig) -> Self {
+        self.config.record = settings;
         self
     }
 
@@ -250,9 +257,15 @@ impl MockHandle {
         &self.mock.config
     }
 
-    /// Every request received so far, in arrival order (not the `/_mock/` ones).
+    /// The requests received so far that the log still holds (the newest
+    /// [`RecordConfig::max_requests`]), in arrival order (not the `/_mock/` ones).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.mock.recorder.all()
+    }
+
+    /// How many requests the log has forgotten to stay within [`RecordConfig`].
+    pub fn dropped_requests(&self) -> u64 {
+        self.mock.recorder.dropped()
     }
 
     /// Forgets the requests received so far.

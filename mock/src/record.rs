@@ -2,6 +2,8 @@
 
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
+use crate::config::RecordConfig;
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -101,23 +103,69 @@ fn classify(method: &http::Method, path: &str) -> (Option<&'static str>, Option<
     (Some(operation), name)
 }
 
-/// The request log.
-#[derive(Debug, Default)]
+/// The request log: the newest requests within [`RecordConfig`]'s bounds, oldest first.
+#[derive(Debug)]
 pub(crate) struct Recorder {
-    requests: Mutex<Vec<RecordedRequest>>,
+    limits: RecordConfig,
+    log: Mutex<Log>,
+}
+
+#[derive(Debug, Default)]
+struct Log {
+    requests: VecDeque<RecordedRequest>,
+    body_bytes: usize,
+    dropped: u64,
 }
 
 impl Recorder {
+    pub(crate) fn new(limits: &RecordConfig) -> Self {
+        Recorder { limits: limits.clone(), log: Mutex::default() }
+    }
+
+    fn log(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub(crate) fn push(&self, request: RecordedRequest) {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner()).push(request);
+        let mut log = self.log();
+        if self.limits.max_requests == 0 {
+            log.dropped += 1;
+            return;
+        }
+        log.body_bytes += request.body.len();
+        log.requests.push_back(request);
+        // The newest request always stays, even when its body alone is over the byte bound.
+        while log.requests.len() > self.limits.max_requests
+            || (log.body_bytes > self.limits.max_body_bytes && log.requests.len() > 1)
+        {
+            let Some(oldest) = log.requests.pop_front() else { break };
+            log.body_bytes -= oldest.body.len();
+            log.dropped += 1;
+        }
     }
 
     pub(crate) fn all(&self) -> Vec<RecordedRequest> {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.log().requests.iter().cloned().collect()
+    }
+
+    /// The newest `limit` requests (all when `None`) that pass `keep`, oldest first; cloned
+    /// under the lock only once they are chosen.
+    pub(crate) fn select(&self, limit: Option<usize>, keep: impl Fn(&RecordedRequest) -> bool) -> Vec<RecordedRequest> {
+        let log = self.log();
+        let mut chosen: Vec<RecordedRequest> =
+            log.requests.iter().rev().filter(|r| keep(r)).take(limit.unwrap_or(usize::MAX)).cloned().collect();
+        chosen.reverse();
+        chosen
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.log().dropped
     }
 
     pub(crate) fn clear(&self) {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        let mut log = self.log();
+        log.requests.clear();
+        log.body_bytes = 0;
     }
 }
 
@@ -149,5 +197,55 @@ mod tests {
         assert_eq!(json["headers"]["x-a"], "1, 2");
         assert_eq!(json["body"], Value::Null);
         assert_eq!(json["body_base64"], "/wA=");
+    }
+
+    fn request(endpoint: &str, body: &'static [u8]) -> RecordedRequest {
+        let request = http::Request::post(format!("/endpoints/{endpoint}/invocations")).body(Bytes::from_static(body)).unwrap();
+        RecordedRequest::from_request(&request)
+    }
+
+    fn endpoints(requests: &[RecordedRequest]) -> Vec<String> {
+        requests.iter().map(|r| r.endpoint_name.clone().unwrap_or_default()).collect()
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_requests_within_both_bounds() {
+        let log = Recorder::new(&RecordConfig { max_requests: 3, max_body_bytes: 1000 });
+        for name in ["a", "b", "c", "d", "e"] {
+            log.push(request(name, b"x"));
+        }
+        assert_eq!(endpoints(&log.all()), ["c", "d", "e"]);
+        assert_eq!(log.dropped(), 2);
+
+        let log = Recorder::new(&RecordConfig { max_requests: 100, max_body_bytes: 10 });
+        log.push(request("a", b"1234"));
+        log.push(request("b", b"1234"));
+        log.push(request("c", b"1234"));
+        assert_eq!(endpoints(&log.all()), ["b", "c"], "8 bytes kept, 12 would pass the bound");
+        log.push(request("big", b"123456789012345"));
+        assert_eq!(endpoints(&log.all()), ["big"], "the newest stays even when it alone is over");
+        log.push(request("d", b""));
+        assert_eq!(endpoints(&log.all()), ["d"]);
+        assert_eq!(log.dropped(), 4);
+
+        let off = Recorder::new(&RecordConfig { max_requests: 0, ..RecordConfig::default() });
+        off.push(request("a", b""));
+        assert!(off.all().is_empty());
+        assert_eq!(off.dropped(), 1);
+    }
+
+    #[test]
+    fn select_takes_the_newest_matches_oldest_first() {
+        let log = Recorder::new(&RecordConfig::default());
+        for name in ["a", "b", "a", "c", "a"] {
+            log.push(request(name, b""));
+        }
+        let only_a = |r: &RecordedRequest| r.endpoint_name.as_deref() == Some("a");
+        assert_eq!(log.select(Some(2), only_a).len(), 2);
+        assert_eq!(endpoints(&log.select(Some(2), |_| true)), ["c", "a"]);
+        assert_eq!(endpoints(&log.select(None, |_| true)), ["a", "b", "a", "c", "a"]);
+        assert!(log.select(Some(0), |_| true).is_empty());
+        log.clear();
+        assert!(log.all().is_empty());
     }
 }

@@ -54,7 +54,7 @@ pub(crate) struct Invocation {
 
 impl Mock {
     pub(crate) fn new(config: MockConfig, store: Store, queue: Queue) -> Self {
-        Mock { config, store, recorder: Recorder::default(), queue, upstream: Upstream::default(), counters: Mutex::default() }
+        Mock { recorder: Recorder::new(&config.record), config, store, queue, upstream: Upstream::default(), counters: Mutex::default() }
     }
 
     /// The step of `behaviour` for this invocation of `key`.
@@ -176,7 +176,7 @@ impl Mock {
             return Err(InvokeEndpointAsyncError::ValidationError(ValidationError::builder().message(message).build()));
         }
         let inference_id = input.inference_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let places = async_places(&ep, &inference_id, input.s3_output_path_extension.as_deref(), input.filename.as_deref());
+        let places = AsyncPlaces::resolve(&ep, &inference_id, input.s3_output_path_extension.as_deref(), input.filename.as_deref());
         let (output, failure) = match places {
             Ok(places) => places,
             Err(PlaceError::Unusable(message)) => {
@@ -188,6 +188,17 @@ impl Mock {
                 ))
             }
         };
+        // A place the store refuses (a symbolic link in the data directory on the way) is
+        // refused now, not retried in the background.
+        for place in [&output, &failure] {
+            if let Err(e) = self.store.check_place(place) {
+                return Err(InvokeEndpointAsyncError::ValidationError(
+                    ValidationError::builder()
+                        .message(format!("The S3 output path extension and file name must form a usable object key: {e}"))
+                        .build(),
+                ));
+            }
+        }
         let job_id = uuid::Uuid::new_v4().to_string();
         let input_location = match (&input.input_location, &input.body) {
             (Some(location), _) => location.clone(),
@@ -260,31 +271,37 @@ enum PlaceError {
 /// Where an async request's result and failure report go, as SageMaker places them:
 /// `<S3OutputPath>[/<S3OutputPathExtension>]/<Filename or InferenceId.out>` and
 /// `<S3FailurePath>[/<S3OutputPathExtension>]/<Filename or InferenceId>-error.out`.
-fn async_places(
-    ep: &crate::config::Resolved<'_>,
-    inference_id: &str,
-    extension: Option<&str>,
-    filename: Option<&str>,
-) -> Result<(S3Uri, S3Uri), PlaceError> {
-    let output = S3Uri::parse(&ep.output_path).map_err(|e| PlaceError::Config(format!("output_path {e}")))?;
-    let failure = S3Uri::parse(&ep.failure_path).map_err(|e| PlaceError::Config(format!("failure_path {e}")))?;
-    let (output, failure) = match extension.map(|e| e.trim_matches('/')) {
-        Some(ext) if !ext.is_empty() => (output.join(ext), failure.join(ext)),
-        _ => (output, failure),
-    };
-    let (output_name, failure_name) = match filename {
-        Some(file) => (file.to_string(), format!("{file}-error.out")),
-        None => (format!("{inference_id}.out"), format!("{inference_id}-error.out")),
-    };
-    let (output, failure) = (output.join(&output_name), failure.join(&failure_name));
-    // The model's patterns allow `..` and `//` in an extension; S3 would keep them as key
-    // text, but the mock's store is a folder, so such keys are refused rather than resolved.
-    for uri in [&output, &failure] {
-        crate::store::check_key(uri).map_err(|why| {
-            PlaceError::Unusable(format!(
-                "The S3 output path extension and file name must form a valid object key: {why}"
-            ))
-        })?;
+struct AsyncPlaces;
+
+impl AsyncPlaces {
+    /// The output and failure locations of a request (result and failure report).
+    fn resolve(
+        ep: &crate::config::Resolved<'_>,
+        inference_id: &str,
+        extension: Option<&str>,
+        filename: Option<&str>,
+    ) -> Result<(S3Uri, S3Uri), PlaceError> {
+        let output = S3Uri::parse(&ep.output_path).map_err(|e| PlaceError::Config(format!("output_path {e}")))?;
+        let failure = S3Uri::parse(&ep.failure_path).map_err(|e| PlaceError::Config(format!("failure_path {e}")))?;
+        let (output, failure) = match extension.map(|e| e.trim_matches('/')) {
+            Some(ext) if !ext.is_empty() => (output.join(ext), failure.join(ext)),
+            _ => (output, failure),
+        };
+        let (output_name, failure_name) = match filename {
+            Some(file) => (file.to_string(), format!("{file}-error.out")),
+            None => (format!("{inference_id}.out"), format!("{inference_id}-error.out")),
+        };
+        let (output, failure) = (output.join(&output_name), failure.join(&failure_name));
+        // The model's patterns allow `..` and `//` in an extension; S3 would keep them as key
+        // text, but the mock's store is a folder, so such keys are refused rather than resolved.
+        for uri in [&output, &failure] {
+            crate::store::check_key(uri).map_err(|why| {
+                PlaceError::Unusable(format!(
+                    "The S3 output path extension and file name must form a valid object key: {why}"
+                ))
+            })?;
+        }
+        Ok((output, failure))
     }
     Ok((output, failure))
 }

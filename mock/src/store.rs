@@ -126,8 +126,9 @@ impl Store {
     fn locate(&self, uri: &S3Uri) -> Result<(Arc<dyn ObjectStore>, ObjectPath), StoreError> {
         let bad = |e: object_store::path::Error| StoreError::Other(format!("{uri}: not a usable object key: {e}"));
         match &self.backend {
-            Backend::Local { fs, .. } => {
+            Backend::Local { root, fs } => {
                 let path = ObjectPath::parse(format!("{}/{}", uri.bucket, uri.key)).map_err(bad)?;
+                refuse_links(root, &path).map_err(|why| StoreError::Other(format!("{uri}: {why}")))?;
                 Ok((fs.clone() as Arc<dyn ObjectStore>, path))
             }
             Backend::S3 { config, buckets } => {
@@ -162,6 +163,12 @@ impl Store {
         }
     }
 
+    /// Whether `uri` names a place the store can hold an object at (for the local store: no
+    /// symbolic link on the way), without reading or writing it.
+    pub(crate) fn check_place(&self, uri: &S3Uri) -> Result<(), StoreError> {
+        self.locate(uri).map(drop)
+    }
+
     /// The object at `uri`.
     pub(crate) async fn get(&self, uri: &S3Uri) -> Result<Bytes, StoreError> {
         let (store, path) = self.locate(uri)?;
@@ -175,6 +182,31 @@ impl Store {
         store.put_opts(&path, PutPayload::from(body), PutOptions::default()).await.map_err(|e| map_err(uri, e))?;
         Ok(())
     }
+}
+
+/// `object_store`'s local store follows symbolic links: a link placed inside the data
+/// directory (`bucket/out -> /etc`) would let an object key read or write outside it. Every
+/// part of the path below the root that exists must be a plain directory or file.
+fn refuse_links(root: &Path, path: &ObjectPath) -> Result<(), String> {
+    let mut at = root.to_path_buf();
+    for part in path.parts() {
+        at.push(part.as_ref());
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symbolic link; the mock never follows links out of its data directory",
+                    at.strip_prefix(root).unwrap_or(&at).display()
+                ))
+            }
+            Ok(meta) if !meta.is_dir() && !meta.is_file() => {
+                return Err(format!("{} is not a plain file or directory", at.strip_prefix(root).unwrap_or(&at).display()))
+            }
+            Ok(_) => {}
+            // The rest does not exist yet (a new object): nothing below can be a link.
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
 }
 
 fn map_err(uri: &S3Uri, e: object_store::Error) -> StoreError {
@@ -215,5 +247,35 @@ mod tests {
         assert_eq!(store.local_path(&uri).unwrap(), dir.path().join("bucket/in/one.json"));
         let err = store.get(&S3Uri::parse("s3://bucket/a/../b").unwrap()).await.unwrap_err();
         assert!(err.to_string().contains("not a usable object key"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn links_inside_the_data_directory_are_never_followed() {
+        let parent = tempfile::tempdir().unwrap();
+        let (data, outside) = (parent.path().join("data"), parent.path().join("outside"));
+        std::fs::create_dir_all(data.join("bucket")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret"), "top secret").unwrap();
+        std::os::unix::fs::symlink(&outside, data.join("bucket/dir-link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret"), data.join("bucket/file-link")).unwrap();
+        std::os::unix::fs::symlink(&outside, data.join("bucket-link")).unwrap();
+        let store = Store::new(&StoreConfig::default(), &data).unwrap();
+        for uri in ["s3://bucket/dir-link/secret", "s3://bucket/file-link", "s3://bucket-link/secret"] {
+            let uri = S3Uri::parse(uri).unwrap();
+            let err = store.get(&uri).await.unwrap_err();
+            assert!(err.to_string().contains("is a symbolic link"), "{uri}: {err}");
+        }
+        for uri in ["s3://bucket/dir-link/new", "s3://bucket/file-link", "s3://bucket-link/new/deeper"] {
+            let uri = S3Uri::parse(uri).unwrap();
+            let err = store.put(&uri, Bytes::from_static(b"written")).await.unwrap_err();
+            assert!(err.to_string().contains("is a symbolic link"), "{uri}: {err}");
+        }
+        let mut left: Vec<String> =
+            std::fs::read_dir(&outside).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["secret"], "nothing written outside");
+        assert_eq!(std::fs::read_to_string(outside.join("secret")).unwrap(), "top secret");
+        assert!(std::fs::symlink_metadata(data.join("bucket/file-link")).unwrap().file_type().is_symlink(), "the link is not replaced");
     }
 }

@@ -99,3 +99,34 @@ async fn the_request_log_health_and_async_status_are_served_over_http() {
     assert!(unknown.message().contains("/_mock/requests"));
     assert_eq!(raw(addr, "POST", "/_mock/health", &[], "").await.status, 405);
 }
+
+#[tokio::test]
+async fn the_request_log_is_bounded_and_filtered_by_limit() {
+    let config = MockConfig::from_toml("[record]\nmax_requests = 5\n").unwrap();
+    let mock = MockServer::with_config(config).start().await.unwrap();
+    let addr = mock.local_addr();
+    let c = client(&mock.url());
+    for i in 0..8 {
+        let endpoint = if i % 2 == 0 { "even" } else { "odd" };
+        c.invoke_endpoint()
+            .endpoint_name(endpoint)
+            .body(aws_smithy_types::Blob::new(format!("{i}").into_bytes()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let bodies = |v: serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|r| r["body"].as_str().unwrap().to_string()).collect()
+    };
+    let log = raw(addr, "GET", "/_mock/requests", &[], "").await;
+    assert_eq!(log.header("x-mock-dropped-requests"), "3");
+    assert_eq!(bodies(log.json()), ["3", "4", "5", "6", "7"], "the newest five, oldest first");
+    assert_eq!(mock.dropped_requests(), 3);
+    let newest = raw(addr, "GET", "/_mock/requests?limit=2", &[], "").await.json();
+    assert_eq!(bodies(newest), ["6", "7"]);
+    let odd = raw(addr, "GET", "/_mock/requests?endpoint=odd&limit=2&operation=InvokeEndpoint", &[], "").await.json();
+    assert_eq!(bodies(odd), ["5", "7"]);
+    let bad = raw(addr, "GET", "/_mock/requests?limit=many", &[], "").await;
+    assert_eq!((bad.status, bad.header("x-amzn-errortype")), (400, "ValidationError"));
+    assert!(bad.message().contains("limit"), "{}", bad.message());
+}
