@@ -7,7 +7,7 @@ use super::common::*;
 use super::json_codec::{de_value, format_path, read_body_members, ser_members, ser_value};
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// restJson1's default timestamp format in a header.
 pub(crate) const HEADER_TIMESTAMPS: TimestampFormat = TimestampFormat::HttpDate;
@@ -111,7 +111,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
             let f = ident(&m.field);
             let location = format!("label {}", m.name);
             let text = text_value(&m.ty, quote! { value }, m.timestamp_format.unwrap_or(URI_TIMESTAMPS), false, &location);
-            let missing = format!("`{}` is bound to the URI label `{{{}}}`: it must be set and not empty", m.field.trim_start_matches("r#"), m.name);
+            let missing = format!("`{}` is bound to the URI label `{{{}}}`: it must be set and not empty", m.bare.as_str(), m.name);
             let take = if m.is_optional() {
                 quote! { input.#f.as_ref().ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(#member, #missing))? }
             } else {
@@ -341,7 +341,7 @@ fn host_prefix(input: &Structure, pattern: &str) -> TokenStream {
             continue;
         };
         let f = ident(&m.field);
-        let missing = format!("`{}` is bound to the host prefix label `{{{label}}}`: it must be set and not empty", m.field.trim_start_matches("r#"));
+        let missing = format!("`{}` is bound to the host prefix label `{{{label}}}`: it must be set and not empty", m.bare.as_str());
         let value = if m.is_optional() { quote! { input.#f.as_deref().unwrap_or_default() } } else { quote! { input.#f.as_str() } };
         pieces.push(quote! {
             let value: &str = #value;
@@ -438,7 +438,7 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
 /// Statements reading a response's headers, status and body into `builder`.
 pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
     let reads = s.members.iter().filter_map(|m| {
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         match &m.binding {
             Binding::Header(name) => {
                 let location = format!("header {name}");
@@ -563,7 +563,7 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let builder = super::shapes::builder_path(output);
     let read = response_members(svc, output);
     let module = ident(&op.module);
-    let err = format_ident!("{}Error", op.name);
+    let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);

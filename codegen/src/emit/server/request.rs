@@ -6,7 +6,7 @@ use super::super::json_codec::{de_value, read_body_members};
 pub(crate) use super::super::rest_json::{parse_text, HEADER_TIMESTAMPS, URI_TIMESTAMPS};
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 
 /// Whether a member is bound to the header `name` (case-insensitive).
@@ -45,7 +45,7 @@ fn value_of_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampForma
 }
 
 fn setter(m: &Member) -> proc_macro2::Ident {
-    format_ident!("set_{}", m.field.trim_start_matches("r#"))
+    ident(&m.setter)
 }
 
 /// `value` wrapped for the builder's setter (`Option<T>` or `Option<Box<T>>`).
@@ -66,7 +66,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     // The server populates defaults of members the client left out.
     let populate_defaults = input.members.iter().filter(|m| m.default.is_some() && m.is_optional()).map(|m| {
         let f = ident(&m.field);
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         let default = super::super::shapes::default_value(svc, m);
         quote! {
             if builder.#f.is_none() {

@@ -7,7 +7,7 @@ use super::request::{binds_header, HEADER_TIMESTAMPS};
 use super::{validation_style, ValidationStyle};
 use crate::ir::{Binding, Member, Operation, Service, Structure, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 
 /// Runs `code` with `value: &T` when the member of `input` is set.
@@ -180,7 +180,7 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
 /// `pub(crate) fn ser_error(OpError) -> Result<ServerResponse, WireError>`.
 pub fn error_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
-    let err = format_ident!("{}Error", op.name);
+    let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
@@ -225,7 +225,7 @@ pub fn validation_error(svc: &Service, op: &Operation) -> TokenStream {
                 .iter()
                 .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == Type::String)
                 .map(|m| {
-                    let setter = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+                    let setter = ident(&m.setter);
                     quote! { .#setter(::std::option::Option::Some(message.clone())) }
                 });
             quote! {
@@ -253,8 +253,7 @@ pub fn validation_error(svc: &Service, op: &Operation) -> TokenStream {
 
 /// The name of a modeled error's response writer.
 fn writer_fn(svc: &Service, id: &str) -> proc_macro2::Ident {
-    let de = super::super::json_codec::de_fn(svc, id).to_string();
-    format_ident!("ser_{}", de.trim_start_matches("de_"))
+    super::super::json_codec::ser_fn(svc, id)
 }
 
 /// `src/protocol/server_errors.rs`: one response writer per modeled error.
