@@ -176,7 +176,7 @@ impl Mock {
             return Err(InvokeEndpointAsyncError::ValidationError(ValidationError::builder().message(message).build()));
         }
         let inference_id = input.inference_id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let places = AsyncPlaces::new(&ep, &inference_id, input.s3_output_path_extension.as_deref(), input.filename.as_deref());
+        let places = AsyncPlaces::resolve(&ep, &inference_id, input.s3_output_path_extension.as_deref(), input.filename.as_deref());
         let (output, failure) = match places {
             Ok(places) => places,
             Err(PlaceError::Unusable(message)) => {
@@ -263,7 +263,7 @@ enum PlaceError {
 struct AsyncPlaces;
 
 impl AsyncPlaces {
-    fn new(
+    fn resolve(
         ep: &crate::config::Resolved<'_>,
         inference_id: &str,
         extension: Option<&str>,
