@@ -1019,8 +1019,6 @@ fn deprecated(traits: &Traits) -> Option<Deprecated> {
     })
 }
 
-/// `Name` of `ns#Name` (and of a synthesized `ns#Name@module`).
-
 fn namespace(id: &str) -> &str {
     id.split_once('#').map(|(ns, _)| ns).unwrap_or("")
 }

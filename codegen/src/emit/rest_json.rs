@@ -10,9 +10,6 @@ use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, Tim
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// restJson1's default timestamp format in a header.
-/// restJson1's default timestamp format in a label or query string.
-
 /// The `protocol/<op>.rs` file: `ser_request` and `de_response`.
 pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let ser = request_serializer(svc, op);

@@ -1,7 +1,7 @@
 //! Protocol binding rules: what a wire protocol decides for each member and message, asked
 //! by the client and server emitters alike so that the two render one decision.
 //!
-//! [`rules`] gives the rules of a service's [`Protocol`](crate::ir::Protocol); a second
+//! [`rules`] gives the rules of a service's [`Protocol`]; a second
 //! protocol implements [`BindingRules`] beside [`rest_json1`].
 
 pub mod rest_json1;
