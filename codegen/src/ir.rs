@@ -19,6 +19,8 @@ pub struct Service {
     pub sdk_id: String,
     /// Crate name of the generated client, e.g. `weather-service`.
     pub crate_name: String,
+    /// The server trait a service implementation provides (the service name as a type).
+    pub server_trait: String,
     /// The service version, e.g. `2017-05-13`.
     pub version: String,
     /// Human title (`smithy.api#title`) or the sdk id.
@@ -195,6 +197,13 @@ pub struct Member {
     pub name: String,
     /// The Rust field / accessor name.
     pub field: String,
+    /// The field name without the raw-identifier prefix (`type` for `r#type`), for messages
+    /// and for names derived from the field.
+    pub bare: String,
+    /// The builder's setter of an `Option` (`set_<field>`).
+    pub setter: String,
+    /// The builder's getter (`get_<field>`).
+    pub getter: String,
     /// The enum variant name, for union members.
     pub variant: String,
     /// The target shape id.
@@ -266,6 +275,17 @@ pub struct Structure {
     pub id: ShapeId,
     /// The Rust type name.
     pub rust_name: String,
+    /// The builder's type name (`<Name>Builder`).
+    pub builder: String,
+    /// The variant of an operation's error enum that holds this error (the type name, except
+    /// `UnhandledValue` for a shape named `Unhandled`, whose name the catch-all variant takes).
+    pub error_variant: String,
+    /// The error enum's `is_<error>` method.
+    pub error_check: String,
+    /// The JSON reader function (`de_<stem>`) in `crate::protocol`.
+    pub reader: String,
+    /// The JSON writer function (`ser_<stem>`) in `crate::protocol`.
+    pub writer: String,
     /// The name the error code on the wire matches, for errors.
     pub wire_name: String,
     /// Where the type lives.
@@ -291,6 +311,10 @@ pub struct Union {
     pub rust_name: String,
     /// Documentation as Markdown.
     pub docs: Option<String>,
+    /// The JSON reader function (`de_<stem>`) in `crate::protocol`.
+    pub reader: String,
+    /// The JSON writer function (`ser_<stem>`) in `crate::protocol`.
+    pub writer: String,
     /// Members (variants) in model order.
     pub members: Vec<Member>,
     /// `@streaming`: an event stream.
@@ -345,8 +369,18 @@ pub struct Operation {
     pub name: String,
     /// The module under `crate::operation`.
     pub module: String,
+    /// The module's file stem (the module without the raw-identifier prefix).
+    pub file: String,
     /// The client method name.
     pub method: String,
+    /// The client method name without the raw-identifier prefix, for docs.
+    pub method_text: String,
+    /// The operation's error enum (`<Op>Error`).
+    pub error: String,
+    /// The fluent builder `Client::<method>` returns (`<Op>FluentBuilder`).
+    pub fluent_builder: String,
+    /// The server's function that answers one request of this operation (`handle_<method>`).
+    pub handler: String,
     /// Documentation as Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.

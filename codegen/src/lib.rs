@@ -18,6 +18,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod protocol;
 pub mod transform;
 pub mod write;
 

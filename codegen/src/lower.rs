@@ -8,6 +8,7 @@
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Errors, Result};
 use crate::ir::*;
+pub use crate::model::local_name;
 use crate::model::{Model, Shape, ShapeId, Traits};
 use crate::naming;
 use serde_json::Value;
@@ -235,6 +236,7 @@ impl<'m> Lowerer<'m> {
         }
         Ok(Service {
             crate_name: naming::crate_name(&sdk_id),
+            server_trait: naming::type_name(&name),
             id,
             name,
             sdk_id,
@@ -388,10 +390,16 @@ impl<'m> Lowerer<'m> {
             }
         }
 
+        let method = client_method_name(&name);
         Ok(Some(Operation {
             id: op_id.to_string(),
-            method: client_method_name(&name),
+            method_text: bare(&method).to_string(),
+            file: bare(&module).to_string(),
             module,
+            error: format!("{name}Error"),
+            fluent_builder: format!("{name}FluentBuilder"),
+            handler: format!("handle_{}", bare(&method)),
+            method,
             docs: docs(traits).or_else(|| Some(format!("Calls `{name}` (`{} {}`).", http.method, http.uri))),
             deprecated: deprecated(traits),
             host_prefix: traits
@@ -479,6 +487,11 @@ impl<'m> Lowerer<'m> {
             synthetic_id.clone(),
             Structure {
                 id: synthetic_id.clone(),
+                reader: codec_fn("de", &TypeHome::Operation(module.to_string()), rust_name),
+                writer: codec_fn("ser", &TypeHome::Operation(module.to_string()), rust_name),
+                builder: format!("{rust_name}Builder"),
+                error_variant: rust_name.to_string(),
+                error_check: format!("is_{}", bare(&naming::field_name(rust_name))),
                 rust_name: rust_name.to_string(),
                 wire_name: local_name(source).to_string(),
                 home: TypeHome::Operation(module.to_string()),
@@ -518,9 +531,13 @@ impl<'m> Lowerer<'m> {
         check_binding_target(&member_id, &binding, traits, target, &m.target)?;
         let timestamp_format = timestamp_format(traits).or_else(|| timestamp_format(tt));
         let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
+        let field = naming::member_field_name(name);
         Ok(Member {
             name: name.to_string(),
-            field: naming::member_field_name(name),
+            bare: bare(&field).to_string(),
+            setter: format!("set_{}", bare(&field)),
+            getter: format!("get_{}", bare(&field)),
+            field,
             variant: naming::member_variant_name(name),
             target: m.target.clone(),
             docs: docs(traits).or_else(|| docs(tt)).or_else(|| Some(binding_doc(name, &binding))),
@@ -689,6 +706,11 @@ impl<'m> Lowerer<'m> {
                         id.to_string(),
                         Structure {
                             id: id.to_string(),
+                            reader: codec_fn("de", &home, &rust_name),
+                            writer: codec_fn("ser", &home, &rust_name),
+                            builder: format!("{rust_name}Builder"),
+                            error_variant: if rust_name == "Unhandled" { "UnhandledValue".into() } else { rust_name.clone() },
+                            error_check: format!("is_{}", bare(&naming::field_name(&rust_name))),
                             rust_name,
                             wire_name: local_name(id).to_string(),
                             home,
@@ -708,6 +730,8 @@ impl<'m> Lowerer<'m> {
                         id.to_string(),
                         Union {
                             id: id.to_string(),
+                            reader: codec_fn("de", &TypeHome::Types, &rust_name),
+                            writer: codec_fn("ser", &TypeHome::Types, &rust_name),
                             rust_name,
                             docs: docs(&u.traits).or_else(|| Some(format!("The `{}` union: exactly one member is set.", local_name(id)))),
                             members,
@@ -819,6 +843,22 @@ impl<'m> Lowerer<'m> {
                     &id,
                     format!("its Rust name `{name}` conflicts with `{previous}`; add a `rename` to the service to disambiguate"),
                 ));
+            }
+        }        // A builder has a method per field plus its setter and getter: a member named
+        // `set_x` beside a member `x` would give the builder two `set_x` methods.
+        for s in self.structures.values() {
+            let mut methods: BTreeMap<&str, &str> = BTreeMap::new();
+            for m in &s.members {
+                for method in [m.bare.as_str(), &m.setter, &m.getter] {
+                    if let Some(other) = methods.insert(method, &m.name) {
+                        if other != m.name {
+                            self.errors.push(Error::at(
+                                format!("{}${}", s.id, m.name),
+                                format!("its builder method `{method}` conflicts with one of member `{other}`; rename one of the members"),
+                            ));
+                        }
+                    }
+                }
             }
         }
     }
@@ -992,6 +1032,22 @@ fn dedupe(names: Vec<String>, separator: &str) -> Vec<String> {
 
 /// The `Client` method of an operation: snake case, moved out of the way of the
 /// client's own methods (`new`, `from_conf`, `config`).
+/// The JSON reader (`de`) or writer (`ser`) function of a structure or union: by home, so
+/// that an operation's `Input` and a shared shape of the same name never collide.
+fn codec_fn(direction: &str, home: &TypeHome, rust_name: &str) -> String {
+    let prefix = match home {
+        TypeHome::Types => String::new(),
+        TypeHome::Errors => "error_".to_string(),
+        TypeHome::Operation(m) => format!("{}_", bare(m)),
+    };
+    format!("{direction}_{prefix}{}", heck::ToSnakeCase::to_snake_case(rust_name))
+}
+
+/// An identifier without its raw-identifier prefix (`type` for `r#type`).
+fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
 fn client_method_name(operation: &str) -> String {
     let name = naming::field_name(operation);
     if ["new", "from_conf", "config", "clone"].contains(&name.as_str()) {
@@ -1032,12 +1088,6 @@ fn deprecated(traits: &Traits) -> Option<Deprecated> {
         message: v.get("message").and_then(Value::as_str).map(str::to_string),
         since: v.get("since").and_then(Value::as_str).map(str::to_string),
     })
-}
-
-/// `Name` of `ns#Name` (and of a synthesized `ns#Name@module`).
-pub fn local_name(id: &str) -> &str {
-    let name = id.split_once('#').map(|(_, n)| n).unwrap_or(id);
-    name.split('@').next().unwrap_or(name)
 }
 
 fn namespace(id: &str) -> &str {

@@ -542,3 +542,10 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         Ok(Value::Object(out))
     }
 }
+
+/// The name part of a shape id (`Name` of `ns#Name`), without the `@<module>` suffix of a
+/// synthesized operation input or output.
+pub fn local_name(id: &str) -> &str {
+    let name = id.split_once('#').map(|(_, n)| n).unwrap_or(id);
+    name.split('@').next().unwrap_or(name)
+}

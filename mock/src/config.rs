@@ -386,7 +386,7 @@ impl MockConfig {
             }
             for (key, path) in [("output_path", &ep.output_path), ("failure_path", &ep.failure_path), ("input_path", &ep.input_path)] {
                 if let Some(path) = path {
-                    crate::store::S3Uri::parse(&path.replace("{endpoint}", "x"))
+                    crate::s3_uri::S3Uri::parse(&path.replace("{endpoint}", "x"))
                         .map_err(|e| fail(format!("`{key}` {e}")))?;
                 }
             }

@@ -43,10 +43,12 @@
 //! `DELETE /_mock/requests`, `GET /_mock/async` (pending and finished async requests).
 
 mod admin;
+pub(crate) mod dispatcher;
 pub mod behaviour;
 pub mod config;
 pub mod queue;
 pub mod record;
+mod s3_uri;
 mod service;
 pub mod sigv4;
 pub mod store;
@@ -175,7 +177,7 @@ impl MockServer {
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .map_err(|e| MockError::io(format!("cannot listen on {}", self.listen), e))?;
-        let dispatcher = tokio::spawn(queue::run(mock.clone(), jobs));
+        let dispatcher = tokio::spawn(dispatcher::run(mock.clone(), jobs));
         let router = admin::router(mock.clone());
         let server = router.spawn(listener).map_err(|e| MockError::io("server", e))?;
         tracing::info!(url = %server.url(), data_dir = %data_dir.display(), replayed, "sagemaker-runtime-mock started");

@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod endpoint;
+pub mod error;
 pub mod protocol;
 #[cfg(feature = "server")]
 pub mod server;

@@ -3,14 +3,14 @@
 use super::common::*;
 use crate::ir::Service;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// `src/client.rs`: the `Client` with one method per operation.
 pub fn client(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let method = ident(&op.method);
         let module = ident(&op.module);
-        let fluent = format_ident!("{}FluentBuilder", op.name);
+        let fluent = ident(&op.fluent_builder);
         let d = docs(op.docs.as_deref());
         let dep = deprecated(op.deprecated.as_ref());
         let see = format!(
@@ -113,7 +113,7 @@ pub fn error(svc: &Service) -> TokenStream {
     let paths: Vec<_> = all.iter().map(|e| shape_path(svc, e)).collect();
     let from_ops = svc.operations.iter().map(|op| {
         let module = ident(&op.module);
-        let err = format_ident!("{}Error", op.name);
+        let err = ident(&op.error);
         let arms = op.errors.iter().map(|e| {
             let v = super::common::error_variant(svc.structure(e));
             quote! { crate::operation::#module::#err::#v(inner) => Error::#v(inner), }
@@ -149,36 +149,7 @@ pub fn error(svc: &Service) -> TokenStream {
         pub use ::aws_smithy_types::error::operation::BuildError;
         pub use ::aws_types::request_id::RequestId;
 
-        /// An error no model shape describes: an unknown code, or a response that could not be read.
-        #[derive(::std::fmt::Debug)]
-        pub struct Unhandled {
-            source: BoxError,
-            meta: ErrorMetadata,
-        }
-        impl Unhandled {
-            pub(crate) fn new(source: BoxError, meta: ErrorMetadata) -> Self {
-                Self { source, meta }
-            }
-        }
-        impl ::std::fmt::Display for Unhandled {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match (self.meta.code(), self.meta.message()) {
-                    (::std::option::Option::Some(code), ::std::option::Option::Some(msg)) => write!(f, "unhandled error ({code}): {msg}"),
-                    (::std::option::Option::Some(code), ::std::option::Option::None) => write!(f, "unhandled error ({code})"),
-                    _ => write!(f, "unhandled error: {}", self.source),
-                }
-            }
-        }
-        impl ::std::error::Error for Unhandled {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                ::std::option::Option::Some(self.source.as_ref() as _)
-            }
-        }
-        impl ProvideErrorMetadata for Unhandled {
-            fn meta(&self) -> &ErrorMetadata {
-                &self.meta
-            }
-        }
+        pub use ::smithygen_runtime::error::Unhandled;
 
         /// Every error any operation of the service can return, for code that
         /// handles errors from several operations in one place (`?` converts).
@@ -231,15 +202,7 @@ pub fn primitives() -> TokenStream {
         pub use ::aws_smithy_types::date_time::Format as DateTimeFormat;
         pub use ::aws_smithy_types::byte_stream::ByteStream;
 
-        /// The text of an enum value this version of the crate does not know.
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
-        pub struct UnknownVariantValue(pub(crate) ::std::string::String);
-        impl UnknownVariantValue {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
+        pub use ::smithygen_runtime::error::UnknownVariantValue;
     }
 }
 
@@ -255,12 +218,12 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         "## Getting started\n\n```rust,no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\nlet client = {}::Client::new(&sdk_config);\n{}# Ok(())\n# }}\n```\n\n",
         svc.crate_name.replace('-', "_"),
         example_op
-            .map(|op| format!("let output = client.{}()\n    // set the input here\n    .send()\n    .await?;\n", op.method.trim_start_matches("r#")))
+            .map(|op| format!("let output = client.{}()\n    // set the input here\n    .send()\n    .await?;\n", op.method_text))
             .unwrap_or_default()
     ));
     text.push_str("## Operations\n\n");
     for op in &svc.operations {
-        text.push_str(&format!("- [`Client::{}`](crate::Client::{}): `{} {}`\n", op.method.trim_start_matches("r#"), op.method.trim_start_matches("r#"), op.http.method, op.http.uri));
+        text.push_str(&format!("- [`Client::{}`](crate::Client::{}): `{} {}`\n", op.method_text, op.method_text, op.http.method, op.http.uri));
     }
     if !svc.skipped_operations.is_empty() {
         text.push_str("\n## Not generated\n\nThese operations of the model are not in this crate yet:\n\n");

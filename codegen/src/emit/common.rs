@@ -196,9 +196,5 @@ fn truncate(s: &str, n: usize) -> String {
 /// error's type name, except that `Unhandled` is taken by the variant for
 /// unmodeled errors.
 pub fn error_variant(s: &crate::ir::Structure) -> Ident {
-    if s.rust_name == "Unhandled" {
-        format_ident!("UnhandledValue")
-    } else {
-        format_ident!("{}", s.rust_name)
-    }
+    ident(&s.error_variant)
 }

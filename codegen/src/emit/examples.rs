@@ -19,7 +19,7 @@ pub fn examples(svc: &Service) -> Vec<(String, TokenStream)> {
             // An example is outside the crate: its paths name the crate instead of `crate`.
             let lib = svc.crate_name.replace('-', "_");
             let tokens = example(svc, op).to_string().replace("crate ::", &format!("{lib} ::"));
-            (format!("examples/{}.rs", op.module.trim_start_matches("r#")), tokens.parse().unwrap_or_default())
+            (format!("examples/{}.rs", op.file), tokens.parse().unwrap_or_default())
         })
         .collect()
 }
@@ -37,7 +37,7 @@ fn example(svc: &Service, op: &Operation) -> TokenStream {
         "Calls {} and prints the output.\n\nUsage: cargo run -p {} --example {} -- [--endpoint-url URL] [--region REGION]",
         op.name,
         svc.crate_name,
-        op.module.trim_start_matches("r#")
+        op.file
     );
     for m in &input.members {
         let value = if matches!(m.ty, Type::Blob { .. }) { "TEXT|@FILE" } else { "VALUE" };

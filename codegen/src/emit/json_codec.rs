@@ -7,7 +7,7 @@
 use super::common::*;
 use crate::ir::{Collection, Member, Service, Structure, TimestampFormat, Type, TypeHome, Union};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// `aws_smithy_types::date_time::Format` for a timestamp format.
 pub fn format_path(f: TimestampFormat) -> TokenStream {
@@ -18,30 +18,22 @@ pub fn format_path(f: TimestampFormat) -> TokenStream {
     }
 }
 
-/// The name of the serializer function of a structure or union.
+/// The name of the serializer function of a structure or union (decided in lowering).
 pub fn ser_fn(svc: &Service, id: &str) -> Ident {
-    format_ident!("ser_{}", fn_stem(svc, id))
+    match (svc.structures.get(id), svc.unions.get(id)) {
+        (Some(s), _) => ident(&s.writer),
+        (None, Some(u)) => ident(&u.writer),
+        _ => ident("ser_unknown"),
+    }
 }
 
-/// The name of the deserializer function of a structure or union.
+/// The name of the deserializer function of a structure or union (decided in lowering).
 pub fn de_fn(svc: &Service, id: &str) -> Ident {
-    format_ident!("de_{}", fn_stem(svc, id))
-}
-
-fn fn_stem(svc: &Service, id: &str) -> String {
-    let (prefix, name) = match (svc.structures.get(id), svc.unions.get(id)) {
-        (Some(s), _) => (
-            match &s.home {
-                TypeHome::Types => "".to_string(),
-                TypeHome::Errors => "error_".to_string(),
-                TypeHome::Operation(m) => format!("{}_", m.trim_start_matches("r#")),
-            },
-            s.rust_name.clone(),
-        ),
-        (None, Some(u)) => (String::new(), u.rust_name.clone()),
-        _ => (String::new(), "unknown".to_string()),
-    };
-    format!("{prefix}{}", heck::ToSnakeCase::to_snake_case(name.as_str()))
+    match (svc.structures.get(id), svc.unions.get(id)) {
+        (Some(s), _) => ident(&s.reader),
+        (None, Some(u)) => ident(&u.reader),
+        _ => ident("de_unknown"),
+    }
 }
 
 /// An expression of type `serde_json::Value` for `v` (an expression of type
@@ -229,7 +221,7 @@ pub fn ser_members(svc: &Service, members: &[&Member], input: TokenStream) -> To
 /// Match arms reading body members from `(key, value)` into `builder`.
 pub fn de_member_arms(svc: &Service, members: &[&Member]) -> TokenStream {
     let arms = members.iter().map(|m| {
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         let key = &m.json_name;
         let read = de_value(svc, &m.ty, quote! { value }, m.timestamp_format);
         let read = if m.boxed { quote! { #read.map(::std::boxed::Box::new) } } else { read };

@@ -50,7 +50,7 @@ pub fn readme(svc: &Service) -> String {
     let lib = svc.crate_name.replace('-', "_");
     let mut ops = String::new();
     for op in &svc.operations {
-        ops.push_str(&format!("| `{}` | `{} {}` |\n", op.method.trim_start_matches("r#"), op.http.method, op.http.uri));
+        ops.push_str(&format!("| `{}` | `{} {}` |\n", op.method_text, op.http.method, op.http.uri));
     }
     let mut skipped = String::new();
     if !svc.skipped_operations.is_empty() {
@@ -65,7 +65,7 @@ pub fn readme(svc: &Service) -> String {
         .map(|op| {
             format!(
                 "    let output = client.{}()\n        // set the input with the builder's methods\n        .send()\n        .await?;\n    println!(\"{{output:?}}\");\n",
-                op.method.trim_start_matches("r#")
+                op.method_text
             )
         })
         .unwrap_or_default();
@@ -168,6 +168,6 @@ the client's `endpoint_url` and a graceful `shutdown()`.
         crate_name = svc.crate_name,
         title = svc.title,
         version = svc.version,
-        service = crate::naming::type_name(&svc.name),
+        service = svc.server_trait,
     )
 }

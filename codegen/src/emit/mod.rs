@@ -145,7 +145,7 @@ fn operation_files(svc: &Service) -> Vec<(String, TokenStream)> {
     )];
     for op in &svc.operations {
         files.push((
-            format!("src/operation/{}.rs", op.module.trim_start_matches("r#")),
+            format!("src/operation/{}.rs", op.file),
             operation::operation_module(svc, op),
         ));
     }
@@ -186,7 +186,7 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
     ];
     for op in &svc.operations {
         files.push((
-            format!("src/protocol/{}.rs", op.module.trim_start_matches("r#")),
+            format!("src/protocol/{}.rs", op.file),
             rest_json::operation_protocol(svc, op),
         ));
     }

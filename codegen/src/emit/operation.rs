@@ -5,7 +5,7 @@ use super::common::*;
 use super::shapes;
 use crate::ir::{Operation, Service, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The whole `crate::operation::<module>` file.
 pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
@@ -71,14 +71,14 @@ fn operation_info(op: &Operation) -> TokenStream {
 }
 
 fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}Error", op.name);
+    let name = ident(&op.error);
     let doc = format!(" Errors `{}` can return: one variant per modeled error, plus `Unhandled`.", op.name);
     let variants: Vec<_> = op.errors.iter().map(|e| super::common::error_variant(svc.structure(e))).collect();
     let paths: Vec<_> = op.errors.iter().map(|e| shape_path(svc, e)).collect();
     let is_fns: Vec<_> = op
         .errors
         .iter()
-        .map(|e| format_ident!("is_{}", crate::naming::field_name(&svc.structure(e).rust_name).trim_start_matches("r#")))
+        .map(|e| ident(&svc.structure(e).error_check))
         .collect();
     let variant_docs: Vec<_> = op.errors.iter().map(|e| docs(svc.structure(e).docs.as_deref())).collect();
     let is_docs: Vec<_> = variants.iter().map(|v| format!(" Whether this is `{name}::{v}`.")).collect();
@@ -98,7 +98,7 @@ fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
             }
             /// An unmodeled error made from its metadata (code, message, request id).
             pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(meta.clone().into(), meta))
+                Self::Unhandled(crate::error::Unhandled::from_meta(meta))
             }
             /// Error metadata: code, message and request id.
             pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -167,16 +167,15 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
     let input = svc.structure(&op.input);
     let output_path = shape_path(svc, &op.output);
     let input_path = shape_path(svc, &op.input);
-    let input_builder = format_ident!("{}Builder", input.rust_name);
-    let fluent = format_ident!("{}FluentBuilder", op.name);
-    let error = format_ident!("{}Error", op.name);
+    let input_builder = ident(&input.builder);
+    let fluent = ident(&op.fluent_builder);
+    let error = ident(&op.error);
     let doc = format!(" Fluent builder for the `{}` operation: set the input, then `.send().await`.", op.name);
     let op_docs = docs(op.docs.as_deref());
     let setters = input.members.iter().map(|m| {
         let f = ident(&m.field);
-        let bare = m.field.trim_start_matches("r#");
-        let set = format_ident!("set_{}", bare);
-        let get = format_ident!("get_{}", bare);
+        let set = ident(&m.setter);
+        let get = ident(&m.getter);
         let inner = member_inner_type(svc, m);
         let plain = rust_type(svc, &m.ty);
         let d = docs(m.docs.as_deref());
@@ -236,7 +235,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
     });
     let input_binding = if tokens.is_empty() { quote! { input } } else { quote! { mut input } };
     let token_doc = (!tokens.is_empty()).then(|| {
-        let names: Vec<String> = tokens.iter().map(|m| format!("`{}`", m.field.trim_start_matches("r#"))).collect();
+        let names: Vec<String> = tokens.iter().map(|m| format!("`{}`", m.bare.as_str())).collect();
         let doc = format!(
             " Left unset, {} (`@idempotencyToken`) is filled from the config's `idempotency_token_provider` (a random UUID by default).",
             names.join(", ")

@@ -135,7 +135,7 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
         modules.push(quote! { mod #m; });
         let doc = format!(" Protocol tests of `{}`.", op.name);
         files.push((
-            format!("src/protocol_tests/{}.rs", op.module.trim_start_matches("r#")),
+            format!("src/protocol_tests/{}.rs", op.file),
             quote! {
                 #![doc = #doc]
                 #(#tests)*
@@ -353,7 +353,7 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
     let input = svc.structure(&op.input);
     // The reply ignores the request, but the client must be able to build one: fill URI labels.
     let placeholders = input.members.iter().filter(|m| m.binding == Binding::Label || m.host_label).map(|m| {
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         let v = values::placeholder(svc, &m.ty);
         quote! { .#set(::std::option::Option::Some(#v)) }
     });
@@ -414,7 +414,7 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
         },
         Some(e) => {
             let module = ident(&op.module);
-            let err = format_ident!("{}Error", op.name);
+            let err = ident(&op.error);
             let variant = super::common::error_variant(svc.structure(e));
             let what = format!("expected {}::{}", err, variant);
             quote! {

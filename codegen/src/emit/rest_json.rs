@@ -3,16 +3,12 @@
 //! (default timestamp formats per location, content types, where the error
 //! code comes from) lives here; shape emitters know nothing of it.
 
+use crate::protocol::rules;
 use super::common::*;
 use super::json_codec::{de_value, format_path, read_body_members, ser_members, ser_value};
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-/// restJson1's default timestamp format in a header.
-pub(crate) const HEADER_TIMESTAMPS: TimestampFormat = TimestampFormat::HttpDate;
-/// restJson1's default timestamp format in a label or query string.
-pub(crate) const URI_TIMESTAMPS: TimestampFormat = TimestampFormat::DateTime;
+use quote::quote;
 
 /// The `protocol/<op>.rs` file: `ser_request` and `de_response`.
 pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
@@ -110,8 +106,8 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
             };
             let f = ident(&m.field);
             let location = format!("label {}", m.name);
-            let text = text_value(&m.ty, quote! { value }, m.timestamp_format.unwrap_or(URI_TIMESTAMPS), false, &location);
-            let missing = format!("`{}` is bound to the URI label `{{{}}}`: it must be set and not empty", m.field.trim_start_matches("r#"), m.name);
+            let text = text_value(&m.ty, quote! { value }, rules(&svc.protocol).uri_timestamp(m), false, &location);
+            let missing = format!("`{}` is bound to the URI label `{{{}}}`: it must be set and not empty", m.bare.as_str(), m.name);
             let take = if m.is_optional() {
                 quote! { input.#f.as_ref().ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(#member, #missing))? }
             } else {
@@ -147,7 +143,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         let Binding::Query(name) = &m.binding else { return None };
         let f = ident(&m.field);
         let location = format!("query {name}");
-        let ts = m.timestamp_format.unwrap_or(URI_TIMESTAMPS);
+        let ts = rules(&svc.protocol).uri_timestamp(m);
         let push = match &m.ty {
             Type::List(c) => {
                 let text = text_value(&c.item, quote! { item }, c.item_timestamp_format.unwrap_or(ts), false, &location);
@@ -169,7 +165,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         let push = match &m.ty {
             Type::Map(c) => match &c.item {
                 Type::List(inner) => {
-                    let text = text_value(&inner.item, quote! { item }, URI_TIMESTAMPS, false, "query params");
+                    let text = text_value(&inner.item, quote! { item }, rules(&svc.protocol).uri_timestamps(), false, "query params");
                     quote! {
                         let mut entries: ::std::vec::Vec<_> = value.iter().collect();
                         entries.sort_by(|a, b| a.0.cmp(b.0));
@@ -180,7 +176,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
                     }
                 }
                 item => {
-                    let text = text_value(item, quote! { item }, URI_TIMESTAMPS, false, "query params");
+                    let text = text_value(item, quote! { item }, rules(&svc.protocol).uri_timestamps(), false, "query params");
                     quote! {
                         let mut entries: ::std::vec::Vec<_> = value.iter().collect();
                         entries.sort_by(|a, b| a.0.cmp(b.0));
@@ -203,13 +199,13 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         Binding::Header(name) => {
             let f = ident(&m.field);
             let location = format!("header {name}");
-            let ts = m.timestamp_format.unwrap_or(HEADER_TIMESTAMPS);
+            let ts = rules(&svc.protocol).header_timestamp(m);
             let media = m.media_type.is_some();
             let set = match &m.ty {
                 Type::List(c) => {
                     let text = text_value(&c.item, quote! { item }, c.item_timestamp_format.unwrap_or(ts), c.item_media_type.is_some(), &location);
                     // Strings are quoted when they contain a comma or quote; http-dates never are.
-                    let quote_it = matches!(c.item, Type::String | Type::Enum(_));
+                    let quote_it = rules(&svc.protocol).quotes_header_item(&c.item);
                     let item_text = if quote_it {
                         quote! { ::smithygen_runtime::protocol::http::quote_header_item(&#text).into_owned() }
                     } else {
@@ -287,11 +283,12 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
                 }
             });
             let writes = quote! { #(#writes)* };
+            let body_ct = rules(&svc.protocol).body_content_type();
             quote! {
                 let mut object = ::serde_json::Map::new();
                 #writes
                 if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
-                    builder = builder.header("Content-Type", "application/json");
+                    builder = builder.header("Content-Type", #body_ct);
                 }
                 let body = ::aws_smithy_types::body::SdkBody::from(::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)));
             }
@@ -341,7 +338,7 @@ fn host_prefix(input: &Structure, pattern: &str) -> TokenStream {
             continue;
         };
         let f = ident(&m.field);
-        let missing = format!("`{}` is bound to the host prefix label `{{{label}}}`: it must be set and not empty", m.field.trim_start_matches("r#"));
+        let missing = format!("`{}` is bound to the host prefix label `{{{label}}}`: it must be set and not empty", m.bare.as_str());
         let value = if m.is_optional() { quote! { input.#f.as_deref().unwrap_or_default() } } else { quote! { input.#f.as_str() } };
         pieces.push(quote! {
             let value: &str = #value;
@@ -374,8 +371,9 @@ fn bind_optional(m: &Member, f: &proc_macro2::Ident, code: TokenStream) -> Token
 
 fn payload_body(svc: &Service, m: &Member) -> TokenStream {
     let f = ident(&m.field);
-    let content_type = |default: &str| {
-        let ct = m.media_type.clone().unwrap_or_else(|| default.to_string());
+    let payload_ct = rules(&svc.protocol).payload_content_type(m);
+    let content_type = |_: ()| {
+        let ct = &payload_ct;
         quote! {
             if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
                 builder = builder.header("Content-Type", #ct);
@@ -398,7 +396,7 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
     };
     match &m.ty {
         Type::Blob { streaming } => {
-            let ct = content_type("application/octet-stream");
+            let ct = content_type(());
             // The blob moves into the body: no copy of the payload.
             let into_body = if *streaming {
                 quote! { value.into_inner() }
@@ -408,13 +406,13 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
             body_of(false, quote! { #ct #into_body })
         }
         Type::String | Type::Enum(_) => {
-            let ct = content_type("text/plain");
+            let ct = content_type(());
             let text = if m.ty == Type::String { quote! { value } } else { quote! { ::std::string::String::from(value.as_str()) } };
             body_of(false, quote! { #ct ::aws_smithy_types::body::SdkBody::from(#text) })
         }
         Type::Structure(_) if m.is_optional() => {
             // An unset structure payload is sent as an empty object, as restJson1 asks.
-            let ct = content_type("application/json");
+            let ct = content_type(());
             let value = ser_value(svc, &m.ty, quote! { value }, m.timestamp_format);
             quote! {
                 #ct
@@ -425,7 +423,7 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
             }
         }
         ty => {
-            let ct = content_type("application/json");
+            let ct = content_type(());
             let value = ser_value(svc, ty, quote! { value }, m.timestamp_format);
             body_of(
                 true,
@@ -438,11 +436,11 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
 /// Statements reading a response's headers, status and body into `builder`.
 pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
     let reads = s.members.iter().filter_map(|m| {
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         match &m.binding {
             Binding::Header(name) => {
                 let location = format!("header {name}");
-                let ts = m.timestamp_format.unwrap_or(HEADER_TIMESTAMPS);
+                let ts = rules(&svc.protocol).header_timestamp(m);
                 let read = match &m.ty {
                     Type::List(c) => {
                         let item_ts = c.item_timestamp_format.unwrap_or(ts);
@@ -563,7 +561,7 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let builder = super::shapes::builder_path(output);
     let read = response_members(svc, output);
     let module = ident(&op.module);
-    let err = format_ident!("{}Error", op.name);
+    let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);

@@ -11,7 +11,7 @@ const REDACTED: &str = "*** Sensitive Data Redacted ***";
 /// for the `builders` module beside it).
 pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
     let name = format_ident!("{}", s.rust_name);
-    let builder_name = format_ident!("{}Builder", s.rust_name);
+    let builder_name = ident(&s.builder);
     let builder_path = builder_path(s);
     let doc = docs(s.docs.as_deref());
     let dep = deprecated(s.deprecated.as_ref());
@@ -71,7 +71,7 @@ fn value_derives(s: &Structure) -> TokenStream {
 
 /// Where a structure's builder lives (`types::builders`, `types::error::builders`, op module).
 pub fn builder_path(s: &Structure) -> TokenStream {
-    let b = format_ident!("{}Builder", s.rust_name);
+    let b = ident(&s.builder);
     match &s.home {
         crate::ir::TypeHome::Types => quote! { crate::types::builders::#b },
         crate::ir::TypeHome::Errors => quote! { crate::types::error::builders::#b },
@@ -108,7 +108,7 @@ fn accessor(svc: &Service, m: &Member) -> TokenStream {
         Type::List(c) => {
             let item = rust_type(svc, &c.item);
             let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
-            let more = format!(" An empty slice when no value was sent; use `.{}.is_none()` to tell the two apart.", m.field.trim_start_matches("r#"));
+            let more = format!(" An empty slice when no value was sent; use `.{}.is_none()` to tell the two apart.", m.bare.as_str());
             quote! {
                 #d #[doc = ""] #[doc = #more] #dep
                 pub fn #f(&self) -> &[#item] { self.#f.as_deref().unwrap_or_default() }
@@ -122,7 +122,7 @@ fn accessor(svc: &Service, m: &Member) -> TokenStream {
 fn debug_impl(name: &proc_macro2::Ident, text: &str, members: &[Member], all_sensitive: bool, with_meta: bool) -> TokenStream {
     let fields = members.iter().map(|m| {
         let f = ident(&m.field);
-        let label = m.field.trim_start_matches("r#");
+        let label = m.bare.as_str();
         if all_sensitive || m.sensitive {
             quote! { formatter.field(#label, &#REDACTED); }
         } else {
@@ -227,8 +227,8 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
 
 fn setter(svc: &Service, m: &Member) -> TokenStream {
     let f = ident(&m.field);
-    let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
-    let get = format_ident!("get_{}", m.field.trim_start_matches("r#"));
+    let set = ident(&m.setter);
+    let get = ident(&m.getter);
     let inner = member_inner_type(svc, m);
     let plain = rust_type(svc, &m.ty);
     let d = docs(m.docs.as_deref());
@@ -238,7 +238,7 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
         Type::List(c) => {
             let item = rust_type(svc, &c.item);
             let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
-            let note = format!(" Appends an item to `{}`; use [`Self::{set}`] to replace the whole list.", m.field.trim_start_matches("r#"));
+            let note = format!(" Appends an item to `{}`; use [`Self::{set}`] to replace the whole list.", m.bare.as_str());
             quote! {
                 #[doc = #note]
                 #d #dep
@@ -253,7 +253,7 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
         Type::Map(c) => {
             let item = rust_type(svc, &c.item);
             let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
-            let note = format!(" Adds a key-value pair to `{}`; use [`Self::{set}`] to replace the whole map.", m.field.trim_start_matches("r#"));
+            let note = format!(" Adds a key-value pair to `{}`; use [`Self::{set}`] to replace the whole map.", m.bare.as_str());
             quote! {
                 #[doc = #note]
                 #d #dep
@@ -441,7 +441,7 @@ pub fn enumeration(e: &EnumShape) -> TokenStream {
             fn from(s: &str) -> Self {
                 match s {
                     #( #values => #name::#variants, )*
-                    other => #name::Unknown(crate::primitives::UnknownVariantValue(other.to_owned())),
+                    other => #name::Unknown(crate::primitives::UnknownVariantValue::new(other)),
                 }
             }
         }
@@ -485,7 +485,7 @@ pub fn union(svc: &Service, u: &Union) -> TokenStream {
         let v = ident(&m.variant);
         // A member named `unknown` (variant `UnknownValue`) gets `as_unknown_value` /
         // `is_unknown_value`: `is_unknown` is the generated `Unknown` variant's.
-        let snake = if m.variant == "UnknownValue" { "unknown_value" } else { m.field.trim_start_matches("r#") };
+        let snake = if m.variant == "UnknownValue" { "unknown_value" } else { m.bare.as_str() };
         let as_fn = format_ident!("as_{}", snake);
         let is_fn = format_ident!("is_{}", snake);
         let as_doc = format!(" The value when this is [`{}::{}`], otherwise `Err(self)`.", u.rust_name, m.variant);

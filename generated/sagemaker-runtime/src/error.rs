@@ -5,40 +5,7 @@ pub use ::aws_smithy_runtime_api::box_error::BoxError;
 pub use ::aws_smithy_types::error::metadata::{ErrorMetadata, ProvideErrorMetadata};
 pub use ::aws_smithy_types::error::operation::BuildError;
 pub use ::aws_types::request_id::RequestId;
-/// An error no model shape describes: an unknown code, or a response that could not be read.
-#[derive(::std::fmt::Debug)]
-pub struct Unhandled {
-    source: BoxError,
-    meta: ErrorMetadata,
-}
-impl Unhandled {
-    pub(crate) fn new(source: BoxError, meta: ErrorMetadata) -> Self {
-        Self { source, meta }
-    }
-}
-impl ::std::fmt::Display for Unhandled {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match (self.meta.code(), self.meta.message()) {
-            (::std::option::Option::Some(code), ::std::option::Option::Some(msg)) => {
-                write!(f, "unhandled error ({code}): {msg}")
-            }
-            (::std::option::Option::Some(code), ::std::option::Option::None) => {
-                write!(f, "unhandled error ({code})")
-            }
-            _ => write!(f, "unhandled error: {}", self.source),
-        }
-    }
-}
-impl ::std::error::Error for Unhandled {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        ::std::option::Option::Some(self.source.as_ref() as _)
-    }
-}
-impl ProvideErrorMetadata for Unhandled {
-    fn meta(&self) -> &ErrorMetadata {
-        &self.meta
-    }
-}
+pub use ::smithygen_runtime::error::Unhandled;
 /// Every error any operation of the service can return, for code that
 /// handles errors from several operations in one place (`?` converts).
 #[non_exhaustive]

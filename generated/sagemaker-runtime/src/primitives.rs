@@ -3,20 +3,4 @@
 pub use ::aws_smithy_types::{Blob, DateTime, Document};
 pub use ::aws_smithy_types::date_time::Format as DateTimeFormat;
 pub use ::aws_smithy_types::byte_stream::ByteStream;
-/// The text of an enum value this version of the crate does not know.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
-pub struct UnknownVariantValue(pub(crate) ::std::string::String);
-impl UnknownVariantValue {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use ::smithygen_runtime::error::UnknownVariantValue;

@@ -1,8 +1,7 @@
 //! Idempotency tokens for top-level `@idempotencyToken` input members the caller leaves unset:
-//! [`IdempotencyTokenProvider`] (a client setting) and [`fill_idempotency_token`], which a
-//! generated `send()` calls before the input is serialized.
+//! [`IdempotencyTokenProvider`], a client setting that
+//! [`fill_idempotency_token`](super::fill_idempotency_token) reads before the input is serialized.
 
-use super::config::{ClientConfig, ClientConfigBuilder};
 use std::fmt;
 use std::sync::Arc;
 
@@ -80,22 +79,6 @@ impl From<String> for IdempotencyTokenProvider {
     }
 }
 
-/// Fills an unset top-level `@idempotencyToken` input member with a token from the call's
-/// configuration: the per-call override's provider when it sets one, else the client's.
-/// A token the caller set is left as it is.
-pub fn fill_idempotency_token(
-    token: &mut Option<String>,
-    config: &ClientConfig,
-    config_override: Option<&ClientConfigBuilder>,
-) {
-    if token.is_none() {
-        let provider = config_override
-            .and_then(ClientConfigBuilder::get_idempotency_token_provider)
-            .unwrap_or_else(|| config.idempotency_token_provider());
-        *token = Some(provider.make_idempotency_token());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,28 +101,5 @@ mod tests {
         });
         assert_eq!(custom.make_idempotency_token(), "token-0");
         assert_eq!(custom.make_idempotency_token(), "token-1");
-    }
-
-    #[test]
-    fn fill_keeps_a_set_token_and_prefers_the_override() {
-        let config = ClientConfig::builder().idempotency_token_provider("from-client").build();
-        let mut token = Some("mine".to_string());
-        fill_idempotency_token(&mut token, &config, None);
-        assert_eq!(token.as_deref(), Some("mine"));
-
-        let mut token = None;
-        fill_idempotency_token(&mut token, &config, None);
-        assert_eq!(token.as_deref(), Some("from-client"));
-
-        let over = ClientConfigBuilder::new().idempotency_token_provider("from-override");
-        let mut token = None;
-        fill_idempotency_token(&mut token, &config, Some(&over));
-        assert_eq!(token.as_deref(), Some("from-override"));
-
-        // An override that sets something else keeps the client's provider.
-        let over = ClientConfigBuilder::new().use_fips(true);
-        let mut token = None;
-        fill_idempotency_token(&mut token, &config, Some(&over));
-        assert_eq!(token.as_deref(), Some("from-client"));
     }
 }

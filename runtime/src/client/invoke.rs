@@ -1,7 +1,7 @@
 //! [`invoke`]: runs one operation through the aws-smithy-runtime orchestrator.
 
 use super::auth::{SigV4OperationConfig, SIGV4_SCHEME_ID};
-use super::config::ClientConfig;
+use super::config::{ClientConfig, ClientConfigBuilder};
 use super::error::ConfigError;
 use super::interceptors::{user_agent, OperationContext};
 use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
@@ -400,5 +400,49 @@ where
         (self.f)(response)
             .map(Output::erase)
             .map_err(|err| err.map_operation_error(Error::erase))
+    }
+}
+
+/// Fills an unset top-level `@idempotencyToken` input member with a token from the call's
+/// configuration: the per-call override's provider when it sets one, else the client's.
+/// A token the caller set is left as it is.
+pub fn fill_idempotency_token(
+    token: &mut Option<String>,
+    config: &ClientConfig,
+    config_override: Option<&ClientConfigBuilder>,
+) {
+    if token.is_none() {
+        let provider = config_override
+            .and_then(ClientConfigBuilder::get_idempotency_token_provider)
+            .unwrap_or_else(|| config.idempotency_token_provider());
+        *token = Some(provider.make_idempotency_token());
+    }
+}
+
+#[cfg(test)]
+mod idempotency_tests {
+    use super::*;
+
+    #[test]
+    fn fill_keeps_a_set_token_and_prefers_the_override() {
+        let config = ClientConfig::builder().idempotency_token_provider("from-client").build();
+        let mut token = Some("mine".to_string());
+        fill_idempotency_token(&mut token, &config, None);
+        assert_eq!(token.as_deref(), Some("mine"));
+
+        let mut token = None;
+        fill_idempotency_token(&mut token, &config, None);
+        assert_eq!(token.as_deref(), Some("from-client"));
+
+        let over = ClientConfigBuilder::new().idempotency_token_provider("from-override");
+        let mut token = None;
+        fill_idempotency_token(&mut token, &config, Some(&over));
+        assert_eq!(token.as_deref(), Some("from-override"));
+
+        // An override that sets something else keeps the client's provider.
+        let over = ClientConfigBuilder::new().use_fips(true);
+        let mut token = None;
+        fill_idempotency_token(&mut token, &config, Some(&over));
+        assert_eq!(token.as_deref(), Some("from-client"));
     }
 }

@@ -59,7 +59,8 @@ pub use config::{
     DEFAULT_READ_TIMEOUT,
 };
 pub use error::ConfigError;
-pub use idempotency::{fill_idempotency_token, IdempotencyTokenProvider};
+pub use idempotency::IdempotencyTokenProvider;
+pub use invoke::fill_idempotency_token;
 pub use interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
 pub use invoke::invoke;
 pub use retry::{ErrorCodeClassifier, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES};

@@ -6,7 +6,7 @@
 use crate::emit::common::{ident, shape_path};
 use crate::ir::Service;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 /// The cases of one malformed-request test: `(suffix, case)` with the test
@@ -171,13 +171,13 @@ pub fn test_body(case: &Value) -> TokenStream {
 /// `RejectAll`, a service whose every operation panics (a malformed request must
 /// never reach it), and the rejection check; both need the `server` feature.
 pub fn support(svc: &Service) -> TokenStream {
-    let service_trait = format_ident!("{}", crate::naming::type_name(&svc.name));
+    let service_trait = ident(&svc.server_trait);
     let methods = svc.operations.iter().map(|op| {
         let m = ident(&op.method);
         let input = shape_path(svc, &op.input);
         let output = shape_path(svc, &op.output);
         let module = ident(&op.module);
-        let err = format_ident!("{}Error", op.name);
+        let err = ident(&op.error);
         let msg = format!("the {} request should have been rejected, but it was read as {{input:?}}", op.name);
         quote! {
             async fn #m(&self, input: #input) -> ::std::result::Result<#output, crate::operation::#module::#err> {

@@ -25,7 +25,7 @@ pub fn setters(svc: &Service, members: &[Member], params: &Value, path: &str) ->
         if v.is_null() {
             continue;
         }
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         let value = member_value(svc, m, v, &format!("{path}.{key}"))?;
         calls.push(quote! { .#set(::std::option::Option::Some(#value)) });
     }

@@ -25,9 +25,9 @@ pub fn needs_fancy_regex(svc: &crate::ir::Service) -> bool {
 use super::common::*;
 use crate::error::Errors;
 use crate::ir::{Operation, Service};
-use crate::lower::local_name;
+use crate::model::local_name;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// How an operation reports constraint violations, picked from its modeled errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Re
                 #[cfg(feature = "server")]
                 pub(crate) mod server_errors;
             },
-            p => match svc.operations.iter().find(|op| p == format!("src/protocol/{}.rs", op.module.trim_start_matches("r#"))) {
+            p => match svc.operations.iter().find(|op| p == format!("src/protocol/{}.rs", op.file)) {
                 Some(op) => operation_protocol(svc, op),
                 None => continue,
             },
@@ -98,7 +98,7 @@ fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
 }
 
 fn trait_name(svc: &Service) -> proc_macro2::Ident {
-    format_ident!("{}", crate::naming::type_name(&svc.name))
+    ident(&svc.server_trait)
 }
 
 /// `src/server.rs`: the service trait, the router and the per-operation handlers.
@@ -132,7 +132,7 @@ fn server_module(svc: &Service) -> TokenStream {
         let input = shape_path(svc, &op.input);
         let output = shape_path(svc, &op.output);
         let module = ident(&op.module);
-        let err = format_ident!("{}Error", op.name);
+        let err = ident(&op.error);
         let d = docs(op.docs.as_deref());
         let http = format!(" Served at `{} {}`.", op.http.method, op.http.uri);
         quote! {
@@ -149,7 +149,7 @@ fn server_module(svc: &Service) -> TokenStream {
         let name = &op.name;
         let method = &op.http.method;
         let uri = &op.http.uri;
-        let handler = format_ident!("handle_{}", op.method.trim_start_matches("r#"));
+        let handler = ident(&op.handler);
         quote! {
             .route(#name, #method, #uri, {
                 let service = service.clone();
@@ -163,7 +163,7 @@ fn server_module(svc: &Service) -> TokenStream {
     let handlers = svc.operations.iter().map(|op| {
         let m = ident(&op.method);
         let module = ident(&op.module);
-        let handler = format_ident!("handle_{}", op.method.trim_start_matches("r#"));
+        let handler = ident(&op.handler);
         let validate = validate::validator_fn(svc, &op.input);
         let doc = format!(" Reads, validates and answers one `{}` request.", op.name);
         let op_name = &op.name;

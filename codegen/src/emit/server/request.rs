@@ -1,12 +1,13 @@
 //! `de_request`: an HTTP request into an operation's input, per its restJson1 bindings.
 
+use crate::protocol::rules;
 use super::super::common::*;
 use super::super::json_codec::{de_value, read_body_members};
 // The restJson1 binding rules are shared with the client: one definition each.
-pub(crate) use super::super::rest_json::{parse_text, HEADER_TIMESTAMPS, URI_TIMESTAMPS};
+pub(crate) use super::super::rest_json::parse_text;
 use crate::ir::{Binding, Member, Operation, PathSegment, Service, Structure, TimestampFormat, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 
 /// Whether a member is bound to the header `name` (case-insensitive).
@@ -16,16 +17,8 @@ pub fn binds_header(s: &Structure, name: &str) -> bool {
 
 /// The media type of a message's body: the payload's (`@mediaType` or the protocol default)
 /// or JSON for body members; `None` without a body. `allow_missing`: blobs may come without.
-pub fn body_media_type(s: &Structure) -> Option<(String, bool)> {
-    if let Some(p) = s.members.iter().find(|m| m.binding == Binding::Payload) {
-        let (default, allow_missing) = match &p.ty {
-            Type::Blob { .. } => ("application/octet-stream", true),
-            Type::String | Type::Enum(_) => ("text/plain", false),
-            _ => ("application/json", false),
-        };
-        return Some((p.media_type.clone().unwrap_or_else(|| default.to_string()), allow_missing));
-    }
-    s.members.iter().any(|m| m.binding == Binding::Body).then(|| ("application/json".to_string(), false))
+pub fn body_media_type(svc: &Service, s: &Structure) -> Option<(String, bool)> {
+    rules(&svc.protocol).body_media_type(s)
 }
 
 
@@ -45,7 +38,7 @@ fn value_of_text(svc: &Service, ty: &Type, text: TokenStream, ts: TimestampForma
 }
 
 fn setter(m: &Member) -> proc_macro2::Ident {
-    format_ident!("set_{}", m.field.trim_start_matches("r#"))
+    ident(&m.setter)
 }
 
 /// `value` wrapped for the builder's setter (`Option<T>` or `Option<Box<T>>`).
@@ -66,7 +59,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     // The server populates defaults of members the client left out.
     let populate_defaults = input.members.iter().filter(|m| m.default.is_some() && m.is_optional()).map(|m| {
         let f = ident(&m.field);
-        let set = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+        let set = ident(&m.setter);
         let default = super::super::shapes::default_value(svc, m);
         quote! {
             if builder.#f.is_none() {
@@ -80,7 +73,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let content_check = if binds_header(input, "Content-Type") {
         quote! {}
     } else {
-        match body_media_type(input) {
+        match body_media_type(svc, input) {
             Some((media, allow_missing)) => quote! {
                 #server::check_content_type(request.headers(), request.body(), ::std::option::Option::Some(#media), #allow_missing)?;
             },
@@ -89,7 +82,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             },
         }
     };
-    let accept_check = match body_media_type(output) {
+    let accept_check = match body_media_type(svc, output) {
         Some((media, _)) if !binds_header(input, "Accept") && !binds_header(output, "Content-Type") => quote! {
             #server::check_accept(request.headers(), ::std::option::Option::Some(#media))?;
         },
@@ -110,7 +103,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             label_index += 1;
             let m = input.members.iter().find(|m| &m.name == name)?;
             let location = format!("label {}", m.name);
-            let read = value_of_text(svc, &m.ty, quote! { text.as_str() }, m.timestamp_format.unwrap_or(URI_TIMESTAMPS), false, &location);
+            let read = value_of_text(svc, &m.ty, quote! { text.as_str() }, rules(&svc.protocol).uri_timestamp(m), false, &location);
             let set = setter(m);
             let value = wrap(m, read);
             let label_name = &m.name;
@@ -136,7 +129,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         match &m.binding {
             Binding::Query(name) => {
                 let location = format!("query {name}");
-                let ts = m.timestamp_format.unwrap_or(URI_TIMESTAMPS);
+                let ts = rules(&svc.protocol).uri_timestamp(m);
                 Some(match &m.ty {
                     Type::List(c) => {
                         let parse = parse_text(svc, &c.item, quote! { item }, c.item_timestamp_format.unwrap_or(ts), false, &location);
@@ -168,13 +161,13 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
                 let value = wrap(m, quote! { map });
                 let fill = match &c.item {
                     Type::List(inner) => {
-                        let parse = parse_text(svc, &inner.item, quote! { text.as_str() }, URI_TIMESTAMPS, false, "query params");
+                        let parse = parse_text(svc, &inner.item, quote! { text.as_str() }, rules(&svc.protocol).uri_timestamps(), false, "query params");
                         quote! {
                             map.entry(key.clone()).or_insert_with(::std::vec::Vec::new).push(#parse?);
                         }
                     }
                     item => {
-                        let parse = parse_text(svc, item, quote! { text.as_str() }, URI_TIMESTAMPS, false, "query params");
+                        let parse = parse_text(svc, item, quote! { text.as_str() }, rules(&svc.protocol).uri_timestamps(), false, "query params");
                         quote! {
                             map.entry(key.clone()).or_insert(#parse?);
                         }
@@ -204,7 +197,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         match &m.binding {
             Binding::Header(name) => {
                 let location = format!("header {name}");
-                let ts = m.timestamp_format.unwrap_or(HEADER_TIMESTAMPS);
+                let ts = rules(&svc.protocol).header_timestamp(m);
                 Some(match &m.ty {
                     Type::List(c) => {
                         let item_ts = c.item_timestamp_format.unwrap_or(ts);

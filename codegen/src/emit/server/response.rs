@@ -1,13 +1,14 @@
 //! Responses: an operation's output, its modeled errors and its validation error, per restJson1.
 
+use crate::protocol::rules;
 use super::super::common::*;
 use super::super::json_codec::{ser_members, ser_value};
 use super::super::rest_json::text_value;
-use super::request::{binds_header, HEADER_TIMESTAMPS};
+use super::request::binds_header;
 use super::{validation_style, ValidationStyle};
 use crate::ir::{Binding, Member, Operation, Service, Structure, Type};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 
 /// Runs `code` with `value: &T` when the member of `input` is set.
@@ -21,15 +22,15 @@ fn bind(m: &Member, input: &TokenStream, code: TokenStream) -> TokenStream {
 }
 
 /// Statements adding the header-bound members of `input` (a struct value) to `headers`.
-fn write_headers(s: &Structure, input: &TokenStream) -> TokenStream {
+fn write_headers(svc: &Service, s: &Structure, input: &TokenStream) -> TokenStream {
     let writes = s.members.iter().filter_map(|m| match &m.binding {
         Binding::Header(name) => {
             let location = format!("header {name}");
-            let ts = m.timestamp_format.unwrap_or(HEADER_TIMESTAMPS);
+            let ts = rules(&svc.protocol).header_timestamp(m);
             let set = match &m.ty {
                 Type::List(c) => {
                     let text = text_value(&c.item, quote! { item }, c.item_timestamp_format.unwrap_or(ts), c.item_media_type.is_some(), &location);
-                    let quote_it = matches!(c.item, Type::String | Type::Enum(_));
+                    let quote_it = rules(&svc.protocol).quotes_header_item(&c.item);
                     let item_text = if quote_it {
                         quote! { ::smithygen_runtime::protocol::http::quote_header_item(&#text).into_owned() }
                     } else {
@@ -79,7 +80,7 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = shape_path(svc, &op.output);
     let code = op.http.code;
     let input = quote! { output };
-    let headers = write_headers(output, &input);
+    let headers = write_headers(svc, output, &input);
     let status = output.members.iter().find(|m| m.binding == Binding::ResponseCode).map(|m| {
         bind(m, &input, quote! {
             status = ::http::StatusCode::from_u16(*value as u16)
@@ -100,28 +101,28 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let body = match payload {
         Some(m) => {
             let f = ident(&m.field);
-            let (default, take) = match &m.ty {
-                Type::Blob { streaming: false } => ("application/octet-stream", quote! { ::smithygen_runtime::server::Bytes::from(value.into_inner()) }),
+            let ((), take) = match &m.ty {
+                Type::Blob { streaming: false } => ((), quote! { ::smithygen_runtime::server::Bytes::from(value.into_inner()) }),
                 Type::Blob { streaming: true } => (
-                    "application/octet-stream",
+                    (),
                     quote! {
                         value.collect().await
                             .map_err(|e| ::smithygen_runtime::protocol::WireError::new("body", ::std::format!("could not be read: {}", e)))?
                             .into_bytes()
                     },
                 ),
-                Type::String => ("text/plain", quote! { ::smithygen_runtime::server::Bytes::from(value) }),
-                Type::Enum(_) => ("text/plain", quote! { ::smithygen_runtime::server::Bytes::from(::std::string::String::from(value.as_str())) }),
+                Type::String => ((), quote! { ::smithygen_runtime::server::Bytes::from(value) }),
+                Type::Enum(_) => ((), quote! { ::smithygen_runtime::server::Bytes::from(::std::string::String::from(value.as_str())) }),
                 ty => {
                     // `ser_value` reads through a reference; borrow the owned payload once.
                     let v = ser_value(svc, ty, quote! { value_ref }, m.timestamp_format);
                     (
-                        "application/json",
+                        (),
                         quote! { { let value_ref = &value; ::smithygen_runtime::server::Bytes::from(::smithygen_runtime::protocol::json::to_body(&#v)) } },
                     )
                 }
             };
-            let ct = content_type(&m.media_type.clone().unwrap_or_else(|| default.to_string()));
+            let ct = content_type(&rules(&svc.protocol).payload_content_type(m));
             let value = if m.boxed { quote! { *boxed } } else { quote! { boxed } };
             if m.is_optional() {
                 quote! {
@@ -148,7 +149,7 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
         None if body_members.is_empty() => quote! { let body = ::smithygen_runtime::server::Bytes::new(); },
         None => {
             let writes = ser_members(svc, &body_members, quote! { output });
-            let ct = content_type("application/json");
+            let ct = content_type(rules(&svc.protocol).body_content_type());
             quote! {
                 let mut object = ::serde_json::Map::new();
                 #writes
@@ -180,7 +181,7 @@ pub fn response_serializer(svc: &Service, op: &Operation) -> TokenStream {
 /// `pub(crate) fn ser_error(OpError) -> Result<ServerResponse, WireError>`.
 pub fn error_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
-    let err = format_ident!("{}Error", op.name);
+    let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
@@ -225,7 +226,7 @@ pub fn validation_error(svc: &Service, op: &Operation) -> TokenStream {
                 .iter()
                 .find(|m| m.name.eq_ignore_ascii_case("message") && m.ty == Type::String)
                 .map(|m| {
-                    let setter = format_ident!("set_{}", m.field.trim_start_matches("r#"));
+                    let setter = ident(&m.setter);
                     quote! { .#setter(::std::option::Option::Some(message.clone())) }
                 });
             quote! {
@@ -253,8 +254,7 @@ pub fn validation_error(svc: &Service, op: &Operation) -> TokenStream {
 
 /// The name of a modeled error's response writer.
 fn writer_fn(svc: &Service, id: &str) -> proc_macro2::Ident {
-    let de = super::super::json_codec::de_fn(svc, id).to_string();
-    format_ident!("ser_{}", de.trim_start_matches("de_"))
+    super::super::json_codec::ser_fn(svc, id)
 }
 
 /// `src/protocol/server_errors.rs`: one response writer per modeled error.
@@ -269,7 +269,7 @@ pub fn error_writers(svc: &Service) -> TokenStream {
         let status = s.error.as_ref().map(|e| e.http_status).unwrap_or(500);
         let wire = &s.wire_name;
         let input = quote! { error };
-        let headers = write_headers(s, &input);
+        let headers = write_headers(svc, s, &input);
         let body_members: Vec<&Member> = s.members.iter().filter(|m| m.binding == Binding::Body).collect();
         let writes = ser_members(svc, &body_members, quote! { error });
         let keep_content_type = binds_header(s, "Content-Type");

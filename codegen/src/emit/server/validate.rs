@@ -130,7 +130,7 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
     for id in &reach {
         let f = validator_fn(svc, id);
         let path = shape_path(svc, id);
-        let doc = format!(" Checks the constraints of `{}` and of everything it contains.", crate::lower::local_name(id));
+        let doc = format!(" Checks the constraints of `{}` and of everything it contains.", crate::model::local_name(id));
         let body = if let Some(s) = svc.structures.get(id) {
             let checks = s.members.iter().map(|m| member_checks(svc, m, s.sensitive, patterns, &mut used_patterns)).collect::<Vec<_>>();
             quote! { #(#checks)* }

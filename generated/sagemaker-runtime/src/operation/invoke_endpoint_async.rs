@@ -158,7 +158,7 @@ impl InvokeEndpointAsyncError {
     }
     /// An unmodeled error made from its metadata (code, message, request id).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(meta.clone().into(), meta))
+        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code, message and request id.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
