@@ -6,6 +6,8 @@
 
 pub mod client;
 pub mod endpoint;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 pub mod protocol;
 #[cfg(feature = "server")]
 pub mod server;

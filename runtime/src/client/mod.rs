@@ -61,7 +61,7 @@ pub use config::{
 pub use error::ConfigError;
 pub use idempotency::{fill_idempotency_token, IdempotencyTokenProvider};
 pub use interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
-pub use invoke::invoke;
+pub use invoke::{invoke, invoke_streaming};
 pub use retry::{ErrorCodeClassifier, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES};
 
 /// Static facts about a service, emitted by the generator from the model.
