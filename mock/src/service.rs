@@ -265,6 +265,8 @@ enum PlaceError {
 struct AsyncPlaces;
 
 impl AsyncPlaces {
+    // Returns the two places, not an `AsyncPlaces` (a namespace for the placing rules).
+    #[allow(clippy::new_ret_no_self)]
     fn new(
         ep: &crate::config::Resolved<'_>,
         inference_id: &str,
