@@ -233,7 +233,20 @@ impl Sign for SigV4Signer {
             request.headers().iter(),
             body,
         )?;
-        let (instructions, _signature) = sign(signable, &SigningParams::V4(params))?.into_parts();
+        let (instructions, signature) = sign(signable, &SigningParams::V4(params))?.into_parts();
+        // An input event stream: its messages are signed in a chain from this signature.
+        #[cfg(feature = "event-stream")]
+        if let Some(signing) = config_bag.load::<crate::event_stream::EventStreamSigning>() {
+            signing.send(crate::event_stream::SigV4MessageSigner {
+                running_signature: signature.clone(),
+                identity: identity.clone(),
+                region: region.to_string(),
+                name: signing_name.to_string(),
+                time: runtime_components.time_source().unwrap_or_default(),
+            });
+        }
+        #[cfg(not(feature = "event-stream"))]
+        let _ = signature;
         let (headers, _query) = instructions.into_parts();
         for header in headers {
             request

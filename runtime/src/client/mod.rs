@@ -62,7 +62,7 @@ pub use error::ConfigError;
 pub use idempotency::IdempotencyTokenProvider;
 pub use invoke::fill_idempotency_token;
 pub use interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
-pub use invoke::invoke;
+pub use invoke::{invoke, invoke_streaming};
 pub use retry::{ErrorCodeClassifier, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES};
 
 /// Static facts about a service, emitted by the generator from the model.
