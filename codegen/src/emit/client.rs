@@ -61,6 +61,7 @@ pub fn client(svc: &Service) -> TokenStream {
 /// `src/config.rs`: service facts for the runtime, and configuration types.
 pub fn config(svc: &Service) -> TokenStream {
     let sdk_id = &svc.sdk_id;
+    let ua_service_id = ua_service_id(sdk_id);
     let name = &svc.name;
     let version = &svc.version;
     let signing = match &svc.signing_name {
@@ -98,10 +99,18 @@ pub fn config(svc: &Service) -> TokenStream {
             service_name: #name,
             api_version: #version,
             signing_name: #signing,
+            api_metadata: ::smithygen_runtime::client::ApiMetadata::new(#ua_service_id, crate::meta::PKG_VERSION),
             endpoint_rule_set: #rules,
             endpoint_bdd: #bdd,
         };
     }
+}
+
+/// The service id of the user agent's `api/` token, as the official SDK crates derive it from
+/// `sdkId`: lowercased, only ASCII letters and digits kept (`"SageMaker Runtime"` →
+/// `"sagemakerruntime"`).
+fn ua_service_id(sdk_id: &str) -> String {
+    sdk_id.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// `src/error.rs`: the service-wide error, `Unhandled`, and re-exports.
@@ -269,5 +278,11 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         pub use client::Client;
         pub use config::Config;
         pub use error::Error;
+
+        /// Facts about this crate.
+        pub mod meta {
+            /// The version of this crate (`CARGO_PKG_VERSION`), reported in the user agent.
+            pub static PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
+        }
     }
 }

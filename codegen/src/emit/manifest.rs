@@ -108,7 +108,7 @@ them explicitly, and `{lib}::Client::from_conf(config)` builds the client.
 | `endpoint_url(url)` | none: the endpoint comes from the model's endpoint rules (region, partition, FIPS, dual-stack) |
 | `use_fips(bool)` | `false`: FIPS endpoints where the partition offers them |
 | `use_dual_stack(bool)` | `false`: IPv4 and IPv6 endpoints where the partition offers them |
-| `retry_config(RetryConfig)` | standard mode, 3 attempts, exponential backoff with jitter and a retry quota; throttling, transient, 5xx and `@retryable` errors are retried, other modeled errors are not |
+| `retry_config(RetryConfig)` | standard mode, 3 attempts, exponential backoff with jitter and a retry quota; the official client's classifiers: AWS throttling and transient error codes, HTTP 500/502/503/504 and `@retryable` errors are retried, other modeled errors (whatever their status, 429 included) are not |
 | `timeout_config(TimeoutConfig)` | connect 3.1 s, read (first response byte) 75 s, no per-attempt or per-operation limit; a response body that stops moving is cut by stalled-stream protection |
 | `http_client(..)` | hyper 1 with rustls |
 

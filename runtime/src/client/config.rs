@@ -5,9 +5,14 @@
 //! client (and therefore its connection pool), the identity cache (so credentials from SSO, IMDS,
 //! STS... are resolved once and reused), and the runtime plugins handed to the orchestrator.
 
-use super::auth::SigV4AuthScheme;
 use super::idempotency::IdempotencyTokenProvider;
-use super::interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
+use super::interceptors::AttemptTracingInterceptor;
+use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID as SIGV4_SCHEME_ID};
+use aws_runtime::invocation_id::InvocationIdInterceptor;
+use aws_runtime::recursion_detection::RecursionDetectionInterceptor;
+use aws_runtime::request_info::RequestInfoInterceptor;
+use aws_runtime::service_clock_skew::ServiceClockSkewInterceptor;
+use aws_runtime::user_agent::UserAgentInterceptor;
 use crate::protocol::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_async::rt::sleep::{default_async_sleep, AsyncSleep, SharedAsyncSleep};
@@ -36,7 +41,7 @@ use aws_smithy_types::config_bag::Layer;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::app_name::AppName;
-use aws_types::region::Region;
+use aws_types::region::{Region, SigningRegion};
 use aws_types::SdkConfig;
 use std::sync::Arc;
 use std::time::Duration;
@@ -571,6 +576,8 @@ impl Settings {
         layer.store_put(self.stalled_stream_protection.clone());
         if let Some(region) = &self.region {
             layer.store_put(region.clone());
+            // What aws-runtime's SigV4 signer signs for, unless the endpoint says otherwise.
+            layer.store_put(SigningRegion::from(region.clone()));
         }
         if let Some(app_name) = &self.app_name {
             layer.store_put(app_name.clone());
@@ -593,7 +600,16 @@ impl Settings {
             .with_interceptor(SharedInterceptor::permanent(
                 StalledStreamProtectionInterceptor::default(),
             ))
-            .with_interceptor(SharedInterceptor::permanent(SdkHeadersInterceptor::new()))
+            // The official SDK crates' interceptors, in their order: clock skew (signing time
+            // corrected by the server's `Date`), `amz-sdk-request`, user agent, invocation id,
+            // `x-amzn-trace-id` recursion detection.
+            .with_interceptor(ServiceClockSkewInterceptor::new())
+            .with_interceptor(RequestInfoInterceptor::new())
+            .with_interceptor(UserAgentInterceptor::new())
+            .with_interceptor(InvocationIdInterceptor::new())
+            .with_interceptor(SharedInterceptor::permanent(
+                RecursionDetectionInterceptor::new(),
+            ))
             .with_interceptor(SharedInterceptor::permanent(
                 AttemptTracingInterceptor::new(),
             ));
@@ -605,7 +621,7 @@ impl Settings {
         }
         if let Some(provider) = &self.credentials_provider {
             components = components.with_identity_resolver(
-                super::auth::SIGV4_SCHEME_ID,
+                SIGV4_SCHEME_ID,
                 SharedIdentityResolver::new(provider.clone()),
             );
         }
