@@ -61,13 +61,13 @@ async fn config_from_sdk_config() {
     assert_eq!(config.endpoint_url(), Some(server.url().as_str()));
     assert!(config.use_dual_stack());
     assert!(!config.use_fips());
-    assert_eq!(config.retry_config().max_attempts(), 4);
+    assert_eq!(config.retry_config().unwrap().max_attempts(), 4);
     assert_eq!(
-        config.timeout_config().operation_timeout(),
+        config.timeout_config().unwrap().operation_timeout(),
         Some(Duration::from_secs(10))
     );
     assert_eq!(
-        config.timeout_config().connect_timeout(),
+        config.timeout_config().unwrap().connect_timeout(),
         Some(Duration::from_millis(3100)),
         "unset fields keep the defaults"
     );

@@ -336,7 +336,7 @@ async fn operation_timeout_stops_a_server_that_never_answers() {
         .build();
     // Connect and read timeouts keep their defaults.
     assert_eq!(
-        config.timeout_config().read_timeout(),
+        config.timeout_config().unwrap().read_timeout(),
         Some(smithygen_runtime::client::DEFAULT_READ_TIMEOUT)
     );
 
@@ -460,7 +460,7 @@ async fn per_call_override_layers_on_top() {
         .expect("signed")
         .contains("/eu-central-1/sagemaker/aws4_request"));
     // The base config is untouched.
-    assert_eq!(config.retry_config().max_attempts(), 3);
+    assert_eq!(config.retry_config().unwrap().max_attempts(), 3);
     assert_eq!(config.region().map(|r| r.as_ref()), Some("us-east-1"));
 }
 

@@ -8,11 +8,63 @@ pub use ::smithygen_runtime::client::ClientConfigBuilder as Builder;
 pub use ::aws_types::region::Region;
 pub use ::aws_types::app_name::AppName;
 pub use ::aws_credential_types::Credentials;
-pub use ::aws_credential_types::provider::SharedCredentialsProvider;
+pub use ::aws_credential_types::provider::{
+    ProvideCredentials, SharedCredentialsProvider,
+};
 pub use ::aws_smithy_types::retry::{RetryConfig, RetryMode};
 pub use ::aws_smithy_types::timeout::TimeoutConfig;
-pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
 pub use ::smithygen_runtime::client::IdempotencyTokenProvider;
+pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+pub use ::aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig;
+pub use ::aws_smithy_runtime_api::client::http::{HttpClient, SharedHttpClient};
+pub use ::aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+pub use ::aws_smithy_runtime_api::client::identity::{
+    ResolveCachedIdentity, SharedIdentityCache,
+};
+pub use ::aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+pub use ::aws_smithy_runtime_api::client::runtime_plugin::{
+    RuntimePlugin, SharedRuntimePlugin,
+};
+pub use ::aws_smithy_runtime_api::shared::IntoShared;
+pub use ::aws_smithy_types::config_bag::{ConfigBag, FrozenLayer, Layer};
+pub use ::aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep, Sleep};
+pub use ::aws_smithy_runtime::client::identity::IdentityCache;
+pub use ::aws_types::sdk_ua_metadata::FrameworkMetadata;
+/// Retry configuration and classification types.
+pub mod retry {
+    pub use ::aws_smithy_runtime_api::client::retries::classifiers::{
+        ClassifyRetry, RetryAction,
+    };
+    pub use ::aws_smithy_runtime_api::client::retries::ShouldAttempt;
+    pub use ::aws_smithy_runtime::client::retries::{
+        ClientRateLimiter, RetryPartition, TokenBucket,
+    };
+    pub use ::aws_smithy_types::retry::{
+        ReconnectMode, RetryConfig, RetryConfigBuilder, RetryMode,
+    };
+}
+/// Timeout configuration types.
+pub mod timeout {
+    pub use ::aws_smithy_types::timeout::{TimeoutConfig, TimeoutConfigBuilder};
+}
+/// HTTP request and response types, as interceptors see them.
+pub mod http {
+    pub use ::aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+}
+/// Interceptor context types.
+pub mod interceptors {
+    pub use ::aws_smithy_runtime_api::client::interceptors::context::{
+        AfterDeserializationInterceptorContextRef,
+        BeforeDeserializationInterceptorContextMut,
+        BeforeDeserializationInterceptorContextRef,
+        BeforeSerializationInterceptorContextMut,
+        BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+        BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
+        FinalizerInterceptorContextRef, InterceptorContext,
+    };
+}
 /// Facts about this service the runtime needs: ids, signing name, endpoint rules.
 pub(crate) static SERVICE: ::smithygen_runtime::client::ServiceInfo = ::smithygen_runtime::client::ServiceInfo {
     sdk_id: "SageMaker Runtime",

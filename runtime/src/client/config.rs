@@ -545,6 +545,13 @@ impl From<SdkConfig> for ClientConfigBuilder {
     }
 }
 
+impl From<&SdkConfig> for ClientConfig {
+    /// Same as [`ClientConfig::new`].
+    fn from(sdk: &SdkConfig) -> Self {
+        ClientConfig::new(sdk)
+    }
+}
+
 /// Resolved settings (defaults applied).
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -656,6 +663,12 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// A config from shared AWS configuration (as loaded by `aws-config`), as
+    /// `ClientConfigBuilder::from(sdk_config).build()`.
+    pub fn new(sdk_config: &SdkConfig) -> Self {
+        ClientConfigBuilder::from(sdk_config).build()
+    }
+
     /// Returns an empty [`ClientConfigBuilder`].
     pub fn builder() -> ClientConfigBuilder {
         ClientConfigBuilder::default()
@@ -733,14 +746,16 @@ impl ClientConfig {
         self.inner.settings.http_client.clone()
     }
 
-    /// The retry configuration.
-    pub fn retry_config(&self) -> &RetryConfig {
-        &self.inner.settings.retry_config
+    /// The retry configuration. Always `Some` (defaults are applied when the config is built);
+    /// an `Option` as in the official SDK crates.
+    pub fn retry_config(&self) -> Option<&RetryConfig> {
+        Some(&self.inner.settings.retry_config)
     }
 
-    /// The effective timeout configuration (configured values over the defaults).
-    pub fn timeout_config(&self) -> &TimeoutConfig {
-        &self.inner.settings.timeout_config
+    /// The effective timeout configuration (configured values over the defaults). Always
+    /// `Some`; an `Option` as in the official SDK crates.
+    pub fn timeout_config(&self) -> Option<&TimeoutConfig> {
+        Some(&self.inner.settings.timeout_config)
     }
 
     /// The async sleep implementation (`None` if no tokio runtime support is compiled in).
@@ -748,9 +763,9 @@ impl ClientConfig {
         self.inner.settings.sleep_impl.clone()
     }
 
-    /// The time source.
-    pub fn time_source(&self) -> SharedTimeSource {
-        self.inner.settings.time_source.clone()
+    /// The time source. Always `Some`; an `Option` as in the official SDK crates.
+    pub fn time_source(&self) -> Option<SharedTimeSource> {
+        Some(self.inner.settings.time_source.clone())
     }
 
     /// The behavior version.
@@ -768,14 +783,16 @@ impl ClientConfig {
         self.inner.settings.interceptors.iter().cloned()
     }
 
-    /// The identity cache shared by every call made with this config.
-    pub fn identity_cache(&self) -> SharedIdentityCache {
-        self.inner.settings.identity_cache.clone()
+    /// The identity cache shared by every call made with this config. Always `Some`; an
+    /// `Option` as in the official SDK crates.
+    pub fn identity_cache(&self) -> Option<SharedIdentityCache> {
+        Some(self.inner.settings.identity_cache.clone())
     }
 
-    /// The stalled stream protection configuration.
-    pub fn stalled_stream_protection(&self) -> &StalledStreamProtectionConfig {
-        &self.inner.settings.stalled_stream_protection
+    /// The stalled stream protection configuration. Always `Some`; an `Option` as in the
+    /// official SDK crates.
+    pub fn stalled_stream_protection(&self) -> Option<&StalledStreamProtectionConfig> {
+        Some(&self.inner.settings.stalled_stream_protection)
     }
 
     /// The provider of tokens for `@idempotencyToken` input members left unset.
@@ -802,22 +819,22 @@ mod tests {
     #[test]
     fn defaults() {
         let config = ClientConfig::builder().build();
-        assert_eq!(config.retry_config().max_attempts(), 3);
+        assert_eq!(config.retry_config().unwrap().max_attempts(), 3);
         assert_eq!(
-            config.timeout_config().connect_timeout(),
+            config.timeout_config().unwrap().connect_timeout(),
             Some(DEFAULT_CONNECT_TIMEOUT)
         );
         assert_eq!(
-            config.timeout_config().read_timeout(),
+            config.timeout_config().unwrap().read_timeout(),
             Some(DEFAULT_READ_TIMEOUT)
         );
-        assert!(config.timeout_config().read_timeout() > Some(Duration::from_secs(60)));
-        assert_eq!(config.timeout_config().operation_timeout(), None);
-        assert_eq!(config.timeout_config().operation_attempt_timeout(), None);
+        assert!(config.timeout_config().unwrap().read_timeout() > Some(Duration::from_secs(60)));
+        assert_eq!(config.timeout_config().unwrap().operation_timeout(), None);
+        assert_eq!(config.timeout_config().unwrap().operation_attempt_timeout(), None);
         assert!(config.http_client().is_some());
         assert!(config.sleep_impl().is_some());
         assert!(!config.use_fips());
-        assert!(config.stalled_stream_protection().is_enabled());
+        assert!(config.stalled_stream_protection().unwrap().is_enabled());
         assert!(!config.disable_request_compression());
         assert_eq!(config.request_min_compression_size_bytes(), 10_240);
         assert!(uuid::Uuid::parse_str(&config.idempotency_token_provider().make_idempotency_token()).is_ok());
@@ -857,7 +874,7 @@ mod tests {
                     .build(),
             )
             .build();
-        let t = config.timeout_config();
+        let t = config.timeout_config().unwrap();
         assert_eq!(t.operation_timeout(), Some(Duration::from_secs(5)));
         assert_eq!(t.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
         assert_eq!(t.read_timeout(), Some(DEFAULT_READ_TIMEOUT));
@@ -875,7 +892,7 @@ mod tests {
             .retry_config(RetryConfig::standard().with_max_attempts(1));
         let merged = base.with_override(&over);
         assert_eq!(merged.region().map(Region::as_ref), Some("eu-west-1"));
-        assert_eq!(merged.retry_config().max_attempts(), 1);
+        assert_eq!(merged.retry_config().unwrap().max_attempts(), 1);
         assert!(merged.use_fips());
         assert!(merged.credentials_provider().is_some());
         // Same identity cache and HTTP client: the pool and cached credentials are shared.
