@@ -76,6 +76,55 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
+    let deserializer = SharedResponseDeserializer::new(FnDeserializer { f: deserializer });
+    run(config, service, operation, input, serializer, deserializer, config_override).await
+}
+
+/// Runs one operation whose output holds a stream (an event stream, or a `@streaming` blob)
+/// through the orchestrator, like [`invoke`], except that a successful (2xx) response's body
+/// is not read: `output` reads the status and headers and takes the body from the response
+/// (`std::mem::replace(response.body_mut(), SdkBody::taken())`) for the output to read as it
+/// arrives, e.g. into an `event_stream::EventReceiver` (feature `event-stream`) or a
+/// `ByteStream`. Error responses are read whole and given to `error`, as in [`invoke`].
+///
+/// The body handed out still carries stalled-stream protection (on by default: a stream that
+/// stalls past the grace period ends with an error), and the connect and read timeouts applied
+/// up to the response headers; the operation timeout, if set, bounds the call up to the
+/// response headers only (not the reading of the stream).
+#[allow(clippy::too_many_arguments)]
+pub async fn invoke_streaming<I, O, E>(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: I,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    output: fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>,
+    error: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    config_override: Option<&super::ClientConfigBuilder>,
+) -> Result<O, SdkError<E, HttpResponse>>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
+    let deserializer = SharedResponseDeserializer::new(FnStreamingDeserializer { output, error });
+    run(config, service, operation, input, serializer, deserializer, config_override).await
+}
+
+async fn run<I, O, E>(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: I,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    deserializer: SharedResponseDeserializer,
+    config_override: Option<&super::ClientConfigBuilder>,
+) -> Result<O, SdkError<E, HttpResponse>>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
     let span = tracing::info_span!(
         "smithygen.operation",
         service = service.sdk_id,
@@ -88,7 +137,7 @@ where
             Some(over) => Cow::Owned(config.with_override(over)),
             None => Cow::Borrowed(config),
         };
-        let plugins = runtime_plugins::<I, O, E>(
+        let plugins = runtime_plugins::<I, E>(
             &config,
             service,
             operation,
@@ -157,17 +206,16 @@ where
 }
 
 /// Builds the client + operation runtime plugins for one call.
-fn runtime_plugins<I, O, E>(
+fn runtime_plugins<I, E>(
     config: &ClientConfig,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
-    deserializer: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    deserializer: SharedResponseDeserializer,
     span: tracing::Span,
 ) -> Result<RuntimePlugins, ConfigError>
 where
     I: Debug + Send + Sync + 'static,
-    O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
     let settings = &config.inner.settings;
@@ -231,9 +279,7 @@ where
 
     // Serde, metadata, retry partition, SDK headers and tracing context.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
-    layer.store_put(SharedResponseDeserializer::new(FnDeserializer {
-        f: deserializer,
-    }));
+    layer.store_put(deserializer);
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
     layer.store_put(RetryPartition::new(service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
@@ -392,6 +438,14 @@ where
         if let Some(prefix) = request.extension::<EndpointPrefix>() {
             cfg.interceptor_state().store_put(prefix.clone());
         }
+        // An input event stream: the SigV4 signer hands its message signer to the body here.
+        #[cfg(feature = "event-stream")]
+        if let Some(sender) = request
+            .extension::<crate::event_stream::EventStreamSigning>()
+            .and_then(|signing| signing.take())
+        {
+            cfg.interceptor_state().store_put(sender);
+        }
         Ok(request)
     }
 }
@@ -435,6 +489,49 @@ pub fn fill_idempotency_token(
             .and_then(ClientConfigBuilder::get_idempotency_token_provider)
             .unwrap_or_else(|| config.idempotency_token_provider());
         *token = Some(provider.make_idempotency_token());
+    }
+}
+
+/// Adapts a generated streaming-output reader (and the error reader) to the orchestrator's
+/// deserializer: 2xx responses are handed over with their body unread.
+struct FnStreamingDeserializer<O, E> {
+    output: fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>,
+    error: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+}
+
+impl<O, E> Debug for FnStreamingDeserializer<O, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnStreamingDeserializer")
+    }
+}
+
+impl<O, E> DeserializeResponse for FnStreamingDeserializer<O, E>
+where
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + Debug + Send + Sync + 'static,
+{
+    fn deserialize_streaming(
+        &self,
+        response: &mut HttpResponse,
+    ) -> Option<Result<Output, OrchestratorError<Error>>> {
+        if !response.status().is_success() {
+            // Read whole by the orchestrator, then `deserialize_nonstreaming`.
+            return None;
+        }
+        Some(
+            (self.output)(response)
+                .map(Output::erase)
+                .map_err(|err| err.map_operation_error(Error::erase)),
+        )
+    }
+
+    fn deserialize_nonstreaming(
+        &self,
+        response: &HttpResponse,
+    ) -> Result<Output, OrchestratorError<Error>> {
+        (self.error)(response)
+            .map(Output::erase)
+            .map_err(|err| err.map_operation_error(Error::erase))
     }
 }
 

@@ -67,7 +67,7 @@ pub use error::ConfigError;
 pub use idempotency::IdempotencyTokenProvider;
 pub use invoke::fill_idempotency_token;
 pub use interceptors::AttemptTracingInterceptor;
-pub use invoke::invoke;
+pub use invoke::{invoke, invoke_streaming};
 
 /// Static facts about a service, emitted by the generator from the model.
 #[derive(Debug)]
