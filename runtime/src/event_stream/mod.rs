@@ -28,7 +28,7 @@ pub mod testing;
 
 pub use receiver::{EventReceiver, EventUnmarshaller};
 pub use sender::{sender_body, EventMarshaller, EVENT_STREAM_CONTENT_TYPE};
-pub(crate) use sender::{EventStreamSigning, SigV4MessageSigner};
+pub(crate) use sender::EventStreamSigning;
 
 /// The official SDKs' input-stream type, re-exported: generated input members of event-stream
 /// type are `EventStreamSender<Event, Error>`, built `From` any `Stream<Item = Result<Event, Error>>`.
