@@ -1,0 +1,111 @@
+//! Errors as the AWS CLI prints them, and its documented return codes.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// The AWS CLI's return codes ("Command line return codes in the AWS CLI").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    /// 0: the command succeeded.
+    Success = 0,
+    /// 2: the command line could not be parsed (missing or unknown commands or arguments).
+    Usage = 2,
+    /// 130: interrupted (SIGINT).
+    Interrupted = 130,
+    /// 252: a parameter value was incorrect and prevented the command from running.
+    Syntax = 252,
+    /// 253: the system environment or configuration was invalid (region, credentials, files).
+    Environment = 253,
+    /// 254: the request was made and the service returned an error.
+    Service = 254,
+    /// 255: any other failure (connection, timeout, unreadable response).
+    General = 255,
+}
+
+/// A failure of the CLI: what to print on stderr and the exit status.
+#[derive(Debug)]
+pub struct CliError {
+    /// The message (already printed when empty).
+    pub message: String,
+    /// The exit status.
+    pub status: ExitStatus,
+    /// The service's error code, for service errors.
+    pub code: Option<String>,
+}
+
+impl CliError {
+    fn new(status: ExitStatus, message: impl Into<String>) -> Self {
+        CliError { message: message.into(), status, code: None }
+    }
+    /// A command line that could not be parsed (exit 2).
+    pub fn usage(message: impl std::fmt::Display) -> Self {
+        Self::new(ExitStatus::Usage, message.to_string())
+    }
+    /// An incorrect parameter value (exit 252).
+    pub fn param(message: impl Into<String>) -> Self {
+        Self::new(ExitStatus::Syntax, message)
+    }
+    /// Invalid configuration or environment (exit 253).
+    pub fn environment(message: impl Into<String>) -> Self {
+        Self::new(ExitStatus::Environment, message)
+    }
+    /// Any other client-side failure (exit 255).
+    pub fn client(message: impl Into<String>) -> Self {
+        Self::new(ExitStatus::General, message)
+    }
+    /// A failure whose message was already printed (by clap).
+    pub fn silent(status: ExitStatus) -> Self {
+        Self::new(status, String::new())
+    }
+
+    /// Classifies an error of a generated client call: a service error prints as
+    /// `An error occurred (Code) when calling the Op operation: message` (exit 254), everything
+    /// else with its whole cause chain (exit 255; missing credentials or region 253).
+    pub fn from_sdk<E, R>(err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        if let Some(service) = err.as_service_error() {
+            let code = service.code().unwrap_or("Unknown").to_string();
+            let message = service.message().unwrap_or_default().to_string();
+            return CliError { message, status: ExitStatus::Service, code: Some(code) };
+        }
+        let text = DisplayErrorContext(&err).to_string();
+        let lower = text.to_ascii_lowercase();
+        let status = if lower.contains("credential") || lower.contains("region") {
+            ExitStatus::Environment
+        } else {
+            ExitStatus::General
+        };
+        Self::new(status, text)
+    }
+
+    /// Puts the operation name into a service error's message (the AWS CLI's wording).
+    pub fn in_operation(mut self, operation: &str) -> Self {
+        if let Some(code) = &self.code {
+            self.message = format!("An error occurred ({code}) when calling the {operation} operation: {}", self.message);
+        }
+        self
+    }
+
+    /// Prints the message on stderr and returns the exit status.
+    pub fn report(self) -> ExitStatus {
+        if !self.message.is_empty() {
+            if self.code.is_some() {
+                eprintln!("\n{}", self.message);
+            } else {
+                eprintln!("\n{}", self.message.trim_end());
+            }
+        }
+        self.status
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,271 @@
+//! Input: one clap subcommand per operation, and the canonical input JSON collected from
+//! `--cli-input-json` / `--cli-input-yaml` and the options (which override them).
+//!
+//! Canonical input uses the member names of the model as keys; blobs are base64 text and
+//! timestamps ISO 8601 text or epoch seconds, whatever form the user gave them in.
+
+use crate::config::BinaryFormat;
+use crate::error::CliError;
+use crate::spec::{Kind, MemberSpec, OperationSpec};
+use aws_smithy_types::base64;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use serde_json::{Map, Value};
+
+fn first_sentence(docs: &str) -> String {
+    let para = docs.split("\n\n").next().unwrap_or_default();
+    match para.find(". ") {
+        Some(i) => para[..=i].to_string(),
+        None => para.to_string(),
+    }
+}
+
+/// The subcommand of one operation: one option per input member, `--help` from the model.
+pub fn operation_command(op: &'static OperationSpec) -> Command {
+    let mut cmd = Command::new(op.command).about(first_sentence(op.docs)).long_about(op.docs);
+    for m in op.input {
+        let long_help = format!(
+            "{}\n\n({}{})",
+            if m.docs.is_empty() { "(no documentation in the model)" } else { m.docs },
+            m.kind.type_name(),
+            if m.required { ", required" } else { "" }
+        );
+        let arg = Arg::new(m.name).long(m.option).help(first_sentence(m.docs)).long_help(long_help);
+        if matches!(m.kind, Kind::Boolean) {
+            cmd = cmd
+                .arg(arg.action(ArgAction::SetTrue))
+                .arg(
+                    Arg::new(format!("no-{}", m.option))
+                        .long(format!("no-{}", m.option))
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with(m.name)
+                        .help(format!("Sets {} to false.", m.name)),
+                );
+        } else {
+            cmd = cmd.arg(arg.value_name(m.kind.type_name()).action(ArgAction::Set));
+        }
+    }
+    if let Some(payload) = op.payload_out {
+        cmd = cmd.arg(
+            Arg::new("outfile")
+                .value_name("outfile")
+                .required_unless_present("generate-cli-skeleton")
+                .help(format!("File the output's `{payload}` is written to (`-`: standard output).")),
+        );
+    }
+    cmd.arg(
+        Arg::new("cli-input-json")
+            .long("cli-input-json")
+            .value_name("json")
+            .conflicts_with("cli-input-yaml")
+            .help("Reads the input from JSON text (or file://PATH) in the shape `--generate-cli-skeleton input` prints; options given on the command line override its values."),
+    )
+    .arg(
+        Arg::new("cli-input-yaml")
+            .long("cli-input-yaml")
+            .value_name("yaml")
+            .help("Reads the input from YAML text (or file://PATH) in the shape `--generate-cli-skeleton yaml-input` prints; options given on the command line override its values."),
+    )
+    .arg(
+        Arg::new("generate-cli-skeleton")
+            .long("generate-cli-skeleton")
+            .value_name("input|yaml-input|output")
+            .num_args(0..=1)
+            .default_missing_value("input")
+            .value_parser(["input", "yaml-input", "output"])
+            .help("Prints a sample input (JSON or YAML) or output (JSON) of the operation and exits without calling the service."),
+    )
+}
+
+/// Reads `file://PATH` as text and `fileb://PATH` as bytes; anything else is the value itself.
+fn param_text(value: &str) -> Result<String, CliError> {
+    if let Some(path) = value.strip_prefix("file://") {
+        std::fs::read_to_string(path).map_err(|e| CliError::param(format!("Error parsing parameter: unable to load paramfile {value}: {e}")))
+    } else if let Some(path) = value.strip_prefix("fileb://") {
+        let bytes = std::fs::read(path).map_err(|e| CliError::param(format!("Error parsing parameter: unable to load paramfile {value}: {e}")))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+/// A blob given on the command line: raw bytes for `fileb://`, else text read per the binary format.
+fn blob_arg(value: &str, format: BinaryFormat, name: &str) -> Result<Value, CliError> {
+    if let Some(path) = value.strip_prefix("fileb://") {
+        let bytes = std::fs::read(path).map_err(|e| CliError::param(format!("Error parsing parameter '{name}': unable to load paramfile {value}: {e}")))?;
+        return Ok(Value::String(base64::encode(bytes)));
+    }
+    blob_text(&param_text(value)?, format, name)
+}
+
+fn blob_text(text: &str, format: BinaryFormat, name: &str) -> Result<Value, CliError> {
+    match format {
+        BinaryFormat::RawInBase64Out => Ok(Value::String(base64::encode(text.as_bytes()))),
+        BinaryFormat::Base64 => {
+            let trimmed = text.trim();
+            base64::decode(trimmed).map_err(|_| {
+                CliError::param(format!(
+                    "Invalid base64: \"{}\" (parameter {name}); give base64 text, fileb://PATH for raw bytes, or --cli-binary-format raw-in-base64-out",
+                    truncate(trimmed)
+                ))
+            })?;
+            Ok(Value::String(trimmed.to_string()))
+        }
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}...", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Parses one option's text into its canonical JSON value.
+fn option_value(m: &MemberSpec, text: &str, format: BinaryFormat) -> Result<Value, CliError> {
+    let invalid = |why: String| CliError::param(format!("Error parsing parameter '--{}': {why}", m.option));
+    match &m.kind {
+        Kind::Blob => blob_arg(text, format, m.name),
+        Kind::String | Kind::Enum(_) | Kind::Timestamp => Ok(Value::String(param_text(text)?)),
+        Kind::Integer { .. } | Kind::Float => {
+            let text = param_text(text)?;
+            let v: Value = serde_json::from_str(text.trim()).map_err(|_| invalid(format!("invalid {} value: '{text}'", m.kind.type_name())))?;
+            canonical(&m.kind, v, format, &format!("--{}", m.option))
+        }
+        Kind::Boolean => Ok(Value::Bool(true)),
+        _ => {
+            let text = param_text(text)?;
+            let v: Value = serde_json::from_str(&text).map_err(|e| invalid(format!("expected JSON ({}): {e}", m.kind.type_name())))?;
+            canonical(&m.kind, v, format, &format!("--{}", m.option))
+        }
+    }
+}
+
+/// Checks a JSON value against its kind and puts it in canonical form (blobs as base64).
+pub fn canonical(kind: &Kind, v: Value, format: BinaryFormat, path: &str) -> Result<Value, CliError> {
+    let wrong = |v: &Value| CliError::param(format!("Invalid type for parameter {path}, value: {v}, valid types: {}", kind.type_name()));
+    match (kind, v) {
+        (_, Value::Null) => Ok(Value::Null),
+        (Kind::String | Kind::Enum(_), Value::String(s)) => Ok(Value::String(s)),
+        (Kind::Boolean, Value::Bool(b)) => Ok(Value::Bool(b)),
+        (Kind::Integer { min, max }, Value::Number(n)) => match n.as_i64() {
+            Some(i) if i >= *min && i <= *max => Ok(Value::Number(n)),
+            Some(i) => Err(CliError::param(format!("Invalid value for parameter {path}, value: {i}, valid range: {min}-{max}"))),
+            None => Err(wrong(&Value::Number(n))),
+        },
+        (Kind::Float, Value::Number(n)) => Ok(Value::Number(n)),
+        (Kind::Blob, Value::String(s)) => blob_text(&s, format, path),
+        (Kind::Timestamp, v @ (Value::String(_) | Value::Number(_))) => Ok(v),
+        (Kind::Document, v) => Ok(v),
+        (Kind::List(item), Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| canonical(item, v, format, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        (Kind::Map(value), Value::Object(map)) => map
+            .into_iter()
+            .map(|(k, v)| canonical(value, v, format, &format!("{path}.{k}")).map(|v| (k, v)))
+            .collect::<Result<_, _>>()
+            .map(Value::Object),
+        (Kind::Structure(s) | Kind::Union(s), Value::Object(map)) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                let m = s.members.iter().find(|m| m.name == k).ok_or_else(|| unknown(path, &k, s.members))?;
+                out.insert(k, canonical(&m.kind, v, format, &format!("{path}.{}", m.name))?);
+            }
+            if matches!(kind, Kind::Union(_)) && out.len() != 1 {
+                return Err(CliError::param(format!("Invalid number of parameters set for tagged union structure {path}. Can only set one of the following keys: {}", names(s.members))));
+            }
+            Ok(Value::Object(out))
+        }
+        (_, v) => Err(wrong(&v)),
+    }
+}
+
+fn names(members: &[MemberSpec]) -> String {
+    members.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+}
+
+fn unknown(path: &str, key: &str, members: &[MemberSpec]) -> CliError {
+    CliError::param(format!("Unknown parameter in {path}: \"{key}\", must be one of: {}", names(members)))
+}
+
+/// The operation's input: `--cli-input-json`/`--cli-input-yaml` first, then every option given.
+/// Missing required members fail with the options to give (exit 2, as a parse failure).
+pub fn collect(op: &OperationSpec, m: &ArgMatches, format: BinaryFormat) -> Result<Map<String, Value>, CliError> {
+    let mut input = Map::new();
+    let document = if let Some(json) = m.get_one::<String>("cli-input-json") {
+        let text = param_text(json)?;
+        Some(serde_json::from_str::<Value>(&text).map_err(|e| CliError::param(format!("Error parsing parameter 'cli-input-json': Invalid JSON: {e}\nJSON received: {}", truncate(&text))))?)
+    } else if let Some(yaml) = m.get_one::<String>("cli-input-yaml") {
+        let text = param_text(yaml)?;
+        Some(serde_yaml_ng::from_str::<Value>(&text).map_err(|e| CliError::param(format!("Error parsing parameter 'cli-input-yaml': Invalid YAML: {e}")))?)
+    } else {
+        None
+    };
+    if let Some(doc) = document {
+        let Value::Object(map) = doc else {
+            return Err(CliError::param("Error parsing parameter 'cli-input-json': the input must be an object of input members"));
+        };
+        for (k, v) in map {
+            let member = op.input.iter().find(|mm| mm.name == k).ok_or_else(|| unknown("input", &k, op.input))?;
+            let v = canonical(&member.kind, v, format, member.name)?;
+            if !v.is_null() {
+                input.insert(k, v);
+            }
+        }
+    }
+    for member in op.input {
+        if matches!(member.kind, Kind::Boolean) {
+            if crate::flag(m, member.name) {
+                input.insert(member.name.into(), Value::Bool(true));
+            } else if crate::flag(m, &format!("no-{}", member.option)) {
+                input.insert(member.name.into(), Value::Bool(false));
+            }
+        } else if let Some(text) = m.get_one::<String>(member.name) {
+            input.insert(member.name.into(), option_value(member, text, format)?);
+        }
+    }
+    let missing: Vec<String> = op.input.iter().filter(|mm| mm.required && !input.contains_key(mm.name)).map(|mm| format!("--{}", mm.option)).collect();
+    if !missing.is_empty() {
+        return Err(CliError::usage(format!(
+            "usage: {} [options]\n{}: error: the following arguments are required: {}",
+            op.command,
+            op.command,
+            missing.join(", ")
+        )));
+    }
+    Ok(input)
+}
+
+fn sample(kind: &Kind, depth: usize) -> Value {
+    match kind {
+        Kind::String | Kind::Timestamp => Value::String(String::new()),
+        Kind::Enum(values) => Value::String(values.join("|")),
+        Kind::Blob => Value::Null,
+        Kind::Boolean => Value::Bool(true),
+        Kind::Integer { .. } => Value::from(0),
+        Kind::Float => Value::from(0.0),
+        Kind::Document => Value::Object(Map::new()),
+        Kind::List(item) => Value::Array(vec![sample(item, depth + 1)]),
+        Kind::Map(value) => Value::Object([("KeyName".to_string(), sample(value, depth + 1))].into_iter().collect()),
+        Kind::Structure(s) | Kind::Union(s) if depth < 8 => Value::Object(members_sample(s.members, depth + 1)),
+        Kind::Structure(_) | Kind::Union(_) => Value::Object(Map::new()),
+    }
+}
+
+fn members_sample(members: &[MemberSpec], depth: usize) -> Map<String, Value> {
+    members.iter().map(|m| (m.name.to_string(), sample(&m.kind, depth))).collect()
+}
+
+/// `--generate-cli-skeleton input|yaml-input|output`: a sample of the input (every member) or of
+/// the output (the payload blob excepted: it goes to the outfile).
+pub fn skeleton(op: &OperationSpec, which: &str) -> Value {
+    if which == "output" {
+        let members: Vec<_> = op.output.iter().filter(|m| Some(m.name) != op.payload_out).collect();
+        Value::Object(members.iter().map(|m| (m.name.to_string(), sample(&m.kind, 1))).collect())
+    } else {
+        Value::Object(members_sample(op.input, 1))
+    }
+}

@@ -1,0 +1,151 @@
+//! Runtime of the command-line clients smithygen generates (`generated/<service>-cli`).
+//!
+//! A generated CLI is data plus glue: static [`spec`]s of its operations and their members (names,
+//! types, docs, taken from the model) and, per operation, a function that turns canonical input
+//! JSON into a call of the generated client and its output back into JSON. Everything the AWS CLI
+//! does around that — global options, `fileb://` / `file://` arguments, `--cli-input-json`,
+//! skeletons, output formats, `--query`, error messages and exit codes — is here, once.
+
+pub mod config;
+pub mod error;
+pub mod input;
+pub mod output;
+pub mod spec;
+
+pub use error::{CliError, ExitStatus};
+pub use spec::{Kind, MemberSpec, OperationSpec, ServiceSpec, StructSpec};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use serde_json::{Map, Value};
+use std::future::Future;
+use std::io::Write;
+use std::pin::Pin;
+
+/// What an operation call returns: the output as JSON (AWS CLI shape) and, when the output has a
+/// payload blob, its bytes (written to the `outfile` argument).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Output members other than the payload blob.
+    pub output: Map<String, Value>,
+    /// The payload blob, when the operation has one and the service sent it.
+    pub payload: Option<Vec<u8>>,
+}
+
+/// Where a streamed payload goes, part by part (the `outfile` argument; `-` is stdout).
+pub struct Sink {
+    out: Box<dyn Write + Send>,
+}
+
+impl Sink {
+    /// Opens `path` for writing (`-` is stdout).
+    pub fn open(path: &str) -> Result<Self, CliError> {
+        let out: Box<dyn Write + Send> = if path == "-" {
+            Box::new(std::io::stdout())
+        } else {
+            Box::new(std::fs::File::create(path).map_err(|e| CliError::client(format!("cannot write {path}: {e}")))?)
+        };
+        Ok(Sink { out })
+    }
+
+    /// Writes one part and flushes it, so a pipe or a terminal sees it at once.
+    pub fn part(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        self.out
+            .write_all(bytes)
+            .and_then(|()| self.out.flush())
+            .map_err(|e| CliError::client(format!("writing the output file: {e}")))
+    }
+}
+
+/// A boxed future of one operation call.
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, CliError>> + 'a>>;
+
+/// The generated dispatch: operation name, client configuration, canonical input, payload sink.
+pub type Dispatch = for<'a> fn(&'a str, smithygen_runtime::client::ClientConfig, Map<String, Value>, Option<&'a mut Sink>) -> CallFuture<'a>;
+
+/// The whole clap command of a service: global options, one subcommand per operation.
+pub fn command(svc: &'static ServiceSpec) -> Command {
+    let mut cmd = Command::new(svc.binary)
+        .about(svc.about)
+        .version(svc.version)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .max_term_width(100);
+    for arg in config::global_args() {
+        cmd = cmd.arg(arg.global(true));
+    }
+    cmd = cmd.subcommand(
+        Command::new("completion").about("Prints a shell completion script (bash, zsh or fish).").arg(
+            Arg::new("shell")
+                .required(true)
+                .value_parser(["bash", "zsh", "fish"]),
+        ),
+    );
+    for op in svc.operations {
+        cmd = cmd.subcommand(input::operation_command(op));
+    }
+    cmd
+}
+
+/// Runs the CLI on the process's arguments and returns its exit code.
+pub fn main(svc: &'static ServiceSpec, dispatch: Dispatch) -> std::process::ExitCode {
+    let status = match run(svc, dispatch, std::env::args_os().collect()) {
+        Ok(()) => ExitStatus::Success,
+        Err(e) => e.report(),
+    };
+    std::process::ExitCode::from(status as u8)
+}
+
+fn run(svc: &'static ServiceSpec, dispatch: Dispatch, args: Vec<std::ffi::OsString>) -> Result<(), CliError> {
+    let matches = match command(svc).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { Err(CliError::silent(ExitStatus::Usage)) } else { Ok(()) };
+            }
+            let _ = e.print();
+            let status = match e.kind() {
+                ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => ExitStatus::Syntax,
+                _ => ExitStatus::Usage,
+            };
+            return Err(CliError::silent(status));
+        }
+    };
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    if name == "completion" {
+        let shell: clap_complete::Shell = sub.get_one::<String>("shell").expect("required").parse().map_err(CliError::usage)?;
+        clap_complete::generate(shell, &mut command(svc), svc.binary, &mut std::io::stdout());
+        return Ok(());
+    }
+    let op = svc.operations.iter().find(|o| o.command == name).expect("every subcommand is an operation");
+    let globals = config::Globals::from_matches(sub)?;
+    if let Some(kind) = sub.get_one::<String>("generate-cli-skeleton") {
+        let skeleton = input::skeleton(op, kind);
+        return output::print_skeleton(&skeleton, kind);
+    }
+    let input = input::collect(op, sub, globals.binary_format)?;
+    let outfile = op.payload_out.map(|_| sub.get_one::<String>("outfile").cloned().expect("outfile is required"));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| CliError::client(e.to_string()))?;
+    runtime.block_on(async {
+        let client_config = config::client_config(&globals).await?;
+        let mut sink = match (&outfile, op.streaming) {
+            (Some(path), true) => Some(Sink::open(path)?),
+            _ => None,
+        };
+        let outcome = dispatch(op.name, client_config, input, sink.as_mut()).await.map_err(|e| e.in_operation(op.name))?;
+        if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
+            Sink::open(path)?.part(bytes)?;
+        }
+        output::print(&Value::Object(outcome.output), &globals, op)
+    })
+}
+
+/// Reads a boolean flag pair value shared by the input code (`--x`/`--no-x`).
+pub(crate) fn flag(m: &ArgMatches, id: &str) -> bool {
+    m.try_get_one::<bool>(id).ok().flatten().copied().unwrap_or(false)
+}
+
+pub(crate) fn bool_arg(id: &'static str, help: &'static str) -> Arg {
+    Arg::new(id).long(id).action(ArgAction::SetTrue).help(help)
+}

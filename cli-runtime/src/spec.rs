@@ -1,0 +1,115 @@
+//! What a generated CLI knows about its service, as static data the generator writes from the
+//! model: operations, their input members with types and documentation.
+
+/// A service's command-line client.
+#[derive(Debug)]
+pub struct ServiceSpec {
+    /// The binary name, e.g. `sagemaker-runtime`.
+    pub binary: &'static str,
+    /// One line about the service, for `--help`.
+    pub about: &'static str,
+    /// The crate version, for `--version`.
+    pub version: &'static str,
+    /// The operations, one subcommand each.
+    pub operations: &'static [OperationSpec],
+}
+
+/// One operation: a subcommand.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// The operation name in the model, e.g. `InvokeEndpoint`.
+    pub name: &'static str,
+    /// The subcommand, e.g. `invoke-endpoint`.
+    pub command: &'static str,
+    /// The model's documentation.
+    pub docs: &'static str,
+    /// Input members (each an option).
+    pub input: &'static [MemberSpec],
+    /// Output members, for `--generate-cli-skeleton output`.
+    pub output: &'static [MemberSpec],
+    /// The output member that is a payload blob (written to the `outfile` argument).
+    pub payload_out: Option<&'static str>,
+    /// The payload is an event stream whose parts are written as they arrive.
+    pub streaming: bool,
+}
+
+/// A structure member.
+#[derive(Debug)]
+pub struct MemberSpec {
+    /// The member name in the model (the key in input and output JSON).
+    pub name: &'static str,
+    /// The option, e.g. `endpoint-name` for `--endpoint-name`.
+    pub option: &'static str,
+    /// The member's type.
+    pub kind: Kind,
+    /// `@required`.
+    pub required: bool,
+    /// The model's documentation.
+    pub docs: &'static str,
+}
+
+/// A structure, for nested members.
+#[derive(Debug)]
+pub struct StructSpec {
+    /// Members in model order.
+    pub members: &'static [MemberSpec],
+}
+
+/// A member's type, as the command line and JSON see it.
+#[derive(Debug)]
+pub enum Kind {
+    /// Text.
+    String,
+    /// One of these values (not checked client-side, as the AWS CLI does not).
+    Enum(&'static [&'static str]),
+    /// `true` / `false`.
+    Boolean,
+    /// An integer within these bounds.
+    Integer {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+    },
+    /// A floating-point number.
+    Float,
+    /// Bytes: `fileb://`, `file://` or inline per `--cli-binary-format`; base64 in JSON.
+    Blob,
+    /// A point in time: ISO 8601 or seconds since the epoch.
+    Timestamp,
+    /// Any JSON value.
+    Document,
+    /// A list of values.
+    List(&'static Kind),
+    /// A map with string keys.
+    Map(&'static Kind),
+    /// A structure.
+    Structure(&'static StructSpec),
+    /// A union: exactly one member set.
+    Union(&'static StructSpec),
+}
+
+impl Kind {
+    /// Whether the command line takes the value as JSON text (lists, maps, structures, ...).
+    pub fn is_json(&self) -> bool {
+        matches!(self, Kind::Document | Kind::List(_) | Kind::Map(_) | Kind::Structure(_) | Kind::Union(_))
+    }
+
+    /// A short type name for `--help`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Enum(_) => "string",
+            Kind::Boolean => "boolean",
+            Kind::Integer { .. } => "integer",
+            Kind::Float => "double",
+            Kind::Blob => "blob",
+            Kind::Timestamp => "timestamp",
+            Kind::Document => "document",
+            Kind::List(_) => "list",
+            Kind::Map(_) => "map",
+            Kind::Structure(_) => "structure",
+            Kind::Union(_) => "tagged union structure",
+        }
+    }
+}
