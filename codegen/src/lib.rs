@@ -107,3 +107,19 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
         skipped_operations: service.skipped_operations,
     })
 }
+
+/// Generates the command-line client crate (`<crate>-cli`, binary `<crate>`) for a model: it
+/// depends on the client crate beside it (`../<crate>`) and on `smithygen-cli-runtime`, found
+/// next to the runtime the options name.
+pub fn generate_cli(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
+    let service = lower_model(json, options.service.as_deref())?;
+    let cli_runtime = options.crate_options.runtime_dependency.replace("runtime\"", "cli-runtime\"");
+    let files = emit::cli::cli_crate(&service, &cli_runtime, &options.crate_options.version)?;
+    Ok(GeneratedCrate {
+        name: emit::cli::crate_name(&service),
+        files,
+        unchecked_constraints: Vec::new(),
+        stale_endpoint_cases: Vec::new(),
+        skipped_operations: service.skipped_operations,
+    })
+}

@@ -5,7 +5,7 @@
 //! was not regenerated fails with the command that fixes it.
 
 use smithygen::write::check_crate;
-use smithygen::{generate, workspace_crate_options, Options};
+use smithygen::{generate, generate_cli, workspace_crate_options, Options};
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
@@ -46,6 +46,14 @@ fn generated_code_is_what_the_models_generate() {
             problems.push(format!("generated/{} is not what {} generates:\n{drift}", krate.name, relative(&root, model)));
         }
         crates.push(krate.name);
+        // The command-line client crate beside it.
+        let cli = generate_cli(&json, &options).unwrap_or_else(|errors| panic!("{}: CLI does not generate:\n{errors}", model.display()));
+        let dir = root.join("generated").join(&cli.name);
+        let drift = check_crate(&dir, &cli.files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        if !drift.is_empty() {
+            problems.push(format!("generated/{} is not what {} generates:\n{drift}", cli.name, relative(&root, model)));
+        }
+        crates.push(cli.name);
     }
     // A crate folder no model generates any more is stale too.
     for entry in std::fs::read_dir(root.join("generated")).expect("generated/ exists").filter_map(Result::ok) {

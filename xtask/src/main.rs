@@ -6,7 +6,7 @@
 mod bench;
 
 use smithygen::write::{check_crate, write_crate};
-use smithygen::{generate, workspace_crate_options, CrateOptions, GeneratedCrate, Options};
+use smithygen::{generate, generate_cli, workspace_crate_options, CrateOptions, GeneratedCrate, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -97,7 +97,16 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut failures = Vec::new();
     for job in &jobs {
         match generate_one(&root, job, args.service.as_deref()) {
-            Ok(out) => outputs.push(out),
+            Ok(out) => {
+                // The command-line client beside the client crate (generated/<crate>-cli).
+                if job.out.is_none() {
+                    match generate_cli_one(&root, job, args.service.as_deref()) {
+                        Ok(cli) => outputs.push(cli),
+                        Err(e) => failures.push(e),
+                    }
+                }
+                outputs.push(out);
+            }
             Err(e) => failures.push(e),
         }
     }
@@ -164,6 +173,17 @@ fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBu
     let mut krate = krate;
     krate.carry_history(&dir).map_err(|e| format!("{}: reading the last generation's changelog: {e}", dir.display()))?;
     Ok((dir, krate))
+}
+
+/// The command-line client crate of a model in `generated/`, as `generate_one` does the client.
+fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
+    let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
+    let options = Options { service: service.map(str::to_string), crate_options: workspace_crate_options() };
+    let krate = generate_cli(&text, &options).map_err(|errors| {
+        let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
+        lines.join("\n")
+    })?;
+    Ok((root.join("generated").join(&krate.name), krate))
 }
 
 fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {

@@ -1,6 +1,7 @@
 //! Emit: the IR becomes the files of a client crate. One module per concern;
 //! this one decides the file layout and formats every Rust file.
 
+pub mod cli;
 pub mod client;
 pub mod common;
 // The model's `smithy.rules#endpointTests` as data plus one test.
