@@ -7,6 +7,7 @@
 //! skeletons, output formats, `--query`, error messages and exit codes — is here, once.
 
 pub mod config;
+pub mod convert;
 pub mod error;
 pub mod input;
 pub mod output;
@@ -105,11 +106,9 @@ fn run(svc: &'static ServiceSpec, dispatch: Dispatch, args: Vec<std::ffi::OsStri
                 return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { Err(CliError::silent(ExitStatus::Usage)) } else { Ok(()) };
             }
             let _ = e.print();
-            let status = match e.kind() {
-                ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => ExitStatus::Syntax,
-                _ => ExitStatus::Usage,
-            };
-            return Err(CliError::silent(status));
+            // The AWS CLI: a command line that cannot be parsed (unknown or missing commands and
+            // arguments) is 2; values are checked after parsing (252).
+            return Err(CliError::silent(ExitStatus::Usage));
         }
     };
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
