@@ -42,6 +42,7 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         parsed.build_runs = parsed.build_runs.min(1);
     }
     let started = Instant::now();
+    let load_at_start = load_average();
     let mut doc = header(root, &parsed);
     if parsed.wants("generator") {
         doc.push_str(&generator_section(root, &parsed)?);
@@ -56,11 +57,23 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         doc.push_str(&build_section(root, &parsed)?);
     }
     doc.push_str(&streaming_section());
-    let _ = writeln!(doc, "\n_The whole run took {:.0} s._", started.elapsed().as_secs_f64());
+    let _ = writeln!(
+        doc,
+        "\n_The whole run took {:.0} s; load average at the start {}, at the end {} (other work on the \
+         machine slows both sides of each comparison alike, but not build times)._",
+        started.elapsed().as_secs_f64(),
+        load_at_start,
+        load_average()
+    );
     let path = root.join("BENCHMARKS.md");
     std::fs::write(&path, doc).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(())
+}
+
+/// The 1-minute load average, as `/proc/loadavg` gives it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").ok().and_then(|t| t.split_whitespace().next().map(str::to_string)).unwrap_or_else(|| "unknown".into())
 }
 
 fn cargo() -> String {
