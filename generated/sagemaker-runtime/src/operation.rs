@@ -4,3 +4,5 @@
 pub mod invoke_endpoint;
 /// Input, output, errors and fluent builder of `InvokeEndpointAsync`.
 pub mod invoke_endpoint_async;
+/// Input, output, errors and fluent builder of `InvokeEndpointWithResponseStream`.
+pub mod invoke_endpoint_with_response_stream;
