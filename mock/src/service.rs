@@ -328,8 +328,8 @@ impl AmazonSageMakerRuntime for MockService {
         let name = inv.endpoint_name.clone();
         let result = self.0.invoke(inv).await;
         match &result {
-            Ok(_) => tracing::info!(endpoint = %name, "InvokeEndpoint answered"),
-            Err(e) => tracing::info!(endpoint = %name, error = describe_error(e).0, "InvokeEndpoint failed"),
+            Ok(_) => tracing::debug!(endpoint = %name, "InvokeEndpoint answered"),
+            Err(e) => tracing::debug!(endpoint = %name, error = describe_error(e).0, "InvokeEndpoint failed"),
         }
         result
     }
