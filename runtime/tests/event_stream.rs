@@ -163,6 +163,7 @@ static SERVICE: ServiceInfo = ServiceInfo {
     service_name: "StreamTest",
     api_version: "2024-01-01",
     signing_name: Some("sagemaker"),
+    api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
     endpoint_rule_set: None,
     endpoint_bdd: None,
 };

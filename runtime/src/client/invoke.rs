@@ -1,14 +1,16 @@
 //! [`invoke`]: runs one operation through the aws-smithy-runtime orchestrator.
 
-use super::auth::{SigV4OperationConfig, SIGV4_SCHEME_ID};
 use super::config::{ClientConfig, ClientConfigBuilder};
 use super::error::ConfigError;
-use super::interceptors::{user_agent, OperationContext};
+use super::interceptors::OperationContext;
 use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
-use super::retry::ErrorCodeClassifier;
 use super::{OperationInfo, ServiceInfo, StaticParam};
 use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, Params, RuleSet};
 use crate::protocol::compression::{self, MAX_MIN_COMPRESSION_SIZE_BYTES};
+use aws_runtime::auth::sigv4::SCHEME_ID as SIGV4_SCHEME_ID;
+use aws_runtime::auth::{SigV4OperationSigningConfig, SigningOptions};
+use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
+use aws_runtime::service_clock_skew::ServiceClockSkewClassifier;
 use aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID;
 use aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver;
 use aws_smithy_runtime::client::retries::classifiers::{
@@ -35,6 +37,7 @@ use aws_smithy_runtime_api::client::ser_de::{
 use aws_smithy_types::config_bag::{ConfigBag, Layer};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::retry::ProvideErrorKind;
+use aws_types::SigningName;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
@@ -217,10 +220,13 @@ where
 {
     let settings = &config.inner.settings;
     let mut layer = Layer::new(operation.name);
+    // The official SDK crates' retry classifiers (HTTP 500/502/503/504 is the client plugin's):
+    // the same calls are retried, by construction.
     let mut components = RuntimeComponentsBuilder::new("smithygen.operation")
         .with_retry_classifier(TransientErrorClassifier::<E>::new())
         .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
-        .with_retry_classifier(ErrorCodeClassifier::<E>::new());
+        .with_retry_classifier(AwsErrorCodeClassifier::<E>::new())
+        .with_retry_classifier(ServiceClockSkewClassifier::<E>::new());
 
     // Auth.
     let scheme = match service.signing_name {
@@ -235,8 +241,10 @@ where
                     service: service.sdk_id,
                 });
             }
-            layer.store_put(SigV4OperationConfig {
-                signing_name: Some(signing_name),
+            layer.store_put(SigV4OperationSigningConfig {
+                name: Some(SigningName::from_static(signing_name)),
+                signing_options: signing_options(signing_name),
+                ..Default::default()
             });
             SIGV4_SCHEME_ID
         }
@@ -276,10 +284,8 @@ where
     layer.store_put(RetryPartition::new(service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
     layer.store_put(SensitiveOutput);
-    layer.store_put(OperationContext {
-        user_agent: user_agent(service, settings.app_name.as_ref()),
-        span,
-    });
+    layer.store_put(service.api_metadata.clone());
+    layer.store_put(OperationContext { span });
 
     let operation_plugin = StaticRuntimePlugin::new()
         .with_config(layer.freeze())
@@ -288,6 +294,19 @@ where
         .with_client_plugins(config.inner.defaults.iter().cloned())
         .with_client_plugin(config.inner.client_plugin.clone())
         .with_operation_plugin(operation_plugin))
+}
+
+/// SigV4 options of an `aws.auth#sigv4` service, as the official SDK crates set them: S3 signs
+/// its payload hash into `x-amz-content-sha256` and encodes and normalises paths once, every
+/// other service does neither header and both twice. The endpoint's `authSchemes` entry can
+/// still override both (`disableDoubleEncoding`, `disableNormalizePath`).
+fn signing_options(signing_name: &str) -> SigningOptions {
+    let s3 = matches!(signing_name, "s3" | "s3-outposts" | "s3-object-lambda");
+    let mut options = SigningOptions::default();
+    options.double_uri_encode = !s3;
+    options.content_sha256_header = s3;
+    options.normalize_uri_path = !s3;
+    options
 }
 
 /// Builtin parameters a rule set may declare, and the name they conventionally have.
@@ -421,8 +440,11 @@ where
         }
         // An input event stream: the SigV4 signer hands its message signer to the body here.
         #[cfg(feature = "event-stream")]
-        if let Some(signing) = request.extension::<crate::event_stream::EventStreamSigning>() {
-            cfg.interceptor_state().store_put(signing.clone());
+        if let Some(sender) = request
+            .extension::<crate::event_stream::EventStreamSigning>()
+            .and_then(|signing| signing.take())
+        {
+            cfg.interceptor_state().store_put(sender);
         }
         Ok(request)
     }

@@ -38,7 +38,7 @@ where
     futures_util::stream::empty()
 }
 pub use sender::{sender_body, EventMarshaller, EVENT_STREAM_CONTENT_TYPE};
-pub(crate) use sender::{EventStreamSigning, SigV4MessageSigner};
+pub(crate) use sender::EventStreamSigning;
 
 /// The official SDKs' input-stream type, re-exported: generated input members of event-stream
 /// type are `EventStreamSender<Event, Error>`, built `From` any `Stream<Item = Result<Event, Error>>`.

@@ -2,12 +2,10 @@
 
 use super::{EventStreamError, EventStreamSender, MarshallMessage, Message};
 use aws_smithy_eventstream::frame::DeferredSigner;
-use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_async::time::SharedTimeSource;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{Storable, StoreReplace};
-use aws_smithy_types::event_stream::{DeferredSignerSender, SignMessage, SignMessageError};
+use aws_smithy_types::event_stream::DeferredSignerSender;
 use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
@@ -64,67 +62,23 @@ pub fn sender_body<T, E>(
     let adapter = sender.into_body_stream(EventMarshaller::new(marshall), EventMarshaller::new(marshall_error), signer);
     *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
     request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
-    request.add_extension(EventStreamSigning(Arc::new(signer_sender)));
+    request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
 }
 
 /// Where the SigV4 signer sends the message signer of this request's input stream: put on the
 /// request by [`sender_body`], moved to the config bag by the serializer adapter.
 #[derive(Clone, Debug)]
-pub(crate) struct EventStreamSigning(pub(crate) Arc<DeferredSignerSender>);
+pub(crate) struct EventStreamSigning(pub(crate) Arc<std::sync::Mutex<Option<DeferredSignerSender>>>);
 
 impl Storable for EventStreamSigning {
     type Storer = StoreReplace<Self>;
 }
 
 impl EventStreamSigning {
-    /// Hands the message signer to the body (only the first attempt's signer is used: a
-    /// streamed body is never sent twice).
-    pub(crate) fn send(&self, signer: SigV4MessageSigner) {
-        let _ = self.0.send(Box::new(signer) as Box<dyn SignMessage + Send + Sync>);
+    /// The sender, once: aws-runtime's SigV4 signer finds it in the config bag and hands the
+    /// body its message signer (a streamed body is never sent twice).
+    pub(crate) fn take(&self) -> Option<DeferredSignerSender> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }
 
-/// Signs event messages with SigV4, each signature chained from the previous one (the first
-/// from the HTTP request's signature).
-#[derive(Debug)]
-pub(crate) struct SigV4MessageSigner {
-    pub(crate) running_signature: String,
-    pub(crate) identity: Identity,
-    pub(crate) region: String,
-    pub(crate) name: String,
-    pub(crate) time: SharedTimeSource,
-}
-
-impl SigV4MessageSigner {
-    fn params(&self) -> Result<aws_sigv4::event_stream::SigningParams<'_>, SignMessageError> {
-        Ok(aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&self.identity)
-            .region(&self.region)
-            .name(&self.name)
-            .time(self.time.now())
-            .settings(())
-            .build()?)
-    }
-}
-
-impl SignMessage for SigV4MessageSigner {
-    fn sign(&mut self, message: Message) -> Result<Message, SignMessageError> {
-        let (signed, signature) = {
-            let params = self.params()?;
-            aws_sigv4::event_stream::sign_message(&message, &self.running_signature, &params)?.into_parts()
-        };
-        self.running_signature = signature;
-        Ok(signed)
-    }
-
-    fn sign_empty(&mut self) -> Option<Result<Message, SignMessageError>> {
-        let signed = self
-            .params()
-            .and_then(|params| Ok(aws_sigv4::event_stream::sign_empty_message(&self.running_signature, &params)?));
-        Some(signed.map(|output| {
-            let (message, signature) = output.into_parts();
-            self.running_signature = signature;
-            message
-        }))
-    }
-}
