@@ -235,3 +235,24 @@ async fn requests_are_the_clients() {
     assert_eq!(signed(&cli), signed(&client), "same credential scope and signed headers");
     mock.stop().await.unwrap();
 }
+
+/// `invoke-endpoint-with-response-stream` writes the parts to stdout (`-`) as they arrive; an
+/// error event ends it as a service error (254).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming_to_stdout() {
+    use sagemaker_runtime_mock::{StreamFailureKind, StreamSpec};
+    let mock = MockServer::new()
+        .endpoint("chat", Behaviour::stream(StreamSpec::text("The quick brown fox").part_size(4)))
+        .endpoint("flaky", Behaviour::stream(StreamSpec::text("xy").part_size(1).fail_after(1, StreamFailureKind::internal_stream_failure("broken inside"))))
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &mock.url(), &["invoke-endpoint-with-response-stream", "--endpoint-name", "chat", "--body", "e30=", "-", "--query", "ContentType", "--output", "text"]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("The quick brown fox"), "{:?}", r.stdout);
+    let r = run(dir.path(), &mock.url(), &["invoke-endpoint-with-response-stream", "--endpoint-name", "flaky", "--body", "e30=", "-"]).await;
+    assert_eq!(r.code, 254, "{}", r.stderr);
+    assert!(r.stderr.contains("when calling the InvokeEndpointWithResponseStream operation"), "{}", r.stderr);
+    mock.stop().await.unwrap();
+}

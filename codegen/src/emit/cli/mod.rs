@@ -88,7 +88,7 @@ fn kind(svc: &Service, ty: &Type, member: Option<&Member>) -> TokenStream {
         Type::Float | Type::Double => quote! { ::smithygen_cli_runtime::Kind::Float },
         Type::Blob { .. } => quote! { ::smithygen_cli_runtime::Kind::Blob },
         Type::Timestamp => quote! { ::smithygen_cli_runtime::Kind::Timestamp },
-        Type::Document | Type::Unit => quote! { ::smithygen_cli_runtime::Kind::Document },
+        Type::Document | Type::Unit | Type::EventStream { .. } => quote! { ::smithygen_cli_runtime::Kind::Document },
         Type::List(c) => {
             let item = kind(svc, &c.item, None);
             quote! { ::smithygen_cli_runtime::Kind::List(&#item) }
@@ -124,8 +124,17 @@ fn member_specs(svc: &Service, members: &[Member]) -> TokenStream {
     quote! { &[#(#specs),*] }
 }
 
+/// The output member written to the `outfile` argument: a payload blob, or an event stream
+/// whose events' blobs are written as they arrive.
 fn payload_out<'a>(svc: &'a Service, op: &Operation) -> Option<&'a Member> {
-    svc.structure(&op.output).members.iter().find(|m| m.binding == Binding::Payload && matches!(m.ty, Type::Blob { .. }))
+    svc.structure(&op.output)
+        .members
+        .iter()
+        .find(|m| m.binding == Binding::Payload && matches!(m.ty, Type::Blob { .. } | Type::EventStream { .. }))
+}
+
+fn streams_output(svc: &Service, op: &Operation) -> bool {
+    payload_out(svc, op).is_some_and(|m| matches!(m.ty, Type::EventStream { .. }))
 }
 
 fn main_rs(svc: &Service) -> TokenStream {
@@ -152,23 +161,28 @@ fn main_rs(svc: &Service) -> TokenStream {
             }
             None => quote! { None },
         };
+        let streaming = streams_output(svc, op);
         quote! {
             ::smithygen_cli_runtime::OperationSpec {
                 name: #name, command: #command, docs: #docs, input: #input, output: #output,
-                payload_out: #payload, streaming: false,
+                payload_out: #payload, streaming: #streaming,
             }
         }
     });
     let arms = svc.operations.iter().map(|op| {
         let name = &op.name;
         let f = format_ident!("call_{}", op.file);
-        quote! { #name => ::std::boxed::Box::pin(#f(config, input)), }
+        if streams_output(svc, op) {
+            quote! { #name => ::std::boxed::Box::pin(#f(config, input, sink)), }
+        } else {
+            quote! { #name => ::std::boxed::Box::pin(#f(config, input)), }
+        }
     });
     let calls = svc.operations.iter().map(|op| call_fn(svc, op, &client));
     let count = svc.operations.len();
     quote! {
         //! The command-line client: one subcommand per operation, the AWS CLI's options.
-        #![allow(clippy::needless_update, unused_mut)]
+        #![allow(clippy::needless_update, unused_mut, dead_code)]
 
         static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::ServiceSpec {
             binary: #binary,
@@ -189,7 +203,7 @@ fn main_rs(svc: &Service) -> TokenStream {
             operation: &'a str,
             config: ::#client::Config,
             input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            _sink: ::std::option::Option<&'a mut ::smithygen_cli_runtime::Sink>,
+            sink: ::std::option::Option<&'a mut ::smithygen_cli_runtime::Sink>,
         ) -> ::smithygen_cli_runtime::CallFuture<'a> {
             match operation {
                 #(#arms)*
@@ -256,6 +270,9 @@ fn call_fn(svc: &Service, op: &Operation, client: &proc_macro2::Ident) -> TokenS
     let gets = svc.structure(&op.output).members.iter().map(|m| {
         let name = &m.name;
         let field = ident(&m.field);
+        if let Type::EventStream { union, .. } = &m.ty {
+            return stream_events(svc, client, &field, union);
+        }
         if Some(&m.name) == payload.as_ref() {
             return if m.is_optional() {
                 quote! { outcome.payload = out.#field.map(|b| b.into_inner()); }
@@ -277,10 +294,16 @@ fn call_fn(svc: &Service, op: &Operation, client: &proc_macro2::Ident) -> TokenS
             quote! { { let x = &out.#field; outcome.output.insert(#name.into(), #value); } }
         }
     });
+    let sink = if streams_output(svc, op) {
+        quote! { sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>, }
+    } else {
+        quote! {}
+    };
     quote! {
         async fn #f(
             config: ::#client::Config,
             input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            #sink
         ) -> ::std::result::Result<::smithygen_cli_runtime::Outcome, ::smithygen_cli_runtime::CliError> {
             let client = ::#client::Client::from_conf(config);
             let mut call = client.#method();
@@ -289,6 +312,37 @@ fn call_fn(svc: &Service, op: &Operation, client: &proc_macro2::Ident) -> TokenS
             let mut outcome = ::smithygen_cli_runtime::Outcome::default();
             #(#gets)*
             ::std::result::Result::Ok(outcome)
+        }
+    }
+}
+
+/// Reads an output event stream to its end, writing every blob of every event to the sink as it
+/// arrives (flushed per part); an error event ends the command as a service error.
+fn stream_events(svc: &Service, client: &proc_macro2::Ident, field: &proc_macro2::Ident, union: &str) -> TokenStream {
+    let u = &svc.unions[union];
+    let name = ident(&u.rust_name);
+    let arms = u.members.iter().filter_map(|m| {
+        let Type::Structure(id) = &m.ty else { return None };
+        let variant = ident(&m.variant);
+        let writes = svc.structure(id).members.iter().filter(|f| matches!(f.ty, Type::Blob { streaming: false })).map(|f| {
+            let f_field = ident(&f.field);
+            if f.is_optional() {
+                quote! { if let ::std::option::Option::Some(b) = &event.#f_field { if let ::std::option::Option::Some(s) = sink.as_mut() { s.part(b.as_ref())?; } } }
+            } else {
+                quote! { if let ::std::option::Option::Some(s) = sink.as_mut() { s.part(event.#f_field.as_ref())?; } }
+            }
+        });
+        Some(quote! { ::#client::types::#name::#variant(event) => { #(#writes)* } })
+    });
+    quote! {
+        let mut stream = out.#field;
+        let mut sink = sink;
+        while let ::std::option::Option::Some(event) = stream.recv().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)? {
+            #[allow(unreachable_patterns)]
+            match event {
+                #(#arms)*
+                _ => {}
+            }
         }
     }
 }
