@@ -182,7 +182,7 @@ fn main_rs(svc: &Service) -> TokenStream {
     let count = svc.operations.len();
     quote! {
         //! The command-line client: one subcommand per operation, the AWS CLI's options.
-        #![allow(clippy::needless_update, unused_mut, dead_code)]
+        #![allow(clippy::needless_update, clippy::field_reassign_with_default, clippy::single_match, unused_mut, dead_code)]
 
         static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::ServiceSpec {
             binary: #binary,
