@@ -4,11 +4,13 @@
 //! 1. [`model`]: load the JSON AST with serde.
 //! 2. [`transform`]: add the prelude, validate references, merge `apply`, flatten mixins.
 //! 3. [`lower`]: walk the service closure into the [`ir`], with Rust names ([`naming`]),
-//!    HTTP bindings, constraints and docs as Markdown ([`docs`]).
+//!    HTTP bindings, constraints and docs as Markdown ([`docs`]); then [`analyze`] decides
+//!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]).
 //! 4. [`emit`]: one emitter per concern turns the IR into token streams, formatted
 //!    with prettyplease.
 //! 5. [`write`](mod@write): files are written atomically; `--check` compares instead.
 
+pub mod analyze;
 pub mod changelog;
 pub mod docs;
 pub mod emit;
@@ -18,6 +20,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod pattern;
 pub mod protocol;
 pub mod transform;
 pub mod write;
@@ -102,7 +105,7 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
     Ok(GeneratedCrate {
         name: service.crate_name.clone(),
         files,
-        unchecked_constraints: emit::server::unchecked_constraints(&service),
+        unchecked_constraints: service.unchecked_patterns(),
         stale_endpoint_cases: service.stale_endpoint_cases,
         skipped_operations: service.skipped_operations,
     })

@@ -234,7 +234,7 @@ impl<'m> Lowerer<'m> {
         if !self.errors.is_empty() {
             return Err(Errors(self.errors));
         }
-        Ok(Service {
+        let mut service = Service {
             crate_name: naming::crate_name(&sdk_id),
             server_trait: naming::type_name(&name),
             id,
@@ -255,7 +255,10 @@ impl<'m> Lowerer<'m> {
             structures: self.structures,
             enums: self.enums,
             unions: self.unions,
-        })
+            patterns: BTreeMap::new(),
+        };
+        crate::analyze::patterns(&mut service);
+        Ok(service)
     }
 
     fn shape_name(&self, id: &str) -> String {
@@ -489,6 +492,7 @@ impl<'m> Lowerer<'m> {
                 id: synthetic_id.clone(),
                 reader: codec_fn("de", &TypeHome::Operation(module.to_string()), rust_name),
                 writer: codec_fn("ser", &TypeHome::Operation(module.to_string()), rust_name),
+                validator: format!("validate_{}_of_{}", if rust_name.ends_with("Output") { "output" } else { "input" }, bare(module)),
                 builder: format!("{rust_name}Builder"),
                 error_variant: rust_name.to_string(),
                 error_check: format!("is_{}", bare(&naming::field_name(rust_name))),
@@ -708,6 +712,7 @@ impl<'m> Lowerer<'m> {
                             id: id.to_string(),
                             reader: codec_fn("de", &home, &rust_name),
                             writer: codec_fn("ser", &home, &rust_name),
+                            validator: validator_fn(&home, &rust_name),
                             builder: format!("{rust_name}Builder"),
                             error_variant: if rust_name == "Unhandled" { "UnhandledValue".into() } else { rust_name.clone() },
                             error_check: format!("is_{}", bare(&naming::field_name(&rust_name))),
@@ -732,6 +737,7 @@ impl<'m> Lowerer<'m> {
                             id: id.to_string(),
                             reader: codec_fn("de", &TypeHome::Types, &rust_name),
                             writer: codec_fn("ser", &TypeHome::Types, &rust_name),
+                            validator: validator_fn(&TypeHome::Types, &rust_name),
                             rust_name,
                             docs: docs(&u.traits).or_else(|| Some(format!("The `{}` union: exactly one member is set.", local_name(id)))),
                             members,
@@ -1041,6 +1047,12 @@ fn codec_fn(direction: &str, home: &TypeHome, rust_name: &str) -> String {
         TypeHome::Operation(m) => format!("{}_", bare(m)),
     };
     format!("{direction}_{prefix}{}", heck::ToSnakeCase::to_snake_case(rust_name))
+}
+
+/// The server's constraint validator of a structure or union (named after its JSON reader).
+fn validator_fn(home: &TypeHome, rust_name: &str) -> String {
+    let reader = codec_fn("de", home, rust_name);
+    format!("validate_{}", reader.trim_start_matches("de_"))
 }
 
 /// An identifier without its raw-identifier prefix (`type` for `r#type`).

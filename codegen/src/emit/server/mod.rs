@@ -6,21 +6,9 @@
 //! HTTP server and the wording of validation errors are `smithygen_runtime::server`.
 //! The client's input, output and error types are reused, never duplicated.
 
-pub mod pattern;
 mod request;
 mod response;
 mod validate;
-
-/// What the generated server stub will not enforce, for the generator to report (stderr).
-pub fn unchecked_constraints(svc: &crate::ir::Service) -> Vec<String> {
-    validate::Patterns::collect(svc).unchecked()
-}
-
-/// Whether some `@pattern` of the service runs on `fancy-regex` (see `pattern`): the crate's
-/// `server` feature then enables `smithygen-runtime/fancy-regex`.
-pub fn needs_fancy_regex(svc: &crate::ir::Service) -> bool {
-    validate::Patterns::collect(svc).need_fancy()
-}
 
 use super::common::*;
 use crate::error::Errors;
@@ -59,7 +47,6 @@ pub fn validation_style(op: &Operation) -> ValidationStyle {
 /// `de_request` / `ser_response` / `ser_error` beside each operation's client protocol code.
 /// A `@pattern` without a translation (see `pattern`) is left unchecked by the server.
 pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Result<(), Errors> {
-    let patterns = validate::Patterns::collect(svc);
     for (path, tokens) in files.iter_mut() {
         let addition = match path.as_str() {
             "src/lib.rs" => quote! {
@@ -78,7 +65,7 @@ pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Re
         tokens.extend(addition);
     }
     files.push(("src/server.rs".into(), server_module(svc)));
-    files.push(("src/server/validate.rs".into(), validate::validators(svc, &patterns)));
+    files.push(("src/server/validate.rs".into(), validate::validators(svc)));
     files.push(("src/protocol/server_errors.rs".into(), response::error_writers(svc)));
     Ok(())
 }
@@ -244,13 +231,6 @@ fn server_module(svc: &Service) -> TokenStream {
 
         #(#handlers)*
     }
-}
-
-/// Location text for errors about a member: `ns#Shape$Member` as in the model (a synthesized
-/// operation input/output loses its `@module` suffix), and the member's target.
-fn member_location(owner: &str, member: &str, target: &str) -> String {
-    let owner = owner.split('@').next().unwrap_or(owner);
-    format!("{owner}${member} (target {target})")
 }
 
 #[cfg(test)]
