@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per step:
 //! 1. [`model`]: load the JSON AST with serde.
-//! 2. [`transform`]: add the prelude, validate references, merge `apply`, flatten mixins.
+//! 2. [`transform`]: add the prelude, validate references, merge `apply`, flatten mixins;
+//!    for the chosen service, bind resource operations, copy service errors, mark boxed members.
 //! 3. [`lower`]: walk the service closure into the [`ir`], with Rust names ([`naming`]),
 //!    HTTP bindings, constraints and docs as Markdown ([`docs`]); then [`analyze`] decides
 //!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]).
@@ -66,6 +67,7 @@ pub fn lower_model(json: &str, service: Option<&str>) -> Result<ir::Service, Err
     let model = model::Model::from_json(json)?;
     let model = transform::normalize(model)?;
     let service_id = lower::select_service(&model, service)?;
+    let model = transform::for_service(model, &service_id);
     lower::lower(&model, &service_id)
 }
 

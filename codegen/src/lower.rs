@@ -1,9 +1,10 @@
 //! Lower a normalised model into the IR for one service.
 //!
-//! This is the only place that reads traits. It walks the service closure
-//! (operations directly on the service and through resources, their inputs,
-//! outputs and errors, and every shape those reach), names everything through
-//! `naming`, converts docs through `docs`, and resolves HTTP bindings.
+//! This is the only place that reads traits. It walks the service closure (the operations
+//! bound to the service, their inputs, outputs and errors, and every shape those reach; the
+//! model transforms already bound resource operations, copied service errors and marked
+//! boxed members), names everything through `naming`, converts docs through `docs`, and
+//! resolves HTTP bindings; `analyze` then completes the plan.
 
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Errors, Result};
@@ -107,7 +108,7 @@ fn join(ids: &[&ShapeId]) -> String {
     ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-/// Lowers the service `service_id` of a normalised model.
+/// Lowers the service `service_id` of a model prepared by [`crate::transform::for_service`].
 pub fn lower(model: &Model, service_id: &str) -> std::result::Result<Service, Errors> {
     Lowerer::new(model, service_id)?.run()
 }
@@ -116,7 +117,6 @@ struct Lowerer<'m> {
     model: &'m Model,
     service_id: ShapeId,
     renames: BTreeMap<ShapeId, String>,
-    boxed: BTreeSet<String>,
     errors: Vec<Error>,
     structures: BTreeMap<ShapeId, Structure>,
     enums: BTreeMap<ShapeId, EnumShape>,
@@ -136,7 +136,6 @@ impl<'m> Lowerer<'m> {
             model,
             service_id: service_id.to_string(),
             renames: service.rename.clone(),
-            boxed: crate::transform::members_to_box(model),
             errors: Vec::new(),
             structures: BTreeMap::new(),
             enums: BTreeMap::new(),
@@ -193,30 +192,12 @@ impl<'m> Lowerer<'m> {
             })
             .unwrap_or_default();
 
-        // Operations: on the service and reachable through resources.
-        let mut op_ids = BTreeSet::new();
-        for r in &service.operations {
-            op_ids.insert(r.target.clone());
-        }
-        let mut resource_stack: Vec<ShapeId> = service.resources.iter().map(|r| r.target.clone()).collect();
-        let mut seen_resources = BTreeSet::new();
-        while let Some(rid) = resource_stack.pop() {
-            if !seen_resources.insert(rid.clone()) {
-                continue;
-            }
-            if let Some(Shape::Resource(r)) = self.model.shapes.get(&rid) {
-                for op in r.bound_operations() {
-                    op_ids.insert(op.target.clone());
-                }
-                resource_stack.extend(r.resources.iter().map(|c| c.target.clone()));
-            }
-        }
-
-        let service_errors: Vec<ShapeId> = service.errors.iter().map(|e| e.target.clone()).collect();
+        // Operations: resource-bound ones were bound to the service by `transform::for_service`.
+        let op_ids: Vec<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
         let mut operations = Vec::new();
         let mut skipped = Vec::new();
         for op_id in &op_ids {
-            match self.operation(op_id, &service_errors) {
+            match self.operation(op_id) {
                 Ok(Some(op)) => operations.push(op),
                 Ok(None) => {}
                 Err(OpSkip::Skip(reason)) => skipped.push((local_name(op_id).to_string(), reason)),
@@ -265,7 +246,7 @@ impl<'m> Lowerer<'m> {
         self.renames.get(id).cloned().unwrap_or_else(|| local_name(id).to_string())
     }
 
-    fn operation(&mut self, op_id: &str, service_errors: &[ShapeId]) -> std::result::Result<Option<Operation>, OpSkip> {
+    fn operation(&mut self, op_id: &str) -> std::result::Result<Option<Operation>, OpSkip> {
         let Some(Shape::Operation(op)) = self.model.shapes.get(op_id) else {
             return Err(OpSkip::Fail(Error::at(op_id, "is bound as an operation but is not an operation shape")));
         };
@@ -356,7 +337,7 @@ impl<'m> Lowerer<'m> {
         };
 
         let mut errors: Vec<ShapeId> = Vec::new();
-        for e in op.errors.iter().map(|e| &e.target).chain(service_errors) {
+        for e in op.errors.iter().map(|e| &e.target) {
             if !errors.contains(e) {
                 errors.push(e.clone());
             }
@@ -554,7 +535,7 @@ impl<'m> Lowerer<'m> {
             idempotency_token: traits.contains_key(t::IDEMPOTENCY_TOKEN),
             sensitive: traits.contains_key(t::SENSITIVE) || tt.contains_key(t::SENSITIVE),
             deprecated: deprecated(traits),
-            boxed: self.boxed.contains(&member_id),
+            boxed: traits.contains_key(crate::transform::BOX_TRAIT),
             constraints: self.constraints(traits, &m.target),
             host_label: traits.contains_key(t::HOST_LABEL),
             binding,
