@@ -409,8 +409,6 @@ pub struct Operation {
     pub error: String,
     /// The fluent builder `Client::<method>` returns (`<Op>FluentBuilder`).
     pub fluent_builder: String,
-    /// The server's function that answers one request of this operation (`handle_<method>`).
-    pub handler: String,
     /// Documentation as Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.

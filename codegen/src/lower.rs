@@ -382,7 +382,6 @@ impl<'m> Lowerer<'m> {
             module,
             error: format!("{name}Error"),
             fluent_builder: format!("{name}FluentBuilder"),
-            handler: format!("handle_{}", bare(&method)),
             method,
             docs: docs(traits).or_else(|| Some(format!("Calls `{name}` (`{} {}`).", http.method, http.uri))),
             deprecated: deprecated(traits),

@@ -88,7 +88,7 @@ fn trait_name(svc: &Service) -> proc_macro2::Ident {
     ident(&svc.server_trait)
 }
 
-/// `src/server.rs`: the service trait, the router and the per-operation handlers.
+/// `src/server.rs`: the service trait and the router, one `serve_operation` per operation.
 fn server_module(svc: &Service) -> TokenStream {
     let name = trait_name(svc);
     let title = &svc.title;
@@ -136,47 +136,26 @@ fn server_module(svc: &Service) -> TokenStream {
         let name = &op.name;
         let method = &op.http.method;
         let uri = &op.http.uri;
-        let handler = ident(&op.handler);
+        let m = ident(&op.method);
+        let module = ident(&op.module);
+        let validate = validate::validator_fn(svc, &op.input);
         quote! {
             .route(#name, #method, #uri, {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
-                    async move { #handler(&*service, request).await }
+                    async move {
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: #name,
+                            read_request: crate::protocol::#module::de_request,
+                            validate: validate::#validate,
+                            write_validation_error: crate::protocol::#module::ser_validation_error,
+                            write_error: crate::protocol::#module::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(&operation, request, |input| service.#m(input), crate::protocol::#module::ser_response).await
+                    }
                 }
             })
-        }
-    });
-    let handlers = svc.operations.iter().map(|op| {
-        let m = ident(&op.method);
-        let module = ident(&op.module);
-        let handler = ident(&op.handler);
-        let validate = validate::validator_fn(svc, &op.input);
-        let doc = format!(" Reads, validates and answers one `{}` request.", op.name);
-        let op_name = &op.name;
-        quote! {
-            #[doc = #doc]
-            async fn #handler<S: #name>(
-                service: &S,
-                request: ::smithygen_runtime::server::ServerRequest,
-            ) -> ::smithygen_runtime::server::ServerResponse {
-                let input = match crate::protocol::#module::de_request(&request) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(rejection) => return rejection.into_response(),
-                };
-                let mut violations = ::smithygen_runtime::server::Violations::new();
-                validate::#validate(&input, &mut violations);
-                if !violations.is_empty() {
-                    return crate::protocol::#module::ser_validation_error(&violations);
-                }
-                let response = match service.#m(input).await {
-                    ::std::result::Result::Ok(output) => crate::protocol::#module::ser_response(output).await,
-                    ::std::result::Result::Err(error) => crate::protocol::#module::ser_error(error),
-                };
-                response.unwrap_or_else(|e| {
-                    ::smithygen_runtime::server::Rejection::Internal(::std::format!("could not encode the {} response: {}", #op_name, e)).into_response()
-                })
-            }
         }
     });
     let router_doc = format!(
@@ -229,7 +208,6 @@ fn server_module(svc: &Service) -> TokenStream {
             router(service).start("127.0.0.1:0").await
         }
 
-        #(#handlers)*
     }
 }
 
