@@ -303,7 +303,6 @@ impl AsyncPlaces {
         }
         Ok((output, failure))
     }
-    Ok((output, failure))
 }
 
 /// The service the generated router serves.
