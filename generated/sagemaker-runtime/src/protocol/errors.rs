@@ -11,18 +11,15 @@ pub(crate) fn de_error_internal_dependency_exception(
 > {
     let mut builder = crate::types::error::builders::InternalDependencyExceptionBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -34,10 +31,9 @@ pub(crate) fn de_error_internal_dependency_exception(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -51,18 +47,15 @@ pub(crate) fn de_error_internal_failure(
 > {
     let mut builder = crate::types::error::builders::InternalFailureBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -74,10 +67,9 @@ pub(crate) fn de_error_internal_failure(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -91,18 +83,15 @@ pub(crate) fn de_error_model_error(
 > {
     let mut builder = crate::types::error::builders::ModelErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -141,10 +130,9 @@ pub(crate) fn de_error_model_error(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -158,18 +146,15 @@ pub(crate) fn de_error_model_not_ready_exception(
 > {
     let mut builder = crate::types::error::builders::ModelNotReadyExceptionBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -181,10 +166,9 @@ pub(crate) fn de_error_model_not_ready_exception(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -198,18 +182,15 @@ pub(crate) fn de_error_service_unavailable(
 > {
     let mut builder = crate::types::error::builders::ServiceUnavailableBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -221,10 +202,9 @@ pub(crate) fn de_error_service_unavailable(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -238,18 +218,15 @@ pub(crate) fn de_error_validation_error(
 > {
     let mut builder = crate::types::error::builders::ValidationErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -261,9 +238,8 @@ pub(crate) fn de_error_validation_error(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }

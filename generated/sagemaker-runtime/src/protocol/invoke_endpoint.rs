@@ -265,96 +265,66 @@ fn de_error(
         .build();
     match meta.code() {
         ::std::option::Option::Some("InternalDependencyException") => {
-            match crate::protocol::errors::de_error_internal_dependency_exception(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::InternalDependencyException(
+            crate::protocol::errors::de_error_internal_dependency_exception(
+                    status,
+                    headers,
+                    body,
+                )
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::InternalDependencyException(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("InternalFailure") => {
-            match crate::protocol::errors::de_error_internal_failure(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::InternalFailure(
+            crate::protocol::errors::de_error_internal_failure(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::InternalFailure(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ModelError") => {
-            match crate::protocol::errors::de_error_model_error(status, headers, body) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ModelError(
+            crate::protocol::errors::de_error_model_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ModelError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ModelNotReadyException") => {
-            match crate::protocol::errors::de_error_model_not_ready_exception(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ModelNotReadyException(
+            crate::protocol::errors::de_error_model_not_ready_exception(
+                    status,
+                    headers,
+                    body,
+                )
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ModelNotReadyException(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ServiceUnavailable") => {
-            match crate::protocol::errors::de_error_service_unavailable(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ServiceUnavailable(
+            crate::protocol::errors::de_error_service_unavailable(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ServiceUnavailable(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ValidationError") => {
-            match crate::protocol::errors::de_error_validation_error(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ValidationError(
+            crate::protocol::errors::de_error_validation_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ValidationError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         _ => crate::operation::invoke_endpoint::InvokeEndpointError::generic(meta),
     }

@@ -202,18 +202,15 @@ fn de_output(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "InferenceId" => {
                     builder = builder
                         .set_inference_id(
@@ -225,10 +222,9 @@ fn de_output(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder.build())
 }
 /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).
@@ -242,58 +238,31 @@ fn de_error(
         .build();
     match meta.code() {
         ::std::option::Option::Some("InternalFailure") => {
-            match crate::protocol::errors::de_error_internal_failure(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::InternalFailure(
+            crate::protocol::errors::de_error_internal_failure(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::InternalFailure(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ServiceUnavailable") => {
-            match crate::protocol::errors::de_error_service_unavailable(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ServiceUnavailable(
+            crate::protocol::errors::de_error_service_unavailable(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ServiceUnavailable(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ValidationError") => {
-            match crate::protocol::errors::de_error_validation_error(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ValidationError(
+            crate::protocol::errors::de_error_validation_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ValidationError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         _ => {
             crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::generic(
