@@ -13,6 +13,7 @@
 
 pub mod analyze;
 pub mod changelog;
+pub mod conformance;
 pub mod docs;
 pub mod emit;
 pub mod endpoint_stale;
@@ -60,6 +61,8 @@ pub struct GeneratedCrate {
     pub unchecked_constraints: Vec<String>,
     /// Endpoint test cases the reviewed stale list matches: tested as resolving instead.
     pub stale_endpoint_cases: Vec<endpoint_stale::StaleCase>,
+    /// The protocol tests generated into `src/protocol_tests/` (none for AWS service models).
+    pub protocol_cases: Vec<conformance::PlannedCase>,
 }
 
 /// Runs load → normalise → lower from JSON text to the IR of one service.
@@ -108,6 +111,7 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
         name: service.crate_name.clone(),
         files,
         unchecked_constraints: service.unchecked_patterns(),
+        protocol_cases: conformance::service_cases(&service),
         stale_endpoint_cases: service.stale_endpoint_cases,
         skipped_operations: service.skipped_operations,
     })
