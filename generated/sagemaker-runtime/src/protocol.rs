@@ -4,5 +4,3 @@ pub(crate) mod errors;
 pub(crate) mod shapes;
 pub(crate) mod invoke_endpoint;
 pub(crate) mod invoke_endpoint_async;
-#[cfg(feature = "server")]
-pub(crate) mod server_errors;

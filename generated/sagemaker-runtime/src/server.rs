@@ -13,6 +13,7 @@
 //! // ... call it with the client ...
 //! server.shutdown().await?;
 //! ```
+pub(crate) mod protocol;
 pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
 /// The Amazon SageMaker Runtime service: one `async fn` per operation, taking the operation's input and
@@ -80,16 +81,16 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                     async move {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: "InvokeEndpoint",
-                            read_request: crate::protocol::invoke_endpoint::de_request,
+                            read_request: crate::server::protocol::invoke_endpoint::de_request,
                             validate: validate::validate_input_of_invoke_endpoint,
-                            write_validation_error: crate::protocol::invoke_endpoint::ser_validation_error,
-                            write_error: crate::protocol::invoke_endpoint::ser_error,
+                            write_validation_error: crate::server::protocol::invoke_endpoint::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint::ser_error,
                         };
                         ::smithygen_runtime::server::serve_operation(
                                 &operation,
                                 request,
                                 |input| service.invoke_endpoint(input),
-                                crate::protocol::invoke_endpoint::ser_response,
+                                crate::server::protocol::invoke_endpoint::ser_response,
                             )
                             .await
                     }
@@ -107,16 +108,16 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                     async move {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: "InvokeEndpointAsync",
-                            read_request: crate::protocol::invoke_endpoint_async::de_request,
+                            read_request: crate::server::protocol::invoke_endpoint_async::de_request,
                             validate: validate::validate_input_of_invoke_endpoint_async,
-                            write_validation_error: crate::protocol::invoke_endpoint_async::ser_validation_error,
-                            write_error: crate::protocol::invoke_endpoint_async::ser_error,
+                            write_validation_error: crate::server::protocol::invoke_endpoint_async::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint_async::ser_error,
                         };
                         ::smithygen_runtime::server::serve_operation(
                                 &operation,
                                 request,
                                 |input| service.invoke_endpoint_async(input),
-                                crate::protocol::invoke_endpoint_async::ser_response,
+                                crate::server::protocol::invoke_endpoint_async::ser_response,
                             )
                             .await
                     }

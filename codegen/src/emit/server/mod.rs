@@ -11,7 +11,6 @@ mod response;
 mod validate;
 
 use super::common::*;
-use crate::error::Errors;
 use crate::ir::{Operation, Service};
 use crate::model::local_name;
 use proc_macro2::TokenStream;
@@ -42,35 +41,44 @@ pub fn validation_style(op: &Operation) -> ValidationStyle {
     }
 }
 
-/// Adds the server to the crate's files: `src/server.rs`, `src/server/validate.rs`,
-/// `src/protocol/server_errors.rs`, the `server` module in `lib.rs` and `protocol.rs`, and
-/// `de_request` / `ser_response` / `ser_error` beside each operation's client protocol code.
-/// A `@pattern` without a translation (see `pattern`) is left unchecked by the server.
-pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Result<(), Errors> {
-    for (path, tokens) in files.iter_mut() {
-        let addition = match path.as_str() {
-            "src/lib.rs" => quote! {
-                #[cfg(feature = "server")]
-                pub mod server;
-            },
-            "src/protocol.rs" => quote! {
-                #[cfg(feature = "server")]
-                pub(crate) mod server_errors;
-            },
-            p => match svc.operations.iter().find(|op| p == format!("src/protocol/{}.rs", op.file)) {
-                Some(op) => operation_protocol(svc, op),
-                None => continue,
-            },
-        };
-        tokens.extend(addition);
+/// The `server` module's declaration in `src/lib.rs` (behind the crate's `server` feature).
+pub fn lib_module() -> TokenStream {
+    quote! {
+        #[cfg(feature = "server")]
+        pub mod server;
     }
-    files.push(("src/server.rs".into(), server_module(svc)));
-    files.push(("src/server/validate.rs".into(), validate::validators(svc)));
-    files.push(("src/protocol/server_errors.rs".into(), response::error_writers(svc)));
-    Ok(())
 }
 
-/// The server half of `src/protocol/<op>.rs`.
+/// The server's own files: `src/server.rs` (trait and router), `src/server/validate.rs`,
+/// and `src/server/protocol.rs` with one module per operation (`de_request`, `ser_response`,
+/// `ser_error`, `ser_validation_error`) and `errors` (one writer per modeled error).
+/// A `@pattern` without a translation (see [`crate::pattern`]) is left unchecked by the server.
+pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let modules = svc.operations.iter().map(|op| {
+        let m = ident(&op.module);
+        quote! { pub(crate) mod #m; }
+    });
+    let mut files = vec![
+        ("src/server.rs".to_string(), server_module(svc)),
+        ("src/server/validate.rs".to_string(), validate::validators(svc)),
+        (
+            "src/server/protocol.rs".to_string(),
+            quote! {
+                //! restJson1 for the server: per operation, the request reader and the response,
+                //! error and validation-error writers; `errors` writes each modeled error.
+                pub(crate) mod errors;
+                #(#modules)*
+            },
+        ),
+        ("src/server/protocol/errors.rs".to_string(), response::error_writers(svc)),
+    ];
+    for op in &svc.operations {
+        files.push((format!("src/server/protocol/{}.rs", op.file), operation_protocol(svc, op)));
+    }
+    files
+}
+
+/// `src/server/protocol/<op>.rs`.
 fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let de = request::request_deserializer(svc, op);
     let ser = response::response_serializer(svc, op);
@@ -147,12 +155,12 @@ fn server_module(svc: &Service) -> TokenStream {
                     async move {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: #name,
-                            read_request: crate::protocol::#module::de_request,
+                            read_request: crate::server::protocol::#module::de_request,
                             validate: validate::#validate,
-                            write_validation_error: crate::protocol::#module::ser_validation_error,
-                            write_error: crate::protocol::#module::ser_error,
+                            write_validation_error: crate::server::protocol::#module::ser_validation_error,
+                            write_error: crate::server::protocol::#module::ser_error,
                         };
-                        ::smithygen_runtime::server::serve_operation(&operation, request, |input| service.#m(input), crate::protocol::#module::ser_response).await
+                        ::smithygen_runtime::server::serve_operation(&operation, request, |input| service.#m(input), crate::server::protocol::#module::ser_response).await
                     }
                 }
             })
@@ -170,6 +178,7 @@ fn server_module(svc: &Service) -> TokenStream {
     let router_doc = doc_lines(router_doc.trim_start());
     quote! {
         #( #![doc = #module_doc] )*
+        pub(crate) mod protocol;
         pub(crate) mod validate;
 
         pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
@@ -284,13 +293,13 @@ mod tests {
         let validate = &krate.files["src/server/validate.rs"];
         assert!(validate.contains("::smithygen_runtime::server::Pattern::regex("), "{validate}");
         assert!(validate.contains(r#""^[a-zA-Z]+(?:"#), "{validate}");
-        let protocol = &krate.files["src/protocol/put_thing.rs"];
+        let protocol = &krate.files["src/server/protocol/put_thing.rs"];
         assert!(protocol.contains("violations.aws_message()"), "{protocol}");
-        assert!(protocol.contains("crate::protocol::server_errors::ser_error_validation_exception"), "{protocol}");
-        assert!(krate.files["src/protocol/server_errors.rs"].contains("422"));
+        assert!(protocol.contains("crate::server::protocol::errors::ser_error_validation_exception"), "{protocol}");
+        assert!(krate.files["src/server/protocol/errors.rs"].contains("422"));
         assert!(krate.files["Cargo.toml"].contains(r#"server = ["smithygen-runtime/server", "dep:regex", "dep:tokio"]"#));
 
         let krate = generate(&model("^[a-z]+$", &[]), &options()).unwrap();
-        assert!(krate.files["src/protocol/put_thing.rs"].contains("violations.framework_response()"));
+        assert!(krate.files["src/server/protocol/put_thing.rs"].contains("violations.framework_response()"));
     }
 }
