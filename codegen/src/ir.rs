@@ -55,6 +55,41 @@ pub struct Service {
     /// Every distinct `@pattern` of the service (model text as the key), analysed for the
     /// server stub once: translated to a Rust engine, or why it has no translation.
     pub patterns: BTreeMap<String, PatternCheck>,
+    /// The event streams of the service's operations (those operations are not generated
+    /// yet; this is their plan for an event-stream emitter).
+    pub event_streams: Vec<EventStream>,
+}
+
+/// An operation's event stream: which member is the stream, and its events classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventStream {
+    /// The operation's name.
+    pub operation: String,
+    /// `true` for an input (request) stream, `false` for an output (response) stream.
+    pub input: bool,
+    /// The input or output member that is the stream.
+    pub member: String,
+    /// The `@streaming` union.
+    pub union: ShapeId,
+    /// One per union member, in model order.
+    pub events: Vec<Event>,
+}
+
+/// One event of an event stream (a member of the `@streaming` union).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The union member's name: the `:event-type` (or `:exception-type`) on the wire.
+    pub name: String,
+    /// The event's structure.
+    pub target: ShapeId,
+    /// The structure is an `@error`: an error event ends the stream.
+    pub error: bool,
+    /// Members bound to event headers (`@eventHeader`).
+    pub headers: Vec<String>,
+    /// The member that is the whole payload (`@eventPayload`), if any.
+    pub payload: Option<String>,
+    /// Members serialized in the JSON payload when no member is `@eventPayload`.
+    pub body: Vec<String>,
 }
 
 /// The wire protocol of a service.

@@ -39,6 +39,8 @@ mod t {
     pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
     pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
     pub const STREAMING: &str = "smithy.api#streaming";
+    pub const EVENT_HEADER: &str = "smithy.api#eventHeader";
+    pub const EVENT_PAYLOAD: &str = "smithy.api#eventPayload";
     pub const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
     pub const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
     pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
@@ -125,6 +127,7 @@ struct Lowerer<'m> {
     pending: Vec<ShapeId>,
     visited: BTreeSet<ShapeId>,
     error_shapes: BTreeSet<ShapeId>,
+    event_streams: Vec<EventStream>,
 }
 
 impl<'m> Lowerer<'m> {
@@ -143,6 +146,7 @@ impl<'m> Lowerer<'m> {
             pending: Vec::new(),
             visited: BTreeSet::new(),
             error_shapes: BTreeSet::new(),
+            event_streams: Vec::new(),
         })
     }
 
@@ -237,9 +241,41 @@ impl<'m> Lowerer<'m> {
             enums: self.enums,
             unions: self.unions,
             patterns: BTreeMap::new(),
+            event_streams: self.event_streams,
         };
         crate::analyze::patterns(&mut service);
         Ok(service)
+    }
+
+    /// The events of an `@streaming` union, classified: which are modeled errors, and which
+    /// members travel as event headers, as the payload, or in a JSON body.
+    fn events(&self, union: &crate::model::Aggregate) -> Vec<Event> {
+        union
+            .members
+            .iter()
+            .map(|(name, m)| {
+                let target = self.model.shapes.get(&m.target);
+                let members = target.map(|s| s.members()).unwrap_or_default();
+                let has = |trait_id: &str| -> Vec<String> {
+                    members.iter().filter(|(_, mm)| mm.traits.contains_key(trait_id)).map(|(n, _)| n.to_string()).collect()
+                };
+                let headers = has(t::EVENT_HEADER);
+                let payload = has(t::EVENT_PAYLOAD).into_iter().next();
+                let body = members
+                    .iter()
+                    .filter(|(n, _)| payload.is_none() && !headers.iter().any(|h| h == n))
+                    .map(|(n, _)| n.to_string())
+                    .collect();
+                Event {
+                    name: name.clone(),
+                    target: m.target.clone(),
+                    error: target.is_some_and(|s| s.traits().contains_key(t::ERROR)),
+                    headers,
+                    payload,
+                    body,
+                }
+            })
+            .collect()
     }
 
     fn shape_name(&self, id: &str) -> String {
@@ -269,6 +305,13 @@ impl<'m> Lowerer<'m> {
                 for (mname, m) in s.members.iter() {
                     if let Some(Shape::Union(u)) = self.model.shapes.get(&m.target) {
                         if u.traits.contains_key(t::STREAMING) {
+                            self.event_streams.push(EventStream {
+                                operation: name.clone(),
+                                input: side == "input",
+                                member: mname.clone(),
+                                union: m.target.clone(),
+                                events: self.events(u),
+                            });
                             return Err(OpSkip::Skip(format!(
                                 "its {side} member `{mname}` is an event stream (`{}`); event streams are not generated yet",
                                 m.target
@@ -1097,5 +1140,21 @@ mod dedupe_tests {
         assert_eq!(dedupe(vec!["r#type".into(), "r#type".into()], "_"), vec!["r#type", "type_2"]);
         assert_eq!(client_method_name("Config"), "config_operation");
         assert_eq!(client_method_name("GetConfig"), "get_config");
+    }
+}
+
+#[cfg(test)]
+mod event_stream_tests {
+    #[test]
+    fn event_streams_are_classified_in_the_plan() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/runtime.sagemaker-2017-05-13.json");
+        let svc = crate::lower_model(&std::fs::read_to_string(path).unwrap(), None).unwrap();
+        let [stream] = svc.event_streams.as_slice() else { panic!("{:?}", svc.event_streams) };
+        assert_eq!((stream.operation.as_str(), stream.input, stream.member.as_str()), ("InvokeEndpointWithResponseStream", false, "Body"));
+        let part = stream.events.iter().find(|e| e.name == "PayloadPart").unwrap();
+        assert_eq!((part.error, part.payload.as_deref(), part.headers.len()), (false, Some("Bytes"), 0));
+        let error = stream.events.iter().find(|e| e.name == "ModelStreamError").unwrap();
+        assert!(error.error && error.payload.is_none(), "{error:?}");
+        assert!(error.body.contains(&"Message".to_string()), "{error:?}");
     }
 }
