@@ -267,6 +267,12 @@ pub struct Member {
     pub getter: String,
     /// The enum variant name, for union members.
     pub variant: String,
+    /// The union's accessor of this variant (`as_<member>`).
+    pub variant_as: String,
+    /// The union's check of this variant (`is_<member>`).
+    pub variant_is: String,
+    /// The variant's name in `Debug` output (without the raw-identifier prefix).
+    pub variant_label: String,
     /// The target shape id.
     pub target: ShapeId,
     /// The Rust type.

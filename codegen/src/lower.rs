@@ -559,12 +559,16 @@ impl<'m> Lowerer<'m> {
         let timestamp_format = timestamp_format(traits).or_else(|| timestamp_format(tt));
         let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
         let field = naming::member_field_name(name);
+        let stem = union_stem(name, &field);
         Ok(Member {
             name: name.to_string(),
             bare: bare(&field).to_string(),
             setter: format!("set_{}", bare(&field)),
             getter: format!("get_{}", bare(&field)),
             field,
+            variant_as: format!("as_{stem}"),
+            variant_is: format!("is_{stem}"),
+            variant_label: bare(&naming::member_variant_name(name)).to_string(),
             variant: naming::member_variant_name(name),
             target: m.target.clone(),
             docs: docs(traits).or_else(|| docs(tt)).or_else(|| Some(binding_doc(name, &binding))),
@@ -1076,6 +1080,17 @@ fn codec_fn(direction: &str, home: &TypeHome, rust_name: &str) -> String {
 fn validator_fn(home: &TypeHome, rust_name: &str) -> String {
     let reader = codec_fn("de", home, rust_name);
     format!("validate_{}", reader.trim_start_matches("de_"))
+}
+
+/// The stem of a union variant's `as_` / `is_` methods: the field name without `r#`, except
+/// that a member named `unknown` (variant `UnknownValue`) gets `unknown_value`, `is_unknown`
+/// being the generated `Unknown` variant's.
+fn union_stem(member: &str, field: &str) -> String {
+    if naming::member_variant_name(member) == "UnknownValue" {
+        "unknown_value".to_string()
+    } else {
+        bare(field).to_string()
+    }
 }
 
 /// An identifier without its raw-identifier prefix (`type` for `r#type`).
