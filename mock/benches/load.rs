@@ -1,5 +1,5 @@
 //! Mock load benchmark: requests per second and latency percentiles of `InvokeEndpoint` with a
-//! 1 KiB body over 64 keep-alive connections, against the mock binary (release build, echo
+//! 1 KiB body over 64 keep-alive connections, against the mock binary (release build, default settings and log level, echo
 //! behaviour) and, as the floor, a bare hyper echo server built in the same run; plus the
 //! mock's resident memory after a first and a second run (flat memory means a bounded
 //! request log and no leak). The load generator is a hyper client in this process.
@@ -98,7 +98,7 @@ async fn measure() {
     let rounds = arg("--rounds", 3) as usize;
     let data = tempfile::tempdir().expect("a data folder");
     let mut command = Command::new(env!("CARGO_BIN_EXE_sagemaker-runtime-mock"));
-    command.args(["--listen", "127.0.0.1:0", "--data-dir"]).arg(data.path()).env("RUST_LOG", "warn");
+    command.args(["--listen", "127.0.0.1:0", "--data-dir"]).arg(data.path()).env_remove("RUST_LOG");
     let mock = ChildServer::start(command);
     let floor = ChildServer::echo();
 

@@ -11,6 +11,9 @@
 //! behaviour = { upstream = "http://127.0.0.1:8080" }
 //! behaviour = { sequence = ["echo", { error = { type = "ModelNotReadyException" } }], cycle = true }
 //! behaviour = ["echo", { delay_ms = 2000 }]      # an array is a sequence too
+//! # InvokeEndpointWithResponseStream: 4-byte parts 20 ms apart, a ModelStreamError after 2 parts
+//! behaviour = { stream = { text = "Hello, streaming world", part_size = 4, part_delay_ms = 20,
+//!               fail_after_parts = 2, failure = { type = "ModelStreamError", error_code = "ModelInvocationTimeExceeded" } } }
 //! ```
 
 use bytes::Bytes;
@@ -58,6 +61,138 @@ pub enum Action {
     Error(ErrorSpec),
     /// Forward to a SageMaker-compatible model container.
     Upstream(UpstreamSpec),
+    /// Stream the answer in parts (`InvokeEndpointWithResponseStream`); `InvokeEndpoint`
+    /// answers the same bytes whole (an upstream source is forwarded as for `upstream`).
+    Stream(StreamSpec),
+}
+
+/// How `InvokeEndpointWithResponseStream` streams an answer: the bytes of `source` as
+/// `PayloadPart` events of `part_size` bytes, `part_delay` apart, optionally failing after
+/// some parts. Other behaviours stream too when this operation is called: echo and fixed
+/// answers in 16-byte parts without delay, upstream answers as the container sends them,
+/// errors as HTTP errors before the stream starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSpec {
+    /// Where the bytes come from.
+    pub source: StreamSource,
+    /// Bytes per part; `None`: 16 for echo and text, the container's own chunks for upstream.
+    pub part_size: Option<usize>,
+    /// Wait between two parts (the first part goes out at once).
+    pub part_delay: Duration,
+    /// The `X-Amzn-SageMaker-Content-Type` of the answer; the request's content type (echo),
+    /// `text/plain` (text) or the container's when unset.
+    pub content_type: Option<String>,
+    /// Fail the stream after some parts.
+    pub failure: Option<StreamFailure>,
+}
+
+/// The bytes a stream sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamSource {
+    /// The request body.
+    Echo,
+    /// Fixed bytes.
+    Text(Bytes),
+    /// A model container's chunked `POST /invocations` answer, forwarded as it arrives.
+    Upstream(UpstreamSpec),
+}
+
+/// A failure in the middle of a stream: after `after_parts` parts, instead of the next one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamFailure {
+    /// Parts sent before the failure (0: fail before the first part, after the HTTP 200).
+    pub after_parts: usize,
+    /// What happens.
+    pub kind: StreamFailureKind,
+}
+
+/// What a stream failure sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamFailureKind {
+    /// A `ModelStreamError` event (`ErrorCode` e.g. `ModelInvocationTimeExceeded` or
+    /// `StreamBroken`), which ends the stream.
+    ModelStreamError {
+        /// `ErrorCode`; `StreamBroken` when unset.
+        error_code: Option<String>,
+        /// `Message`; AWS-like wording when unset.
+        message: Option<String>,
+    },
+    /// An `InternalStreamFailure` event, which ends the stream.
+    InternalStreamFailure {
+        /// `Message`; AWS-like wording when unset.
+        message: Option<String>,
+    },
+    /// The connection is dropped mid-stream (no clean end).
+    DropConnection,
+}
+
+impl Action {
+    /// The action answering a non-streaming call: a stream's bytes whole.
+    pub(crate) fn unstreamed(self) -> Action {
+        match self {
+            Action::Stream(spec) => match spec.source {
+                StreamSource::Echo => Action::Echo,
+                StreamSource::Text(bytes) => {
+                    Action::Fixed(FixedResponse::new(bytes).content_type(spec.content_type.unwrap_or_else(|| "text/plain".into())))
+                }
+                StreamSource::Upstream(upstream) => Action::Upstream(upstream),
+            },
+            other => other,
+        }
+    }
+}
+
+impl StreamSpec {
+    /// Streams the request body back.
+    pub fn echo() -> Self {
+        StreamSpec { source: StreamSource::Echo, part_size: None, part_delay: Duration::ZERO, content_type: None, failure: None }
+    }
+
+    /// Streams `text`.
+    pub fn text(text: impl Into<Bytes>) -> Self {
+        StreamSpec { source: StreamSource::Text(text.into()), ..Self::echo() }
+    }
+
+    /// Streams the chunked answer of the model container at `url`.
+    pub fn upstream(url: impl Into<String>) -> Self {
+        StreamSpec { source: StreamSource::Upstream(UpstreamSpec::new(url)), ..Self::echo() }
+    }
+
+    /// Sets the part size in bytes (at least 1).
+    pub fn part_size(mut self, bytes: usize) -> Self {
+        self.part_size = Some(bytes.max(1));
+        self
+    }
+
+    /// Sets the delay between parts.
+    pub fn part_delay(mut self, delay: Duration) -> Self {
+        self.part_delay = delay;
+        self
+    }
+
+    /// Sets the content type of the answer.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+
+    /// Fails the stream with `kind` after `after_parts` parts.
+    pub fn fail_after(mut self, after_parts: usize, kind: StreamFailureKind) -> Self {
+        self.failure = Some(StreamFailure { after_parts, kind });
+        self
+    }
+}
+
+impl StreamFailureKind {
+    /// A `ModelStreamError` with this error code and message.
+    pub fn model_stream_error(error_code: impl Into<String>, message: impl Into<String>) -> Self {
+        StreamFailureKind::ModelStreamError { error_code: Some(error_code.into()), message: Some(message.into()) }
+    }
+
+    /// An `InternalStreamFailure` with this message.
+    pub fn internal_stream_failure(message: impl Into<String>) -> Self {
+        StreamFailureKind::InternalStreamFailure { message: Some(message.into()) }
+    }
 }
 
 /// A fixed `InvokeEndpoint` response.
@@ -234,6 +369,11 @@ impl Behaviour {
         Behaviour::Step(Step::new(Action::Upstream(UpstreamSpec::new(url))))
     }
 
+    /// Stream the answer in parts (`InvokeEndpointWithResponseStream`).
+    pub fn stream(spec: StreamSpec) -> Self {
+        Behaviour::Step(Step::new(Action::Stream(spec)))
+    }
+
     /// These behaviours in turn, one per invocation; the last one repeats. Sequences given
     /// as items are flattened.
     pub fn sequence(items: impl IntoIterator<Item = Behaviour>) -> Self {
@@ -334,13 +474,13 @@ fn parse_steps(items: &[Value]) -> Result<Vec<Step>, String> {
         .collect()
 }
 
-const ACTION_NAMES: &str = "\"echo\", \"not_found\", \"accept\", { fixed = ... }, { error = ... }, { upstream = ... }, { sequence = [...] }";
+const ACTION_NAMES: &str = "\"echo\", \"not_found\", \"accept\", { fixed = ... }, { error = ... }, { upstream = ... }, { stream = ... }, { sequence = [...] }";
 
 fn parse_step(value: &Value) -> Result<Step, String> {
     match value {
         Value::String(name) => Ok(Step::new(named_action(name)?)),
         Value::Object(map) => {
-            check_keys(map, &["echo", "not_found", "accept", "fixed", "error", "upstream", "delay_ms"], "a step")?;
+            check_keys(map, &["echo", "not_found", "accept", "fixed", "error", "upstream", "stream", "delay_ms"], "a step")?;
             let delay = match map.get("delay_ms") {
                 None => Duration::ZERO,
                 Some(v) => Duration::from_millis(v.as_u64().ok_or("`delay_ms` must be a whole number of milliseconds")?),
@@ -360,6 +500,7 @@ fn parse_step(value: &Value) -> Result<Step, String> {
                     "fixed" => Action::Fixed(parse_fixed(v)?),
                     "error" => Action::Error(parse_error(v)?),
                     "upstream" => Action::Upstream(parse_upstream(v)?),
+                    "stream" => Action::Stream(parse_stream(v)?),
                     _ => unreachable!("keys were checked"),
                 },
             };
@@ -390,6 +531,69 @@ fn string_field(map: &Map<String, Value>, key: &str) -> Result<Option<String>, S
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(format!("`{key}` must be a string, found {other}")),
+    }
+}
+
+fn parse_stream(value: &Value) -> Result<StreamSpec, String> {
+    let map = value.as_object().ok_or("`stream` must be a table such as { text = \"...\", part_size = 4, part_delay_ms = 20 }")?;
+    check_keys(
+        map,
+        &["echo", "text", "upstream", "part_size", "part_delay_ms", "content_type", "fail_after_parts", "failure"],
+        "`stream`",
+    )?;
+    let sources = ["echo", "text", "upstream"].iter().filter(|k| map.contains_key(**k)).count();
+    if sources > 1 {
+        return Err("`stream` takes one of `echo = true`, `text` or `upstream`".into());
+    }
+    let mut spec = if let Some(text) = string_field(map, "text")? {
+        StreamSpec::text(text)
+    } else if let Some(url) = map.get("upstream") {
+        StreamSpec { source: StreamSource::Upstream(parse_upstream(url)?), ..StreamSpec::echo() }
+    } else {
+        StreamSpec::echo()
+    };
+    if let Some(v) = map.get("part_size") {
+        match v.as_u64() {
+            Some(n) if n >= 1 => spec.part_size = Some(usize::try_from(n).unwrap_or(usize::MAX)),
+            _ => return Err("`part_size` must be a whole number of bytes, at least 1".into()),
+        }
+    }
+    if let Some(v) = map.get("part_delay_ms") {
+        spec.part_delay = Duration::from_millis(v.as_u64().ok_or("`part_delay_ms` must be a whole number of milliseconds")?);
+    }
+    spec.content_type = string_field(map, "content_type")?;
+    match (map.get("fail_after_parts"), map.get("failure")) {
+        (None, None) => {}
+        (after, Some(failure)) => {
+            let after_parts = match after {
+                None => 0,
+                Some(v) => usize::try_from(v.as_u64().ok_or("`fail_after_parts` must be a whole number")?).unwrap_or(usize::MAX),
+            };
+            spec.failure = Some(StreamFailure { after_parts, kind: parse_stream_failure(failure)? });
+        }
+        (Some(_), None) => return Err("`fail_after_parts` needs a `failure`".into()),
+    }
+    Ok(spec)
+}
+
+const FAILURE_NAMES: &str = "\"ModelStreamError\", \"InternalStreamFailure\", \"drop_connection\" or { type = ..., error_code = ..., message = ... }";
+
+fn parse_stream_failure(value: &Value) -> Result<StreamFailureKind, String> {
+    let (kind, map) = match value {
+        Value::String(kind) => (kind.clone(), Map::new()),
+        Value::Object(map) => {
+            check_keys(map, &["type", "error_code", "message"], "`failure`")?;
+            (string_field(map, "type")?.ok_or(format!("`failure` needs a `type`: {FAILURE_NAMES}"))?, map.clone())
+        }
+        other => return Err(format!("`failure` must be {FAILURE_NAMES}, found {other}")),
+    };
+    let message = string_field(&map, "message")?;
+    match kind.as_str() {
+        "ModelStreamError" => Ok(StreamFailureKind::ModelStreamError { error_code: string_field(&map, "error_code")?, message }),
+        "InternalStreamFailure" if !map.contains_key("error_code") => Ok(StreamFailureKind::InternalStreamFailure { message }),
+        "drop_connection" if map.len() <= 1 => Ok(StreamFailureKind::DropConnection),
+        "InternalStreamFailure" | "drop_connection" => Err(format!("`failure` {kind} takes no `error_code`{}", if kind == "drop_connection" { " or `message`" } else { "" })),
+        other => Err(format!("unknown stream failure `{other}`: expected {FAILURE_NAMES}")),
     }
 }
 

@@ -52,9 +52,12 @@ mod s3_uri;
 mod service;
 pub mod sigv4;
 pub mod store;
+mod stream;
 mod upstream;
 
-pub use behaviour::{Action, Behaviour, ErrorSpec, FixedResponse, Step, UpstreamSpec};
+pub use behaviour::{
+    Action, Behaviour, ErrorSpec, FixedResponse, Step, StreamFailure, StreamFailureKind, StreamSource, StreamSpec, UpstreamSpec,
+};
 pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, RecordConfig, StoreConfig, StoreKind};
 pub use queue::{AsyncResult, AsyncStatus};
 pub use record::RecordedRequest;

@@ -94,6 +94,7 @@ fn classify(method: &http::Method, path: &str) -> (Option<&'static str>, Option<
     let operation = match *last {
         "invocations" => INVOKE_ENDPOINT,
         "async-invocations" => INVOKE_ENDPOINT_ASYNC,
+        "invocations-response-stream" => "InvokeEndpointWithResponseStream",
         _ => return (None, None),
     };
     let name = smithygen_runtime::protocol::http::decode_percent(name, "label").ok().filter(|n| !n.is_empty());

@@ -29,7 +29,7 @@ pub(crate) struct Mock {
     pub store: Store,
     pub recorder: Recorder,
     pub queue: Queue,
-    upstream: Upstream,
+    pub(crate) upstream: Upstream,
     /// Invocations so far per sequence key, for behaviours that are sequences.
     counters: Mutex<HashMap<String, usize>>,
 }
@@ -58,7 +58,7 @@ impl Mock {
     }
 
     /// The step of `behaviour` for this invocation of `key`.
-    fn next_step<'b>(&self, key: String, behaviour: &'b Behaviour) -> &'b crate::behaviour::Step {
+    pub(crate) fn next_step<'b>(&self, key: String, behaviour: &'b Behaviour) -> &'b crate::behaviour::Step {
         if let Behaviour::Step(step) = behaviour {
             return step;
         }
@@ -78,7 +78,7 @@ impl Mock {
             tokio::time::sleep(delay).await;
         }
         let ctx = ErrorContext { config: &self.config, endpoint: &inv.endpoint_name };
-        match step.action {
+        match step.action.unstreamed() {
             Action::Echo => {
                 let new_session_id = (inv.session_id.as_deref() == Some("NEW_SESSION")).then(|| {
                     let expires = crate::format_time(SystemTime::now() + Duration::from_secs(3600));
@@ -97,6 +97,8 @@ impl Mock {
             Action::Error(spec) => Err(invoke_error(&spec, &ctx)),
             // Rejected by config validation; answered like a missing endpoint if built in code.
             Action::Accept => Err(InvokeEndpointError::ValidationError(not_found(&ctx))),
+            // `unstreamed` turned it into the action answering the same bytes whole.
+            Action::Stream(_) => Err(InvokeEndpointError::ValidationError(not_found(&ctx))),
             Action::Upstream(mut spec) => {
                 if inv.from_queue {
                     spec.timeout = Duration::from_secs(24 * 3600);
@@ -326,8 +328,8 @@ impl AmazonSageMakerRuntime for MockService {
         let name = inv.endpoint_name.clone();
         let result = self.0.invoke(inv).await;
         match &result {
-            Ok(_) => tracing::info!(endpoint = %name, "InvokeEndpoint answered"),
-            Err(e) => tracing::info!(endpoint = %name, error = describe_error(e).0, "InvokeEndpoint failed"),
+            Ok(_) => tracing::debug!(endpoint = %name, "InvokeEndpoint answered"),
+            Err(e) => tracing::debug!(endpoint = %name, error = describe_error(e).0, "InvokeEndpoint failed"),
         }
         result
     }
@@ -365,13 +367,13 @@ fn fixed_output(fixed: FixedResponse, variant: String) -> InvokeEndpointOutput {
 }
 
 /// What error messages and ARNs mention.
-struct ErrorContext<'a> {
-    config: &'a MockConfig,
-    endpoint: &'a str,
+pub(crate) struct ErrorContext<'a> {
+    pub(crate) config: &'a MockConfig,
+    pub(crate) endpoint: &'a str,
 }
 
 impl ErrorContext<'_> {
-    fn log_stream_arn(&self) -> String {
+    pub(crate) fn log_stream_arn(&self) -> String {
         format!(
             "arn:aws:logs:{}:{}:log-group:/aws/sagemaker/Endpoints/{}",
             self.config.region, self.config.account_id, self.endpoint
@@ -379,14 +381,14 @@ impl ErrorContext<'_> {
     }
 }
 
-fn not_found(ctx: &ErrorContext<'_>) -> ValidationError {
+pub(crate) fn not_found(ctx: &ErrorContext<'_>) -> ValidationError {
     ValidationError::builder()
         .message(format!("Endpoint {} of account {} not found.", ctx.endpoint, ctx.config.account_id))
         .build()
 }
 
 /// AWS's wording of a `ModelError`, with the container's status and body.
-fn model_error(spec: &ErrorSpec, ctx: &ErrorContext<'_>) -> ModelError {
+pub(crate) fn model_error(spec: &ErrorSpec, ctx: &ErrorContext<'_>) -> ModelError {
     let status = spec.original_status_code.unwrap_or(500);
     let original = spec.original_message.clone().unwrap_or_else(|| {
         u16::try_from(status)
@@ -412,7 +414,7 @@ fn model_error(spec: &ErrorSpec, ctx: &ErrorContext<'_>) -> ModelError {
         .build()
 }
 
-fn default_message(error_type: &str) -> &'static str {
+pub(crate) fn default_message(error_type: &str) -> &'static str {
     match error_type {
         "ModelNotReadyException" => "Model is not ready to serve requests yet. Retry the request after a short wait.",
         "ServiceUnavailable" => "Service is temporarily unavailable. Retry the request after a short wait.",
@@ -431,7 +433,7 @@ fn generic(spec: &ErrorSpec) -> ErrorMetadata {
 }
 
 /// The `InvokeEndpoint` error `spec` describes.
-fn invoke_error(spec: &ErrorSpec, ctx: &ErrorContext<'_>) -> InvokeEndpointError {
+pub(crate) fn invoke_error(spec: &ErrorSpec, ctx: &ErrorContext<'_>) -> InvokeEndpointError {
     let message = spec.message.clone().unwrap_or_else(|| default_message(&spec.error_type).into());
     match spec.error_type.as_str() {
         "ModelError" => InvokeEndpointError::ModelError(model_error(spec, ctx)),

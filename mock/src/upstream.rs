@@ -91,25 +91,26 @@ impl Upstream {
         }
     }
 
+    /// `POST /invocations` on the container, for a streamed answer: the status and headers
+    /// within the timeout, then the body as the container sends it (chunked transfer).
+    pub(crate) async fn invoke_streaming(
+        &self,
+        spec: &UpstreamSpec,
+        request: ContainerRequest,
+    ) -> Result<http::Response<hyper::body::Incoming>, ContainerError> {
+        self.ensure_healthy(&spec.url).await?;
+        let http_request = container_request(&spec.url, request)?;
+        match tokio::time::timeout(spec.timeout, self.client.request(http_request)).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(e)) => Err(ContainerError::Unreachable(describe(&e))),
+            Err(_) => Err(ContainerError::Timeout),
+        }
+    }
+
     /// `POST /invocations` on the container.
     pub(crate) async fn invoke(&self, spec: &UpstreamSpec, request: ContainerRequest) -> Result<ContainerResponse, ContainerError> {
         self.ensure_healthy(&spec.url).await?;
-        let mut builder = http::Request::post(format!("{}/invocations", spec.url));
-        let headers = [
-            ("content-type", &request.content_type),
-            ("accept", &request.accept),
-            ("x-amzn-sagemaker-custom-attributes", &request.custom_attributes),
-            ("x-amzn-sagemaker-target-model", &request.target_model),
-            ("x-amzn-sagemaker-inference-id", &request.inference_id),
-            ("x-amzn-sagemaker-session-id", &request.session_id),
-            ("x-amzn-sagemaker-prefix-aware-id", &request.prefix_aware_id),
-        ];
-        for (name, value) in headers {
-            if let Some(value) = value {
-                builder = builder.header(name, value);
-            }
-        }
-        let http_request = builder.body(Full::new(request.body)).map_err(|e| ContainerError::Unreachable(e.to_string()))?;
+        let http_request = container_request(&spec.url, request)?;
         let exchange = async {
             let response = self.client.request(http_request).await.map_err(|e| ContainerError::Unreachable(describe(&e)))?;
             let (parts, body) = response.into_parts();
@@ -129,6 +130,26 @@ impl Upstream {
             Err(_) => Err(ContainerError::Timeout),
         }
     }
+}
+
+/// The `POST /invocations` request for `request`.
+fn container_request(url: &str, request: ContainerRequest) -> Result<http::Request<Full<Bytes>>, ContainerError> {
+    let mut builder = http::Request::post(format!("{url}/invocations"));
+    let headers = [
+        ("content-type", &request.content_type),
+        ("accept", &request.accept),
+        ("x-amzn-sagemaker-custom-attributes", &request.custom_attributes),
+        ("x-amzn-sagemaker-target-model", &request.target_model),
+        ("x-amzn-sagemaker-inference-id", &request.inference_id),
+        ("x-amzn-sagemaker-session-id", &request.session_id),
+        ("x-amzn-sagemaker-prefix-aware-id", &request.prefix_aware_id),
+    ];
+    for (name, value) in headers {
+        if let Some(value) = value {
+            builder = builder.header(name, value);
+        }
+    }
+    builder.body(Full::new(request.body)).map_err(|e| ContainerError::Unreachable(e.to_string()))
 }
 
 /// An error with its sources, for messages.

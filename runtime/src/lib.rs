@@ -7,6 +7,8 @@
 pub mod client;
 pub mod endpoint;
 pub mod error;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 pub mod protocol;
 #[cfg(feature = "server")]
 pub mod server;

@@ -61,13 +61,13 @@ async fn config_from_sdk_config() {
     assert_eq!(config.endpoint_url(), Some(server.url().as_str()));
     assert!(config.use_dual_stack());
     assert!(!config.use_fips());
-    assert_eq!(config.retry_config().max_attempts(), 4);
+    assert_eq!(config.retry_config().unwrap().max_attempts(), 4);
     assert_eq!(
-        config.timeout_config().operation_timeout(),
+        config.timeout_config().unwrap().operation_timeout(),
         Some(Duration::from_secs(10))
     );
     assert_eq!(
-        config.timeout_config().connect_timeout(),
+        config.timeout_config().unwrap().connect_timeout(),
         Some(Duration::from_millis(3100)),
         "unset fields keep the defaults"
     );
@@ -90,7 +90,7 @@ async fn config_from_sdk_config() {
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let last = &requests[1];
-    assert_eq!(last.header("amz-sdk-request"), Some("attempt=2; max=4"));
+    assert!(last.header("amz-sdk-request").expect("amz-sdk-request").ends_with("attempt=2; max=4"));
     assert!(last
         .header("authorization")
         .expect("signed")
@@ -102,7 +102,7 @@ async fn config_from_sdk_config() {
     assert!(last
         .header("x-amz-user-agent")
         .expect("ua")
-        .ends_with(" app/sdk-app"));
+        .contains(" app/sdk-app"));
 }
 
 /// A small rule set: `Endpoint` wins when set; otherwise FIPS or regional URLs built from
@@ -169,6 +169,7 @@ fn service(port: u16) -> &'static ServiceInfo {
         service_name: "RulesService",
         api_version: "2024-01-01",
         signing_name: Some("ruleservice"),
+        api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
         endpoint_rule_set: Some(rule_set(port)),
         endpoint_bdd: None,
     }))
@@ -222,6 +223,7 @@ fn service_with_bdd(port: u16) -> &'static ServiceInfo {
         service_name: "RulesService",
         api_version: "2024-01-01",
         signing_name: Some("ruleservice"),
+        api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
         endpoint_rule_set: Some(rule_set(port)),
         endpoint_bdd: Some(Box::leak(bdd.into_boxed_str())),
     }))
@@ -330,6 +332,7 @@ async fn rule_set_errors_are_reported() {
     // An unsigned view of the same rules, so the missing region reaches the rules engine.
     let unsigned: &'static ServiceInfo = Box::leak(Box::new(ServiceInfo {
         signing_name: None,
+        api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
         ..*service
     }));
     let config = ClientConfig::builder().build();

@@ -122,6 +122,7 @@ pub static SIGNED_SERVICE: ServiceInfo = ServiceInfo {
     service_name: "TestService",
     api_version: "2017-05-13",
     signing_name: Some("sagemaker"),
+    api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
     endpoint_rule_set: None,
     endpoint_bdd: None,
 };
@@ -132,6 +133,7 @@ pub static UNSIGNED_SERVICE: ServiceInfo = ServiceInfo {
     service_name: "UnsignedService",
     api_version: "2020-01-01",
     signing_name: None,
+    api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
     endpoint_rule_set: None,
     endpoint_bdd: None,
 };

@@ -61,6 +61,7 @@ pub fn client(svc: &Service) -> TokenStream {
 /// `src/config.rs`: service facts for the runtime, and configuration types.
 pub fn config(svc: &Service) -> TokenStream {
     let sdk_id = &svc.sdk_id;
+    let ua_service_id = ua_service_id(sdk_id);
     let name = &svc.name;
     let version = &svc.version;
     let signing = match &svc.signing_name {
@@ -86,11 +87,54 @@ pub fn config(svc: &Service) -> TokenStream {
         pub use ::aws_types::region::Region;
         pub use ::aws_types::app_name::AppName;
         pub use ::aws_credential_types::Credentials;
-        pub use ::aws_credential_types::provider::SharedCredentialsProvider;
+        pub use ::aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+        // Kept at the root for code written against earlier versions of this crate; the
+        // official paths are `config::retry` and `config::timeout`.
         pub use ::aws_smithy_types::retry::{RetryConfig, RetryMode};
         pub use ::aws_smithy_types::timeout::TimeoutConfig;
-        pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
         pub use ::smithygen_runtime::client::IdempotencyTokenProvider;
+        // The official SDK crates' re-exports under `config`.
+        pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+        pub use ::aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig;
+        pub use ::aws_smithy_runtime_api::client::http::{HttpClient, SharedHttpClient};
+        pub use ::aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+        pub use ::aws_smithy_runtime_api::client::identity::{ResolveCachedIdentity, SharedIdentityCache};
+        pub use ::aws_smithy_runtime_api::client::runtime_components::{RuntimeComponents, RuntimeComponentsBuilder};
+        pub use ::aws_smithy_runtime_api::client::runtime_plugin::{RuntimePlugin, SharedRuntimePlugin};
+        pub use ::aws_smithy_runtime_api::shared::IntoShared;
+        pub use ::aws_smithy_types::config_bag::{ConfigBag, FrozenLayer, Layer};
+        pub use ::aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep, Sleep};
+        pub use ::aws_smithy_runtime::client::identity::IdentityCache;
+        pub use ::aws_types::sdk_ua_metadata::FrameworkMetadata;
+
+        /// Retry configuration and classification types.
+        pub mod retry {
+            pub use ::aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
+            pub use ::aws_smithy_runtime_api::client::retries::ShouldAttempt;
+            pub use ::aws_smithy_runtime::client::retries::{ClientRateLimiter, RetryPartition, TokenBucket};
+            pub use ::aws_smithy_types::retry::{ReconnectMode, RetryConfig, RetryConfigBuilder, RetryMode};
+        }
+
+        /// Timeout configuration types.
+        pub mod timeout {
+            pub use ::aws_smithy_types::timeout::{TimeoutConfig, TimeoutConfigBuilder};
+        }
+
+        /// HTTP request and response types, as interceptors see them.
+        pub mod http {
+            pub use ::aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+        }
+
+        /// Interceptor context types.
+        pub mod interceptors {
+            pub use ::aws_smithy_runtime_api::client::interceptors::context::{
+                AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextMut,
+                BeforeDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
+                BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+                BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
+                FinalizerInterceptorContextRef, InterceptorContext,
+            };
+        }
 
         /// Facts about this service the runtime needs: ids, signing name, endpoint rules.
         pub(crate) static SERVICE: ::smithygen_runtime::client::ServiceInfo = ::smithygen_runtime::client::ServiceInfo {
@@ -98,10 +142,18 @@ pub fn config(svc: &Service) -> TokenStream {
             service_name: #name,
             api_version: #version,
             signing_name: #signing,
+            api_metadata: ::smithygen_runtime::client::ApiMetadata::new(#ua_service_id, crate::meta::PKG_VERSION),
             endpoint_rule_set: #rules,
             endpoint_bdd: #bdd,
         };
     }
+}
+
+/// The service id of the user agent's `api/` token, as the official SDK crates derive it from
+/// `sdkId`: lowercased, only ASCII letters and digits kept (`"SageMaker Runtime"` →
+/// `"sagemakerruntime"`).
+fn ua_service_id(sdk_id: &str) -> String {
+    sdk_id.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// `src/error.rs`: the service-wide error, `Unhandled`, and re-exports.
@@ -143,8 +195,13 @@ pub fn error(svc: &Service) -> TokenStream {
     quote! {
         //! Errors: the service-wide [`Error`], [`Unhandled`] and the types every error exposes.
 
-        pub use ::aws_smithy_runtime_api::client::result::SdkError;
+        /// Error type returned by the client: `R` defaults to the HTTP response, as in the
+        /// official SDK crates.
+        pub type SdkError<E, R = ::aws_smithy_runtime_api::client::orchestrator::HttpResponse> =
+            ::aws_smithy_runtime_api::client::result::SdkError<E, R>;
         pub use ::aws_smithy_runtime_api::box_error::BoxError;
+        pub use ::aws_smithy_runtime_api::client::result::ConnectorError;
+        pub use ::aws_smithy_types::error::display::DisplayErrorContext;
         pub use ::aws_smithy_types::error::metadata::{ErrorMetadata, ProvideErrorMetadata};
         pub use ::aws_smithy_types::error::operation::BuildError;
         pub use ::aws_types::request_id::RequestId;
@@ -269,5 +326,11 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         pub use client::Client;
         pub use config::Config;
         pub use error::Error;
+
+        /// Facts about this crate.
+        pub mod meta {
+            /// The version of this crate (`CARGO_PKG_VERSION`), reported in the user agent.
+            pub static PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
+        }
     }
 }

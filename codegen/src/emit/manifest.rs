@@ -20,6 +20,9 @@ readme = "README.md"
 [dependencies]
 smithygen-runtime = {runtime}
 aws-credential-types = "1"
+# Re-exported under `config` with the official SDK crates' paths (sleep, identity cache, retry partition).
+aws-smithy-async = "1"
+aws-smithy-runtime = {{ version = "1", features = ["client"] }}
 aws-smithy-runtime-api = {{ version = "1", features = ["client", "http-1x"] }}
 aws-smithy-types = {{ version = "1", features = ["http-body-1-x"] }}
 aws-types = "1"
@@ -30,6 +33,19 @@ regex = {{ version = "1", optional = true }}
 tokio = {{ version = "1", features = ["net"], optional = true }}
 
 [features]
+# The official SDK crates' features, with their meanings. The runtime always builds the default
+# HTTPS client (hyper 1 + rustls) and tokio support, so turning these off removes nothing.
+default = ["rustls", "default-https-client", "rt-tokio"]
+# The official crate's `rustls` adds the legacy hyper 0.14 + rustls stack; here the one client is
+# already rustls on hyper 1, so the name is kept (code that names it compiles) and adds nothing.
+rustls = []
+default-https-client = ["aws-smithy-runtime/default-https-client"]
+rt-tokio = ["aws-smithy-async/rt-tokio", "aws-smithy-types/rt-tokio"]
+# Without it a behavior version is still optional here: `BehaviorVersion::latest()` is the default.
+behavior-version-latest = []
+# Test helpers of the official crates (`aws-credential-types/test-util`); with it, `aws-smithy-mocks`
+# works as with the official client.
+test-util = ["aws-credential-types/test-util"]
 # `server`: the service as a trait and a router that serves any implementation (`crate::server`).
 server = ["smithygen-runtime/server", {fancy}"dep:regex", "dep:tokio"]
 
@@ -108,7 +124,7 @@ them explicitly, and `{lib}::Client::from_conf(config)` builds the client.
 | `endpoint_url(url)` | none: the endpoint comes from the model's endpoint rules (region, partition, FIPS, dual-stack) |
 | `use_fips(bool)` | `false`: FIPS endpoints where the partition offers them |
 | `use_dual_stack(bool)` | `false`: IPv4 and IPv6 endpoints where the partition offers them |
-| `retry_config(RetryConfig)` | standard mode, 3 attempts, exponential backoff with jitter and a retry quota; throttling, transient, 5xx and `@retryable` errors are retried, other modeled errors are not |
+| `retry_config(RetryConfig)` | standard mode, 3 attempts, exponential backoff with jitter and a retry quota; the official client's classifiers: AWS throttling and transient error codes, HTTP 500/502/503/504 and `@retryable` errors are retried, other modeled errors (whatever their status, 429 included) are not |
 | `timeout_config(TimeoutConfig)` | connect 3.1 s, read (first response byte) 75 s, no per-attempt or per-operation limit; a response body that stops moving is cut by stalled-stream protection |
 | `http_client(..)` | hyper 1 with rustls |
 

@@ -144,6 +144,9 @@ fn operation_files(svc: &Service) -> Vec<(String, TokenStream)> {
         "src/operation.rs".to_string(),
         quote! {
             //! One module per operation.
+
+            /// Request ids of outputs and errors (`x-amzn-RequestId`), as in the official SDK crates.
+            pub use ::aws_types::request_id::RequestId;
             #(#modules)*
         },
     )];

@@ -8,17 +8,73 @@ pub use ::smithygen_runtime::client::ClientConfigBuilder as Builder;
 pub use ::aws_types::region::Region;
 pub use ::aws_types::app_name::AppName;
 pub use ::aws_credential_types::Credentials;
-pub use ::aws_credential_types::provider::SharedCredentialsProvider;
+pub use ::aws_credential_types::provider::{
+    ProvideCredentials, SharedCredentialsProvider,
+};
 pub use ::aws_smithy_types::retry::{RetryConfig, RetryMode};
 pub use ::aws_smithy_types::timeout::TimeoutConfig;
-pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
 pub use ::smithygen_runtime::client::IdempotencyTokenProvider;
+pub use ::aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+pub use ::aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig;
+pub use ::aws_smithy_runtime_api::client::http::{HttpClient, SharedHttpClient};
+pub use ::aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+pub use ::aws_smithy_runtime_api::client::identity::{
+    ResolveCachedIdentity, SharedIdentityCache,
+};
+pub use ::aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+pub use ::aws_smithy_runtime_api::client::runtime_plugin::{
+    RuntimePlugin, SharedRuntimePlugin,
+};
+pub use ::aws_smithy_runtime_api::shared::IntoShared;
+pub use ::aws_smithy_types::config_bag::{ConfigBag, FrozenLayer, Layer};
+pub use ::aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep, Sleep};
+pub use ::aws_smithy_runtime::client::identity::IdentityCache;
+pub use ::aws_types::sdk_ua_metadata::FrameworkMetadata;
+/// Retry configuration and classification types.
+pub mod retry {
+    pub use ::aws_smithy_runtime_api::client::retries::classifiers::{
+        ClassifyRetry, RetryAction,
+    };
+    pub use ::aws_smithy_runtime_api::client::retries::ShouldAttempt;
+    pub use ::aws_smithy_runtime::client::retries::{
+        ClientRateLimiter, RetryPartition, TokenBucket,
+    };
+    pub use ::aws_smithy_types::retry::{
+        ReconnectMode, RetryConfig, RetryConfigBuilder, RetryMode,
+    };
+}
+/// Timeout configuration types.
+pub mod timeout {
+    pub use ::aws_smithy_types::timeout::{TimeoutConfig, TimeoutConfigBuilder};
+}
+/// HTTP request and response types, as interceptors see them.
+pub mod http {
+    pub use ::aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+}
+/// Interceptor context types.
+pub mod interceptors {
+    pub use ::aws_smithy_runtime_api::client::interceptors::context::{
+        AfterDeserializationInterceptorContextRef,
+        BeforeDeserializationInterceptorContextMut,
+        BeforeDeserializationInterceptorContextRef,
+        BeforeSerializationInterceptorContextMut,
+        BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+        BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
+        FinalizerInterceptorContextRef, InterceptorContext,
+    };
+}
 /// Facts about this service the runtime needs: ids, signing name, endpoint rules.
 pub(crate) static SERVICE: ::smithygen_runtime::client::ServiceInfo = ::smithygen_runtime::client::ServiceInfo {
     sdk_id: "SageMaker Runtime",
     service_name: "AmazonSageMakerRuntime",
     api_version: "2017-05-13",
     signing_name: ::std::option::Option::Some("sagemaker"),
+    api_metadata: ::smithygen_runtime::client::ApiMetadata::new(
+        "sagemakerruntime",
+        crate::meta::PKG_VERSION,
+    ),
     endpoint_rule_set: ::std::option::Option::Some(
         "{\"version\":\"1.0\",\"parameters\":{\"Region\":{\"builtIn\":\"AWS::Region\",\"required\":false,\"documentation\":\"AWS Region to send requests to, for example us-east-1. Needed unless Endpoint is set.\",\"type\":\"String\"},\"UseDualStack\":{\"builtIn\":\"AWS::UseDualStack\",\"required\":true,\"default\":false,\"documentation\":\"Resolve to a host reachable over both IPv4 and IPv6. Resolution fails in a partition that offers no dual-stack hosts.\",\"type\":\"Boolean\"},\"UseFIPS\":{\"builtIn\":\"AWS::UseFIPS\",\"required\":true,\"default\":false,\"documentation\":\"Resolve to a host that uses FIPS 140 validated cryptography. Resolution fails in a partition that offers no FIPS hosts.\",\"type\":\"Boolean\"},\"Endpoint\":{\"builtIn\":\"SDK::Endpoint\",\"required\":false,\"documentation\":\"Fixed URL used as-is instead of a resolved host; cannot be combined with FIPS or dual-stack.\",\"type\":\"String\"}},\"rules\":[{\"conditions\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Endpoint\"}]}],\"rules\":[{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]}],\"error\":\"Invalid Configuration: FIPS and custom endpoint are not supported\",\"type\":\"error\"},{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]}],\"error\":\"Invalid Configuration: Dualstack and custom endpoint are not supported\",\"type\":\"error\"},{\"conditions\":[],\"endpoint\":{\"url\":{\"ref\":\"Endpoint\"},\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"}],\"type\":\"tree\"},{\"conditions\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Region\"}]}],\"rules\":[{\"conditions\":[{\"fn\":\"aws.partition\",\"argv\":[{\"ref\":\"Region\"}],\"assign\":\"PartitionResult\"}],\"rules\":[{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]}],\"rules\":[{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[true,{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsFIPS\"]}]},{\"fn\":\"booleanEquals\",\"argv\":[true,{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsDualStack\"]}]}],\"rules\":[{\"conditions\":[],\"endpoint\":{\"url\":\"https://runtime.sagemaker-fips.{Region}.{PartitionResult#dualStackDnsSuffix}\",\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"FIPS and DualStack are enabled, but this partition does not support one or both\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]}],\"rules\":[{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsFIPS\"]},true]}],\"rules\":[{\"conditions\":[{\"fn\":\"stringEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"PartitionResult\"},\"name\"]},\"aws\"]}],\"endpoint\":{\"url\":\"https://runtime-fips.sagemaker.{Region}.amazonaws.com\",\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"},{\"conditions\":[{\"fn\":\"stringEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"PartitionResult\"},\"name\"]},\"aws-us-gov\"]}],\"endpoint\":{\"url\":\"https://runtime.sagemaker.{Region}.amazonaws.com\",\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"},{\"conditions\":[],\"endpoint\":{\"url\":\"https://runtime.sagemaker-fips.{Region}.{PartitionResult#dnsSuffix}\",\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"FIPS is enabled but this partition does not support FIPS\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]}],\"rules\":[{\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[true,{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"PartitionResult\"},\"supportsDualStack\"]}]}],\"rules\":[{\"conditions\":[],\"endpoint\":{\"url\":\"https://runtime.sagemaker.{Region}.{PartitionResult#dualStackDnsSuffix}\",\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"DualStack is enabled but this partition does not support DualStack\",\"type\":\"error\"}],\"type\":\"tree\"},{\"conditions\":[],\"endpoint\":{\"url\":\"https://runtime.sagemaker.{Region}.{PartitionResult#dnsSuffix}\",\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"}],\"type\":\"tree\"}],\"type\":\"tree\"},{\"conditions\":[],\"error\":\"Invalid Configuration: Missing Region\",\"type\":\"error\"}]}",
     ),

@@ -59,5 +59,10 @@ mod endpoint_tests;
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
+/// Facts about this crate.
+pub mod meta {
+    /// The version of this crate (`CARGO_PKG_VERSION`), reported in the user agent.
+    pub static PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
+}
 #[cfg(feature = "server")]
 pub mod server;

@@ -5,9 +5,14 @@
 //! client (and therefore its connection pool), the identity cache (so credentials from SSO, IMDS,
 //! STS... are resolved once and reused), and the runtime plugins handed to the orchestrator.
 
-use super::auth::SigV4AuthScheme;
 use super::idempotency::IdempotencyTokenProvider;
-use super::interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
+use super::interceptors::AttemptTracingInterceptor;
+use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID as SIGV4_SCHEME_ID};
+use aws_runtime::invocation_id::InvocationIdInterceptor;
+use aws_runtime::recursion_detection::RecursionDetectionInterceptor;
+use aws_runtime::request_info::RequestInfoInterceptor;
+use aws_runtime::service_clock_skew::ServiceClockSkewInterceptor;
+use aws_runtime::user_agent::UserAgentInterceptor;
 use crate::protocol::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_async::rt::sleep::{default_async_sleep, AsyncSleep, SharedAsyncSleep};
@@ -36,7 +41,7 @@ use aws_smithy_types::config_bag::Layer;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::app_name::AppName;
-use aws_types::region::Region;
+use aws_types::region::{Region, SigningRegion};
 use aws_types::SdkConfig;
 use std::sync::Arc;
 use std::time::Duration;
@@ -540,6 +545,13 @@ impl From<SdkConfig> for ClientConfigBuilder {
     }
 }
 
+impl From<&SdkConfig> for ClientConfig {
+    /// Same as [`ClientConfig::new`].
+    fn from(sdk: &SdkConfig) -> Self {
+        ClientConfig::new(sdk)
+    }
+}
+
 /// Resolved settings (defaults applied).
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -571,6 +583,8 @@ impl Settings {
         layer.store_put(self.stalled_stream_protection.clone());
         if let Some(region) = &self.region {
             layer.store_put(region.clone());
+            // What aws-runtime's SigV4 signer signs for, unless the endpoint says otherwise.
+            layer.store_put(SigningRegion::from(region.clone()));
         }
         if let Some(app_name) = &self.app_name {
             layer.store_put(app_name.clone());
@@ -593,7 +607,16 @@ impl Settings {
             .with_interceptor(SharedInterceptor::permanent(
                 StalledStreamProtectionInterceptor::default(),
             ))
-            .with_interceptor(SharedInterceptor::permanent(SdkHeadersInterceptor::new()))
+            // The official SDK crates' interceptors, in their order: clock skew (signing time
+            // corrected by the server's `Date`), `amz-sdk-request`, user agent, invocation id,
+            // `x-amzn-trace-id` recursion detection.
+            .with_interceptor(ServiceClockSkewInterceptor::new())
+            .with_interceptor(RequestInfoInterceptor::new())
+            .with_interceptor(UserAgentInterceptor::new())
+            .with_interceptor(InvocationIdInterceptor::new())
+            .with_interceptor(SharedInterceptor::permanent(
+                RecursionDetectionInterceptor::new(),
+            ))
             .with_interceptor(SharedInterceptor::permanent(
                 AttemptTracingInterceptor::new(),
             ));
@@ -605,7 +628,7 @@ impl Settings {
         }
         if let Some(provider) = &self.credentials_provider {
             components = components.with_identity_resolver(
-                super::auth::SIGV4_SCHEME_ID,
+                SIGV4_SCHEME_ID,
                 SharedIdentityResolver::new(provider.clone()),
             );
         }
@@ -640,6 +663,12 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// A config from shared AWS configuration (as loaded by `aws-config`), as
+    /// `ClientConfigBuilder::from(sdk_config).build()`.
+    pub fn new(sdk_config: &SdkConfig) -> Self {
+        ClientConfigBuilder::from(sdk_config).build()
+    }
+
     /// Returns an empty [`ClientConfigBuilder`].
     pub fn builder() -> ClientConfigBuilder {
         ClientConfigBuilder::default()
@@ -717,14 +746,16 @@ impl ClientConfig {
         self.inner.settings.http_client.clone()
     }
 
-    /// The retry configuration.
-    pub fn retry_config(&self) -> &RetryConfig {
-        &self.inner.settings.retry_config
+    /// The retry configuration. Always `Some` (defaults are applied when the config is built);
+    /// an `Option` as in the official SDK crates.
+    pub fn retry_config(&self) -> Option<&RetryConfig> {
+        Some(&self.inner.settings.retry_config)
     }
 
-    /// The effective timeout configuration (configured values over the defaults).
-    pub fn timeout_config(&self) -> &TimeoutConfig {
-        &self.inner.settings.timeout_config
+    /// The effective timeout configuration (configured values over the defaults). Always
+    /// `Some`; an `Option` as in the official SDK crates.
+    pub fn timeout_config(&self) -> Option<&TimeoutConfig> {
+        Some(&self.inner.settings.timeout_config)
     }
 
     /// The async sleep implementation (`None` if no tokio runtime support is compiled in).
@@ -732,9 +763,9 @@ impl ClientConfig {
         self.inner.settings.sleep_impl.clone()
     }
 
-    /// The time source.
-    pub fn time_source(&self) -> SharedTimeSource {
-        self.inner.settings.time_source.clone()
+    /// The time source. Always `Some`; an `Option` as in the official SDK crates.
+    pub fn time_source(&self) -> Option<SharedTimeSource> {
+        Some(self.inner.settings.time_source.clone())
     }
 
     /// The behavior version.
@@ -752,14 +783,16 @@ impl ClientConfig {
         self.inner.settings.interceptors.iter().cloned()
     }
 
-    /// The identity cache shared by every call made with this config.
-    pub fn identity_cache(&self) -> SharedIdentityCache {
-        self.inner.settings.identity_cache.clone()
+    /// The identity cache shared by every call made with this config. Always `Some`; an
+    /// `Option` as in the official SDK crates.
+    pub fn identity_cache(&self) -> Option<SharedIdentityCache> {
+        Some(self.inner.settings.identity_cache.clone())
     }
 
-    /// The stalled stream protection configuration.
-    pub fn stalled_stream_protection(&self) -> &StalledStreamProtectionConfig {
-        &self.inner.settings.stalled_stream_protection
+    /// The stalled stream protection configuration. Always `Some`; an `Option` as in the
+    /// official SDK crates.
+    pub fn stalled_stream_protection(&self) -> Option<&StalledStreamProtectionConfig> {
+        Some(&self.inner.settings.stalled_stream_protection)
     }
 
     /// The provider of tokens for `@idempotencyToken` input members left unset.
@@ -786,22 +819,22 @@ mod tests {
     #[test]
     fn defaults() {
         let config = ClientConfig::builder().build();
-        assert_eq!(config.retry_config().max_attempts(), 3);
+        assert_eq!(config.retry_config().unwrap().max_attempts(), 3);
         assert_eq!(
-            config.timeout_config().connect_timeout(),
+            config.timeout_config().unwrap().connect_timeout(),
             Some(DEFAULT_CONNECT_TIMEOUT)
         );
         assert_eq!(
-            config.timeout_config().read_timeout(),
+            config.timeout_config().unwrap().read_timeout(),
             Some(DEFAULT_READ_TIMEOUT)
         );
-        assert!(config.timeout_config().read_timeout() > Some(Duration::from_secs(60)));
-        assert_eq!(config.timeout_config().operation_timeout(), None);
-        assert_eq!(config.timeout_config().operation_attempt_timeout(), None);
+        assert!(config.timeout_config().unwrap().read_timeout() > Some(Duration::from_secs(60)));
+        assert_eq!(config.timeout_config().unwrap().operation_timeout(), None);
+        assert_eq!(config.timeout_config().unwrap().operation_attempt_timeout(), None);
         assert!(config.http_client().is_some());
         assert!(config.sleep_impl().is_some());
         assert!(!config.use_fips());
-        assert!(config.stalled_stream_protection().is_enabled());
+        assert!(config.stalled_stream_protection().unwrap().is_enabled());
         assert!(!config.disable_request_compression());
         assert_eq!(config.request_min_compression_size_bytes(), 10_240);
         assert!(uuid::Uuid::parse_str(&config.idempotency_token_provider().make_idempotency_token()).is_ok());
@@ -841,7 +874,7 @@ mod tests {
                     .build(),
             )
             .build();
-        let t = config.timeout_config();
+        let t = config.timeout_config().unwrap();
         assert_eq!(t.operation_timeout(), Some(Duration::from_secs(5)));
         assert_eq!(t.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
         assert_eq!(t.read_timeout(), Some(DEFAULT_READ_TIMEOUT));
@@ -859,7 +892,7 @@ mod tests {
             .retry_config(RetryConfig::standard().with_max_attempts(1));
         let merged = base.with_override(&over);
         assert_eq!(merged.region().map(Region::as_ref), Some("eu-west-1"));
-        assert_eq!(merged.retry_config().max_attempts(), 1);
+        assert_eq!(merged.retry_config().unwrap().max_attempts(), 1);
         assert!(merged.use_fips());
         assert!(merged.credentials_provider().is_some());
         // Same identity cache and HTTP client: the pool and cached credentials are shared.

@@ -1,14 +1,16 @@
 //! [`invoke`]: runs one operation through the aws-smithy-runtime orchestrator.
 
-use super::auth::{SigV4OperationConfig, SIGV4_SCHEME_ID};
 use super::config::{ClientConfig, ClientConfigBuilder};
 use super::error::ConfigError;
-use super::interceptors::{user_agent, OperationContext};
+use super::interceptors::OperationContext;
 use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
-use super::retry::ErrorCodeClassifier;
 use super::{OperationInfo, ServiceInfo, StaticParam};
 use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, Params, RuleSet};
 use crate::protocol::compression::{self, MAX_MIN_COMPRESSION_SIZE_BYTES};
+use aws_runtime::auth::sigv4::SCHEME_ID as SIGV4_SCHEME_ID;
+use aws_runtime::auth::{SigV4OperationSigningConfig, SigningOptions};
+use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
+use aws_runtime::service_clock_skew::ServiceClockSkewClassifier;
 use aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID;
 use aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver;
 use aws_smithy_runtime::client::retries::classifiers::{
@@ -35,6 +37,7 @@ use aws_smithy_runtime_api::client::ser_de::{
 use aws_smithy_types::config_bag::{ConfigBag, Layer};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::retry::ProvideErrorKind;
+use aws_types::SigningName;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
@@ -73,6 +76,55 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
+    let deserializer = SharedResponseDeserializer::new(FnDeserializer { f: deserializer });
+    run(config, service, operation, input, serializer, deserializer, config_override).await
+}
+
+/// Runs one operation whose output holds a stream (an event stream, or a `@streaming` blob)
+/// through the orchestrator, like [`invoke`], except that a successful (2xx) response's body
+/// is not read: `output` reads the status and headers and takes the body from the response
+/// (`std::mem::replace(response.body_mut(), SdkBody::taken())`) for the output to read as it
+/// arrives, e.g. into an `event_stream::EventReceiver` (feature `event-stream`) or a
+/// `ByteStream`. Error responses are read whole and given to `error`, as in [`invoke`].
+///
+/// The body handed out still carries stalled-stream protection (on by default: a stream that
+/// stalls past the grace period ends with an error), and the connect and read timeouts applied
+/// up to the response headers; the operation timeout, if set, bounds the call up to the
+/// response headers only (not the reading of the stream).
+#[allow(clippy::too_many_arguments)]
+pub async fn invoke_streaming<I, O, E>(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: I,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    output: fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>,
+    error: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    config_override: Option<&super::ClientConfigBuilder>,
+) -> Result<O, SdkError<E, HttpResponse>>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
+    let deserializer = SharedResponseDeserializer::new(FnStreamingDeserializer { output, error });
+    run(config, service, operation, input, serializer, deserializer, config_override).await
+}
+
+async fn run<I, O, E>(
+    config: &ClientConfig,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: I,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    deserializer: SharedResponseDeserializer,
+    config_override: Option<&super::ClientConfigBuilder>,
+) -> Result<O, SdkError<E, HttpResponse>>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
     let span = tracing::info_span!(
         "smithygen.operation",
         service = service.sdk_id,
@@ -85,7 +137,7 @@ where
             Some(over) => Cow::Owned(config.with_override(over)),
             None => Cow::Borrowed(config),
         };
-        let plugins = runtime_plugins::<I, O, E>(
+        let plugins = runtime_plugins::<I, E>(
             &config,
             service,
             operation,
@@ -154,25 +206,27 @@ where
 }
 
 /// Builds the client + operation runtime plugins for one call.
-fn runtime_plugins<I, O, E>(
+fn runtime_plugins<I, E>(
     config: &ClientConfig,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
-    deserializer: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    deserializer: SharedResponseDeserializer,
     span: tracing::Span,
 ) -> Result<RuntimePlugins, ConfigError>
 where
     I: Debug + Send + Sync + 'static,
-    O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
     let settings = &config.inner.settings;
     let mut layer = Layer::new(operation.name);
+    // The official SDK crates' retry classifiers (HTTP 500/502/503/504 is the client plugin's):
+    // the same calls are retried, by construction.
     let mut components = RuntimeComponentsBuilder::new("smithygen.operation")
         .with_retry_classifier(TransientErrorClassifier::<E>::new())
         .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
-        .with_retry_classifier(ErrorCodeClassifier::<E>::new());
+        .with_retry_classifier(AwsErrorCodeClassifier::<E>::new())
+        .with_retry_classifier(ServiceClockSkewClassifier::<E>::new());
 
     // Auth.
     let scheme = match service.signing_name {
@@ -187,8 +241,10 @@ where
                     service: service.sdk_id,
                 });
             }
-            layer.store_put(SigV4OperationConfig {
-                signing_name: Some(signing_name),
+            layer.store_put(SigV4OperationSigningConfig {
+                name: Some(SigningName::from_static(signing_name)),
+                signing_options: signing_options(signing_name),
+                ..Default::default()
             });
             SIGV4_SCHEME_ID
         }
@@ -223,17 +279,13 @@ where
 
     // Serde, metadata, retry partition, SDK headers and tracing context.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
-    layer.store_put(SharedResponseDeserializer::new(FnDeserializer {
-        f: deserializer,
-    }));
+    layer.store_put(deserializer);
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
     layer.store_put(RetryPartition::new(service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
     layer.store_put(SensitiveOutput);
-    layer.store_put(OperationContext {
-        user_agent: user_agent(service, settings.app_name.as_ref()),
-        span,
-    });
+    layer.store_put(service.api_metadata.clone());
+    layer.store_put(OperationContext { span });
 
     let operation_plugin = StaticRuntimePlugin::new()
         .with_config(layer.freeze())
@@ -242,6 +294,19 @@ where
         .with_client_plugins(config.inner.defaults.iter().cloned())
         .with_client_plugin(config.inner.client_plugin.clone())
         .with_operation_plugin(operation_plugin))
+}
+
+/// SigV4 options of an `aws.auth#sigv4` service, as the official SDK crates set them: S3 signs
+/// its payload hash into `x-amz-content-sha256` and encodes and normalises paths once, every
+/// other service does neither header and both twice. The endpoint's `authSchemes` entry can
+/// still override both (`disableDoubleEncoding`, `disableNormalizePath`).
+fn signing_options(signing_name: &str) -> SigningOptions {
+    let s3 = matches!(signing_name, "s3" | "s3-outposts" | "s3-object-lambda");
+    let mut options = SigningOptions::default();
+    options.double_uri_encode = !s3;
+    options.content_sha256_header = s3;
+    options.normalize_uri_path = !s3;
+    options
 }
 
 /// Builtin parameters a rule set may declare, and the name they conventionally have.
@@ -373,6 +438,14 @@ where
         if let Some(prefix) = request.extension::<EndpointPrefix>() {
             cfg.interceptor_state().store_put(prefix.clone());
         }
+        // An input event stream: the SigV4 signer hands its message signer to the body here.
+        #[cfg(feature = "event-stream")]
+        if let Some(sender) = request
+            .extension::<crate::event_stream::EventStreamSigning>()
+            .and_then(|signing| signing.take())
+        {
+            cfg.interceptor_state().store_put(sender);
+        }
         Ok(request)
     }
 }
@@ -416,6 +489,49 @@ pub fn fill_idempotency_token(
             .and_then(ClientConfigBuilder::get_idempotency_token_provider)
             .unwrap_or_else(|| config.idempotency_token_provider());
         *token = Some(provider.make_idempotency_token());
+    }
+}
+
+/// Adapts a generated streaming-output reader (and the error reader) to the orchestrator's
+/// deserializer: 2xx responses are handed over with their body unread.
+struct FnStreamingDeserializer<O, E> {
+    output: fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>,
+    error: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+}
+
+impl<O, E> Debug for FnStreamingDeserializer<O, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnStreamingDeserializer")
+    }
+}
+
+impl<O, E> DeserializeResponse for FnStreamingDeserializer<O, E>
+where
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + Debug + Send + Sync + 'static,
+{
+    fn deserialize_streaming(
+        &self,
+        response: &mut HttpResponse,
+    ) -> Option<Result<Output, OrchestratorError<Error>>> {
+        if !response.status().is_success() {
+            // Read whole by the orchestrator, then `deserialize_nonstreaming`.
+            return None;
+        }
+        Some(
+            (self.output)(response)
+                .map(Output::erase)
+                .map_err(|err| err.map_operation_error(Error::erase)),
+        )
+    }
+
+    fn deserialize_nonstreaming(
+        &self,
+        response: &HttpResponse,
+    ) -> Result<Output, OrchestratorError<Error>> {
+        (self.error)(response)
+            .map(Output::erase)
+            .map_err(|err| err.map_operation_error(Error::erase))
     }
 }
 

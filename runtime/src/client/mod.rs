@@ -3,7 +3,11 @@
 //! Generated clients hold a [`ClientConfig`] and, per operation, call [`invoke`] with static
 //! [`ServiceInfo`] / [`OperationInfo`] facts emitted from the model plus a serializer and a
 //! deserializer. Everything else (endpoint resolution, signing, retries, timeouts, SDK headers,
-//! tracing) happens here on top of `aws-smithy-runtime`'s orchestrator.
+//! tracing) happens here on top of `aws-smithy-runtime`'s orchestrator, with the same parts the
+//! official SDK crates use from `aws-runtime`: its SigV4 auth scheme, user-agent, invocation-id,
+//! request-info (`amz-sdk-request`), recursion-detection and clock-skew interceptors, and its
+//! AWS error-code retry classifier beside `aws-smithy-runtime`'s HTTP-status, transient and
+//! modeled-retryable ones. Only what no AWS runtime crate has lives here.
 //!
 //! ```no_run
 //! use smithygen_runtime::client::{invoke, ClientConfig, OperationInfo, ServiceInfo};
@@ -22,6 +26,7 @@
 //!     service_name: "ExampleService",
 //!     api_version: "2024-01-01",
 //!     signing_name: Some("example"),
+//!     api_metadata: smithygen_runtime::client::ApiMetadata::new("example", "0.1.0"),
 //!     endpoint_rule_set: None,
 //!     endpoint_bdd: None,
 //! };
@@ -44,16 +49,16 @@
 //! # Ok(()) }
 //! ```
 
-mod auth;
 mod config;
 mod error;
 mod idempotency;
 mod interceptors;
 mod invoke;
 mod request_body;
-mod retry;
 
-pub use auth::{SigV4AuthScheme, SigV4Signer, SigningError, SIGV4_SCHEME_ID};
+/// The `api/<service-id>/<version>` user-agent token of a service (aws-runtime's type, read by
+/// its `UserAgentInterceptor`).
+pub use aws_runtime::user_agent::ApiMetadata;
 pub use config::{
     default_timeout_config, ClientConfig, ClientConfigBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -61,9 +66,8 @@ pub use config::{
 pub use error::ConfigError;
 pub use idempotency::IdempotencyTokenProvider;
 pub use invoke::fill_idempotency_token;
-pub use interceptors::{AttemptTracingInterceptor, SdkHeadersInterceptor};
-pub use invoke::invoke;
-pub use retry::{ErrorCodeClassifier, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES};
+pub use interceptors::AttemptTracingInterceptor;
+pub use invoke::{invoke, invoke_streaming};
 
 /// Static facts about a service, emitted by the generator from the model.
 #[derive(Debug)]
@@ -77,6 +81,9 @@ pub struct ServiceInfo {
     pub api_version: &'static str,
     /// The `name` of the service's `aws.auth#sigv4` trait; `None` sends requests unsigned.
     pub signing_name: Option<&'static str>,
+    /// The user agent's `api/<service-id>/<version>` token: the service id as the official SDK
+    /// crates spell it (`sdkId` lowercased, without spaces) and the generated crate's version.
+    pub api_metadata: ApiMetadata,
     /// JSON text of the service's `smithy.rules#endpointRuleSet` trait; parsed once per process
     /// on first use. `None` requires an `endpoint_url`.
     pub endpoint_rule_set: Option<&'static str>,

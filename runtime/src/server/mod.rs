@@ -51,6 +51,9 @@ mod request;
 mod route;
 mod router;
 mod serve;
+mod streaming;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 mod validation;
 
 pub use operation::{serve_operation, ServerOperation};
@@ -61,12 +64,14 @@ pub use request::ServerRequest;
 pub use route::UriPattern;
 pub use router::{Router, ServerConfig, DEFAULT_BODY_LIMIT};
 pub use serve::ServerHandle;
+pub use streaming::{streaming_body, streaming_response, StreamingBody};
 pub use validation::{Constraint, Step, Violation, Violations};
 
 /// Response bodies are whole `Bytes` (re-exported so generated crates need no `bytes` dependency).
 pub use bytes::Bytes;
 
-/// The response type handlers produce: the whole body in memory.
+/// The response type handlers produce: the whole body in memory, or an empty body and a
+/// [`StreamingBody`] extension for a body sent as it is produced ([`streaming_response`]).
 pub type ServerResponse = http::Response<bytes::Bytes>;
 
 /// A fresh request id (a random UUID), as sent in `x-amzn-RequestId`.

@@ -2,6 +2,8 @@
 
 use super::{Rejection, Router, ServerResponse};
 use bytes::Bytes;
+use super::streaming::BoxError;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -91,8 +93,9 @@ impl Router {
         Ok(ServerHandle { addr, shutdown: Some(tx), task: Some(task) })
     }
 
-    /// Reads the body within the limit and runs [`handle`](Self::handle).
-    async fn serve_hyper(&self, request: http::Request<Incoming>) -> http::Response<Full<Bytes>> {
+    /// Reads the body within the limit and runs [`handle`](Self::handle); a response with a
+    /// [`StreamingBody`](super::StreamingBody) sends that body as it is produced.
+    async fn serve_hyper(&self, request: http::Request<Incoming>) -> http::Response<UnsyncBoxBody<Bytes, BoxError>> {
         let limit = self.config().body_limit;
         let (parts, body) = request.into_parts();
         let declared = parts
@@ -114,7 +117,11 @@ impl Router {
                 ),
             }
         };
-        response.map(Full::new)
+        let streaming = super::streaming_body(&response).and_then(|body| body.take());
+        match streaming {
+            Some(body) => response.map(|_| body),
+            None => response.map(|bytes| Full::new(bytes).map_err(|never| match never {}).boxed_unsync()),
+        }
     }
 }
 

@@ -1,0 +1,130 @@
+//! Building event-stream messages and reading their headers, per the restJson1 rules.
+//!
+//! Every message carries `:message-type`: `event` (with `:event-type`, the union member's name,
+//! and `:content-type` when it has a payload), `exception` (a modeled error: `:exception-type`,
+//! the member's name, and a JSON payload) or `error` (unmodeled: `:error-code` and
+//! `:error-message`). Initial messages are events whose `:event-type` is `initial-request` or
+//! `initial-response`.
+
+use super::{EventStreamError, Header, HeaderValue, Message};
+use aws_smithy_types::error::ErrorMetadata;
+use bytes::Bytes;
+
+/// `:message-type` of events (and initial messages).
+pub const EVENT: &str = "event";
+/// `:message-type` of modeled errors.
+pub const EXCEPTION: &str = "exception";
+/// `:message-type` of unmodeled errors.
+pub const ERROR: &str = "error";
+/// `:event-type` of an initial request message.
+pub const INITIAL_REQUEST: &str = "initial-request";
+/// `:event-type` of an initial response message.
+pub const INITIAL_RESPONSE: &str = "initial-response";
+
+fn string_header(name: &'static str, value: &str) -> Header {
+    Header::new(name, HeaderValue::String(value.to_string().into()))
+}
+
+/// An event: `:message-type` `event`, `:event-type` = `event_type` (the union member name),
+/// `:content-type` when given (a payload's media type: `application/octet-stream` for a blob
+/// payload, `text/plain` for a string, `application/json` for a structure). Add `@eventHeader`
+/// members with [`Message::add_header`].
+pub fn event(event_type: &str, content_type: Option<&str>, payload: impl Into<Bytes>) -> Message {
+    let mut message = Message::new(payload)
+        .add_header(string_header(":message-type", EVENT))
+        .add_header(string_header(":event-type", event_type));
+    if let Some(content_type) = content_type {
+        message = message.add_header(string_header(":content-type", content_type));
+    }
+    message
+}
+
+/// A modeled error: `:message-type` `exception`, `:exception-type` = the union member name,
+/// `:content-type` `application/json`, the error structure as a JSON payload.
+pub fn exception(exception_type: &str, json_payload: impl Into<Bytes>) -> Message {
+    Message::new(json_payload)
+        .add_header(string_header(":message-type", EXCEPTION))
+        .add_header(string_header(":exception-type", exception_type))
+        .add_header(string_header(":content-type", "application/json"))
+}
+
+/// An unmodeled error: `:message-type` `error`, `:error-code`, `:error-message`, no payload.
+pub fn error(code: &str, message: &str) -> Message {
+    Message::new(Bytes::new())
+        .add_header(string_header(":message-type", ERROR))
+        .add_header(string_header(":error-code", code))
+        .add_header(string_header(":error-message", message))
+}
+
+/// An initial message (`initial-request` or `initial-response`) with a JSON payload.
+pub fn initial(event_type: &str, json_payload: impl Into<Bytes>) -> Message {
+    event(event_type, Some("application/json"), json_payload)
+}
+
+/// The value of header `name`, if the message has it.
+pub fn header<'a>(message: &'a Message, name: &str) -> Option<&'a HeaderValue> {
+    message.headers().iter().find(|h| h.name().as_str() == name).map(Header::value)
+}
+
+/// The value of string header `name`, if the message has it as a string.
+pub fn string<'a>(message: &'a Message, name: &str) -> Option<&'a str> {
+    header(message, name)?.as_string().ok().map(|s| s.as_str())
+}
+
+/// Checks `:content-type` against the payload's expected media type, as the official SDKs do
+/// (an absent header passes).
+pub fn expect_content_type(message: &Message, expected: &str) -> Result<(), EventStreamError> {
+    match string(message, ":content-type") {
+        Some(actual) if actual != expected => Err(EventStreamError::unmarshalling(format!(
+            "expected :content-type to be '{expected}', but was '{actual}'"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The error metadata of an `exception` message (code from `:exception-type`, message from the
+/// JSON payload's `message`/`Message`) or an `error` message (`:error-code`,
+/// `:error-message`). Generated code completes modeled errors with it.
+pub fn error_metadata(message: &Message) -> ErrorMetadata {
+    let message_type = string(message, ":message-type");
+    if message_type == Some(ERROR) {
+        let mut builder = ErrorMetadata::builder();
+        if let Some(code) = string(message, ":error-code") {
+            builder = builder.code(code);
+        }
+        if let Some(text) = string(message, ":error-message") {
+            builder = builder.message(text);
+        }
+        return builder.build();
+    }
+    let headers = aws_smithy_runtime_api::http::Headers::new();
+    let mut builder = crate::protocol::error::error_metadata(&headers, message.payload());
+    if let Some(code) = string(message, ":exception-type") {
+        builder = builder.code(code);
+    }
+    builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_metadata_reads_both_error_kinds() {
+        let meta = error_metadata(&exception("ModelStreamError", r#"{"Message":"boom","ErrorCode":"StreamBroken"}"#));
+        assert_eq!(meta.code(), Some("ModelStreamError"));
+        assert_eq!(meta.message(), Some("boom"));
+        let meta = error_metadata(&error("internal-error", "An unknown error occurred."));
+        assert_eq!(meta.code(), Some("internal-error"));
+        assert_eq!(meta.message(), Some("An unknown error occurred."));
+    }
+
+    #[test]
+    fn content_type_is_checked_when_present() {
+        let m = event("PayloadPart", Some("application/octet-stream"), "x");
+        assert!(expect_content_type(&m, "application/octet-stream").is_ok());
+        let err = expect_content_type(&m, "application/json").unwrap_err();
+        assert!(err.to_string().contains("application/octet-stream"), "{err}");
+        assert!(expect_content_type(&event("E", None, ""), "application/json").is_ok());
+    }
+}

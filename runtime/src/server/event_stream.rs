@@ -1,0 +1,133 @@
+//! Event-stream responses (features `server` + `event-stream`): a handler's typed events
+//! framed as `application/vnd.amazon.eventstream` and sent as they are produced.
+//!
+//! ```no_run
+//! # use smithygen_runtime::event_stream::{message, EventStreamError, Message};
+//! # use smithygen_runtime::server::event_stream::{event_stream, event_stream_response};
+//! # #[derive(Debug)] enum Ev { Part(Vec<u8>) }
+//! # #[derive(Debug)] struct Err;
+//! fn marshall(e: Ev) -> Result<Message, EventStreamError> {
+//!     let Ev::Part(bytes) = e;
+//!     Ok(message::event("PayloadPart", Some("application/octet-stream"), bytes))
+//! }
+//! fn marshall_error(_: Err) -> Result<Message, EventStreamError> {
+//!     Ok(message::exception("ModelStreamError", r#"{"Message":"boom"}"#))
+//! }
+//! # async fn handler() -> smithygen_runtime::server::ServerResponse {
+//! let (writer, body) = event_stream(marshall, marshall_error);
+//! tokio::spawn(async move {
+//!     for part in [b"a".to_vec(), b"b".to_vec()] {
+//!         if writer.send(Ev::Part(part)).await.is_err() {
+//!             return; // the client went away
+//!         }
+//!     }
+//! });
+//! event_stream_response(http::Response::builder().status(200), body)
+//! # }
+//! ```
+
+use super::streaming::{streaming_response, BoxError, StreamingBody};
+use super::ServerResponse;
+use crate::event_stream::{message, EventStreamError, Message, EVENT_STREAM_CONTENT_TYPE};
+use bytes::Bytes;
+use std::fmt;
+use tokio::sync::mpsc;
+
+/// Why an event was not sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The client went away (or the stream was already ended): stop producing.
+    Closed,
+    /// The event could not be marshalled; nothing was sent.
+    Marshall(EventStreamError),
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendError::Closed => f.write_str("the event stream is closed: the client went away"),
+            SendError::Marshall(e) => write!(f, "the event could not be marshalled: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {}
+
+/// The handler's end of an event-stream response: events go out one frame each, in order, as
+/// they are sent; dropping the writer ends the stream cleanly.
+pub struct EventStreamWriter<T, E> {
+    tx: mpsc::Sender<Result<Bytes, BoxError>>,
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+    marshall_error: fn(E) -> Result<Message, EventStreamError>,
+}
+
+impl<T, E> fmt::Debug for EventStreamWriter<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStreamWriter").field("closed", &self.tx.is_closed()).finish()
+    }
+}
+
+impl<T, E> EventStreamWriter<T, E> {
+    /// Sends an event (waits while the client is slower than the producer).
+    pub async fn send(&self, event: T) -> Result<(), SendError> {
+        let message = (self.marshall)(event).map_err(SendError::Marshall)?;
+        self.send_message(message).await
+    }
+
+    /// Sends a modeled error of the stream (an `exception` message), which ends it.
+    pub async fn send_error(self, error: E) -> Result<(), SendError> {
+        let message = (self.marshall_error)(error).map_err(SendError::Marshall)?;
+        self.send_message(message).await
+    }
+
+    /// Sends an unmodeled error (an `error` message with `:error-code` and `:error-message`),
+    /// which ends the stream.
+    pub async fn fail(self, code: &str, text: &str) -> Result<(), SendError> {
+        self.send_message(message::error(code, text)).await
+    }
+
+    /// Sends a message as is: an `initial-response` ([`message::initial`]) of protocols that
+    /// send one, or anything a test needs.
+    pub async fn send_message(&self, message: Message) -> Result<(), SendError> {
+        let mut frame = Vec::new();
+        aws_smithy_eventstream::frame::write_message_to(&message, &mut frame).map_err(SendError::Marshall)?;
+        self.send_bytes(Bytes::from(frame)).await
+    }
+
+    /// Sends raw bytes (tests: a broken frame, a bad CRC, a frame in several chunks).
+    pub async fn send_bytes(&self, bytes: Bytes) -> Result<(), SendError> {
+        self.tx.send(Ok(bytes)).await.map_err(|_| SendError::Closed)
+    }
+
+    /// Drops the connection mid-stream, without a clean end (a failed upstream, tests).
+    pub async fn abort(self, reason: impl Into<BoxError>) {
+        let _ = self.tx.send(Err(reason.into())).await;
+    }
+
+    /// Whether the client went away.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+}
+
+/// A writer and the body it feeds: `marshall` and `marshall_error` are the union's generated
+/// marshallers (events, modeled errors). Events are framed as they are sent; one frame at a
+/// time waits for the client (back-pressure).
+pub fn event_stream<T, E>(
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+    marshall_error: fn(E) -> Result<Message, EventStreamError>,
+) -> (EventStreamWriter<T, E>, StreamingBody) {
+    let (tx, body) = StreamingBody::channel(1);
+    (EventStreamWriter { tx, marshall, marshall_error }, body)
+}
+
+/// The response serving `body`: `response` holds the status and the output's HTTP-bound
+/// members (restJson1's initial response); `Content-Type` is set to
+/// `application/vnd.amazon.eventstream`. Builder errors (an invalid header) become a 500.
+pub fn event_stream_response(response: http::response::Builder, body: StreamingBody) -> ServerResponse {
+    match response.header(http::header::CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE).body(Bytes::new()) {
+        Ok(response) => streaming_response(response, body),
+        Err(e) => super::Rejection::Internal(format!("the event stream response could not be built: {e}")).into_response(),
+    }
+}
