@@ -121,6 +121,7 @@ fn type_text(svc: &Service, ty: &Type) -> String {
         Type::List(c) => format!("list of {}", type_text(svc, &c.item)),
         Type::Map(c) => format!("map of {}", type_text(svc, &c.item)),
         Type::Unit => "unit".into(),
+        Type::EventStream { union, .. } => format!("event stream of {}", named(union.as_str())),
     }
 }
 

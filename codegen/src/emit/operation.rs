@@ -242,6 +242,35 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         );
         quote! { #[doc = ""] #[doc = #doc] }
     });
+    // An output stream is handed over unread (`invoke_streaming`); other outputs are read whole.
+    let invoke = if super::event_stream::streams_output(op) {
+        quote! {
+            ::smithygen_runtime::client::invoke_streaming(
+                &self.config,
+                &crate::config::SERVICE,
+                &crate::operation::#module::OPERATION,
+                input,
+                crate::protocol::#module::ser_request,
+                crate::protocol::#module::de_response,
+                crate::protocol::#module::de_error_response,
+                self.config_override.as_ref(),
+            )
+            .await
+        }
+    } else {
+        quote! {
+            ::smithygen_runtime::client::invoke(
+                &self.config,
+                &crate::config::SERVICE,
+                &crate::operation::#module::OPERATION,
+                input,
+                crate::protocol::#module::ser_request,
+                crate::protocol::#module::de_response,
+                self.config_override.as_ref(),
+            )
+            .await
+        }
+    };
     // A streaming body can be sent once only: such a builder cannot be cloned.
     let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
     quote! {
@@ -277,16 +306,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             ) -> ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>> {
                 let #input_binding: #input_path = self.inner.build();
                 #(#fill_tokens)*
-                ::smithygen_runtime::client::invoke(
-                    &self.config,
-                    &crate::config::SERVICE,
-                    &crate::operation::#module::OPERATION,
-                    input,
-                    crate::protocol::#module::ser_request,
-                    crate::protocol::#module::de_response,
-                    self.config_override.as_ref(),
-                )
-                .await
+                #invoke
             }
             #(#setters)*
         }

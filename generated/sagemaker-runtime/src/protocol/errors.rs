@@ -73,6 +73,42 @@ pub(crate) fn de_error_internal_failure(
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
+pub(crate) fn de_error_internal_stream_failure(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::types::error::builders::InternalStreamFailureBuilder,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
+                "Message" => {
+                    builder = builder
+                        .set_message(
+                            ::std::option::Option::Some(
+                                ::smithygen_runtime::protocol::json::string(value)
+                                    .map_err(|e| e.within("Message"))?,
+                            ),
+                        );
+                }
+                _ => {}
+            }
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
+    ::std::result::Result::Ok(builder)
+}
+#[allow(unused_mut, unused_variables, clippy::match_single_binding)]
 pub(crate) fn de_error_model_error(
     status: u16,
     headers: &::aws_smithy_runtime_api::http::Headers,
@@ -161,6 +197,51 @@ pub(crate) fn de_error_model_not_ready_exception(
                             ::std::option::Option::Some(
                                 ::smithygen_runtime::protocol::json::string(value)
                                     .map_err(|e| e.within("Message"))?,
+                            ),
+                        );
+                }
+                _ => {}
+            }
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
+    ::std::result::Result::Ok(builder)
+}
+#[allow(unused_mut, unused_variables, clippy::match_single_binding)]
+pub(crate) fn de_error_model_stream_error(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::types::error::builders::ModelStreamErrorBuilder,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
+                "Message" => {
+                    builder = builder
+                        .set_message(
+                            ::std::option::Option::Some(
+                                ::smithygen_runtime::protocol::json::string(value)
+                                    .map_err(|e| e.within("Message"))?,
+                            ),
+                        );
+                }
+                "ErrorCode" => {
+                    builder = builder
+                        .set_error_code(
+                            ::std::option::Option::Some(
+                                ::smithygen_runtime::protocol::json::string(value)
+                                    .map_err(|e| e.within("ErrorCode"))?,
                             ),
                         );
                 }
