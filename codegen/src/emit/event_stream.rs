@@ -243,10 +243,8 @@ fn read_header(svc: &Service, m: &Member) -> TokenStream {
             let v = want("as_string");
             quote! { <#t>::from(#v.as_str()) }
         }
-        Type::Timestamp => {
-            let v = want("as_timestamp");
-            quote! { *#v }
-        }
+        // `as_timestamp` returns the `DateTime` by value.
+        Type::Timestamp => want("as_timestamp"),
         _ => {
             let msg = format!("{location}: this type cannot be an event header");
             quote! { compile_error!(#msg) }

@@ -486,11 +486,8 @@ pub fn union(svc: &Service, u: &Union) -> TokenStream {
     });
     let helpers = u.members.iter().map(|m| {
         let v = ident(&m.variant);
-        // A member named `unknown` (variant `UnknownValue`) gets `as_unknown_value` /
-        // `is_unknown_value`: `is_unknown` is the generated `Unknown` variant's.
-        let snake = if m.variant == "UnknownValue" { "unknown_value" } else { m.bare.as_str() };
-        let as_fn = format_ident!("as_{}", snake);
-        let is_fn = format_ident!("is_{}", snake);
+        let as_fn = ident(&m.variant_as);
+        let is_fn = ident(&m.variant_is);
         let as_doc = format!(" The value when this is [`{}::{}`], otherwise `Err(self)`.", u.rust_name, m.variant);
         let is_doc = format!(" Whether this is [`{}::{}`].", u.rust_name, m.variant);
         if m.ty == Type::Unit {
@@ -516,7 +513,7 @@ pub fn union(svc: &Service, u: &Union) -> TokenStream {
     });
     let debug_arms = u.members.iter().map(|m| {
         let v = ident(&m.variant);
-        let label = m.variant.trim_start_matches("r#");
+        let label = &m.variant_label;
         if m.ty == Type::Unit {
             quote! { #name::#v => f.write_str(#label), }
         } else if u.sensitive || m.sensitive {

@@ -13,6 +13,7 @@
 //! // ... call it with the client ...
 //! server.shutdown().await?;
 //! ```
+pub(crate) mod protocol;
 pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
 /// The Amazon SageMaker Runtime service: one `async fn` per operation, taking the operation's input and
@@ -77,7 +78,22 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
-                    async move { handle_invoke_endpoint(&*service, request).await }
+                    async move {
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: "InvokeEndpoint",
+                            read_request: crate::server::protocol::invoke_endpoint::de_request,
+                            validate: validate::validate_input_of_invoke_endpoint,
+                            write_validation_error: crate::server::protocol::invoke_endpoint::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(
+                                &operation,
+                                request,
+                                |input| service.invoke_endpoint(input),
+                                crate::server::protocol::invoke_endpoint::ser_response,
+                            )
+                            .await
+                    }
                 }
             },
         )
@@ -89,7 +105,22 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
-                    async move { handle_invoke_endpoint_async(&*service, request).await }
+                    async move {
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: "InvokeEndpointAsync",
+                            read_request: crate::server::protocol::invoke_endpoint_async::de_request,
+                            validate: validate::validate_input_of_invoke_endpoint_async,
+                            write_validation_error: crate::server::protocol::invoke_endpoint_async::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint_async::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(
+                                &operation,
+                                request,
+                                |input| service.invoke_endpoint_async(input),
+                                crate::server::protocol::invoke_endpoint_async::ser_response,
+                            )
+                            .await
+                    }
                 }
             },
         )
@@ -117,68 +148,4 @@ pub async fn start<S: AmazonSageMakerRuntime>(
     service: S,
 ) -> ::std::io::Result<ServerHandle> {
     router(service).start("127.0.0.1:0").await
-}
-/// Reads, validates and answers one `InvokeEndpoint` request.
-async fn handle_invoke_endpoint<S: AmazonSageMakerRuntime>(
-    service: &S,
-    request: ::smithygen_runtime::server::ServerRequest,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let input = match crate::protocol::invoke_endpoint::de_request(&request) {
-        ::std::result::Result::Ok(input) => input,
-        ::std::result::Result::Err(rejection) => return rejection.into_response(),
-    };
-    let mut violations = ::smithygen_runtime::server::Violations::new();
-    validate::validate_input_of_invoke_endpoint(&input, &mut violations);
-    if !violations.is_empty() {
-        return crate::protocol::invoke_endpoint::ser_validation_error(&violations);
-    }
-    let response = match service.invoke_endpoint(input).await {
-        ::std::result::Result::Ok(output) => {
-            crate::protocol::invoke_endpoint::ser_response(output).await
-        }
-        ::std::result::Result::Err(error) => {
-            crate::protocol::invoke_endpoint::ser_error(error)
-        }
-    };
-    response
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!(
-                        "could not encode the {} response: {}", "InvokeEndpoint", e
-                    ),
-                )
-                .into_response()
-        })
-}
-/// Reads, validates and answers one `InvokeEndpointAsync` request.
-async fn handle_invoke_endpoint_async<S: AmazonSageMakerRuntime>(
-    service: &S,
-    request: ::smithygen_runtime::server::ServerRequest,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let input = match crate::protocol::invoke_endpoint_async::de_request(&request) {
-        ::std::result::Result::Ok(input) => input,
-        ::std::result::Result::Err(rejection) => return rejection.into_response(),
-    };
-    let mut violations = ::smithygen_runtime::server::Violations::new();
-    validate::validate_input_of_invoke_endpoint_async(&input, &mut violations);
-    if !violations.is_empty() {
-        return crate::protocol::invoke_endpoint_async::ser_validation_error(&violations);
-    }
-    let response = match service.invoke_endpoint_async(input).await {
-        ::std::result::Result::Ok(output) => {
-            crate::protocol::invoke_endpoint_async::ser_response(output).await
-        }
-        ::std::result::Result::Err(error) => {
-            crate::protocol::invoke_endpoint_async::ser_error(error)
-        }
-    };
-    response
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!(
-                        "could not encode the {} response: {}", "InvokeEndpointAsync", e
-                    ),
-                )
-                .into_response()
-        })
 }
