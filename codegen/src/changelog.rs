@@ -121,6 +121,7 @@ fn type_text(svc: &Service, ty: &Type) -> String {
         Type::List(c) => format!("list of {}", type_text(svc, &c.item)),
         Type::Map(c) => format!("map of {}", type_text(svc, &c.item)),
         Type::Unit => "unit".into(),
+        Type::EventStream { union, .. } => format!("event stream of {}", named(union.as_str())),
     }
 }
 
@@ -222,8 +223,9 @@ fn brief(value: &Value) -> String {
 /// `previous_summary` and `previous_changelog` (each `None` when absent).
 pub fn update(crate_name: &str, summary: &Value, previous_summary: Option<&str>, previous_changelog: Option<&str>) -> String {
     let header = format!(
-        "# Changelog of `{crate_name}`\n\nKept by the generator: each section lists what one model change did to the \
-         API (added, removed and changed operations, types and members). Newest first.\n"
+        "# Changelog of `{crate_name}`\n\nKept by the generator: each section lists what one regeneration changed in the \
+         API, from a model change or a generator change (added, removed and changed operations, types and \
+         members). Newest first.\n"
     );
     let entries = previous_changelog.map(|text| text.split_once("\n## ").map(|(_, rest)| format!("## {rest}")).unwrap_or_default());
     let previous: Option<Value> = previous_summary.and_then(|text| serde_json::from_str(text).ok());

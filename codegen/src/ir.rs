@@ -115,6 +115,23 @@ pub enum Type {
     Union(ShapeId),
     /// `smithy.api#Unit`: no value (a union variant without data).
     Unit,
+    /// An `@streaming` union: an event stream, read with an `EventReceiver` when it is an
+    /// output member and written with an `EventStreamSender` when it is an input member.
+    EventStream {
+        /// The union's shape id.
+        union: ShapeId,
+        /// Which side of the operation the stream is on.
+        direction: Direction,
+    },
+}
+
+/// The side of an operation a stream travels on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// In the request (client to service).
+    Input,
+    /// In the response (service to client).
+    Output,
 }
 
 /// The element of a list or the value of a map.
@@ -244,6 +261,10 @@ impl Member {
     /// Whether the Rust field is an `Option`: everything except members with a
     /// non-null default that clients may rely on.
     pub fn is_optional(&self) -> bool {
+        // An event stream is always there (it may carry no events), as in the AWS SDKs.
+        if matches!(self.ty, Type::EventStream { .. }) {
+            return false;
+        }
         self.default.is_none() || self.client_optional
     }
 }
@@ -323,6 +344,69 @@ pub struct Union {
     pub sensitive: bool,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
+    /// For an `@streaming` union: its events and error events. `members` then holds the
+    /// event members only (the variants of the Rust enum); error events are in here.
+    pub event_stream: Option<EventStream>,
+}
+
+/// The plan of an `@streaming` union (an event stream): each member is an event message
+/// (`:message-type` `event`, `:event-type` = the member name) or, when it targets an `@error`
+/// structure, an error event (`:message-type` `exception`).
+#[derive(Debug, Clone)]
+pub struct EventStream {
+    /// The error enum of the stream (`<Union>Error`, in `crate::types::error`).
+    pub error: String,
+    /// The function reading one event message (`read_<union>_event`).
+    pub read_event: String,
+    /// The function reading one error event (`read_<union>_exception`).
+    pub read_exception: String,
+    /// The function writing one event (`write_<union>_event`).
+    pub write_event: String,
+    /// The function writing one error event (`write_<union>_error`).
+    pub write_error: String,
+    /// Event members, in model order (the same order as the union's `members`).
+    pub events: Vec<Event>,
+    /// Error events, in model order.
+    pub errors: Vec<EventError>,
+}
+
+/// One event of an event stream.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The union member name: the `:event-type` on the wire.
+    pub name: String,
+    /// The Rust variant of the union.
+    pub variant: String,
+    /// The target structure.
+    pub target: ShapeId,
+    /// Members of the target bound to message headers (`@eventHeader`), by member name.
+    pub headers: Vec<String>,
+    /// What the message payload holds.
+    pub payload: EventPayload,
+}
+
+/// The payload of an event message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventPayload {
+    /// The `@eventPayload` member (by name): a blob (`application/octet-stream`), a string
+    /// (`text/plain`) or a structure or union as JSON (`application/json`).
+    Member(String),
+    /// The members bound neither to headers nor to the payload, as a JSON document (empty when
+    /// there are none: no payload is sent).
+    Document(Vec<String>),
+}
+
+/// One modeled error event of an event stream.
+#[derive(Debug, Clone)]
+pub struct EventError {
+    /// The union member name: the `:exception-type` on the wire.
+    pub name: String,
+    /// The variant of the stream's error enum.
+    pub variant: String,
+    /// The error enum's `is_<variant>` method.
+    pub check: String,
+    /// The target `@error` structure.
+    pub target: ShapeId,
 }
 
 /// A string enum or intEnum to emit.
@@ -409,6 +493,10 @@ pub struct Operation {
     pub response_tests: Vec<(Option<ShapeId>, Value)>,
     /// Malformed-request tests attached to the operation.
     pub malformed_tests: Vec<Value>,
+    /// The input member that is a stream (an event stream or a `@streaming` blob), by name.
+    pub input_stream: Option<String>,
+    /// The output member that is a stream: the client hands the response body over unread.
+    pub output_stream: Option<String>,
 }
 
 /// The `@requestCompression` trait of an operation.
@@ -454,5 +542,16 @@ impl Service {
     /// The structure with this id; lowering guarantees every referenced id exists.
     pub fn structure(&self, id: &str) -> &Structure {
         &self.structures[id]
+    }
+
+    /// The event-stream member of an operation's input or output, with its union's plan.
+    pub fn event_stream_member(&self, structure: &str) -> Option<(&Member, &Union, &EventStream)> {
+        self.structure(structure).members.iter().find_map(|m| match &m.ty {
+            Type::EventStream { union, .. } => {
+                let u = &self.unions[union];
+                u.event_stream.as_ref().map(|es| (m, u, es))
+            }
+            _ => None,
+        })
     }
 }

@@ -38,6 +38,8 @@ mod t {
     pub const MEDIA_TYPE: &str = "smithy.api#mediaType";
     pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
     pub const STREAMING: &str = "smithy.api#streaming";
+    pub const EVENT_HEADER: &str = "smithy.api#eventHeader";
+    pub const EVENT_PAYLOAD: &str = "smithy.api#eventPayload";
     pub const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
     pub const HTTP_CHECKSUM_REQUIRED: &str = "smithy.api#httpChecksumRequired";
     pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
@@ -214,12 +216,11 @@ impl<'m> Lowerer<'m> {
 
         let service_errors: Vec<ShapeId> = service.errors.iter().map(|e| e.target.clone()).collect();
         let mut operations = Vec::new();
-        let mut skipped = Vec::new();
+        let skipped = Vec::new();
         for op_id in &op_ids {
             match self.operation(op_id, &service_errors) {
                 Ok(Some(op)) => operations.push(op),
                 Ok(None) => {}
-                Err(OpSkip::Skip(reason)) => skipped.push((local_name(op_id).to_string(), reason)),
                 Err(OpSkip::Fail(e)) => self.errors.push(e),
             }
         }
@@ -280,21 +281,6 @@ impl<'m> Lowerer<'m> {
         let input_id = op.input.as_ref().map(|r| r.target.clone()).unwrap_or_else(|| "smithy.api#Unit".into());
         let output_id = op.output.as_ref().map(|r| r.target.clone()).unwrap_or_else(|| "smithy.api#Unit".into());
 
-        for (side, sid) in [("input", &input_id), ("output", &output_id)] {
-            if let Some(Shape::Structure(s)) = self.model.shapes.get(sid.as_str()) {
-                for (mname, m) in s.members.iter() {
-                    if let Some(Shape::Union(u)) = self.model.shapes.get(&m.target) {
-                        if u.traits.contains_key(t::STREAMING) {
-                            return Err(OpSkip::Skip(format!(
-                                "its {side} member `{mname}` is an event stream (`{}`); event streams are not generated yet",
-                                m.target
-                            )));
-                        }
-                    }
-                }
-            }
-        }
-
         let module = naming::module_name(&name);
         let input = self
             .synthesize_io(&input_id, &format!("{name}Input"), &module, &http)
@@ -302,6 +288,9 @@ impl<'m> Lowerer<'m> {
         let output = self
             .synthesize_io(&output_id, &format!("{name}Output"), &module, &http)
             .map_err(OpSkip::Fail)?;
+
+        // Streams: an event stream in the input is written, not read; a stream member is the payload.
+        let (input_stream, output_stream) = self.classify_streams(&input, &output).map_err(OpSkip::Fail)?;
 
         // Labels in the URI must match @httpLabel members, and the reverse.
         let input_struct = &self.structures[&input];
@@ -418,8 +407,112 @@ impl<'m> Lowerer<'m> {
             request_tests: list(traits.get(t::REQUEST_TESTS)),
             response_tests,
             malformed_tests: list(traits.get(t::MALFORMED_TESTS)),
+            input_stream,
+            output_stream,
             name,
         }))
+    }
+
+    /// Finds the stream members of an operation's synthesized input and output (an
+    /// `@streaming` union or blob, which must be the `@httpPayload`), marks an input event stream
+    /// as written by the client, and returns their member names.
+    fn classify_streams(&mut self, input: &str, output: &str) -> Result<(Option<String>, Option<String>)> {
+        let mut found = [None, None];
+        for (slot, (id, direction)) in [(input, Direction::Input), (output, Direction::Output)].into_iter().enumerate() {
+            let Some(s) = self.structures.get_mut(id) else { continue };
+            for m in &mut s.members {
+                let is_stream = match &mut m.ty {
+                    Type::EventStream { direction: d, .. } => {
+                        *d = direction;
+                        true
+                    }
+                    Type::Blob { streaming: true } => true,
+                    _ => false,
+                };
+                if !is_stream {
+                    continue;
+                }
+                if m.binding != Binding::Payload {
+                    return Err(Error::at(
+                        format!("{}${}", s.wire_name, m.name),
+                        "is a stream (@streaming) but not the @httpPayload; a stream can only be the whole body",
+                    ));
+                }
+                found[slot] = Some(m.name.clone());
+            }
+        }
+        let [input_stream, output_stream] = found;
+        Ok((input_stream, output_stream))
+    }
+
+    /// The plan of an `@streaming` union: events (with their header and payload members) and
+    /// error events. Returns the event members (the Rust enum's variants) and the plan.
+    fn event_stream(&mut self, id: &str, rust_name: &str, members: &[(String, crate::model::Member)]) -> Result<(Vec<Member>, EventStream)> {
+        let is_error = |target: &str| self.model.shapes.get(target).is_some_and(|s| s.traits().contains_key(t::ERROR));
+        let (error_members, event_members): (Vec<_>, Vec<_>) = members.iter().cloned().partition(|(_, m)| is_error(&m.target));
+        let lowered = self.members(id, &event_members)?;
+        let mut events = Vec::new();
+        for m in &lowered {
+            let Some(Shape::Structure(target)) = self.model.shapes.get(&m.target) else {
+                return Err(Error::at(
+                    format!("{id}${}", m.name),
+                    format!("targets `{}`; an event stream's members must target structures", m.target),
+                ));
+            };
+            let mut headers = Vec::new();
+            let mut payload = None;
+            let mut rest = Vec::new();
+            for (name, member) in target.members.iter() {
+                if member.traits.contains_key(t::EVENT_HEADER) {
+                    headers.push(name.clone());
+                } else if member.traits.contains_key(t::EVENT_PAYLOAD) {
+                    payload = Some(name.clone());
+                } else {
+                    rest.push(name.clone());
+                }
+            }
+            if let (Some(p), Some(first)) = (&payload, rest.first()) {
+                return Err(Error::at(
+                    format!("{}${first}", m.target),
+                    format!("is neither an @eventHeader nor the @eventPayload (`{p}`); with an @eventPayload every other member must be an @eventHeader"),
+                ));
+            }
+            events.push(Event {
+                name: m.name.clone(),
+                variant: m.variant.clone(),
+                target: m.target.clone(),
+                headers,
+                payload: match payload {
+                    Some(p) => EventPayload::Member(p),
+                    None => EventPayload::Document(rest),
+                },
+            });
+        }
+        let mut errors = Vec::new();
+        for (name, m) in &error_members {
+            self.error_shapes.insert(m.target.clone());
+            self.pending.push(m.target.clone());
+            let variant = naming::member_variant_name(name);
+            errors.push(EventError {
+                name: name.clone(),
+                check: format!("is_{}", bare(&naming::field_name(&variant))),
+                variant,
+                target: m.target.clone(),
+            });
+        }
+        let stem = bare(&naming::field_name(rust_name)).to_string();
+        Ok((
+            lowered,
+            EventStream {
+                error: format!("{rust_name}Error"),
+                read_event: format!("read_{stem}_event"),
+                read_exception: format!("read_{stem}_exception"),
+                write_event: format!("write_{stem}_event"),
+                write_error: format!("write_{stem}_error"),
+                events,
+                errors,
+            },
+        ))
     }
 
     /// Reads `@requestCompression` (`value`) of `op_id`, checking what Smithy's validation says:
@@ -657,6 +750,11 @@ impl<'m> Lowerer<'m> {
                 self.pending.push(target.to_string());
                 Type::Structure(target.to_string())
             }
+            Shape::Union(u) if u.traits.contains_key(t::STREAMING) => {
+                self.pending.push(target.to_string());
+                // `classify_streams` marks input streams.
+                Type::EventStream { union: target.to_string(), direction: Direction::Output }
+            }
             Shape::Union(_) => {
                 self.pending.push(target.to_string());
                 Type::Union(target.to_string())
@@ -725,7 +823,13 @@ impl<'m> Lowerer<'m> {
                     );
                 }
                 Shape::Union(u) => {
-                    let members = self.members(id, &u.members.0)?;
+                    let streaming = u.traits.contains_key(t::STREAMING);
+                    let (members, event_stream) = if streaming {
+                        let (members, plan) = self.event_stream(id, &rust_name, &u.members.0)?;
+                        (members, Some(plan))
+                    } else {
+                        (self.members(id, &u.members.0)?, None)
+                    };
                     self.unions.insert(
                         id.to_string(),
                         Union {
@@ -735,9 +839,10 @@ impl<'m> Lowerer<'m> {
                             rust_name,
                             docs: docs(&u.traits).or_else(|| Some(format!("The `{}` union: exactly one member is set.", local_name(id)))),
                             members,
-                            streaming: u.traits.contains_key(t::STREAMING),
+                            streaming,
                             sensitive: u.traits.contains_key(t::SENSITIVE),
                             deprecated: deprecated(&u.traits),
+                            event_stream,
                         },
                     );
                 }
@@ -864,8 +969,9 @@ impl<'m> Lowerer<'m> {
     }
 }
 
+/// Why an operation was not lowered (every operation is generated today; `skipped_operations`
+/// stays for a future unsupported feature).
 enum OpSkip {
-    Skip(String),
     Fail(Error),
 }
 

@@ -26,6 +26,12 @@ const CORPUS: &[(&str, &[&str])] = &[
     (r"^(?<x>[a-z])-\k<x>$", &["a-a", "a-b"]),
     (r"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\10", &["abcdefghijj", "abcdefghija0"]),
     (r"(a)\10", &["aa0", "a0"]),
+    // Unicode blocks, in the name forms Java accepts.
+    (r"^\p{InGreek}+$", &["αβγ", "abc", "\u{3FF}", "\u{400}"]),
+    (r"^\p{InBasic_Latin}*\P{InBASICLATIN}$", &["abc\u{e9}", "abc", "\u{e9}"]),
+    (r"^[\p{InCJK_Unified_Ideographs}\p{blk=Hiragana}]+$", &["日本", "ひらがな", "カタカナ", "a"]),
+    (r"^\p{InEmoticons}$", &["😀", "☺", "a"]),
+    (r"\p{InHigh_Surrogates}", &["😀", "a"]),
     // `$`, `\Z`, `\z`, `\A` and line terminators.
     (r"^abc$", &["abc", "abc\n", "abc\r\n", "abc\r", "abc\u{85}", "abc\u{2028}", "abc\n\n", "abc\nx", "abc\n\r"]),
     (r"\r$", &["\r\n", "\r", "x\r\r\n"]),

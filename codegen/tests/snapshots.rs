@@ -125,16 +125,24 @@ fn errors() {
 }
 
 #[test]
-fn event_stream_operations_are_skipped_with_a_reason() {
+fn event_stream_operations_are_generated() {
     let krate = fixture("event-stream");
-    let skipped: Vec<&str> = krate.skipped_operations.iter().map(|(op, _)| op.as_str()).collect();
-    assert_eq!(skipped, ["PublishQuotes", "WatchPrices"]);
-    for (op, why) in &krate.skipped_operations {
-        assert!(why.contains("event stream"), "{op}: {why}");
+    assert_nothing_skipped(&krate);
+    for path in ["src/operation/get_quote.rs", "src/operation/watch_prices.rs", "src/operation/publish_quotes.rs"] {
+        assert!(krate.files.contains_key(path), "{path} is generated");
     }
-    assert!(krate.files.contains_key("src/operation/get_quote.rs"), "the ordinary operation is generated");
-    assert!(!krate.files.keys().any(|p| p.contains("watch_prices") || p.contains("publish_quotes")));
-    assert!(krate.files["README.md"].contains("`WatchPrices`: its output member `Events` is an event stream"));
+    let output = &krate.files["src/operation/watch_prices.rs"];
+    assert!(
+        output.contains("pub events: crate::primitives::event_stream::EventReceiver<"),
+        "the output stream is an EventReceiver:\n{output}"
+    );
+    let input = &krate.files["src/operation/publish_quotes.rs"];
+    assert!(input.contains("pub quotes: crate::primitives::event_stream::EventStreamSender<"), "the input stream is an EventStreamSender");
+    let protocol = &krate.files["src/protocol/event_streams.rs"];
+    for f in ["fn read_price_events_event", "fn read_price_events_exception", "fn write_quote_events_event"] {
+        assert!(protocol.contains(f), "{f} is generated");
+    }
+    assert!(krate.files["src/types/error.rs"].contains("pub enum PriceEventsError"), "the stream's error enum");
 }
 
 #[test]

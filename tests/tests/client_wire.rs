@@ -386,3 +386,61 @@ async fn client_from_sdk_config() {
     let scope = verify_sigv4(&server.requests()[0], ACCESS_KEY, SECRET_KEY, Some(SESSION_TOKEN)).expect("signed");
     assert_eq!(scope.region, "eu-central-1");
 }
+
+#[tokio::test]
+async fn invoke_endpoint_with_response_stream_sends_what_the_official_sdk_sends() {
+    let server = start(|_, _| {
+        Reply::status(200)
+            .header("content-type", "application/vnd.amazon.eventstream")
+            .header("x-amzn-sagemaker-content-type", "text/plain")
+            .header("x-amzn-invoked-production-variant", "variant-a")
+    })
+    .await;
+    let name = "my endpoint/ü+x";
+    let mut out = ours(&server)
+        .invoke_endpoint_with_response_stream()
+        .endpoint_name(name)
+        .body(Blob::new(b"{\"inputs\":\"hi\"}".to_vec()))
+        .content_type("application/json")
+        .accept("text/event-stream")
+        .custom_attributes("c000b4f9-df62-4c85-a0bf-7c525f9104a4")
+        .target_variant("variant-a")
+        .target_container_hostname("container-1")
+        .inference_id("inf-1")
+        .inference_component_name("component-1")
+        .session_id("NEW_SESSION")
+        .prefix_aware_id("tenant 7/chat:a")
+        .send()
+        .await
+        .expect("our call succeeds");
+    let mut reference = official(&server)
+        .invoke_endpoint_with_response_stream()
+        .endpoint_name(name)
+        .body(aws_sdk_sagemakerruntime::primitives::Blob::new(b"{\"inputs\":\"hi\"}".to_vec()))
+        .content_type("application/json")
+        .accept("text/event-stream")
+        .custom_attributes("c000b4f9-df62-4c85-a0bf-7c525f9104a4")
+        .target_variant("variant-a")
+        .target_container_hostname("container-1")
+        .inference_id("inf-1")
+        .inference_component_name("component-1")
+        .session_id("NEW_SESSION")
+        .prefix_aware_id("tenant 7/chat:a")
+        .send()
+        .await
+        .expect("official call succeeds");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_same_request(&requests[0], &requests[1]);
+    assert_eq!(requests[0].path(), "/endpoints/my%20endpoint%2F%C3%BC%2Bx/invocations-response-stream");
+    assert_eq!(requests[0].header("x-amzn-sagemaker-prefix-aware-id"), Some("tenant 7/chat:a"));
+    assert_signed(&requests[0]);
+
+    // Both read the headers the same way; an empty stream ends at once for both.
+    assert_eq!(out.content_type(), reference.content_type());
+    assert_eq!(out.content_type(), Some("text/plain"));
+    assert_eq!(out.invoked_production_variant(), reference.invoked_production_variant());
+    assert!(out.body.recv().await.expect("an empty stream ends cleanly").is_none());
+    assert!(reference.body.recv().await.expect("an empty stream ends cleanly").is_none());
+}

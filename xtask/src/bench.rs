@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build] [--build-runs N]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream] [--build-runs N]";
 
 /// What to measure and how hard.
 struct BenchArgs {
@@ -42,6 +42,7 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
         parsed.build_runs = parsed.build_runs.min(1);
     }
     let started = Instant::now();
+    let load_at_start = load_average();
     let mut doc = header(root, &parsed);
     if parsed.wants("generator") {
         doc.push_str(&generator_section(root, &parsed)?);
@@ -55,12 +56,26 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     if parsed.wants("build") {
         doc.push_str(&build_section(root, &parsed)?);
     }
-    doc.push_str(&streaming_section());
-    let _ = writeln!(doc, "\n_The whole run took {:.0} s._", started.elapsed().as_secs_f64());
+    if parsed.wants("stream") {
+        doc.push_str(&streaming_section(root, &parsed)?);
+    }
+    let _ = writeln!(
+        doc,
+        "\n_The whole run took {:.0} s; load average at the start {}, at the end {} (other work on the \
+         machine slows both sides of each comparison alike, but not build times)._",
+        started.elapsed().as_secs_f64(),
+        load_at_start,
+        load_average()
+    );
     let path = root.join("BENCHMARKS.md");
     std::fs::write(&path, doc).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(())
+}
+
+/// The 1-minute load average, as `/proc/loadavg` gives it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").ok().and_then(|t| t.split_whitespace().next().map(str::to_string)).unwrap_or_else(|| "unknown".into())
 }
 
 fn cargo() -> String {
@@ -88,7 +103,7 @@ fn header(root: &Path, args: &BenchArgs) -> String {
         "# Benchmarks\n\nWritten by `{command}` on {date}: {cores} cores ({cpu}), {memory} memory, {rustc}. \
          Every figure is measured side by side in the same run as its peer and shown with the ratio; \
          each is the median of several runs. Regenerate with `cargo xtask bench` (a few minutes; \
-         `--quick` for a rough pass, `--only generator,client,mock,build` for some sections).\n",
+         `--quick` for a rough pass, `--only generator,client,mock,build,stream` for some sections).\n",
         date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         rustc = output_of("rustc", &["--version"]),
     )
@@ -397,9 +412,28 @@ fn build_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
     Ok(out)
 }
 
-fn streaming_section() -> String {
-    "\n## 5. Streaming\n\nNot measured yet: `InvokeEndpointWithResponseStream` (event streams) is not generated, \
-     so there is no streaming call of ours to set beside the official client's. This section fills in when \
-     the event-stream work lands.\n"
-        .to_string()
+fn streaming_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
+    let mut bench_args = vec!["bench", "-p", "e2e-tests", "--bench", "stream"];
+    if args.quick {
+        bench_args.extend(["--", "--quick"]);
+    }
+    let results = run_bench(root, &bench_args)?;
+    let r = results.iter().find(|r| r["section"] == "stream").ok_or("the stream benchmark printed no result")?;
+    let mut out = format!(
+        "\n## 5. Streaming\n\n`InvokeEndpointWithResponseStream` against the in-process mock (a text stream of {} parts of {} \
+         bytes, produced without delay), {} calls per client, ours and the official client's alternating over keep-alive \
+         loopback connections: the time from `send()` to the first `PayloadPart` out of `recv()`, and to the end of the \
+         stream.\n\n| client | first part p50 | first part p99 | whole stream p50 |\n|---|---:|---:|---:|\n",
+        r["parts"], r["part_size"], r["calls"],
+    );
+    for (label, key) in [("ours", "ours"), ("official", "official")] {
+        let _ = writeln!(
+            out,
+            "| {label} | {:.2} ms | {:.2} ms | {:.2} ms |",
+            num(r, &[key, "first_part_p50_us"]) / 1000.0,
+            num(r, &[key, "first_part_p99_us"]) / 1000.0,
+            num(r, &[key, "whole_stream_p50_us"]) / 1000.0,
+        );
+    }
+    Ok(out)
 }

@@ -100,6 +100,20 @@ pub fn rust_type(svc: &Service, ty: &Type) -> TokenStream {
         }
         Type::Enum(id) | Type::IntEnum(id) | Type::Structure(id) | Type::Union(id) => shape_path(svc, id),
         Type::Unit => quote! { () },
+        Type::EventStream { union, direction } => {
+            let events = shape_path(svc, union);
+            let errors = match svc.unions.get(union).and_then(|u| u.event_stream.as_ref()) {
+                Some(es) => {
+                    let e = format_ident!("{}", es.error);
+                    quote! { crate::types::error::#e }
+                }
+                None => quote! { compile_error!("an event stream without a plan") },
+            };
+            match direction {
+                crate::ir::Direction::Output => quote! { crate::primitives::event_stream::EventReceiver<#events, #errors> },
+                crate::ir::Direction::Input => quote! { crate::primitives::event_stream::EventStreamSender<#events, #errors> },
+            }
+        }
     }
 }
 
@@ -163,6 +177,7 @@ pub fn text_of_type(ty: &Type) -> &'static str {
         Type::Structure(_) => "structure",
         Type::Union(_) => "union",
         Type::Unit => "unit",
+        Type::EventStream { .. } => "event stream",
     }
 }
 

@@ -88,6 +88,7 @@ pub fn ser_value(svc: &Service, ty: &Type, v: TokenStream, ts: Option<TimestampF
             quote! { crate::protocol::shapes::#f(#v)? }
         }
         Type::Unit => quote! { ::serde_json::Value::Object(::serde_json::Map::new()) },
+        Type::EventStream { .. } => quote! { compile_error!("an event stream is never inside a JSON document") },
     }
 }
 
@@ -190,6 +191,7 @@ pub fn de_value(svc: &Service, ty: &Type, v: TokenStream, ts: Option<TimestampFo
             quote! { crate::protocol::shapes::#f(#v, side) }
         }
         Type::Unit => quote! { ::std::result::Result::<(), ::smithygen_runtime::protocol::WireError>::Ok(()) },
+        Type::EventStream { .. } => quote! { compile_error!("an event stream is never inside a JSON document") },
     }
 }
 

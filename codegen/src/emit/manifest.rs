@@ -55,10 +55,22 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
         name = svc.crate_name,
         version = options.version,
-        runtime = options.runtime_dependency,
+        runtime = runtime_dependency(svc, &options.runtime_dependency),
         // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
         fancy = if super::server::needs_fancy_regex(svc) { r#""smithygen-runtime/fancy-regex", "# } else { "" },
     )
+}
+
+/// The runtime dependency, with its `event-stream` feature when the service has event streams
+/// (an inline table `{ ... }` gets a `features` key; any other form is left as it is).
+fn runtime_dependency(svc: &Service, spec: &str) -> String {
+    let trimmed = spec.trim();
+    match trimmed.strip_suffix('}') {
+        Some(open) if super::event_stream::has_event_streams(svc) && trimmed.starts_with('{') && !trimmed.contains("features") => {
+            format!("{}, features = [\"event-stream\"] }}", open.trim_end())
+        }
+        _ => spec.to_string(),
+    }
 }
 
 /// The crate README: what it is, how to depend on it and call it.

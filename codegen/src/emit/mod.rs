@@ -5,6 +5,8 @@ pub mod client;
 pub mod common;
 // The model's `smithy.rules#endpointTests` as data plus one test.
 pub mod endpoint_tests;
+// Event streams: stream error enums, event readers and writers, streamed outputs.
+pub mod event_stream;
 pub mod examples;
 pub mod json_codec;
 pub mod manifest;
@@ -39,7 +41,11 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
         ("src/client.rs".into(), client::client(svc)),
         ("src/config.rs".into(), client::config(svc)),
         ("src/error.rs".into(), client::error(svc)),
-        ("src/primitives.rs".into(), client::primitives()),
+        ("src/primitives.rs".into(), {
+            let primitives = client::primitives();
+            let event_stream = event_stream::primitives(svc);
+            quote! { #primitives #event_stream }
+        }),
     ];
     rust.extend(types_files(svc));
     rust.extend(operation_files(svc));
@@ -47,7 +53,8 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(examples::examples(svc));
     rust.extend(endpoint_tests::test_files(svc));
     // Server stub (feature `server`): adds its files and the server halves of protocol files.
-    server::extend_crate(svc, &mut rust)?;
+    // The server stub does not serve streamed operations yet (see `event_stream::server_view`).
+    server::extend_crate(&event_stream::server_view(svc), &mut rust)?;
     rust.extend(protocol_tests::test_files(svc));
 
     let mut files = BTreeMap::new();
@@ -92,9 +99,11 @@ fn types_files(svc: &Service) -> Vec<(String, TokenStream)> {
     for e in svc.enums.values() {
         types.push(shapes::enumeration(e));
     }
-    for u in svc.unions.values().filter(|u| !u.streaming) {
+    // An event stream's union holds its events only; its error events are `<Union>Error`.
+    for u in svc.unions.values() {
         types.push(shapes::union(svc, u));
     }
+    errors.extend(event_stream::error_enums(svc));
     vec![
         (
             "src/types.rs".into(),
@@ -166,12 +175,15 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
         .filter(|s| s.home == TypeHome::Types)
         .map(|s| json_codec::structure_codec(svc, s))
         .chain(svc.unions.values().filter(|u| !u.streaming).map(|u| json_codec::union_codec(svc, u)));
+    let event_streams = event_stream::protocol_file(svc);
+    let event_streams_mod = event_streams.as_ref().map(|_| quote! { pub(crate) mod event_streams; });
     let mut files = vec![
         (
             "src/protocol.rs".to_string(),
             quote! {
                 //! restJson1 wire format: requests, responses, errors and JSON documents.
                 pub(crate) mod errors;
+                #event_streams_mod
                 pub(crate) mod shapes;
                 #(#modules)*
             },
@@ -187,6 +199,9 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
         ),
         ("src/protocol/errors.rs".to_string(), rest_json::error_readers(svc)),
     ];
+    if let Some(tokens) = event_streams {
+        files.push(("src/protocol/event_streams.rs".to_string(), tokens));
+    }
     for op in &svc.operations {
         files.push((
             format!("src/protocol/{}.rs", op.file),

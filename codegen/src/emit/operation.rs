@@ -20,7 +20,21 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let output_name = ident(&output.rust_name);
     let error_name = ident(&op.error);
-    let de_response = quote! {
+    let de_response = if super::event_stream::streams_output(op) {
+        quote! {
+            /// Reads a response (its body left for the output to stream), and the request id
+            /// (`x-amzn-RequestId`) onto the output.
+            fn de_response(
+                response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            ) -> ::std::result::Result<#output_name, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error_name>> {
+                let request_id = ::aws_types::request_id::RequestId::request_id(&*response).map(::std::string::ToString::to_string);
+                crate::protocol::#module::de_response(response).map(|mut output| {
+                    output._request_id = request_id;
+                    output
+                })
+            }
+        }
+    } else { quote! {
         /// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
         fn de_response(
             response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
@@ -30,7 +44,7 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
                 output
             })
         }
-    };
+    } };
     quote! {
         #![doc = #module_doc]
         #input_def
@@ -263,6 +277,35 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         );
         quote! { #[doc = ""] #[doc = #doc] }
     });
+    // An output stream is handed over unread (`invoke_streaming`); other outputs are read whole.
+    let invoke = if super::event_stream::streams_output(op) {
+        quote! {
+            ::smithygen_runtime::client::invoke_streaming(
+                &self.config,
+                &crate::config::SERVICE,
+                &crate::operation::#module::OPERATION,
+                input,
+                crate::protocol::#module::ser_request,
+                crate::operation::#module::de_response,
+                crate::protocol::#module::de_error_response,
+                self.config_override.as_ref(),
+            )
+            .await
+        }
+    } else {
+        quote! {
+            ::smithygen_runtime::client::invoke(
+                &self.config,
+                &crate::config::SERVICE,
+                &crate::operation::#module::OPERATION,
+                input,
+                crate::protocol::#module::ser_request,
+                crate::operation::#module::de_response,
+                self.config_override.as_ref(),
+            )
+            .await
+        }
+    };
     // A streaming body can be sent once only: such a builder cannot be cloned.
     let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
     let send_result = quote! {
@@ -335,16 +378,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
                     .build()
                     .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
                 #(#fill_tokens)*
-                ::smithygen_runtime::client::invoke(
-                    &self.config,
-                    &crate::config::SERVICE,
-                    &crate::operation::#module::OPERATION,
-                    input,
-                    crate::protocol::#module::ser_request,
-                    crate::operation::#module::de_response,
-                    self.config_override.as_ref(),
-                )
-                .await
+                #invoke
             }
             #(#setters)*
         }

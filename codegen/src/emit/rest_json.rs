@@ -13,7 +13,11 @@ use quote::quote;
 /// The `protocol/<op>.rs` file: `ser_request` and `de_response`.
 pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let ser = request_serializer(svc, op);
-    let de = response_deserializer(svc, op);
+    let de = if super::event_stream::streams_output(op) {
+        super::event_stream::response_deserializer(svc, op)
+    } else {
+        response_deserializer(svc, op)
+    };
     let doc = format!(" restJson1 request and response handling for `{}`.", op.name);
     quote! {
         #![doc = #doc]
@@ -295,6 +299,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
         }
     };
 
+    let finish = super::event_stream::finish_request(svc, payload);
     quote! {
         /// Builds the HTTP request for the input; the URI is relative (path and query),
         /// the orchestrator puts the resolved endpoint in front of it.
@@ -313,7 +318,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
             #host_prefix
             #(#headers)*
             #body
-            ::smithygen_runtime::protocol::http::finish_request(builder, body)
+            #finish
         }
     }
 }
@@ -395,6 +400,7 @@ fn payload_body(svc: &Service, m: &Member) -> TokenStream {
         }
     };
     match &m.ty {
+        Type::EventStream { .. } => super::event_stream::request_body(m),
         Type::Blob { streaming } => {
             let ct = content_type(());
             // The blob moves into the body: no copy of the payload.

@@ -70,7 +70,7 @@ pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
 
 /// Whether a member is a streaming body (a `ByteStream`, which can be neither cloned nor compared).
 pub fn has_stream(s: &Structure) -> bool {
-    s.members.iter().any(|m| m.ty == Type::Blob { streaming: true })
+    s.members.iter().any(|m| matches!(m.ty, Type::Blob { streaming: true } | Type::EventStream { .. }))
 }
 
 /// `#[derive(Clone, PartialEq)]`, unless a member is a streaming body.
@@ -341,6 +341,9 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
 
 /// The Rust expression for a member's `@default` value.
 pub fn default_value(svc: &Service, m: &Member) -> TokenStream {
+    if let Some(empty) = super::event_stream::empty_stream(svc, m) {
+        return empty;
+    }
     let v = m.default.as_ref().cloned().unwrap_or(serde_json::Value::Null);
     let expr = match (&m.ty, &v) {
         (Type::Boolean, serde_json::Value::Bool(b)) => quote! { #b },

@@ -55,6 +55,22 @@ impl Client {
             self.config.clone(),
         )
     }
+    /// Runs a real-time prediction but returns the answer incrementally. The HTTP response body is an AWS event stream; each `PayloadPart` event carries the next chunk of bytes produced by the container, which suits generative models that emit output as they go.
+    ///
+    /// - The request body is limited to 6 MB, as for `InvokeEndpoint`.
+    /// - The model container must implement streaming; see [custom inference code](https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html) in the developer guide.
+    /// - The caller's IAM policy must grant the `sagemaker:InvokeEndpoint` action.
+    /// - Failures that happen after streaming has begun do not change the HTTP status; they arrive as `ModelStreamError` or `InternalStreamFailure` events in the stream, so keep reading until the stream ends and handle those variants.
+    /// - Request headers that are not modelled are stripped, and calls are signed with SigV4.
+    ///
+    /// Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError`].
+    pub fn invoke_endpoint_with_response_stream(
+        &self,
+    ) -> crate::operation::invoke_endpoint_with_response_stream::builders::InvokeEndpointWithResponseStreamFluentBuilder {
+        crate::operation::invoke_endpoint_with_response_stream::builders::InvokeEndpointWithResponseStreamFluentBuilder::new(
+            self.config.clone(),
+        )
+    }
 }
 /// Per-call customization of an operation (`client.op().customize()`): config
 /// override, interceptors, request mutation.

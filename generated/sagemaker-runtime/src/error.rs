@@ -23,9 +23,13 @@ pub enum Error {
     #[allow(missing_docs)]
     InternalFailure(crate::types::error::InternalFailure),
     #[allow(missing_docs)]
+    InternalStreamFailure(crate::types::error::InternalStreamFailure),
+    #[allow(missing_docs)]
     ModelError(crate::types::error::ModelError),
     #[allow(missing_docs)]
     ModelNotReadyException(crate::types::error::ModelNotReadyException),
+    #[allow(missing_docs)]
+    ModelStreamError(crate::types::error::ModelStreamError),
     #[allow(missing_docs)]
     ServiceUnavailable(crate::types::error::ServiceUnavailable),
     #[allow(missing_docs)]
@@ -40,8 +44,10 @@ impl ::std::fmt::Display for Error {
                 ::std::fmt::Display::fmt(inner, f)
             }
             Error::InternalFailure(inner) => ::std::fmt::Display::fmt(inner, f),
+            Error::InternalStreamFailure(inner) => ::std::fmt::Display::fmt(inner, f),
             Error::ModelError(inner) => ::std::fmt::Display::fmt(inner, f),
             Error::ModelNotReadyException(inner) => ::std::fmt::Display::fmt(inner, f),
+            Error::ModelStreamError(inner) => ::std::fmt::Display::fmt(inner, f),
             Error::ServiceUnavailable(inner) => ::std::fmt::Display::fmt(inner, f),
             Error::ValidationError(inner) => ::std::fmt::Display::fmt(inner, f),
             Error::Unhandled(inner) => ::std::fmt::Display::fmt(inner, f),
@@ -55,8 +61,10 @@ impl ::std::error::Error for Error {
                 ::std::option::Option::Some(inner)
             }
             Error::InternalFailure(inner) => ::std::option::Option::Some(inner),
+            Error::InternalStreamFailure(inner) => ::std::option::Option::Some(inner),
             Error::ModelError(inner) => ::std::option::Option::Some(inner),
             Error::ModelNotReadyException(inner) => ::std::option::Option::Some(inner),
+            Error::ModelStreamError(inner) => ::std::option::Option::Some(inner),
             Error::ServiceUnavailable(inner) => ::std::option::Option::Some(inner),
             Error::ValidationError(inner) => ::std::option::Option::Some(inner),
             Error::Unhandled(inner) => ::std::error::Error::source(inner),
@@ -68,8 +76,10 @@ impl ProvideErrorMetadata for Error {
         match self {
             Error::InternalDependencyException(inner) => inner.meta(),
             Error::InternalFailure(inner) => inner.meta(),
+            Error::InternalStreamFailure(inner) => inner.meta(),
             Error::ModelError(inner) => inner.meta(),
             Error::ModelNotReadyException(inner) => inner.meta(),
+            Error::ModelStreamError(inner) => inner.meta(),
             Error::ServiceUnavailable(inner) => inner.meta(),
             Error::ValidationError(inner) => inner.meta(),
             Error::Unhandled(inner) => inner.meta(),
@@ -163,6 +173,64 @@ where
     fn from(
         err: SdkError<
             crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+            R,
+        >,
+    ) -> Self {
+        match err {
+            SdkError::ServiceError(context) => Self::from(context.into_err()),
+            other => {
+                Error::Unhandled(
+                    Unhandled::new(other.into(), ::std::default::Default::default()),
+                )
+            }
+        }
+    }
+}
+impl ::std::convert::From<
+    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+> for Error {
+    fn from(
+        err: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+    ) -> Self {
+        match err {
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalFailure(
+                inner,
+            ) => Error::InternalFailure(inner),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalStreamFailure(
+                inner,
+            ) => Error::InternalStreamFailure(inner),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelError(
+                inner,
+            ) => Error::ModelError(inner),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelStreamError(
+                inner,
+            ) => Error::ModelStreamError(inner),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ServiceUnavailable(
+                inner,
+            ) => Error::ServiceUnavailable(inner),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ValidationError(
+                inner,
+            ) => Error::ValidationError(inner),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::Unhandled(
+                inner,
+            ) => Error::Unhandled(inner),
+        }
+    }
+}
+impl<
+    R,
+> ::std::convert::From<
+    SdkError<
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+        R,
+    >,
+> for Error
+where
+    R: ::std::marker::Send + ::std::marker::Sync + ::std::fmt::Debug + 'static,
+{
+    fn from(
+        err: SdkError<
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
             R,
         >,
     ) -> Self {

@@ -29,12 +29,7 @@
 //!
 //! - [`Client::invoke_endpoint`](crate::Client::invoke_endpoint): `POST /endpoints/{EndpointName}/invocations`
 //! - [`Client::invoke_endpoint_async`](crate::Client::invoke_endpoint_async): `POST /endpoints/{EndpointName}/async-invocations`
-//!
-//! ## Not generated
-//!
-//! These operations of the model are not in this crate yet:
-//!
-//! - `InvokeEndpointWithResponseStream`: its output member `Body` is an event stream (`com.amazonaws.sagemakerruntime#ResponseStream`); event streams are not generated yet
+//! - [`Client::invoke_endpoint_with_response_stream`](crate::Client::invoke_endpoint_with_response_stream): `POST /endpoints/{EndpointName}/invocations-response-stream`
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(deprecated)]

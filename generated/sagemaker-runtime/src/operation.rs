@@ -6,3 +6,5 @@ pub use ::aws_types::request_id::RequestId;
 pub mod invoke_endpoint;
 /// Input, output, errors and fluent builder of `InvokeEndpointAsync`.
 pub mod invoke_endpoint_async;
+/// Input, output, errors and fluent builder of `InvokeEndpointWithResponseStream`.
+pub mod invoke_endpoint_with_response_stream;

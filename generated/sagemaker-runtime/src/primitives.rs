@@ -4,3 +4,11 @@ pub use ::aws_smithy_types::{Blob, DateTime, Document};
 pub use ::aws_smithy_types::date_time::Format as DateTimeFormat;
 pub use ::aws_smithy_types::byte_stream::ByteStream;
 pub use ::smithygen_runtime::error::UnknownVariantValue;
+/// Event streams: the receiver of output streams, the sender of input streams, and
+/// the message types (the same types as the official AWS SDKs).
+pub mod event_stream {
+    pub use ::smithygen_runtime::event_stream::{
+        EventReceiver, EventStreamSender, Header, HeaderValue, Message,
+    };
+    pub use ::aws_smithy_types::str_bytes::StrBytes;
+}

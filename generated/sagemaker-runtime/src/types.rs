@@ -2,3 +2,71 @@
 //! Data types shared by operations: structures, enums and unions.
 pub mod builders;
 pub mod error;
+/// Event carrying one chunk of the model's streamed answer. Concatenate the `Bytes` of all `PayloadPart` events, in arrival order, to rebuild the full response. Chunk boundaries are chosen by the container and need not line up with characters, tokens or JSON documents.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct PayloadPart {
+    /// The bytes of this chunk. Append them to the chunks received before it.
+    pub bytes: ::std::option::Option<::aws_smithy_types::Blob>,
+}
+#[allow(deprecated)]
+impl PayloadPart {
+    /// The bytes of this chunk. Append them to the chunks received before it.
+    pub fn bytes(&self) -> ::std::option::Option<&::aws_smithy_types::Blob> {
+        self.bytes.as_ref()
+    }
+    /// Creates a new builder for [`PayloadPart`].
+    pub fn builder() -> crate::types::builders::PayloadPartBuilder {
+        crate::types::builders::PayloadPartBuilder::default()
+    }
+}
+impl ::std::fmt::Debug for PayloadPart {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("PayloadPart");
+        formatter.field("bytes", &"*** Sensitive Data Redacted ***");
+        formatter.finish()
+    }
+}
+/// Events received on the body of an `InvokeEndpointWithResponseStream` response. A successful answer is a sequence of `PayloadPart` events; a failure after the stream has started shows up as a `ModelStreamError` or `InternalStreamFailure` event.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[allow(deprecated)]
+pub enum ResponseStream {
+    /// Next chunk of the model's answer.
+    PayloadPart(crate::types::PayloadPart),
+    /// A member this version of the crate does not know (sent by a newer service).
+    #[non_exhaustive]
+    Unknown,
+}
+#[allow(deprecated)]
+impl ResponseStream {
+    /// The value when this is [`ResponseStream::PayloadPart`], otherwise `Err(self)`.
+    pub fn as_payload_part(
+        &self,
+    ) -> ::std::result::Result<&crate::types::PayloadPart, &Self> {
+        if let ResponseStream::PayloadPart(val) = self {
+            ::std::result::Result::Ok(val)
+        } else {
+            ::std::result::Result::Err(self)
+        }
+    }
+    /// Whether this is [`ResponseStream::PayloadPart`].
+    pub fn is_payload_part(&self) -> bool {
+        self.as_payload_part().is_ok()
+    }
+    /// Whether this is a member this version of the crate does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown)
+    }
+}
+#[allow(deprecated)]
+impl ::std::fmt::Debug for ResponseStream {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            ResponseStream::PayloadPart(val) => {
+                f.debug_tuple("PayloadPart").field(val).finish()
+            }
+            ResponseStream::Unknown => f.write_str("Unknown"),
+        }
+    }
+}

@@ -27,6 +27,16 @@ mod sender;
 pub mod testing;
 
 pub use receiver::{EventReceiver, EventUnmarshaller};
+
+/// A stream without events: what an input stream left unset in a builder sends
+/// (`EventStreamSender::from(empty_stream())`).
+pub fn empty_stream<T, E>() -> impl futures_util::Stream<Item = Result<T, E>> + Send + Sync + 'static
+where
+    T: Send + Sync + 'static,
+    E: Send + Sync + 'static,
+{
+    futures_util::stream::empty()
+}
 pub use sender::{sender_body, EventMarshaller, EVENT_STREAM_CONTENT_TYPE};
 pub(crate) use sender::EventStreamSigning;
 

@@ -261,6 +261,7 @@ pub fn value(svc: &Service, ty: &Type, v: &Value, path: &str) -> Result<TokenStr
             }
         }
         Type::Unit => return Err(format!("{path}: a unit has no value")),
+        Type::EventStream { .. } => return Err(format!("{path}: an event stream is not a value of an HTTP protocol test")),
     })
 }
 

@@ -25,7 +25,7 @@
 //!   Java 19 changed `\b` to ASCII. A non-spacing mark after a word character is not treated
 //!   as a word character (Java 17 does).
 //!
-//! What has no translation is an error naming the construct: Unicode blocks (`\p{InGreek}`),
+//! What has no translation is an error naming the construct: unknown Unicode blocks,
 //! `\X`, `\N{...}`, the inline flag `U`, a backreference inside `(?i)`, and Java properties
 //! whose meaning under `(?i)` is Java-specific (`\p{Lower}` inside `(?i)`).
 
@@ -131,6 +131,15 @@ fn property(name: &str, negated: bool) -> Result<String, String> {
         format!(r"\p{{{name}}}")
     } else if let Some(cat) = name.strip_prefix("Is").filter(|c| unicode_category(c)) {
         format!(r"\p{{{cat}}}")
+    } else if let Some(block) = name.strip_prefix("In").or_else(|| name.strip_prefix("blk=")).or_else(|| name.strip_prefix("block=")) {
+        let (first, last) = super::unicode_blocks::find(block)
+            .ok_or_else(|| format!(r"`\p{{{name}}}` names no Unicode block Java knows"))?;
+        if (0xD800..=0xDFFF).contains(&first) {
+            // The surrogate blocks: no valid string holds a lone surrogate (see NOTHING).
+            NOTHING.to_string()
+        } else {
+            format!(r"[\x{{{first:X}}}-\x{{{last:X}}}]")
+        }
     } else if let Some(script) = name.strip_prefix("Is").or_else(|| name.strip_prefix("script=")).or_else(|| name.strip_prefix("sc=")) {
         // Scripts mean the same in both; `regex` rejects names it does not know.
         if script.is_empty() || !script.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -1111,7 +1120,7 @@ mod tests {
     #[test]
     fn constructs_without_an_equivalent_are_errors_naming_them() {
         for (p, needle) in [
-            (r"^\p{InGreek}$", r"\p{InGreek}"),
+            (r"^\p{InKlingon}$", r"\p{InKlingon}"),
             (r"^\X$", r"\X"),
             (r"(?U)\w", "`U`"),
             (r"(?i)(a)\1", "backreference"),

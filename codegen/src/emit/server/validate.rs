@@ -386,7 +386,8 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
             let f = validator_fn(svc, id);
             out.extend(quote! { crate::server::validate::#f(value, v); });
         }
-        Type::Boolean | Type::Timestamp | Type::Document | Type::Unit => {}
+        // An event stream's events are checked as they are read, not here.
+        Type::Boolean | Type::Timestamp | Type::Document | Type::Unit | Type::EventStream { .. } => {}
     }
     out
 }

@@ -81,6 +81,46 @@ pub(crate) fn de_error_internal_failure(
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
+pub(crate) fn de_error_internal_stream_failure(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::types::error::builders::InternalStreamFailureBuilder,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
+    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
+    let entries = ::smithygen_runtime::protocol::json::object(&document)
+        .map_err(|e| e.in_body())?;
+    let mut read = || -> ::std::result::Result<
+        _,
+        ::smithygen_runtime::protocol::WireError,
+    > {
+        for (key, value) in entries {
+            if value.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "Message" => {
+                    builder = builder
+                        .set_message(
+                            ::std::option::Option::Some(
+                                ::smithygen_runtime::protocol::json::string(value)
+                                    .map_err(|e| e.within("Message"))?,
+                            ),
+                        );
+                }
+                _ => {}
+            }
+        }
+        ::std::result::Result::Ok(builder)
+    };
+    builder = read().map_err(|e| e.in_body())?;
+    ::std::result::Result::Ok(builder)
+}
+#[allow(unused_mut, unused_variables, clippy::match_single_binding)]
 pub(crate) fn de_error_model_error(
     status: u16,
     headers: &::aws_smithy_runtime_api::http::Headers,
@@ -176,6 +216,55 @@ pub(crate) fn de_error_model_not_ready_exception(
                             ::std::option::Option::Some(
                                 ::smithygen_runtime::protocol::json::string(value)
                                     .map_err(|e| e.within("Message"))?,
+                            ),
+                        );
+                }
+                _ => {}
+            }
+        }
+        ::std::result::Result::Ok(builder)
+    };
+    builder = read().map_err(|e| e.in_body())?;
+    ::std::result::Result::Ok(builder)
+}
+#[allow(unused_mut, unused_variables, clippy::match_single_binding)]
+pub(crate) fn de_error_model_stream_error(
+    status: u16,
+    headers: &::aws_smithy_runtime_api::http::Headers,
+    body: &[u8],
+) -> ::std::result::Result<
+    crate::types::error::builders::ModelStreamErrorBuilder,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
+    let side = ::smithygen_runtime::protocol::json::Side::Client;
+    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
+    let entries = ::smithygen_runtime::protocol::json::object(&document)
+        .map_err(|e| e.in_body())?;
+    let mut read = || -> ::std::result::Result<
+        _,
+        ::smithygen_runtime::protocol::WireError,
+    > {
+        for (key, value) in entries {
+            if value.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "Message" => {
+                    builder = builder
+                        .set_message(
+                            ::std::option::Option::Some(
+                                ::smithygen_runtime::protocol::json::string(value)
+                                    .map_err(|e| e.within("Message"))?,
+                            ),
+                        );
+                }
+                "ErrorCode" => {
+                    builder = builder
+                        .set_error_code(
+                            ::std::option::Option::Some(
+                                ::smithygen_runtime::protocol::json::string(value)
+                                    .map_err(|e| e.within("ErrorCode"))?,
                             ),
                         );
                 }

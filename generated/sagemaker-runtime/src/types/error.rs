@@ -124,6 +124,68 @@ impl ::aws_types::request_id::RequestId for InternalFailure {
         ::aws_types::request_id::RequestId::request_id(&self.meta)
     }
 }
+/// Event-stream error: the response stream of `InvokeEndpointWithResponseStream` was cut short by an unexpected problem on the SageMaker side. It arrives as an event inside the stream, after the HTTP 200 has already been received, so any parts read before it may be incomplete. Send the whole request again.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct InternalStreamFailure {
+    /// Text from SageMaker describing why the stream failed.
+    pub message: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
+}
+#[allow(deprecated)]
+impl InternalStreamFailure {
+    /// Creates a new builder for [`InternalStreamFailure`].
+    pub fn builder() -> crate::types::error::builders::InternalStreamFailureBuilder {
+        crate::types::error::builders::InternalStreamFailureBuilder::default()
+    }
+}
+impl ::std::fmt::Debug for InternalStreamFailure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("InternalStreamFailure");
+        formatter.field("message", &self.message);
+        formatter.field("meta", &self.meta);
+        formatter.finish()
+    }
+}
+impl InternalStreamFailure {
+    /// The error message, when the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    /// The error code this error is recognised by on the wire.
+    pub const CODE: &'static str = "InternalStreamFailure";
+}
+impl ::std::fmt::Display for InternalStreamFailure {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("InternalStreamFailure")?;
+        if let ::std::option::Option::Some(msg) = self.message() {
+            write!(f, ": {}", msg)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for InternalStreamFailure {}
+impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata
+for InternalStreamFailure {
+    fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::aws_smithy_types::retry::ProvideErrorKind for InternalStreamFailure {
+    fn retryable_error_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
+        ::std::option::Option::None
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("InternalStreamFailure")
+    }
+}
+impl ::aws_types::request_id::RequestId for InternalStreamFailure {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ::aws_types::request_id::RequestId::request_id(&self.meta)
+    }
+}
 /// HTTP 424. The request reached your model, but the container itself answered with a 4xx or 5xx status. SageMaker passes the container's own status and text back in `OriginalStatusCode` and `OriginalMessage`, and `LogStreamArn` points at the CloudWatch Logs stream where the container wrote its logs. Because the fault lies in the model or in the payload it was given, the client does not retry it; look at the logs, fix the input or the model, and then call again.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -268,6 +330,77 @@ impl ::aws_types::request_id::RequestId for ModelNotReadyException {
         ::aws_types::request_id::RequestId::request_id(&self.meta)
     }
 }
+/// Event-stream error: something went wrong between SageMaker and the model while the answer was being streamed. It arrives as an event inside the response stream. `ErrorCode` tells the cases apart:
+///
+/// - `ModelInvocationTimeExceeded`: the container did not finish its answer within the time SageMaker allows.
+/// - `StreamBroken`: the TCP connection to the container was closed or reset before the answer was complete.
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct ModelStreamError {
+    /// Text from SageMaker describing the streaming failure.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Which streaming failure happened: `ModelInvocationTimeExceeded` when the container ran out of time before finishing its answer, or `StreamBroken` when the TCP connection to the container dropped mid-answer.
+    pub error_code: ::std::option::Option<::std::string::String>,
+    pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata,
+}
+#[allow(deprecated)]
+impl ModelStreamError {
+    /// Which streaming failure happened: `ModelInvocationTimeExceeded` when the container ran out of time before finishing its answer, or `StreamBroken` when the TCP connection to the container dropped mid-answer.
+    pub fn error_code(&self) -> ::std::option::Option<&str> {
+        self.error_code.as_deref()
+    }
+    /// Creates a new builder for [`ModelStreamError`].
+    pub fn builder() -> crate::types::error::builders::ModelStreamErrorBuilder {
+        crate::types::error::builders::ModelStreamErrorBuilder::default()
+    }
+}
+impl ::std::fmt::Debug for ModelStreamError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("ModelStreamError");
+        formatter.field("message", &self.message);
+        formatter.field("error_code", &self.error_code);
+        formatter.field("meta", &self.meta);
+        formatter.finish()
+    }
+}
+impl ModelStreamError {
+    /// The error message, when the service sent one.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    /// The error code this error is recognised by on the wire.
+    pub const CODE: &'static str = "ModelStreamError";
+}
+impl ::std::fmt::Display for ModelStreamError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("ModelStreamError")?;
+        if let ::std::option::Option::Some(msg) = self.message() {
+            write!(f, ": {}", msg)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::std::error::Error for ModelStreamError {}
+impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for ModelStreamError {
+    fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::aws_smithy_types::retry::ProvideErrorKind for ModelStreamError {
+    fn retryable_error_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
+        ::std::option::Option::None
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some("ModelStreamError")
+    }
+}
+impl ::aws_types::request_id::RequestId for ModelStreamError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ::aws_types::request_id::RequestId::request_id(&self.meta)
+    }
+}
 /// HTTP 503. SageMaker Runtime cannot take the call at the moment, for example because it is overloaded. This is transient: standard AWS retry policies retry a 503 with back-off, and so should you if retries are disabled.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -388,5 +521,99 @@ impl ::aws_smithy_types::retry::ProvideErrorKind for ValidationError {
 impl ::aws_types::request_id::RequestId for ValidationError {
     fn request_id(&self) -> ::std::option::Option<&str> {
         ::aws_types::request_id::RequestId::request_id(&self.meta)
+    }
+}
+/// Error events of the `ResponseStream` event stream: one variant per modeled error event, plus `Unhandled`.
+#[non_exhaustive]
+#[derive(::std::fmt::Debug)]
+pub enum ResponseStreamError {
+    /// Event-stream error: something went wrong between SageMaker and the model while the answer was being streamed. It arrives as an event inside the response stream. `ErrorCode` tells the cases apart:
+    ///
+    /// - `ModelInvocationTimeExceeded`: the container did not finish its answer within the time SageMaker allows.
+    /// - `StreamBroken`: the TCP connection to the container was closed or reset before the answer was complete.
+    ModelStreamError(crate::types::error::ModelStreamError),
+    /// Event-stream error: the response stream of `InvokeEndpointWithResponseStream` was cut short by an unexpected problem on the SageMaker side. It arrives as an event inside the stream, after the HTTP 200 has already been received, so any parts read before it may be incomplete. Send the whole request again.
+    InternalStreamFailure(crate::types::error::InternalStreamFailure),
+    /// An error event the model does not describe (an `error` message, or an unknown exception).
+    Unhandled(crate::error::Unhandled),
+}
+impl ResponseStreamError {
+    /// Wraps an error that is not modeled.
+    pub fn unhandled(
+        err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
+    ) -> Self {
+        Self::Unhandled(
+            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+        )
+    }
+    /// An unmodeled error made from its metadata (code, message).
+    pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+    }
+    /// Error metadata: code and message.
+    pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+        use ::aws_smithy_types::error::metadata::ProvideErrorMetadata;
+        match self {
+            Self::ModelStreamError(e) => e.meta(),
+            Self::InternalStreamFailure(e) => e.meta(),
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// Whether this is `ResponseStreamError::ModelStreamError`.
+    pub fn is_model_stream_error(&self) -> bool {
+        matches!(self, Self::ModelStreamError(_))
+    }
+    /// Whether this is `ResponseStreamError::InternalStreamFailure`.
+    pub fn is_internal_stream_failure(&self) -> bool {
+        matches!(self, Self::InternalStreamFailure(_))
+    }
+}
+impl ::std::fmt::Display for ResponseStreamError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ModelStreamError(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InternalStreamFailure(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for ResponseStreamError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::ModelStreamError(e) => ::std::option::Option::Some(e),
+            Self::InternalStreamFailure(e) => ::std::option::Option::Some(e),
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+        }
+    }
+}
+impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for ResponseStreamError {
+    fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+        ResponseStreamError::meta(self)
+    }
+}
+impl ::aws_smithy_types::retry::ProvideErrorKind for ResponseStreamError {
+    fn retryable_error_kind(
+        &self,
+    ) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
+        ::std::option::Option::None
+    }
+    fn code(&self) -> ::std::option::Option<&str> {
+        self.meta().code()
+    }
+}
+impl ::aws_smithy_runtime_api::client::result::CreateUnhandledError
+for ResponseStreamError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<
+            dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static,
+        >,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+    }
+}
+impl ::aws_types::request_id::RequestId for ResponseStreamError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        ::aws_types::request_id::RequestId::request_id(self.meta())
     }
 }

@@ -116,6 +116,64 @@ impl ::std::fmt::Debug for InternalFailureBuilder {
         formatter.finish()
     }
 }
+/// A builder for [`InternalStreamFailure`](crate::types::error::InternalStreamFailure).
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
+pub struct InternalStreamFailureBuilder {
+    pub(crate) message: ::std::option::Option<::std::string::String>,
+    meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+}
+#[allow(deprecated)]
+impl InternalStreamFailureBuilder {
+    /// Text from SageMaker describing why the stream failed.
+    pub fn message(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(input.into());
+        self
+    }
+    /// Text from SageMaker describing why the stream failed.
+    pub fn set_message(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = input;
+        self
+    }
+    /// Text from SageMaker describing why the stream failed.
+    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+        &self.message
+    }
+    /// Sets error metadata (code, message, request id).
+    pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+        self.meta = ::std::option::Option::Some(meta);
+        self
+    }
+    /// Sets error metadata (code, message, request id).
+    pub fn set_meta(
+        &mut self,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> &mut Self {
+        self.meta = meta;
+        self
+    }
+    /// Builds the [`InternalStreamFailure`](crate::types::error::InternalStreamFailure).
+    pub fn build(self) -> crate::types::error::InternalStreamFailure {
+        crate::types::error::InternalStreamFailure {
+            message: self.message,
+            meta: self.meta.unwrap_or_default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for InternalStreamFailureBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("InternalStreamFailureBuilder");
+        formatter.field("message", &self.message);
+        formatter.finish()
+    }
+}
 /// A builder for [`ModelError`](crate::types::error::ModelError).
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -295,6 +353,87 @@ impl ::std::fmt::Debug for ModelNotReadyExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut formatter = f.debug_struct("ModelNotReadyExceptionBuilder");
         formatter.field("message", &self.message);
+        formatter.finish()
+    }
+}
+/// A builder for [`ModelStreamError`](crate::types::error::ModelStreamError).
+#[non_exhaustive]
+#[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(::std::default::Default)]
+pub struct ModelStreamErrorBuilder {
+    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) error_code: ::std::option::Option<::std::string::String>,
+    meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+}
+#[allow(deprecated)]
+impl ModelStreamErrorBuilder {
+    /// Text from SageMaker describing the streaming failure.
+    pub fn message(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(input.into());
+        self
+    }
+    /// Text from SageMaker describing the streaming failure.
+    pub fn set_message(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = input;
+        self
+    }
+    /// Text from SageMaker describing the streaming failure.
+    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+        &self.message
+    }
+    /// Which streaming failure happened: `ModelInvocationTimeExceeded` when the container ran out of time before finishing its answer, or `StreamBroken` when the TCP connection to the container dropped mid-answer.
+    pub fn error_code(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_code = ::std::option::Option::Some(input.into());
+        self
+    }
+    /// Which streaming failure happened: `ModelInvocationTimeExceeded` when the container ran out of time before finishing its answer, or `StreamBroken` when the TCP connection to the container dropped mid-answer.
+    pub fn set_error_code(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.error_code = input;
+        self
+    }
+    /// Which streaming failure happened: `ModelInvocationTimeExceeded` when the container ran out of time before finishing its answer, or `StreamBroken` when the TCP connection to the container dropped mid-answer.
+    pub fn get_error_code(&self) -> &::std::option::Option<::std::string::String> {
+        &self.error_code
+    }
+    /// Sets error metadata (code, message, request id).
+    pub fn meta(mut self, meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+        self.meta = ::std::option::Option::Some(meta);
+        self
+    }
+    /// Sets error metadata (code, message, request id).
+    pub fn set_meta(
+        &mut self,
+        meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+    ) -> &mut Self {
+        self.meta = meta;
+        self
+    }
+    /// Builds the [`ModelStreamError`](crate::types::error::ModelStreamError).
+    pub fn build(self) -> crate::types::error::ModelStreamError {
+        crate::types::error::ModelStreamError {
+            message: self.message,
+            error_code: self.error_code,
+            meta: self.meta.unwrap_or_default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for ModelStreamErrorBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut formatter = f.debug_struct("ModelStreamErrorBuilder");
+        formatter.field("message", &self.message);
+        formatter.field("error_code", &self.error_code);
         formatter.finish()
     }
 }
