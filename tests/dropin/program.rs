@@ -105,7 +105,10 @@ async fn invoke_endpoint_customized_and_send_with() {
         .mutate_request(|req| {
             req.headers_mut().insert("x-amzn-sagemaker-custom-attributes", "from-mutate");
         })
-        .map_request(|req| Ok::<_, std::convert::Infallible>(req))
+        .map_request(|mut req| {
+            req.headers_mut().insert("x-drop-in", "mapped");
+            Ok::<_, std::convert::Infallible>(req)
+        })
         .send()
         .await
         .expect("the echo call succeeds");
@@ -116,6 +119,7 @@ async fn invoke_endpoint_customized_and_send_with() {
         mock.requests()[0].header("x-amzn-sagemaker-custom-attributes"),
         Some("from-mutate")
     );
+    assert_eq!(mock.requests()[0].header("x-drop-in"), Some("mapped"));
 
     // `body(x.into())` infers `Blob` from the setter's argument type.
     let bytes: Vec<u8> = b"1,2".to_vec();
