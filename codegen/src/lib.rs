@@ -42,11 +42,18 @@ pub struct Options {
 }
 
 /// The options `cargo xtask codegen` generates `generated/<crate>/` with: the
-/// runtime as a path relative to that folder, version `0.1.0`. The drift test
-/// uses the same function, so the two cannot disagree.
+/// runtime as a path relative to that folder (with its version, so `cargo package` of the
+/// generated crate works and a registry copy resolves to the published runtime), version
+/// `0.1.0`. The drift test uses the same function, so the two cannot disagree.
 pub fn workspace_crate_options() -> CrateOptions {
-    CrateOptions { runtime_dependency: "{ path = \"../../runtime\" }".into(), version: "0.1.0".into() }
+    CrateOptions {
+        runtime_dependency: format!("{{ version = \"{RUNTIME_VERSION}\", path = \"../../runtime\" }}"),
+        version: "0.1.0".into(),
+    }
 }
+
+/// The version of `smithygen-runtime` generated crates depend on (`runtime/Cargo.toml`).
+pub const RUNTIME_VERSION: &str = "0.1.0";
 
 /// A generated crate in memory: files by relative path, and what was left out.
 #[derive(Debug, Clone)]
@@ -129,6 +136,7 @@ pub fn generate_cli(json: &str, options: &Options) -> Result<GeneratedCrate, Err
         files,
         unchecked_constraints: Vec::new(),
         stale_endpoint_cases: Vec::new(),
+        protocol_cases: Vec::new(),
         skipped_operations: service.skipped_operations,
     })
 }

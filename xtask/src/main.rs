@@ -13,7 +13,9 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "\
 Usage:
   cargo xtask codegen [--check]                  regenerate generated/ from models/ (or only compare)
-  cargo xtask codegen --model PATH --out DIR [--service ID] [--check]
+  cargo xtask codegen --model PATH --out DIR [--service ID] [--check] [--runtime path|version|git=URL]
+      --runtime: how the crate depends on smithygen-runtime: `path` (this checkout, absolute),
+      `version` (the registry; the default when DIR is outside this repository) or `git=URL`
                                                  generate one model into DIR
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
@@ -57,10 +59,57 @@ struct CodegenArgs {
     model: Option<PathBuf>,
     out: Option<PathBuf>,
     service: Option<String>,
+    runtime: Option<RuntimeSource>,
+}
+
+/// Where a crate generated with `--out` gets `smithygen-runtime` from.
+#[derive(Debug, Clone, PartialEq)]
+enum RuntimeSource {
+    /// This checkout's `runtime/`, by absolute path.
+    Path,
+    /// The registry, by version: a crate that can live anywhere and be published.
+    Version,
+    /// A git repository holding this workspace.
+    Git(String),
+}
+
+impl RuntimeSource {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "path" => Ok(Self::Path),
+            "version" => Ok(Self::Version),
+            _ => match text.strip_prefix("git=") {
+                Some(url) if !url.is_empty() => Ok(Self::Git(url.to_string())),
+                _ => Err(format!("--runtime takes `path`, `version` or `git=URL`, not `{text}`\n\n{USAGE}")),
+            },
+        }
+    }
+
+    /// The dependency's TOML value.
+    fn dependency(&self, root: &Path) -> String {
+        let version = smithygen::RUNTIME_VERSION;
+        match self {
+            Self::Path => format!("{{ version = {version:?}, path = {:?} }}", root.join("runtime").display().to_string()),
+            Self::Version => format!("{version:?}"),
+            Self::Git(url) => format!("{{ version = {version:?}, git = {url:?} }}"),
+        }
+    }
+
+    /// The default for an output folder: this checkout's runtime when the folder is inside
+    /// the repository (upstream checks, conformance, benches), else the registry's.
+    fn default_for(root: &Path, out: &Path) -> Self {
+        let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        if absolute.starts_with(&root) {
+            Self::Path
+        } else {
+            Self::Version
+        }
+    }
 }
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
-    let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None };
+    let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None, runtime: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
@@ -69,6 +118,7 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
             "--model" => parsed.model = Some(PathBuf::from(value("--model")?)),
             "--out" => parsed.out = Some(PathBuf::from(value("--out")?)),
             "--service" => parsed.service = Some(value("--service")?),
+            "--runtime" => parsed.runtime = Some(RuntimeSource::parse(&value("--runtime")?)?),
             other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
         }
     }
@@ -96,7 +146,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut outputs: Vec<(PathBuf, GeneratedCrate)> = Vec::new();
     let mut failures = Vec::new();
     for job in &jobs {
-        match generate_one(&root, job, args.service.as_deref()) {
+        match generate_one_with(&root, job, args.service.as_deref(), args.runtime.as_ref()) {
             Ok(out) => {
                 // The command-line client beside the client crate (generated/<crate>-cli).
                 if job.out.is_none() {
@@ -153,16 +203,26 @@ fn print_stale_endpoint_cases(krate: &GeneratedCrate) {
 }
 
 fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
+    generate_one_with(root, job, service, None)
+}
+
+/// [`generate_one`] with the runtime dependency of an `--out` crate chosen (`--runtime`).
+fn generate_one_with(
+    root: &Path,
+    job: &Job,
+    service: Option<&str>,
+    runtime: Option<&RuntimeSource>,
+) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
-    let runtime = root.join("runtime");
     // In `generated/` the runtime is a relative path (the checked-in crate moves with
-    // the repository); elsewhere an absolute one, so any folder works.
+    // the repository); elsewhere as `--runtime` says, by default an absolute path inside this
+    // repository and the registry's version outside it.
     let crate_options = match &job.out {
         None => workspace_crate_options(),
-        Some(_) => CrateOptions {
-            runtime_dependency: format!("{{ path = {:?} }}", runtime.display().to_string()),
-            ..workspace_crate_options()
-        },
+        Some(out) => {
+            let source = runtime.cloned().unwrap_or_else(|| RuntimeSource::default_for(root, out));
+            CrateOptions { runtime_dependency: source.dependency(root), ..workspace_crate_options() }
+        }
     };
     let options = Options { service: service.map(str::to_string), crate_options };
     let krate = generate(&text, &options).map_err(|errors| {

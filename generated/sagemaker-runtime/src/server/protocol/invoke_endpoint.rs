@@ -116,7 +116,9 @@ pub(crate) fn de_request(
                 ),
             );
     }
-    ::std::result::Result::Ok(builder.build())
+    builder
+        .build()
+        .map_err(|e| ::smithygen_runtime::server::Rejection::Internal(e.to_string()))
 }
 /// Writes the operation's output as the response (server side): status, headers and body.
 #[cfg(feature = "server")]
