@@ -53,8 +53,7 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(examples::examples(svc));
     rust.extend(endpoint_tests::test_files(svc));
     // Server stub (feature `server`): adds its files and the server halves of protocol files.
-    // The server stub does not serve streamed operations yet (see `event_stream::server_view`).
-    server::extend_crate(&event_stream::server_view(svc), &mut rust)?;
+    server::extend_crate(svc, &mut rust)?;
     rust.extend(protocol_tests::test_files(svc));
 
     let mut files = BTreeMap::new();

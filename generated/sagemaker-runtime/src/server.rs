@@ -15,6 +15,8 @@
 //! ```
 pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
+/// What an operation with an output event stream returns beside its output, and what it writes through.
+pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
 /// The Amazon SageMaker Runtime service: one `async fn` per operation, taking the operation's input and
 /// returning its output or one of its errors (the client's own types).
 ///
@@ -59,6 +61,33 @@ pub trait AmazonSageMakerRuntime: ::std::marker::Send + ::std::marker::Sync + 's
             crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
         >,
     > + ::std::marker::Send;
+    /// Runs a real-time prediction but returns the answer incrementally. The HTTP response body is an AWS event stream; each `PayloadPart` event carries the next chunk of bytes produced by the container, which suits generative models that emit output as they go.
+    ///
+    /// - The request body is limited to 6 MB, as for `InvokeEndpoint`.
+    /// - The model container must implement streaming; see [custom inference code](https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html) in the developer guide.
+    /// - The caller's IAM policy must grant the `sagemaker:InvokeEndpoint` action.
+    /// - Failures that happen after streaming has begun do not change the HTTP status; they arrive as `ModelStreamError` or `InternalStreamFailure` events in the stream, so keep reading until the stream ends and handle those variants.
+    /// - Request headers that are not modelled are stripped, and calls are signed with SigV4.
+    ///
+    /// Served at `POST /endpoints/{EndpointName}/invocations-response-stream`.
+    ///
+    /// Returns the output's HTTP-bound members (its stream member is not read) and the
+    /// producer of its event stream, which runs once the status and headers are sent.
+    fn invoke_endpoint_with_response_stream(
+        &self,
+        input: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            (
+                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+                ::smithygen_runtime::server::event_stream::EventProducer<
+                    crate::types::ResponseStream,
+                    crate::types::error::ResponseStreamError,
+                >,
+            ),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+        >,
+    > + ::std::marker::Send;
 }
 /// A [`Router`] for `service`: every operation of [`AmazonSageMakerRuntime`] at its `@http` method and URI.
 ///
@@ -90,6 +119,21 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                 move |request| {
                     let service = service.clone();
                     async move { handle_invoke_endpoint_async(&*service, request).await }
+                }
+            },
+        )
+        .route(
+            "InvokeEndpointWithResponseStream",
+            "POST",
+            "/endpoints/{EndpointName}/invocations-response-stream",
+            {
+                let service = service.clone();
+                move |request| {
+                    let service = service.clone();
+                    async move {
+                        handle_invoke_endpoint_with_response_stream(&*service, request)
+                            .await
+                    }
                 }
             },
         )
@@ -177,6 +221,50 @@ async fn handle_invoke_endpoint_async<S: AmazonSageMakerRuntime>(
             ::smithygen_runtime::server::Rejection::Internal(
                     ::std::format!(
                         "could not encode the {} response: {}", "InvokeEndpointAsync", e
+                    ),
+                )
+                .into_response()
+        })
+}
+/// Reads, validates and answers one `InvokeEndpointWithResponseStream` request.
+async fn handle_invoke_endpoint_with_response_stream<S: AmazonSageMakerRuntime>(
+    service: &S,
+    request: ::smithygen_runtime::server::ServerRequest,
+) -> ::smithygen_runtime::server::ServerResponse {
+    let input = match crate::protocol::invoke_endpoint_with_response_stream::de_request(
+        &request,
+    ) {
+        ::std::result::Result::Ok(input) => input,
+        ::std::result::Result::Err(rejection) => return rejection.into_response(),
+    };
+    let mut violations = ::smithygen_runtime::server::Violations::new();
+    validate::validate_input_of_invoke_endpoint_with_response_stream(
+        &input,
+        &mut violations,
+    );
+    if !violations.is_empty() {
+        return crate::protocol::invoke_endpoint_with_response_stream::ser_validation_error(
+            &violations,
+        );
+    }
+    let response = match service.invoke_endpoint_with_response_stream(input).await {
+        ::std::result::Result::Ok((output, events)) => {
+            crate::protocol::invoke_endpoint_with_response_stream::ser_response(
+                    output,
+                    events,
+                )
+                .await
+        }
+        ::std::result::Result::Err(error) => {
+            crate::protocol::invoke_endpoint_with_response_stream::ser_error(error)
+        }
+    };
+    response
+        .unwrap_or_else(|e| {
+            ::smithygen_runtime::server::Rejection::Internal(
+                    ::std::format!(
+                        "could not encode the {} response: {}",
+                        "InvokeEndpointWithResponseStream", e
                     ),
                 )
                 .into_response()

@@ -6,6 +6,7 @@
 //! HTTP server and the wording of validation errors are `smithygen_runtime::server`.
 //! The client's input, output and error types are reused, never duplicated.
 
+mod event_stream;
 pub mod pattern;
 mod unicode_blocks;
 mod request;
@@ -87,7 +88,7 @@ pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Re
 /// The server half of `src/protocol/<op>.rs`.
 fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let de = request::request_deserializer(svc, op);
-    let ser = response::response_serializer(svc, op);
+    let ser = event_stream::response_serializer(svc, op).unwrap_or_else(|| response::response_serializer(svc, op));
     let err = response::error_serializer(svc, op);
     let validation = response::validation_error(svc, op);
     quote! {
@@ -136,13 +137,32 @@ fn server_module(svc: &Service) -> TokenStream {
         let err = ident(&op.error);
         let d = docs(op.docs.as_deref());
         let http = format!(" Served at `{} {}`.", op.http.method, op.http.uri);
+        // Event streams (see `event_stream`): the input stream's receiver as an argument,
+        // the output stream's producer beside the output.
+        let events_in = event_stream::input_events(svc, op).map(|t| quote! { events: #t, });
+        let events_doc = events_in.as_ref().map(|_| quote! {
+            ///
+            /// `events` reads the input event stream (the request body's frames).
+        });
+        let output = match event_stream::output_events(svc, op) {
+            Some(producer) => quote! { (#output, #producer) },
+            None => output,
+        };
+        let output_doc = event_stream::output_events(svc, op).map(|_| quote! {
+            ///
+            /// Returns the output's HTTP-bound members (its stream member is not read) and the
+            /// producer of its event stream, which runs once the status and headers are sent.
+        });
         quote! {
             #d
             ///
             #[doc = #http]
+            #events_doc
+            #output_doc
             fn #m(
                 &self,
                 input: #input,
+                #events_in
             ) -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::operation::#module::#err>> + ::std::marker::Send;
         }
     });
@@ -168,6 +188,12 @@ fn server_module(svc: &Service) -> TokenStream {
         let validate = validate::validator_fn(svc, &op.input);
         let doc = format!(" Reads, validates and answers one `{}` request.", op.name);
         let op_name = &op.name;
+        let read_events = event_stream::read_input_events(svc, op);
+        let events_arg = read_events.as_ref().map(|_| quote! { , events });
+        let ser_response = match event_stream::output_events(svc, op) {
+            Some(_) => quote! { ::std::result::Result::Ok((output, events)) => crate::protocol::#module::ser_response(output, events).await, },
+            None => quote! { ::std::result::Result::Ok(output) => crate::protocol::#module::ser_response(output).await, },
+        };
         quote! {
             #[doc = #doc]
             async fn #handler<S: #name>(
@@ -183,8 +209,9 @@ fn server_module(svc: &Service) -> TokenStream {
                 if !violations.is_empty() {
                     return crate::protocol::#module::ser_validation_error(&violations);
                 }
-                let response = match service.#m(input).await {
-                    ::std::result::Result::Ok(output) => crate::protocol::#module::ser_response(output).await,
+                #read_events
+                let response = match service.#m(input #events_arg).await {
+                    #ser_response
                     ::std::result::Result::Err(error) => crate::protocol::#module::ser_error(error),
                 };
                 response.unwrap_or_else(|e| {
@@ -192,6 +219,10 @@ fn server_module(svc: &Service) -> TokenStream {
                 })
             }
         }
+    });
+    let event_stream_uses = svc.operations.iter().any(|op| event_stream::output_events(svc, op).is_some() || event_stream::input_events(svc, op).is_some()).then(|| quote! {
+        /// What an operation with an output event stream returns beside its output, and what it writes through.
+        pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
     });
     let router_doc = format!(
         " A [`Router`] for `service`: every operation of [`{name}`] at its `@http` method and URI.\n\n\
@@ -208,6 +239,7 @@ fn server_module(svc: &Service) -> TokenStream {
         pub(crate) mod validate;
 
         pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
+        #event_stream_uses
 
         #trait_doc
         pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {

@@ -360,3 +360,259 @@ fn de_error(
         }
     }
 }
+/// Reads the operation's input from a request (server side): labels, query, headers
+/// and body per the model's HTTP bindings. A value that cannot be read is a
+/// `SerializationException`; constraints are checked afterwards.
+#[cfg(feature = "server")]
+#[allow(
+    unused_mut,
+    unused_variables,
+    clippy::match_single_binding,
+    clippy::needless_borrow,
+    clippy::useless_conversion,
+    clippy::redundant_closure_call
+)]
+pub(crate) fn de_request(
+    request: &::smithygen_runtime::server::ServerRequest,
+) -> ::std::result::Result<
+    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+    ::smithygen_runtime::server::Rejection,
+> {
+    ::smithygen_runtime::server::check_accept(
+        request.headers(),
+        ::std::option::Option::Some("application/vnd.amazon.eventstream"),
+    )?;
+    let side = ::smithygen_runtime::protocol::json::Side::Server;
+    let mut builder = crate::operation::invoke_endpoint_with_response_stream::builders::InvokeEndpointWithResponseStreamInputBuilder::default();
+    {
+        let text = request.label(0usize, "EndpointName")?;
+        builder = builder
+            .set_endpoint_name(
+                ::std::option::Option::Some(::std::string::String::from(text.as_str())),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request.header("Content-Type")? {
+        builder = builder
+            .set_content_type(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request.header("X-Amzn-SageMaker-Accept")?
+    {
+        builder = builder
+            .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Custom-Attributes")?
+    {
+        builder = builder
+            .set_custom_attributes(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Target-Variant")?
+    {
+        builder = builder
+            .set_target_variant(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Target-Container-Hostname")?
+    {
+        builder = builder
+            .set_target_container_hostname(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Inference-Id")?
+    {
+        builder = builder
+            .set_inference_id(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Inference-Component")?
+    {
+        builder = builder
+            .set_inference_component_name(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Session-Id")?
+    {
+        builder = builder
+            .set_session_id(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if let ::std::option::Option::Some(text) = request
+        .header("X-Amzn-SageMaker-Prefix-Aware-Id")?
+    {
+        builder = builder
+            .set_prefix_aware_id(
+                ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if !request.body().is_empty() {
+        builder = builder
+            .set_body(
+                ::std::option::Option::Some(
+                    ::aws_smithy_types::Blob::new(request.body().to_vec()),
+                ),
+            );
+    }
+    ::std::result::Result::Ok(builder.build())
+}
+/// The status and HTTP-bound members of the output (server side).
+#[cfg(feature = "server")]
+mod response_head {
+    /// Writes the operation's output as the response (server side): status, headers and body.
+    #[cfg(feature = "server")]
+    #[allow(
+        unused_mut,
+        unused_variables,
+        clippy::needless_borrow,
+        clippy::useless_conversion
+    )]
+    pub(crate) async fn ser_response(
+        output: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+    ) -> ::std::result::Result<
+        ::smithygen_runtime::server::ServerResponse,
+        ::smithygen_runtime::protocol::WireError,
+    > {
+        let mut status = ::http::StatusCode::from_u16(200u16)
+            .unwrap_or(::http::StatusCode::OK);
+        let mut headers = ::http::HeaderMap::new();
+        if let ::std::option::Option::Some(value) = &output.content_type {
+            let text = ::std::string::String::from(value.as_str());
+            headers
+                .insert(
+                    "X-Amzn-SageMaker-Content-Type",
+                    ::smithygen_runtime::protocol::http::header_value(
+                        &text,
+                        "header X-Amzn-SageMaker-Content-Type",
+                    )?,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
+            let text = ::std::string::String::from(value.as_str());
+            headers
+                .insert(
+                    "x-Amzn-Invoked-Production-Variant",
+                    ::smithygen_runtime::protocol::http::header_value(
+                        &text,
+                        "header x-Amzn-Invoked-Production-Variant",
+                    )?,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &output.custom_attributes {
+            let text = ::std::string::String::from(value.as_str());
+            headers
+                .insert(
+                    "X-Amzn-SageMaker-Custom-Attributes",
+                    ::smithygen_runtime::protocol::http::header_value(
+                        &text,
+                        "header X-Amzn-SageMaker-Custom-Attributes",
+                    )?,
+                );
+        }
+        let body = ::smithygen_runtime::server::Bytes::new();
+        let mut response = ::http::Response::new(body);
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
+        ::std::result::Result::Ok(response)
+    }
+}
+/// Writes the output as the response (server side): status and headers at once, then
+/// each event of `events` as one frame, as it is produced.
+#[cfg(feature = "server")]
+pub(crate) async fn ser_response(
+    output: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+    events: ::smithygen_runtime::server::event_stream::EventProducer<
+        crate::types::ResponseStream,
+        crate::types::error::ResponseStreamError,
+    >,
+) -> ::std::result::Result<
+    ::smithygen_runtime::server::ServerResponse,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let head = response_head::ser_response(output).await?;
+    ::std::result::Result::Ok(
+        ::smithygen_runtime::server::event_stream::serve_events(
+            head,
+            events,
+            crate::protocol::event_streams::write_response_stream_event,
+            crate::protocol::event_streams::write_response_stream_error,
+        ),
+    )
+}
+/// Writes one of the operation's errors as the response (server side). An `Unhandled`
+/// error is sent with status 500 and its metadata's code (default `InternalFailure`).
+#[cfg(feature = "server")]
+pub(crate) fn ser_error(
+    error: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+) -> ::std::result::Result<
+    ::smithygen_runtime::server::ServerResponse,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    match &error {
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalFailure(
+            e,
+        ) => crate::protocol::server_errors::ser_error_internal_failure(e),
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalStreamFailure(
+            e,
+        ) => crate::protocol::server_errors::ser_error_internal_stream_failure(e),
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelError(
+            e,
+        ) => crate::protocol::server_errors::ser_error_model_error(e),
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelStreamError(
+            e,
+        ) => crate::protocol::server_errors::ser_error_model_stream_error(e),
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ServiceUnavailable(
+            e,
+        ) => crate::protocol::server_errors::ser_error_service_unavailable(e),
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ValidationError(
+            e,
+        ) => crate::protocol::server_errors::ser_error_validation_error(e),
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::Unhandled(
+            _,
+        ) => {
+            let meta = error.meta();
+            ::std::result::Result::Ok(
+                ::smithygen_runtime::server::error_response(
+                    500,
+                    meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
+                    meta.message().unwrap_or("the service failed to handle the request"),
+                    ::serde_json::Map::new(),
+                ),
+            )
+        }
+    }
+}
+/// Answers constraint violations with the operation's validation error (server side).
+#[cfg(feature = "server")]
+pub(crate) fn ser_validation_error(
+    violations: &::smithygen_runtime::server::Violations,
+) -> ::smithygen_runtime::server::ServerResponse {
+    let message = violations.aws_message();
+    let error = crate::types::error::ValidationError::builder()
+        .set_message(::std::option::Option::Some(message.clone()))
+        .meta(
+            ::aws_smithy_types::error::ErrorMetadata::builder()
+                .message(message.clone())
+                .build(),
+        )
+        .build();
+    crate::protocol::server_errors::ser_error_validation_error(&error)
+        .unwrap_or_else(|e| {
+            ::smithygen_runtime::server::Rejection::Internal(
+                    ::std::format!("could not encode the validation error: {}", e),
+                )
+                .into_response()
+        })
+}
