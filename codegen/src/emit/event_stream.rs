@@ -244,8 +244,8 @@ fn read_header(svc: &Service, m: &Member) -> TokenStream {
             quote! { <#t>::from(#v.as_str()) }
         }
         Type::Timestamp => {
-            let v = want("as_timestamp");
-            quote! { *#v }
+            // `as_timestamp` gives the `DateTime` by value.
+            want("as_timestamp")
         }
         _ => {
             let msg = format!("{location}: this type cannot be an event header");

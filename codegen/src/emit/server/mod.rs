@@ -99,6 +99,18 @@ fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     }
 }
 
+/// The trait method's extra `events: EventReceiver<..>,` parameter (an input event stream)
+/// and what it returns on success (the output, with an `EventProducer` for an output stream).
+pub fn method_types(svc: &Service, op: &Operation) -> (Option<TokenStream>, TokenStream) {
+    let output = shape_path(svc, &op.output);
+    let events_in = event_stream::input_events(svc, op).map(|t| quote! { events: #t, });
+    let output = match event_stream::output_events(svc, op) {
+        Some(producer) => quote! { (#output, #producer) },
+        None => output,
+    };
+    (events_in, output)
+}
+
 fn trait_name(svc: &Service) -> proc_macro2::Ident {
     ident(&svc.server_trait)
 }
@@ -132,22 +144,17 @@ fn server_module(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let m = ident(&op.method);
         let input = shape_path(svc, &op.input);
-        let output = shape_path(svc, &op.output);
         let module = ident(&op.module);
         let err = ident(&op.error);
         let d = docs(op.docs.as_deref());
         let http = format!(" Served at `{} {}`.", op.http.method, op.http.uri);
         // Event streams (see `event_stream`): the input stream's receiver as an argument,
         // the output stream's producer beside the output.
-        let events_in = event_stream::input_events(svc, op).map(|t| quote! { events: #t, });
+        let (events_in, output) = method_types(svc, op);
         let events_doc = events_in.as_ref().map(|_| quote! {
             ///
             /// `events` reads the input event stream (the request body's frames).
         });
-        let output = match event_stream::output_events(svc, op) {
-            Some(producer) => quote! { (#output, #producer) },
-            None => output,
-        };
         let output_doc = event_stream::output_events(svc, op).map(|_| quote! {
             ///
             /// Returns the output's HTTP-bound members (its stream member is not read) and the
