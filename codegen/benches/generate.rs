@@ -55,6 +55,7 @@ fn main() {
             let (model, t_norm) = timed(|| smithygen::transform::normalize(model).expect("normalises"));
             let (svc, t_lower) = timed(|| {
                 let id = smithygen::lower::select_service(&model, service.as_deref()).expect("one service");
+                let model = smithygen::transform::for_service(model, &id);
                 smithygen::lower::lower(&model, &id).expect("lowers")
             });
             let (_, t_emit) = timed(|| smithygen::emit::client_crate(&svc, &options.crate_options).expect("emits"));

@@ -52,6 +52,9 @@ pub struct Service {
     pub enums: BTreeMap<ShapeId, EnumShape>,
     /// Every union to emit (event stream unions included, flagged).
     pub unions: BTreeMap<ShapeId, Union>,
+    /// Every distinct `@pattern` of the service (model text as the key), analysed for the
+    /// server stub once: translated to a Rust engine, or why it has no translation.
+    pub patterns: BTreeMap<String, PatternCheck>,
 }
 
 /// The wire protocol of a service.
@@ -190,12 +193,35 @@ pub struct Constraints {
     pub length: Option<(Option<u64>, Option<u64>)>,
     /// `@range(min, max)`, as decimal text to keep precision.
     pub range: Option<(Option<String>, Option<String>)>,
-    /// `@pattern`, as written in the model (ECMA 262 per spec).
+    /// `@pattern`, as written in the model (Java syntax in practice); its analysis is
+    /// [`Service::patterns`]`[text]`.
     pub pattern: Option<String>,
     /// `@uniqueItems`.
     pub unique_items: bool,
     /// Allowed values of a string with the IDL 1.0 `@enum` trait, or of an enum target.
     pub enum_values: Option<Vec<String>>,
+}
+
+/// How the server stub checks one `@pattern`, decided at generation time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternCheck {
+    /// Translated with the Java meaning: compiled once into the static `name`.
+    Checked {
+        /// The static holding the compiled pattern (`PATTERN_<n>`, numbered in a fixed order).
+        name: String,
+        /// The number in `name`: statics are emitted in this order.
+        number: usize,
+        /// The engine that compiles `text`.
+        engine: crate::pattern::Engine,
+        /// The pattern in the engine's syntax.
+        text: String,
+    },
+    /// No translation exists (a Java construct without an equivalent): the server leaves it
+    /// unchecked; the service itself still checks it.
+    Unchecked {
+        /// Where the pattern was first found, and why it has no translation.
+        reason: String,
+    },
 }
 
 /// `@deprecated`.
@@ -223,6 +249,12 @@ pub struct Member {
     pub getter: String,
     /// The enum variant name, for union members.
     pub variant: String,
+    /// The union's accessor of this variant (`as_<member>`).
+    pub variant_as: String,
+    /// The union's check of this variant (`is_<member>`).
+    pub variant_is: String,
+    /// The variant's name in `Debug` output (without the raw-identifier prefix).
+    pub variant_label: String,
     /// The target shape id.
     pub target: ShapeId,
     /// The Rust type.
@@ -307,6 +339,8 @@ pub struct Structure {
     pub reader: String,
     /// The JSON writer function (`ser_<stem>`) in `crate::protocol`.
     pub writer: String,
+    /// The server's constraint validator (`validate_<stem>`) in `crate::server::validate`.
+    pub validator: String,
     /// The name the error code on the wire matches, for errors.
     pub wire_name: String,
     /// Where the type lives.
@@ -336,6 +370,8 @@ pub struct Union {
     pub reader: String,
     /// The JSON writer function (`ser_<stem>`) in `crate::protocol`.
     pub writer: String,
+    /// The server's constraint validator (`validate_<stem>`) in `crate::server::validate`.
+    pub validator: String,
     /// Members (variants) in model order.
     pub members: Vec<Member>,
     /// `@streaming`: an event stream.
@@ -463,8 +499,6 @@ pub struct Operation {
     pub error: String,
     /// The fluent builder `Client::<method>` returns (`<Op>FluentBuilder`).
     pub fluent_builder: String,
-    /// The server's function that answers one request of this operation (`handle_<method>`).
-    pub handler: String,
     /// Documentation as Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.
@@ -542,6 +576,31 @@ impl Service {
     /// The structure with this id; lowering guarantees every referenced id exists.
     pub fn structure(&self, id: &str) -> &Structure {
         &self.structures[id]
+    }
+
+    /// The analysis of a `@pattern` (model text), when the server checks it.
+    pub fn checked_pattern(&self, text: &str) -> Option<(&str, usize, crate::pattern::Engine, &str)> {
+        match self.patterns.get(text) {
+            Some(PatternCheck::Checked { name, number, engine, text }) => Some((name, *number, *engine, text)),
+            _ => None,
+        }
+    }
+
+    /// One line per `@pattern` the server stub cannot check: the pattern, where, and why.
+    pub fn unchecked_patterns(&self) -> Vec<String> {
+        self.patterns
+            .iter()
+            .filter_map(|(text, check)| match check {
+                PatternCheck::Unchecked { reason } => Some(format!("@pattern(\"{text}\") is not checked by the server ({reason})")),
+                PatternCheck::Checked { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Whether some `@pattern` runs on `fancy-regex` (the crate's `server` feature then
+    /// enables `smithygen-runtime/fancy-regex`).
+    pub fn needs_fancy_regex(&self) -> bool {
+        self.patterns.values().any(|c| matches!(c, PatternCheck::Checked { engine: crate::pattern::Engine::Fancy, .. }))
     }
 
     /// The event-stream member of an operation's input or output, with its union's plan.

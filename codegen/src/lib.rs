@@ -2,14 +2,18 @@
 //!
 //! The pipeline, one module per step:
 //! 1. [`model`]: load the JSON AST with serde.
-//! 2. [`transform`]: add the prelude, validate references, merge `apply`, flatten mixins.
+//! 2. [`transform`]: add the prelude, validate references, merge `apply`, flatten mixins;
+//!    for the chosen service, bind resource operations, copy service errors, mark boxed members.
 //! 3. [`lower`]: walk the service closure into the [`ir`], with Rust names ([`naming`]),
-//!    HTTP bindings, constraints and docs as Markdown ([`docs`]).
+//!    HTTP bindings, constraints and docs as Markdown ([`docs`]); then [`analyze`] decides
+//!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]).
 //! 4. [`emit`]: one emitter per concern turns the IR into token streams, formatted
 //!    with prettyplease.
 //! 5. [`write`](mod@write): files are written atomically; `--check` compares instead.
 
+pub mod analyze;
 pub mod changelog;
+pub mod conformance;
 pub mod docs;
 pub mod emit;
 pub mod endpoint_stale;
@@ -18,6 +22,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod pattern;
 pub mod protocol;
 pub mod transform;
 pub mod write;
@@ -37,11 +42,18 @@ pub struct Options {
 }
 
 /// The options `cargo xtask codegen` generates `generated/<crate>/` with: the
-/// runtime as a path relative to that folder, version `0.1.0`. The drift test
-/// uses the same function, so the two cannot disagree.
+/// runtime as a path relative to that folder (with its version, so `cargo package` of the
+/// generated crate works and a registry copy resolves to the published runtime), version
+/// `0.1.0`. The drift test uses the same function, so the two cannot disagree.
 pub fn workspace_crate_options() -> CrateOptions {
-    CrateOptions { runtime_dependency: "{ path = \"../../runtime\" }".into(), version: "0.1.0".into() }
+    CrateOptions {
+        runtime_dependency: format!("{{ version = \"{RUNTIME_VERSION}\", path = \"../../runtime\" }}"),
+        version: "0.1.0".into(),
+    }
 }
+
+/// The version of `smithygen-runtime` generated crates depend on (`runtime/Cargo.toml`).
+pub const RUNTIME_VERSION: &str = "0.1.0";
 
 /// A generated crate in memory: files by relative path, and what was left out.
 #[derive(Debug, Clone)]
@@ -56,6 +68,8 @@ pub struct GeneratedCrate {
     pub unchecked_constraints: Vec<String>,
     /// Endpoint test cases the reviewed stale list matches: tested as resolving instead.
     pub stale_endpoint_cases: Vec<endpoint_stale::StaleCase>,
+    /// The protocol tests generated into `src/protocol_tests/` (none for AWS service models).
+    pub protocol_cases: Vec<conformance::PlannedCase>,
 }
 
 /// Runs load → normalise → lower from JSON text to the IR of one service.
@@ -63,6 +77,7 @@ pub fn lower_model(json: &str, service: Option<&str>) -> Result<ir::Service, Err
     let model = model::Model::from_json(json)?;
     let model = transform::normalize(model)?;
     let service_id = lower::select_service(&model, service)?;
+    let model = transform::for_service(model, &service_id);
     lower::lower(&model, &service_id)
 }
 
@@ -102,7 +117,8 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
     Ok(GeneratedCrate {
         name: service.crate_name.clone(),
         files,
-        unchecked_constraints: emit::server::unchecked_constraints(&service),
+        unchecked_constraints: service.unchecked_patterns(),
+        protocol_cases: conformance::service_cases(&service),
         stale_endpoint_cases: service.stale_endpoint_cases,
         skipped_operations: service.skipped_operations,
     })

@@ -1,9 +1,10 @@
 //! Lower a normalised model into the IR for one service.
 //!
-//! This is the only place that reads traits. It walks the service closure
-//! (operations directly on the service and through resources, their inputs,
-//! outputs and errors, and every shape those reach), names everything through
-//! `naming`, converts docs through `docs`, and resolves HTTP bindings.
+//! This is the only place that reads traits. It walks the service closure (the operations
+//! bound to the service, their inputs, outputs and errors, and every shape those reach; the
+//! model transforms already bound resource operations, copied service errors and marked
+//! boxed members), names everything through `naming`, converts docs through `docs`, and
+//! resolves HTTP bindings; `analyze` then completes the plan.
 
 use crate::docs::html_to_markdown;
 use crate::error::{Error, Errors, Result};
@@ -109,7 +110,7 @@ fn join(ids: &[&ShapeId]) -> String {
     ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-/// Lowers the service `service_id` of a normalised model.
+/// Lowers the service `service_id` of a model prepared by [`crate::transform::for_service`].
 pub fn lower(model: &Model, service_id: &str) -> std::result::Result<Service, Errors> {
     Lowerer::new(model, service_id)?.run()
 }
@@ -118,7 +119,6 @@ struct Lowerer<'m> {
     model: &'m Model,
     service_id: ShapeId,
     renames: BTreeMap<ShapeId, String>,
-    boxed: BTreeSet<String>,
     errors: Vec<Error>,
     structures: BTreeMap<ShapeId, Structure>,
     enums: BTreeMap<ShapeId, EnumShape>,
@@ -138,7 +138,6 @@ impl<'m> Lowerer<'m> {
             model,
             service_id: service_id.to_string(),
             renames: service.rename.clone(),
-            boxed: crate::transform::members_to_box(model),
             errors: Vec::new(),
             structures: BTreeMap::new(),
             enums: BTreeMap::new(),
@@ -195,30 +194,12 @@ impl<'m> Lowerer<'m> {
             })
             .unwrap_or_default();
 
-        // Operations: on the service and reachable through resources.
-        let mut op_ids = BTreeSet::new();
-        for r in &service.operations {
-            op_ids.insert(r.target.clone());
-        }
-        let mut resource_stack: Vec<ShapeId> = service.resources.iter().map(|r| r.target.clone()).collect();
-        let mut seen_resources = BTreeSet::new();
-        while let Some(rid) = resource_stack.pop() {
-            if !seen_resources.insert(rid.clone()) {
-                continue;
-            }
-            if let Some(Shape::Resource(r)) = self.model.shapes.get(&rid) {
-                for op in r.bound_operations() {
-                    op_ids.insert(op.target.clone());
-                }
-                resource_stack.extend(r.resources.iter().map(|c| c.target.clone()));
-            }
-        }
-
-        let service_errors: Vec<ShapeId> = service.errors.iter().map(|e| e.target.clone()).collect();
+        // Operations: resource-bound ones were bound to the service by `transform::for_service`.
+        let op_ids: Vec<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
         let mut operations = Vec::new();
         let skipped = Vec::new();
         for op_id in &op_ids {
-            match self.operation(op_id, &service_errors) {
+            match self.operation(op_id) {
                 Ok(Some(op)) => operations.push(op),
                 Ok(None) => {}
                 Err(OpSkip::Fail(e)) => self.errors.push(e),
@@ -235,7 +216,7 @@ impl<'m> Lowerer<'m> {
         if !self.errors.is_empty() {
             return Err(Errors(self.errors));
         }
-        Ok(Service {
+        let mut service = Service {
             crate_name: naming::crate_name(&sdk_id),
             server_trait: naming::type_name(&name),
             id,
@@ -256,14 +237,17 @@ impl<'m> Lowerer<'m> {
             structures: self.structures,
             enums: self.enums,
             unions: self.unions,
-        })
+            patterns: BTreeMap::new(),
+        };
+        crate::analyze::patterns(&mut service);
+        Ok(service)
     }
 
     fn shape_name(&self, id: &str) -> String {
         self.renames.get(id).cloned().unwrap_or_else(|| local_name(id).to_string())
     }
 
-    fn operation(&mut self, op_id: &str, service_errors: &[ShapeId]) -> std::result::Result<Option<Operation>, OpSkip> {
+    fn operation(&mut self, op_id: &str) -> std::result::Result<Option<Operation>, OpSkip> {
         let Some(Shape::Operation(op)) = self.model.shapes.get(op_id) else {
             return Err(OpSkip::Fail(Error::at(op_id, "is bound as an operation but is not an operation shape")));
         };
@@ -342,7 +326,7 @@ impl<'m> Lowerer<'m> {
         };
 
         let mut errors: Vec<ShapeId> = Vec::new();
-        for e in op.errors.iter().map(|e| &e.target).chain(service_errors) {
+        for e in op.errors.iter().map(|e| &e.target) {
             if !errors.contains(e) {
                 errors.push(e.clone());
             }
@@ -387,7 +371,6 @@ impl<'m> Lowerer<'m> {
             module,
             error: format!("{name}Error"),
             fluent_builder: format!("{name}FluentBuilder"),
-            handler: format!("handle_{}", bare(&method)),
             method,
             docs: docs(traits).or_else(|| Some(format!("Calls `{name}` (`{} {}`).", http.method, http.uri))),
             deprecated: deprecated(traits),
@@ -582,6 +565,7 @@ impl<'m> Lowerer<'m> {
                 id: synthetic_id.clone(),
                 reader: codec_fn("de", &TypeHome::Operation(module.to_string()), rust_name),
                 writer: codec_fn("ser", &TypeHome::Operation(module.to_string()), rust_name),
+                validator: format!("validate_{}_of_{}", if rust_name.ends_with("Output") { "output" } else { "input" }, bare(module)),
                 builder: format!("{rust_name}Builder"),
                 error_variant: rust_name.to_string(),
                 error_check: format!("is_{}", bare(&naming::field_name(rust_name))),
@@ -625,12 +609,16 @@ impl<'m> Lowerer<'m> {
         let timestamp_format = timestamp_format(traits).or_else(|| timestamp_format(tt));
         let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
         let field = naming::member_field_name(name);
+        let stem = union_stem(name, &field);
         Ok(Member {
             name: name.to_string(),
             bare: bare(&field).to_string(),
             setter: format!("set_{}", bare(&field)),
             getter: format!("get_{}", bare(&field)),
             field,
+            variant_as: format!("as_{stem}"),
+            variant_is: format!("is_{stem}"),
+            variant_label: bare(&naming::member_variant_name(name)).to_string(),
             variant: naming::member_variant_name(name),
             target: m.target.clone(),
             docs: docs(traits).or_else(|| docs(tt)).or_else(|| Some(binding_doc(name, &binding))),
@@ -643,7 +631,7 @@ impl<'m> Lowerer<'m> {
             idempotency_token: traits.contains_key(t::IDEMPOTENCY_TOKEN),
             sensitive: traits.contains_key(t::SENSITIVE) || tt.contains_key(t::SENSITIVE),
             deprecated: deprecated(traits),
-            boxed: self.boxed.contains(&member_id),
+            boxed: traits.contains_key(crate::transform::BOX_TRAIT),
             constraints: self.constraints(traits, &m.target),
             host_label: traits.contains_key(t::HOST_LABEL),
             binding,
@@ -806,6 +794,7 @@ impl<'m> Lowerer<'m> {
                             id: id.to_string(),
                             reader: codec_fn("de", &home, &rust_name),
                             writer: codec_fn("ser", &home, &rust_name),
+                            validator: validator_fn(&home, &rust_name),
                             builder: format!("{rust_name}Builder"),
                             error_variant: if rust_name == "Unhandled" { "UnhandledValue".into() } else { rust_name.clone() },
                             error_check: format!("is_{}", bare(&naming::field_name(&rust_name))),
@@ -836,6 +825,7 @@ impl<'m> Lowerer<'m> {
                             id: id.to_string(),
                             reader: codec_fn("de", &TypeHome::Types, &rust_name),
                             writer: codec_fn("ser", &TypeHome::Types, &rust_name),
+                            validator: validator_fn(&TypeHome::Types, &rust_name),
                             rust_name,
                             docs: docs(&u.traits).or_else(|| Some(format!("The `{}` union: exactly one member is set.", local_name(id)))),
                             members,
@@ -1147,6 +1137,23 @@ fn codec_fn(direction: &str, home: &TypeHome, rust_name: &str) -> String {
         TypeHome::Operation(m) => format!("{}_", bare(m)),
     };
     format!("{direction}_{prefix}{}", heck::ToSnakeCase::to_snake_case(rust_name))
+}
+
+/// The server's constraint validator of a structure or union (named after its JSON reader).
+fn validator_fn(home: &TypeHome, rust_name: &str) -> String {
+    let reader = codec_fn("de", home, rust_name);
+    format!("validate_{}", reader.trim_start_matches("de_"))
+}
+
+/// The stem of a union variant's `as_` / `is_` methods: the field name without `r#`, except
+/// that a member named `unknown` (variant `UnknownValue`) gets `unknown_value`, `is_unknown`
+/// being the generated `Unknown` variant's.
+fn union_stem(member: &str, field: &str) -> String {
+    if naming::member_variant_name(member) == "UnknownValue" {
+        "unknown_value".to_string()
+    } else {
+        bare(field).to_string()
+    }
 }
 
 /// An identifier without its raw-identifier prefix (`type` for `r#type`).

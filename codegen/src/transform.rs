@@ -1,9 +1,12 @@
 //! Validate and normalise a loaded model, in a fixed order of small named steps:
 //! add the prelude, validate references, merge `apply` statements, flatten
-//! mixins. Each step names the shape, member or JSON path of every problem.
+//! mixins ([`normalize`]); then, for the service to generate ([`for_service`]), bind
+//! operations reached through resources, copy service errors onto operations and mark
+//! members that close a cycle as boxed. Each step names the shape, member or JSON path
+//! of every problem. Lowering reads the result and decides nothing of this again.
 
 use crate::error::{Error, Errors, Result};
-use crate::model::{Member, Model, Shape, ShapeId, Simple, Aggregate};
+use crate::model::{Aggregate, Member, Model, Shape, ShapeId, ShapeRef, Simple};
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +23,67 @@ pub fn normalize(mut model: Model) -> std::result::Result<Model, Errors> {
     check_traits(&model)?;
     check_required_cycles(&model)?;
     Ok(model)
+}
+
+/// A synthetic member trait (never in a model file): the member closes a cycle of structures
+/// and unions, so its Rust field is boxed.
+pub const BOX_TRAIT: &str = "smithygen.synthetic#box";
+
+/// Prepares a normalised model for lowering the service `service_id`, in a fixed order:
+/// [`bind_resource_operations`], [`copy_service_errors`], [`box_recursive_members`].
+pub fn for_service(mut model: Model, service_id: &str) -> Model {
+    bind_resource_operations(&mut model, service_id);
+    copy_service_errors(&mut model, service_id);
+    box_recursive_members(&mut model);
+    model
+}
+
+/// Binds every operation reached through the service's resources (and their child resources,
+/// lifecycle operations included) directly to the service, once each, in shape-id order.
+pub fn bind_resource_operations(model: &mut Model, service_id: &str) {
+    let Some(Shape::Service(service)) = model.shapes.get(service_id) else { return };
+    let mut op_ids: BTreeSet<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
+    let mut resource_stack: Vec<ShapeId> = service.resources.iter().map(|r| r.target.clone()).collect();
+    let mut seen_resources = BTreeSet::new();
+    while let Some(rid) = resource_stack.pop() {
+        if !seen_resources.insert(rid.clone()) {
+            continue;
+        }
+        if let Some(Shape::Resource(r)) = model.shapes.get(&rid) {
+            op_ids.extend(r.bound_operations().map(|op| op.target.clone()));
+            resource_stack.extend(r.resources.iter().map(|c| c.target.clone()));
+        }
+    }
+    if let Some(Shape::Service(service)) = model.shapes.get_mut(service_id) {
+        service.operations = op_ids.into_iter().map(|target| ShapeRef { target }).collect();
+    }
+}
+
+/// Appends the service's errors to the errors of each of its operations (after the
+/// operation's own, without repeats).
+pub fn copy_service_errors(model: &mut Model, service_id: &str) {
+    let Some(Shape::Service(service)) = model.shapes.get(service_id) else { return };
+    let errors: Vec<ShapeId> = service.errors.iter().map(|e| e.target.clone()).collect();
+    let ops: Vec<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
+    for op_id in ops {
+        if let Some(Shape::Operation(op)) = model.shapes.get_mut(&op_id) {
+            for e in &errors {
+                if !op.errors.iter().any(|r| &r.target == e) {
+                    op.errors.push(ShapeRef { target: e.clone() });
+                }
+            }
+        }
+    }
+}
+
+/// Marks every member [`members_to_box`] finds with [`BOX_TRAIT`].
+pub fn box_recursive_members(model: &mut Model) {
+    for member_id in members_to_box(model) {
+        let Some((shape_id, name)) = member_id.split_once('$') else { continue };
+        if let Some(m) = model.shapes.get_mut(shape_id).and_then(|s| s.member_mut(name)) {
+            m.traits.insert(BOX_TRAIT.to_string(), Value::Object(Default::default()));
+        }
+    }
 }
 
 /// Adds the `smithy.api` prelude shapes the model does not define itself.

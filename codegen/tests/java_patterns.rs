@@ -4,7 +4,7 @@
 //!
 //! Needs a JDK (`javac`, `java`); skipped with a message without one, unless `CI` is set.
 
-use smithygen::emit::server::pattern::{samples, translate, Engine};
+use smithygen::pattern::{samples, translate, Engine};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -13,7 +13,9 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "\
 Usage:
   cargo xtask codegen [--check]                  regenerate generated/ from models/ (or only compare)
-  cargo xtask codegen --model PATH --out DIR [--service ID] [--check]
+  cargo xtask codegen --model PATH --out DIR [--service ID] [--check] [--runtime path|version|git=URL]
+      --runtime: how the crate depends on smithygen-runtime: `path` (this checkout, absolute),
+      `version` (the registry; the default when DIR is outside this repository) or `git=URL`
                                                  generate one model into DIR
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
@@ -57,10 +59,57 @@ struct CodegenArgs {
     model: Option<PathBuf>,
     out: Option<PathBuf>,
     service: Option<String>,
+    runtime: Option<RuntimeSource>,
+}
+
+/// Where a crate generated with `--out` gets `smithygen-runtime` from.
+#[derive(Debug, Clone, PartialEq)]
+enum RuntimeSource {
+    /// This checkout's `runtime/`, by absolute path.
+    Path,
+    /// The registry, by version: a crate that can live anywhere and be published.
+    Version,
+    /// A git repository holding this workspace.
+    Git(String),
+}
+
+impl RuntimeSource {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "path" => Ok(Self::Path),
+            "version" => Ok(Self::Version),
+            _ => match text.strip_prefix("git=") {
+                Some(url) if !url.is_empty() => Ok(Self::Git(url.to_string())),
+                _ => Err(format!("--runtime takes `path`, `version` or `git=URL`, not `{text}`\n\n{USAGE}")),
+            },
+        }
+    }
+
+    /// The dependency's TOML value.
+    fn dependency(&self, root: &Path) -> String {
+        let version = smithygen::RUNTIME_VERSION;
+        match self {
+            Self::Path => format!("{{ version = {version:?}, path = {:?} }}", root.join("runtime").display().to_string()),
+            Self::Version => format!("{version:?}"),
+            Self::Git(url) => format!("{{ version = {version:?}, git = {url:?} }}"),
+        }
+    }
+
+    /// The default for an output folder: this checkout's runtime when the folder is inside
+    /// the repository (upstream checks, conformance, benches), else the registry's.
+    fn default_for(root: &Path, out: &Path) -> Self {
+        let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        if absolute.starts_with(&root) {
+            Self::Path
+        } else {
+            Self::Version
+        }
+    }
 }
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
-    let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None };
+    let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None, runtime: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
@@ -69,6 +118,7 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
             "--model" => parsed.model = Some(PathBuf::from(value("--model")?)),
             "--out" => parsed.out = Some(PathBuf::from(value("--out")?)),
             "--service" => parsed.service = Some(value("--service")?),
+            "--runtime" => parsed.runtime = Some(RuntimeSource::parse(&value("--runtime")?)?),
             other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
         }
     }
@@ -96,7 +146,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let mut outputs: Vec<(PathBuf, GeneratedCrate)> = Vec::new();
     let mut failures = Vec::new();
     for job in &jobs {
-        match generate_one(&root, job, args.service.as_deref()) {
+        match generate_one_with(&root, job, args.service.as_deref(), args.runtime.as_ref()) {
             Ok(out) => outputs.push(out),
             Err(e) => failures.push(e),
         }
@@ -144,16 +194,26 @@ fn print_stale_endpoint_cases(krate: &GeneratedCrate) {
 }
 
 fn generate_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
+    generate_one_with(root, job, service, None)
+}
+
+/// [`generate_one`] with the runtime dependency of an `--out` crate chosen (`--runtime`).
+fn generate_one_with(
+    root: &Path,
+    job: &Job,
+    service: Option<&str>,
+    runtime: Option<&RuntimeSource>,
+) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
-    let runtime = root.join("runtime");
     // In `generated/` the runtime is a relative path (the checked-in crate moves with
-    // the repository); elsewhere an absolute one, so any folder works.
+    // the repository); elsewhere as `--runtime` says, by default an absolute path inside this
+    // repository and the registry's version outside it.
     let crate_options = match &job.out {
         None => workspace_crate_options(),
-        Some(_) => CrateOptions {
-            runtime_dependency: format!("{{ path = {:?} }}", runtime.display().to_string()),
-            ..workspace_crate_options()
-        },
+        Some(out) => {
+            let source = runtime.cloned().unwrap_or_else(|| RuntimeSource::default_for(root, out));
+            CrateOptions { runtime_dependency: source.dependency(root), ..workspace_crate_options() }
+        }
     };
     let options = Options { service: service.map(str::to_string), crate_options };
     let krate = generate(&text, &options).map_err(|errors| {
@@ -252,22 +312,13 @@ const CONFORMANCE_SERVICES: [(&str, &str); 2] = [
     ("aws.protocoltests.restjson.validation#RestJsonValidation", "restjson-validation"),
 ];
 
-/// Counts of one kind of protocol test.
-#[derive(Debug, Default)]
-struct Tally {
-    passed: usize,
-    failed: Vec<String>,
-    by_rule: usize,
-    known: usize,
-}
-
 /// Generates the conformance suite's restJson1 services (client and server) into
 /// `target/conformance` as one throwaway workspace sharing this workspace's lock file and
 /// target directory, runs their protocol tests once, and prints one line per kind. Known
 /// failures (`codegen/conformance/known-failures.txt`) count as skipped while they fail;
 /// one that passes, or that names no generated test, fails the run.
 fn conformance(args: &[String]) -> Result<(), String> {
-    use smithygen::emit::protocol_tests::{case_fn_name, known_failures, Kind, KNOWN_FAILURES_FILE};
+    use smithygen::conformance::{Report, KNOWN_FAILURES_FILE, RESULTS_ENV};
     let root = root();
     let suite = match args {
         [] => root.join("../shared/conformance"),
@@ -281,84 +332,54 @@ fn conformance(args: &[String]) -> Result<(), String> {
     };
     let work = root.join("target/conformance");
     let mut members = Vec::new();
+    let mut cases = Vec::new();
     for (service, dir) in CONFORMANCE_SERVICES {
         let job = Job { model: model.clone(), out: Some(work.join(dir)) };
         let (out, krate) = generate_one(&root, &job, Some(service))?;
         write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
         println!("generated {} ({service}) into {}", krate.name, out.display());
         members.push(dir);
+        cases.extend(krate.protocol_cases);
     }
     let target = throwaway_workspace(&root, &work, &members)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Each generated test appends `<key> passed|failed` to this file; the plan says which
+    // tests exist, which are skipped by rule and which are known failures.
+    let results = work.join("protocol-test-results.txt");
+    match std::fs::remove_file(&results) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(format!("{}: {e}", results.display())),
+        _ => {}
+    }
     println!("==> protocol tests: cargo test --workspace --all-features --lib protocol_tests::");
-    let output = Command::new(&cargo)
-        .args(["test", "--workspace", "--all-features", "--lib", "--no-fail-fast", "protocol_tests::"])
+    let status = Command::new(&cargo)
+        .args(["test", "--quiet", "--workspace", "--all-features", "--lib", "--no-fail-fast", "protocol_tests::"])
         .current_dir(&work)
         .env("CARGO_TARGET_DIR", &target)
-        .stderr(std::process::Stdio::inherit())
-        .output()
+        .env(RESULTS_ENV, &results)
+        .status()
         .map_err(|e| format!("running cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-
-    let known = known_failures();
-    let known_names: Vec<(String, &smithygen::emit::protocol_tests::KnownFailure)> =
-        known.iter().map(|k| (case_fn_name(k.kind, &k.id, None), k)).collect();
-    let is_known = |kind: Kind, name: &str| {
-        known_names.iter().any(|(n, k)| k.kind == kind && (name == n || name.strip_prefix(n.as_str()).is_some_and(|rest| rest.starts_with("_case"))))
+    let lines = match std::fs::read_to_string(&results) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", results.display())),
     };
-    let mut tallies: Vec<(Kind, Tally)> = Kind::ALL.iter().map(|k| (*k, Tally::default())).collect();
-    let mut seen: Vec<String> = Vec::new();
-    for line in stdout.lines() {
-        // `test protocol_tests::<op>::<kind>_<id> ... ok|FAILED|ignored[, reason]`
-        let Some(rest) = line.strip_prefix("test protocol_tests::") else { continue };
-        let Some((path, result)) = rest.split_once(" ... ") else { continue };
-        let name = path.rsplit("::").next().unwrap_or(path);
-        let Some(kind) = Kind::ALL.into_iter().find(|k| name.starts_with(&format!("{}_", k.word()))) else { continue };
-        let tally = &mut tallies.iter_mut().find(|(k, _)| *k == kind).expect("every kind has a tally").1;
-        seen.push(name.to_string());
-        match result.split(',').next().unwrap_or(result).trim() {
-            "ok" if is_known(kind, name) => tally.known += 1,
-            "ok" => tally.passed += 1,
-            "ignored" => tally.by_rule += 1,
-            _ => tally.failed.push(path.to_string()),
-        }
-    }
-    let stale: Vec<String> = known_names
-        .iter()
-        .filter(|(n, _)| !seen.iter().any(|s| s == n || s.strip_prefix(n.as_str()).is_some_and(|r| r.starts_with("_case"))))
-        .map(|(_, k)| format!("{} {}", k.kind.word(), k.id))
-        .collect();
-    let failed: Vec<&String> = tallies.iter().flat_map(|(_, t)| t.failed.iter()).collect();
+    let report = Report::tally(&cases, &lines);
+    let failed = report.failed();
     if !failed.is_empty() {
-        // The harness's report of each failure, for the log.
-        let mut printing = false;
-        for line in stdout.lines() {
-            if line.starts_with("---- protocol_tests::") {
-                printing = true;
-            } else if line.starts_with("failures:") || line.starts_with("test result:") {
-                printing = false;
-            }
-            if printing && !line.trim_start().starts_with(|c: char| c.is_ascii_digit()) && !line.trim_start().starts_with("at ") {
-                println!("{line}");
-            }
-        }
-        println!("failed protocol tests:");
+        println!("failed protocol tests (their reports are above):");
         for f in &failed {
             println!("  {f}");
         }
     }
-    if tallies.iter().all(|(_, t)| t.passed + t.failed.len() + t.by_rule + t.known == 0) {
-        return Err(format!("no protocol test ran (cargo test exited with {})", output.status));
+    if report.is_empty() {
+        return Err(format!("no protocol test ran (cargo test exited with {status})"));
     }
-    for (kind, t) in &tallies {
-        println!("  {}: {} skipped by rule (other protocol or side), {} known failures", kind.word(), t.by_rule, t.known);
-    }
-    for (kind, t) in &tallies {
-        println!("{}: {} passed, {} failed, {} skipped", kind.word(), t.passed, t.failed.len(), t.by_rule + t.known);
+    for line in report.summary_lines() {
+        println!("{line}");
     }
     let mut problems = Vec::new();
-    if !stale.is_empty() {
-        problems.push(format!("{KNOWN_FAILURES_FILE} lists tests that were not generated: {}", stale.join(", ")));
+    if !report.stale_known.is_empty() {
+        problems.push(format!("{KNOWN_FAILURES_FILE} lists tests that were not generated: {}", report.stale_known.join(", ")));
     }
     if !failed.is_empty() {
         problems.push(format!(
@@ -369,8 +390,8 @@ fn conformance(args: &[String]) -> Result<(), String> {
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
-    if !output.status.success() {
-        return Err(format!("cargo test failed in {} ({})", work.display(), output.status));
+    if !status.success() {
+        return Err(format!("cargo test failed in {} ({status})", work.display()));
     }
     Ok(())
 }

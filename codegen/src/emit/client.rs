@@ -55,6 +55,11 @@ pub fn client(svc: &Service) -> TokenStream {
             }
             #(#methods)*
         }
+        /// Per-call customization of an operation (`client.op().customize()`): config
+        /// override, interceptors, request mutation.
+        pub mod customize {
+            pub use ::smithygen_runtime::client::customize::CustomizableOperation;
+        }
     }
 }
 

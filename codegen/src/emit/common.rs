@@ -213,3 +213,29 @@ fn truncate(s: &str, n: usize) -> String {
 pub fn error_variant(s: &crate::ir::Structure) -> Ident {
     ident(&s.error_variant)
 }
+
+/// Whether a setter takes `impl Into<T>` rather than `T` itself: only for strings, as in the
+/// official SDK crates (so `body(x.into())` and `.role(Role::Admin)` infer the same way).
+pub fn setter_takes_into(ty: &Type) -> bool {
+    matches!(ty, Type::String)
+}
+
+/// A setter argument's type and how the setter turns `input` into the stored value.
+pub fn setter_arg(svc: &Service, ty: &Type) -> (TokenStream, TokenStream) {
+    let plain = rust_type(svc, ty);
+    if setter_takes_into(ty) {
+        (quote! { impl ::std::convert::Into<#plain> }, quote! { input.into() })
+    } else {
+        (plain, quote! { input })
+    }
+}
+
+/// Whether the structure is an operation's input (its builder's `build()` returns a `Result`).
+pub fn is_operation_input(svc: &Service, s: &crate::ir::Structure) -> bool {
+    svc.operations.iter().any(|o| o.input == s.id)
+}
+
+/// Whether the structure is an operation's output (it carries the response's request id).
+pub fn is_operation_output(svc: &Service, s: &crate::ir::Structure) -> bool {
+    svc.operations.iter().any(|o| o.output == s.id)
+}

@@ -243,10 +243,8 @@ fn read_header(svc: &Service, m: &Member) -> TokenStream {
             let v = want("as_string");
             quote! { <#t>::from(#v.as_str()) }
         }
-        Type::Timestamp => {
-            // `as_timestamp` gives the `DateTime` by value.
-            want("as_timestamp")
-        }
+        // `as_timestamp` returns the `DateTime` by value.
+        Type::Timestamp => want("as_timestamp"),
         _ => {
             let msg = format!("{location}: this type cannot be an event header");
             quote! { compile_error!(#msg) }

@@ -242,21 +242,13 @@ pub fn de_member_arms(svc: &Service, members: &[&Member]) -> TokenStream {
 pub fn read_body_members(svc: &Service, members: &[&Member], body: TokenStream) -> TokenStream {
     let arms = de_member_arms(svc, members);
     quote! {
-        let document = ::smithygen_runtime::protocol::json::parse_body(#body)?;
-        let entries = ::smithygen_runtime::protocol::json::object(&document).map_err(|e| e.in_body())?;
-        let mut read = || -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            for (key, value) in entries {
-                if value.is_null() {
-                    continue;
-                }
-                match key.as_str() {
-                    #arms
-                    _ => {}
-                }
+        builder = ::smithygen_runtime::protocol::json::read_object(#body, builder, |mut builder, key, value| -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
+                #arms
+                _ => {}
             }
             ::std::result::Result::Ok(builder)
-        };
-        builder = read().map_err(|e| e.in_body())?;
+        })?;
     }
 }
 

@@ -57,7 +57,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         version = options.version,
         runtime = runtime_dependency(svc, &options.runtime_dependency),
         // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
-        fancy = if super::server::needs_fancy_regex(svc) { r#""smithygen-runtime/fancy-regex", "# } else { "" },
+        fancy = if svc.needs_fancy_regex() { r#""smithygen-runtime/fancy-regex", "# } else { "" },
     )
 }
 

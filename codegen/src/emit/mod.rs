@@ -37,7 +37,11 @@ pub struct CrateOptions {
 /// Every file of the client crate, keyed by path relative to the crate root.
 pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<String, String>, Errors> {
     let mut rust: Vec<(String, TokenStream)> = vec![
-        ("src/lib.rs".into(), client::lib_rs(svc)),
+        ("src/lib.rs".into(), {
+            let mut lib = client::lib_rs(svc);
+            lib.extend(server::lib_module());
+            lib
+        }),
         ("src/client.rs".into(), client::client(svc)),
         ("src/config.rs".into(), client::config(svc)),
         ("src/error.rs".into(), client::error(svc)),
@@ -53,7 +57,7 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(examples::examples(svc));
     rust.extend(endpoint_tests::test_files(svc));
     // Server stub (feature `server`): adds its files and the server halves of protocol files.
-    server::extend_crate(svc, &mut rust)?;
+    rust.extend(server::files(svc));
     rust.extend(protocol_tests::test_files(svc));
 
     let mut files = BTreeMap::new();

@@ -17,12 +17,41 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
     let fluent = fluent_builder(svc, op);
     let module_doc = format!(" Types for the `{}` operation.", op.name);
     let statics = operation_info(op);
+    let module = ident(&op.module);
+    let output_name = ident(&output.rust_name);
+    let error_name = ident(&op.error);
+    let de_response = if super::event_stream::streams_output(op) {
+        quote! {
+            /// Reads a response (its body left for the output to stream), and the request id
+            /// (`x-amzn-RequestId`) onto the output.
+            fn de_response(
+                response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            ) -> ::std::result::Result<#output_name, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error_name>> {
+                let request_id = ::aws_types::request_id::RequestId::request_id(&*response).map(::std::string::ToString::to_string);
+                crate::protocol::#module::de_response(response).map(|mut output| {
+                    output._request_id = request_id;
+                    output
+                })
+            }
+        }
+    } else { quote! {
+        /// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
+        fn de_response(
+            response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        ) -> ::std::result::Result<#output_name, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error_name>> {
+            crate::protocol::#module::de_response(response).map(|mut output| {
+                output._request_id = ::aws_types::request_id::RequestId::request_id(response).map(::std::string::ToString::to_string);
+                output
+            })
+        }
+    } };
     quote! {
         #![doc = #module_doc]
         #input_def
         #output_def
         #error
         #statics
+        #de_response
         /// Builders for this operation's input and output, and its fluent builder.
         pub mod builders {
             #input_builder
@@ -182,34 +211,39 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         let dep = deprecated(m.deprecated.as_ref());
         let primary = match &m.ty {
             Type::List(c) => {
-                let item = rust_type(svc, &c.item);
-                let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
+                let (item, _) = shapes::item_arg(svc, c);
                 quote! {
                     #d #dep
-                    pub fn #f(mut self, input: impl ::std::convert::Into<#item>) -> Self {
+                    pub fn #f(mut self, input: #item) -> Self {
                         self.inner = self.inner.#f(input);
                         self
                     }
                 }
             }
             Type::Map(c) => {
-                let item = rust_type(svc, &c.item);
-                let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
+                let (item, _) = shapes::item_arg(svc, c);
                 quote! {
                     #d #dep
-                    pub fn #f(mut self, k: impl ::std::convert::Into<::std::string::String>, v: impl ::std::convert::Into<#item>) -> Self {
+                    pub fn #f(mut self, k: impl ::std::convert::Into<::std::string::String>, v: #item) -> Self {
                         self.inner = self.inner.#f(k, v);
                         self
                     }
                 }
             }
-            _ => quote! {
+            _ => {
+                let arg = if m.boxed || setter_takes_into(&m.ty) {
+                    quote! { impl ::std::convert::Into<#plain> }
+                } else {
+                    plain
+                };
+                quote! {
                 #d #dep
-                pub fn #f(mut self, input: impl ::std::convert::Into<#plain>) -> Self {
+                pub fn #f(mut self, input: #arg) -> Self {
                     self.inner = self.inner.#f(input);
                     self
                 }
-            },
+                }
+            }
         };
         quote! {
             #primary
@@ -225,6 +259,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let module = ident(&op.module);
+    let method = ident(&op.method);
     // Top-level `@idempotencyToken` members left unset take a token from the call's config.
     let tokens: Vec<_> = input.members.iter().filter(|m| is_top_level_token(m)).collect();
     let fill_tokens = tokens.iter().map(|m| {
@@ -251,7 +286,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
                 &crate::operation::#module::OPERATION,
                 input,
                 crate::protocol::#module::ser_request,
-                crate::protocol::#module::de_response,
+                crate::operation::#module::de_response,
                 crate::protocol::#module::de_error_response,
                 self.config_override.as_ref(),
             )
@@ -265,7 +300,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
                 &crate::operation::#module::OPERATION,
                 input,
                 crate::protocol::#module::ser_request,
-                crate::protocol::#module::de_response,
+                crate::operation::#module::de_response,
                 self.config_override.as_ref(),
             )
             .await
@@ -273,7 +308,36 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
     };
     // A streaming body can be sent once only: such a builder cannot be cloned.
     let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
+    let send_result = quote! {
+        ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
+    };
     quote! {
+        impl #input_builder {
+            /// Sends this input with `client`, as `client.<operation>()` with this input set would.
+            pub async fn send_with(self, client: &crate::Client) -> #send_result {
+                let mut fluent_builder = client.#method();
+                fluent_builder.inner = self;
+                fluent_builder.send().await
+            }
+        }
+        impl ::smithygen_runtime::client::customize::CustomizableSend<#output_path, crate::operation::#module::#error> for #fluent {
+            fn send(
+                self,
+                config_override: crate::config::Builder,
+            ) -> ::smithygen_runtime::client::customize::BoxFuture<::smithygen_runtime::client::customize::SendResult<#output_path, crate::operation::#module::#error>> {
+                ::std::boxed::Box::pin(async move {
+                    // Layered over an override set on the fluent builder itself.
+                    let merged = match self.config_override.clone() {
+                        ::std::option::Option::Some(mut mine) => {
+                            mine.merge(&config_override);
+                            mine
+                        }
+                        ::std::option::Option::None => config_override,
+                    };
+                    self.config_override(merged).send().await
+                })
+            }
+        }
         #[doc = #doc]
         #op_docs
         #clone
@@ -292,6 +356,11 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             pub fn as_input(&self) -> &#input_builder {
                 &self.inner
             }
+            /// Customizes this call: config override, interceptors, request mutation; then
+            /// `.send().await` on the returned [`CustomizableOperation`](crate::client::customize::CustomizableOperation).
+            pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output_path, crate::operation::#module::#error, Self> {
+                crate::client::customize::CustomizableOperation::new(self)
+            }
             /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
             pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::Builder>) -> Self {
                 self.config_override = ::std::option::Option::Some(config_override.into());
@@ -303,8 +372,11 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             #token_doc
             pub async fn send(
                 self,
-            ) -> ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>> {
-                let #input_binding: #input_path = self.inner.build();
+            ) -> #send_result {
+                let #input_binding: #input_path = self
+                    .inner
+                    .build()
+                    .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
                 #(#fill_tokens)*
                 #invoke
             }

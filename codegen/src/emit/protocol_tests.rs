@@ -22,94 +22,12 @@ mod malformed;
 mod support;
 mod values;
 
+use crate::conformance::{known_failures, operation_cases, Disposition, Kind, KnownFailure, PlannedCase, KNOWN_FAILURES_FILE};
 use crate::emit::common::ident;
 use crate::ir::{Binding, Operation, Service, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
-
-/// The list of protocol tests that cannot pass yet, relative to the workspace root.
-pub const KNOWN_FAILURES_FILE: &str = "codegen/conformance/known-failures.txt";
-
-/// The list's text, embedded so generation needs no file system access.
-const KNOWN_FAILURES: &str = include_str!("../../conformance/known-failures.txt");
-
-/// The only protocol the generated clients speak.
-const PROTOCOL: &str = "aws.protocols#restJson1";
-
-/// The three kinds of protocol test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    /// `smithy.test#httpRequestTests`: the request the client sends.
-    Request,
-    /// `smithy.test#httpResponseTests`: how the client reads a response.
-    Response,
-    /// `smithy.test#httpMalformedRequestTests`: how the server rejects a request.
-    Malformed,
-}
-
-impl Kind {
-    /// All kinds, in report order.
-    pub const ALL: [Kind; 3] = [Kind::Request, Kind::Response, Kind::Malformed];
-
-    /// The word used in test names, the known-failures file and reports.
-    pub fn word(self) -> &'static str {
-        match self {
-            Kind::Request => "request",
-            Kind::Response => "response",
-            Kind::Malformed => "malformed",
-        }
-    }
-
-    /// The kind named by `word`.
-    pub fn from_word(word: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.word() == word)
-    }
-}
-
-/// One entry of the known-failures list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownFailure {
-    /// The kind of test.
-    pub kind: Kind,
-    /// The test case id, as in the model.
-    pub id: String,
-    /// Why it cannot pass yet.
-    pub reason: String,
-}
-
-/// Parses the known-failures list: one `<kind> <test id> <reason>` per line;
-/// blank lines and lines starting with `#` are ignored.
-pub fn parse_known_failures(text: &str) -> Result<Vec<KnownFailure>, String> {
-    let mut out: Vec<KnownFailure> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut words = line.splitn(3, char::is_whitespace);
-        let (Some(kind), Some(id), Some(reason)) = (words.next(), words.next(), words.next()) else {
-            return Err(format!("{KNOWN_FAILURES_FILE}:{}: expected `<kind> <test id> <reason>`", n + 1));
-        };
-        let kind = Kind::from_word(kind)
-            .ok_or_else(|| format!("{KNOWN_FAILURES_FILE}:{}: kind `{kind}` is not request, response or malformed", n + 1))?;
-        if out.iter().any(|k| k.kind == kind && k.id == id) {
-            return Err(format!("{KNOWN_FAILURES_FILE}:{}: `{id}` is listed twice", n + 1));
-        }
-        out.push(KnownFailure { kind, id: id.to_string(), reason: reason.trim().to_string() });
-    }
-    Ok(out)
-}
-
-/// The embedded known-failures list (checked by a unit test to parse).
-pub fn known_failures() -> Vec<KnownFailure> {
-    parse_known_failures(KNOWN_FAILURES).unwrap_or_default()
-}
-
-/// The test function name of a case: `<kind>_<id in snake case>`.
-pub fn test_fn_name(kind: Kind, id: &str) -> String {
-    format!("{}_{}", kind.word(), heck::ToSnakeCase::to_snake_case(id))
-}
 
 /// Whether any operation carries protocol tests (AWS service models have none).
 pub fn has_protocol_tests(svc: &Service) -> bool {
@@ -161,58 +79,33 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
     files
 }
 
-/// Why a case is skipped by rule, if it is.
-fn rule_skip(kind: Kind, case: &Value) -> Option<String> {
-    let protocol = case.get("protocol").and_then(Value::as_str).unwrap_or_default();
-    if protocol != PROTOCOL {
-        return Some(format!("protocol {protocol} is not generated"));
-    }
-    match (kind, case.get("appliesTo").and_then(Value::as_str)) {
-        (Kind::Request | Kind::Response, Some("server")) => Some("applies to servers only".into()),
-        (Kind::Malformed, Some("client")) => Some("applies to clients only".into()),
-        _ => None,
-    }
-}
-
 fn operation_tests(svc: &Service, op: &Operation, known: &[KnownFailure]) -> Vec<TokenStream> {
-    let mut tests = Vec::new();
-    for case in &op.request_tests {
-        tests.push(test(Kind::Request, case, known, || request_body(svc, op, case)));
-    }
-    for (error, case) in &op.response_tests {
-        tests.push(test(Kind::Response, case, known, || response_body(svc, op, error.as_deref(), case)));
-    }
-    for case in &op.malformed_tests {
-        for (row, case) in malformed::expand(case) {
-            tests.push(test_case(Kind::Malformed, &case, row, known, || malformed::test_body(&case)));
-        }
-    }
-    tests
-}
-
-/// The test function name of a case, with the row of a parameterized case.
-pub fn case_fn_name(kind: Kind, id: &str, row: Option<usize>) -> String {
-    match row {
-        Some(n) => format!("{}_case{n}", test_fn_name(kind, id)),
-        None => test_fn_name(kind, id),
-    }
-}
-
-fn test(kind: Kind, case: &Value, known: &[KnownFailure], body: impl FnOnce() -> TokenStream) -> TokenStream {
-    test_case(kind, case, None, known, body)
+    operation_cases(op, known)
+        .iter()
+        .map(|planned| {
+            let case = &planned.case;
+            test_case(planned, || match planned.kind {
+                Kind::Request => request_body(svc, op, case),
+                Kind::Response => response_body(svc, op, planned.error.as_deref(), case),
+                Kind::Malformed => malformed::test_body(case),
+            })
+        })
+        .collect()
 }
 
 /// One test function: skipped by rule, expected to fail (known), or plain. Server
-/// (malformed) tests need the crate's `server` feature and are ignored without it.
-fn test_case(kind: Kind, case: &Value, row: Option<usize>, known: &[KnownFailure], body: impl FnOnce() -> TokenStream) -> TokenStream {
-    let id = case.get("id").and_then(Value::as_str).unwrap_or("unnamed");
-    let name = format_ident!("{}", case_fn_name(kind, id, row));
+/// (malformed) tests need the crate's `server` feature and are ignored without it. A test
+/// that runs records its result (see [`crate::conformance::RESULTS_ENV`]).
+fn test_case(planned: &PlannedCase, body: impl FnOnce() -> TokenStream) -> TokenStream {
+    let (kind, id, case) = (planned.kind, planned.id.as_str(), &planned.case);
+    let name = format_ident!("{}", planned.name);
+    let key = planned.key();
     let doc = case
         .get("documentation")
         .and_then(Value::as_str)
         .map(|d| format!(" `{id}`: {}", d.split_whitespace().collect::<Vec<_>>().join(" ")))
         .unwrap_or_else(|| format!(" `{id}`."));
-    if let Some(reason) = rule_skip(kind, case) {
+    if let Disposition::SkippedByRule(reason) = &planned.disposition {
         return quote! {
             #[doc = #doc]
             #[test]
@@ -231,8 +124,8 @@ fn test_case(kind: Kind, case: &Value, row: Option<usize>, known: &[KnownFailure
             fn #name() {}
         }
     });
-    let test = match known.iter().find(|k| k.kind == kind && k.id == id) {
-        Some(k) => {
+    let test = match &planned.disposition {
+        Disposition::Known(k) => {
             let label = format!("{} {}", kind.word(), id);
             let note = format!(" Known failure: {}", k.reason);
             quote! {
@@ -242,15 +135,17 @@ fn test_case(kind: Kind, case: &Value, row: Option<usize>, known: &[KnownFailure
                 #gate
                 #[tokio::test]
                 async fn #name() {
+                    let _record = super::support::Record(#key);
                     super::support::known_failure(#label, async { #body }).await;
                 }
             }
         }
-        None => quote! {
+        _ => quote! {
             #[doc = #doc]
             #gate
             #[tokio::test]
             async fn #name() {
+                let _record = super::support::Record(#key);
                 #body
             }
         },
@@ -428,30 +323,5 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_known_failures_list_parses() {
-        parse_known_failures(KNOWN_FAILURES).unwrap();
-    }
-
-    #[test]
-    fn known_failures_need_a_kind_an_id_and_a_reason() {
-        let list = parse_known_failures("# comment\n\nrequest RestJsonFoo the client does X\n").unwrap();
-        assert_eq!(list, vec![KnownFailure { kind: Kind::Request, id: "RestJsonFoo".into(), reason: "the client does X".into() }]);
-        assert!(parse_known_failures("request RestJsonFoo").is_err());
-        assert!(parse_known_failures("client RestJsonFoo why").is_err());
-        assert!(parse_known_failures("request A why\nrequest A again").is_err());
-    }
-
-    #[test]
-    fn test_names_are_kind_and_snake_case_id() {
-        assert_eq!(test_fn_name(Kind::Request, "RestJsonAllQueryStringTypes"), "request_rest_json_all_query_string_types");
-        assert_eq!(test_fn_name(Kind::Malformed, "RestJsonMalformedSetDuplicateItems"), "malformed_rest_json_malformed_set_duplicate_items");
     }
 }

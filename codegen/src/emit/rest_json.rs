@@ -575,10 +575,8 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         let v = super::common::error_variant(s);
         let f = super::json_codec::de_fn(svc, e);
         quote! {
-            ::std::option::Option::Some(#code) => match crate::protocol::errors::#f(status, headers, body) {
-                ::std::result::Result::Ok(builder) => #err_path::#v(builder.meta(meta).build()),
-                ::std::result::Result::Err(e) => #err_path::unhandled(e),
-            },
+            ::std::option::Option::Some(#code) => crate::protocol::errors::#f(status, headers, body)
+                .map_or_else(#err_path::unhandled, |builder| #err_path::#v(builder.meta(meta).build())),
         }
     });
     quote! {

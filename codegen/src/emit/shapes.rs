@@ -29,6 +29,17 @@ pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
         .filter(|m| !(s.error.is_some() && m.field == "message"))
         .map(|m| accessor(svc, m));
     let error_meta = s.error.as_ref().map(|_| quote! { pub(crate) meta: ::aws_smithy_types::error::ErrorMetadata, });
+    let output = is_operation_output(svc, s);
+    let request_id_field = output.then(|| quote! { _request_id: ::std::option::Option<::std::string::String>, });
+    let request_id_impl = output.then(|| {
+        quote! {
+            impl ::aws_types::request_id::RequestId for #name {
+                fn request_id(&self) -> ::std::option::Option<&str> {
+                    self._request_id.as_deref()
+                }
+            }
+        }
+    });
     let debug = debug_impl(&name, &s.rust_name, &s.members, s.sensitive, s.error.is_some());
     let builder = builder(svc, s, &builder_name);
     let builder_doc = format!(" Creates a new builder for [`{}`].", s.rust_name);
@@ -41,6 +52,7 @@ pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
         pub struct #name {
             #(#fields)*
             #error_meta
+            #request_id_field
         }
         #[allow(deprecated)]
         impl #name {
@@ -51,6 +63,7 @@ pub fn structure(svc: &Service, s: &Structure) -> (TokenStream, TokenStream) {
             }
         }
         #debug
+        #request_id_impl
     };
     (definition, builder)
 }
@@ -197,6 +210,44 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
         }
     });
     let meta_init = s.error.as_ref().map(|_| quote! { meta: self.meta.unwrap_or_default(), });
+    // Operation outputs carry the response's request id (`RequestId`), as the official crates'.
+    let output = is_operation_output(svc, s);
+    let request_id_field = output.then(|| quote! { _request_id: ::std::option::Option<::std::string::String>, });
+    let request_id_init = output.then(|| quote! { _request_id: self._request_id, });
+    let request_id_setters = output.then(|| {
+        quote! {
+            pub(crate) fn _request_id(mut self, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self._request_id = ::std::option::Option::Some(request_id.into());
+                self
+            }
+            pub(crate) fn _set_request_id(&mut self, request_id: ::std::option::Option<::std::string::String>) -> &mut Self {
+                self._request_id = request_id;
+                self
+            }
+        }
+    });
+    let value = quote! {
+        #target {
+            #(#inits)*
+            #meta_init
+            #request_id_init
+        }
+    };
+    // An operation input's `build()` returns a `Result`, as the official crates' does (it never
+    // fails today; `@required` is checked by the service).
+    let build_fn = if is_operation_input(svc, s) {
+        quote! {
+            pub fn build(self) -> ::std::result::Result<#target, ::aws_smithy_types::error::operation::BuildError> {
+                ::std::result::Result::Ok(#value)
+            }
+        }
+    } else {
+        quote! {
+            pub fn build(self) -> #target {
+                #value
+            }
+        }
+    };
     let build_doc = format!(" Builds the {link}.");
     let debug = debug_impl(builder_name, &format!("{}Builder", s.rust_name), &s.members, s.sensitive, false);
     let derives = value_derives(s);
@@ -208,18 +259,15 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
         pub struct #builder_name {
             #(#fields)*
             #meta_field
+            #request_id_field
         }
         #[allow(deprecated)]
         impl #builder_name {
             #(#setters)*
             #meta_setters
+            #request_id_setters
             #[doc = #build_doc]
-            pub fn build(self) -> #target {
-                #target {
-                    #(#inits)*
-                    #meta_init
-                }
-            }
+            #build_fn
         }
         #debug
     }
@@ -233,33 +281,37 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
     let plain = rust_type(svc, &m.ty);
     let d = docs(m.docs.as_deref());
     let dep = deprecated(m.deprecated.as_ref());
-    let wrap = if m.boxed { quote! { ::std::boxed::Box::new(input.into()) } } else { quote! { input.into() } };
+    let (arg, conv) = setter_arg(svc, &m.ty);
+    let (arg, wrap) = if m.boxed {
+        (quote! { impl ::std::convert::Into<#plain> }, quote! { ::std::boxed::Box::new(input.into()) })
+    } else {
+        (arg, conv)
+    };
     let primary = match &m.ty {
         Type::List(c) => {
-            let item = rust_type(svc, &c.item);
-            let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
+            let (item, conv) = item_arg(svc, c);
             let note = format!(" Appends an item to `{}`; use [`Self::{set}`] to replace the whole list.", m.bare.as_str());
             quote! {
                 #[doc = #note]
                 #d #dep
-                pub fn #f(mut self, input: impl ::std::convert::Into<#item>) -> Self {
+                pub fn #f(mut self, input: #item) -> Self {
                     let mut v = self.#f.unwrap_or_default();
-                    v.push(input.into());
+                    v.push(#conv);
                     self.#f = ::std::option::Option::Some(v);
                     self
                 }
             }
         }
         Type::Map(c) => {
-            let item = rust_type(svc, &c.item);
-            let item = if c.sparse { quote! { ::std::option::Option<#item> } } else { item };
+            let (item, conv) = item_arg(svc, c);
             let note = format!(" Adds a key-value pair to `{}`; use [`Self::{set}`] to replace the whole map.", m.bare.as_str());
             quote! {
                 #[doc = #note]
                 #d #dep
-                pub fn #f(mut self, k: impl ::std::convert::Into<::std::string::String>, v: impl ::std::convert::Into<#item>) -> Self {
+                pub fn #f(mut self, k: impl ::std::convert::Into<::std::string::String>, v: #item) -> Self {
+                    let input = v;
                     let mut hash_map = self.#f.unwrap_or_default();
-                    hash_map.insert(k.into(), v.into());
+                    hash_map.insert(k.into(), #conv);
                     self.#f = ::std::option::Option::Some(hash_map);
                     self
                 }
@@ -267,7 +319,7 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
         }
         _ => quote! {
             #d #dep
-            pub fn #f(mut self, input: impl ::std::convert::Into<#plain>) -> Self {
+            pub fn #f(mut self, input: #arg) -> Self {
                 self.#f = ::std::option::Option::Some(#wrap);
                 self
             }
@@ -486,11 +538,8 @@ pub fn union(svc: &Service, u: &Union) -> TokenStream {
     });
     let helpers = u.members.iter().map(|m| {
         let v = ident(&m.variant);
-        // A member named `unknown` (variant `UnknownValue`) gets `as_unknown_value` /
-        // `is_unknown_value`: `is_unknown` is the generated `Unknown` variant's.
-        let snake = if m.variant == "UnknownValue" { "unknown_value" } else { m.bare.as_str() };
-        let as_fn = format_ident!("as_{}", snake);
-        let is_fn = format_ident!("is_{}", snake);
+        let as_fn = ident(&m.variant_as);
+        let is_fn = ident(&m.variant_is);
         let as_doc = format!(" The value when this is [`{}::{}`], otherwise `Err(self)`.", u.rust_name, m.variant);
         let is_doc = format!(" Whether this is [`{}::{}`].", u.rust_name, m.variant);
         if m.ty == Type::Unit {
@@ -516,7 +565,7 @@ pub fn union(svc: &Service, u: &Union) -> TokenStream {
     });
     let debug_arms = u.members.iter().map(|m| {
         let v = ident(&m.variant);
-        let label = m.variant.trim_start_matches("r#");
+        let label = &m.variant_label;
         if m.ty == Type::Unit {
             quote! { #name::#v => f.write_str(#label), }
         } else if u.sensitive || m.sensitive {
@@ -616,5 +665,16 @@ pub fn error_impls(s: &Structure) -> TokenStream {
                 ::aws_types::request_id::RequestId::request_id(&self.meta)
             }
         }
+    }
+}
+
+/// The argument type of a list appender or map inserter and how `input` becomes the stored
+/// item: `impl Into<String>` for (non-sparse) string items, the item type itself otherwise.
+pub fn item_arg(svc: &Service, c: &crate::ir::Collection) -> (TokenStream, TokenStream) {
+    if c.sparse {
+        let item = rust_type(svc, &c.item);
+        (quote! { ::std::option::Option<#item> }, quote! { input })
+    } else {
+        setter_arg(svc, &c.item)
     }
 }

@@ -72,3 +72,8 @@ impl Client {
         )
     }
 }
+/// Per-call customization of an operation (`client.op().customize()`): config
+/// override, interceptors, request mutation.
+pub mod customize {
+    pub use ::smithygen_runtime::client::customize::CustomizableOperation;
+}

@@ -6,5 +6,3 @@ pub(crate) mod shapes;
 pub(crate) mod invoke_endpoint;
 pub(crate) mod invoke_endpoint_async;
 pub(crate) mod invoke_endpoint_with_response_stream;
-#[cfg(feature = "server")]
-pub(crate) mod server_errors;

@@ -13,6 +13,7 @@
 //! // ... call it with the client ...
 //! server.shutdown().await?;
 //! ```
+pub(crate) mod protocol;
 pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
 /// What an operation with an output event stream returns beside its output, and what it writes through.
@@ -106,7 +107,22 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
-                    async move { handle_invoke_endpoint(&*service, request).await }
+                    async move {
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: "InvokeEndpoint",
+                            read_request: crate::server::protocol::invoke_endpoint::de_request,
+                            validate: validate::validate_input_of_invoke_endpoint,
+                            write_validation_error: crate::server::protocol::invoke_endpoint::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(
+                                &operation,
+                                request,
+                                |input| service.invoke_endpoint(input),
+                                crate::server::protocol::invoke_endpoint::ser_response,
+                            )
+                            .await
+                    }
                 }
             },
         )
@@ -118,7 +134,22 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
-                    async move { handle_invoke_endpoint_async(&*service, request).await }
+                    async move {
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: "InvokeEndpointAsync",
+                            read_request: crate::server::protocol::invoke_endpoint_async::de_request,
+                            validate: validate::validate_input_of_invoke_endpoint_async,
+                            write_validation_error: crate::server::protocol::invoke_endpoint_async::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint_async::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(
+                                &operation,
+                                request,
+                                |input| service.invoke_endpoint_async(input),
+                                crate::server::protocol::invoke_endpoint_async::ser_response,
+                            )
+                            .await
+                    }
                 }
             },
         )
@@ -131,7 +162,22 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                 move |request| {
                     let service = service.clone();
                     async move {
-                        handle_invoke_endpoint_with_response_stream(&*service, request)
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: "InvokeEndpointWithResponseStream",
+                            read_request: crate::server::protocol::invoke_endpoint_with_response_stream::de_request,
+                            validate: validate::validate_input_of_invoke_endpoint_with_response_stream,
+                            write_validation_error: crate::server::protocol::invoke_endpoint_with_response_stream::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint_with_response_stream::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(
+                                &operation,
+                                request,
+                                |input| service.invoke_endpoint_with_response_stream(input),
+                                |(output, events)| crate::server::protocol::invoke_endpoint_with_response_stream::ser_response(
+                                    output,
+                                    events,
+                                ),
+                            )
                             .await
                     }
                 }
@@ -161,112 +207,4 @@ pub async fn start<S: AmazonSageMakerRuntime>(
     service: S,
 ) -> ::std::io::Result<ServerHandle> {
     router(service).start("127.0.0.1:0").await
-}
-/// Reads, validates and answers one `InvokeEndpoint` request.
-async fn handle_invoke_endpoint<S: AmazonSageMakerRuntime>(
-    service: &S,
-    request: ::smithygen_runtime::server::ServerRequest,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let input = match crate::protocol::invoke_endpoint::de_request(&request) {
-        ::std::result::Result::Ok(input) => input,
-        ::std::result::Result::Err(rejection) => return rejection.into_response(),
-    };
-    let mut violations = ::smithygen_runtime::server::Violations::new();
-    validate::validate_input_of_invoke_endpoint(&input, &mut violations);
-    if !violations.is_empty() {
-        return crate::protocol::invoke_endpoint::ser_validation_error(&violations);
-    }
-    let response = match service.invoke_endpoint(input).await {
-        ::std::result::Result::Ok(output) => {
-            crate::protocol::invoke_endpoint::ser_response(output).await
-        }
-        ::std::result::Result::Err(error) => {
-            crate::protocol::invoke_endpoint::ser_error(error)
-        }
-    };
-    response
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!(
-                        "could not encode the {} response: {}", "InvokeEndpoint", e
-                    ),
-                )
-                .into_response()
-        })
-}
-/// Reads, validates and answers one `InvokeEndpointAsync` request.
-async fn handle_invoke_endpoint_async<S: AmazonSageMakerRuntime>(
-    service: &S,
-    request: ::smithygen_runtime::server::ServerRequest,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let input = match crate::protocol::invoke_endpoint_async::de_request(&request) {
-        ::std::result::Result::Ok(input) => input,
-        ::std::result::Result::Err(rejection) => return rejection.into_response(),
-    };
-    let mut violations = ::smithygen_runtime::server::Violations::new();
-    validate::validate_input_of_invoke_endpoint_async(&input, &mut violations);
-    if !violations.is_empty() {
-        return crate::protocol::invoke_endpoint_async::ser_validation_error(&violations);
-    }
-    let response = match service.invoke_endpoint_async(input).await {
-        ::std::result::Result::Ok(output) => {
-            crate::protocol::invoke_endpoint_async::ser_response(output).await
-        }
-        ::std::result::Result::Err(error) => {
-            crate::protocol::invoke_endpoint_async::ser_error(error)
-        }
-    };
-    response
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!(
-                        "could not encode the {} response: {}", "InvokeEndpointAsync", e
-                    ),
-                )
-                .into_response()
-        })
-}
-/// Reads, validates and answers one `InvokeEndpointWithResponseStream` request.
-async fn handle_invoke_endpoint_with_response_stream<S: AmazonSageMakerRuntime>(
-    service: &S,
-    request: ::smithygen_runtime::server::ServerRequest,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let input = match crate::protocol::invoke_endpoint_with_response_stream::de_request(
-        &request,
-    ) {
-        ::std::result::Result::Ok(input) => input,
-        ::std::result::Result::Err(rejection) => return rejection.into_response(),
-    };
-    let mut violations = ::smithygen_runtime::server::Violations::new();
-    validate::validate_input_of_invoke_endpoint_with_response_stream(
-        &input,
-        &mut violations,
-    );
-    if !violations.is_empty() {
-        return crate::protocol::invoke_endpoint_with_response_stream::ser_validation_error(
-            &violations,
-        );
-    }
-    let response = match service.invoke_endpoint_with_response_stream(input).await {
-        ::std::result::Result::Ok((output, events)) => {
-            crate::protocol::invoke_endpoint_with_response_stream::ser_response(
-                    output,
-                    events,
-                )
-                .await
-        }
-        ::std::result::Result::Err(error) => {
-            crate::protocol::invoke_endpoint_with_response_stream::ser_error(error)
-        }
-    };
-    response
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!(
-                        "could not encode the {} response: {}",
-                        "InvokeEndpointWithResponseStream", e
-                    ),
-                )
-                .into_response()
-        })
 }

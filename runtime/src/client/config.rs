@@ -387,6 +387,51 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Test defaults, as the official SDK crates' `with_test_defaults` (feature `test-util`
+    /// there): a fixed clock (2009-02-13T23:31:30Z), fixed test credentials, the latest behavior
+    /// version and a fixed idempotency token. Used by `aws-smithy-mocks`' `mock_client!`.
+    pub fn with_test_defaults(mut self) -> Self {
+        self.apply_test_defaults();
+        self
+    }
+
+    /// In-place form of [`with_test_defaults`](Self::with_test_defaults).
+    pub fn apply_test_defaults(&mut self) -> &mut Self {
+        self.set_time_source(Some(SharedTimeSource::new(
+            aws_smithy_async::time::StaticTimeSource::new(
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_234_567_890),
+            ),
+        )));
+        self.set_credentials_provider(Some(SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new(
+                "ANOTREAL",
+                "notrealrnrELgWzOk3IfjzDKtFBhDby",
+                Some("notarealsessiontoken".to_string()),
+                None,
+                "test",
+            ),
+        )));
+        self.behavior_version = Some(BehaviorVersion::latest());
+        self.idempotency_token_provider = Some("00000000-0000-4000-8000-000000000000".into());
+        self
+    }
+
+    /// [`with_test_defaults`](Self::with_test_defaults), and region `us-east-1` when none is
+    /// set (the official crates' `with_test_defaults_v2`).
+    pub fn with_test_defaults_v2(mut self) -> Self {
+        self.apply_test_defaults_v2();
+        self
+    }
+
+    /// In-place form of [`with_test_defaults_v2`](Self::with_test_defaults_v2).
+    pub fn apply_test_defaults_v2(&mut self) -> &mut Self {
+        self.apply_test_defaults();
+        if self.region.is_none() {
+            self.region = Some(Region::new("us-east-1"));
+        }
+        self
+    }
+
     /// Layers every field that is set in `other` on top of `self`; interceptors are appended.
     pub fn merge(&mut self, other: &ClientConfigBuilder) -> &mut Self {
         fn take<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {

@@ -281,7 +281,14 @@ where
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
     layer.store_put(deserializer);
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
-    layer.store_put(RetryPartition::new(service.sdk_id));
+    // Named as the official SDK crates name it (`sagemakerruntime-us-east-1`), so both share
+    // nothing but behave alike: one token bucket per service and region.
+    let partition = service.sdk_id.to_ascii_lowercase().replace(' ', "");
+    let partition = match &settings.region {
+        Some(region) => format!("{partition}-{region}"),
+        None => partition,
+    };
+    layer.store_put(RetryPartition::new(partition));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
     layer.store_put(SensitiveOutput);
     layer.store_put(service.api_metadata.clone());

@@ -50,6 +50,7 @@
 //! ```
 
 mod config;
+pub mod customize;
 mod error;
 mod idempotency;
 mod interceptors;

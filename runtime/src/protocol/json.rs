@@ -78,6 +78,26 @@ pub fn parse_body(body: &[u8]) -> Result<Value, WireError> {
     serde_json::from_slice(body).map_err(|e| WireError::new("$", format!("body is not valid JSON: {e}")))
 }
 
+/// Reads a JSON object body member by member into `builder`: `read` gets the builder and
+/// each `(key, value)` whose value is not `null`, in document order, and returns the builder.
+/// An empty body is an empty object; an error of `read` (or a body that is not an object) is
+/// placed in the body.
+pub fn read_object<B>(
+    body: &[u8],
+    mut builder: B,
+    mut read: impl FnMut(B, &str, &Value) -> Result<B, WireError>,
+) -> Result<B, WireError> {
+    let document = parse_body(body)?;
+    let entries = object(&document).map_err(|e| e.in_body())?;
+    for (key, value) in entries {
+        if value.is_null() {
+            continue;
+        }
+        builder = read(builder, key, value).map_err(|e| e.in_body())?;
+    }
+    Ok(builder)
+}
+
 /// The object, or an error naming what was found instead.
 pub fn object(v: &Value) -> Result<&Map<String, Value>, WireError> {
     v.as_object().ok_or_else(|| wrong("an object", v))

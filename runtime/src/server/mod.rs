@@ -14,6 +14,9 @@
 //! - [`Router::serve`], [`Router::serve_with_shutdown`] and [`Router::start`]: HTTP/1.1 with
 //!   keep-alive on a Tokio listener, with graceful shutdown. [`ServerHandle`] is the in-process
 //!   form: a free port on loopback, its URL, and `shutdown()`.
+//! - [`serve_operation`]: one request of one operation, read, validated, answered by the
+//!   implementation and written, with the operation's generated functions as a
+//!   [`ServerOperation`] (the twin of the client's `invoke`).
 //! - [`ServerRequest`]: the matched request as generated `de_request` functions read it
 //!   (percent-decoded labels and query, case-insensitive headers, the body).
 //! - [`Rejection`]: requests that cannot be served (malformed, unsupported media type, ...)
@@ -41,6 +44,7 @@
 //! ```
 
 mod content;
+mod operation;
 mod pattern;
 mod rejection;
 mod request;
@@ -52,6 +56,7 @@ mod streaming;
 pub mod event_stream;
 mod validation;
 
+pub use operation::{serve_operation, ServerOperation};
 pub use pattern::Pattern;
 pub use content::{check_accept, check_content_type, media_type_essence};
 pub use rejection::{error_response, Rejection, INTERNAL_FAILURE, REQUEST_ID_HEADER};

@@ -3,85 +3,13 @@
 //! router in process and checks the rejection: status, headers and body
 //! (JSON compared as values, or the `message` matched by `messageRegex`).
 
+#[cfg(test)]
+use crate::conformance::{expand, interpolate};
 use crate::emit::common::{ident, shape_path};
 use crate::ir::Service;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
-
-/// The cases of one malformed-request test: `(suffix, case)` with the test
-/// parameters interpolated; the suffix numbers the rows of a parameterized test.
-pub fn expand(case: &Value) -> Vec<(Option<usize>, Value)> {
-    let params: Vec<(String, Vec<String>)> = case
-        .get("testParameters")
-        .and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k.clone(), v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let rows = params.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    if rows == 0 {
-        return vec![(None, interpolate_value(case, &[]))];
-    }
-    (0..rows)
-        .map(|i| {
-            let row: Vec<(&str, &str)> =
-                params.iter().map(|(k, v)| (k.as_str(), v.get(i).map(String::as_str).unwrap_or_default())).collect();
-            (Some(i), interpolate_value(case, &row))
-        })
-        .collect()
-}
-
-fn interpolate_value(v: &Value, row: &[(&str, &str)]) -> Value {
-    match v {
-        Value::String(s) => Value::String(interpolate(s, row)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| interpolate_value(x, row)).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .filter(|(k, _)| k.as_str() != "testParameters")
-                .map(|(k, x)| (interpolate(k, row), interpolate_value(x, row)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// Smithy's code-writer formatting of test parameters: `$name:L` inserts the
-/// value as is, `$name:S` as a quoted string, `$$` is a `$`.
-pub fn interpolate(text: &str, row: &[(&str, &str)]) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.push('$');
-            rest = tail;
-            continue;
-        }
-        let name_len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-        let (name, tail) = after.split_at(name_len);
-        let value = row.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
-        match (value, tail.strip_prefix(":L"), tail.strip_prefix(":S")) {
-            (Some(v), Some(tail), _) => {
-                out.push_str(v);
-                rest = tail;
-            }
-            (Some(v), None, Some(tail)) => {
-                out.push_str(&Value::String(v.to_string()).to_string());
-                rest = tail;
-            }
-            _ => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 /// Percent-encodes what a URI may not hold as is (spaces, quotes, non-ASCII),
 /// keeping everything a test may have encoded on purpose.

@@ -9,6 +9,7 @@ use quote::quote;
 /// The support module.
 pub fn support_module(known_failures_file: &str) -> TokenStream {
     let stale = format!("known failure now passes: remove `{{id}}` from {known_failures_file}");
+    let results_env = crate::conformance::RESULTS_ENV;
     quote! {
         //! Shared pieces of the protocol tests: capturing and replying HTTP clients, a client
         //! wired to them (region us-east-1, static test credentials, no retries, the fixed
@@ -24,6 +25,27 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
         use ::aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
         use ::aws_smithy_types::body::SdkBody;
         use ::std::sync::{Arc, Mutex};
+
+        /// Records one test's result when dropped (`<key> passed`, or `failed` while
+        /// unwinding) as a line of the file `SMITHYGEN_PROTOCOL_TEST_RESULTS` names, if set:
+        /// `cargo xtask conformance` counts these lines instead of reading `cargo test` output.
+        pub(crate) struct Record(pub(crate) &'static str);
+
+        impl ::std::ops::Drop for Record {
+            fn drop(&mut self) {
+                let ::std::option::Option::Some(path) = ::std::env::var_os(#results_env) else { return };
+                let outcome = if ::std::thread::panicking() { "failed" } else { "passed" };
+                let line = format!("{} {}\n", self.0, outcome);
+                let written = ::std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .and_then(|mut file| ::std::io::Write::write_all(&mut file, line.as_bytes()));
+                if let ::std::result::Result::Err(e) = written {
+                    eprintln!("cannot record `{}` in {}: {e}", self.0, ::std::path::Path::new(&path).display());
+                }
+            }
+        }
 
         /// The endpoint of tests that name no `host`.
         pub(crate) const DEFAULT_HOST: &str = "example.com";

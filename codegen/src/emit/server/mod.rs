@@ -7,25 +7,11 @@
 //! The client's input, output and error types are reused, never duplicated.
 
 mod event_stream;
-pub mod pattern;
-mod unicode_blocks;
 mod request;
 mod response;
 mod validate;
 
-/// What the generated server stub will not enforce, for the generator to report (stderr).
-pub fn unchecked_constraints(svc: &crate::ir::Service) -> Vec<String> {
-    validate::Patterns::collect(svc).unchecked()
-}
-
-/// Whether some `@pattern` of the service runs on `fancy-regex` (see `pattern`): the crate's
-/// `server` feature then enables `smithygen-runtime/fancy-regex`.
-pub fn needs_fancy_regex(svc: &crate::ir::Service) -> bool {
-    validate::Patterns::collect(svc).need_fancy()
-}
-
 use super::common::*;
-use crate::error::Errors;
 use crate::ir::{Operation, Service};
 use crate::model::local_name;
 use proc_macro2::TokenStream;
@@ -56,36 +42,44 @@ pub fn validation_style(op: &Operation) -> ValidationStyle {
     }
 }
 
-/// Adds the server to the crate's files: `src/server.rs`, `src/server/validate.rs`,
-/// `src/protocol/server_errors.rs`, the `server` module in `lib.rs` and `protocol.rs`, and
-/// `de_request` / `ser_response` / `ser_error` beside each operation's client protocol code.
-/// A `@pattern` without a translation (see `pattern`) is left unchecked by the server.
-pub fn extend_crate(svc: &Service, files: &mut Vec<(String, TokenStream)>) -> Result<(), Errors> {
-    let patterns = validate::Patterns::collect(svc);
-    for (path, tokens) in files.iter_mut() {
-        let addition = match path.as_str() {
-            "src/lib.rs" => quote! {
-                #[cfg(feature = "server")]
-                pub mod server;
-            },
-            "src/protocol.rs" => quote! {
-                #[cfg(feature = "server")]
-                pub(crate) mod server_errors;
-            },
-            p => match svc.operations.iter().find(|op| p == format!("src/protocol/{}.rs", op.file)) {
-                Some(op) => operation_protocol(svc, op),
-                None => continue,
-            },
-        };
-        tokens.extend(addition);
+/// The `server` module's declaration in `src/lib.rs` (behind the crate's `server` feature).
+pub fn lib_module() -> TokenStream {
+    quote! {
+        #[cfg(feature = "server")]
+        pub mod server;
     }
-    files.push(("src/server.rs".into(), server_module(svc)));
-    files.push(("src/server/validate.rs".into(), validate::validators(svc, &patterns)));
-    files.push(("src/protocol/server_errors.rs".into(), response::error_writers(svc)));
-    Ok(())
 }
 
-/// The server half of `src/protocol/<op>.rs`.
+/// The server's own files: `src/server.rs` (trait and router), `src/server/validate.rs`,
+/// and `src/server/protocol.rs` with one module per operation (`de_request`, `ser_response`,
+/// `ser_error`, `ser_validation_error`) and `errors` (one writer per modeled error).
+/// A `@pattern` without a translation (see [`crate::pattern`]) is left unchecked by the server.
+pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let modules = svc.operations.iter().map(|op| {
+        let m = ident(&op.module);
+        quote! { pub(crate) mod #m; }
+    });
+    let mut files = vec![
+        ("src/server.rs".to_string(), server_module(svc)),
+        ("src/server/validate.rs".to_string(), validate::validators(svc)),
+        (
+            "src/server/protocol.rs".to_string(),
+            quote! {
+                //! restJson1 for the server: per operation, the request reader and the response,
+                //! error and validation-error writers; `errors` writes each modeled error.
+                pub(crate) mod errors;
+                #(#modules)*
+            },
+        ),
+        ("src/server/protocol/errors.rs".to_string(), response::error_writers(svc)),
+    ];
+    for op in &svc.operations {
+        files.push((format!("src/server/protocol/{}.rs", op.file), operation_protocol(svc, op)));
+    }
+    files
+}
+
+/// `src/server/protocol/<op>.rs`.
 fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let de = request::request_deserializer(svc, op);
     let ser = event_stream::response_serializer(svc, op).unwrap_or_else(|| response::response_serializer(svc, op));
@@ -115,7 +109,7 @@ fn trait_name(svc: &Service) -> proc_macro2::Ident {
     ident(&svc.server_trait)
 }
 
-/// `src/server.rs`: the service trait, the router and the per-operation handlers.
+/// `src/server.rs`: the service trait and the router, one `serve_operation` per operation.
 fn server_module(svc: &Service) -> TokenStream {
     let name = trait_name(svc);
     let title = &svc.title;
@@ -177,54 +171,33 @@ fn server_module(svc: &Service) -> TokenStream {
         let name = &op.name;
         let method = &op.http.method;
         let uri = &op.http.uri;
-        let handler = ident(&op.handler);
+        let m = ident(&op.method);
+        let module = ident(&op.module);
+        let validate = validate::validator_fn(svc, &op.input);
+        let read_events = event_stream::read_input_events(svc, op);
+        let events_arg = read_events.as_ref().map(|_| quote! { , events });
+        let write_output = match event_stream::output_events(svc, op) {
+            Some(_) => quote! { |(output, events)| crate::server::protocol::#module::ser_response(output, events) },
+            None => quote! { crate::server::protocol::#module::ser_response },
+        };
         quote! {
             .route(#name, #method, #uri, {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
-                    async move { #handler(&*service, request).await }
+                    async move {
+                        #read_events
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: #name,
+                            read_request: crate::server::protocol::#module::de_request,
+                            validate: validate::#validate,
+                            write_validation_error: crate::server::protocol::#module::ser_validation_error,
+                            write_error: crate::server::protocol::#module::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(&operation, request, |input| service.#m(input #events_arg), #write_output).await
+                    }
                 }
             })
-        }
-    });
-    let handlers = svc.operations.iter().map(|op| {
-        let m = ident(&op.method);
-        let module = ident(&op.module);
-        let handler = ident(&op.handler);
-        let validate = validate::validator_fn(svc, &op.input);
-        let doc = format!(" Reads, validates and answers one `{}` request.", op.name);
-        let op_name = &op.name;
-        let read_events = event_stream::read_input_events(svc, op);
-        let events_arg = read_events.as_ref().map(|_| quote! { , events });
-        let ser_response = match event_stream::output_events(svc, op) {
-            Some(_) => quote! { ::std::result::Result::Ok((output, events)) => crate::protocol::#module::ser_response(output, events).await, },
-            None => quote! { ::std::result::Result::Ok(output) => crate::protocol::#module::ser_response(output).await, },
-        };
-        quote! {
-            #[doc = #doc]
-            async fn #handler<S: #name>(
-                service: &S,
-                request: ::smithygen_runtime::server::ServerRequest,
-            ) -> ::smithygen_runtime::server::ServerResponse {
-                let input = match crate::protocol::#module::de_request(&request) {
-                    ::std::result::Result::Ok(input) => input,
-                    ::std::result::Result::Err(rejection) => return rejection.into_response(),
-                };
-                let mut violations = ::smithygen_runtime::server::Violations::new();
-                validate::#validate(&input, &mut violations);
-                if !violations.is_empty() {
-                    return crate::protocol::#module::ser_validation_error(&violations);
-                }
-                #read_events
-                let response = match service.#m(input #events_arg).await {
-                    #ser_response
-                    ::std::result::Result::Err(error) => crate::protocol::#module::ser_error(error),
-                };
-                response.unwrap_or_else(|e| {
-                    ::smithygen_runtime::server::Rejection::Internal(::std::format!("could not encode the {} response: {}", #op_name, e)).into_response()
-                })
-            }
         }
     });
     let event_stream_uses = svc.operations.iter().any(|op| event_stream::output_events(svc, op).is_some() || event_stream::input_events(svc, op).is_some()).then(|| quote! {
@@ -243,6 +216,7 @@ fn server_module(svc: &Service) -> TokenStream {
     let router_doc = doc_lines(router_doc.trim_start());
     quote! {
         #( #![doc = #module_doc] )*
+        pub(crate) mod protocol;
         pub(crate) mod validate;
 
         pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
@@ -282,15 +256,7 @@ fn server_module(svc: &Service) -> TokenStream {
             router(service).start("127.0.0.1:0").await
         }
 
-        #(#handlers)*
     }
-}
-
-/// Location text for errors about a member: `ns#Shape$Member` as in the model (a synthesized
-/// operation input/output loses its `@module` suffix), and the member's target.
-fn member_location(owner: &str, member: &str, target: &str) -> String {
-    let owner = owner.split('@').next().unwrap_or(owner);
-    format!("{owner}${member} (target {target})")
 }
 
 #[cfg(test)]
@@ -366,13 +332,13 @@ mod tests {
         let validate = &krate.files["src/server/validate.rs"];
         assert!(validate.contains("::smithygen_runtime::server::Pattern::regex("), "{validate}");
         assert!(validate.contains(r#""^[a-zA-Z]+(?:"#), "{validate}");
-        let protocol = &krate.files["src/protocol/put_thing.rs"];
+        let protocol = &krate.files["src/server/protocol/put_thing.rs"];
         assert!(protocol.contains("violations.aws_message()"), "{protocol}");
-        assert!(protocol.contains("crate::protocol::server_errors::ser_error_validation_exception"), "{protocol}");
-        assert!(krate.files["src/protocol/server_errors.rs"].contains("422"));
+        assert!(protocol.contains("crate::server::protocol::errors::ser_error_validation_exception"), "{protocol}");
+        assert!(krate.files["src/server/protocol/errors.rs"].contains("422"));
         assert!(krate.files["Cargo.toml"].contains(r#"server = ["smithygen-runtime/server", "dep:regex", "dep:tokio"]"#));
 
         let krate = generate(&model("^[a-z]+$", &[]), &options()).unwrap();
-        assert!(krate.files["src/protocol/put_thing.rs"].contains("violations.framework_response()"));
+        assert!(krate.files["src/server/protocol/put_thing.rs"].contains("violations.framework_response()"));
     }
 }

@@ -278,7 +278,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             #(#headers)*
             #body
             #populate_defaults
-            ::std::result::Result::Ok(builder.build())
+            builder.build().map_err(|e| ::smithygen_runtime::server::Rejection::Internal(e.to_string()))
         }
     }
 }

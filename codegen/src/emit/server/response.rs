@@ -187,7 +187,7 @@ pub fn error_serializer(svc: &Service, op: &Operation) -> TokenStream {
         let s = svc.structure(e);
         let v = super::super::common::error_variant(s);
         let f = writer_fn(svc, e);
-        quote! { #err_path::#v(e) => crate::protocol::server_errors::#f(e), }
+        quote! { #err_path::#v(e) => crate::server::protocol::errors::#f(e), }
     });
     quote! {
         /// Writes one of the operation's errors as the response (server side). An `Unhandled`
@@ -235,7 +235,7 @@ pub fn validation_error(svc: &Service, op: &Operation) -> TokenStream {
                     #set_message
                     .meta(::aws_smithy_types::error::ErrorMetadata::builder().message(message.clone()).build())
                     .build();
-                crate::protocol::server_errors::#f(&error).unwrap_or_else(|e| {
+                crate::server::protocol::errors::#f(&error).unwrap_or_else(|e| {
                     ::smithygen_runtime::server::Rejection::Internal(::std::format!("could not encode the validation error: {}", e)).into_response()
                 })
             }
@@ -257,7 +257,7 @@ fn writer_fn(svc: &Service, id: &str) -> proc_macro2::Ident {
     super::super::json_codec::ser_fn(svc, id)
 }
 
-/// `src/protocol/server_errors.rs`: one response writer per modeled error.
+/// `src/server/protocol/errors.rs`: one response writer per modeled error.
 pub fn error_writers(svc: &Service) -> TokenStream {
     let mut ids: Vec<&String> = svc.operations.iter().flat_map(|o| o.errors.iter()).collect();
     ids.sort();

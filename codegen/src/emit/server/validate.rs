@@ -2,96 +2,18 @@
 //! checking `@required`, `@length`, `@range`, `@pattern`, enum values and `@uniqueItems`.
 
 use super::super::common::*;
-use super::{member_location, pattern};
 use crate::ir::{Constraints, Member, Service, Type};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// Every `@pattern` of the service, translated (engine and text) once, numbered in a fixed order.
-#[derive(Debug, Default)]
-pub struct Patterns {
-    /// Model text to (number, translation).
-    by_text: BTreeMap<String, (usize, pattern::Translated)>,
-    /// Model text to why it has no translation (a Java construct without an equivalent): the
-    /// server does not check these, the service itself still does.
-    unsupported: BTreeMap<String, String>,
-}
-
-impl Patterns {
-    /// Translates every pattern in the service. A pattern without a translation is not
-    /// checked by the server (the validators' module docs list it, with the reason) rather
-    /// than failing the whole crate; the generator prints a note for each.
-    pub fn collect(svc: &Service) -> Self {
-        let mut found: Vec<(String, String)> = Vec::new();
-        let members = svc
-            .structures
-            .values()
-            .flat_map(|s| s.members.iter().map(move |m| (s.id.as_str(), m)))
-            .chain(svc.unions.values().filter(|u| !u.streaming).flat_map(|u| u.members.iter().map(move |m| (u.id.as_str(), m))));
-        for (owner, m) in members {
-            let at = member_location(owner, &m.name, &m.target);
-            collect_in(&m.constraints, &m.ty, &at, &mut found);
-        }
-        let mut patterns = Patterns::default();
-        for (at, text) in found {
-            if patterns.by_text.contains_key(&text) || patterns.unsupported.contains_key(&text) {
-                continue;
-            }
-            match pattern::translate(&text) {
-                Ok(rust) => {
-                    let n = patterns.by_text.len();
-                    patterns.by_text.insert(text, (n, rust));
-                }
-                Err(why) => {
-                    patterns.unsupported.insert(text, format!("{at}: {why}"));
-                }
-            }
-        }
-        patterns
-    }
-
-    /// One line per pattern the server cannot check: the pattern, where, and why.
-    pub fn unchecked(&self) -> Vec<String> {
-        self.unsupported.iter().map(|(text, why)| format!("@pattern(\"{text}\") is not checked by the server ({why})")).collect()
-    }
-
-    /// Whether some pattern runs on `fancy-regex` (the crate's `server` feature then enables
-    /// `smithygen-runtime/fancy-regex`).
-    pub fn need_fancy(&self) -> bool {
-        self.by_text.values().any(|(_, t)| t.engine == pattern::Engine::Fancy)
-    }
-
-    fn static_name(&self, text: &str) -> proc_macro2::Ident {
-        let n = self.by_text.get(text).map(|(n, _)| *n).unwrap_or_default();
-        format_ident!("PATTERN_{}", n)
-    }
-}
-
-fn collect_in(c: &Constraints, ty: &Type, at: &str, out: &mut Vec<(String, String)>) {
-    if let Some(p) = &c.pattern {
-        out.push((at.to_string(), p.clone()));
-    }
-    match ty {
-        Type::List(col) => collect_in(&col.item_constraints, &col.item, &format!("{at} (list member)"), out),
-        Type::Map(col) => {
-            if let Some(p) = &col.key_constraints.pattern {
-                out.push((format!("{at} (map key)"), p.clone()));
-            }
-            collect_in(&col.item_constraints, &col.item, &format!("{at} (map value)"), out);
-        }
-        _ => {}
-    }
-}
+use std::collections::BTreeSet;
 
 /// The validator function of a structure or union.
 pub fn validator_fn(svc: &Service, id: &str) -> proc_macro2::Ident {
-    if let Some(crate::ir::Structure { home: crate::ir::TypeHome::Operation(module), rust_name, .. }) = svc.structures.get(id) {
-        let side = if rust_name.ends_with("Output") { "output" } else { "input" };
-        return format_ident!("validate_{}_of_{}", side, module.trim_start_matches("r#"));
+    match (svc.structures.get(id), svc.unions.get(id)) {
+        (Some(s), _) => ident(&s.validator),
+        (None, Some(u)) => ident(&u.validator),
+        _ => ident("validate_unknown"),
     }
-    let de = super::super::json_codec::de_fn(svc, id).to_string();
-    format_ident!("validate_{}", de.trim_start_matches("de_"))
 }
 
 /// Structures and unions reachable from operation inputs.
@@ -123,7 +45,7 @@ fn shapes_in(ty: &Type, out: &mut Vec<String>) {
 }
 
 /// The whole `src/server/validate.rs` file.
-pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
+pub fn validators(svc: &Service) -> TokenStream {
     let reach = reachable(svc);
     let mut used_patterns = BTreeSet::new();
     let mut fns = Vec::new();
@@ -132,7 +54,7 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
         let path = shape_path(svc, id);
         let doc = format!(" Checks the constraints of `{}` and of everything it contains.", crate::model::local_name(id));
         let body = if let Some(s) = svc.structures.get(id) {
-            let checks = s.members.iter().map(|m| member_checks(svc, m, s.sensitive, patterns, &mut used_patterns)).collect::<Vec<_>>();
+            let checks = s.members.iter().map(|m| member_checks(svc, m, s.sensitive, &mut used_patterns)).collect::<Vec<_>>();
             quote! { #(#checks)* }
         } else if let Some(u) = svc.unions.get(id) {
             let arms = u
@@ -140,7 +62,7 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
                 .iter()
                 .filter(|m| m.ty != Type::Unit)
                 .map(|m| {
-                    let checks = value_checks(svc, &m.ty, &m.constraints, patterns, &mut used_patterns);
+                    let checks = value_checks(svc, &m.ty, &m.constraints, &mut used_patterns);
                     if checks.is_empty() {
                         return quote! {};
                     }
@@ -174,27 +96,37 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
             }
         });
     }
-    let mut numbered: Vec<(&String, &(usize, pattern::Translated))> = patterns.by_text.iter().filter(|(text, _)| used_patterns.contains(*text)).collect();
-    numbered.sort_by_key(|(_, (n, _))| *n);
-    let statics = numbered.into_iter().map(|(text, (_, translated))| {
-        let name = patterns.static_name(text);
-        let (engine, constructor) = match translated.engine {
-            pattern::Engine::Regex => ("regex", format_ident!("regex")),
-            pattern::Engine::Fancy => ("fancy-regex", format_ident!("fancy")),
+    let mut numbered: Vec<(&str, usize, crate::pattern::Engine, &str, &str)> = used_patterns
+        .iter()
+        .filter_map(|text| svc.checked_pattern(text).map(|(name, n, engine, rust)| (name, n, engine, rust, text.as_str())))
+        .collect();
+    numbered.sort_by_key(|p| p.1);
+    let statics = numbered.into_iter().map(|(name, _, engine, rust, text)| {
+        let name = ident(name);
+        let (engine, constructor) = match engine {
+            crate::pattern::Engine::Regex => ("regex", format_ident!("regex")),
+            crate::pattern::Engine::Fancy => ("fancy-regex", format_ident!("fancy")),
         };
         let doc = format!(" `@pattern(\"{}\")`, translated for {engine} at generation time.", text.replace('`', "'"));
-        let rust = &translated.text;
         quote! {
             #[doc = #doc]
             static #name: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> =
                 ::std::sync::LazyLock::new(|| ::smithygen_runtime::server::Pattern::#constructor(#rust));
         }
     });
-    let unchecked = patterns.unsupported.iter().map(|(text, why)| {
+    let unsupported: Vec<(&String, &String)> = svc
+        .patterns
+        .iter()
+        .filter_map(|(text, c)| match c {
+            crate::ir::PatternCheck::Unchecked { reason } => Some((text, reason)),
+            crate::ir::PatternCheck::Checked { .. } => None,
+        })
+        .collect();
+    let unchecked = unsupported.iter().map(|(text, why)| {
         let doc = format!(" - `@pattern(\"{}\")` ({})", text.replace('`', "'"), why.replace('`', "'"));
         quote! { #![doc = #doc] }
     });
-    let unchecked_intro = (!patterns.unsupported.is_empty()).then(|| {
+    let unchecked_intro = (!unsupported.is_empty()).then(|| {
         quote! {
             #![doc = ""]
             #![doc = " Not checked here, having no translation (the service still checks them):"]
@@ -213,8 +145,8 @@ pub fn validators(svc: &Service, patterns: &Patterns) -> TokenStream {
 }
 
 /// Checks of one structure member: `@required`, then the value's own checks.
-fn member_checks(svc: &Service, m: &Member, parent_sensitive: bool, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
-    let checks = value_checks(svc, &m.ty, &m.constraints, patterns, used);
+fn member_checks(svc: &Service, m: &Member, parent_sensitive: bool, used: &mut BTreeSet<String>) -> TokenStream {
+    let checks = value_checks(svc, &m.ty, &m.constraints, used);
     let f = ident(&m.field);
     let name = &m.name;
     let sensitive = m.sensitive || parent_sensitive;
@@ -258,7 +190,7 @@ fn member_checks(svc: &Service, m: &Member, parent_sensitive: bool, patterns: &P
 }
 
 /// Statements checking `value: &T` of type `ty` against `c` and recursing into it.
-fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
+fn value_checks(svc: &Service, ty: &Type, c: &Constraints, used: &mut BTreeSet<String>) -> TokenStream {
     let mut out = TokenStream::new();
     let min_max = |l: &(Option<u64>, Option<u64>)| {
         let min = opt_u64(l.0);
@@ -272,9 +204,9 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
                 let (min, max) = min_max(l);
                 out.extend(quote! { v.check_string_length(#text, #min, #max); });
             }
-            if let Some(p) = c.pattern.as_ref().filter(|p| patterns.by_text.contains_key(*p)) {
+            if let Some((p, (name, ..))) = c.pattern.as_ref().and_then(|p| svc.checked_pattern(p).map(|c| (p, c))) {
                 used.insert(p.clone());
-                let name = patterns.static_name(p);
+                let name = ident(name);
                 out.extend(quote! { v.check_pattern(#text, #name.is_match(#text), #p); });
             }
             if let Type::Enum(id) = ty {
@@ -332,7 +264,7 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
                     quote! { v.check_unique(value.as_slice()); }
                 });
             }
-            let item = value_checks(svc, &col.item, &col.item_constraints, patterns, used);
+            let item = value_checks(svc, &col.item, &col.item_constraints, used);
             if !item.is_empty() {
                 let body = if col.sparse {
                     quote! { if let ::std::option::Option::Some(value) = item { #item } }
@@ -353,8 +285,8 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
                 let (min, max) = min_max(l);
                 out.extend(quote! { v.check_length(value.len(), #min, #max); });
             }
-            let key = key_checks(svc, &col.key_constraints, patterns, used);
-            let item = value_checks(svc, &col.item, &col.item_constraints, patterns, used);
+            let key = key_checks(svc, &col.key_constraints, used);
+            let item = value_checks(svc, &col.item, &col.item_constraints, used);
             if !key.is_empty() || !item.is_empty() {
                 let item_body = if item.is_empty() {
                     quote! {}
@@ -393,15 +325,15 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, patterns: &Patterns, 
 }
 
 /// Checks of a map key (`value: &String`); violations are reported at the map itself.
-fn key_checks(svc: &Service, c: &Constraints, patterns: &Patterns, used: &mut BTreeSet<String>) -> TokenStream {
+fn key_checks(svc: &Service, c: &Constraints, used: &mut BTreeSet<String>) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some((min, max)) = &c.length {
         let (min, max) = (opt_u64(*min), opt_u64(*max));
         out.extend(quote! { v.check_string_length(value, #min, #max); });
     }
-    if let Some(p) = c.pattern.as_ref().filter(|p| patterns.by_text.contains_key(*p)) {
+    if let Some((p, (name, ..))) = c.pattern.as_ref().and_then(|p| svc.checked_pattern(p).map(|c| (p, c))) {
         used.insert(p.clone());
-        let name = patterns.static_name(p);
+        let name = ident(name);
         out.extend(quote! { v.check_pattern(value, #name.is_match(value), #p); });
     }
     if let Some(values) = &c.enum_values {

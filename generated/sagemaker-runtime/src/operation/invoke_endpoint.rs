@@ -129,6 +129,7 @@ pub struct InvokeEndpointOutput {
     pub new_session_id: ::std::option::Option<::std::string::String>,
     /// Set when this request ended a stateful session: the ID of the session that is now closed.
     pub closed_session_id: ::std::option::Option<::std::string::String>,
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 #[allow(deprecated)]
 impl InvokeEndpointOutput {
@@ -171,6 +172,11 @@ impl ::std::fmt::Debug for InvokeEndpointOutput {
         formatter.field("new_session_id", &self.new_session_id);
         formatter.field("closed_session_id", &self.closed_session_id);
         formatter.finish()
+    }
+}
+impl ::aws_types::request_id::RequestId for InvokeEndpointOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// Errors `InvokeEndpoint` can return: one variant per modeled error, plus `Unhandled`.
@@ -326,6 +332,22 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
     http_checksum_required: false,
     request_compression: ::std::option::Option::None,
 };
+/// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
+fn de_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    InvokeEndpointOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        InvokeEndpointError,
+    >,
+> {
+    crate::protocol::invoke_endpoint::de_response(response)
+        .map(|mut output| {
+            output._request_id = ::aws_types::request_id::RequestId::request_id(response)
+                .map(::std::string::ToString::to_string);
+            output
+        })
+}
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
     /// A builder for [`InvokeEndpointInput`](crate::operation::invoke_endpoint::InvokeEndpointInput).
@@ -376,11 +398,8 @@ pub mod builders {
             &self.endpoint_name
         }
         /// The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB (6,291,456 bytes). Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
-            self.body = ::std::option::Option::Some(input.into());
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
+            self.body = ::std::option::Option::Some(input);
             self
         }
         /// The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB (6,291,456 bytes). Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
@@ -634,8 +653,13 @@ pub mod builders {
             &self.prefix_aware_id
         }
         /// Builds the [`InvokeEndpointInput`](crate::operation::invoke_endpoint::InvokeEndpointInput).
-        pub fn build(self) -> crate::operation::invoke_endpoint::InvokeEndpointInput {
-            crate::operation::invoke_endpoint::InvokeEndpointInput {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::operation::invoke_endpoint::InvokeEndpointInput,
+            ::aws_smithy_types::error::operation::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::operation::invoke_endpoint::InvokeEndpointInput {
                 endpoint_name: self.endpoint_name,
                 body: self.body,
                 content_type: self.content_type,
@@ -649,7 +673,7 @@ pub mod builders {
                 inference_component_name: self.inference_component_name,
                 session_id: self.session_id,
                 prefix_aware_id: self.prefix_aware_id,
-            }
+            })
         }
     }
     impl ::std::fmt::Debug for InvokeEndpointInputBuilder {
@@ -685,15 +709,13 @@ pub mod builders {
         pub(crate) custom_attributes: ::std::option::Option<::std::string::String>,
         pub(crate) new_session_id: ::std::option::Option<::std::string::String>,
         pub(crate) closed_session_id: ::std::option::Option<::std::string::String>,
+        _request_id: ::std::option::Option<::std::string::String>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointOutputBuilder {
         /// The model's answer, as raw bytes in the format named by `ContentType`; at most 6 MB. When a SageMaker Clarify explainer is enabled, the explanations are included here too. See [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
-            self.body = ::std::option::Option::Some(input.into());
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
+            self.body = ::std::option::Option::Some(input);
             self
         }
         /// The model's answer, as raw bytes in the format named by `ContentType`; at most 6 MB. When a SageMaker Clarify explainer is enabled, the explanations are included here too. See [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
@@ -816,6 +838,20 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             &self.closed_session_id
         }
+        pub(crate) fn _request_id(
+            mut self,
+            request_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self._request_id = ::std::option::Option::Some(request_id.into());
+            self
+        }
+        pub(crate) fn _set_request_id(
+            &mut self,
+            request_id: ::std::option::Option<::std::string::String>,
+        ) -> &mut Self {
+            self._request_id = request_id;
+            self
+        }
         /// Builds the [`InvokeEndpointOutput`](crate::operation::invoke_endpoint::InvokeEndpointOutput).
         pub fn build(self) -> crate::operation::invoke_endpoint::InvokeEndpointOutput {
             crate::operation::invoke_endpoint::InvokeEndpointOutput {
@@ -825,6 +861,7 @@ pub mod builders {
                 custom_attributes: self.custom_attributes,
                 new_session_id: self.new_session_id,
                 closed_session_id: self.closed_session_id,
+                _request_id: self._request_id,
             }
         }
     }
@@ -839,6 +876,48 @@ pub mod builders {
             formatter.field("new_session_id", &self.new_session_id);
             formatter.field("closed_session_id", &self.closed_session_id);
             formatter.finish()
+        }
+    }
+    impl InvokeEndpointInputBuilder {
+        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
+        pub async fn send_with(
+            self,
+            client: &crate::Client,
+        ) -> ::std::result::Result<
+            crate::operation::invoke_endpoint::InvokeEndpointOutput,
+            crate::error::SdkError<
+                crate::operation::invoke_endpoint::InvokeEndpointError,
+                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        > {
+            let mut fluent_builder = client.invoke_endpoint();
+            fluent_builder.inner = self;
+            fluent_builder.send().await
+        }
+    }
+    impl ::smithygen_runtime::client::customize::CustomizableSend<
+        crate::operation::invoke_endpoint::InvokeEndpointOutput,
+        crate::operation::invoke_endpoint::InvokeEndpointError,
+    > for InvokeEndpointFluentBuilder {
+        fn send(
+            self,
+            config_override: crate::config::Builder,
+        ) -> ::smithygen_runtime::client::customize::BoxFuture<
+            ::smithygen_runtime::client::customize::SendResult<
+                crate::operation::invoke_endpoint::InvokeEndpointOutput,
+                crate::operation::invoke_endpoint::InvokeEndpointError,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let merged = match self.config_override.clone() {
+                    ::std::option::Option::Some(mut mine) => {
+                        mine.merge(&config_override);
+                        mine
+                    }
+                    ::std::option::Option::None => config_override,
+                };
+                self.config_override(merged).send().await
+            })
         }
     }
     /// Fluent builder for the `InvokeEndpoint` operation: set the input, then `.send().await`.
@@ -872,6 +951,17 @@ pub mod builders {
         pub fn as_input(&self) -> &InvokeEndpointInputBuilder {
             &self.inner
         }
+        /// Customizes this call: config override, interceptors, request mutation; then
+        /// `.send().await` on the returned [`CustomizableOperation`](crate::client::customize::CustomizableOperation).
+        pub fn customize(
+            self,
+        ) -> crate::client::customize::CustomizableOperation<
+            crate::operation::invoke_endpoint::InvokeEndpointOutput,
+            crate::operation::invoke_endpoint::InvokeEndpointError,
+            Self,
+        > {
+            crate::client::customize::CustomizableOperation::new(self)
+        }
         /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
         pub fn config_override(
             mut self,
@@ -894,14 +984,17 @@ pub mod builders {
         > {
             let input: crate::operation::invoke_endpoint::InvokeEndpointInput = self
                 .inner
-                .build();
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
             ::smithygen_runtime::client::invoke(
                     &self.config,
                     &crate::config::SERVICE,
                     &crate::operation::invoke_endpoint::OPERATION,
                     input,
                     crate::protocol::invoke_endpoint::ser_request,
-                    crate::protocol::invoke_endpoint::de_response,
+                    crate::operation::invoke_endpoint::de_response,
                     self.config_override.as_ref(),
                 )
                 .await
@@ -929,10 +1022,7 @@ pub mod builders {
             self.inner.get_endpoint_name()
         }
         /// The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB (6,291,456 bytes). Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
             self.inner = self.inner.body(input);
             self
         }

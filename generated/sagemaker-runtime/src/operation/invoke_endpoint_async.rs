@@ -105,6 +105,7 @@ pub struct InvokeEndpointAsyncOutput {
     pub output_location: ::std::option::Option<::std::string::String>,
     /// Amazon S3 URI where an error report will be written if the request fails or expires.
     pub failure_location: ::std::option::Option<::std::string::String>,
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 #[allow(deprecated)]
 impl InvokeEndpointAsyncOutput {
@@ -132,6 +133,11 @@ impl ::std::fmt::Debug for InvokeEndpointAsyncOutput {
         formatter.field("output_location", &self.output_location);
         formatter.field("failure_location", &self.failure_location);
         formatter.finish()
+    }
+}
+impl ::aws_types::request_id::RequestId for InvokeEndpointAsyncOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// Errors `InvokeEndpointAsync` can return: one variant per modeled error, plus `Unhandled`.
@@ -252,6 +258,22 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
     http_checksum_required: false,
     request_compression: ::std::option::Option::None,
 };
+/// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
+fn de_response(
+    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    InvokeEndpointAsyncOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        InvokeEndpointAsyncError,
+    >,
+> {
+    crate::protocol::invoke_endpoint_async::de_response(response)
+        .map(|mut output| {
+            output._request_id = ::aws_types::request_id::RequestId::request_id(response)
+                .map(::std::string::ToString::to_string);
+            output
+        })
+}
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
     /// A builder for [`InvokeEndpointAsyncInput`](crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput).
@@ -444,11 +466,8 @@ pub mod builders {
             &self.filename
         }
         /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
-        pub fn request_ttl_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.request_ttl_seconds = ::std::option::Option::Some(input.into());
+        pub fn request_ttl_seconds(mut self, input: i32) -> Self {
+            self.request_ttl_seconds = ::std::option::Option::Some(input);
             self
         }
         /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
@@ -464,11 +483,8 @@ pub mod builders {
             &self.request_ttl_seconds
         }
         /// How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).
-        pub fn invocation_timeout_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.invocation_timeout_seconds = ::std::option::Option::Some(input.into());
+        pub fn invocation_timeout_seconds(mut self, input: i32) -> Self {
+            self.invocation_timeout_seconds = ::std::option::Option::Some(input);
             self
         }
         /// How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).
@@ -484,11 +500,8 @@ pub mod builders {
             &self.invocation_timeout_seconds
         }
         /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
-            self.body = ::std::option::Option::Some(input.into());
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
+            self.body = ::std::option::Option::Some(input);
             self
         }
         /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
@@ -506,8 +519,11 @@ pub mod builders {
         /// Builds the [`InvokeEndpointAsyncInput`](crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput).
         pub fn build(
             self,
-        ) -> crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput {
-            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput {
+        ) -> ::std::result::Result<
+            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput,
+            ::aws_smithy_types::error::operation::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput {
                 endpoint_name: self.endpoint_name,
                 content_type: self.content_type,
                 accept: self.accept,
@@ -519,7 +535,7 @@ pub mod builders {
                 request_ttl_seconds: self.request_ttl_seconds,
                 invocation_timeout_seconds: self.invocation_timeout_seconds,
                 body: self.body,
-            }
+            })
         }
     }
     impl ::std::fmt::Debug for InvokeEndpointAsyncInputBuilder {
@@ -548,6 +564,7 @@ pub mod builders {
         pub(crate) inference_id: ::std::option::Option<::std::string::String>,
         pub(crate) output_location: ::std::option::Option<::std::string::String>,
         pub(crate) failure_location: ::std::option::Option<::std::string::String>,
+        _request_id: ::std::option::Option<::std::string::String>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointAsyncOutputBuilder {
@@ -615,6 +632,20 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             &self.failure_location
         }
+        pub(crate) fn _request_id(
+            mut self,
+            request_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self._request_id = ::std::option::Option::Some(request_id.into());
+            self
+        }
+        pub(crate) fn _set_request_id(
+            &mut self,
+            request_id: ::std::option::Option<::std::string::String>,
+        ) -> &mut Self {
+            self._request_id = request_id;
+            self
+        }
         /// Builds the [`InvokeEndpointAsyncOutput`](crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput).
         pub fn build(
             self,
@@ -623,6 +654,7 @@ pub mod builders {
                 inference_id: self.inference_id,
                 output_location: self.output_location,
                 failure_location: self.failure_location,
+                _request_id: self._request_id,
             }
         }
     }
@@ -633,6 +665,48 @@ pub mod builders {
             formatter.field("output_location", &self.output_location);
             formatter.field("failure_location", &self.failure_location);
             formatter.finish()
+        }
+    }
+    impl InvokeEndpointAsyncInputBuilder {
+        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
+        pub async fn send_with(
+            self,
+            client: &crate::Client,
+        ) -> ::std::result::Result<
+            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
+            crate::error::SdkError<
+                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        > {
+            let mut fluent_builder = client.invoke_endpoint_async();
+            fluent_builder.inner = self;
+            fluent_builder.send().await
+        }
+    }
+    impl ::smithygen_runtime::client::customize::CustomizableSend<
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+    > for InvokeEndpointAsyncFluentBuilder {
+        fn send(
+            self,
+            config_override: crate::config::Builder,
+        ) -> ::smithygen_runtime::client::customize::BoxFuture<
+            ::smithygen_runtime::client::customize::SendResult<
+                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
+                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let merged = match self.config_override.clone() {
+                    ::std::option::Option::Some(mut mine) => {
+                        mine.merge(&config_override);
+                        mine
+                    }
+                    ::std::option::Option::None => config_override,
+                };
+                self.config_override(merged).send().await
+            })
         }
     }
     /// Fluent builder for the `InvokeEndpointAsync` operation: set the input, then `.send().await`.
@@ -661,6 +735,17 @@ pub mod builders {
         pub fn as_input(&self) -> &InvokeEndpointAsyncInputBuilder {
             &self.inner
         }
+        /// Customizes this call: config override, interceptors, request mutation; then
+        /// `.send().await` on the returned [`CustomizableOperation`](crate::client::customize::CustomizableOperation).
+        pub fn customize(
+            self,
+        ) -> crate::client::customize::CustomizableOperation<
+            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
+            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+            Self,
+        > {
+            crate::client::customize::CustomizableOperation::new(self)
+        }
         /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
         pub fn config_override(
             mut self,
@@ -683,14 +768,17 @@ pub mod builders {
         > {
             let input: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput = self
                 .inner
-                .build();
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
             ::smithygen_runtime::client::invoke(
                     &self.config,
                     &crate::config::SERVICE,
                     &crate::operation::invoke_endpoint_async::OPERATION,
                     input,
                     crate::protocol::invoke_endpoint_async::ser_request,
-                    crate::protocol::invoke_endpoint_async::de_response,
+                    crate::operation::invoke_endpoint_async::de_response,
                     self.config_override.as_ref(),
                 )
                 .await
@@ -864,10 +952,7 @@ pub mod builders {
             self.inner.get_filename()
         }
         /// How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).
-        pub fn request_ttl_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn request_ttl_seconds(mut self, input: i32) -> Self {
             self.inner = self.inner.request_ttl_seconds(input);
             self
         }
@@ -884,10 +969,7 @@ pub mod builders {
             self.inner.get_request_ttl_seconds()
         }
         /// How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).
-        pub fn invocation_timeout_seconds(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn invocation_timeout_seconds(mut self, input: i32) -> Self {
             self.inner = self.inner.invocation_timeout_seconds(input);
             self
         }
@@ -904,10 +986,7 @@ pub mod builders {
             self.inner.get_invocation_timeout_seconds()
         }
         /// The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
             self.inner = self.inner.body(input);
             self
         }

@@ -109,6 +109,7 @@ pub struct InvokeEndpointWithResponseStreamOutput {
     pub invoked_production_variant: ::std::option::Option<::std::string::String>,
     /// Opaque text that the model container chose to return, for instance an echo of the tracing ID sent in the request. Only the container can set it; when it sets nothing this is empty. At most 1,024 visible US-ASCII characters. Marked sensitive.
     pub custom_attributes: ::std::option::Option<::std::string::String>,
+    _request_id: ::std::option::Option<::std::string::String>,
 }
 #[allow(deprecated)]
 impl InvokeEndpointWithResponseStreamOutput {
@@ -146,6 +147,11 @@ impl ::std::fmt::Debug for InvokeEndpointWithResponseStreamOutput {
         formatter.field("invoked_production_variant", &self.invoked_production_variant);
         formatter.field("custom_attributes", &"*** Sensitive Data Redacted ***");
         formatter.finish()
+    }
+}
+impl ::aws_types::request_id::RequestId for InvokeEndpointWithResponseStreamOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// Errors `InvokeEndpointWithResponseStream` can return: one variant per modeled error, plus `Unhandled`.
@@ -306,6 +312,24 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
     http_checksum_required: false,
     request_compression: ::std::option::Option::None,
 };
+/// Reads a response (its body left for the output to stream), and the request id
+/// (`x-amzn-RequestId`) onto the output.
+fn de_response(
+    response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+) -> ::std::result::Result<
+    InvokeEndpointWithResponseStreamOutput,
+    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
+        InvokeEndpointWithResponseStreamError,
+    >,
+> {
+    let request_id = ::aws_types::request_id::RequestId::request_id(&*response)
+        .map(::std::string::ToString::to_string);
+    crate::protocol::invoke_endpoint_with_response_stream::de_response(response)
+        .map(|mut output| {
+            output._request_id = request_id;
+            output
+        })
+}
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
     /// A builder for [`InvokeEndpointWithResponseStreamInput`](crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput).
@@ -354,11 +378,8 @@ pub mod builders {
             &self.endpoint_name
         }
         /// The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB. Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
-            self.body = ::std::option::Option::Some(input.into());
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
+            self.body = ::std::option::Option::Some(input);
             self
         }
         /// The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB. Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
@@ -566,8 +587,11 @@ pub mod builders {
         /// Builds the [`InvokeEndpointWithResponseStreamInput`](crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput).
         pub fn build(
             self,
-        ) -> crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput {
-            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput {
+        ) -> ::std::result::Result<
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+            ::aws_smithy_types::error::operation::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput {
                 endpoint_name: self.endpoint_name,
                 body: self.body,
                 content_type: self.content_type,
@@ -579,7 +603,7 @@ pub mod builders {
                 inference_component_name: self.inference_component_name,
                 session_id: self.session_id,
                 prefix_aware_id: self.prefix_aware_id,
-            }
+            })
         }
     }
     impl ::std::fmt::Debug for InvokeEndpointWithResponseStreamInputBuilder {
@@ -616,20 +640,19 @@ pub mod builders {
             ::std::string::String,
         >,
         pub(crate) custom_attributes: ::std::option::Option<::std::string::String>,
+        _request_id: ::std::option::Option<::std::string::String>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointWithResponseStreamOutputBuilder {
         /// The event stream carrying the answer. Read events until the stream closes: `PayloadPart` events hold data, while `ModelStreamError` and `InternalStreamFailure` report a failure.
         pub fn body(
             mut self,
-            input: impl ::std::convert::Into<
-                crate::primitives::event_stream::EventReceiver<
-                    crate::types::ResponseStream,
-                    crate::types::error::ResponseStreamError,
-                >,
+            input: crate::primitives::event_stream::EventReceiver<
+                crate::types::ResponseStream,
+                crate::types::error::ResponseStreamError,
             >,
         ) -> Self {
-            self.body = ::std::option::Option::Some(input.into());
+            self.body = ::std::option::Option::Some(input);
             self
         }
         /// The event stream carrying the answer. Read events until the stream closes: `PayloadPart` events hold data, while `ModelStreamError` and `InternalStreamFailure` report a failure.
@@ -720,6 +743,20 @@ pub mod builders {
         ) -> &::std::option::Option<::std::string::String> {
             &self.custom_attributes
         }
+        pub(crate) fn _request_id(
+            mut self,
+            request_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self._request_id = ::std::option::Option::Some(request_id.into());
+            self
+        }
+        pub(crate) fn _set_request_id(
+            &mut self,
+            request_id: ::std::option::Option<::std::string::String>,
+        ) -> &mut Self {
+            self._request_id = request_id;
+            self
+        }
         /// Builds the [`InvokeEndpointWithResponseStreamOutput`](crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput).
         pub fn build(
             self,
@@ -738,6 +775,7 @@ pub mod builders {
                 content_type: self.content_type,
                 invoked_production_variant: self.invoked_production_variant,
                 custom_attributes: self.custom_attributes,
+                _request_id: self._request_id,
             }
         }
     }
@@ -751,6 +789,48 @@ pub mod builders {
                 .field("invoked_production_variant", &self.invoked_production_variant);
             formatter.field("custom_attributes", &"*** Sensitive Data Redacted ***");
             formatter.finish()
+        }
+    }
+    impl InvokeEndpointWithResponseStreamInputBuilder {
+        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
+        pub async fn send_with(
+            self,
+            client: &crate::Client,
+        ) -> ::std::result::Result<
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+            crate::error::SdkError<
+                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        > {
+            let mut fluent_builder = client.invoke_endpoint_with_response_stream();
+            fluent_builder.inner = self;
+            fluent_builder.send().await
+        }
+    }
+    impl ::smithygen_runtime::client::customize::CustomizableSend<
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+    > for InvokeEndpointWithResponseStreamFluentBuilder {
+        fn send(
+            self,
+            config_override: crate::config::Builder,
+        ) -> ::smithygen_runtime::client::customize::BoxFuture<
+            ::smithygen_runtime::client::customize::SendResult<
+                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+            >,
+        > {
+            ::std::boxed::Box::pin(async move {
+                let merged = match self.config_override.clone() {
+                    ::std::option::Option::Some(mut mine) => {
+                        mine.merge(&config_override);
+                        mine
+                    }
+                    ::std::option::Option::None => config_override,
+                };
+                self.config_override(merged).send().await
+            })
         }
     }
     /// Fluent builder for the `InvokeEndpointWithResponseStream` operation: set the input, then `.send().await`.
@@ -781,6 +861,17 @@ pub mod builders {
         pub fn as_input(&self) -> &InvokeEndpointWithResponseStreamInputBuilder {
             &self.inner
         }
+        /// Customizes this call: config override, interceptors, request mutation; then
+        /// `.send().await` on the returned [`CustomizableOperation`](crate::client::customize::CustomizableOperation).
+        pub fn customize(
+            self,
+        ) -> crate::client::customize::CustomizableOperation<
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+            Self,
+        > {
+            crate::client::customize::CustomizableOperation::new(self)
+        }
         /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
         pub fn config_override(
             mut self,
@@ -803,14 +894,17 @@ pub mod builders {
         > {
             let input: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput = self
                 .inner
-                .build();
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
             ::smithygen_runtime::client::invoke_streaming(
                     &self.config,
                     &crate::config::SERVICE,
                     &crate::operation::invoke_endpoint_with_response_stream::OPERATION,
                     input,
                     crate::protocol::invoke_endpoint_with_response_stream::ser_request,
-                    crate::protocol::invoke_endpoint_with_response_stream::de_response,
+                    crate::operation::invoke_endpoint_with_response_stream::de_response,
                     crate::protocol::invoke_endpoint_with_response_stream::de_error_response,
                     self.config_override.as_ref(),
                 )
@@ -839,10 +933,7 @@ pub mod builders {
             self.inner.get_endpoint_name()
         }
         /// The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB. Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).
-        pub fn body(
-            mut self,
-            input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-        ) -> Self {
+        pub fn body(mut self, input: ::aws_smithy_types::Blob) -> Self {
             self.inner = self.inner.body(input);
             self
         }

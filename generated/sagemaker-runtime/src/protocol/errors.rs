@@ -11,18 +11,15 @@ pub(crate) fn de_error_internal_dependency_exception(
 > {
     let mut builder = crate::types::error::builders::InternalDependencyExceptionBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -34,10 +31,9 @@ pub(crate) fn de_error_internal_dependency_exception(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -51,18 +47,15 @@ pub(crate) fn de_error_internal_failure(
 > {
     let mut builder = crate::types::error::builders::InternalFailureBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -74,10 +67,9 @@ pub(crate) fn de_error_internal_failure(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -91,18 +83,15 @@ pub(crate) fn de_error_internal_stream_failure(
 > {
     let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -114,10 +103,9 @@ pub(crate) fn de_error_internal_stream_failure(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -131,18 +119,15 @@ pub(crate) fn de_error_model_error(
 > {
     let mut builder = crate::types::error::builders::ModelErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -181,10 +166,9 @@ pub(crate) fn de_error_model_error(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -198,18 +182,15 @@ pub(crate) fn de_error_model_not_ready_exception(
 > {
     let mut builder = crate::types::error::builders::ModelNotReadyExceptionBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -221,10 +202,9 @@ pub(crate) fn de_error_model_not_ready_exception(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -238,18 +218,15 @@ pub(crate) fn de_error_model_stream_error(
 > {
     let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -270,10 +247,9 @@ pub(crate) fn de_error_model_stream_error(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -287,18 +263,15 @@ pub(crate) fn de_error_service_unavailable(
 > {
     let mut builder = crate::types::error::builders::ServiceUnavailableBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -310,10 +283,9 @@ pub(crate) fn de_error_service_unavailable(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -327,18 +299,15 @@ pub(crate) fn de_error_validation_error(
 > {
     let mut builder = crate::types::error::builders::ValidationErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "Message" => {
                     builder = builder
                         .set_message(
@@ -350,9 +319,8 @@ pub(crate) fn de_error_validation_error(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder)
 }

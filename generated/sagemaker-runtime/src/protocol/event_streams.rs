@@ -64,18 +64,18 @@ pub(crate) fn read_response_stream_exception(
                 let body: &[u8] = message.payload();
                 let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
                 let side = ::smithygen_runtime::protocol::json::Side::Client;
-                let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-                let entries = ::smithygen_runtime::protocol::json::object(&document)
-                    .map_err(|e| e.in_body())?;
-                let mut read = || -> ::std::result::Result<
-                    _,
-                    ::smithygen_runtime::protocol::WireError,
-                > {
-                    for (key, value) in entries {
-                        if value.is_null() {
-                            continue;
-                        }
-                        match key.as_str() {
+                builder = ::smithygen_runtime::protocol::json::read_object(
+                    body,
+                    builder,
+                    |
+                        mut builder,
+                        key,
+                        value,
+                    | -> ::std::result::Result<
+                        _,
+                        ::smithygen_runtime::protocol::WireError,
+                    > {
+                        match key {
                             "Message" => {
                                 builder = builder
                                     .set_message(
@@ -96,10 +96,9 @@ pub(crate) fn read_response_stream_exception(
                             }
                             _ => {}
                         }
-                    }
-                    ::std::result::Result::Ok(builder)
-                };
-                builder = read().map_err(|e| e.in_body())?;
+                        ::std::result::Result::Ok(builder)
+                    },
+                )?;
                 ::std::result::Result::Ok(builder)
             };
             let builder = read()
@@ -122,18 +121,18 @@ pub(crate) fn read_response_stream_exception(
                 let body: &[u8] = message.payload();
                 let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
                 let side = ::smithygen_runtime::protocol::json::Side::Client;
-                let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-                let entries = ::smithygen_runtime::protocol::json::object(&document)
-                    .map_err(|e| e.in_body())?;
-                let mut read = || -> ::std::result::Result<
-                    _,
-                    ::smithygen_runtime::protocol::WireError,
-                > {
-                    for (key, value) in entries {
-                        if value.is_null() {
-                            continue;
-                        }
-                        match key.as_str() {
+                builder = ::smithygen_runtime::protocol::json::read_object(
+                    body,
+                    builder,
+                    |
+                        mut builder,
+                        key,
+                        value,
+                    | -> ::std::result::Result<
+                        _,
+                        ::smithygen_runtime::protocol::WireError,
+                    > {
+                        match key {
                             "Message" => {
                                 builder = builder
                                     .set_message(
@@ -145,10 +144,9 @@ pub(crate) fn read_response_stream_exception(
                             }
                             _ => {}
                         }
-                    }
-                    ::std::result::Result::Ok(builder)
-                };
-                builder = read().map_err(|e| e.in_body())?;
+                        ::std::result::Result::Ok(builder)
+                    },
+                )?;
                 ::std::result::Result::Ok(builder)
             };
             let builder = read()

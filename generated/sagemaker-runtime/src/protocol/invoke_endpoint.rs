@@ -265,370 +265,67 @@ fn de_error(
         .build();
     match meta.code() {
         ::std::option::Option::Some("InternalDependencyException") => {
-            match crate::protocol::errors::de_error_internal_dependency_exception(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::InternalDependencyException(
+            crate::protocol::errors::de_error_internal_dependency_exception(
+                    status,
+                    headers,
+                    body,
+                )
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::InternalDependencyException(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("InternalFailure") => {
-            match crate::protocol::errors::de_error_internal_failure(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::InternalFailure(
+            crate::protocol::errors::de_error_internal_failure(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::InternalFailure(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ModelError") => {
-            match crate::protocol::errors::de_error_model_error(status, headers, body) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ModelError(
+            crate::protocol::errors::de_error_model_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ModelError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ModelNotReadyException") => {
-            match crate::protocol::errors::de_error_model_not_ready_exception(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ModelNotReadyException(
+            crate::protocol::errors::de_error_model_not_ready_exception(
+                    status,
+                    headers,
+                    body,
+                )
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ModelNotReadyException(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ServiceUnavailable") => {
-            match crate::protocol::errors::de_error_service_unavailable(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ServiceUnavailable(
+            crate::protocol::errors::de_error_service_unavailable(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ServiceUnavailable(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ValidationError") => {
-            match crate::protocol::errors::de_error_validation_error(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::ValidationError(
+            crate::protocol::errors::de_error_validation_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled,
+                    |builder| crate::operation::invoke_endpoint::InvokeEndpointError::ValidationError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint::InvokeEndpointError::unhandled(e)
-                }
-            }
+                    ),
+                )
         }
         _ => crate::operation::invoke_endpoint::InvokeEndpointError::generic(meta),
     }
-}
-/// Reads the operation's input from a request (server side): labels, query, headers
-/// and body per the model's HTTP bindings. A value that cannot be read is a
-/// `SerializationException`; constraints are checked afterwards.
-#[cfg(feature = "server")]
-#[allow(
-    unused_mut,
-    unused_variables,
-    clippy::match_single_binding,
-    clippy::needless_borrow,
-    clippy::useless_conversion,
-    clippy::redundant_closure_call
-)]
-pub(crate) fn de_request(
-    request: &::smithygen_runtime::server::ServerRequest,
-) -> ::std::result::Result<
-    crate::operation::invoke_endpoint::InvokeEndpointInput,
-    ::smithygen_runtime::server::Rejection,
-> {
-    let side = ::smithygen_runtime::protocol::json::Side::Server;
-    let mut builder = crate::operation::invoke_endpoint::builders::InvokeEndpointInputBuilder::default();
-    {
-        let text = request.label(0usize, "EndpointName")?;
-        builder = builder
-            .set_endpoint_name(
-                ::std::option::Option::Some(::std::string::String::from(text.as_str())),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request.header("Content-Type")? {
-        builder = builder
-            .set_content_type(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request.header("Accept")? {
-        builder = builder
-            .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Custom-Attributes")?
-    {
-        builder = builder
-            .set_custom_attributes(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Model")?
-    {
-        builder = builder
-            .set_target_model(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Variant")?
-    {
-        builder = builder
-            .set_target_variant(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Container-Hostname")?
-    {
-        builder = builder
-            .set_target_container_hostname(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Id")?
-    {
-        builder = builder
-            .set_inference_id(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Enable-Explanations")?
-    {
-        builder = builder
-            .set_enable_explanations(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Component")?
-    {
-        builder = builder
-            .set_inference_component_name(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Session-Id")?
-    {
-        builder = builder
-            .set_session_id(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Prefix-Aware-Id")?
-    {
-        builder = builder
-            .set_prefix_aware_id(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if !request.body().is_empty() {
-        builder = builder
-            .set_body(
-                ::std::option::Option::Some(
-                    ::aws_smithy_types::Blob::new(request.body().to_vec()),
-                ),
-            );
-    }
-    ::std::result::Result::Ok(builder.build())
-}
-/// Writes the operation's output as the response (server side): status, headers and body.
-#[cfg(feature = "server")]
-#[allow(
-    unused_mut,
-    unused_variables,
-    clippy::needless_borrow,
-    clippy::useless_conversion
-)]
-pub(crate) async fn ser_response(
-    output: crate::operation::invoke_endpoint::InvokeEndpointOutput,
-) -> ::std::result::Result<
-    ::smithygen_runtime::server::ServerResponse,
-    ::smithygen_runtime::protocol::WireError,
-> {
-    let mut status = ::http::StatusCode::from_u16(200u16)
-        .unwrap_or(::http::StatusCode::OK);
-    let mut headers = ::http::HeaderMap::new();
-    if let ::std::option::Option::Some(value) = &output.content_type {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "Content-Type",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header Content-Type",
-                )?,
-            );
-    }
-    if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "x-Amzn-Invoked-Production-Variant",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header x-Amzn-Invoked-Production-Variant",
-                )?,
-            );
-    }
-    if let ::std::option::Option::Some(value) = &output.custom_attributes {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-Custom-Attributes",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Custom-Attributes",
-                )?,
-            );
-    }
-    if let ::std::option::Option::Some(value) = &output.new_session_id {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-New-Session-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-New-Session-Id",
-                )?,
-            );
-    }
-    if let ::std::option::Option::Some(value) = &output.closed_session_id {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-Closed-Session-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Closed-Session-Id",
-                )?,
-            );
-    }
-    let body = match output.body {
-        ::std::option::Option::Some(boxed) => {
-            let value = boxed;
-            if !headers.contains_key(::http::header::CONTENT_TYPE) {
-                headers
-                    .insert(
-                        ::http::header::CONTENT_TYPE,
-                        ::http::HeaderValue::from_static("application/octet-stream"),
-                    );
-            }
-            ::smithygen_runtime::server::Bytes::from(value.into_inner())
-        }
-        ::std::option::Option::None => ::smithygen_runtime::server::Bytes::new(),
-    };
-    let mut response = ::http::Response::new(body);
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    ::std::result::Result::Ok(response)
-}
-/// Writes one of the operation's errors as the response (server side). An `Unhandled`
-/// error is sent with status 500 and its metadata's code (default `InternalFailure`).
-#[cfg(feature = "server")]
-pub(crate) fn ser_error(
-    error: crate::operation::invoke_endpoint::InvokeEndpointError,
-) -> ::std::result::Result<
-    ::smithygen_runtime::server::ServerResponse,
-    ::smithygen_runtime::protocol::WireError,
-> {
-    match &error {
-        crate::operation::invoke_endpoint::InvokeEndpointError::InternalDependencyException(
-            e,
-        ) => crate::protocol::server_errors::ser_error_internal_dependency_exception(e),
-        crate::operation::invoke_endpoint::InvokeEndpointError::InternalFailure(e) => {
-            crate::protocol::server_errors::ser_error_internal_failure(e)
-        }
-        crate::operation::invoke_endpoint::InvokeEndpointError::ModelError(e) => {
-            crate::protocol::server_errors::ser_error_model_error(e)
-        }
-        crate::operation::invoke_endpoint::InvokeEndpointError::ModelNotReadyException(
-            e,
-        ) => crate::protocol::server_errors::ser_error_model_not_ready_exception(e),
-        crate::operation::invoke_endpoint::InvokeEndpointError::ServiceUnavailable(e) => {
-            crate::protocol::server_errors::ser_error_service_unavailable(e)
-        }
-        crate::operation::invoke_endpoint::InvokeEndpointError::ValidationError(e) => {
-            crate::protocol::server_errors::ser_error_validation_error(e)
-        }
-        crate::operation::invoke_endpoint::InvokeEndpointError::Unhandled(_) => {
-            let meta = error.meta();
-            ::std::result::Result::Ok(
-                ::smithygen_runtime::server::error_response(
-                    500,
-                    meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
-                    meta.message().unwrap_or("the service failed to handle the request"),
-                    ::serde_json::Map::new(),
-                ),
-            )
-        }
-    }
-}
-/// Answers constraint violations with the operation's validation error (server side).
-#[cfg(feature = "server")]
-pub(crate) fn ser_validation_error(
-    violations: &::smithygen_runtime::server::Violations,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let message = violations.aws_message();
-    let error = crate::types::error::ValidationError::builder()
-        .set_message(::std::option::Option::Some(message.clone()))
-        .meta(
-            ::aws_smithy_types::error::ErrorMetadata::builder()
-                .message(message.clone())
-                .build(),
-        )
-        .build();
-    crate::protocol::server_errors::ser_error_validation_error(&error)
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!("could not encode the validation error: {}", e),
-                )
-                .into_response()
-        })
 }

@@ -202,18 +202,15 @@ fn de_output(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    let document = ::smithygen_runtime::protocol::json::parse_body(body)?;
-    let entries = ::smithygen_runtime::protocol::json::object(&document)
-        .map_err(|e| e.in_body())?;
-    let mut read = || -> ::std::result::Result<
-        _,
-        ::smithygen_runtime::protocol::WireError,
-    > {
-        for (key, value) in entries {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
+    builder = ::smithygen_runtime::protocol::json::read_object(
+        body,
+        builder,
+        |
+            mut builder,
+            key,
+            value,
+        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+            match key {
                 "InferenceId" => {
                     builder = builder
                         .set_inference_id(
@@ -225,10 +222,9 @@ fn de_output(
                 }
                 _ => {}
             }
-        }
-        ::std::result::Result::Ok(builder)
-    };
-    builder = read().map_err(|e| e.in_body())?;
+            ::std::result::Result::Ok(builder)
+        },
+    )?;
     ::std::result::Result::Ok(builder.build())
 }
 /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).
@@ -242,58 +238,31 @@ fn de_error(
         .build();
     match meta.code() {
         ::std::option::Option::Some("InternalFailure") => {
-            match crate::protocol::errors::de_error_internal_failure(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::InternalFailure(
+            crate::protocol::errors::de_error_internal_failure(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::InternalFailure(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ServiceUnavailable") => {
-            match crate::protocol::errors::de_error_service_unavailable(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ServiceUnavailable(
+            crate::protocol::errors::de_error_service_unavailable(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ServiceUnavailable(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ValidationError") => {
-            match crate::protocol::errors::de_error_validation_error(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ValidationError(
+            crate::protocol::errors::de_error_validation_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ValidationError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         _ => {
             crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::generic(
@@ -301,252 +270,4 @@ fn de_error(
             )
         }
     }
-}
-/// Reads the operation's input from a request (server side): labels, query, headers
-/// and body per the model's HTTP bindings. A value that cannot be read is a
-/// `SerializationException`; constraints are checked afterwards.
-#[cfg(feature = "server")]
-#[allow(
-    unused_mut,
-    unused_variables,
-    clippy::match_single_binding,
-    clippy::needless_borrow,
-    clippy::useless_conversion,
-    clippy::redundant_closure_call
-)]
-pub(crate) fn de_request(
-    request: &::smithygen_runtime::server::ServerRequest,
-) -> ::std::result::Result<
-    crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput,
-    ::smithygen_runtime::server::Rejection,
-> {
-    ::smithygen_runtime::server::check_content_type(
-        request.headers(),
-        request.body(),
-        ::std::option::Option::Some("application/octet-stream"),
-        true,
-    )?;
-    ::smithygen_runtime::server::check_accept(
-        request.headers(),
-        ::std::option::Option::Some("application/json"),
-    )?;
-    let side = ::smithygen_runtime::protocol::json::Side::Server;
-    let mut builder = crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncInputBuilder::default();
-    {
-        let text = request.label(0usize, "EndpointName")?;
-        builder = builder
-            .set_endpoint_name(
-                ::std::option::Option::Some(::std::string::String::from(text.as_str())),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Content-Type")?
-    {
-        builder = builder
-            .set_content_type(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request.header("X-Amzn-SageMaker-Accept")?
-    {
-        builder = builder
-            .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Custom-Attributes")?
-    {
-        builder = builder
-            .set_custom_attributes(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Id")?
-    {
-        builder = builder
-            .set_inference_id(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-InputLocation")?
-    {
-        builder = builder
-            .set_input_location(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-S3OutputPathExtension")?
-    {
-        builder = builder
-            .set_s3_output_path_extension(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Filename")?
-    {
-        builder = builder
-            .set_filename(
-                ::std::option::Option::Some(::std::string::String::from(text)),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-RequestTTLSeconds")?
-    {
-        builder = builder
-            .set_request_ttl_seconds(
-                ::std::option::Option::Some(
-                    ::smithygen_runtime::protocol::http::parse_value::<
-                        i32,
-                    >(text, "header X-Amzn-SageMaker-RequestTTLSeconds", "integer")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-InvocationTimeoutSeconds")?
-    {
-        builder = builder
-            .set_invocation_timeout_seconds(
-                ::std::option::Option::Some(
-                    ::smithygen_runtime::protocol::http::parse_value::<
-                        i32,
-                    >(
-                        text,
-                        "header X-Amzn-SageMaker-InvocationTimeoutSeconds",
-                        "integer",
-                    )?,
-                ),
-            );
-    }
-    if !request.body().is_empty() {
-        builder = builder
-            .set_body(
-                ::std::option::Option::Some(
-                    ::aws_smithy_types::Blob::new(request.body().to_vec()),
-                ),
-            );
-    }
-    ::std::result::Result::Ok(builder.build())
-}
-/// Writes the operation's output as the response (server side): status, headers and body.
-#[cfg(feature = "server")]
-#[allow(
-    unused_mut,
-    unused_variables,
-    clippy::needless_borrow,
-    clippy::useless_conversion
-)]
-pub(crate) async fn ser_response(
-    output: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
-) -> ::std::result::Result<
-    ::smithygen_runtime::server::ServerResponse,
-    ::smithygen_runtime::protocol::WireError,
-> {
-    let mut status = ::http::StatusCode::from_u16(202u16)
-        .unwrap_or(::http::StatusCode::OK);
-    let mut headers = ::http::HeaderMap::new();
-    if let ::std::option::Option::Some(value) = &output.output_location {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-OutputLocation",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-OutputLocation",
-                )?,
-            );
-    }
-    if let ::std::option::Option::Some(value) = &output.failure_location {
-        let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-FailureLocation",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-FailureLocation",
-                )?,
-            );
-    }
-    let mut object = ::serde_json::Map::new();
-    if let ::std::option::Option::Some(value) = &output.inference_id {
-        object
-            .insert(
-                ::std::string::String::from("InferenceId"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
-    }
-    if !headers.contains_key(::http::header::CONTENT_TYPE) {
-        headers
-            .insert(
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            );
-    }
-    let body = ::smithygen_runtime::server::Bytes::from(
-        ::smithygen_runtime::protocol::json::to_body(
-            &::serde_json::Value::Object(object),
-        ),
-    );
-    let mut response = ::http::Response::new(body);
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    ::std::result::Result::Ok(response)
-}
-/// Writes one of the operation's errors as the response (server side). An `Unhandled`
-/// error is sent with status 500 and its metadata's code (default `InternalFailure`).
-#[cfg(feature = "server")]
-pub(crate) fn ser_error(
-    error: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
-) -> ::std::result::Result<
-    ::smithygen_runtime::server::ServerResponse,
-    ::smithygen_runtime::protocol::WireError,
-> {
-    match &error {
-        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::InternalFailure(
-            e,
-        ) => crate::protocol::server_errors::ser_error_internal_failure(e),
-        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ServiceUnavailable(
-            e,
-        ) => crate::protocol::server_errors::ser_error_service_unavailable(e),
-        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::ValidationError(
-            e,
-        ) => crate::protocol::server_errors::ser_error_validation_error(e),
-        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError::Unhandled(
-            _,
-        ) => {
-            let meta = error.meta();
-            ::std::result::Result::Ok(
-                ::smithygen_runtime::server::error_response(
-                    500,
-                    meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
-                    meta.message().unwrap_or("the service failed to handle the request"),
-                    ::serde_json::Map::new(),
-                ),
-            )
-        }
-    }
-}
-/// Answers constraint violations with the operation's validation error (server side).
-#[cfg(feature = "server")]
-pub(crate) fn ser_validation_error(
-    violations: &::smithygen_runtime::server::Violations,
-) -> ::smithygen_runtime::server::ServerResponse {
-    let message = violations.aws_message();
-    let error = crate::types::error::ValidationError::builder()
-        .set_message(::std::option::Option::Some(message.clone()))
-        .meta(
-            ::aws_smithy_types::error::ErrorMetadata::builder()
-                .message(message.clone())
-                .build(),
-        )
-        .build();
-    crate::protocol::server_errors::ser_error_validation_error(&error)
-        .unwrap_or_else(|e| {
-            ::smithygen_runtime::server::Rejection::Internal(
-                    ::std::format!("could not encode the validation error: {}", e),
-                )
-                .into_response()
-        })
 }

@@ -10,11 +10,8 @@ pub struct PayloadPartBuilder {
 #[allow(deprecated)]
 impl PayloadPartBuilder {
     /// The bytes of this chunk. Append them to the chunks received before it.
-    pub fn bytes(
-        mut self,
-        input: impl ::std::convert::Into<::aws_smithy_types::Blob>,
-    ) -> Self {
-        self.bytes = ::std::option::Option::Some(input.into());
+    pub fn bytes(mut self, input: ::aws_smithy_types::Blob) -> Self {
+        self.bytes = ::std::option::Option::Some(input);
         self
     }
     /// The bytes of this chunk. Append them to the chunks received before it.

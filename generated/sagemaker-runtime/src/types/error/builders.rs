@@ -208,11 +208,8 @@ impl ModelErrorBuilder {
         &self.message
     }
     /// HTTP status code the model container itself answered with (a 4xx or 5xx value).
-    pub fn original_status_code(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.original_status_code = ::std::option::Option::Some(input.into());
+    pub fn original_status_code(mut self, input: i32) -> Self {
+        self.original_status_code = ::std::option::Option::Some(input);
         self
     }
     /// HTTP status code the model container itself answered with (a 4xx or 5xx value).

@@ -29,6 +29,8 @@
 //! `\X`, `\N{...}`, the inline flag `U`, a backreference inside `(?i)`, and Java properties
 //! whose meaning under `(?i)` is Java-specific (`\p{Lower}` inside `(?i)`).
 
+mod unicode_blocks;
+
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, HirKind};
 
 /// The engine a translated pattern runs on.
@@ -132,7 +134,7 @@ fn property(name: &str, negated: bool) -> Result<String, String> {
     } else if let Some(cat) = name.strip_prefix("Is").filter(|c| unicode_category(c)) {
         format!(r"\p{{{cat}}}")
     } else if let Some(block) = name.strip_prefix("In").or_else(|| name.strip_prefix("blk=")).or_else(|| name.strip_prefix("block=")) {
-        let (first, last) = super::unicode_blocks::find(block)
+        let (first, last) = unicode_blocks::find(block)
             .ok_or_else(|| format!(r"`\p{{{name}}}` names no Unicode block Java knows"))?;
         if (0xD800..=0xDFFF).contains(&first) {
             // The surrogate blocks: no valid string holds a lone surrogate (see NOTHING).

@@ -1,0 +1,1 @@
+//! Empty: the program is in ../program.rs, compiled by tests/dropin.rs.

@@ -1,0 +1,3 @@
+//! The drop-in program against ours.
+#[path = "../../program.rs"]
+mod program;
