@@ -16,12 +16,7 @@ pub(crate) fn router(mock: Arc<Mock>) -> Router {
     let admin_mock = mock.clone();
     let record_mock = mock.clone();
     let auth_mock = mock.clone();
-    let stream_mock = mock.clone();
     sagemaker_runtime::server::router(MockService(mock))
-        // Not generated yet (event streams): routed here, with the stub's rules (crate::stream).
-        .route(crate::stream::OPERATION, crate::stream::METHOD, crate::stream::URI, move |request| {
-            crate::stream::handle(stream_mock.clone(), request)
-        })
         .before(move |request: http::Request<Bytes>| {
             let mock = admin_mock.clone();
             async move {

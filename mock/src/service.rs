@@ -14,6 +14,9 @@ use sagemaker_runtime::operation::invoke_endpoint::{InvokeEndpointError, InvokeE
 use sagemaker_runtime::operation::invoke_endpoint_async::{
     InvokeEndpointAsyncError, InvokeEndpointAsyncInput, InvokeEndpointAsyncOutput,
 };
+use sagemaker_runtime::operation::invoke_endpoint_with_response_stream::{
+    InvokeEndpointWithResponseStreamError, InvokeEndpointWithResponseStreamInput, InvokeEndpointWithResponseStreamOutput,
+};
 use sagemaker_runtime::server::AmazonSageMakerRuntime;
 use sagemaker_runtime::types::error::{
     InternalDependencyException, InternalFailure, ModelError, ModelNotReadyException, ServiceUnavailable, ValidationError,
@@ -339,6 +342,13 @@ impl AmazonSageMakerRuntime for MockService {
         input: InvokeEndpointAsyncInput,
     ) -> Result<InvokeEndpointAsyncOutput, InvokeEndpointAsyncError> {
         self.0.accept_async(input).await
+    }
+
+    async fn invoke_endpoint_with_response_stream(
+        &self,
+        input: InvokeEndpointWithResponseStreamInput,
+    ) -> Result<(InvokeEndpointWithResponseStreamOutput, crate::stream::Events), InvokeEndpointWithResponseStreamError> {
+        self.0.invoke_with_response_stream(input).await
     }
 }
 

@@ -11,8 +11,12 @@ use sagemaker_runtime::operation::invoke_endpoint::{InvokeEndpointError, InvokeE
 use sagemaker_runtime::operation::invoke_endpoint_async::{
     InvokeEndpointAsyncError, InvokeEndpointAsyncInput, InvokeEndpointAsyncOutput,
 };
-use sagemaker_runtime::server::{self, AmazonSageMakerRuntime, ServerHandle};
-use sagemaker_runtime::types::error::ModelError;
+use sagemaker_runtime::server::{self, AmazonSageMakerRuntime, EventProducer, ServerHandle};
+use sagemaker_runtime::operation::invoke_endpoint_with_response_stream::{
+    InvokeEndpointWithResponseStreamError, InvokeEndpointWithResponseStreamInput, InvokeEndpointWithResponseStreamOutput,
+};
+use sagemaker_runtime::types::error::{ModelError, ModelStreamError, ResponseStreamError};
+use sagemaker_runtime::types::{PayloadPart, ResponseStream};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -66,6 +70,36 @@ impl AmazonSageMakerRuntime for Echo {
             .inference_id(input.inference_id.unwrap_or_else(|| "generated-id".into()))
             .output_location(format!("s3://bucket/out/{name}.out"))
             .build())
+    }
+
+    /// Streams the body back in 4-byte parts, 200 ms apart; endpoint `stream-error` fails with
+    /// a `ModelStreamError` event after the first part.
+    async fn invoke_endpoint_with_response_stream(
+        &self,
+        input: InvokeEndpointWithResponseStreamInput,
+    ) -> Result<(InvokeEndpointWithResponseStreamOutput, EventProducer<ResponseStream, ResponseStreamError>), InvokeEndpointWithResponseStreamError>
+    {
+        let name = input.endpoint_name().unwrap_or_default().to_string();
+        self.seen.lock().unwrap().push(name.clone());
+        let body = input.body.map(|b| b.into_inner()).unwrap_or_default();
+        let output = InvokeEndpointWithResponseStreamOutput::builder().content_type("text/plain").invoked_production_variant("AllTraffic").build();
+        let events = EventProducer::new(move |writer| async move {
+            for (i, chunk) in body.chunks(4).enumerate() {
+                if i > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                if name == "stream-error" && i == 1 {
+                    let error = ModelStreamError::builder().message("the container went away").error_code("StreamBroken").build();
+                    let _ = writer.send_error(ResponseStreamError::ModelStreamError(error)).await;
+                    return;
+                }
+                let part = PayloadPart::builder().bytes(Blob::new(chunk.to_vec())).build();
+                if writer.send(ResponseStream::PayloadPart(part)).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok((output, events))
     }
 }
 
@@ -463,4 +497,44 @@ async fn bodies_over_the_limit_get_413_and_shutdown_stops_the_server() {
     assert_eq!(a.status, 200);
     server.shutdown().await.unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "nothing listens after shutdown");
+}
+
+#[tokio::test]
+async fn an_output_event_stream_is_served_part_by_part_with_modeled_error_events() {
+    let (handle, _) = start().await;
+    let client = client(&handle.url());
+    let sent = std::time::Instant::now();
+    let mut out = client
+        .invoke_endpoint_with_response_stream()
+        .endpoint_name("llm")
+        .body(Blob::new(b"0123456789".to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.content_type(), Some("text/plain"));
+    assert_eq!(out.invoked_production_variant(), Some("AllTraffic"));
+    let mut parts = Vec::new();
+    while let Some(event) = out.body.recv().await.unwrap() {
+        let ResponseStream::PayloadPart(part) = event else { panic!("unexpected event {event:?}") };
+        parts.push((sent.elapsed(), String::from_utf8(part.bytes().unwrap().as_ref().to_vec()).unwrap()));
+    }
+    let texts: Vec<&str> = parts.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(texts, ["0123", "4567", "89"]);
+    // The last part exists ~400 ms after the first: the first must not wait for it.
+    assert!(parts[0].0 < std::time::Duration::from_millis(300), "first part after {:?}", parts[0].0);
+    assert!(parts[2].0 >= std::time::Duration::from_millis(390), "last part after {:?}", parts[2].0);
+
+    let mut out =
+        client.invoke_endpoint_with_response_stream().endpoint_name("stream-error").body(Blob::new(b"01234567".to_vec())).send().await.unwrap();
+    assert!(matches!(out.body.recv().await, Ok(Some(ResponseStream::PayloadPart(_)))));
+    let err = out.body.recv().await.unwrap_err().into_service_error();
+    let ResponseStreamError::ModelStreamError(e) = err else { panic!("{err:?}") };
+    assert_eq!((e.message(), e.error_code()), (Some("the container went away"), Some("StreamBroken")));
+
+    // Raw: the event-stream media type, and the stream operation's input validated by the stub.
+    let a = send(handle.local_addr(), "POST", "/endpoints/llm/invocations-response-stream", &[], "ab").await;
+    assert_eq!((a.status, a.header("content-type")), (200, "application/vnd.amazon.eventstream"));
+    let a = send(handle.local_addr(), "POST", "/endpoints/-bad/invocations-response-stream", &[], "ab").await;
+    assert_eq!((a.status, a.header("x-amzn-errortype")), (400, "ValidationError"));
+    assert!(a.message().contains("'endpointName' failed to satisfy constraint"), "{}", a.message());
 }

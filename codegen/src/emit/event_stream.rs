@@ -636,19 +636,6 @@ pub fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// The service as the server stub sees it: without the operations that have an event stream
-/// in their input or output, which the stub does not serve yet (a service answers them by
-/// hand, as the mock does). `@streaming` blobs are served.
-pub fn server_view(svc: &Service) -> std::borrow::Cow<'_, Service> {
-    let has_events = |op: &Operation| svc.event_stream_member(&op.input).is_some() || svc.event_stream_member(&op.output).is_some();
-    if !svc.operations.iter().any(has_events) {
-        return std::borrow::Cow::Borrowed(svc);
-    }
-    let mut view = svc.clone();
-    view.operations.retain(|op| !has_events(op));
-    std::borrow::Cow::Owned(view)
-}
-
 /// Whether an operation's output is handed over as a stream (`invoke_streaming`).
 pub fn streams_output(op: &Operation) -> bool {
     op.output_stream.is_some()

@@ -58,8 +58,7 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(examples::examples(svc));
     rust.extend(endpoint_tests::test_files(svc));
     // Server stub (feature `server`): adds its files and the server halves of protocol files.
-    // The server stub does not serve streamed operations yet (see `event_stream::server_view`).
-    rust.extend(server::files(&event_stream::server_view(svc)));
+    rust.extend(server::files(svc));
     rust.extend(protocol_tests::test_files(svc));
 
     let mut files = BTreeMap::new();

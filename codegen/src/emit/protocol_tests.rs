@@ -62,8 +62,7 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
     }
     let mut support = support::support_module(KNOWN_FAILURES_FILE);
     if svc.operations.iter().any(|op| !op.malformed_tests.is_empty()) {
-        // Only what the server stub serves (see `event_stream::server_view`).
-        support.extend(malformed::support(&super::event_stream::server_view(svc)));
+        support.extend(malformed::support(svc));
     }
     files.push(("src/protocol_tests/support.rs".to_string(), support));
     files.push((

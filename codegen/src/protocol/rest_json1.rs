@@ -25,6 +25,7 @@ impl BindingRules for RestJson1 {
         let default = match &payload.ty {
             Type::Blob { .. } => "application/octet-stream",
             Type::String | Type::Enum(_) => "text/plain",
+            Type::EventStream { .. } => "application/vnd.amazon.eventstream",
             _ => "application/json",
         };
         payload.media_type.clone().unwrap_or_else(|| default.to_string())

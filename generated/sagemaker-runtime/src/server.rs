@@ -16,6 +16,8 @@
 pub(crate) mod protocol;
 pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
+/// What an operation with an output event stream returns beside its output, and what it writes through.
+pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
 /// The Amazon SageMaker Runtime service: one `async fn` per operation, taking the operation's input and
 /// returning its output or one of its errors (the client's own types).
 ///
@@ -58,6 +60,33 @@ pub trait AmazonSageMakerRuntime: ::std::marker::Send + ::std::marker::Sync + 's
         Output = ::std::result::Result<
             crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
             crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+        >,
+    > + ::std::marker::Send;
+    /// Runs a real-time prediction but returns the answer incrementally. The HTTP response body is an AWS event stream; each `PayloadPart` event carries the next chunk of bytes produced by the container, which suits generative models that emit output as they go.
+    ///
+    /// - The request body is limited to 6 MB, as for `InvokeEndpoint`.
+    /// - The model container must implement streaming; see [custom inference code](https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html) in the developer guide.
+    /// - The caller's IAM policy must grant the `sagemaker:InvokeEndpoint` action.
+    /// - Failures that happen after streaming has begun do not change the HTTP status; they arrive as `ModelStreamError` or `InternalStreamFailure` events in the stream, so keep reading until the stream ends and handle those variants.
+    /// - Request headers that are not modelled are stripped, and calls are signed with SigV4.
+    ///
+    /// Served at `POST /endpoints/{EndpointName}/invocations-response-stream`.
+    ///
+    /// Returns the output's HTTP-bound members (its stream member is not read) and the
+    /// producer of its event stream, which runs once the status and headers are sent.
+    fn invoke_endpoint_with_response_stream(
+        &self,
+        input: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            (
+                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+                ::smithygen_runtime::server::event_stream::EventProducer<
+                    crate::types::ResponseStream,
+                    crate::types::error::ResponseStreamError,
+                >,
+            ),
+            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
         >,
     > + ::std::marker::Send;
 }
@@ -118,6 +147,36 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                                 request,
                                 |input| service.invoke_endpoint_async(input),
                                 crate::server::protocol::invoke_endpoint_async::ser_response,
+                            )
+                            .await
+                    }
+                }
+            },
+        )
+        .route(
+            "InvokeEndpointWithResponseStream",
+            "POST",
+            "/endpoints/{EndpointName}/invocations-response-stream",
+            {
+                let service = service.clone();
+                move |request| {
+                    let service = service.clone();
+                    async move {
+                        let operation = ::smithygen_runtime::server::ServerOperation {
+                            name: "InvokeEndpointWithResponseStream",
+                            read_request: crate::server::protocol::invoke_endpoint_with_response_stream::de_request,
+                            validate: validate::validate_input_of_invoke_endpoint_with_response_stream,
+                            write_validation_error: crate::server::protocol::invoke_endpoint_with_response_stream::ser_validation_error,
+                            write_error: crate::server::protocol::invoke_endpoint_with_response_stream::ser_error,
+                        };
+                        ::smithygen_runtime::server::serve_operation(
+                                &operation,
+                                request,
+                                |input| service.invoke_endpoint_with_response_stream(input),
+                                |(output, events)| crate::server::protocol::invoke_endpoint_with_response_stream::ser_response(
+                                    output,
+                                    events,
+                                ),
                             )
                             .await
                     }

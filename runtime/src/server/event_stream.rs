@@ -31,6 +31,8 @@ use super::ServerResponse;
 use crate::event_stream::{message, EventStreamError, Message, EVENT_STREAM_CONTENT_TYPE};
 use bytes::Bytes;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use tokio::sync::mpsc;
 
 /// Why an event was not sent.
@@ -130,4 +132,85 @@ pub fn event_stream_response(response: http::response::Builder, body: StreamingB
         Ok(response) => streaming_response(response, body),
         Err(e) => super::Rejection::Internal(format!("the event stream response could not be built: {e}")).into_response(),
     }
+}
+
+type ProduceFn<T, E> = Box<dyn FnOnce(EventStreamWriter<T, E>) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// What produces the events of an output stream: a generated server's handler returns it
+/// beside the output's HTTP-bound members. The stub sends the status and headers first, then
+/// runs the producer (in a task of its own) with the response body's writer, so the first
+/// event goes out before the last one exists. The stream ends cleanly when the producer
+/// returns (or drops the writer).
+pub struct EventProducer<T, E>(ProduceFn<T, E>);
+
+impl<T, E> fmt::Debug for EventProducer<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EventProducer")
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> EventProducer<T, E> {
+    /// A producer writing through the writer it is given: `send` events, `send_error` a
+    /// modeled error event, `fail` an unmodeled one, `abort` to drop the connection.
+    pub fn new<F, Fut>(produce: F) -> Self
+    where
+        F: FnOnce(EventStreamWriter<T, E>) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        EventProducer(Box::new(move |writer| Box::pin(produce(writer))))
+    }
+
+    /// A producer sending the items of `stream` as they come: `Ok` as events, the first `Err`
+    /// as a modeled error event, which ends the stream.
+    pub fn from_stream<S>(stream: S) -> Self
+    where
+        S: futures_util::Stream<Item = Result<T, E>> + Send + 'static,
+    {
+        EventProducer::new(move |writer| async move {
+            use futures_util::StreamExt;
+            let mut stream = std::pin::pin!(stream);
+            while let Some(item) = stream.next().await {
+                let sent = match item {
+                    Ok(event) => writer.send(event).await,
+                    Err(error) => {
+                        let _ = writer.send_error(error).await;
+                        return;
+                    }
+                };
+                if sent.is_err() {
+                    return; // the client went away, or the event could not be marshalled
+                }
+            }
+        })
+    }
+
+    /// A producer of the given events, in order.
+    pub fn events(events: impl IntoIterator<Item = T, IntoIter: Send + 'static>) -> Self {
+        Self::from_stream(futures_util::stream::iter(events.into_iter().map(Ok)))
+    }
+
+    /// A stream that ends at once (no events).
+    pub fn empty() -> Self {
+        EventProducer::new(|_writer| async {})
+    }
+
+    /// Runs the producer with `writer` until it is done.
+    pub async fn run(self, writer: EventStreamWriter<T, E>) {
+        (self.0)(writer).await
+    }
+}
+
+/// The response of an output event stream: `head` (the output's status and HTTP-bound
+/// members, from the generated `ser_response`) with an event-stream body fed by `events` in a
+/// task of its own, so the headers go out before the first event exists.
+pub fn serve_events<T: Send + 'static, E: Send + 'static>(
+    mut head: ServerResponse,
+    events: EventProducer<T, E>,
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+    marshall_error: fn(E) -> Result<Message, EventStreamError>,
+) -> ServerResponse {
+    let (writer, body) = event_stream(marshall, marshall_error);
+    tokio::spawn(events.run(writer));
+    head.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(EVENT_STREAM_CONTENT_TYPE));
+    streaming_response(head, body)
 }

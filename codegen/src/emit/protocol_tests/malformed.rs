@@ -103,12 +103,12 @@ pub fn support(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let m = ident(&op.method);
         let input = shape_path(svc, &op.input);
-        let output = shape_path(svc, &op.output);
+        let (events, output) = super::super::server::method_types(svc, op);
         let module = ident(&op.module);
         let err = ident(&op.error);
         let msg = format!("the {} request should have been rejected, but it was read as {{input:?}}", op.name);
         quote! {
-            async fn #m(&self, input: #input) -> ::std::result::Result<#output, crate::operation::#module::#err> {
+            async fn #m(&self, input: #input, #events) -> ::std::result::Result<#output, crate::operation::#module::#err> {
                 panic!(#msg)
             }
         }

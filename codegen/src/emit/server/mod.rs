@@ -6,6 +6,7 @@
 //! HTTP server and the wording of validation errors are `smithygen_runtime::server`.
 //! The client's input, output and error types are reused, never duplicated.
 
+mod event_stream;
 mod request;
 mod response;
 mod validate;
@@ -81,7 +82,7 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
 /// `src/server/protocol/<op>.rs`.
 fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let de = request::request_deserializer(svc, op);
-    let ser = response::response_serializer(svc, op);
+    let ser = event_stream::response_serializer(svc, op).unwrap_or_else(|| response::response_serializer(svc, op));
     let err = response::error_serializer(svc, op);
     let validation = response::validation_error(svc, op);
     quote! {
@@ -90,6 +91,18 @@ fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
         #err
         #validation
     }
+}
+
+/// The trait method's extra `events: EventReceiver<..>,` parameter (an input event stream)
+/// and what it returns on success (the output, with an `EventProducer` for an output stream).
+pub fn method_types(svc: &Service, op: &Operation) -> (Option<TokenStream>, TokenStream) {
+    let output = shape_path(svc, &op.output);
+    let events_in = event_stream::input_events(svc, op).map(|t| quote! { events: #t, });
+    let output = match event_stream::output_events(svc, op) {
+        Some(producer) => quote! { (#output, #producer) },
+        None => output,
+    };
+    (events_in, output)
 }
 
 fn trait_name(svc: &Service) -> proc_macro2::Ident {
@@ -125,18 +138,32 @@ fn server_module(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let m = ident(&op.method);
         let input = shape_path(svc, &op.input);
-        let output = shape_path(svc, &op.output);
         let module = ident(&op.module);
         let err = ident(&op.error);
         let d = docs(op.docs.as_deref());
         let http = format!(" Served at `{} {}`.", op.http.method, op.http.uri);
+        // Event streams (see `event_stream`): the input stream's receiver as an argument,
+        // the output stream's producer beside the output.
+        let (events_in, output) = method_types(svc, op);
+        let events_doc = events_in.as_ref().map(|_| quote! {
+            ///
+            /// `events` reads the input event stream (the request body's frames).
+        });
+        let output_doc = event_stream::output_events(svc, op).map(|_| quote! {
+            ///
+            /// Returns the output's HTTP-bound members (its stream member is not read) and the
+            /// producer of its event stream, which runs once the status and headers are sent.
+        });
         quote! {
             #d
             ///
             #[doc = #http]
+            #events_doc
+            #output_doc
             fn #m(
                 &self,
                 input: #input,
+                #events_in
             ) -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::operation::#module::#err>> + ::std::marker::Send;
         }
     });
@@ -147,12 +174,19 @@ fn server_module(svc: &Service) -> TokenStream {
         let m = ident(&op.method);
         let module = ident(&op.module);
         let validate = validate::validator_fn(svc, &op.input);
+        let read_events = event_stream::read_input_events(svc, op);
+        let events_arg = read_events.as_ref().map(|_| quote! { , events });
+        let write_output = match event_stream::output_events(svc, op) {
+            Some(_) => quote! { |(output, events)| crate::server::protocol::#module::ser_response(output, events) },
+            None => quote! { crate::server::protocol::#module::ser_response },
+        };
         quote! {
             .route(#name, #method, #uri, {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
                     async move {
+                        #read_events
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: #name,
                             read_request: crate::server::protocol::#module::de_request,
@@ -160,11 +194,15 @@ fn server_module(svc: &Service) -> TokenStream {
                             write_validation_error: crate::server::protocol::#module::ser_validation_error,
                             write_error: crate::server::protocol::#module::ser_error,
                         };
-                        ::smithygen_runtime::server::serve_operation(&operation, request, |input| service.#m(input), crate::server::protocol::#module::ser_response).await
+                        ::smithygen_runtime::server::serve_operation(&operation, request, |input| service.#m(input #events_arg), #write_output).await
                     }
                 }
             })
         }
+    });
+    let event_stream_uses = svc.operations.iter().any(|op| event_stream::output_events(svc, op).is_some() || event_stream::input_events(svc, op).is_some()).then(|| quote! {
+        /// What an operation with an output event stream returns beside its output, and what it writes through.
+        pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
     });
     let router_doc = format!(
         " A [`Router`] for `service`: every operation of [`{name}`] at its `@http` method and URI.\n\n\
@@ -182,6 +220,7 @@ fn server_module(svc: &Service) -> TokenStream {
         pub(crate) mod validate;
 
         pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
+        #event_stream_uses
 
         #trait_doc
         pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {

@@ -287,6 +287,8 @@ fn payload_reader(svc: &Service, m: &Member) -> TokenStream {
     let set = setter(m);
     let wire = quote! { ::smithygen_runtime::protocol::WireError };
     match &m.ty {
+        // The handler reads it: `server::event_stream`.
+        Type::EventStream { .. } => quote! {},
         Type::Blob { streaming: false } => {
             let value = wrap(m, quote! { ::aws_smithy_types::Blob::new(request.body().to_vec()) });
             quote! {

@@ -4,3 +4,4 @@
 pub(crate) mod errors;
 pub(crate) mod invoke_endpoint;
 pub(crate) mod invoke_endpoint_async;
+pub(crate) mod invoke_endpoint_with_response_stream;

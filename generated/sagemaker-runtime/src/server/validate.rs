@@ -380,3 +380,165 @@ pub(crate) fn validate_input_of_invoke_endpoint(
     }
     v.leave();
 }
+/// Checks the constraints of `InvokeEndpointWithResponseStreamInput` and of everything it contains.
+#[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
+pub(crate) fn validate_input_of_invoke_endpoint_with_response_stream(
+    value: &crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+    v: &mut ::smithygen_runtime::server::Violations,
+) {
+    v.enter("EndpointName", false);
+    match &value.endpoint_name {
+        ::std::option::Option::None => v.missing(),
+        ::std::option::Option::Some(value) => {
+            v.check_string_length(
+                value.as_str(),
+                ::std::option::Option::Some(0),
+                ::std::option::Option::Some(63),
+            );
+            v.check_pattern(
+                value.as_str(),
+                PATTERN_0.is_match(value.as_str()),
+                "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
+            );
+        }
+    }
+    v.leave();
+    v.enter("Body", true);
+    match &value.body {
+        ::std::option::Option::None => v.missing(),
+        ::std::option::Option::Some(value) => {
+            v.check_length(
+                value.as_ref().len(),
+                ::std::option::Option::Some(0),
+                ::std::option::Option::Some(6291456),
+            );
+        }
+    }
+    v.leave();
+    v.enter("ContentType", false);
+    if let ::std::option::Option::Some(value) = &value.content_type {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(1024),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_1.is_match(value.as_str()),
+            "^\\p{ASCII}*$",
+        );
+    }
+    v.leave();
+    v.enter("Accept", false);
+    if let ::std::option::Option::Some(value) = &value.accept {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(1024),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_1.is_match(value.as_str()),
+            "^\\p{ASCII}*$",
+        );
+    }
+    v.leave();
+    v.enter("CustomAttributes", true);
+    if let ::std::option::Option::Some(value) = &value.custom_attributes {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(1024),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_1.is_match(value.as_str()),
+            "^\\p{ASCII}*$",
+        );
+    }
+    v.leave();
+    v.enter("TargetVariant", false);
+    if let ::std::option::Option::Some(value) = &value.target_variant {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(63),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_0.is_match(value.as_str()),
+            "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
+        );
+    }
+    v.leave();
+    v.enter("TargetContainerHostname", false);
+    if let ::std::option::Option::Some(value) = &value.target_container_hostname {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(63),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_0.is_match(value.as_str()),
+            "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
+        );
+    }
+    v.leave();
+    v.enter("InferenceId", false);
+    if let ::std::option::Option::Some(value) = &value.inference_id {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(64),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_2.is_match(value.as_str()),
+            "^\\A\\S[\\p{Print}]*\\z$",
+        );
+    }
+    v.leave();
+    v.enter("InferenceComponentName", false);
+    if let ::std::option::Option::Some(value) = &value.inference_component_name {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(63),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_7.is_match(value.as_str()),
+            "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$",
+        );
+    }
+    v.leave();
+    v.enter("SessionId", false);
+    if let ::std::option::Option::Some(value) = &value.session_id {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(0),
+            ::std::option::Option::Some(256),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_0.is_match(value.as_str()),
+            "^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
+        );
+    }
+    v.leave();
+    v.enter("PrefixAwareId", false);
+    if let ::std::option::Option::Some(value) = &value.prefix_aware_id {
+        v.check_string_length(
+            value.as_str(),
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(64),
+        );
+        v.check_pattern(
+            value.as_str(),
+            PATTERN_2.is_match(value.as_str()),
+            "^\\A\\S[\\p{Print}]*\\z$",
+        );
+    }
+    v.leave();
+}

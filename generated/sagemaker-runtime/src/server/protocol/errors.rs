@@ -83,6 +83,43 @@ pub(crate) fn ser_error_internal_failure(
     clippy::needless_borrow,
     clippy::useless_conversion
 )]
+pub(crate) fn ser_error_internal_stream_failure(
+    error: &crate::types::error::InternalStreamFailure,
+) -> ::std::result::Result<
+    ::smithygen_runtime::server::ServerResponse,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut headers = ::http::HeaderMap::new();
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(value) = &error.message {
+        object
+            .insert(
+                ::std::string::String::from("Message"),
+                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
+            );
+    }
+    let message = error.message().unwrap_or("InternalStreamFailure");
+    let mut response = ::smithygen_runtime::server::error_response(
+        500u16,
+        "InternalStreamFailure",
+        message,
+        object,
+    );
+    for (name, value) in headers.iter() {
+        if name != ::http::header::CONTENT_TYPE {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    ::std::result::Result::Ok(response)
+}
+/// Writes the error as a restJson1 response: its status, `X-Amzn-ErrorType`, its
+/// bound headers and a JSON body of its members plus `message`.
+#[allow(
+    unused_mut,
+    unused_variables,
+    clippy::needless_borrow,
+    clippy::useless_conversion
+)]
 pub(crate) fn ser_error_model_error(
     error: &crate::types::error::ModelError,
 ) -> ::std::result::Result<
@@ -160,6 +197,50 @@ pub(crate) fn ser_error_model_not_ready_exception(
     let mut response = ::smithygen_runtime::server::error_response(
         429u16,
         "ModelNotReadyException",
+        message,
+        object,
+    );
+    for (name, value) in headers.iter() {
+        if name != ::http::header::CONTENT_TYPE {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    ::std::result::Result::Ok(response)
+}
+/// Writes the error as a restJson1 response: its status, `X-Amzn-ErrorType`, its
+/// bound headers and a JSON body of its members plus `message`.
+#[allow(
+    unused_mut,
+    unused_variables,
+    clippy::needless_borrow,
+    clippy::useless_conversion
+)]
+pub(crate) fn ser_error_model_stream_error(
+    error: &crate::types::error::ModelStreamError,
+) -> ::std::result::Result<
+    ::smithygen_runtime::server::ServerResponse,
+    ::smithygen_runtime::protocol::WireError,
+> {
+    let mut headers = ::http::HeaderMap::new();
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(value) = &error.message {
+        object
+            .insert(
+                ::std::string::String::from("Message"),
+                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
+            );
+    }
+    if let ::std::option::Option::Some(value) = &error.error_code {
+        object
+            .insert(
+                ::std::string::String::from("ErrorCode"),
+                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
+            );
+    }
+    let message = error.message().unwrap_or("ModelStreamError");
+    let mut response = ::smithygen_runtime::server::error_response(
+        400u16,
+        "ModelStreamError",
         message,
         object,
     );
