@@ -179,6 +179,23 @@ impl sagemaker_runtime::server::AmazonSageMakerRuntime for Accepting {
     ) -> Result<InvokeEndpointAsyncOutput, InvokeEndpointAsyncError> {
         Ok(InvokeEndpointAsyncOutput::builder().inference_id("id").output_location("s3://b/o").build())
     }
+    async fn invoke_endpoint_with_response_stream(
+        &self,
+        _input: sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+    ) -> Result<
+        (
+            sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+            sagemaker_runtime::server::EventProducer<
+                sagemaker_runtime::types::ResponseStream,
+                sagemaker_runtime::types::error::ResponseStreamError,
+            >,
+        ),
+        sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+    > {
+        let output = sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput::builder()
+            .build();
+        Ok((output, sagemaker_runtime::server::EventProducer::empty()))
+    }
 }
 
 fn path() -> impl Strategy<Value = String> {
