@@ -50,6 +50,11 @@ impl Router {
                 },
                 () = &mut signal => break,
             };
+            // Responses go out in several writes (headers, then each event of a stream): with
+            // Nagle's algorithm on, a write waits for the peer's delayed ACK, up to 40 ms per part.
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
             let router = router.clone();
             let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
                 let router = router.clone();
