@@ -239,3 +239,110 @@ pub fn is_operation_input(svc: &Service, s: &crate::ir::Structure) -> bool {
 pub fn is_operation_output(svc: &Service, s: &crate::ir::Structure) -> bool {
     svc.operations.iter().any(|o| o.output == s.id)
 }
+
+/// What differs between the error enums of operations and of event streams; the rest of the
+/// enum (variants, `Unhandled`, metadata, `Display`, `Error`, `RequestId`) is one rendering.
+pub struct ErrorEnum {
+    /// The enum's name.
+    pub name: Ident,
+    /// Its doc line.
+    pub doc: String,
+    /// The doc line of its `Unhandled` variant.
+    pub unhandled_doc: &'static str,
+    /// What its metadata holds, for the docs of `generic` and `meta`.
+    pub meta_what: &'static str,
+    /// One variant per modeled error.
+    pub variants: Vec<Ident>,
+    /// The error type each variant wraps.
+    pub paths: Vec<TokenStream>,
+    /// The `is_*` check of each variant.
+    pub checks: Vec<Ident>,
+    /// Each variant's docs.
+    pub variant_docs: Vec<TokenStream>,
+    /// The body of `ProvideErrorKind::retryable_error_kind`.
+    pub retryable: TokenStream,
+}
+
+/// An error enum: one variant per modeled error plus `Unhandled`.
+pub fn error_enum(e: &ErrorEnum) -> TokenStream {
+    let ErrorEnum { name, doc, unhandled_doc, variants, paths, checks, variant_docs, retryable, .. } = e;
+    let generic_doc = format!(" An unmodeled error made from its metadata ({}).", e.meta_what.replace(" and ", ", "));
+    let meta_doc = format!(" Error metadata: {}.", e.meta_what);
+    let check_docs: Vec<String> = variants.iter().map(|v| format!(" Whether this is `{name}::{v}`.")).collect();
+    quote! {
+        #[doc = #doc]
+        #[non_exhaustive]
+        #[derive(::std::fmt::Debug)]
+        pub enum #name {
+            #( #variant_docs #variants(#paths), )*
+            #[doc = #unhandled_doc]
+            Unhandled(crate::error::Unhandled),
+        }
+        impl #name {
+            /// Wraps an error that is not modeled.
+            pub fn unhandled(err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>) -> Self {
+                Self::Unhandled(crate::error::Unhandled::new(err.into(), ::std::default::Default::default()))
+            }
+            #[doc = #generic_doc]
+            pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
+                Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+            }
+            #[doc = #meta_doc]
+            pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                use ::aws_smithy_types::error::metadata::ProvideErrorMetadata;
+                match self {
+                    #( Self::#variants(e) => e.meta(), )*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+            #(
+                #[doc = #check_docs]
+                pub fn #checks(&self) -> bool {
+                    matches!(self, Self::#variants(_))
+                }
+            )*
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #( Self::#variants(e) => ::std::option::Option::Some(e), )*
+                    Self::Unhandled(e) => ::std::error::Error::source(e),
+                }
+            }
+        }
+        impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
+                #name::meta(self)
+            }
+        }
+        impl ::aws_smithy_types::retry::ProvideErrorKind for #name {
+            fn retryable_error_kind(&self) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
+                #retryable
+            }
+            fn code(&self) -> ::std::option::Option<&str> {
+                self.meta().code()
+            }
+        }
+        impl ::aws_smithy_runtime_api::client::result::CreateUnhandledError for #name {
+            fn create_unhandled_error(
+                source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
+                meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
+            ) -> Self {
+                Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+            }
+        }
+        impl ::aws_types::request_id::RequestId for #name {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                ::aws_types::request_id::RequestId::request_id(self.meta())
+            }
+        }
+    }
+}

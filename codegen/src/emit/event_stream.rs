@@ -44,89 +44,18 @@ pub fn error_enums(svc: &Service) -> Vec<TokenStream> {
 }
 
 fn error_enum(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
-    let name = format_ident!("{}", es.error);
-    let doc = format!(" Error events of the `{}` event stream: one variant per modeled error event, plus `Unhandled`.", u.rust_name);
-    let variants: Vec<_> = es.errors.iter().map(|e| ident(&e.variant)).collect();
-    let paths: Vec<_> = es.errors.iter().map(|e| shape_path(svc, &e.target)).collect();
-    let checks: Vec<_> = es.errors.iter().map(|e| ident(&e.check)).collect();
-    let variant_docs: Vec<_> = es.errors.iter().map(|e| docs(svc.structure(&e.target).docs.as_deref())).collect();
-    let check_docs: Vec<_> = es.errors.iter().map(|e| format!(" Whether this is `{}::{}`.", es.error, e.variant)).collect();
-    quote! {
-        #[doc = #doc]
-        #[non_exhaustive]
-        #[derive(::std::fmt::Debug)]
-        pub enum #name {
-            #( #variant_docs #variants(#paths), )*
-            /// An error event the model does not describe (an `error` message, or an unknown exception).
-            Unhandled(crate::error::Unhandled),
-        }
-        impl #name {
-            /// Wraps an error that is not modeled.
-            pub fn unhandled(err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(err.into(), ::std::default::Default::default()))
-            }
-            /// An unmodeled error made from its metadata (code, message).
-            pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-                Self::Unhandled(crate::error::Unhandled::from_meta(meta))
-            }
-            /// Error metadata: code and message.
-            pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
-                use ::aws_smithy_types::error::metadata::ProvideErrorMetadata;
-                match self {
-                    #( Self::#variants(e) => e.meta(), )*
-                    Self::Unhandled(e) => e.meta(),
-                }
-            }
-            #(
-                #[doc = #check_docs]
-                pub fn #checks(&self) -> bool {
-                    matches!(self, Self::#variants(_))
-                }
-            )*
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-        impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #( Self::#variants(e) => ::std::option::Option::Some(e), )*
-                    Self::Unhandled(e) => ::std::error::Error::source(e),
-                }
-            }
-        }
-        impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #name {
-            fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
-                #name::meta(self)
-            }
-        }
-        impl ::aws_smithy_types::retry::ProvideErrorKind for #name {
-            fn retryable_error_kind(&self) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
-                ::std::option::Option::None
-            }
-            fn code(&self) -> ::std::option::Option<&str> {
-                self.meta().code()
-            }
-        }
-        impl ::aws_smithy_runtime_api::client::result::CreateUnhandledError for #name {
-            fn create_unhandled_error(
-                source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
-                meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
-            ) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
-            }
-        }
-        impl ::aws_types::request_id::RequestId for #name {
-            fn request_id(&self) -> ::std::option::Option<&str> {
-                ::aws_types::request_id::RequestId::request_id(self.meta())
-            }
-        }
-    }
+    super::common::error_enum(&super::common::ErrorEnum {
+        name: format_ident!("{}", es.error),
+        doc: format!(" Error events of the `{}` event stream: one variant per modeled error event, plus `Unhandled`.", u.rust_name),
+        unhandled_doc: " An error event the model does not describe (an `error` message, or an unknown exception).",
+        meta_what: "code and message",
+        variants: es.errors.iter().map(|e| ident(&e.variant)).collect(),
+        paths: es.errors.iter().map(|e| shape_path(svc, &e.target)).collect(),
+        checks: es.errors.iter().map(|e| ident(&e.check)).collect(),
+        variant_docs: es.errors.iter().map(|e| docs(svc.structure(&e.target).docs.as_deref())).collect(),
+        // Error events end the stream; retrying belongs to the call, not to an event.
+        retryable: quote! { ::std::option::Option::None },
+    })
 }
 
 /// `src/protocol/event_streams.rs`: per union, the event and error-event readers (clients of

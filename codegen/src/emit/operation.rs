@@ -101,95 +101,24 @@ fn operation_info(op: &Operation) -> TokenStream {
 
 fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.error);
-    let doc = format!(" Errors `{}` can return: one variant per modeled error, plus `Unhandled`.", op.name);
     let variants: Vec<_> = op.errors.iter().map(|e| super::common::error_variant(svc.structure(e))).collect();
-    let paths: Vec<_> = op.errors.iter().map(|e| shape_path(svc, e)).collect();
-    let is_fns: Vec<_> = op
-        .errors
-        .iter()
-        .map(|e| ident(&svc.structure(e).error_check))
-        .collect();
-    let variant_docs: Vec<_> = op.errors.iter().map(|e| docs(svc.structure(e).docs.as_deref())).collect();
-    let is_docs: Vec<_> = variants.iter().map(|v| format!(" Whether this is `{name}::{v}`.")).collect();
-    quote! {
-        #[doc = #doc]
-        #[non_exhaustive]
-        #[derive(::std::fmt::Debug)]
-        pub enum #name {
-            #( #variant_docs #variants(#paths), )*
-            /// An error the model does not describe (an unknown code, or a response that could not be read).
-            Unhandled(crate::error::Unhandled),
+    let retryable = quote! {
+        match self {
+            #( Self::#variants(e) => ::aws_smithy_types::retry::ProvideErrorKind::retryable_error_kind(e), )*
+            Self::Unhandled(_) => ::std::option::Option::None,
         }
-        impl #name {
-            /// Wraps an error that is not modeled.
-            pub fn unhandled(err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(err.into(), ::std::default::Default::default()))
-            }
-            /// An unmodeled error made from its metadata (code, message, request id).
-            pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-                Self::Unhandled(crate::error::Unhandled::from_meta(meta))
-            }
-            /// Error metadata: code, message and request id.
-            pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
-                use ::aws_smithy_types::error::metadata::ProvideErrorMetadata;
-                match self {
-                    #( Self::#variants(e) => e.meta(), )*
-                    Self::Unhandled(e) => e.meta(),
-                }
-            }
-            #(
-                #[doc = #is_docs]
-                pub fn #is_fns(&self) -> bool {
-                    matches!(self, Self::#variants(_))
-                }
-            )*
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-        impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #( Self::#variants(e) => ::std::option::Option::Some(e), )*
-                    Self::Unhandled(e) => ::std::error::Error::source(e),
-                }
-            }
-        }
-        impl ::aws_smithy_types::error::metadata::ProvideErrorMetadata for #name {
-            fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
-                #name::meta(self)
-            }
-        }
-        impl ::aws_smithy_types::retry::ProvideErrorKind for #name {
-            fn retryable_error_kind(&self) -> ::std::option::Option<::aws_smithy_types::retry::ErrorKind> {
-                match self {
-                    #( Self::#variants(e) => ::aws_smithy_types::retry::ProvideErrorKind::retryable_error_kind(e), )*
-                    Self::Unhandled(_) => ::std::option::Option::None,
-                }
-            }
-            fn code(&self) -> ::std::option::Option<&str> {
-                self.meta().code()
-            }
-        }
-        impl ::aws_smithy_runtime_api::client::result::CreateUnhandledError for #name {
-            fn create_unhandled_error(
-                source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
-                meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
-            ) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
-            }
-        }
-        impl ::aws_types::request_id::RequestId for #name {
-            fn request_id(&self) -> ::std::option::Option<&str> {
-                ::aws_types::request_id::RequestId::request_id(self.meta())
-            }
-        }
-    }
+    };
+    super::common::error_enum(&super::common::ErrorEnum {
+        doc: format!(" Errors `{}` can return: one variant per modeled error, plus `Unhandled`.", op.name),
+        unhandled_doc: " An error the model does not describe (an unknown code, or a response that could not be read).",
+        meta_what: "code, message and request id",
+        checks: op.errors.iter().map(|e| ident(&svc.structure(e).error_check)).collect(),
+        paths: op.errors.iter().map(|e| shape_path(svc, e)).collect(),
+        variant_docs: op.errors.iter().map(|e| docs(svc.structure(e).docs.as_deref())).collect(),
+        variants,
+        name,
+        retryable,
+    })
 }
 
 fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
