@@ -1077,7 +1077,7 @@ mod tests {
     }
 
     #[test]
-    fn sagemaker_patterns_keep_their_java_meaning() {
+    fn lookahead_and_anchor_patterns_keep_their_java_meaning() {
         let filename = r"^(?!.*\..*\.)[a-zA-Z0-9][a-zA-Z0-9-_\.]*$";
         assert!(matches(filename, "result.json"));
         assert!(!matches(filename, "a..b"));

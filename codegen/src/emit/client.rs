@@ -155,8 +155,8 @@ pub fn config(svc: &Service) -> TokenStream {
 }
 
 /// The service id of the user agent's `api/` token, as the official SDK crates derive it from
-/// `sdkId`: lowercased, only ASCII letters and digits kept (`"SageMaker Runtime"` →
-/// `"sagemakerruntime"`).
+/// `sdkId`: lowercased, only ASCII letters and digits kept (`"Weather Service"` →
+/// `"weatherservice"`).
 fn ua_service_id(sdk_id: &str) -> String {
     sdk_id.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }

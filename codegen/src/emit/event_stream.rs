@@ -509,18 +509,7 @@ pub fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
-    let arms = op.errors.iter().map(|e| {
-        let s = svc.structure(e);
-        let code = &s.wire_name;
-        let v = super::common::error_variant(s);
-        let f = super::json_codec::de_fn(svc, e);
-        quote! {
-            ::std::option::Option::Some(#code) => match crate::protocol::errors::#f(status, headers, body) {
-                ::std::result::Result::Ok(builder) => #err_path::#v(builder.meta(meta).build()),
-                ::std::result::Result::Err(e) => #err_path::unhandled(e),
-            },
-        }
-    });
+    let de_error = super::rest_json::error_reader(svc, op);
     let orchestrator_error = quote! { ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError };
     quote! {
         /// Reads a successful response: status and headers into the output, the body handed
@@ -553,15 +542,7 @@ pub fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             ::std::result::Result::Err(#orchestrator_error::operation(de_error(status, headers, body)))
         }
 
-        /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).
-        #[allow(unused_variables)]
-        fn de_error(status: u16, headers: &::aws_smithy_runtime_api::http::Headers, body: &[u8]) -> #err_path {
-            let meta = ::smithygen_runtime::protocol::error::error_metadata(headers, body).build();
-            match meta.code() {
-                #(#arms)*
-                _ => #err_path::generic(meta),
-            }
-        }
+        #de_error
     }
 }
 

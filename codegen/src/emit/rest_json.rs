@@ -569,16 +569,7 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
-    let arms = op.errors.iter().map(|e| {
-        let s = svc.structure(e);
-        let code = &s.wire_name;
-        let v = super::common::error_variant(s);
-        let f = super::json_codec::de_fn(svc, e);
-        quote! {
-            ::std::option::Option::Some(#code) => crate::protocol::errors::#f(status, headers, body)
-                .map_or_else(#err_path::unhandled, |builder| #err_path::#v(builder.meta(meta).build())),
-        }
-    });
+    let de_error = error_reader(svc, op);
     quote! {
         /// Reads the response: the output on success, the operation's error otherwise.
         /// A response that cannot be read is a response error, never a panic.
@@ -607,6 +598,28 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             ::std::result::Result::Ok(builder.build())
         }
 
+        #de_error
+    }
+}
+
+/// `de_error`: an error response (read whole) into the operation's error, the modeled one
+/// picked by code (`X-Amzn-ErrorType`, then `code`, then `__type`). Shared by buffered and
+/// streamed operations.
+pub fn error_reader(svc: &Service, op: &Operation) -> TokenStream {
+    let module = ident(&op.module);
+    let err = ident(&op.error);
+    let err_path = quote! { crate::operation::#module::#err };
+    let arms = op.errors.iter().map(|e| {
+        let s = svc.structure(e);
+        let code = &s.wire_name;
+        let v = super::common::error_variant(s);
+        let f = super::json_codec::de_fn(svc, e);
+        quote! {
+            ::std::option::Option::Some(#code) => crate::protocol::errors::#f(status, headers, body)
+                .map_or_else(#err_path::unhandled, |builder| #err_path::#v(builder.meta(meta).build())),
+        }
+    });
+    quote! {
         /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).
         #[allow(unused_variables)]
         fn de_error(status: u16, headers: &::aws_smithy_runtime_api::http::Headers, body: &[u8]) -> #err_path {

@@ -76,7 +76,7 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let deserializer = SharedResponseDeserializer::new(FnDeserializer { f: deserializer });
+    let deserializer = SharedResponseDeserializer::new(FnDeserializer { whole: deserializer, streamed: None });
     run(config, service, operation, input, serializer, deserializer, config_override).await
 }
 
@@ -107,7 +107,7 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let deserializer = SharedResponseDeserializer::new(FnStreamingDeserializer { output, error });
+    let deserializer = SharedResponseDeserializer::new(FnDeserializer { whole: error, streamed: Some(output) });
     run(config, service, operation, input, serializer, deserializer, config_override).await
 }
 
@@ -457,14 +457,20 @@ where
     }
 }
 
-/// Adapts a generated `fn(&HttpResponse) -> Result<O, E>` to the orchestrator's deserializer.
+/// Adapts the generated response readers to the orchestrator's deserializer: `whole` reads a
+/// response whose body has been read in full; `streamed`, for operations whose output holds a
+/// stream, takes a successful (2xx) response with its body unread.
 struct FnDeserializer<O, E> {
-    f: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    whole: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
+    streamed: Option<StreamedReader<O, E>>,
 }
+
+/// A generated reader of a successful response whose body it takes unread.
+type StreamedReader<O, E> = fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>;
 
 impl<O, E> Debug for FnDeserializer<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FnDeserializer")
+        f.debug_struct("FnDeserializer").field("streamed", &self.streamed.is_some()).finish()
     }
 }
 
@@ -473,11 +479,20 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + Debug + Send + Sync + 'static,
 {
+    fn deserialize_streaming(
+        &self,
+        response: &mut HttpResponse,
+    ) -> Option<Result<Output, OrchestratorError<Error>>> {
+        // `None`: the orchestrator reads the body whole, then calls `deserialize_nonstreaming`.
+        let streamed = self.streamed.filter(|_| response.status().is_success())?;
+        Some(streamed(response).map(Output::erase).map_err(|err| err.map_operation_error(Error::erase)))
+    }
+
     fn deserialize_nonstreaming(
         &self,
         response: &HttpResponse,
     ) -> Result<Output, OrchestratorError<Error>> {
-        (self.f)(response)
+        (self.whole)(response)
             .map(Output::erase)
             .map_err(|err| err.map_operation_error(Error::erase))
     }
@@ -496,49 +511,6 @@ pub fn fill_idempotency_token(
             .and_then(ClientConfigBuilder::get_idempotency_token_provider)
             .unwrap_or_else(|| config.idempotency_token_provider());
         *token = Some(provider.make_idempotency_token());
-    }
-}
-
-/// Adapts a generated streaming-output reader (and the error reader) to the orchestrator's
-/// deserializer: 2xx responses are handed over with their body unread.
-struct FnStreamingDeserializer<O, E> {
-    output: fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>,
-    error: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
-}
-
-impl<O, E> Debug for FnStreamingDeserializer<O, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FnStreamingDeserializer")
-    }
-}
-
-impl<O, E> DeserializeResponse for FnStreamingDeserializer<O, E>
-where
-    O: Debug + Send + Sync + 'static,
-    E: std::error::Error + Debug + Send + Sync + 'static,
-{
-    fn deserialize_streaming(
-        &self,
-        response: &mut HttpResponse,
-    ) -> Option<Result<Output, OrchestratorError<Error>>> {
-        if !response.status().is_success() {
-            // Read whole by the orchestrator, then `deserialize_nonstreaming`.
-            return None;
-        }
-        Some(
-            (self.output)(response)
-                .map(Output::erase)
-                .map_err(|err| err.map_operation_error(Error::erase)),
-        )
-    }
-
-    fn deserialize_nonstreaming(
-        &self,
-        response: &HttpResponse,
-    ) -> Result<Output, OrchestratorError<Error>> {
-        (self.error)(response)
-            .map(Output::erase)
-            .map_err(|err| err.map_operation_error(Error::erase))
     }
 }
 

@@ -250,108 +250,62 @@ fn de_error(
         .build();
     match meta.code() {
         ::std::option::Option::Some("InternalFailure") => {
-            match crate::protocol::errors::de_error_internal_failure(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalFailure(
+            crate::protocol::errors::de_error_internal_failure(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalFailure(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("InternalStreamFailure") => {
-            match crate::protocol::errors::de_error_internal_stream_failure(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalStreamFailure(
+            crate::protocol::errors::de_error_internal_stream_failure(
+                    status,
+                    headers,
+                    body,
+                )
+                .map_or_else(
+                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::InternalStreamFailure(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ModelError") => {
-            match crate::protocol::errors::de_error_model_error(status, headers, body) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelError(
+            crate::protocol::errors::de_error_model_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ModelStreamError") => {
-            match crate::protocol::errors::de_error_model_stream_error(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelStreamError(
+            crate::protocol::errors::de_error_model_stream_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelStreamError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ServiceUnavailable") => {
-            match crate::protocol::errors::de_error_service_unavailable(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ServiceUnavailable(
+            crate::protocol::errors::de_error_service_unavailable(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ServiceUnavailable(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         ::std::option::Option::Some("ValidationError") => {
-            match crate::protocol::errors::de_error_validation_error(
-                status,
-                headers,
-                body,
-            ) {
-                ::std::result::Result::Ok(builder) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ValidationError(
+            crate::protocol::errors::de_error_validation_error(status, headers, body)
+                .map_or_else(
+                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled,
+                    |builder| crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ValidationError(
                         builder.meta(meta).build(),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::unhandled(
-                        e,
-                    )
-                }
-            }
+                    ),
+                )
         }
         _ => {
             crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::generic(
