@@ -240,6 +240,7 @@ impl<'m> Lowerer<'m> {
             patterns: BTreeMap::new(),
         };
         crate::analyze::patterns(&mut service);
+        crate::protocol::plan(&mut service)?;
         Ok(service)
     }
 
@@ -577,6 +578,7 @@ impl<'m> Lowerer<'m> {
                 error: None,
                 sensitive,
                 deprecated: deprecated_info,
+                http: None,
             },
         );
         Ok(synthetic_id)
@@ -808,6 +810,7 @@ impl<'m> Lowerer<'m> {
                             error,
                             sensitive: s.traits.contains_key(t::SENSITIVE),
                             deprecated: deprecated(&s.traits),
+                            http: None,
                         },
                     );
                 }

@@ -452,7 +452,7 @@ pub fn request_body(m: &Member) -> TokenStream {
 /// The end of `ser_request`: the request, with an input event stream as its streamed body
 /// (each event marshalled, signed and framed as the caller produces it).
 pub fn finish_request(svc: &Service, payload: Option<&Member>) -> TokenStream {
-    let finish = quote! { ::smithygen_runtime::protocol::http::finish_request(builder, body) };
+    let finish = quote! { ::smithygen_runtime::protocol::http::finish_request(builder, headers, body) };
     let Some(Type::EventStream { union, .. }) = payload.map(|m| &m.ty) else { return finish };
     let Some(es) = svc.unions.get(union).and_then(|u| u.event_stream.as_ref()) else {
         return quote! { compile_error!("an event stream without a plan") };
@@ -479,8 +479,7 @@ pub fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let builder = super::shapes::builder_path(output);
     let stream_name = op.output_stream.as_deref().unwrap_or_default();
     // Every member but the stream is read from the status and headers.
-    let rest = Structure { members: output.members.iter().filter(|m| m.name != stream_name).cloned().collect(), ..output.clone() };
-    let read = super::rest_json::response_members(svc, &rest);
+    let read = super::rest_json::response_members(svc, output);
     let take = output.members.iter().find(|m| m.name == stream_name).map(|m| {
         let set = ident(&m.setter);
         let body = quote! { ::std::mem::replace(response.body_mut(), ::aws_smithy_types::body::SdkBody::taken()) };

@@ -9,6 +9,7 @@ pub mod endpoint_tests;
 // Event streams: stream error enums, event readers and writers, streamed outputs.
 pub mod event_stream;
 pub mod examples;
+pub mod http_bindings;
 pub mod json_codec;
 pub mod manifest;
 pub mod operation;

@@ -1,7 +1,7 @@
 //! `aws.protocols#restJson1`: the binding rules of the protocol, each decided here once.
 
 use super::BindingRules;
-use crate::ir::{Binding, Member, Structure, TimestampFormat, Type};
+use crate::ir::{Binding, Member, Role, TimestampFormat, Type};
 
 /// `aws.protocols#restJson1`.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +21,11 @@ impl BindingRules for RestJson1 {
         matches!(item, Type::String | Type::Enum(_))
     }
 
+    /// A string with a `@mediaType` travels in a header as base64.
+    fn base64_header(&self, ty: &Type, media_type: Option<&str>) -> bool {
+        *ty == Type::String && media_type.is_some()
+    }
+
     fn payload_content_type(&self, payload: &Member) -> String {
         let default = match &payload.ty {
             Type::Blob { .. } => "application/octet-stream",
@@ -31,19 +36,27 @@ impl BindingRules for RestJson1 {
         payload.media_type.clone().unwrap_or_else(|| default.to_string())
     }
 
+    /// Blob payloads may come without a `Content-Type`.
+    fn payload_content_type_optional(&self, payload: &Member) -> bool {
+        matches!(payload.ty, Type::Blob { .. })
+    }
+
+    /// A client sends an unset structure payload as `{}`.
+    fn unset_payload_as_empty_object(&self, payload: &Member, role: Role) -> bool {
+        role == Role::Request && matches!(payload.ty, Type::Structure(_)) && payload.is_optional()
+    }
+
     fn body_content_type(&self) -> &'static str {
         "application/json"
     }
 
-    /// Blob payloads may come without a `Content-Type`.
-    fn body_media_type(&self, message: &Structure) -> Option<(String, bool)> {
-        if let Some(p) = message.members.iter().find(|m| m.binding == Binding::Payload) {
-            return Some((self.payload_content_type(p), matches!(p.ty, Type::Blob { .. })));
+    /// Query and label bindings mean nothing in a response or an error: such members travel
+    /// in the body.
+    fn in_body(&self, binding: &Binding, role: Role) -> bool {
+        match binding {
+            Binding::Body => true,
+            Binding::Query(_) | Binding::QueryParams | Binding::Label => role != Role::Request,
+            Binding::Header(_) | Binding::ResponseCode | Binding::PrefixHeaders(_) | Binding::Payload => false,
         }
-        message
-            .members
-            .iter()
-            .any(|m| m.binding == Binding::Body)
-            .then(|| (self.body_content_type().to_string(), false))
     }
 }

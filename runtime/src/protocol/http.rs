@@ -5,11 +5,95 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use percent_encoding::{percent_encode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is escaped.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 /// A greedy label keeps its `/` separators.
 const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
+
+/// Where bound headers are read from: a response's headers (client) or a request's
+/// (server). Generated readers are the same on both sides; only the source differs.
+pub trait HeaderSource {
+    /// The first value of a header as text, if present.
+    fn one(&self, name: &str) -> Result<Option<&str>, WireError>;
+    /// Every value of a header (each occurrence), as text.
+    fn all(&self, name: &str) -> Result<Vec<&str>, WireError>;
+    /// Headers whose name starts with `prefix` (case-insensitive), keyed by the rest of the
+    /// name (lowercase); several occurrences of one header are joined with `, `.
+    fn with_prefix(&self, prefix: &str) -> Result<HashMap<String, String>, WireError>;
+}
+
+/// A server reads request headers strictly: a value that is not UTF-8 is an error (values are
+/// read as UTF-8, a superset of the visible ASCII HTTP recommends, so non-ASCII text reaches
+/// `@pattern` checks).
+impl HeaderSource for http::HeaderMap {
+    fn one(&self, name: &str) -> Result<Option<&str>, WireError> {
+        self.get(name).map(|v| header_text(name, v)).transpose()
+    }
+
+    fn all(&self, name: &str) -> Result<Vec<&str>, WireError> {
+        self.get_all(name).iter().map(|v| header_text(name, v)).collect()
+    }
+
+    fn with_prefix(&self, prefix: &str) -> Result<HashMap<String, String>, WireError> {
+        let mut texts = Vec::new();
+        for (name, value) in self {
+            texts.push((name.as_str(), header_text(name.as_str(), value)?));
+        }
+        Ok(join_prefixed(texts, prefix))
+    }
+}
+
+/// A client reads response headers as the orchestrator holds them (already text).
+impl HeaderSource for aws_smithy_runtime_api::http::Headers {
+    fn one(&self, name: &str) -> Result<Option<&str>, WireError> {
+        Ok(self.get(name))
+    }
+
+    fn all(&self, name: &str) -> Result<Vec<&str>, WireError> {
+        Ok(self.get_all(name).collect())
+    }
+
+    fn with_prefix(&self, prefix: &str) -> Result<HashMap<String, String>, WireError> {
+        Ok(join_prefixed(self.iter(), prefix))
+    }
+}
+
+fn header_text<'a>(name: &str, value: &'a http::HeaderValue) -> Result<&'a str, WireError> {
+    std::str::from_utf8(value.as_bytes()).map_err(|_| WireError::new(format!("header {name}"), "is not UTF-8 text"))
+}
+
+fn join_prefixed<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, prefix: &str) -> HashMap<String, String> {
+    let mut map: HashMap<String, String> = HashMap::new();
+    for (name, text) in headers {
+        if name.len() < prefix.len() || !name.is_char_boundary(prefix.len()) || !name[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            continue;
+        }
+        map.entry(name[prefix.len()..].to_ascii_lowercase())
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(text);
+            })
+            .or_insert_with(|| text.to_string());
+    }
+    map
+}
+
+/// Writes a header, appended after any of the same name (a list's values, a prefix map's).
+pub fn append_header(headers: &mut http::HeaderMap, name: &str, value: &str, location: &str) -> Result<(), WireError> {
+    let name = http::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| WireError::new(location, "has a key that is not a valid header name"))?;
+    headers.append(name, header_value(value, location)?);
+    Ok(())
+}
+
+/// Sets `Content-Type` unless a bound member already did.
+pub fn default_content_type(headers: &mut http::HeaderMap, media_type: &'static str) {
+    if !headers.contains_key(http::header::CONTENT_TYPE) {
+        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(media_type));
+    }
+}
 
 /// Percent-encodes a label value; a greedy label (`{Key+}`) keeps `/`.
 pub fn encode_label(value: &str, greedy: bool) -> String {
@@ -75,18 +159,20 @@ impl QueryWriter {
 /// (`0` included for methods that carry a body, as AWS SDKs do; never on a
 /// bodiless GET or HEAD, which the protocol forbids), then converts it.
 pub fn finish_request(
-    mut builder: http::request::Builder,
+    builder: http::request::Builder,
+    mut headers: http::HeaderMap,
     body: aws_smithy_types::body::SdkBody,
 ) -> Result<aws_smithy_runtime_api::client::orchestrator::HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
     let bodiless_method = builder.method_ref().is_some_and(|m| m == http::Method::GET || m == http::Method::HEAD);
     if let Some(length) = body.content_length() {
-        let has_length = builder.headers_ref().is_some_and(|h| h.contains_key(http::header::CONTENT_LENGTH));
+        let has_length = headers.contains_key(http::header::CONTENT_LENGTH);
         let forbidden = length == 0 && bodiless_method;
         if !has_length && !forbidden {
-            builder = builder.header(http::header::CONTENT_LENGTH, length);
+            headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
         }
     }
-    let request = builder.body(body)?;
+    let mut request = builder.body(body)?;
+    *request.headers_mut() = headers;
     Ok(aws_smithy_runtime_api::client::orchestrator::HttpRequest::try_from(request)?)
 }
 

@@ -1,6 +1,6 @@
 //! A routed request, read the way generated `de_request` functions need it.
 
-use crate::protocol::http::decode_percent;
+use crate::protocol::http::{decode_percent, HeaderSource};
 use crate::protocol::WireError;
 use bytes::Bytes;
 use http::{HeaderMap, Method};
@@ -79,40 +79,21 @@ impl ServerRequest {
         self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
     }
 
-    /// The first value of a header as text. Values are read as UTF-8 (a superset of the
-    /// visible ASCII HTTP recommends, so non-ASCII text reaches `@pattern` checks); other
-    /// bytes are an error.
+    /// The first value of a header as text (see [`HeaderSource`] for `HeaderMap`).
     pub fn header(&self, name: &str) -> Result<Option<&str>, WireError> {
-        self.headers.get(name).map(|v| header_text(name, v)).transpose()
+        self.headers.one(name)
     }
 
     /// Every value of a header (each occurrence), as text.
     pub fn header_all(&self, name: &str) -> Result<Vec<&str>, WireError> {
-        self.headers.get_all(name).iter().map(|v| header_text(name, v)).collect()
+        self.headers.all(name)
     }
 
     /// Headers whose name starts with `prefix` (case-insensitive), keyed by the rest of the
-    /// name (lowercase, as HTTP/1.1 names are case-insensitive). Several occurrences of one
-    /// header are joined with `, `.
+    /// name (lowercase). Several occurrences of one header are joined with `, `.
     pub fn prefix_headers(&self, prefix: &str) -> Result<HashMap<String, String>, WireError> {
-        let prefix = prefix.to_ascii_lowercase();
-        let mut map: HashMap<String, String> = HashMap::new();
-        for (name, value) in &self.headers {
-            let Some(rest) = name.as_str().strip_prefix(prefix.as_str()) else { continue };
-            let text = header_text(name.as_str(), value)?;
-            map.entry(rest.to_string())
-                .and_modify(|v| {
-                    v.push_str(", ");
-                    v.push_str(text);
-                })
-                .or_insert_with(|| text.to_string());
-        }
-        Ok(map)
+        self.headers.with_prefix(prefix)
     }
-}
-
-fn header_text<'a>(name: &str, value: &'a http::HeaderValue) -> Result<&'a str, WireError> {
-    std::str::from_utf8(value.as_bytes()).map_err(|_| WireError::new(format!("header {name}"), "is not UTF-8 text"))
 }
 
 #[cfg(test)]

@@ -61,16 +61,13 @@ pub fn read_input_events(svc: &Service, op: &Operation) -> Option<TokenStream> {
 }
 
 /// `ser_response(output, events)` of an operation with an output stream: the status and the
-/// HTTP-bound members by the ordinary writer (in a module of its own, run on the output
-/// without its stream member), then the events as the body.
+/// HTTP-bound members by the ordinary writer (in a module of its own), then the events as
+/// the body.
 pub fn response_serializer(svc: &Service, op: &Operation) -> Option<TokenStream> {
     let (_, _, es) = stream(svc, &op.output, Direction::Output)?;
     let events = output_events(svc, op)?;
-    let mut view = svc.clone();
-    if let Some(s) = view.structures.get_mut(&op.output) {
-        s.members.retain(|m| !matches!(m.ty, Type::EventStream { .. }));
-    }
-    let head = super::response::response_serializer(&view, op);
+    // The ordinary writer leaves an event-stream payload's body empty.
+    let head = super::response::response_serializer(svc, op);
     let output_path = shape_path(svc, &op.output);
     let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
     Some(quote! {

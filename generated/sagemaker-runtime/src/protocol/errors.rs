@@ -11,29 +11,31 @@ pub(crate) fn de_error_internal_dependency_exception(
 > {
     let mut builder = crate::types::error::builders::InternalDependencyExceptionBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -47,29 +49,31 @@ pub(crate) fn de_error_internal_failure(
 > {
     let mut builder = crate::types::error::builders::InternalFailureBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -83,29 +87,31 @@ pub(crate) fn de_error_internal_stream_failure(
 > {
     let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -119,56 +125,58 @@ pub(crate) fn de_error_model_error(
 > {
     let mut builder = crate::types::error::builders::ModelErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    "OriginalStatusCode" => {
+                        builder = builder
+                            .set_original_status_code(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::integer::<i32>(value)
+                                        .map_err(|e| e.within("OriginalStatusCode"))?,
+                                ),
+                            );
+                    }
+                    "OriginalMessage" => {
+                        builder = builder
+                            .set_original_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("OriginalMessage"))?,
+                                ),
+                            );
+                    }
+                    "LogStreamArn" => {
+                        builder = builder
+                            .set_log_stream_arn(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("LogStreamArn"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                "OriginalStatusCode" => {
-                    builder = builder
-                        .set_original_status_code(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::integer::<i32>(value)
-                                    .map_err(|e| e.within("OriginalStatusCode"))?,
-                            ),
-                        );
-                }
-                "OriginalMessage" => {
-                    builder = builder
-                        .set_original_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("OriginalMessage"))?,
-                            ),
-                        );
-                }
-                "LogStreamArn" => {
-                    builder = builder
-                        .set_log_stream_arn(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("LogStreamArn"))?,
-                            ),
-                        );
-                }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -182,29 +190,31 @@ pub(crate) fn de_error_model_not_ready_exception(
 > {
     let mut builder = crate::types::error::builders::ModelNotReadyExceptionBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -218,38 +228,40 @@ pub(crate) fn de_error_model_stream_error(
 > {
     let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    "ErrorCode" => {
+                        builder = builder
+                            .set_error_code(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("ErrorCode"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                "ErrorCode" => {
-                    builder = builder
-                        .set_error_code(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("ErrorCode"))?,
-                            ),
-                        );
-                }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -263,29 +275,31 @@ pub(crate) fn de_error_service_unavailable(
 > {
     let mut builder = crate::types::error::builders::ServiceUnavailableBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -299,28 +313,30 @@ pub(crate) fn de_error_validation_error(
 > {
     let mut builder = crate::types::error::builders::ValidationErrorBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "Message" => {
-                    builder = builder
-                        .set_message(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("Message"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "Message" => {
+                        builder = builder
+                            .set_message(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("Message"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder)
 }

@@ -64,41 +64,43 @@ pub(crate) fn read_response_stream_exception(
                 let body: &[u8] = message.payload();
                 let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
                 let side = ::smithygen_runtime::protocol::json::Side::Client;
-                builder = ::smithygen_runtime::protocol::json::read_object(
-                    body,
-                    builder,
-                    |
-                        mut builder,
-                        key,
-                        value,
-                    | -> ::std::result::Result<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    > {
-                        match key {
-                            "Message" => {
-                                builder = builder
-                                    .set_message(
-                                        ::std::option::Option::Some(
-                                            ::smithygen_runtime::protocol::json::string(value)
-                                                .map_err(|e| e.within("Message"))?,
-                                        ),
-                                    );
+                if !body.is_empty() {
+                    builder = ::smithygen_runtime::protocol::json::read_object(
+                        body,
+                        builder,
+                        |
+                            mut builder,
+                            key,
+                            value,
+                        | -> ::std::result::Result<
+                            _,
+                            ::smithygen_runtime::protocol::WireError,
+                        > {
+                            match key {
+                                "Message" => {
+                                    builder = builder
+                                        .set_message(
+                                            ::std::option::Option::Some(
+                                                ::smithygen_runtime::protocol::json::string(value)
+                                                    .map_err(|e| e.within("Message"))?,
+                                            ),
+                                        );
+                                }
+                                "ErrorCode" => {
+                                    builder = builder
+                                        .set_error_code(
+                                            ::std::option::Option::Some(
+                                                ::smithygen_runtime::protocol::json::string(value)
+                                                    .map_err(|e| e.within("ErrorCode"))?,
+                                            ),
+                                        );
+                                }
+                                _ => {}
                             }
-                            "ErrorCode" => {
-                                builder = builder
-                                    .set_error_code(
-                                        ::std::option::Option::Some(
-                                            ::smithygen_runtime::protocol::json::string(value)
-                                                .map_err(|e| e.within("ErrorCode"))?,
-                                        ),
-                                    );
-                            }
-                            _ => {}
-                        }
-                        ::std::result::Result::Ok(builder)
-                    },
-                )?;
+                            ::std::result::Result::Ok(builder)
+                        },
+                    )?;
+                }
                 ::std::result::Result::Ok(builder)
             };
             let builder = read()
@@ -121,32 +123,34 @@ pub(crate) fn read_response_stream_exception(
                 let body: &[u8] = message.payload();
                 let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
                 let side = ::smithygen_runtime::protocol::json::Side::Client;
-                builder = ::smithygen_runtime::protocol::json::read_object(
-                    body,
-                    builder,
-                    |
-                        mut builder,
-                        key,
-                        value,
-                    | -> ::std::result::Result<
-                        _,
-                        ::smithygen_runtime::protocol::WireError,
-                    > {
-                        match key {
-                            "Message" => {
-                                builder = builder
-                                    .set_message(
-                                        ::std::option::Option::Some(
-                                            ::smithygen_runtime::protocol::json::string(value)
-                                                .map_err(|e| e.within("Message"))?,
-                                        ),
-                                    );
+                if !body.is_empty() {
+                    builder = ::smithygen_runtime::protocol::json::read_object(
+                        body,
+                        builder,
+                        |
+                            mut builder,
+                            key,
+                            value,
+                        | -> ::std::result::Result<
+                            _,
+                            ::smithygen_runtime::protocol::WireError,
+                        > {
+                            match key {
+                                "Message" => {
+                                    builder = builder
+                                        .set_message(
+                                            ::std::option::Option::Some(
+                                                ::smithygen_runtime::protocol::json::string(value)
+                                                    .map_err(|e| e.within("Message"))?,
+                                            ),
+                                        );
+                                }
+                                _ => {}
                             }
-                            _ => {}
-                        }
-                        ::std::result::Result::Ok(builder)
-                    },
-                )?;
+                            ::std::result::Result::Ok(builder)
+                        },
+                    )?;
+                }
                 ::std::result::Result::Ok(builder)
             };
             let builder = read()

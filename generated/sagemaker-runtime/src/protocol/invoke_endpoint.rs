@@ -40,137 +40,117 @@ pub(crate) fn ser_request(
     let mut query = ::smithygen_runtime::protocol::http::QueryWriter::new();
     uri.push_str(&query.finish());
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "Content-Type",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header Content-Type",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "Content-Type",
+            &text,
+            "header Content-Type",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "Accept",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header Accept",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "Accept",
+            &text,
+            "header Accept",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Custom-Attributes",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Custom-Attributes",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Custom-Attributes",
+            &text,
+            "header X-Amzn-SageMaker-Custom-Attributes",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_model {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Target-Model",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Target-Model",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Target-Model",
+            &text,
+            "header X-Amzn-SageMaker-Target-Model",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_variant {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Target-Variant",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Target-Variant",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Target-Variant",
+            &text,
+            "header X-Amzn-SageMaker-Target-Variant",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_container_hostname {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Target-Container-Hostname",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Target-Container-Hostname",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Target-Container-Hostname",
+            &text,
+            "header X-Amzn-SageMaker-Target-Container-Hostname",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Inference-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Inference-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Inference-Id",
+            &text,
+            "header X-Amzn-SageMaker-Inference-Id",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.enable_explanations {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Enable-Explanations",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Enable-Explanations",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Enable-Explanations",
+            &text,
+            "header X-Amzn-SageMaker-Enable-Explanations",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_component_name {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Inference-Component",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Inference-Component",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Inference-Component",
+            &text,
+            "header X-Amzn-SageMaker-Inference-Component",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.session_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Session-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Session-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Session-Id",
+            &text,
+            "header X-Amzn-SageMaker-Session-Id",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.prefix_aware_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Prefix-Aware-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Prefix-Aware-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Prefix-Aware-Id",
+            &text,
+            "header X-Amzn-SageMaker-Prefix-Aware-Id",
+        )?;
     }
     let body = match input.body {
         ::std::option::Option::Some(value) => {
-            if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
-                builder = builder.header("Content-Type", "application/octet-stream");
-            }
+            ::smithygen_runtime::protocol::http::default_content_type(
+                &mut headers,
+                "application/octet-stream",
+            );
             ::aws_smithy_types::body::SdkBody::from(value.into_inner())
         }
         ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
     };
-    ::smithygen_runtime::protocol::http::finish_request(builder, body)
+    ::smithygen_runtime::protocol::http::finish_request(builder, headers, body)
 }
 /// Reads the response: the output on success, the operation's error otherwise.
 /// A response that cannot be read is a response error, never a panic.
@@ -208,48 +188,55 @@ fn de_output(
 > {
     let mut builder = crate::operation::invoke_endpoint::builders::InvokeEndpointOutputBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    if !body.is_empty() {
-        builder = builder
-            .set_body(
-                ::std::option::Option::Some(::aws_smithy_types::Blob::new(body.to_vec())),
-            );
-    }
-    if let ::std::option::Option::Some(text) = headers.get("Content-Type") {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "Content-Type",
+    )? {
         builder = builder
             .set_content_type(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = headers
-        .get("x-Amzn-Invoked-Production-Variant")
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "x-Amzn-Invoked-Production-Variant",
+    )? {
         builder = builder
             .set_invoked_production_variant(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = headers
-        .get("X-Amzn-SageMaker-Custom-Attributes")
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "X-Amzn-SageMaker-Custom-Attributes",
+    )? {
         builder = builder
             .set_custom_attributes(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = headers
-        .get("X-Amzn-SageMaker-New-Session-Id")
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "X-Amzn-SageMaker-New-Session-Id",
+    )? {
         builder = builder
             .set_new_session_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = headers
-        .get("X-Amzn-SageMaker-Closed-Session-Id")
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "X-Amzn-SageMaker-Closed-Session-Id",
+    )? {
         builder = builder
             .set_closed_session_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
+            );
+    }
+    if !body.is_empty() {
+        builder = builder
+            .set_body(
+                ::std::option::Option::Some(::aws_smithy_types::Blob::new(body.to_vec())),
             );
     }
     ::std::result::Result::Ok(builder.build())

@@ -40,115 +40,99 @@ pub(crate) fn ser_request(
     let mut query = ::smithygen_runtime::protocol::http::QueryWriter::new();
     uri.push_str(&query.finish());
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Content-Type",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Content-Type",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Content-Type",
+            &text,
+            "header X-Amzn-SageMaker-Content-Type",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Accept",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Accept",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Accept",
+            &text,
+            "header X-Amzn-SageMaker-Accept",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Custom-Attributes",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Custom-Attributes",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Custom-Attributes",
+            &text,
+            "header X-Amzn-SageMaker-Custom-Attributes",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Inference-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Inference-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Inference-Id",
+            &text,
+            "header X-Amzn-SageMaker-Inference-Id",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.input_location {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-InputLocation",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-InputLocation",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-InputLocation",
+            &text,
+            "header X-Amzn-SageMaker-InputLocation",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.s3_output_path_extension {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-S3OutputPathExtension",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-S3OutputPathExtension",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-S3OutputPathExtension",
+            &text,
+            "header X-Amzn-SageMaker-S3OutputPathExtension",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.filename {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Filename",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Filename",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Filename",
+            &text,
+            "header X-Amzn-SageMaker-Filename",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.request_ttl_seconds {
         let text = value.to_string();
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-RequestTTLSeconds",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-RequestTTLSeconds",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-RequestTTLSeconds",
+            &text,
+            "header X-Amzn-SageMaker-RequestTTLSeconds",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.invocation_timeout_seconds {
         let text = value.to_string();
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-InvocationTimeoutSeconds",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-InvocationTimeoutSeconds",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-InvocationTimeoutSeconds",
+            &text,
+            "header X-Amzn-SageMaker-InvocationTimeoutSeconds",
+        )?;
     }
     let body = match input.body {
         ::std::option::Option::Some(value) => {
-            if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
-                builder = builder.header("Content-Type", "application/octet-stream");
-            }
+            ::smithygen_runtime::protocol::http::default_content_type(
+                &mut headers,
+                "application/octet-stream",
+            );
             ::aws_smithy_types::body::SdkBody::from(value.into_inner())
         }
         ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
     };
-    ::smithygen_runtime::protocol::http::finish_request(builder, body)
+    ::smithygen_runtime::protocol::http::finish_request(builder, headers, body)
 }
 /// Reads the response: the output on success, the operation's error otherwise.
 /// A response that cannot be read is a response error, never a panic.
@@ -186,45 +170,49 @@ fn de_output(
 > {
     let mut builder = crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncOutputBuilder::default();
     let side = ::smithygen_runtime::protocol::json::Side::Client;
-    if let ::std::option::Option::Some(text) = headers
-        .get("X-Amzn-SageMaker-OutputLocation")
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "X-Amzn-SageMaker-OutputLocation",
+    )? {
         builder = builder
             .set_output_location(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = headers
-        .get("X-Amzn-SageMaker-FailureLocation")
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        headers,
+        "X-Amzn-SageMaker-FailureLocation",
+    )? {
         builder = builder
             .set_failure_location(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    builder = ::smithygen_runtime::protocol::json::read_object(
-        body,
-        builder,
-        |
-            mut builder,
-            key,
-            value,
-        | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
-            match key {
-                "InferenceId" => {
-                    builder = builder
-                        .set_inference_id(
-                            ::std::option::Option::Some(
-                                ::smithygen_runtime::protocol::json::string(value)
-                                    .map_err(|e| e.within("InferenceId"))?,
-                            ),
-                        );
+    if !body.is_empty() {
+        builder = ::smithygen_runtime::protocol::json::read_object(
+            body,
+            builder,
+            |
+                mut builder,
+                key,
+                value,
+            | -> ::std::result::Result<_, ::smithygen_runtime::protocol::WireError> {
+                match key {
+                    "InferenceId" => {
+                        builder = builder
+                            .set_inference_id(
+                                ::std::option::Option::Some(
+                                    ::smithygen_runtime::protocol::json::string(value)
+                                        .map_err(|e| e.within("InferenceId"))?,
+                                ),
+                            );
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            ::std::result::Result::Ok(builder)
-        },
-    )?;
+                ::std::result::Result::Ok(builder)
+            },
+        )?;
+    }
     ::std::result::Result::Ok(builder.build())
 }
 /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).

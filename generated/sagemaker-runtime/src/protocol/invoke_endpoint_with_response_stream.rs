@@ -40,115 +40,99 @@ pub(crate) fn ser_request(
     let mut query = ::smithygen_runtime::protocol::http::QueryWriter::new();
     uri.push_str(&query.finish());
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
+    let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "Content-Type",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header Content-Type",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "Content-Type",
+            &text,
+            "header Content-Type",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Accept",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Accept",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Accept",
+            &text,
+            "header X-Amzn-SageMaker-Accept",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Custom-Attributes",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Custom-Attributes",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Custom-Attributes",
+            &text,
+            "header X-Amzn-SageMaker-Custom-Attributes",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_variant {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Target-Variant",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Target-Variant",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Target-Variant",
+            &text,
+            "header X-Amzn-SageMaker-Target-Variant",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_container_hostname {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Target-Container-Hostname",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Target-Container-Hostname",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Target-Container-Hostname",
+            &text,
+            "header X-Amzn-SageMaker-Target-Container-Hostname",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Inference-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Inference-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Inference-Id",
+            &text,
+            "header X-Amzn-SageMaker-Inference-Id",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_component_name {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Inference-Component",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Inference-Component",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Inference-Component",
+            &text,
+            "header X-Amzn-SageMaker-Inference-Component",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.session_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Session-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Session-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Session-Id",
+            &text,
+            "header X-Amzn-SageMaker-Session-Id",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &input.prefix_aware_id {
         let text = ::std::string::String::from(value.as_str());
-        builder = builder
-            .header(
-                "X-Amzn-SageMaker-Prefix-Aware-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Prefix-Aware-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Prefix-Aware-Id",
+            &text,
+            "header X-Amzn-SageMaker-Prefix-Aware-Id",
+        )?;
     }
     let body = match input.body {
         ::std::option::Option::Some(value) => {
-            if !builder.headers_ref().is_some_and(|h| h.contains_key("content-type")) {
-                builder = builder.header("Content-Type", "application/octet-stream");
-            }
+            ::smithygen_runtime::protocol::http::default_content_type(
+                &mut headers,
+                "application/octet-stream",
+            );
             ::aws_smithy_types::body::SdkBody::from(value.into_inner())
         }
         ::std::option::Option::None => ::aws_smithy_types::body::SdkBody::empty(),
     };
-    ::smithygen_runtime::protocol::http::finish_request(builder, body)
+    ::smithygen_runtime::protocol::http::finish_request(builder, headers, body)
 }
 /// Reads a successful response: status and headers into the output, the body handed
 /// over unread (it is read as it arrives, never buffered whole).
@@ -173,25 +157,28 @@ pub(crate) fn de_response(
         let headers = response.headers();
         let body: &[u8] = &[];
         let side = ::smithygen_runtime::protocol::json::Side::Client;
-        if let ::std::option::Option::Some(text) = headers
-            .get("X-Amzn-SageMaker-Content-Type")
-        {
+        if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+            headers,
+            "X-Amzn-SageMaker-Content-Type",
+        )? {
             builder = builder
                 .set_content_type(
                     ::std::option::Option::Some(::std::string::String::from(text)),
                 );
         }
-        if let ::std::option::Option::Some(text) = headers
-            .get("x-Amzn-Invoked-Production-Variant")
-        {
+        if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+            headers,
+            "x-Amzn-Invoked-Production-Variant",
+        )? {
             builder = builder
                 .set_invoked_production_variant(
                     ::std::option::Option::Some(::std::string::String::from(text)),
                 );
         }
-        if let ::std::option::Option::Some(text) = headers
-            .get("X-Amzn-SageMaker-Custom-Attributes")
-        {
+        if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+            headers,
+            "X-Amzn-SageMaker-Custom-Attributes",
+        )? {
             builder = builder
                 .set_custom_attributes(
                     ::std::option::Option::Some(::std::string::String::from(text)),

@@ -26,83 +26,98 @@ pub(crate) fn de_request(
                 ::std::option::Option::Some(::std::string::String::from(text.as_str())),
             );
     }
-    if let ::std::option::Option::Some(text) = request.header("Content-Type")? {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "Content-Type",
+    )? {
         builder = builder
             .set_content_type(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request.header("Accept")? {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "Accept",
+    )? {
         builder = builder
             .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Custom-Attributes")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Custom-Attributes",
+    )? {
         builder = builder
             .set_custom_attributes(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Model")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Target-Model",
+    )? {
         builder = builder
             .set_target_model(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Variant")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Target-Variant",
+    )? {
         builder = builder
             .set_target_variant(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Container-Hostname")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Target-Container-Hostname",
+    )? {
         builder = builder
             .set_target_container_hostname(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Inference-Id",
+    )? {
         builder = builder
             .set_inference_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Enable-Explanations")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Enable-Explanations",
+    )? {
         builder = builder
             .set_enable_explanations(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Component")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Inference-Component",
+    )? {
         builder = builder
             .set_inference_component_name(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Session-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Session-Id",
+    )? {
         builder = builder
             .set_session_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Prefix-Aware-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Prefix-Aware-Id",
+    )? {
         builder = builder
             .set_prefix_aware_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
@@ -139,69 +154,56 @@ pub(crate) async fn ser_response(
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &output.content_type {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "Content-Type",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header Content-Type",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "Content-Type",
+            &text,
+            "header Content-Type",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "x-Amzn-Invoked-Production-Variant",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header x-Amzn-Invoked-Production-Variant",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "x-Amzn-Invoked-Production-Variant",
+            &text,
+            "header x-Amzn-Invoked-Production-Variant",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &output.custom_attributes {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-Custom-Attributes",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Custom-Attributes",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Custom-Attributes",
+            &text,
+            "header X-Amzn-SageMaker-Custom-Attributes",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &output.new_session_id {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-New-Session-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-New-Session-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-New-Session-Id",
+            &text,
+            "header X-Amzn-SageMaker-New-Session-Id",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &output.closed_session_id {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-Closed-Session-Id",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-Closed-Session-Id",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-Closed-Session-Id",
+            &text,
+            "header X-Amzn-SageMaker-Closed-Session-Id",
+        )?;
     }
     let body = match output.body {
         ::std::option::Option::Some(boxed) => {
             let value = boxed;
-            if !headers.contains_key(::http::header::CONTENT_TYPE) {
-                headers
-                    .insert(
-                        ::http::header::CONTENT_TYPE,
-                        ::http::HeaderValue::from_static("application/octet-stream"),
-                    );
-            }
+            ::smithygen_runtime::protocol::http::default_content_type(
+                &mut headers,
+                "application/octet-stream",
+            );
             ::smithygen_runtime::server::Bytes::from(value.into_inner())
         }
         ::std::option::Option::None => ::smithygen_runtime::server::Bytes::new(),

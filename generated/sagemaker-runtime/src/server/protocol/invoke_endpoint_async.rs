@@ -36,62 +36,71 @@ pub(crate) fn de_request(
                 ::std::option::Option::Some(::std::string::String::from(text.as_str())),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Content-Type")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Content-Type",
+    )? {
         builder = builder
             .set_content_type(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request.header("X-Amzn-SageMaker-Accept")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Accept",
+    )? {
         builder = builder
             .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Custom-Attributes")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Custom-Attributes",
+    )? {
         builder = builder
             .set_custom_attributes(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Inference-Id",
+    )? {
         builder = builder
             .set_inference_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-InputLocation")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-InputLocation",
+    )? {
         builder = builder
             .set_input_location(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-S3OutputPathExtension")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-S3OutputPathExtension",
+    )? {
         builder = builder
             .set_s3_output_path_extension(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Filename")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Filename",
+    )? {
         builder = builder
             .set_filename(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-RequestTTLSeconds")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-RequestTTLSeconds",
+    )? {
         builder = builder
             .set_request_ttl_seconds(
                 ::std::option::Option::Some(
@@ -101,9 +110,10 @@ pub(crate) fn de_request(
                 ),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-InvocationTimeoutSeconds")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-InvocationTimeoutSeconds",
+    )? {
         builder = builder
             .set_invocation_timeout_seconds(
                 ::std::option::Option::Some(
@@ -148,25 +158,21 @@ pub(crate) async fn ser_response(
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &output.output_location {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-OutputLocation",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-OutputLocation",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-OutputLocation",
+            &text,
+            "header X-Amzn-SageMaker-OutputLocation",
+        )?;
     }
     if let ::std::option::Option::Some(value) = &output.failure_location {
         let text = ::std::string::String::from(value.as_str());
-        headers
-            .insert(
-                "X-Amzn-SageMaker-FailureLocation",
-                ::smithygen_runtime::protocol::http::header_value(
-                    &text,
-                    "header X-Amzn-SageMaker-FailureLocation",
-                )?,
-            );
+        ::smithygen_runtime::protocol::http::append_header(
+            &mut headers,
+            "X-Amzn-SageMaker-FailureLocation",
+            &text,
+            "header X-Amzn-SageMaker-FailureLocation",
+        )?;
     }
     let mut object = ::serde_json::Map::new();
     if let ::std::option::Option::Some(value) = &output.inference_id {
@@ -176,13 +182,10 @@ pub(crate) async fn ser_response(
                 ::serde_json::Value::String(::std::string::String::from(value.as_str())),
             );
     }
-    if !headers.contains_key(::http::header::CONTENT_TYPE) {
-        headers
-            .insert(
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static("application/json"),
-            );
-    }
+    ::smithygen_runtime::protocol::http::default_content_type(
+        &mut headers,
+        "application/json",
+    );
     let body = ::smithygen_runtime::server::Bytes::from(
         ::smithygen_runtime::protocol::json::to_body(
             &::serde_json::Value::Object(object),

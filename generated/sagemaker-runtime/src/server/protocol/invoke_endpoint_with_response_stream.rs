@@ -30,68 +30,80 @@ pub(crate) fn de_request(
                 ::std::option::Option::Some(::std::string::String::from(text.as_str())),
             );
     }
-    if let ::std::option::Option::Some(text) = request.header("Content-Type")? {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "Content-Type",
+    )? {
         builder = builder
             .set_content_type(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request.header("X-Amzn-SageMaker-Accept")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Accept",
+    )? {
         builder = builder
             .set_accept(::std::option::Option::Some(::std::string::String::from(text)));
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Custom-Attributes")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Custom-Attributes",
+    )? {
         builder = builder
             .set_custom_attributes(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Variant")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Target-Variant",
+    )? {
         builder = builder
             .set_target_variant(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Target-Container-Hostname")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Target-Container-Hostname",
+    )? {
         builder = builder
             .set_target_container_hostname(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Inference-Id",
+    )? {
         builder = builder
             .set_inference_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Inference-Component")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Inference-Component",
+    )? {
         builder = builder
             .set_inference_component_name(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Session-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Session-Id",
+    )? {
         builder = builder
             .set_session_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
             );
     }
-    if let ::std::option::Option::Some(text) = request
-        .header("X-Amzn-SageMaker-Prefix-Aware-Id")?
-    {
+    if let ::std::option::Option::Some(text) = ::smithygen_runtime::protocol::http::HeaderSource::one(
+        request.headers(),
+        "X-Amzn-SageMaker-Prefix-Aware-Id",
+    )? {
         builder = builder
             .set_prefix_aware_id(
                 ::std::option::Option::Some(::std::string::String::from(text)),
@@ -131,38 +143,40 @@ mod response_head {
         let mut headers = ::http::HeaderMap::new();
         if let ::std::option::Option::Some(value) = &output.content_type {
             let text = ::std::string::String::from(value.as_str());
-            headers
-                .insert(
-                    "X-Amzn-SageMaker-Content-Type",
-                    ::smithygen_runtime::protocol::http::header_value(
-                        &text,
-                        "header X-Amzn-SageMaker-Content-Type",
-                    )?,
-                );
+            ::smithygen_runtime::protocol::http::append_header(
+                &mut headers,
+                "X-Amzn-SageMaker-Content-Type",
+                &text,
+                "header X-Amzn-SageMaker-Content-Type",
+            )?;
         }
         if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
             let text = ::std::string::String::from(value.as_str());
-            headers
-                .insert(
-                    "x-Amzn-Invoked-Production-Variant",
-                    ::smithygen_runtime::protocol::http::header_value(
-                        &text,
-                        "header x-Amzn-Invoked-Production-Variant",
-                    )?,
-                );
+            ::smithygen_runtime::protocol::http::append_header(
+                &mut headers,
+                "x-Amzn-Invoked-Production-Variant",
+                &text,
+                "header x-Amzn-Invoked-Production-Variant",
+            )?;
         }
         if let ::std::option::Option::Some(value) = &output.custom_attributes {
             let text = ::std::string::String::from(value.as_str());
-            headers
-                .insert(
-                    "X-Amzn-SageMaker-Custom-Attributes",
-                    ::smithygen_runtime::protocol::http::header_value(
-                        &text,
-                        "header X-Amzn-SageMaker-Custom-Attributes",
-                    )?,
-                );
+            ::smithygen_runtime::protocol::http::append_header(
+                &mut headers,
+                "X-Amzn-SageMaker-Custom-Attributes",
+                &text,
+                "header X-Amzn-SageMaker-Custom-Attributes",
+            )?;
         }
-        let body = ::smithygen_runtime::server::Bytes::new();
+        let body = {
+            let boxed = output.body;
+            let value = boxed;
+            ::smithygen_runtime::protocol::http::default_content_type(
+                &mut headers,
+                "application/vnd.amazon.eventstream",
+            );
+            ::smithygen_runtime::server::Bytes::new()
+        };
         let mut response = ::http::Response::new(body);
         *response.status_mut() = status;
         *response.headers_mut() = headers;

@@ -4,6 +4,9 @@
 //! model — Rust names, HTTP bindings, constraints, docs as Markdown — so that
 //! emitters never look at raw traits and never need the model.
 
+mod bindings;
+
+pub use bindings::*;
 use crate::model::ShapeId;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -355,6 +358,9 @@ pub struct Structure {
     pub sensitive: bool,
     /// `@deprecated`.
     pub deprecated: Option<Deprecated>,
+    /// How the structure travels over HTTP, for operation inputs and outputs and modeled
+    /// errors: the protocol's plan, made at the end of lowering.
+    pub http: Option<MessageBindings>,
 }
 
 /// A union to emit.
