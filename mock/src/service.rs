@@ -18,6 +18,9 @@ use sagemaker_runtime::operation::invoke_endpoint_with_response_stream::{
     InvokeEndpointWithResponseStreamError, InvokeEndpointWithResponseStreamInput, InvokeEndpointWithResponseStreamOutput,
 };
 use sagemaker_runtime::server::AmazonSageMakerRuntime;
+use sagemaker_runtime::types::error::ResponseStreamError;
+use sagemaker_runtime::types::ResponseStream;
+use smithygen_runtime::server::event_stream::EventProducer;
 use sagemaker_runtime::types::error::{
     InternalDependencyException, InternalFailure, ModelError, ModelNotReadyException, ServiceUnavailable, ValidationError,
 };
@@ -347,7 +350,7 @@ impl AmazonSageMakerRuntime for MockService {
     async fn invoke_endpoint_with_response_stream(
         &self,
         input: InvokeEndpointWithResponseStreamInput,
-    ) -> Result<(InvokeEndpointWithResponseStreamOutput, crate::stream::Events), InvokeEndpointWithResponseStreamError> {
+    ) -> Result<(InvokeEndpointWithResponseStreamOutput, EventProducer<ResponseStream, ResponseStreamError>), InvokeEndpointWithResponseStreamError> {
         self.0.invoke_with_response_stream(input).await
     }
 }

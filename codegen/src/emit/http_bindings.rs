@@ -135,11 +135,15 @@ fn write_header(m: &Member, h: &HeaderBinding, source: &TokenStream) -> TokenStr
     let name = &h.name;
     let location = format!("header {name}");
     let set = match &h.value {
+        // Text is borrowed, not copied.
+        TextValue::One(TextCodec { ty: Type::String | Type::Enum(_), base64: false, .. }) => quote! {
+            #http::append_header(&mut headers, #name, value.as_str())?;
+        },
         TextValue::One(codec) => {
             let text = text_of(codec, quote! { value }, &location);
             quote! {
                 let text = #text;
-                #http::append_header(&mut headers, #name, &text, #location)?;
+                #http::append_header(&mut headers, #name, &text)?;
             }
         }
         TextValue::List { item, sparse, quoted, .. } => {
@@ -152,7 +156,7 @@ fn write_header(m: &Member, h: &HeaderBinding, source: &TokenStream) -> TokenStr
                     .map(|item| -> ::std::result::Result<_, #we> { ::std::result::Result::Ok(#text) })
                     .collect::<::std::result::Result<::std::vec::Vec<::std::string::String>, _>>()?;
                 if !items.is_empty() {
-                    #http::append_header(&mut headers, #name, &items.join(", "), #location)?;
+                    #http::append_header(&mut headers, #name, &items.join(", "))?;
                 }
             }
         }
@@ -165,7 +169,6 @@ fn write_prefix_headers(m: &Member, p: &PrefixHeadersBinding, source: &TokenStre
     let http = http();
     let prefix = &p.prefix;
     let shadowed = &p.shadowed;
-    let location = format!("headers {prefix}*");
     let set = quote! {
         let mut entries: ::std::vec::Vec<_> = value.iter().collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
@@ -174,7 +177,7 @@ fn write_prefix_headers(m: &Member, p: &PrefixHeadersBinding, source: &TokenStre
             if [#(#shadowed),*].contains(&name.to_ascii_lowercase().as_str()) {
                 continue;
             }
-            #http::append_header(&mut headers, &name, item, #location)?;
+            #http::append_header(&mut headers, &name, item)?;
         }
     };
     when_set(m, source, set)

@@ -72,7 +72,6 @@ pub fn plan(svc: &mut Service) -> Result<(), Errors> {
 
 /// The bindings of one message. `op` is the operation whose input it is (requests).
 fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Operation>) -> Result<MessageBindings, Error> {
-    let index_of = |name: &str| s.members.iter().position(|m| m.name == name);
     let at = |m: &Member| format!("{}${}", s.id, m.name);
     let mut plan = MessageBindings {
         shape: s.id.clone(),
@@ -88,24 +87,7 @@ fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Oper
         body: BodyBinding::Empty,
     };
     if let Some(op) = op {
-        let mut labels = 0;
-        for segment in &op.http.path {
-            plan.path.push(match segment {
-                PathSegment::Literal(text) => PathPiece::Literal(text.clone()),
-                PathSegment::Label { member, greedy } => {
-                    let index = index_of(member)
-                        .ok_or_else(|| Error::at(&op.id, format!("the URI label `{{{member}}}` has no input member")))?;
-                    let m = &s.members[index];
-                    labels += 1;
-                    PathPiece::Label(LabelBinding {
-                        member: index,
-                        index: labels - 1,
-                        greedy: *greedy,
-                        codec: codec(&m.ty, m.timestamp_format.unwrap_or(rules.uri_timestamps()), false),
-                    })
-                }
-            });
-        }
+        plan.path = path(rules, s, op)?;
         plan.query_literals = op.http.query_literals.clone();
         if let Some(pattern) = &op.host_prefix {
             plan.host_prefix = host_prefix(s, pattern).map_err(|e| Error::at(&op.id, e))?;
@@ -135,19 +117,7 @@ fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Oper
         }
         match &m.binding {
             Binding::Label | Binding::Body => {}
-            Binding::Query(name) => {
-                let ts = m.timestamp_format.unwrap_or(rules.uri_timestamps());
-                let value = match &m.ty {
-                    Type::List(c) => TextValue::List {
-                        item: codec(&c.item, c.item_timestamp_format.unwrap_or(ts), false),
-                        sparse: c.sparse,
-                        quoted: false,
-                        split: ListSplit::Commas,
-                    },
-                    ty => TextValue::One(codec(ty, ts, false)),
-                };
-                plan.query.push(QueryBinding { member: index, name: name.clone(), value });
-            }
+            Binding::Query(name) => plan.query.push(QueryBinding { member: index, name: name.clone(), value: query_value(rules, m) }),
             Binding::QueryParams => {
                 let Type::Map(c) = &m.ty else {
                     return Err(Error::at(at(m), "is bound with @httpQueryParams but is not a map"));
@@ -163,26 +133,7 @@ fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Oper
                     shadowed: bound_query.clone(),
                 });
             }
-            Binding::Header(name) => {
-                let ts = m.timestamp_format.unwrap_or(rules.header_timestamps());
-                let value = match &m.ty {
-                    Type::List(c) => {
-                        let item_ts = c.item_timestamp_format.unwrap_or(ts);
-                        TextValue::List {
-                            item: codec(&c.item, item_ts, rules.base64_header(&c.item, c.item_media_type.as_deref())),
-                            sparse: c.sparse,
-                            quoted: rules.quotes_header_item(&c.item),
-                            split: if c.item == Type::Timestamp && item_ts == TimestampFormat::HttpDate {
-                                ListSplit::HttpDates
-                            } else {
-                                ListSplit::Commas
-                            },
-                        }
-                    }
-                    ty => TextValue::One(codec(ty, ts, rules.base64_header(ty, m.media_type.as_deref()))),
-                };
-                plan.headers.push(HeaderBinding { member: index, name: name.clone(), value });
-            }
+            Binding::Header(name) => plan.headers.push(HeaderBinding { member: index, name: name.clone(), value: header_value(rules, m) }),
             Binding::PrefixHeaders(prefix) => plan.prefix_headers.push(PrefixHeadersBinding {
                 member: index,
                 prefix: prefix.clone(),
@@ -191,28 +142,93 @@ fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Oper
             // A status code means nothing in a request.
             Binding::ResponseCode if role == Role::Request => {}
             Binding::ResponseCode => plan.status = Some(index),
-            Binding::Payload => {
-                plan.body = BodyBinding::Payload(PayloadBinding {
-                    member: index,
-                    kind: match &m.ty {
-                        Type::EventStream { .. } => PayloadKind::EventStream,
-                        Type::Blob { streaming: true } => PayloadKind::StreamingBlob,
-                        Type::Blob { streaming: false } => PayloadKind::Blob,
-                        Type::String => PayloadKind::Text,
-                        Type::Enum(_) => PayloadKind::EnumText,
-                        _ => PayloadKind::Json,
-                    },
-                    content_type: rules.payload_content_type(m),
-                    content_type_optional: rules.payload_content_type_optional(m),
-                    unset_as_empty_object: rules.unset_payload_as_empty_object(m, role),
-                })
-            }
+            Binding::Payload => plan.body = BodyBinding::Payload(payload(rules, index, m, role)),
         }
     }
     if plan.payload().is_none() && !document.is_empty() {
         plan.body = BodyBinding::Document { members: document, content_type: rules.body_content_type().to_string() };
     }
     Ok(plan)
+}
+
+/// The URI path of an operation's request: literal text and labels.
+fn path(rules: &dyn BindingRules, s: &Structure, op: &Operation) -> Result<Vec<PathPiece>, Error> {
+    let mut labels = 0;
+    let mut path = Vec::new();
+    for segment in &op.http.path {
+        path.push(match segment {
+            PathSegment::Literal(text) => PathPiece::Literal(text.clone()),
+            PathSegment::Label { member, greedy } => {
+                let index = s
+                    .members
+                    .iter()
+                    .position(|m| &m.name == member)
+                    .ok_or_else(|| Error::at(&op.id, format!("the URI label `{{{member}}}` has no input member")))?;
+                let m = &s.members[index];
+                labels += 1;
+                PathPiece::Label(LabelBinding {
+                    member: index,
+                    index: labels - 1,
+                    greedy: *greedy,
+                    codec: codec(&m.ty, m.timestamp_format.unwrap_or(rules.uri_timestamps()), false),
+                })
+            }
+        });
+    }
+    Ok(path)
+}
+
+/// A query value: one scalar, or a list repeating the key.
+fn query_value(rules: &dyn BindingRules, m: &Member) -> TextValue {
+    let ts = m.timestamp_format.unwrap_or(rules.uri_timestamps());
+    match &m.ty {
+        Type::List(c) => TextValue::List {
+            item: codec(&c.item, c.item_timestamp_format.unwrap_or(ts), false),
+            sparse: c.sparse,
+            quoted: false,
+            split: ListSplit::Commas,
+        },
+        ty => TextValue::One(codec(ty, ts, false)),
+    }
+}
+
+/// A header value: one scalar, or a list in one comma-separated header.
+fn header_value(rules: &dyn BindingRules, m: &Member) -> TextValue {
+    let ts = m.timestamp_format.unwrap_or(rules.header_timestamps());
+    match &m.ty {
+        Type::List(c) => {
+            let item_ts = c.item_timestamp_format.unwrap_or(ts);
+            TextValue::List {
+                item: codec(&c.item, item_ts, rules.base64_header(&c.item, c.item_media_type.as_deref())),
+                sparse: c.sparse,
+                quoted: rules.quotes_header_item(&c.item),
+                split: if c.item == Type::Timestamp && item_ts == TimestampFormat::HttpDate {
+                    ListSplit::HttpDates
+                } else {
+                    ListSplit::Commas
+                },
+            }
+        }
+        ty => TextValue::One(codec(ty, ts, rules.base64_header(ty, m.media_type.as_deref()))),
+    }
+}
+
+/// A member that is the whole body.
+fn payload(rules: &dyn BindingRules, index: usize, m: &Member, role: Role) -> PayloadBinding {
+    PayloadBinding {
+        member: index,
+        kind: match &m.ty {
+            Type::EventStream { .. } => PayloadKind::EventStream,
+            Type::Blob { streaming: true } => PayloadKind::StreamingBlob,
+            Type::Blob { streaming: false } => PayloadKind::Blob,
+            Type::String => PayloadKind::Text,
+            Type::Enum(_) => PayloadKind::EnumText,
+            _ => PayloadKind::Json,
+        },
+        content_type: rules.payload_content_type(m),
+        content_type_optional: rules.payload_content_type_optional(m),
+        unset_as_empty_object: rules.unset_payload_as_empty_object(m, role),
+    }
 }
 
 fn codec(ty: &Type, timestamp: TimestampFormat, base64: bool) -> TextCodec {

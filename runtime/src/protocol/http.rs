@@ -81,10 +81,12 @@ fn join_prefixed<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, pref
 }
 
 /// Writes a header, appended after any of the same name (a list's values, a prefix map's).
-pub fn append_header(headers: &mut http::HeaderMap, name: &str, value: &str, location: &str) -> Result<(), WireError> {
-    let name = http::header::HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| WireError::new(location, "has a key that is not a valid header name"))?;
-    headers.append(name, header_value(value, location)?);
+pub fn append_header(headers: &mut http::HeaderMap, name: &str, value: &str) -> Result<(), WireError> {
+    let location = || format!("header {name}");
+    let name = http::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| WireError::new(location(), "is not a valid header name"))?;
+    let value = http::HeaderValue::from_str(value)
+        .map_err(|_| WireError::new(location(), "contains characters that are not allowed in an HTTP header"))?;
+    headers.append(name, value);
     Ok(())
 }
 
@@ -219,12 +221,6 @@ pub fn quote_header_item(value: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(value)
     }
-}
-
-/// Builds a header value, rejecting characters HTTP does not allow.
-pub fn header_value(value: &str, location: &str) -> Result<http::HeaderValue, WireError> {
-    http::HeaderValue::from_str(value)
-        .map_err(|_| WireError::new(location, "contains characters that are not allowed in an HTTP header"))
 }
 
 /// Splits a header list into items: comma separated, items may be quoted.

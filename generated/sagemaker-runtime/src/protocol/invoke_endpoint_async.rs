@@ -42,66 +42,52 @@ pub(crate) fn ser_request(
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Content-Type",
-            &text,
-            "header X-Amzn-SageMaker-Content-Type",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Accept",
-            &text,
-            "header X-Amzn-SageMaker-Accept",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Custom-Attributes",
-            &text,
-            "header X-Amzn-SageMaker-Custom-Attributes",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Inference-Id",
-            &text,
-            "header X-Amzn-SageMaker-Inference-Id",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.input_location {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-InputLocation",
-            &text,
-            "header X-Amzn-SageMaker-InputLocation",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.s3_output_path_extension {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-S3OutputPathExtension",
-            &text,
-            "header X-Amzn-SageMaker-S3OutputPathExtension",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.filename {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Filename",
-            &text,
-            "header X-Amzn-SageMaker-Filename",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.request_ttl_seconds {
@@ -110,7 +96,6 @@ pub(crate) fn ser_request(
             &mut headers,
             "X-Amzn-SageMaker-RequestTTLSeconds",
             &text,
-            "header X-Amzn-SageMaker-RequestTTLSeconds",
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.invocation_timeout_seconds {
@@ -119,7 +104,6 @@ pub(crate) fn ser_request(
             &mut headers,
             "X-Amzn-SageMaker-InvocationTimeoutSeconds",
             &text,
-            "header X-Amzn-SageMaker-InvocationTimeoutSeconds",
         )?;
     }
     let body = match input.body {

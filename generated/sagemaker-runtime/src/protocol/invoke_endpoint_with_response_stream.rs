@@ -42,84 +42,66 @@ pub(crate) fn ser_request(
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "Content-Type",
-            &text,
-            "header Content-Type",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Accept",
-            &text,
-            "header X-Amzn-SageMaker-Accept",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Custom-Attributes",
-            &text,
-            "header X-Amzn-SageMaker-Custom-Attributes",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_variant {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Target-Variant",
-            &text,
-            "header X-Amzn-SageMaker-Target-Variant",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_container_hostname {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Target-Container-Hostname",
-            &text,
-            "header X-Amzn-SageMaker-Target-Container-Hostname",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Inference-Id",
-            &text,
-            "header X-Amzn-SageMaker-Inference-Id",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_component_name {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Inference-Component",
-            &text,
-            "header X-Amzn-SageMaker-Inference-Component",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.session_id {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Session-Id",
-            &text,
-            "header X-Amzn-SageMaker-Session-Id",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.prefix_aware_id {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Prefix-Aware-Id",
-            &text,
-            "header X-Amzn-SageMaker-Prefix-Aware-Id",
+            value.as_str(),
         )?;
     }
     let body = match input.body {

@@ -153,48 +153,38 @@ pub(crate) async fn ser_response(
         .unwrap_or(::http::StatusCode::OK);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &output.content_type {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "Content-Type",
-            &text,
-            "header Content-Type",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "x-Amzn-Invoked-Production-Variant",
-            &text,
-            "header x-Amzn-Invoked-Production-Variant",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.custom_attributes {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Custom-Attributes",
-            &text,
-            "header X-Amzn-SageMaker-Custom-Attributes",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.new_session_id {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-New-Session-Id",
-            &text,
-            "header X-Amzn-SageMaker-New-Session-Id",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.closed_session_id {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-Closed-Session-Id",
-            &text,
-            "header X-Amzn-SageMaker-Closed-Session-Id",
+            value.as_str(),
         )?;
     }
     let body = match output.body {

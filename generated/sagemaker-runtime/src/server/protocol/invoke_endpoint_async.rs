@@ -157,21 +157,17 @@ pub(crate) async fn ser_response(
         .unwrap_or(::http::StatusCode::OK);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &output.output_location {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-OutputLocation",
-            &text,
-            "header X-Amzn-SageMaker-OutputLocation",
+            value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.failure_location {
-        let text = ::std::string::String::from(value.as_str());
         ::smithygen_runtime::protocol::http::append_header(
             &mut headers,
             "X-Amzn-SageMaker-FailureLocation",
-            &text,
-            "header X-Amzn-SageMaker-FailureLocation",
+            value.as_str(),
         )?;
     }
     let mut object = ::serde_json::Map::new();
