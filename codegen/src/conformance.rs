@@ -1,12 +1,14 @@
 //! The conformance plan: which protocol test each case of `smithy.test#httpRequestTests`,
-//! `httpResponseTests` and `httpMalformedRequestTests` becomes (its function name, and
-//! whether it runs, is skipped by rule or is a known failure), and the tally of a run.
+//! `httpResponseTests`, `httpMalformedRequestTests` and `eventStreamTests` becomes (its
+//! function name, and whether it runs, is skipped by rule or is a known failure), what an
+//! event-stream case checks on each side ([`EventStreamPlan`]), and the tally of a run.
 //!
 //! The test emitter renders this plan; `cargo xtask conformance` reads it back (through
 //! [`crate::GeneratedCrate::protocol_cases`]) and counts the result lines the generated tests
 //! write to the file named by [`RESULTS_ENV`], so nothing parses `cargo test` output.
 
 use crate::ir::{Operation, Service};
+use crate::model::ShapeId;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -23,7 +25,7 @@ const KNOWN_FAILURES: &str = include_str!("../conformance/known-failures.txt");
 /// The only protocol the generated clients speak.
 const PROTOCOL: &str = "aws.protocols#restJson1";
 
-/// The three kinds of protocol test.
+/// The four kinds of protocol test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// `smithy.test#httpRequestTests`: the request the client sends.
@@ -32,11 +34,14 @@ pub enum Kind {
     Response,
     /// `smithy.test#httpMalformedRequestTests`: how the server rejects a request.
     Malformed,
+    /// `smithy.test#eventStreamTests`: the events (and initial messages) each side writes and
+    /// reads.
+    EventStream,
 }
 
 impl Kind {
     /// All kinds, in report order.
-    pub const ALL: [Kind; 3] = [Kind::Request, Kind::Response, Kind::Malformed];
+    pub const ALL: [Kind; 4] = [Kind::Request, Kind::Response, Kind::Malformed, Kind::EventStream];
 
     /// The word used in test names, the known-failures file and reports.
     pub fn word(self) -> &'static str {
@@ -44,6 +49,7 @@ impl Kind {
             Kind::Request => "request",
             Kind::Response => "response",
             Kind::Malformed => "malformed",
+            Kind::EventStream => "eventstream",
         }
     }
 
@@ -78,7 +84,9 @@ pub fn parse_known_failures(text: &str) -> Result<Vec<KnownFailure>, String> {
             return Err(format!("{KNOWN_FAILURES_FILE}:{}: expected `<kind> <test id> <reason>`", n + 1));
         };
         let kind = Kind::from_word(kind)
-            .ok_or_else(|| format!("{KNOWN_FAILURES_FILE}:{}: kind `{kind}` is not request, response or malformed", n + 1))?;
+            .ok_or_else(|| {
+                format!("{KNOWN_FAILURES_FILE}:{}: kind `{kind}` is not request, response, malformed or eventstream", n + 1)
+            })?;
         if out.iter().any(|k| k.kind == kind && k.id == id) {
             return Err(format!("{KNOWN_FAILURES_FILE}:{}: `{id}` is listed twice", n + 1));
         }
@@ -156,6 +164,9 @@ pub fn operation_cases(op: &Operation, known: &[KnownFailure]) -> Vec<PlannedCas
         for (row, case) in expand(case) {
             push(Kind::Malformed, case, row, None);
         }
+    }
+    for case in &op.event_stream_tests {
+        push(Kind::EventStream, case.clone(), None, None);
     }
     out
 }
@@ -250,10 +261,105 @@ fn rule_skip(kind: Kind, case: &Value) -> Option<String> {
     if protocol != PROTOCOL {
         return Some(format!("protocol {protocol} is not generated"));
     }
+    // Both sides of an event-stream case are generated (the client and the server stub), so
+    // `appliesTo` only says which side the test checks (see [`EventStreamPlan`]).
     match (kind, case.get("appliesTo").and_then(Value::as_str)) {
         (Kind::Request | Kind::Response, Some("server")) => Some("applies to servers only".into()),
         (Kind::Malformed, Some("client")) => Some("applies to clients only".into()),
         _ => None,
+    }
+}
+
+/// What an `eventStreamTests` case checks, side by side.
+///
+/// The client sends the `request` events (through its input stream: marshalled, signed and
+/// framed) and the HTTP request of `initialRequestParams`, and reads the `response` events
+/// (from their `bytes`) after the HTTP response `initialResponse`. The server stub does the
+/// opposite: it reads the request (`initialRequest`) and its events, and writes the output of
+/// `initialResponseParams` and the `response` events. restJson1 carries initial messages as
+/// the HTTP request and response (`smithy.test#InitialHttpRequest` / `InitialHttpResponse`),
+/// not as `initial-request` / `initial-response` events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStreamPlan {
+    /// The client side is checked (`appliesTo` absent or `client`).
+    pub client: bool,
+    /// The server side is checked (`appliesTo` absent or `server`).
+    pub server: bool,
+    /// Events of type `request`, in order: the client writes them, the server reads them.
+    pub request_events: Vec<Value>,
+    /// Events of type `response`, in order: the server writes them, the client reads them.
+    pub response_events: Vec<Value>,
+    /// Whether the case says anything about the request (its initial request, its parameters
+    /// or request events). When it does not, the request only carries the server to the
+    /// response under test, so it is a valid one: required members and labels get
+    /// placeholder values.
+    pub request_under_test: bool,
+    /// Whether the case says anything about the response (its initial response, its
+    /// parameters or response events): the client then has something to read.
+    pub response_under_test: bool,
+    /// What the reading side must see.
+    pub expectation: Expectation,
+}
+
+/// The outcome an event-stream case expects of the side that reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expectation {
+    /// Everything is read as the case describes and the stream ends cleanly.
+    Success,
+    /// Reading fails: the initial response is an error, or an event is an error or cannot be
+    /// read. With a shape, the error is that one.
+    Failure(Option<FailureShape>),
+}
+
+/// The error an event-stream case expects, by where the model declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailureShape {
+    /// An error of the operation: the initial response is that error.
+    Operation(ShapeId),
+    /// An error event of the operation's event stream (a member of the `@streaming` union).
+    Event(ShapeId),
+    /// A shape that is neither: the test cannot pass as written.
+    Unknown(ShapeId),
+}
+
+/// The plan of one `eventStreamTests` case of `op`.
+pub fn event_stream_plan(svc: &Service, op: &Operation, case: &Value) -> EventStreamPlan {
+    let applies_to = case.get("appliesTo").and_then(Value::as_str);
+    let events = |kind: &str| -> Vec<Value> {
+        case.get("events")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter(|e| e.get("type").and_then(Value::as_str) == Some(kind)).cloned().collect())
+            .unwrap_or_default()
+    };
+    let (request_events, response_events) = (events("request"), events("response"));
+    let request_under_test =
+        case.get("initialRequest").is_some() || case.get("initialRequestParams").is_some() || !request_events.is_empty();
+    let response_under_test =
+        case.get("initialResponse").is_some() || case.get("initialResponseParams").is_some() || !response_events.is_empty();
+    let expectation = match case.get("expectation").and_then(|e| e.get("failure")) {
+        None => Expectation::Success,
+        Some(failure) => Expectation::Failure(failure.get("errorId").and_then(Value::as_str).map(|id| {
+            let is_event = [&op.input, &op.output]
+                .into_iter()
+                .filter_map(|s| svc.event_stream_member(s))
+                .any(|(_, _, es)| es.errors.iter().any(|e| e.target == id));
+            if op.errors.iter().any(|e| e == id) {
+                FailureShape::Operation(id.to_string())
+            } else if is_event {
+                FailureShape::Event(id.to_string())
+            } else {
+                FailureShape::Unknown(id.to_string())
+            }
+        })),
+    };
+    EventStreamPlan {
+        client: applies_to != Some("server"),
+        server: applies_to != Some("client"),
+        request_events,
+        response_events,
+        request_under_test,
+        response_under_test,
+        expectation,
     }
 }
 
@@ -355,12 +461,42 @@ mod tests {
         assert!(parse_known_failures("request RestJsonFoo").is_err());
         assert!(parse_known_failures("client RestJsonFoo why").is_err());
         assert!(parse_known_failures("request A why\nrequest A again").is_err());
+        assert_eq!(parse_known_failures("eventstream A why").unwrap()[0].kind, Kind::EventStream);
     }
 
     #[test]
     fn test_names_are_kind_and_snake_case_id() {
         assert_eq!(test_fn_name(Kind::Request, "RestJsonAllQueryStringTypes"), "request_rest_json_all_query_string_types");
         assert_eq!(test_fn_name(Kind::Malformed, "RestJsonMalformedSetDuplicateItems"), "malformed_rest_json_malformed_set_duplicate_items");
+    }
+
+    #[test]
+    fn an_event_stream_case_names_its_sides_events_and_expected_error() {
+        let svc = crate::lower_model(include_str!("../tests/fixtures/event-stream.json"), None).unwrap();
+        let op = svc.operations.iter().find(|o| o.name == "WatchPrices").unwrap();
+        let case = |extra: Value| {
+            let mut case = serde_json::json!({
+                "id": "C",
+                "protocol": PROTOCOL,
+                "events": [{"type": "response", "params": {"Tick": {"Price": 1.5}}}, {"type": "request"}],
+            });
+            case.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            event_stream_plan(&svc, op, &case)
+        };
+        let both = case(serde_json::json!({}));
+        assert_eq!((both.client, both.server, both.request_events.len(), both.response_events.len()), (true, true, 1, 1));
+        assert!(both.request_under_test && both.response_under_test && both.expectation == Expectation::Success);
+        let client = case(serde_json::json!({"appliesTo": "client", "events": [], "expectation": {"failure": {}}}));
+        assert_eq!((client.client, client.server, client.request_under_test, client.response_under_test), (true, false, false, false));
+        let initial = case(serde_json::json!({"events": [], "initialResponse": {"code": 200}}));
+        assert_eq!((initial.request_under_test, initial.response_under_test), (false, true));
+        assert_eq!(client.expectation, Expectation::Failure(None));
+        let failure = |id: &str| case(serde_json::json!({"expectation": {"failure": {"errorId": id}}})).expectation;
+        let (operation, event, other) =
+            ("fixture.eventstream#UnknownSymbol", "fixture.eventstream#FeedOverloaded", "fixture.eventstream#Tick");
+        assert_eq!(failure(operation), Expectation::Failure(Some(FailureShape::Operation(operation.into()))));
+        assert_eq!(failure(event), Expectation::Failure(Some(FailureShape::Event(event.into()))));
+        assert_eq!(failure(other), Expectation::Failure(Some(FailureShape::Unknown(other.into()))));
     }
 
     fn planned(kind: Kind, name: &str, disposition: Disposition) -> PlannedCase {
@@ -382,7 +518,7 @@ mod tests {
         assert_eq!((request.passed, request.by_rule), (1, 1));
         assert_eq!(request.failed, vec!["op::bad".to_string(), "op::silent".to_string()]);
         assert_eq!(report.tallies[1].1.known, 1);
-        assert_eq!(report.summary_lines()[3], "request: 1 passed, 2 failed, 1 skipped");
+        assert_eq!(report.summary_lines()[4], "request: 1 passed, 2 failed, 1 skipped");
         assert!(!report.is_empty());
     }
 }

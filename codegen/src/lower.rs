@@ -66,6 +66,7 @@ mod t {
     pub const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
     pub const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
     pub const MALFORMED_TESTS: &str = "smithy.test#httpMalformedRequestTests";
+    pub const EVENT_STREAM_TESTS: &str = "smithy.test#eventStreamTests";
 }
 
 /// Protocol traits the generator knows by name, to say which one a service uses.
@@ -391,6 +392,7 @@ impl<'m> Lowerer<'m> {
             request_tests: list(traits.get(t::REQUEST_TESTS)),
             response_tests,
             malformed_tests: list(traits.get(t::MALFORMED_TESTS)),
+            event_stream_tests: list(traits.get(t::EVENT_STREAM_TESTS)),
             input_stream,
             output_stream,
             name,

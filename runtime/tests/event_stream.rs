@@ -498,3 +498,50 @@ async fn input_stream_messages_are_signed_in_a_chain_from_the_request_signature(
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[tokio::test]
+async fn the_server_reads_a_signed_input_stream_as_the_events_it_carries() {
+    // The route reads the request body as generated servers do: signed envelopes unwrapped by
+    // `input_body`, then the union's unmarshaller.
+    let server = Router::new()
+        .route("Upload", "POST", "/upload", |request: ServerRequest| async move {
+            let body = smithygen_runtime::server::event_stream::input_body(request.body());
+            let mut events = EventReceiver::new(EventUnmarshaller::new(read_event, read_exception, EventError::generic), body);
+            let mut seen = Vec::new();
+            loop {
+                match events.recv().await {
+                    Ok(Some(Event::Part(bytes))) => seen.push(String::from_utf8_lossy(&bytes).to_string()),
+                    Ok(Some(Event::Unknown)) => seen.push("unknown".into()),
+                    Ok(None) => break,
+                    Err(e) => {
+                        seen.push(format!("error {:?}", e.into_service_error().meta().code()));
+                        break;
+                    }
+                }
+            }
+            http::Response::new(Bytes::from(seen.join(","))) as ServerResponse
+        })
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    static UPLOAD: OperationInfo =
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None };
+    let ser = |events: Vec<Result<Event, EventError>>| -> Result<HttpRequest, BoxError> {
+        let mut request = ser("/upload")?;
+        sender_body(EventStreamSender::from(futures_util::stream::iter(events)), marshall, marshall_error, &mut request);
+        Ok(request)
+    };
+    let events = vec![Ok(part("one")), Ok(part("two")), Err(EventError::ModelStreamError(ErrorMetadata::builder().message("boom").build()))];
+    let answer = invoke(&client(&server.url()), &SERVICE, &UPLOAD, events, ser, de_upload, None).await.unwrap();
+    assert_eq!(answer, r#"one,two,error Some("ModelStreamError")"#);
+
+    // Unsigned frames pass through as they are; a broken frame is left for the receiver to report.
+    let mut unsigned = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&marshall(part("three")).unwrap(), &mut unsigned).unwrap();
+    let body = smithygen_runtime::server::event_stream::input_body(&Bytes::from(unsigned.clone()));
+    assert_eq!(body.bytes(), Some(&unsigned[..]));
+    let mut broken = unsigned.clone();
+    *broken.last_mut().unwrap() ^= 1;
+    let body = smithygen_runtime::server::event_stream::input_body(&Bytes::from(broken.clone()));
+    assert_eq!(body.bytes(), Some(&broken[..]));
+}

@@ -1,8 +1,9 @@
 //! Protocol compliance tests generated beside the code: each case of
-//! `smithy.test#httpRequestTests`, `smithy.test#httpResponseTests` and
-//! `smithy.test#httpMalformedRequestTests` on an operation (or on one of its
-//! errors) becomes a `#[tokio::test]` in `src/protocol_tests/<operation>.rs`,
-//! named `request_<id>`, `response_<id>` or `malformed_<id>` (snake case).
+//! `smithy.test#httpRequestTests`, `smithy.test#httpResponseTests`,
+//! `smithy.test#httpMalformedRequestTests` and `smithy.test#eventStreamTests` on an
+//! operation (or on one of its errors) becomes a `#[tokio::test]` in
+//! `src/protocol_tests/<operation>.rs`, named `request_<id>`, `response_<id>`,
+//! `malformed_<id>` or `eventstream_<id>` (snake case).
 //!
 //! - A request test builds the input from the case's `params` with the fluent
 //!   builder, sends it through the real client stack (SigV4 with static
@@ -13,11 +14,14 @@
 //!   body and compares the parsed output (or modeled error) member by member
 //!   with the expected value built from `params` (NaN-aware: members whose
 //!   expected value holds NaN compare by their `Debug` text).
+//! - An event-stream test checks the client's and the server stub's side of the stream (see
+//!   `protocol_tests/event_stream.rs`).
 //! - Cases for another protocol or for the other side (`appliesTo`) become
 //!   ignored tests, skipped by rule. Cases listed in [`KNOWN_FAILURES_FILE`]
 //!   are generated to expect their failure: the test fails when the case
 //!   starts passing, so the list cannot go stale.
 
+mod event_stream;
 mod malformed;
 mod support;
 mod values;
@@ -33,7 +37,12 @@ use serde_json::Value;
 pub fn has_protocol_tests(svc: &Service) -> bool {
     svc.operations
         .iter()
-        .any(|op| !op.request_tests.is_empty() || !op.response_tests.is_empty() || !op.malformed_tests.is_empty())
+        .any(|op| {
+            !op.request_tests.is_empty()
+                || !op.response_tests.is_empty()
+                || !op.malformed_tests.is_empty()
+                || !op.event_stream_tests.is_empty()
+        })
 }
 
 /// `src/protocol_tests.rs`, its support module and one file per operation with tests.
@@ -64,6 +73,9 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
     if svc.operations.iter().any(|op| !op.malformed_tests.is_empty()) {
         support.extend(malformed::support(svc));
     }
+    if svc.operations.iter().any(|op| !op.event_stream_tests.is_empty()) {
+        support.extend(event_stream::support(svc));
+    }
     files.push(("src/protocol_tests/support.rs".to_string(), support));
     files.push((
         "src/protocol_tests.rs".to_string(),
@@ -84,19 +96,25 @@ fn operation_tests(svc: &Service, op: &Operation, known: &[KnownFailure]) -> Vec
         .iter()
         .map(|planned| {
             let case = &planned.case;
-            test_case(planned, || match planned.kind {
+            let server = match planned.kind {
+                Kind::Malformed => true,
+                Kind::EventStream => event_stream::needs_server(svc, op, case),
+                Kind::Request | Kind::Response => false,
+            };
+            test_case(planned, server, || match planned.kind {
                 Kind::Request => request_body(svc, op, case),
                 Kind::Response => response_body(svc, op, planned.error.as_deref(), case),
                 Kind::Malformed => malformed::test_body(case),
+                Kind::EventStream => event_stream::test_body(svc, op, case),
             })
         })
         .collect()
 }
 
-/// One test function: skipped by rule, expected to fail (known), or plain. Server
-/// (malformed) tests need the crate's `server` feature and are ignored without it. A test
-/// that runs records its result (see [`crate::conformance::RESULTS_ENV`]).
-fn test_case(planned: &PlannedCase, body: impl FnOnce() -> TokenStream) -> TokenStream {
+/// One test function: skipped by rule, expected to fail (known), or plain. Tests of the
+/// server stub (`server`) need the crate's `server` feature and are ignored without it. A
+/// test that runs records its result (see [`crate::conformance::RESULTS_ENV`]).
+fn test_case(planned: &PlannedCase, server: bool, body: impl FnOnce() -> TokenStream) -> TokenStream {
     let (kind, id, case) = (planned.kind, planned.id.as_str(), &planned.case);
     let name = format_ident!("{}", planned.name);
     let key = planned.key();
@@ -114,8 +132,8 @@ fn test_case(planned: &PlannedCase, body: impl FnOnce() -> TokenStream) -> Token
         };
     }
     let body = body();
-    let gate = (kind == Kind::Malformed).then(|| quote! { #[cfg(feature = "server")] });
-    let without_server = (kind == Kind::Malformed).then(|| {
+    let gate = server.then(|| quote! { #[cfg(feature = "server")] });
+    let without_server = server.then(|| {
         quote! {
             #[doc = #doc]
             #[cfg(not(feature = "server"))]

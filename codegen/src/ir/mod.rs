@@ -533,6 +533,8 @@ pub struct Operation {
     pub response_tests: Vec<(Option<ShapeId>, Value)>,
     /// Malformed-request tests attached to the operation.
     pub malformed_tests: Vec<Value>,
+    /// Event-stream tests (`smithy.test#eventStreamTests`) attached to the operation.
+    pub event_stream_tests: Vec<Value>,
     /// The input member that is a stream (an event stream or a `@streaming` blob), by name.
     pub input_stream: Option<String>,
     /// The output member that is a stream: the client hands the response body over unread.

@@ -71,6 +71,23 @@ pub fn string<'a>(message: &'a Message, name: &str) -> Option<&'a str> {
     header(message, name)?.as_string().ok().map(|s| s.as_str())
 }
 
+/// `:chunk-signature`, the header of a SigV4-signed envelope.
+pub const CHUNK_SIGNATURE: &str = ":chunk-signature";
+
+/// The message a SigV4-signed envelope carries: a client of a SigV4 service wraps each event in
+/// a message whose headers are `:date` and `:chunk-signature` and whose payload is the event's
+/// whole frame, and ends the stream with an envelope of empty payload. Returns the inner message,
+/// `None` for that end envelope, and an unsigned message as it is.
+pub fn unwrap_signed(message: Message) -> Result<Option<Message>, EventStreamError> {
+    if header(&message, CHUNK_SIGNATURE).is_none() {
+        return Ok(Some(message));
+    }
+    if message.payload().is_empty() {
+        return Ok(None);
+    }
+    aws_smithy_eventstream::frame::read_message_from(message.payload().clone()).map(Some)
+}
+
 /// Checks `:content-type` against the payload's expected media type, as the official SDKs do
 /// (an absent header passes).
 pub fn expect_content_type(message: &Message, expected: &str) -> Result<(), EventStreamError> {
@@ -117,6 +134,22 @@ mod tests {
         let meta = error_metadata(&error("internal-error", "An unknown error occurred."));
         assert_eq!(meta.code(), Some("internal-error"));
         assert_eq!(meta.message(), Some("An unknown error occurred."));
+    }
+
+    #[test]
+    fn signed_envelopes_are_unwrapped_and_the_end_envelope_is_none() {
+        let inner = event("E", None, "x");
+        let mut frame = Vec::new();
+        aws_smithy_eventstream::frame::write_message_to(&inner, &mut frame).unwrap();
+        let envelope = |payload: Vec<u8>| {
+            Message::new(payload)
+                .add_header(Header::new(":date", HeaderValue::Timestamp(aws_smithy_types::DateTime::from_secs(0))))
+                .add_header(Header::new(CHUNK_SIGNATURE, HeaderValue::ByteArray(Bytes::from_static(&[1, 2]))))
+        };
+        assert_eq!(unwrap_signed(envelope(frame)).unwrap(), Some(inner.clone()));
+        assert_eq!(unwrap_signed(envelope(Vec::new())).unwrap(), None);
+        assert_eq!(unwrap_signed(inner.clone()).unwrap(), Some(inner));
+        assert!(unwrap_signed(envelope(b"not a frame".to_vec())).is_err());
     }
 
     #[test]

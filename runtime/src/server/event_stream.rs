@@ -184,6 +184,13 @@ impl<T: Send + 'static, E: Send + 'static> EventProducer<T, E> {
         })
     }
 
+    /// A producer of the given items, in order: `Ok` as events, the first `Err` as an error
+    /// event (a modeled one, or an `error` message for the union error's `Unhandled`), which
+    /// ends the stream.
+    pub fn items(items: Vec<Result<T, E>>) -> Self {
+        Self::from_stream(futures_util::stream::iter(items))
+    }
+
     /// A producer of the given events, in order.
     pub fn events(events: impl IntoIterator<Item = T, IntoIter: Send + 'static>) -> Self {
         Self::from_stream(futures_util::stream::iter(events.into_iter().map(Ok)))
@@ -198,6 +205,42 @@ impl<T: Send + 'static, E: Send + 'static> EventProducer<T, E> {
     pub async fn run(self, writer: EventStreamWriter<T, E>) {
         (self.0)(writer).await
     }
+}
+
+/// The body an input stream's [`EventReceiver`](crate::event_stream::EventReceiver) reads on
+/// the server: the request body with each SigV4-signed envelope replaced by the event frame it
+/// carries, and the end envelope (empty payload) and anything after it dropped. A client of a
+/// SigV4 service signs every event that way, so its events could not be read as they arrive
+/// (they have no `:message-type`). The signatures are not verified: the stub verifies no SigV4.
+///
+/// Unsigned frames are kept as they are, and from the first frame that cannot be decoded on
+/// (a bad CRC, a truncated frame) the bytes are kept as they are too, so the receiver reports
+/// that error where it is.
+pub fn input_body(body: &Bytes) -> aws_smithy_types::body::SdkBody {
+    use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest: &[u8] = body;
+    let mut decoder = MessageFrameDecoder::new();
+    while !rest.is_empty() {
+        let before = rest;
+        let message = match decoder.decode_frame(&mut rest) {
+            Ok(DecodedFrame::Complete(message)) => message,
+            Ok(DecodedFrame::Incomplete) | Err(_) => {
+                out.extend_from_slice(before);
+                break;
+            }
+        };
+        let frame = &before[..before.len() - rest.len()];
+        if message::header(&message, message::CHUNK_SIGNATURE).is_none() {
+            out.extend_from_slice(frame);
+        } else if message.payload().is_empty() {
+            break; // the end of a signed stream
+        } else {
+            // The payload of an envelope is the event's frame, as the client framed it.
+            out.extend_from_slice(message.payload());
+        }
+    }
+    aws_smithy_types::body::SdkBody::from(out)
 }
 
 /// The response of an output event stream: `head` (the output's status and HTTP-bound

@@ -112,12 +112,17 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
         pub(crate) struct ReplyClient {
             status: u16,
             headers: ::std::vec::Vec<(&'static str, &'static str)>,
-            body: &'static [u8],
+            body: ::std::vec::Vec<u8>,
         }
 
         impl ReplyClient {
             /// A client answering `status`, `headers` and `body`.
             pub(crate) fn new(status: u16, headers: &[(&'static str, &'static str)], body: &'static [u8]) -> Self {
+                Self::with_body(status, headers, body.to_vec())
+            }
+
+            /// A client answering `status`, `headers` and a body built at run time.
+            pub(crate) fn with_body(status: u16, headers: &[(&'static str, &'static str)], body: ::std::vec::Vec<u8>) -> Self {
                 Self { status, headers: headers.to_vec(), body }
             }
         }
@@ -128,7 +133,7 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
                 for (name, value) in &self.headers {
                     response = response.header(*name, *value);
                 }
-                let response = response.body(SdkBody::from(self.body)).expect("a valid test response");
+                let response = response.body(SdkBody::from(self.body.clone())).expect("a valid test response");
                 HttpConnectorFuture::ready(::std::result::Result::Ok(
                     HttpResponse::try_from(response).expect("a valid test response"),
                 ))

@@ -176,11 +176,18 @@ pub fn value(svc: &Service, ty: &Type, v: &Value, path: &str) -> Result<TokenStr
             let t = rust_type(svc, ty);
             quote! { <#t as ::std::str::FromStr>::from_str(#text).expect("the test's number parses") }
         }
-        Type::Timestamp => {
-            let Some((secs, nanos)) = v.as_number().and_then(epoch) else { return wrong("epoch seconds") };
-            let secs = int(secs, "i64");
-            quote! { ::aws_smithy_types::DateTime::from_secs_and_nanos(#secs, #nanos) }
-        }
+        // HTTP tests give epoch seconds; event-stream tests give RFC 3339 date-times.
+        Type::Timestamp => match v {
+            Value::String(text) => quote! {
+                ::aws_smithy_types::DateTime::from_str(#text, ::aws_smithy_types::date_time::Format::DateTime)
+                    .expect("the test's timestamp is an RFC 3339 date-time")
+            },
+            _ => {
+                let Some((secs, nanos)) = v.as_number().and_then(epoch) else { return wrong("epoch seconds or a date-time") };
+                let secs = int(secs, "i64");
+                quote! { ::aws_smithy_types::DateTime::from_secs_and_nanos(#secs, #nanos) }
+            }
+        },
         Type::Document => {
             let text = v.to_string();
             quote! {

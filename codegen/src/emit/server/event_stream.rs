@@ -12,7 +12,8 @@
 //!   request body's frames with the union's generated `read_*` functions (`recv().await`,
 //!   the same API as the client's output streams). The stub reads the request body whole
 //!   before the handler runs (as for every operation: `ServerConfig::body_limit`), so the
-//!   handler sees the events only once the client has finished sending them.
+//!   handler sees the events only once the client has finished sending them. The events of a
+//!   SigV4 client arrive in signed envelopes, which the runtime's `input_body` unwraps.
 //!
 //! restJson1 carries initial messages as HTTP bindings, so no `initial-request` /
 //! `initial-response` frame is read or written.
@@ -55,7 +56,7 @@ pub fn read_input_events(svc: &Service, op: &Operation) -> Option<TokenStream> {
                 crate::protocol::event_streams::#read_exception,
                 #error::generic,
             ),
-            ::aws_smithy_types::body::SdkBody::from(request.body().clone()),
+            ::smithygen_runtime::server::event_stream::input_body(request.body()),
         );
     })
 }
