@@ -419,7 +419,7 @@ async fn input_stream_messages_are_signed_in_a_chain_from_the_request_signature(
     let seen: Arc<Mutex<Option<(http::HeaderMap, Bytes)>>> = Arc::default();
     let store = seen.clone();
     let server = Router::new()
-        .route("Upload", "POST", "/upload", move |request: ServerRequest| {
+        .route_streaming("Upload", "POST", "/upload", move |request: ServerRequest| {
             *store.lock().unwrap() = Some((request.headers().clone(), request.body().clone()));
             async { http::Response::new(Bytes::from_static(b"done")) as ServerResponse }
         })
@@ -544,4 +544,60 @@ async fn the_server_reads_a_signed_input_stream_as_the_events_it_carries() {
     *broken.last_mut().unwrap() ^= 1;
     let body = smithygen_runtime::server::event_stream::input_body(&Bytes::from(broken.clone()));
     assert_eq!(body.bytes(), Some(&broken[..]));
+}
+
+#[tokio::test]
+async fn a_streaming_route_reads_each_event_while_the_client_is_still_sending() {
+    // The route reports each event as it reads it; the test sends event 2 only once event 1
+    // was read, so a server that read the body whole first would never see either.
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let hook_saw: Arc<Mutex<Option<usize>>> = Arc::default();
+    let hook_store = hook_saw.clone();
+    let server = Router::new()
+        .before(move |request: http::Request<Bytes>| {
+            *hook_store.lock().unwrap() = Some(request.body().len());
+            async move { Ok(request) }
+        })
+        .route_streaming("Upload", "POST", "/upload", move |request: ServerRequest| {
+            let seen = seen_tx.clone();
+            async move {
+                let body = smithygen_runtime::server::event_stream::input_stream(request.take_body());
+                let mut events = EventReceiver::new(EventUnmarshaller::new(read_event, read_exception, EventError::generic), body);
+                let mut count = 0;
+                while let Ok(Some(Event::Part(bytes))) = events.recv().await {
+                    count += 1;
+                    let _ = seen.send(String::from_utf8_lossy(&bytes).to_string());
+                }
+                http::Response::new(Bytes::from(format!("{count} events"))) as ServerResponse
+            }
+        })
+        .with_body_limit(16)
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let ser = |events: EventStreamSender<Event, EventError>| -> Result<HttpRequest, BoxError> {
+        // As generated serializers build it: `finish_request` gives the empty body a
+        // `Content-Length: 0`, which the stream must not keep.
+        let builder = http::Request::builder().method("POST").uri("/upload");
+        let mut request = smithygen_runtime::protocol::http::finish_request(builder, http::HeaderMap::new(), SdkBody::empty())?;
+        sender_body(events, marshall, marshall_error, &mut request);
+        Ok(request)
+    };
+    static UPLOAD: OperationInfo =
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(1);
+    let events = EventStreamSender::from(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|e| e.map(Ok::<_, EventError>))));
+    let url = server.url();
+    let call = tokio::spawn(async move { invoke(&client(&url), &SERVICE, &UPLOAD, events, ser, de_upload, None).await });
+    let within = |what: &'static str| move |r: Result<Option<String>, tokio::time::error::Elapsed>| r.unwrap_or_else(|_| panic!("{what}: nothing within 10 s"));
+    tx.send(part("a long first event, longer than the body limit")).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(10), seen.recv()).await;
+    assert_eq!(within("event 1")(first).as_deref(), Some("a long first event, longer than the body limit"));
+    tx.send(part("second")).await.unwrap();
+    let second = tokio::time::timeout(Duration::from_secs(10), seen.recv()).await;
+    assert_eq!(within("event 2")(second).as_deref(), Some("second"));
+    drop(tx);
+    let answer = tokio::time::timeout(Duration::from_secs(10), call).await.expect("the answer").unwrap().unwrap();
+    assert_eq!(answer, "2 events");
+    assert_eq!(*hook_saw.lock().unwrap(), Some(0), "hooks see the head with an empty body");
 }

@@ -44,7 +44,7 @@ impl<T> MarshallMessage for EventMarshaller<T> {
 /// Makes `sender` the body of `request` (generated serializers of operations with an input
 /// stream call this): each event is marshalled, SigV4-signed and framed as it is produced,
 /// nothing is buffered, and the stream ends with the signed empty message SigV4 requires.
-/// Sets `Content-Type: application/vnd.amazon.eventstream`.
+/// Sets `Content-Type: application/vnd.amazon.eventstream` and removes any `Content-Length`.
 ///
 /// The messages are signed by the client's SigV4 signer after it signs the HTTP request (each
 /// message's signature chains from the request's), with `aws-sigv4`'s event-stream signing;
@@ -61,6 +61,10 @@ pub fn sender_body<T, E>(
     let (signer, signer_sender) = DeferredSigner::new();
     let adapter = sender.into_body_stream(EventMarshaller::new(marshall), EventMarshaller::new(marshall_error), signer);
     *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
+    // The stream replaces a body whose length may already be on the request (`finish_request`
+    // writes `Content-Length: 0` for the empty one): left there, the request would end after
+    // its head. Without it the stream goes out chunked, as long as it lasts.
+    request.headers_mut().remove("content-length");
     request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
     request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
 }

@@ -20,7 +20,17 @@ pub fn check_content_type(
     expected: Option<&str>,
     allow_missing: bool,
 ) -> Result<(), Rejection> {
-    if body.is_empty() {
+    check_media_type(headers, !body.is_empty(), expected, allow_missing)
+}
+
+/// [`check_content_type`] for a body known only to be there or not (a streamed body).
+pub(crate) fn check_media_type(
+    headers: &HeaderMap,
+    has_body: bool,
+    expected: Option<&str>,
+    allow_missing: bool,
+) -> Result<(), Rejection> {
+    if !has_body {
         return Ok(());
     }
     let sent = headers.get(http::header::CONTENT_TYPE);

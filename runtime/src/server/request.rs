@@ -2,12 +2,17 @@
 
 use crate::protocol::http::{decode_percent, HeaderSource};
 use crate::protocol::WireError;
+use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
 
 /// A request matched to an operation: method, path labels (in URI pattern order), decoded
-/// query parameters, headers and the whole body.
+/// query parameters, headers, and the body: whole, or (for an operation routed with
+/// [`Router::route_streaming`](super::Router::route_streaming), such as one with an input event
+/// stream) a stream the handler reads as it arrives with [`take_body`](Self::take_body).
 #[derive(Debug, Clone)]
 pub struct ServerRequest {
     method: Method,
@@ -16,6 +21,22 @@ pub struct ServerRequest {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
+    stream: Option<BodyStream>,
+}
+
+/// A body still arriving, taken once. Shared so that `ServerRequest` stays `Clone` (as
+/// response bodies are shared in `StreamingBody`): whoever takes it first reads it.
+#[derive(Clone)]
+struct BodyStream {
+    body: Arc<Mutex<Option<SdkBody>>>,
+    /// Whether bytes may follow; known when the stream is attached, before anyone takes it.
+    has_body: bool,
+}
+
+impl fmt::Debug for BodyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyStream").field("has_body", &self.has_body).finish_non_exhaustive()
+    }
 }
 
 impl ServerRequest {
@@ -29,7 +50,19 @@ impl ServerRequest {
         headers: HeaderMap,
         body: Bytes,
     ) -> Self {
-        ServerRequest { method, path: path.into(), labels, query, headers, body }
+        ServerRequest { method, path: path.into(), labels, query, headers, body, stream: None }
+    }
+
+    /// The request with `body` as its body, read as it arrives ([`take_body`](Self::take_body))
+    /// rather than whole: [`body`](Self::body) is then empty.
+    pub fn with_body_stream(mut self, body: SdkBody) -> Self {
+        use http_body::Body as _;
+        // A body that is known to be empty (`Content-Length: 0`, no body at all) is none, as
+        // an empty whole body is; a chunked one may still bring bytes.
+        let has_body = !body.is_end_stream();
+        self.body = Bytes::new();
+        self.stream = Some(BodyStream { body: Arc::new(Mutex::new(Some(body))), has_body });
+        self
     }
 
     /// The request method.
@@ -47,9 +80,35 @@ impl ServerRequest {
         &self.headers
     }
 
-    /// The body.
+    /// The whole body; empty when the body streams (see [`take_body`](Self::take_body)).
     pub fn body(&self) -> &Bytes {
         &self.body
+    }
+
+    /// The body as a stream, read as it arrives: the streamed body the first time (clones of
+    /// the request share it; later calls get an empty body), else the whole body. Operations
+    /// with an input event stream read their events from it.
+    pub fn take_body(&self) -> SdkBody {
+        match &self.stream {
+            Some(stream) => stream.body.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or_else(SdkBody::empty),
+            None => SdkBody::from(self.body.clone()),
+        }
+    }
+
+    /// Whether the request has a body: a non-empty whole body, or a streamed body not known
+    /// to be empty (taken or not).
+    pub fn has_body(&self) -> bool {
+        match &self.stream {
+            Some(stream) => stream.has_body,
+            None => !self.body.is_empty(),
+        }
+    }
+
+    /// Checks the `Content-Type` against the media type the operation reads (see
+    /// [`check_content_type`](super::check_content_type)), also for a streamed body, which is
+    /// not read to do so.
+    pub fn check_content_type(&self, expected: Option<&str>, allow_missing: bool) -> Result<(), super::Rejection> {
+        super::content::check_media_type(&self.headers, self.has_body(), expected, allow_missing)
     }
 
     /// The `index`-th label of the URI pattern, percent-decoded. A greedy label keeps its `/`
@@ -130,5 +189,32 @@ mod tests {
         assert_eq!(m["color"], "red");
         assert_eq!(m["size"], "1, 2");
         assert_eq!(r.header("X-META-COLOR").unwrap(), Some("red"));
+    }
+
+    #[test]
+    fn a_streamed_body_is_taken_once_and_its_content_type_still_checked() {
+        let mut h = HeaderMap::new();
+        h.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain"));
+        let r = ServerRequest::new(Method::POST, "/", vec![], vec![], h, Bytes::from_static(b"ignored"))
+            .with_body_stream(SdkBody::from("frames"));
+        assert!(r.body().is_empty());
+        assert!(r.has_body());
+        let copy = r.clone();
+        assert_eq!(copy.take_body().bytes(), Some(&b"frames"[..]));
+        assert_eq!(r.take_body().bytes(), Some(&b""[..]), "taken by the clone");
+        assert!(r.has_body(), "still known after it was taken");
+        assert!(matches!(
+            r.check_content_type(Some("application/vnd.amazon.eventstream"), false),
+            Err(super::super::Rejection::UnsupportedMediaType(_))
+        ));
+
+        let empty = ServerRequest::new(Method::POST, "/", vec![], vec![], HeaderMap::new(), Bytes::new())
+            .with_body_stream(SdkBody::empty());
+        assert!(!empty.has_body());
+        assert!(empty.check_content_type(Some("application/vnd.amazon.eventstream"), false).is_ok());
+
+        let whole = ServerRequest::new(Method::POST, "/", vec![], vec![], HeaderMap::new(), Bytes::from_static(b"abc"));
+        assert_eq!(whole.take_body().bytes(), Some(&b"abc"[..]));
+        assert_eq!(whole.take_body().bytes(), Some(&b"abc"[..]), "a whole body can be read again");
     }
 }

@@ -1,10 +1,14 @@
 //! The router: operations by method and URI pattern, and the request pipeline around them.
 
 use super::rejection::REQUEST_ID_HEADER;
+use super::streaming::BoxError;
 use super::route::{parse_query, UriPattern};
 use super::{request_id, Rejection, ServerRequest, ServerResponse};
+use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
+use http::request::Parts;
 use http::Method;
+use http_body_util::{BodyExt, Limited};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -48,6 +52,23 @@ struct Route {
     method: Method,
     pattern: UriPattern,
     handler: Handler,
+    /// The handler reads the body as it arrives ([`Router::route_streaming`]).
+    streams_body: bool,
+}
+
+/// A request body as the router gets it: whole (in process, or read within the limit), or
+/// still arriving (served over HTTP to a route that streams its body).
+pub(crate) enum RequestBody {
+    Whole(Bytes),
+    Stream(SdkBody),
+}
+
+/// What routing a request's method, path and query finds.
+enum Found<'a> {
+    Route(&'a Route, Vec<String>),
+    /// The path is served, by other methods only (405).
+    OtherMethods(Vec<String>),
+    Nothing,
 }
 
 /// Operations by method and URI pattern, with the restJson1 rules for everything else.
@@ -63,6 +84,11 @@ struct Route {
 /// panics gets 500 `InternalFailure`. Every response carries a fresh `x-amzn-RequestId`
 /// unless the handler set one. Hooks added with [`before`](Self::before) see every request
 /// (with its whole body) before routing, and may answer it themselves.
+///
+/// Routes added with [`route_streaming`](Self::route_streaming) are the exception: served over
+/// HTTP, a request routed to one (by its method, path and query) is handed to the handler as
+/// soon as its head has arrived, its body streaming ([`ServerRequest::take_body`]) and not
+/// limited in size; the handler may answer before the body ends.
 #[derive(Clone, Default)]
 pub struct Router {
     routes: Vec<Route>,
@@ -94,7 +120,34 @@ impl Router {
     /// # Panics
     /// When `method` is not an HTTP method or `uri` not a valid pattern: the generator checks
     /// both, so this only happens for hand-written routes.
-    pub fn route<H, F>(mut self, operation: &'static str, method: &str, uri: &str, handler: H) -> Self
+    pub fn route<H, F>(self, operation: &'static str, method: &str, uri: &str, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        self.add_route(operation, method, uri, handler, false)
+    }
+
+    /// Adds an operation that reads its request body as it arrives, as [`route`](Self::route)
+    /// does otherwise: over HTTP the handler runs once the request head is in, and
+    /// [`ServerRequest::take_body`] gives it the body still arriving (in process, through
+    /// [`handle`](Self::handle), the whole body as a stream). The body limit does not apply,
+    /// and the handler's response (a streaming one too) may start before the body ends: what
+    /// an operation with an input event stream needs, a duplex one above all.
+    ///
+    /// [`before`](Self::before) hooks see such requests with an empty body.
+    ///
+    /// # Panics
+    /// As [`route`](Self::route).
+    pub fn route_streaming<H, F>(self, operation: &'static str, method: &str, uri: &str, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        self.add_route(operation, method, uri, handler, true)
+    }
+
+    fn add_route<H, F>(mut self, operation: &'static str, method: &str, uri: &str, handler: H, streams_body: bool) -> Self
     where
         H: Fn(ServerRequest) -> F + Send + Sync + 'static,
         F: Future<Output = ServerResponse> + Send + 'static,
@@ -103,7 +156,7 @@ impl Router {
             .unwrap_or_else(|_| panic!("operation {operation}: `{method}` is not an HTTP method"));
         let pattern = UriPattern::parse(uri).unwrap_or_else(|e| panic!("operation {operation}: {e}"));
         let handler: Handler = Arc::new(move |request| Box::pin(handler(request)) as BoxFuture);
-        self.routes.push(Route { operation, method, pattern, handler });
+        self.routes.push(Route { operation, method, pattern, handler, streams_body });
         self
     }
 
@@ -113,9 +166,10 @@ impl Router {
     /// operation matches too, so they can serve paths of their own, check authentication
     /// (the raw headers, URI and body bytes are all there) or record traffic.
     ///
-    /// Bodies over the limit are answered with 413 before any hook runs. A response from a
-    /// hook gets an `x-amzn-RequestId` like any other; a hook that panics is a 500
-    /// `InternalFailure`.
+    /// Bodies over the limit are answered with 413 before any hook runs. A request for a
+    /// [`route_streaming`](Self::route_streaming) operation reaches the hooks with an empty
+    /// body: its body goes to the operation as it arrives. A response from a hook gets an
+    /// `x-amzn-RequestId` like any other; a hook that panics is a 500 `InternalFailure`.
     ///
     /// ```
     /// use smithygen_runtime::server::{error_response, Router};
@@ -164,8 +218,26 @@ impl Router {
     /// Serves one request in process: routing, the operation, and the request id. Never
     /// panics; a handler's panic becomes a 500 response.
     pub async fn handle(&self, request: http::Request<Bytes>) -> ServerResponse {
-        let mut response = match self.run_before(request).await {
-            Ok(request) => self.dispatch(request).await,
+        self.handle_body(request.map(RequestBody::Whole)).await
+    }
+
+    /// [`handle`](Self::handle) for a body whole or still arriving: hooks, routing, the
+    /// operation, the request id.
+    pub(crate) async fn handle_body(&self, request: http::Request<RequestBody>) -> ServerResponse {
+        let (parts, body) = request.into_parts();
+        let (whole, stream) = match body {
+            RequestBody::Whole(bytes) => (bytes, None),
+            RequestBody::Stream(body) => (Bytes::new(), Some(body)),
+        };
+        let mut response = match self.run_before(http::Request::from_parts(parts, whole)).await {
+            Ok(request) => {
+                let (parts, whole) = request.into_parts();
+                let body = match stream {
+                    Some(stream) => RequestBody::Stream(stream),
+                    None => RequestBody::Whole(whole),
+                };
+                self.dispatch(parts, body).await
+            }
             Err(response) => response,
         };
         if !response.headers().contains_key(REQUEST_ID_HEADER) {
@@ -174,6 +246,13 @@ impl Router {
             }
         }
         response
+    }
+
+    /// Whether the request with this head goes to a route that reads its body as it arrives
+    /// (so the HTTP server hands the body over unread).
+    pub(crate) fn streams_body(&self, parts: &Parts) -> bool {
+        let query = parse_query(parts.uri.query().unwrap_or(""));
+        matches!(self.find(&parts.method, parts.uri.path(), &query), Found::Route(route, _) if route.streams_body)
     }
 
     /// Runs the [`before`](Self::before) hooks in order; the first response ends the chain.
@@ -191,40 +270,59 @@ impl Router {
         Ok(request)
     }
 
-    async fn dispatch(&self, request: http::Request<Bytes>) -> ServerResponse {
-        let (parts, body) = request.into_parts();
-        if body.len() > self.config.body_limit {
-            return Rejection::PayloadTooLarge { limit: self.config.body_limit }.into_response();
-        }
-        let path = parts.uri.path();
-        let query = parse_query(parts.uri.query().unwrap_or(""));
+    /// The most specific route for a method, path and query.
+    fn find(&self, method: &Method, path: &str, query: &[(String, String)]) -> Found<'_> {
         let mut best: Option<(&Route, Vec<String>)> = None;
         let mut method_matched = false;
         let mut allowed: Vec<String> = Vec::new();
         for route in &self.routes {
             let Some(labels) = route.pattern.match_path(path) else { continue };
-            if route.method != parts.method {
+            if route.method != method {
                 if !allowed.contains(&route.method.to_string()) {
                     allowed.push(route.method.to_string());
                 }
                 continue;
             }
             method_matched = true;
-            if !route.pattern.match_query(&query) {
+            if !route.pattern.match_query(query) {
                 continue;
             }
             if best.as_ref().is_none_or(|(b, _)| route.pattern.rank() > b.pattern.rank()) {
                 best = Some((route, labels));
             }
         }
-        let Some((route, labels)) = best else {
-            return if !method_matched && !allowed.is_empty() {
-                Rejection::MethodNotAllowed { allowed }.into_response()
-            } else {
-                Rejection::UnknownOperation { method: parts.method.to_string(), path: path.to_string() }.into_response()
-            };
+        match best {
+            Some((route, labels)) => Found::Route(route, labels),
+            None if !method_matched && !allowed.is_empty() => Found::OtherMethods(allowed),
+            None => Found::Nothing,
+        }
+    }
+
+    async fn dispatch(&self, parts: Parts, body: RequestBody) -> ServerResponse {
+        let limit = self.config.body_limit;
+        if matches!(&body, RequestBody::Whole(bytes) if bytes.len() > limit) {
+            return Rejection::PayloadTooLarge { limit }.into_response();
+        }
+        let path = parts.uri.path();
+        let query = parse_query(parts.uri.query().unwrap_or(""));
+        let (route, labels) = match self.find(&parts.method, path, &query) {
+            Found::Route(route, labels) => (route, labels),
+            Found::OtherMethods(allowed) => return Rejection::MethodNotAllowed { allowed }.into_response(),
+            Found::Nothing => {
+                return Rejection::UnknownOperation { method: parts.method.to_string(), path: path.to_string() }.into_response()
+            }
         };
-        let request = ServerRequest::new(parts.method, path, labels, query, parts.headers, body);
+        let request = match (body, route.streams_body) {
+            (RequestBody::Whole(bytes), _) => ServerRequest::new(parts.method, path, labels, query, parts.headers, bytes),
+            (RequestBody::Stream(stream), true) => {
+                ServerRequest::new(parts.method, path, labels, query, parts.headers, Bytes::new()).with_body_stream(stream)
+            }
+            // A hook sent a streamed request elsewhere: that route reads its body whole.
+            (RequestBody::Stream(stream), false) => match read_whole(stream, limit).await {
+                Ok(bytes) => ServerRequest::new(parts.method, path, labels, query, parts.headers, bytes),
+                Err(rejection) => return rejection.into_response(),
+            },
+        };
         let operation = route.operation;
         // The handler runs as its own task so that a panic stays inside it.
         match tokio::spawn((route.handler)(request)).await {
@@ -235,5 +333,19 @@ impl Router {
             }
             Err(_) => Rejection::Internal(format!("the {operation} handler was cancelled")).into_response(),
         }
+    }
+}
+
+/// Reads a request body whole, up to `limit` bytes: over it is 413, a body that fails to arrive
+/// a `SerializationException`.
+pub(crate) async fn read_whole<B>(body: B, limit: usize) -> Result<Bytes, Rejection>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(Rejection::PayloadTooLarge { limit }),
+        Err(e) => Err(Rejection::Serialization(crate::protocol::WireError::new("body", format!("could not be read: {e}")))),
     }
 }

@@ -1,10 +1,12 @@
 //! HTTP/1.1 with keep-alive on a Tokio listener, graceful shutdown, and the in-process handle.
 
-use super::{Rejection, Router, ServerResponse};
-use bytes::Bytes;
+use super::router::{read_whole, RequestBody};
 use super::streaming::BoxError;
+use super::{Rejection, Router, ServerResponse};
+use aws_smithy_types::body::SdkBody;
+use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -98,7 +100,8 @@ impl Router {
         Ok(ServerHandle { addr, shutdown: Some(tx), task: Some(task) })
     }
 
-    /// Reads the body within the limit and runs [`handle`](Self::handle); a response with a
+    /// Reads the body within the limit and runs [`handle`](Self::handle), or, for a route that
+    /// streams its body, hands the body over unread; a response with a
     /// [`StreamingBody`](super::StreamingBody) sends that body as it is produced.
     async fn serve_hyper(&self, request: http::Request<Incoming>) -> http::Response<UnsyncBoxBody<Bytes, BoxError>> {
         let limit = self.config().body_limit;
@@ -108,18 +111,17 @@ impl Router {
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        let response: ServerResponse = if declared.is_some_and(|n| n > limit as u64) {
+        let response: ServerResponse = if self.streams_body(&parts) {
+            // Routed on the head alone: the operation reads the body as it arrives (events of
+            // an input stream), so neither the limit nor the end of the body holds it up.
+            let body = SdkBody::from_body_1_x(body);
+            self.handle_body(http::Request::from_parts(parts, RequestBody::Stream(body))).await
+        } else if declared.is_some_and(|n| n > limit as u64) {
             with_request_id(Rejection::PayloadTooLarge { limit }.into_response())
         } else {
-            match Limited::new(body, limit).collect().await {
-                Ok(collected) => self.handle(http::Request::from_parts(parts, collected.to_bytes())).await,
-                Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-                    with_request_id(Rejection::PayloadTooLarge { limit }.into_response())
-                }
-                Err(e) => with_request_id(
-                    Rejection::Serialization(crate::protocol::WireError::new("body", format!("could not be read: {e}")))
-                        .into_response(),
-                ),
+            match read_whole(body, limit).await {
+                Ok(bytes) => self.handle(http::Request::from_parts(parts, bytes)).await,
+                Err(rejection) => with_request_id(rejection.into_response()),
             }
         };
         let streaming = super::streaming_body(&response).and_then(|body| body.take());
