@@ -262,8 +262,9 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// Generates every model of a folder, and every fixture model of
 /// `codegen/tests/fixtures/`, into `target/upstream-check/<model>` as one
 /// throwaway workspace (sharing this workspace's lock file and target
-/// directory, so nothing already built is compiled again), lints it with
-/// warnings denied (clippy reports rustc's warnings too) and runs its tests.
+/// directory, so nothing already built is compiled again), with the hand-written
+/// tests of fixtures that have some (`codegen/tests/fixture-tests/<model>/`), lints
+/// it with warnings denied (clippy reports rustc's warnings too) and runs its tests.
 fn upstream_check(args: &[String]) -> Result<(), String> {
     let root = root();
     let dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/models/upstream"));
@@ -285,6 +286,23 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         print_stale_endpoint_cases(&krate);
         members.push(stem);
     }
+    // Hand-written tests of a generated fixture crate (its client and server stub together):
+    // `codegen/tests/fixture-tests/<model>/`, a crate that depends on `../fixture-<model>`,
+    // copied beside it.
+    let companions = root.join("codegen/tests/fixture-tests");
+    let generated = members.len();
+    for stem in members.clone() {
+        let Some(model) = stem.strip_prefix("fixture-") else { continue };
+        let dir = companions.join(model);
+        if !dir.is_dir() {
+            continue;
+        }
+        let files = read_tree(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+        let out = work.join(format!("{stem}-tests"));
+        write_crate(&out, &files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+        println!("copied the tests of {stem} from {}", dir.display());
+        members.push(format!("{stem}-tests"));
+    }
     let target = throwaway_workspace(&root, &work, &members)?;
     for step in [&["clippy", "--all-targets", "--all-features", "--", "-D", "warnings"][..], &["test", "--quiet", "--all-features"][..]] {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -297,8 +315,31 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
             return Err(format!("`cargo {}` failed for the generated crates in {}", step.join(" "), work.display()));
         }
     }
-    println!("upstream and fixture models: {} crate(s) generate, build without warnings and pass their tests", members.len());
+    println!(
+        "upstream and fixture models: {generated} crate(s) generate, build without warnings and pass their tests \
+         (with {} hand-written test crate(s))",
+        members.len() - generated
+    );
     Ok(())
+}
+
+/// Every file under `dir`, by path relative to it (`/`-separated).
+fn read_tree(dir: &Path) -> std::io::Result<std::collections::BTreeMap<String, String>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(&path);
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+            files.insert(rel.join("/"), std::fs::read_to_string(&path)?);
+        }
+    }
+    Ok(files)
 }
 
 /// The project's test suite, in the order that fails fastest: generated code

@@ -235,6 +235,12 @@ impl MessageBindings {
         }
     }
 
+    /// Whether the body is an event stream (its payload's kind): a server reads such a body
+    /// as it arrives, events in order, rather than whole.
+    pub fn streams_events(&self) -> bool {
+        self.payload().is_some_and(|p| p.kind == PayloadKind::EventStream)
+    }
+
     /// The body's media type, and whether it may come without a `Content-Type`; `None`
     /// without a body.
     pub fn body_media_type(&self) -> Option<(&str, bool)> {

@@ -10,10 +10,13 @@
 //!   `exception` frames (the union's generated `write_*_error`).
 //! - an **input** stream: the method also gets an `EventReceiver<Event, Error>` reading the
 //!   request body's frames with the union's generated `read_*` functions (`recv().await`,
-//!   the same API as the client's output streams). The stub reads the request body whole
-//!   before the handler runs (as for every operation: `ServerConfig::body_limit`), so the
-//!   handler sees the events only once the client has finished sending them. The events of a
-//!   SigV4 client arrive in signed envelopes, which the runtime's `input_body` unwraps.
+//!   the same API as the client's output streams). The operation is routed with
+//!   `Router::route_streaming` (the input's binding plan says its body is an event stream):
+//!   the handler runs once the request head is read (labels, query and headers bound as for
+//!   any operation), and each event reaches it as it arrives, without the body limit, so a
+//!   duplex handler answers event 1 before the client sends event 2. The events of a SigV4
+//!   client arrive in signed envelopes, which the runtime's `input_stream` unwraps frame by
+//!   frame.
 //!
 //! restJson1 carries initial messages as HTTP bindings, so no `initial-request` /
 //! `initial-response` frame is read or written.
@@ -45,7 +48,8 @@ pub fn output_events(svc: &Service, op: &Operation) -> Option<TokenStream> {
     Some(quote! { ::smithygen_runtime::server::event_stream::EventProducer<#event, #error> })
 }
 
-/// In the handler: `events`, the receiver of the request body's frames (input streams only).
+/// In the handler: `events`, the receiver of the request body's frames as they arrive (input
+/// streams only).
 pub fn read_input_events(svc: &Service, op: &Operation) -> Option<TokenStream> {
     let (_, error, es) = stream(svc, &op.input, Direction::Input)?;
     let (read_event, read_exception) = (ident(&es.read_event), ident(&es.read_exception));
@@ -56,7 +60,7 @@ pub fn read_input_events(svc: &Service, op: &Operation) -> Option<TokenStream> {
                 crate::protocol::event_streams::#read_exception,
                 #error::generic,
             ),
-            ::smithygen_runtime::server::event_stream::input_body(request.body()),
+            ::smithygen_runtime::server::event_stream::input_stream(request.take_body()),
         );
     })
 }

@@ -12,6 +12,7 @@ mod response;
 mod validate;
 
 use super::common::*;
+use super::http_bindings::plan_of;
 use crate::ir::{Operation, Service};
 use crate::model::local_name;
 use proc_macro2::TokenStream;
@@ -147,7 +148,9 @@ fn server_module(svc: &Service) -> TokenStream {
         let (events_in, output) = method_types(svc, op);
         let events_doc = events_in.as_ref().map(|_| quote! {
             ///
-            /// `events` reads the input event stream (the request body's frames).
+            /// `events` reads the input event stream: each event as it arrives (the request body's
+            /// frames, not read whole first). The method may return, and an output stream start,
+            /// before the client has ended its stream.
         });
         let output_doc = event_stream::output_events(svc, op).map(|_| quote! {
             ///
@@ -180,8 +183,14 @@ fn server_module(svc: &Service) -> TokenStream {
             Some(_) => quote! { |(output, events)| crate::server::protocol::#module::ser_response(output, events) },
             None => quote! { crate::server::protocol::#module::ser_response },
         };
+        // An event-stream body is handed to the handler as it arrives, not read whole first.
+        let route = if plan_of(svc.structure(&op.input)).streams_events() {
+            quote! { route_streaming }
+        } else {
+            quote! { route }
+        };
         quote! {
-            .route(#name, #method, #uri, {
+            .#route(#name, #method, #uri, {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
@@ -204,11 +213,16 @@ fn server_module(svc: &Service) -> TokenStream {
         /// What an operation with an output event stream returns beside its output, and what it writes through.
         pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
     });
+    let streams = if svc.operations.iter().any(|op| plan_of(svc.structure(&op.input)).streams_events()) {
+        " (input event\nstreams excepted: their events are read as they arrive)"
+    } else {
+        ""
+    };
     let router_doc = format!(
         " A [`Router`] for `service`: every operation of [`{name}`] at its `@http` method and URI.\n\n\
          Unknown paths get 404 `UnknownOperationException`, known paths with another method 405,\n\
          malformed requests 400 `SerializationException`, wrong media types 415, bodies over\n\
-         [`ServerConfig::body_limit`](::smithygen_runtime::server::ServerConfig) 413, constraint\n\
+         [`ServerConfig::body_limit`](::smithygen_runtime::server::ServerConfig) 413{streams}, constraint\n\
          violations the operation's validation error, and every response an `x-amzn-RequestId`."
     );
     let module_doc = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", l.trim_start()) });

@@ -61,11 +61,12 @@ fn media_type_checks(request: &MessageBindings, response: &MessageBindings) -> T
         quote! {}
     } else {
         match request.body_media_type() {
+            // Through the request, which knows whether a body it streams has bytes.
             Some((media, allow_missing)) => quote! {
-                #server::check_content_type(request.headers(), request.body(), ::std::option::Option::Some(#media), #allow_missing)?;
+                request.check_content_type(::std::option::Option::Some(#media), #allow_missing)?;
             },
             None => quote! {
-                #server::check_content_type(request.headers(), request.body(), ::std::option::Option::None, false)?;
+                request.check_content_type(::std::option::Option::None, false)?;
             },
         }
     };

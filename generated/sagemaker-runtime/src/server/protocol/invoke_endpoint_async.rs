@@ -17,12 +17,11 @@ pub(crate) fn de_request(
     crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput,
     ::smithygen_runtime::server::Rejection,
 > {
-    ::smithygen_runtime::server::check_content_type(
-        request.headers(),
-        request.body(),
-        ::std::option::Option::Some("application/octet-stream"),
-        true,
-    )?;
+    request
+        .check_content_type(
+            ::std::option::Option::Some("application/octet-stream"),
+            true,
+        )?;
     ::smithygen_runtime::server::check_accept(
         request.headers(),
         ::std::option::Option::Some("application/json"),
