@@ -6,9 +6,12 @@
 //!    for the chosen service, bind resource operations, copy service errors, mark boxed members.
 //! 3. [`lower`]: walk the service closure into the [`ir`], with Rust names ([`naming`]),
 //!    HTTP bindings, constraints and docs as Markdown ([`docs`]); then [`analyze`] decides
-//!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]).
+//!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]), and
+//!    [`protocol::plan`] applies the protocol's binding rules to every message: where each
+//!    member travels and in which text form ([`ir::MessageBindings`]).
 //! 4. [`emit`]: one emitter per concern turns the IR into token streams, formatted
-//!    with prettyplease.
+//!    with prettyplease. Client and server render the same binding plan in opposite
+//!    directions, sharing `emit::http_bindings`.
 //! 5. [`write`](mod@write): files are written atomically; `--check` compares instead.
 
 pub mod analyze;
