@@ -190,7 +190,7 @@ async fn errors_and_exit_codes() {
     }
     // --debug: request and response traced, the signature redacted.
     let r = run(d, &mock.url(), &["--debug", "invoke-endpoint", "--endpoint-name", "e", "--body", "aGk=", "o"]).await;
-    assert!(r.stderr.contains("DEBUG request: POST") && r.stderr.contains("Signature=<redacted>") && r.stderr.contains("DEBUG response: 200"), "{}", r.stderr);
+    assert!(r.stderr.contains("DEBUG request: POST") && r.stderr.contains("Signature=*** Sensitive Data Redacted ***") && r.stderr.contains("DEBUG response: 200"), "{}", r.stderr);
     mock.stop().await.unwrap();
 }
 
