@@ -29,6 +29,11 @@ pub fn double(v: &Value, name: &str) -> Result<f64, CliError> {
     v.as_f64().ok_or_else(|| wrong(name, v, "double"))
 }
 
+/// A single-precision member (JSON numbers are doubles; the nearest `f32`).
+pub fn float(v: &Value, name: &str) -> Result<f32, CliError> {
+    double(v, name).map(|d| d as f32)
+}
+
 /// A blob member (canonical input holds base64 text).
 pub fn blob(v: &Value, name: &str) -> Result<Blob, CliError> {
     let text = v.as_str().ok_or_else(|| wrong(name, v, "blob"))?;

@@ -7,7 +7,8 @@
     clippy::match_single_binding,
     unused_mut,
     unused_variables,
-    dead_code
+    dead_code,
+    deprecated
 )]
 static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::ServiceSpec {
     binary: "sagemaker-runtime",

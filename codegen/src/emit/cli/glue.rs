@@ -61,7 +61,7 @@ fn from_json(svc: &Service, client: &Ident, ty: &Type) -> TokenStream {
             let e = client_path(svc, client, id);
             quote! { #e::from(#rt::integer::<i32>(v, path)?) }
         }
-        Type::Float => quote! { (#rt::double(v, path)? as f32) },
+        Type::Float => quote! { #rt::float(v, path)? },
         Type::Double => quote! { #rt::double(v, path)? },
         Type::Blob { streaming: false } => quote! { #rt::blob(v, path)? },
         Type::Blob { streaming: true } => quote! { ::#client::primitives::ByteStream::from(#rt::blob(v, path)?.into_inner()) },
@@ -149,7 +149,8 @@ fn members_to_json<'a>(svc: &Service, members: impl Iterator<Item = &'a Member>)
         .collect()
 }
 
-/// `in_<shape>` for input shapes and `out_<shape>` for output shapes.
+/// `in_<shape>` for input shapes and `out_<shape>` for output shapes (input shapes too: the
+/// round-trip test turns built inputs back into JSON).
 pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output: &BTreeSet<String>) -> TokenStream {
     let rt = rt();
     let ins = input.iter().filter_map(|id| {
@@ -202,7 +203,7 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
             }
         })
     });
-    let outs = output.iter().filter_map(|id| {
+    let outs = input.union(output).filter_map(|id| {
         let path = client_path(svc, client, id);
         if let Some(s) = svc.structures.get(id) {
             let f = out_fn(&s.rust_name);

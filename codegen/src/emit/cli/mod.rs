@@ -286,7 +286,7 @@ fn main_rs(svc: &Service) -> TokenStream {
     let count = ops.len();
     quote! {
         //! The command-line client: one subcommand per operation, the AWS CLI's options.
-        #![allow(clippy::needless_update, clippy::field_reassign_with_default, clippy::single_match, clippy::match_single_binding, unused_mut, unused_variables, dead_code)]
+        #![allow(clippy::needless_update, clippy::field_reassign_with_default, clippy::single_match, clippy::match_single_binding, unused_mut, unused_variables, dead_code, deprecated)]
 
         static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::ServiceSpec {
             binary: #binary,
