@@ -4,7 +4,9 @@
 use crate::error::CliError;
 use crate::spec::{Location, MemberSpec, OperationSpec};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::{AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef};
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -170,7 +172,10 @@ pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serd
         loader = loader.endpoint_url(url);
     }
     if g.no_sign_request {
-        loader = loader.no_credentials();
+        // The generated client signs every call of a SigV4 service and refuses to run without
+        // credentials; the CLI gives it placeholder ones (no credential chain is searched) and
+        // `Unsigned` takes the signature off before the request is sent.
+        loader = loader.credentials_provider(aws_credential_types::Credentials::new("anonymous", "anonymous", None, None, "no-sign-request"));
     }
     let mut timeouts = TimeoutConfig::builder();
     timeouts.set_read_timeout(timeout(g.read_timeout));
@@ -185,6 +190,9 @@ pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serd
     }
     let mut builder = smithygen_runtime::client::ClientConfigBuilder::from(&sdk);
     builder = builder.interceptor(RequestUri);
+    if g.no_sign_request {
+        builder = builder.interceptor(Unsigned);
+    }
     if g.debug {
         builder = builder.interceptor(DebugTrace { op, input: input.clone() });
     }
@@ -211,6 +219,28 @@ impl Intercept for RequestUri {
     fn read_before_transmit(&self, ctx: &BeforeTransmitInterceptorContextRef<'_>, _: &RuntimeComponents, _: &mut ConfigBag) -> Result<(), BoxError> {
         if let Ok(mut last) = LAST_URI.lock() {
             *last = Some(ctx.request().uri().to_string());
+        }
+        Ok(())
+    }
+}
+
+/// `--no-sign-request`: the request leaves without the SigV4 headers (an anonymous request, as
+/// the AWS CLI sends it).
+#[derive(Debug)]
+struct Unsigned;
+
+/// The headers SigV4 signing adds.
+const SIGNING_HEADERS: &[&str] = &["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+
+impl Intercept for Unsigned {
+    fn name(&self) -> &'static str {
+        "cli-no-sign-request"
+    }
+
+    fn modify_before_transmit(&self, ctx: &mut BeforeTransmitInterceptorContextMut<'_>, _: &RuntimeComponents, _: &mut ConfigBag) -> Result<(), BoxError> {
+        let headers = ctx.request_mut().headers_mut();
+        for name in SIGNING_HEADERS {
+            headers.remove(*name);
         }
         Ok(())
     }
@@ -357,5 +387,41 @@ impl Intercept for DebugTrace {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OP: OperationSpec = OperationSpec { name: "Op", command: "op", docs: "", input: &[], output: &[], payload_out: None, streaming: false };
+
+    fn globals(read: Option<u64>, connect: Option<u64>) -> Globals {
+        Globals {
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            region: Some("us-east-1".into()),
+            profile: None,
+            debug: false,
+            no_verify_ssl: false,
+            ca_bundle: None,
+            no_sign_request: true,
+            read_timeout: read,
+            connect_timeout: connect,
+            output: OutputFormat::Json,
+            query: None,
+            color: false,
+            binary_format: BinaryFormat::Base64,
+        }
+    }
+
+    /// The AWS CLI's timeouts: 60 s unless given, 0 for none (not the client's own defaults).
+    #[tokio::test]
+    async fn timeouts_zero_means_none() {
+        let config = client_config(&globals(Some(0), Some(0)), &OP, &Default::default()).await.unwrap();
+        let t = config.timeout_config().unwrap();
+        assert_eq!((t.read_timeout(), t.connect_timeout()), (None, None));
+        let config = client_config(&globals(None, Some(7)), &OP, &Default::default()).await.unwrap();
+        let t = config.timeout_config().unwrap();
+        assert_eq!((t.read_timeout(), t.connect_timeout()), (Some(Duration::from_secs(60)), Some(Duration::from_secs(7))));
     }
 }

@@ -164,6 +164,7 @@ fn option_value(m: &MemberSpec, texts: &[&String], format: BinaryFormat) -> Resu
     match &m.kind {
         Kind::Blob => blob_arg(text, format, m.name),
         Kind::String | Kind::Enum(_) | Kind::Timestamp => Ok(Value::String(param_text(text)?)),
+        Kind::BigNumber => Ok(Value::String(param_text(text)?.trim().to_string())),
         Kind::Integer { .. } | Kind::Float => {
             let text = param_text(text)?;
             let v: Value = serde_json::from_str(text.trim()).map_err(|_| invalid(format!("invalid {} value: '{text}'", m.kind.type_name())))?;
@@ -258,6 +259,9 @@ pub fn canonical(kind: &Kind, v: Value, format: BinaryFormat, path: &str) -> Res
             None => Err(wrong(&Value::Number(n))),
         },
         (Kind::Float, Value::Number(n)) => Ok(Value::Number(n)),
+        // Kept as text so no digit is lost; the client parses it.
+        (Kind::BigNumber, Value::Number(n)) => Ok(Value::String(n.to_string())),
+        (Kind::BigNumber, Value::String(s)) => Ok(Value::String(s)),
         (Kind::Blob, Value::String(s)) => blob_text(&s, format, path),
         (Kind::Timestamp, v @ (Value::String(_) | Value::Number(_))) => Ok(v),
         (Kind::Document, v) => Ok(v),
@@ -353,6 +357,7 @@ fn sample(kind: &Kind, depth: usize) -> Value {
         Kind::Boolean => Value::Bool(true),
         Kind::Integer { .. } => Value::from(0),
         Kind::Float => Value::from(0.0),
+        Kind::BigNumber => Value::from(0),
         Kind::Document | Kind::Unit => Value::Object(Map::new()),
         Kind::List(item) => Value::Array(vec![sample(item, depth + 1)]),
         Kind::Map(value) => Value::Object([("KeyName".to_string(), sample(value, depth + 1))].into_iter().collect()),
@@ -391,6 +396,7 @@ fn example_value(kind: &Kind, depth: usize) -> Option<Value> {
         Kind::Boolean => Value::Bool(true),
         Kind::Integer { min, max } => Value::from(1i64.clamp(*min, *max)),
         Kind::Float => Value::from(0.5),
+        Kind::BigNumber => Value::from("12345678901234567890123"),
         Kind::Blob => Value::from(base64::encode(b"example")),
         Kind::Timestamp => Value::from("2024-01-02T03:04:05Z"),
         Kind::Document => serde_json::json!({"key": ["value", 1, true, null]}),
@@ -412,4 +418,59 @@ fn example_value(kind: &Kind, depth: usize) -> Option<Value> {
             Value::Object([(member.name.to_string(), example_value(&member.kind, depth + 1)?)].into_iter().collect())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Location, StructSpec};
+
+    fn member(name: &'static str, option: &'static str, kind: Kind) -> MemberSpec {
+        MemberSpec { name, option, kind, required: false, docs: "", sensitive: false, location: Location::Body }
+    }
+
+    #[test]
+    fn options_never_take_a_global_name() {
+        assert_eq!(option_name(&member("Output", "output", Kind::String)), "output-value");
+        assert_eq!(option_name(&member("CliInputJson", "cli-input-json", Kind::String)), "cli-input-json-value");
+        // A boolean's `--no-` form is an option too.
+        assert_eq!(option_name(&member("VerifySsl", "verify-ssl", Kind::Boolean)), "verify-ssl-value");
+        assert_eq!(option_name(&member("EndpointName", "endpoint-name", Kind::String)), "endpoint-name");
+    }
+
+    static INNER: StructSpec = StructSpec { members: &[], sensitive: false };
+    static SETTINGS: StructSpec = StructSpec {
+        members: &[
+            MemberSpec { name: "Count", option: "count", kind: Kind::Integer { min: 0, max: 10 }, required: false, docs: "", sensitive: false, location: Location::Body },
+            MemberSpec { name: "On", option: "on", kind: Kind::Boolean, required: false, docs: "", sensitive: false, location: Location::Body },
+            MemberSpec { name: "Tags", option: "tags", kind: Kind::List(&Kind::String), required: false, docs: "", sensitive: false, location: Location::Body },
+            MemberSpec { name: "Seed", option: "seed", kind: Kind::Blob, required: false, docs: "", sensitive: false, location: Location::Body },
+            MemberSpec { name: "Inner", option: "inner", kind: Kind::Structure(&INNER), required: false, docs: "", sensitive: false, location: Location::Body },
+        ],
+        sensitive: false,
+    };
+
+    #[test]
+    fn shorthand_and_json_give_the_same_typed_value() {
+        let kind = Kind::Structure(&SETTINGS);
+        let short = structured(&kind, "Count=3,On=true,Tags=a,b,Seed=aGk=,Inner={}").unwrap();
+        let json = structured(&kind, r#"{"Count": 3, "On": true, "Tags": ["a", "b"], "Seed": "aGk=", "Inner": {}}"#).unwrap();
+        assert_eq!(short, json);
+        assert_eq!(canonical(&kind, short, BinaryFormat::Base64, "--settings").unwrap(), json);
+        // Out of range, unknown member, wrong type: 252 with the path.
+        let e = canonical(&kind, structured(&kind, "Count=11").unwrap(), BinaryFormat::Base64, "--settings").unwrap_err();
+        assert!(e.status == crate::ExitStatus::Syntax && e.message.contains("--settings.Count"), "{e}");
+        let e = canonical(&kind, structured(&kind, "Nope=1").unwrap(), BinaryFormat::Base64, "--settings").unwrap_err();
+        assert!(e.message.contains("Unknown parameter in --settings: \"Nope\""), "{e}");
+        let e = canonical(&kind, structured(&kind, "Count=many").unwrap(), BinaryFormat::Base64, "--settings").unwrap_err();
+        assert!(e.message.contains("Invalid type for parameter --settings.Count"), "{e}");
+    }
+
+    #[test]
+    fn unions_take_exactly_one_member() {
+        let kind = Kind::Union(&SETTINGS);
+        assert!(canonical(&kind, structured(&kind, "Count=1").unwrap(), BinaryFormat::Base64, "u").is_ok());
+        let e = canonical(&kind, structured(&kind, "Count=1,On=false").unwrap(), BinaryFormat::Base64, "u").unwrap_err();
+        assert!(e.message.contains("tagged union"), "{e}");
+    }
 }

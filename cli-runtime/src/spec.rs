@@ -98,6 +98,8 @@ pub enum Kind {
     },
     /// A floating-point number.
     Float,
+    /// An arbitrary-precision number (`BigInteger`, `BigDecimal`), kept as its exact text.
+    BigNumber,
     /// Bytes: `fileb://`, `file://` or inline per `--cli-binary-format`; base64 in JSON.
     Blob,
     /// A point in time: ISO 8601 or seconds since the epoch.
@@ -146,6 +148,7 @@ impl Kind {
             Kind::Boolean => "boolean",
             Kind::Integer { .. } => "integer",
             Kind::Float => "double",
+            Kind::BigNumber => "number",
             Kind::Blob => "blob",
             Kind::Timestamp => "timestamp",
             Kind::Document => "document",

@@ -147,7 +147,7 @@ fn event_stream_operations_are_generated() {
 
 /// The command-line client of a fixture, reviewed like the client: `shapes` has every kind of
 /// member (lists, maps, nested and recursive structures, unions, documents, enums, sensitive
-/// members, a member named like a global option), `event-stream` an output stream of events
+/// members, deprecated ones), `event-stream` an output stream of events
 /// without blobs (written as JSON lines) and an input stream (no command).
 fn fixture_cli(name: &str) -> GeneratedCrate {
     let model = codegen_dir().join("tests/fixtures").join(format!("{name}.json"));

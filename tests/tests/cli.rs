@@ -343,6 +343,57 @@ async fn sigint_mid_stream_exits_130() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.len() >= 3 && written.len() < 20, "a prefix of the stream: {written:?}");
     assert!("0123456789abcdefghij".starts_with(&written), "parts in order, none torn: {written:?}");
+
+    // To stdout (`-`): each part reaches the pipe as it arrives (read here before the stream
+    // ends), and Ctrl-C then ends it the same way.
+    let url = mock.url();
+    let dir_path = dir.path().to_path_buf();
+    let (early, status, rest) = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut child = command(&dir_path, &url, &["invoke-endpoint-with-response-stream", "--endpoint-name", "slow", "--body", "e30=", "-"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let start = Instant::now();
+        let mut early = [0u8; 3];
+        stdout.read_exact(&mut early).unwrap();
+        // 20 parts 200 ms apart take about 4 s: three bytes well before that were not buffered.
+        assert!(start.elapsed() < Duration::from_secs(3), "the first parts came late: {:?}", start.elapsed());
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+        let mut rest = Vec::new();
+        stdout.read_to_end(&mut rest).unwrap();
+        (early, child.wait().unwrap(), rest)
+    })
+    .await
+    .unwrap();
+    assert_eq!(&early, b"012");
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(rest.ends_with(b"\n"), "the AWS CLI ends an interrupted command with a newline: {rest:?}");
+    mock.stop().await.unwrap();
+}
+
+/// `--no-sign-request` sends no signature and loads no credentials; `--cli-read-timeout` cuts a
+/// response that does not start in time (255), and 0 means no limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_sign_request_and_read_timeout() {
+    use std::time::Duration;
+    let mock = MockServer::new().endpoint("slow", Behaviour::echo().delayed(Duration::from_millis(2500))).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = run_env(d, &mock.url(), &["--no-sign-request", "invoke-endpoint", "--endpoint-name", "anon", "--body", "aGk=", "o"], &[("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let req = last(&mock);
+    assert_eq!(req.endpoint_name.as_deref(), Some("anon"));
+    assert_eq!(req.header("authorization"), None, "unsigned");
+    assert_eq!(req.header("x-amz-date"), None);
+
+    let r = run(d, &mock.url(), &["--cli-read-timeout", "1", "invoke-endpoint", "--endpoint-name", "slow", "--body", "aGk=", "o"]).await;
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.to_ascii_lowercase().contains("timeout"), "{}", r.stderr);
+    let r = run(d, &mock.url(), &["--cli-read-timeout", "0", "invoke-endpoint", "--endpoint-name", "slow", "--body", "aGk=", "o"]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
     mock.stop().await.unwrap();
 }
 

@@ -5,6 +5,8 @@
     clippy::field_reassign_with_default,
     clippy::single_match,
     clippy::match_single_binding,
+    clippy::needless_question_mark,
+    clippy::redundant_closure,
     unused_mut,
     unused_variables,
     dead_code,

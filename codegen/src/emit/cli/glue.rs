@@ -163,6 +163,17 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
                 let value = member_from_json(svc, client, m);
                 quote! { #name => { builder = builder.#setter(::std::option::Option::Some(#value)); } }
             });
+            if s.members.is_empty() {
+                // Nothing to set: only an unknown member can be there.
+                return Some(quote! {
+                    fn #f(v: &::serde_json::Value, path: &str) -> ::std::result::Result<#path, ::smithygen_cli_runtime::CliError> {
+                        if let ::std::option::Option::Some((key, _)) = #rt::object(v, path)?.iter().find(|(_, v)| !v.is_null()) {
+                            return ::std::result::Result::Err(#rt::unknown_member(&format!("{path}.{key}")));
+                        }
+                        ::std::result::Result::Ok(#path::builder().build())
+                    }
+                });
+            }
             return Some(quote! {
                 fn #f(v: &::serde_json::Value, path: &str) -> ::std::result::Result<#path, ::smithygen_cli_runtime::CliError> {
                     let mut builder = #path::builder();
@@ -303,11 +314,14 @@ pub fn call_fn(svc: &Service, op: &Operation, client: &Ident, payload: Option<&M
             }
         }
     };
-    quote! {
-        fn #input_fn(
-            mut call: ::#client::operation::#module::builders::#fluent,
-            input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> ::std::result::Result<::#client::operation::#module::builders::#fluent, ::smithygen_cli_runtime::CliError> {
+    let set = if svc.structure(&op.input).members.is_empty() {
+        quote! {
+            if let ::std::option::Option::Some(key) = input.keys().next() {
+                return ::std::result::Result::Err(#rt::unknown_member(key));
+            }
+        }
+    } else {
+        quote! {
             for (key, v) in input {
                 let path = key.as_str();
                 match path {
@@ -315,6 +329,14 @@ pub fn call_fn(svc: &Service, op: &Operation, client: &Ident, payload: Option<&M
                     _ => return ::std::result::Result::Err(#rt::unknown_member(path)),
                 }
             }
+        }
+    };
+    quote! {
+        fn #input_fn(
+            mut call: ::#client::operation::#module::builders::#fluent,
+            input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> ::std::result::Result<::#client::operation::#module::builders::#fluent, ::smithygen_cli_runtime::CliError> {
+            #set
             ::std::result::Result::Ok(call)
         }
 

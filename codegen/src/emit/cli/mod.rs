@@ -90,7 +90,8 @@ fn text(docs: &Option<String>) -> String {
 /// The spec of a member's type; nested structures and unions are shared statics.
 fn kind(svc: &Service, ty: &Type, member: Option<&Member>) -> TokenStream {
     match ty {
-        Type::String | Type::BigInteger | Type::BigDecimal => quote! { ::smithygen_cli_runtime::Kind::String },
+        Type::String => quote! { ::smithygen_cli_runtime::Kind::String },
+        Type::BigInteger | Type::BigDecimal => quote! { ::smithygen_cli_runtime::Kind::BigNumber },
         Type::Enum(id) => {
             let values: Vec<&str> = svc.enums.get(id).map(|e| e.variants.iter().map(|v| v.value.as_str()).collect()).unwrap_or_default();
             quote! { ::smithygen_cli_runtime::Kind::Enum(&[#(#values),*]) }
@@ -286,7 +287,7 @@ fn main_rs(svc: &Service) -> TokenStream {
     let count = ops.len();
     quote! {
         //! The command-line client: one subcommand per operation, the AWS CLI's options.
-        #![allow(clippy::needless_update, clippy::field_reassign_with_default, clippy::single_match, clippy::match_single_binding, unused_mut, unused_variables, dead_code, deprecated)]
+        #![allow(clippy::needless_update, clippy::field_reassign_with_default, clippy::single_match, clippy::match_single_binding, clippy::needless_question_mark, clippy::redundant_closure, unused_mut, unused_variables, dead_code, deprecated)]
 
         static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::ServiceSpec {
             binary: #binary,
