@@ -350,7 +350,7 @@ impl Intercept for DebugTrace {
     fn read_before_transmit(&self, ctx: &BeforeTransmitInterceptorContextRef<'_>, _: &RuntimeComponents, _: &mut ConfigBag) -> Result<(), BoxError> {
         let req = ctx.request();
         let members = self.op.input;
-        let mut text = format!("DEBUG request: {} {}\n", req.method(), redact_uri(members, &self.input, &req.uri().to_string()));
+        let mut text = format!("DEBUG request: {} {}\n", req.method(), redact_uri(members, &self.input, req.uri()));
         for (name, value) in req.headers() {
             text.push_str(&header_line(members, name, value));
             text.push('\n');

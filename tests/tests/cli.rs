@@ -283,7 +283,7 @@ async fn debug_redacts_secrets() {
     assert_eq!(req.header("x-amzn-sagemaker-custom-attributes"), Some("secret-attributes"), "sent as given");
     assert_eq!(req.header("x-amz-security-token"), Some("secret-session-token"));
     let trace = &r.stderr;
-    for secret in ["secret-attributes", "secret-session-token", "secret-body", &req.header("authorization").unwrap().split("Signature=").nth(1).unwrap().to_string()] {
+    for secret in ["secret-attributes", "secret-session-token", "secret-body", req.header("authorization").unwrap().split("Signature=").nth(1).unwrap()] {
         assert!(!trace.contains(secret), "{secret} leaked into the trace:\n{trace}");
     }
     let redacted = "*** Sensitive Data Redacted ***";

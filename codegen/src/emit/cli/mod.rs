@@ -196,18 +196,14 @@ struct Reach {
 fn walk(svc: &Service, ty: &Type, seen: &mut BTreeSet<String>) {
     match ty {
         Type::List(c) | Type::Map(c) => walk(svc, &c.item, seen),
-        Type::Structure(id) => {
-            if seen.insert(id.clone()) {
-                for m in &svc.structure(id).members {
-                    walk(svc, &m.ty, seen);
-                }
+        Type::Structure(id) if seen.insert(id.clone()) => {
+            for m in &svc.structure(id).members {
+                walk(svc, &m.ty, seen);
             }
         }
-        Type::Union(id) | Type::EventStream { union: id, .. } => {
-            if seen.insert(id.clone()) {
-                for m in &svc.unions[id].members {
-                    walk(svc, &m.ty, seen);
-                }
+        Type::Union(id) | Type::EventStream { union: id, .. } if seen.insert(id.clone()) => {
+            for m in &svc.unions[id].members {
+                walk(svc, &m.ty, seen);
             }
         }
         _ => {}
