@@ -131,9 +131,16 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
 /// depends on the client crate beside it (`../<crate>`) and on `smithygen-cli-runtime`, found
 /// next to the runtime the options name.
 pub fn generate_cli(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
+    generate_cli_with_client(json, options, None)
+}
+
+/// [`generate_cli`] with the client crate's folder given relative to the CLI crate's (`None`:
+/// `../<crate>`), for layouts where the client's folder is not named like the crate.
+pub fn generate_cli_with_client(json: &str, options: &Options, client_path: Option<&str>) -> Result<GeneratedCrate, Errors> {
     let service = lower_model(json, options.service.as_deref())?;
     let cli_runtime = options.crate_options.runtime_dependency.replace("runtime\"", "cli-runtime\"");
-    let files = emit::cli::cli_crate(&service, &cli_runtime, &options.crate_options.version)?;
+    let client_path = client_path.map(str::to_string).unwrap_or_else(|| format!("../{}", service.crate_name));
+    let files = emit::cli::cli_crate(&service, &cli_runtime, &options.crate_options.version, &client_path)?;
     Ok(GeneratedCrate {
         name: emit::cli::crate_name(&service),
         files,
