@@ -181,7 +181,13 @@ pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serd
     timeouts.set_read_timeout(timeout(g.read_timeout));
     timeouts.set_connect_timeout(timeout(g.connect_timeout));
     loader = loader.timeout_config(timeouts.build());
-    if let Some(client) = crate::tls::http_client(g).await? {
+    let tls = crate::tls::TlsOptions {
+        no_verify_ssl: g.no_verify_ssl,
+        ca_bundle: g.ca_bundle.as_deref(),
+        profile: g.profile.as_deref(),
+        connect_timeout: g.connect_timeout,
+    };
+    if let Some(client) = crate::tls::http_client(tls).await? {
         loader = loader.http_client(client);
     }
     let sdk = loader.load().await;

@@ -8,7 +8,6 @@
 //! a hyper client over `hyper-rustls` with a certificate verifier that accepts any chain but
 //! still checks the handshake signatures (the connection is encrypted, its peer unchecked).
 
-use crate::config::Globals;
 use crate::error::CliError;
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
@@ -25,8 +24,21 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The TLS options of the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TlsOptions<'a> {
+    /// `--no-verify-ssl`.
+    pub no_verify_ssl: bool,
+    /// `--ca-bundle`.
+    pub ca_bundle: Option<&'a str>,
+    /// `--profile`, whose `ca_bundle` applies when no bundle is given otherwise.
+    pub profile: Option<&'a str>,
+    /// `--cli-connect-timeout`, in seconds (`0`: none).
+    pub connect_timeout: Option<u64>,
+}
+
 /// The HTTP client the options ask for, or `None` for the SDK's default one.
-pub async fn http_client(g: &Globals) -> Result<Option<SharedHttpClient>, CliError> {
+pub async fn http_client(g: TlsOptions<'_>) -> Result<Option<SharedHttpClient>, CliError> {
     if g.no_verify_ssl {
         return Ok(Some(SharedHttpClient::new(Insecure::new(g.connect_timeout)?)));
     }
@@ -57,15 +69,15 @@ pub async fn http_client(g: &Globals) -> Result<Option<SharedHttpClient>, CliErr
 }
 
 /// The CA bundle to trust: `--ca-bundle`, else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
-async fn ca_bundle(g: &Globals) -> Option<String> {
-    if let Some(path) = &g.ca_bundle {
-        return Some(path.clone());
+async fn ca_bundle(g: TlsOptions<'_>) -> Option<String> {
+    if let Some(path) = g.ca_bundle {
+        return Some(path.to_string());
     }
     if let Some(path) = std::env::var("AWS_CA_BUNDLE").ok().filter(|p| !p.is_empty()) {
         return Some(path);
     }
     use aws_types::os_shim_internal::{Env, Fs};
-    let profiles = aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), g.profile.clone().map(Into::into)).await.ok()?;
+    let profiles = aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), g.profile.map(|p| p.to_string().into())).await.ok()?;
     profiles.get("ca_bundle").filter(|p| !p.is_empty()).map(str::to_string)
 }
 

@@ -16,6 +16,7 @@
 
 pub mod analyze;
 pub mod changelog;
+pub mod cli_plan;
 pub mod conformance;
 pub mod docs;
 pub mod emit;
@@ -140,9 +141,10 @@ pub fn generate_cli_with_client(json: &str, options: &Options, client_path: Opti
     let service = lower_model(json, options.service.as_deref())?;
     let cli_runtime = options.crate_options.runtime_dependency.replace("runtime\"", "cli-runtime\"");
     let client_path = client_path.map(str::to_string).unwrap_or_else(|| format!("../{}", service.crate_name));
-    let files = emit::cli::cli_crate(&service, &cli_runtime, &options.crate_options.version, &client_path)?;
+    let plan = cli_plan::plan(&service)?;
+    let files = emit::cli::cli_crate(&service, &plan, &cli_runtime, &options.crate_options.version, &client_path)?;
     Ok(GeneratedCrate {
-        name: emit::cli::crate_name(&service),
+        name: plan.package,
         files,
         unchecked_constraints: Vec::new(),
         stale_endpoint_cases: Vec::new(),

@@ -3,26 +3,28 @@
 //! one function per structure and union (`in_<shape>` / `out_<shape>`).
 
 use crate::emit::common::ident;
-use crate::ir::{Member, Operation, Service, Type, TypeHome};
-use heck::ToSnakeCase;
+use crate::cli_plan::{CliPlan, Command};
+use crate::ir::{Member, Service, Type, TypeHome};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
-use std::collections::BTreeSet;
+use quote::quote;
 
 fn rt() -> TokenStream {
     quote! { ::smithygen_cli_runtime::convert }
 }
 
-fn in_fn(rust_name: &str) -> Ident {
-    format_ident!("in_{}", rust_name.to_snake_case())
-}
-
-fn out_fn(rust_name: &str) -> Ident {
-    format_ident!("out_{}", rust_name.to_snake_case())
+/// What every rendering here needs: the service, its CLI plan and the client crate's name.
+pub struct Cx<'a> {
+    /// The service.
+    pub svc: &'a Service,
+    /// Its command-line plan.
+    pub plan: &'a CliPlan,
+    /// The client crate.
+    pub client: Ident,
 }
 
 /// The client's path of a structure, union or enum.
-fn client_path(svc: &Service, client: &Ident, id: &str) -> TokenStream {
+fn client_path(cx: &Cx, id: &str) -> TokenStream {
+    let (svc, client) = (cx.svc, &cx.client);
     if let Some(s) = svc.structures.get(id) {
         let name = ident(&s.rust_name);
         return match &s.home {
@@ -46,19 +48,20 @@ fn client_path(svc: &Service, client: &Ident, id: &str) -> TokenStream {
 }
 
 /// An expression of the member's Rust type from `v: &Value` (canonical JSON) at `path: &str`.
-fn from_json(svc: &Service, client: &Ident, ty: &Type) -> TokenStream {
+fn from_json(cx: &Cx, ty: &Type) -> TokenStream {
+    let client = &cx.client;
     let rt = rt();
     match ty {
         Type::String => quote! { #rt::string(v, path)? },
         Type::BigInteger | Type::BigDecimal => quote! { #rt::big(v, path)? },
         Type::Enum(id) => {
-            let e = client_path(svc, client, id);
+            let e = client_path(cx, id);
             quote! { #e::from(#rt::string(v, path)?.as_str()) }
         }
         Type::Boolean => quote! { #rt::boolean(v, path)? },
         Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { #rt::integer(v, path)? },
         Type::IntEnum(id) => {
-            let e = client_path(svc, client, id);
+            let e = client_path(cx, id);
             quote! { #e::from(#rt::integer::<i32>(v, path)?) }
         }
         Type::Float => quote! { #rt::float(v, path)? },
@@ -68,21 +71,21 @@ fn from_json(svc: &Service, client: &Ident, ty: &Type) -> TokenStream {
         Type::Timestamp => quote! { #rt::timestamp(v, path)? },
         Type::Document => quote! { #rt::document(v) },
         Type::List(c) => {
-            let item = from_json(svc, client, &c.item);
+            let item = from_json(cx, &c.item);
             let item = if c.sparse { quote! { if v.is_null() { ::std::option::Option::None } else { ::std::option::Option::Some(#item) } } } else { item };
             quote! { #rt::list(v, path, |v, path| ::std::result::Result::Ok(#item))? }
         }
         Type::Map(c) => {
-            let item = from_json(svc, client, &c.item);
+            let item = from_json(cx, &c.item);
             let item = if c.sparse { quote! { if v.is_null() { ::std::option::Option::None } else { ::std::option::Option::Some(#item) } } } else { item };
             quote! { #rt::map(v, path, |v, path| ::std::result::Result::Ok(#item))? }
         }
         Type::Structure(id) => {
-            let f = in_fn(&svc.structure(id).rust_name);
+            let f = ident(&cx.plan.shape(id).from_json);
             quote! { #f(v, path)? }
         }
         Type::Union(id) => {
-            let f = in_fn(&svc.unions[id].rust_name);
+            let f = ident(&cx.plan.shape(id).from_json);
             quote! { #f(v, path)? }
         }
         Type::Unit | Type::EventStream { .. } => quote! { #rt::unsupported(path)? },
@@ -90,8 +93,8 @@ fn from_json(svc: &Service, client: &Ident, ty: &Type) -> TokenStream {
 }
 
 /// A member's value from JSON, boxed when the member closes a cycle.
-fn member_from_json(svc: &Service, client: &Ident, m: &Member) -> TokenStream {
-    let value = from_json(svc, client, &m.ty);
+fn member_from_json(cx: &Cx, m: &Member) -> TokenStream {
+    let value = from_json(cx, &m.ty);
     if m.boxed {
         quote! { ::std::boxed::Box::new(#value) }
     } else {
@@ -100,7 +103,7 @@ fn member_from_json(svc: &Service, client: &Ident, m: &Member) -> TokenStream {
 }
 
 /// A JSON value from `x: &T` of the type.
-fn to_json(svc: &Service, ty: &Type) -> TokenStream {
+fn to_json(cx: &Cx, ty: &Type) -> TokenStream {
     let rt = rt();
     match ty {
         Type::String | Type::Enum(_) => quote! { ::serde_json::Value::from(x.as_str()) },
@@ -111,21 +114,21 @@ fn to_json(svc: &Service, ty: &Type) -> TokenStream {
         Type::Timestamp => quote! { #rt::timestamp_json(x) },
         Type::Document => quote! { #rt::document_json(x) },
         Type::List(c) => {
-            let item = to_json(svc, &c.item);
+            let item = to_json(cx, &c.item);
             let item = if c.sparse { quote! { match x { ::std::option::Option::Some(x) => #item, ::std::option::Option::None => ::serde_json::Value::Null } } } else { item };
             quote! { ::serde_json::Value::Array(x.iter().map(|x| #item).collect()) }
         }
         Type::Map(c) => {
-            let item = to_json(svc, &c.item);
+            let item = to_json(cx, &c.item);
             let item = if c.sparse { quote! { match x { ::std::option::Option::Some(x) => #item, ::std::option::Option::None => ::serde_json::Value::Null } } } else { item };
             quote! { #rt::map_json(x, |x| #item) }
         }
         Type::Structure(id) => {
-            let f = out_fn(&svc.structure(id).rust_name);
+            let f = ident(&cx.plan.shape(id).to_json);
             quote! { #f(x) }
         }
         Type::Union(id) => {
-            let f = out_fn(&svc.unions[id].rust_name);
+            let f = ident(&cx.plan.shape(id).to_json);
             quote! { #f(x) }
         }
         Type::Blob { streaming: true } | Type::Unit | Type::EventStream { .. } => quote! { ::serde_json::Value::Null },
@@ -133,13 +136,13 @@ fn to_json(svc: &Service, ty: &Type) -> TokenStream {
 }
 
 /// Statements adding the members of `s: &Struct` to `object: Map`.
-fn members_to_json<'a>(svc: &Service, members: impl Iterator<Item = &'a Member>) -> Vec<TokenStream> {
+fn members_to_json<'a>(cx: &Cx, members: impl Iterator<Item = &'a Member>) -> Vec<TokenStream> {
     members
         .filter(|m| !matches!(m.ty, Type::Blob { streaming: true } | Type::EventStream { .. }))
         .map(|m| {
             let name = &m.name;
             let field = ident(&m.field);
-            let value = to_json(svc, &m.ty);
+            let value = to_json(cx, &m.ty);
             if m.is_optional() {
                 quote! { if let ::std::option::Option::Some(x) = &s.#field { object.insert(#name.into(), #value); } }
             } else {
@@ -151,16 +154,18 @@ fn members_to_json<'a>(svc: &Service, members: impl Iterator<Item = &'a Member>)
 
 /// `in_<shape>` for input shapes and `out_<shape>` for output shapes (input shapes too: the
 /// round-trip test turns built inputs back into JSON).
-pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output: &BTreeSet<String>) -> TokenStream {
+pub fn shape_fns(cx: &Cx) -> TokenStream {
+    let (svc, plan) = (cx.svc, cx.plan);
+    let (input, output) = (&plan.input_shapes, &plan.output_shapes);
     let rt = rt();
     let ins = input.iter().filter_map(|id| {
-        let path = client_path(svc, client, id);
+        let path = client_path(cx, id);
         if let Some(s) = svc.structures.get(id) {
-            let f = in_fn(&s.rust_name);
+            let f = ident(&plan.shape(id).from_json);
             let arms = s.members.iter().map(|m| {
                 let name = &m.name;
                 let setter = ident(&m.setter);
-                let value = member_from_json(svc, client, m);
+                let value = member_from_json(cx, m);
                 quote! { #name => { builder = builder.#setter(::std::option::Option::Some(#value)); } }
             });
             if s.members.is_empty() {
@@ -192,14 +197,14 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
             });
         }
         let u = svc.unions.get(id).filter(|u| !u.streaming)?;
-        let f = in_fn(&u.rust_name);
+        let f = ident(&plan.shape(id).from_json);
         let arms = u.members.iter().map(|m| {
             let name = &m.name;
             let variant = ident(&m.variant);
             if m.ty == Type::Unit {
                 quote! { #name => #path::#variant, }
             } else {
-                let value = member_from_json(svc, client, m);
+                let value = member_from_json(cx, m);
                 quote! { #name => #path::#variant(#value), }
             }
         });
@@ -215,10 +220,10 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
         })
     });
     let outs = input.union(output).filter_map(|id| {
-        let path = client_path(svc, client, id);
+        let path = client_path(cx, id);
         if let Some(s) = svc.structures.get(id) {
-            let f = out_fn(&s.rust_name);
-            let sets = members_to_json(svc, s.members.iter());
+            let f = ident(&plan.shape(id).to_json);
+            let sets = members_to_json(cx, s.members.iter());
             return Some(quote! {
                 fn #f(s: &#path) -> ::serde_json::Value {
                     let mut object = ::serde_json::Map::new();
@@ -228,14 +233,14 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
             });
         }
         let u = svc.unions.get(id).filter(|u| !u.streaming)?;
-        let f = out_fn(&u.rust_name);
+        let f = ident(&plan.shape(id).to_json);
         let arms = u.members.iter().map(|m| {
             let name = &m.name;
             let variant = ident(&m.variant);
             if m.ty == Type::Unit {
                 quote! { #path::#variant => (#name, ::serde_json::Value::Object(::serde_json::Map::new())), }
             } else {
-                let value = to_json(svc, &m.ty);
+                let value = to_json(cx, &m.ty);
                 quote! { #path::#variant(x) => (#name, #value), }
             }
         });
@@ -251,11 +256,12 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
         })
     });
     // Operation inputs back to JSON, for the round-trip test.
-    let op_inputs = svc.operations.iter().filter(|op| op.input_stream.is_none()).map(|op| {
+    let op_inputs = plan.commands.iter().filter(|c| svc.operations[c.operation].input_stream.is_none()).map(|c| {
+        let op = &svc.operations[c.operation];
         let s = svc.structure(&op.input);
-        let f = input_to_json_fn(svc, op);
-        let path = client_path(svc, client, &op.input);
-        let sets = members_to_json(svc, s.members.iter());
+        let f = ident(&c.input_json_fn);
+        let path = client_path(cx, &op.input);
+        let sets = members_to_json(cx, s.members.iter());
         quote! {
             fn #f(s: &#path) -> ::serde_json::Value {
                 let mut object = ::serde_json::Map::new();
@@ -267,35 +273,33 @@ pub fn shape_fns(svc: &Service, client: &Ident, input: &BTreeSet<String>, output
     quote! { #(#ins)* #(#outs)* #(#op_inputs)* }
 }
 
-/// The function turning an operation's built input back into JSON.
-pub fn input_to_json_fn(svc: &Service, op: &Operation) -> Ident {
-    format_ident!("out_input_{}", svc.structure(&op.input).rust_name.to_snake_case())
-}
-
 /// `input_<op>` (canonical input into the fluent builder) and `call_<op>` (the call, its output
 /// as JSON and the payload or stream written to the outfile).
-pub fn call_fn(svc: &Service, op: &Operation, client: &Ident, payload: Option<&Member>) -> TokenStream {
+pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
+    let (svc, client) = (cx.svc, &cx.client);
+    let op = &svc.operations[command.operation];
+    let output = svc.structure(&op.output);
+    let payload = command.outfile.map(|i| &output.members[i]);
     let rt = rt();
-    let call = format_ident!("call_{}", op.file);
-    let input_fn = format_ident!("input_{}", op.file);
+    let call = ident(&command.call_fn);
+    let input_fn = ident(&command.input_fn);
     let method = ident(&op.method);
     let module = ident(&op.module);
     let fluent = ident(&op.fluent_builder);
     let arms = svc.structure(&op.input).members.iter().map(|m| {
         let name = &m.name;
         let setter = ident(&m.setter);
-        let value = member_from_json(svc, client, m);
+        let value = member_from_json(cx, m);
         quote! { #name => { call = call.#setter(::std::option::Option::Some(#value)); } }
     });
-    let output = svc.structure(&op.output);
     let payload_name = payload.map(|m| m.name.as_str());
-    let sets = members_to_json(svc, output.members.iter().filter(|m| Some(m.name.as_str()) != payload_name));
+    let sets = members_to_json(cx, output.members.iter().filter(|m| Some(m.name.as_str()) != payload_name));
     let write_payload = match payload {
         None => quote! {},
         Some(m) => {
             let field = ident(&m.field);
             match &m.ty {
-                Type::EventStream { union, .. } => stream_events(svc, client, &field, union),
+                Type::EventStream { union, .. } => stream_events(cx, &field, union),
                 Type::Blob { streaming: true } => {
                     let body = if m.is_optional() { quote! { s.#field.take() } } else { quote! { ::std::option::Option::Some(::std::mem::take(&mut s.#field)) } };
                     quote! {
@@ -362,16 +366,17 @@ pub fn call_fn(svc: &Service, op: &Operation, client: &Ident, payload: Option<&M
 /// Reads an output event stream to its end, writing each event to the sink as it arrives
 /// (flushed per part): an event's blobs as raw bytes, an event without blobs as one JSON line
 /// (`{"Event": {...}}`); an error event ends the command as a service error.
-fn stream_events(svc: &Service, client: &Ident, field: &Ident, union: &str) -> TokenStream {
+fn stream_events(cx: &Cx, field: &Ident, union: &str) -> TokenStream {
+    let svc = cx.svc;
     let u = &svc.unions[union];
-    let name = client_path(svc, client, &u.id);
+    let name = client_path(cx, &u.id);
     let arms = u.members.iter().filter_map(|m| {
         let Type::Structure(id) = &m.ty else { return None };
         let variant = ident(&m.variant);
         let event = svc.structure(id);
         let blobs: Vec<&Member> = event.members.iter().filter(|f| matches!(f.ty, Type::Blob { streaming: false })).collect();
         if blobs.is_empty() {
-            let out = out_fn(&event.rust_name);
+            let out = ident(&cx.plan.shape(id).to_json);
             let label = &m.name;
             return Some(quote! {
                 #name::#variant(event) => {
