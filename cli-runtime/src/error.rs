@@ -91,6 +91,21 @@ impl CliError {
         self
     }
 
+    /// Words a failed TLS handshake as the AWS CLI does (`SSL validation failed for URL cause`),
+    /// given the URI of the request that failed.
+    pub fn in_connection(mut self, uri: Option<String>) -> Self {
+        if self.status != ExitStatus::General || self.code.is_some() {
+            return self;
+        }
+        let markers = ["invalid peer certificate", "certificate verify failed", "tls handshake failed"];
+        let lower = self.message.to_ascii_lowercase();
+        if let Some(at) = markers.iter().filter_map(|m| lower.find(m)).min() {
+            let cause = self.message[at..].split(" (").next().unwrap_or_default().trim_end().to_string();
+            self.message = format!("SSL validation failed for {} {cause}", uri.unwrap_or_default());
+        }
+        self
+    }
+
     /// Prints the message on stderr and returns the exit status.
     pub fn report(self) -> ExitStatus {
         if !self.message.is_empty() {

@@ -11,10 +11,12 @@ pub mod convert;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod shorthand;
 pub mod spec;
+pub mod tls;
 
 pub use error::{CliError, ExitStatus};
-pub use spec::{Kind, MemberSpec, OperationSpec, ServiceSpec, StructSpec};
+pub use spec::{Kind, Location, MemberSpec, OperationSpec, ServiceSpec, StructSpec};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -127,16 +129,29 @@ fn run(svc: &'static ServiceSpec, dispatch: Dispatch, args: Vec<std::ffi::OsStri
     let outfile = op.payload_out.map(|_| sub.get_one::<String>("outfile").cloned().expect("outfile is required"));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| CliError::client(e.to_string()))?;
     runtime.block_on(async {
-        let client_config = config::client_config(&globals).await?;
-        let mut sink = match (&outfile, op.streaming) {
-            (Some(path), true) => Some(Sink::open(path)?),
-            _ => None,
+        let call = async {
+            let client_config = config::client_config(&globals, op, &input).await?;
+            let mut sink = match (&outfile, op.streaming) {
+                (Some(path), true) => Some(Sink::open(path)?),
+                _ => None,
+            };
+            let outcome = dispatch(op.name, client_config, input, sink.as_mut()).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
+            if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
+                Sink::open(path)?.part(bytes)?;
+            }
+            output::print(&Value::Object(outcome.output), &globals, op)
         };
-        let outcome = dispatch(op.name, client_config, input, sink.as_mut()).await.map_err(|e| e.in_operation(op.name))?;
-        if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
-            Sink::open(path)?.part(bytes)?;
+        // Ctrl-C during the call ends it as the AWS CLI does: a newline on stdout, exit 130.
+        // Dropping the call closes the outfile; every part written so far was flushed.
+        tokio::select! {
+            biased;
+            result = call => result,
+            _ = tokio::signal::ctrl_c() => {
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\n").and_then(|()| out.flush());
+                Err(CliError::silent(ExitStatus::Interrupted))
+            }
         }
-        output::print(&Value::Object(outcome.output), &globals, op)
     })
 }
 

@@ -46,6 +46,29 @@ pub struct MemberSpec {
     pub required: bool,
     /// The model's documentation.
     pub docs: &'static str,
+    /// `@sensitive` (on the member or its target): its value never appears in `--debug` traces.
+    pub sensitive: bool,
+    /// Where the member travels in the HTTP message.
+    pub location: Location,
+}
+
+/// Where a member travels in the HTTP message (its HTTP binding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A label of the URI path.
+    Label,
+    /// A query parameter of this name.
+    Query(&'static str),
+    /// A map spread into the query string.
+    QueryParams,
+    /// A header of this name.
+    Header(&'static str),
+    /// Headers starting with this prefix.
+    PrefixHeaders(&'static str),
+    /// The whole body.
+    Payload,
+    /// A member of the body document (or of a nested structure).
+    Body,
 }
 
 /// A structure, for nested members.
@@ -53,6 +76,8 @@ pub struct MemberSpec {
 pub struct StructSpec {
     /// Members in model order.
     pub members: &'static [MemberSpec],
+    /// `@sensitive` on the structure: none of its values appear in `--debug` traces.
+    pub sensitive: bool,
 }
 
 /// A member's type, as the command line and JSON see it.
@@ -73,12 +98,16 @@ pub enum Kind {
     },
     /// A floating-point number.
     Float,
+    /// An arbitrary-precision number (`BigInteger`, `BigDecimal`), kept as its exact text.
+    BigNumber,
     /// Bytes: `fileb://`, `file://` or inline per `--cli-binary-format`; base64 in JSON.
     Blob,
     /// A point in time: ISO 8601 or seconds since the epoch.
     Timestamp,
     /// Any JSON value.
     Document,
+    /// No value: a union member without data, given as `{}`.
+    Unit,
     /// A list of values.
     List(&'static Kind),
     /// A map with string keys.
@@ -92,7 +121,23 @@ pub enum Kind {
 impl Kind {
     /// Whether the command line takes the value as JSON text (lists, maps, structures, ...).
     pub fn is_json(&self) -> bool {
-        matches!(self, Kind::Document | Kind::List(_) | Kind::Map(_) | Kind::Structure(_) | Kind::Union(_))
+        matches!(self, Kind::Document | Kind::Unit | Kind::List(_) | Kind::Map(_) | Kind::Structure(_) | Kind::Union(_))
+    }
+
+    /// Whether a value of the kind holds data marked `@sensitive` anywhere inside.
+    pub fn holds_sensitive(&self) -> bool {
+        fn walk(kind: &Kind, depth: usize) -> bool {
+            // Recursive shapes: a sensitive member shows within a few levels or not at all.
+            if depth > 16 {
+                return false;
+            }
+            match kind {
+                Kind::List(item) | Kind::Map(item) => walk(item, depth + 1),
+                Kind::Structure(s) | Kind::Union(s) => s.sensitive || s.members.iter().any(|m| m.sensitive || walk(&m.kind, depth + 1)),
+                _ => false,
+            }
+        }
+        walk(self, 0)
     }
 
     /// A short type name for `--help`.
@@ -103,9 +148,11 @@ impl Kind {
             Kind::Boolean => "boolean",
             Kind::Integer { .. } => "integer",
             Kind::Float => "double",
+            Kind::BigNumber => "number",
             Kind::Blob => "blob",
             Kind::Timestamp => "timestamp",
             Kind::Document => "document",
+            Kind::Unit => "structure",
             Kind::List(_) => "list",
             Kind::Map(_) => "map",
             Kind::Structure(_) => "structure",

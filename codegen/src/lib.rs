@@ -6,13 +6,17 @@
 //!    for the chosen service, bind resource operations, copy service errors, mark boxed members.
 //! 3. [`lower`]: walk the service closure into the [`ir`], with Rust names ([`naming`]),
 //!    HTTP bindings, constraints and docs as Markdown ([`docs`]); then [`analyze`] decides
-//!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]).
+//!    what emitters would otherwise decide (each `@pattern` translated by [`pattern`]), and
+//!    [`protocol::plan`] applies the protocol's binding rules to every message: where each
+//!    member travels and in which text form ([`ir::MessageBindings`]).
 //! 4. [`emit`]: one emitter per concern turns the IR into token streams, formatted
-//!    with prettyplease.
+//!    with prettyplease. Client and server render the same binding plan in opposite
+//!    directions, sharing `emit::http_bindings`.
 //! 5. [`write`](mod@write): files are written atomically; `--check` compares instead.
 
 pub mod analyze;
 pub mod changelog;
+pub mod cli_plan;
 pub mod conformance;
 pub mod docs;
 pub mod emit;
@@ -128,11 +132,19 @@ pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors>
 /// depends on the client crate beside it (`../<crate>`) and on `smithygen-cli-runtime`, found
 /// next to the runtime the options name.
 pub fn generate_cli(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
+    generate_cli_with_client(json, options, None)
+}
+
+/// [`generate_cli`] with the client crate's folder given relative to the CLI crate's (`None`:
+/// `../<crate>`), for layouts where the client's folder is not named like the crate.
+pub fn generate_cli_with_client(json: &str, options: &Options, client_path: Option<&str>) -> Result<GeneratedCrate, Errors> {
     let service = lower_model(json, options.service.as_deref())?;
     let cli_runtime = options.crate_options.runtime_dependency.replace("runtime\"", "cli-runtime\"");
-    let files = emit::cli::cli_crate(&service, &cli_runtime, &options.crate_options.version)?;
+    let client_path = client_path.map(str::to_string).unwrap_or_else(|| format!("../{}", service.crate_name));
+    let plan = cli_plan::plan(&service)?;
+    let files = emit::cli::cli_crate(&service, &plan, &cli_runtime, &options.crate_options.version, &client_path)?;
     Ok(GeneratedCrate {
-        name: emit::cli::crate_name(&service),
+        name: plan.package,
         files,
         unchecked_constraints: Vec::new(),
         stale_endpoint_cases: Vec::new(),

@@ -145,6 +145,36 @@ fn event_stream_operations_are_generated() {
     assert!(krate.files["src/types/error.rs"].contains("pub enum PriceEventsError"), "the stream's error enum");
 }
 
+/// The command-line client of a fixture, reviewed like the client: `shapes` has every kind of
+/// member (lists, maps, nested and recursive structures, unions, documents, enums, sensitive
+/// members, deprecated ones), `event-stream` an output stream of events
+/// without blobs (written as JSON lines) and an input stream (no command).
+fn fixture_cli(name: &str) -> GeneratedCrate {
+    let model = codegen_dir().join("tests/fixtures").join(format!("{name}.json"));
+    let json = std::fs::read_to_string(&model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+    let options = Options { service: None, crate_options: workspace_crate_options() };
+    let krate = smithygen::generate_cli(&json, &options).unwrap_or_else(|errors| panic!("{} does not generate:\n{errors}", model.display()));
+    assert_crate_snapshot(&format!("{name}-cli"), &model, &krate);
+    krate
+}
+
+#[test]
+fn shapes_cli() {
+    let krate = fixture_cli("shapes");
+    let main = &krate.files["src/main.rs"];
+    for f in ["fn in_everything(", "fn out_everything(", "fn in_figure(", "fn out_tree_node(", "fn out_expression("] {
+        assert!(main.contains(f), "{f} is generated");
+    }
+}
+
+#[test]
+fn event_stream_cli() {
+    let krate = fixture_cli("event-stream");
+    let main = &krate.files["src/main.rs"];
+    assert!(!main.contains("fn call_publish_quotes("), "no command for an input stream");
+    assert!(krate.files["README.md"].contains("No command for `publish-quotes`"));
+}
+
 #[test]
 fn sagemaker_runtime() {
     let model = codegen_dir().join("../models/runtime.sagemaker-2017-05-13.json");

@@ -32,9 +32,10 @@ struct Run {
     stderr: String,
 }
 
-fn run_in(dir: &std::path::Path, url: &str, args: &[&str]) -> Run {
-    let Output { status, stdout, stderr } = Command::new(binary())
-        .args(["--endpoint-url", url, "--region", "us-west-2"])
+/// The binary with test credentials and no profile files, against `url`.
+fn command(dir: &std::path::Path, url: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.args(["--endpoint-url", url, "--region", "us-west-2"])
         .args(args)
         .current_dir(dir)
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
@@ -44,15 +45,26 @@ fn run_in(dir: &std::path::Path, url: &str, args: &[&str]) -> Run {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_DEFAULT_OUTPUT")
-        .output()
-        .expect("the CLI runs");
+        .env_remove("AWS_CA_BUNDLE")
+        .env_remove("AWS_SESSION_TOKEN");
+    cmd
+}
+
+fn run_in(dir: &std::path::Path, url: &str, args: &[&str], env: &[(String, String)]) -> Run {
+    let Output { status, stdout, stderr } = command(dir, url, args).envs(env.iter().map(|(k, v)| (k, v))).output().expect("the CLI runs");
     Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into() }
 }
 
 async fn run(dir: &std::path::Path, url: &str, args: &[&str]) -> Run {
+    run_env(dir, url, args, &[]).await
+}
+
+/// [`run`] with extra environment variables.
+async fn run_env(dir: &std::path::Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let (dir, url) = (dir.to_path_buf(), url.to_string());
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || run_in(&dir, &url, &args.iter().map(String::as_str).collect::<Vec<_>>())).await.unwrap()
+    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    tokio::task::spawn_blocking(move || run_in(&dir, &url, &args.iter().map(String::as_str).collect::<Vec<_>>(), &env)).await.unwrap()
 }
 
 fn last(mock: &sagemaker_runtime_mock::MockHandle) -> RecordedRequest {
@@ -190,7 +202,7 @@ async fn errors_and_exit_codes() {
     }
     // --debug: request and response traced, the signature redacted.
     let r = run(d, &mock.url(), &["--debug", "invoke-endpoint", "--endpoint-name", "e", "--body", "aGk=", "o"]).await;
-    assert!(r.stderr.contains("DEBUG request: POST") && r.stderr.contains("Signature=<redacted>") && r.stderr.contains("DEBUG response: 200"), "{}", r.stderr);
+    assert!(r.stderr.contains("DEBUG request: POST") && r.stderr.contains("Signature=*** Sensitive Data Redacted ***") && r.stderr.contains("DEBUG response: 200"), "{}", r.stderr);
     mock.stop().await.unwrap();
 }
 
@@ -254,5 +266,229 @@ async fn streaming_to_stdout() {
     let r = run(dir.path(), &mock.url(), &["invoke-endpoint-with-response-stream", "--endpoint-name", "flaky", "--body", "e30=", "-"]).await;
     assert_eq!(r.code, 254, "{}", r.stderr);
     assert!(r.stderr.contains("when calling the InvokeEndpointWithResponseStream operation"), "{}", r.stderr);
+    mock.stop().await.unwrap();
+}
+
+/// `--debug` traces request and response but never a secret: the signature, the session token,
+/// and the values the model marks `@sensitive` (here the custom-attributes headers and the
+/// payload bodies, both ways).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_redacts_secrets() {
+    let mock = MockServer::new().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--debug", "invoke-endpoint", "--endpoint-name", "ep", "--body", "c2VjcmV0LWJvZHk=", "--custom-attributes", "secret-attributes", "--content-type", "text/plain", "o"];
+    let r = run_env(dir.path(), &mock.url(), &args, &[("AWS_SESSION_TOKEN", "secret-session-token")]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let req = last(&mock);
+    assert_eq!(req.header("x-amzn-sagemaker-custom-attributes"), Some("secret-attributes"), "sent as given");
+    assert_eq!(req.header("x-amz-security-token"), Some("secret-session-token"));
+    let trace = &r.stderr;
+    for secret in ["secret-attributes", "secret-session-token", "secret-body", req.header("authorization").unwrap().split("Signature=").nth(1).unwrap()] {
+        assert!(!trace.contains(secret), "{secret} leaked into the trace:\n{trace}");
+    }
+    let redacted = "*** Sensitive Data Redacted ***";
+    assert!(trace.contains(&format!("x-amzn-sagemaker-custom-attributes: {redacted}")), "request header:\n{trace}");
+    assert!(trace.contains(&format!("x-amz-security-token: {redacted}")), "{trace}");
+    assert!(trace.contains(&format!("Signature={redacted}")), "{trace}");
+    assert!(trace.contains(&format!("body: {redacted} (11 bytes)")), "request body:\n{trace}");
+    // The response: the echoed attributes header (sensitive in the output too) and body.
+    let response = &trace[trace.find("DEBUG response: 200").expect("response traced")..];
+    assert!(response.to_ascii_lowercase().contains(&format!("x-amzn-sagemaker-custom-attributes: {}", redacted.to_ascii_lowercase())), "{response}");
+    assert!(response.contains(&format!("DEBUG response body: {redacted}")), "{response}");
+    // What is not sensitive is shown.
+    assert!(trace.contains("content-type: text/plain") && trace.contains("/endpoints/ep/invocations"), "{trace}");
+    // The async operation's body is a JSON-free payload too; its InferenceId header is not sensitive.
+    let r = run(dir.path(), &mock.url(), &["--debug", "invoke-endpoint-async", "--endpoint-name", "ep", "--input-location", "s3://b/k", "--inference-id", "visible-id"]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("visible-id"), "{}", r.stderr);
+    mock.stop().await.unwrap();
+}
+
+/// Ctrl-C mid-stream: exit 130 as the AWS CLI does, the parts received so far in the outfile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_mid_stream_exits_130() {
+    use sagemaker_runtime_mock::StreamSpec;
+    use std::time::{Duration, Instant};
+    let mock = MockServer::new()
+        .endpoint("slow", Behaviour::stream(StreamSpec::text("0123456789abcdefghij").part_size(1).part_delay(Duration::from_millis(200))))
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("parts.txt");
+    let url = mock.url();
+    let (child, status) = tokio::task::spawn_blocking({
+        let dir = dir.path().to_path_buf();
+        let out = out.clone();
+        move || {
+            let mut child = command(&dir, &url, &["invoke-endpoint-with-response-stream", "--endpoint-name", "slow", "--body", "e30=", "parts.txt"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            // Wait until some parts are in the file, then interrupt.
+            let start = Instant::now();
+            while std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) < 3 {
+                assert!(start.elapsed() < Duration::from_secs(20), "no part arrived");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+            assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+            let status = child.wait().unwrap();
+            (child.id(), status)
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.code(), Some(130), "pid {child}: {status:?}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.len() >= 3 && written.len() < 20, "a prefix of the stream: {written:?}");
+    assert!("0123456789abcdefghij".starts_with(&written), "parts in order, none torn: {written:?}");
+
+    // To stdout (`-`): each part reaches the pipe as it arrives (read here before the stream
+    // ends), and Ctrl-C then ends it the same way.
+    let url = mock.url();
+    let dir_path = dir.path().to_path_buf();
+    let (early, status, rest) = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut child = command(&dir_path, &url, &["invoke-endpoint-with-response-stream", "--endpoint-name", "slow", "--body", "e30=", "-"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let start = Instant::now();
+        let mut early = [0u8; 3];
+        stdout.read_exact(&mut early).unwrap();
+        // 20 parts 200 ms apart take about 4 s: three bytes well before that were not buffered.
+        assert!(start.elapsed() < Duration::from_secs(3), "the first parts came late: {:?}", start.elapsed());
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+        let mut rest = Vec::new();
+        stdout.read_to_end(&mut rest).unwrap();
+        (early, child.wait().unwrap(), rest)
+    })
+    .await
+    .unwrap();
+    assert_eq!(&early, b"012");
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(rest.ends_with(b"\n"), "the AWS CLI ends an interrupted command with a newline: {rest:?}");
+    mock.stop().await.unwrap();
+}
+
+/// `--no-sign-request` sends no signature and loads no credentials; `--cli-read-timeout` cuts a
+/// response that does not start in time (255), and 0 means no limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_sign_request_and_read_timeout() {
+    use std::time::Duration;
+    let mock = MockServer::new().endpoint("slow", Behaviour::echo().delayed(Duration::from_millis(2500))).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = run_env(d, &mock.url(), &["--no-sign-request", "invoke-endpoint", "--endpoint-name", "anon", "--body", "aGk=", "o"], &[("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let req = last(&mock);
+    assert_eq!(req.endpoint_name.as_deref(), Some("anon"));
+    assert_eq!(req.header("authorization"), None, "unsigned");
+    assert_eq!(req.header("x-amz-date"), None);
+
+    let r = run(d, &mock.url(), &["--cli-read-timeout", "1", "invoke-endpoint", "--endpoint-name", "slow", "--body", "aGk=", "o"]).await;
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.to_ascii_lowercase().contains("timeout"), "{}", r.stderr);
+    let r = run(d, &mock.url(), &["--cli-read-timeout", "0", "invoke-endpoint", "--endpoint-name", "slow", "--body", "aGk=", "o"]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    mock.stop().await.unwrap();
+}
+
+/// A TLS front for the mock on loopback: a CA made for the test, a server certificate for
+/// 127.0.0.1 signed by it, each connection's bytes forwarded to the mock.
+struct TlsFront {
+    url: String,
+    ca_pem: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+async fn tls_front(mock_url: &str) -> TlsFront {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "smithygen test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().signed_by(&key, &ca, &ca_key).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let backend = mock_url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, backend) = (acceptor.clone(), backend.clone());
+            tokio::spawn(async move {
+                // A refused handshake (an untrusting client) just ends this connection.
+                if let Ok(mut tls) = acceptor.accept(tcp).await {
+                    if let Ok(mut upstream) = tokio::net::TcpStream::connect(&backend).await {
+                        let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+                    }
+                }
+            });
+        }
+    });
+    TlsFront { url, ca_pem: ca.pem(), task }
+}
+
+/// Over HTTPS with a private CA: refused by default as the AWS CLI refuses it (255, "SSL
+/// validation failed for URL ..."), trusted with `--ca-bundle` or `AWS_CA_BUNDLE`, and accepted
+/// with a warning under `--no-verify-ssl`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_ca_bundle_and_no_verify_ssl() {
+    let mock = MockServer::new().start().await.unwrap();
+    let front = tls_front(&mock.url()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("ca.pem"), &front.ca_pem).unwrap();
+    let call = ["invoke-endpoint", "--endpoint-name", "tls-ep", "--body", "aGk=", "out", "--cli-connect-timeout", "5"];
+
+    let r = run(d, &front.url, &call).await;
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("SSL validation failed for {}/endpoints/tls-ep/invocations", front.url)), "{}", r.stderr);
+    assert!(r.stderr.contains("invalid peer certificate"), "{}", r.stderr);
+    assert!(mock.requests().is_empty(), "nothing got through");
+
+    let with_bundle: Vec<&str> = ["--ca-bundle", "ca.pem"].iter().copied().chain(call).collect();
+    let r = run(d, &front.url, &with_bundle).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(d.join("out")).unwrap(), b"hi");
+    assert!(!r.stderr.contains("InsecureRequestWarning"), "{}", r.stderr);
+    assert_eq!(last(&mock).endpoint_name.as_deref(), Some("tls-ep"));
+
+    let bundle_path = d.join("ca.pem").display().to_string();
+    let r = run_env(d, &front.url, &call, &[("AWS_CA_BUNDLE", &bundle_path)]).await;
+    assert_eq!(r.code, 0, "AWS_CA_BUNDLE: {}", r.stderr);
+    std::fs::write(d.join("config"), format!("[profile tls]\nca_bundle = {bundle_path}\n")).unwrap();
+    let config_path = d.join("config").display().to_string();
+    let with_profile: Vec<&str> = ["--profile", "tls"].iter().copied().chain(call).collect();
+    let r = run_env(d, &front.url, &with_profile, &[("AWS_CONFIG_FILE", &config_path)]).await;
+    assert_eq!(r.code, 0, "the profile's ca_bundle: {}", r.stderr);
+
+    std::fs::write(d.join("bad.pem"), "not a certificate").unwrap();
+    let bad: Vec<&str> = ["--ca-bundle", "bad.pem"].iter().copied().chain(call).collect();
+    let r = run(d, &front.url, &bad).await;
+    assert_eq!(r.code, 253, "{}", r.stderr);
+    assert!(r.stderr.contains("bad.pem"), "{}", r.stderr);
+
+    let insecure: Vec<&str> = ["--no-verify-ssl"].iter().copied().chain(call).collect();
+    let r = run(d, &front.url, &insecure).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("InsecureRequestWarning: Unverified HTTPS request is being made to host '127.0.0.1'"), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("InsecureRequestWarning").count(), 1, "once per host: {}", r.stderr);
+    assert_eq!(std::fs::read(d.join("out")).unwrap(), b"hi");
+    // The same bytes reach the mock whichever way the connection is trusted.
+    assert_eq!(&last(&mock).body[..], b"hi");
+    front.task.abort();
     mock.stop().await.unwrap();
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream] [--build-runs N]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli] [--build-runs N]";
 
 /// What to measure and how hard.
 struct BenchArgs {
@@ -43,7 +43,7 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     }
     let started = Instant::now();
     let load_at_start = load_average();
-    let mut doc = header(root, &parsed);
+    let mut doc = String::new();
     if parsed.wants("generator") {
         doc.push_str(&generator_section(root, &parsed)?);
     }
@@ -59,15 +59,33 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     if parsed.wants("stream") {
         doc.push_str(&streaming_section(root, &parsed)?);
     }
-    let _ = writeln!(
-        doc,
+    if parsed.wants("cli") {
+        doc.push_str(&cli_section(root, &parsed)?);
+    }
+    let run = format!(
         "\n_The whole run took {:.0} s; load average at the start {}, at the end {} (other work on the \
-         machine slows both sides of each comparison alike, but not build times)._",
+         machine slows both sides of each comparison alike, but not build times)._\n",
         started.elapsed().as_secs_f64(),
         load_at_start,
         load_average()
     );
     let path = root.join("BENCHMARKS.md");
+    let doc = if parsed.only.is_empty() {
+        format!("{}{doc}{run}", header(root, &parsed))
+    } else {
+        // Some sections: they replace their namesakes in the last full run's file, which keeps
+        // the rest and says what was measured again, when and how.
+        let old = std::fs::read_to_string(&path).unwrap_or_else(|_| header(root, &parsed));
+        let note = format!(
+            "\n_Sections {} measured again by `cargo xtask bench --only {}` on {}; load average at the start {}, at the end {}._\n",
+            parsed.only.join(", "),
+            parsed.only.join(","),
+            output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+            load_at_start,
+            load_average()
+        );
+        format!("{}{note}", merge_sections(&old, &doc))
+    };
     std::fs::write(&path, doc).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(())
@@ -103,7 +121,7 @@ fn header(root: &Path, args: &BenchArgs) -> String {
         "# Benchmarks\n\nWritten by `{command}` on {date}: {cores} cores ({cpu}), {memory} memory, {rustc}. \
          Every figure is measured side by side in the same run as its peer and shown with the ratio; \
          each is the median of several runs. Regenerate with `cargo xtask bench` (a few minutes; \
-         `--quick` for a rough pass, `--only generator,client,mock,build,stream` for some sections).\n",
+         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli` for some sections).\n",
         date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         rustc = output_of("rustc", &["--version"]),
     )
@@ -436,4 +454,154 @@ fn streaming_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
         );
     }
     Ok(out)
+}
+
+/// Start-up plus one `InvokeEndpoint` call: the generated CLI (debug build, as `cargo xtask test`
+/// builds it) and the AWS CLI (`aws` on the PATH, when there is one), each run as a new process
+/// against the same mock binary, alternating; the median wall time of each.
+fn cli_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
+    println!("==> cargo build -p sagemaker-runtime-cli -p sagemaker-runtime-mock");
+    let built = Command::new(cargo())
+        .args(["build", "-p", "sagemaker-runtime-cli", "-p", "sagemaker-runtime-mock"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    if !built.success() {
+        return Err("building the CLI and the mock failed".into());
+    }
+    let bin = root.join("target/debug");
+    let data = std::env::temp_dir().join(format!("smithygen-bench-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut mock = Command::new(bin.join("sagemaker-runtime-mock"))
+        .args(["--listen", &listen, "--data-dir"])
+        .arg(&data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("starting the mock: {e}"))?;
+    let url = format!("http://{listen}");
+    let ready = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(&listen).is_ok()
+    });
+    let result = if ready { cli_runs(&bin, &url, &data, args) } else { Err("the mock did not start".into()) };
+    let _ = mock.kill();
+    let _ = mock.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    result
+}
+
+fn cli_runs(bin: &Path, url: &str, data: &Path, args: &BenchArgs) -> Result<String, String> {
+    let runs = if args.quick { 5 } else { 21 };
+    let ours = vec![bin.join("sagemaker-runtime").display().to_string(), "--cli-binary-format".into(), "raw-in-base64-out".into()];
+    let aws = which("aws").map(|p| {
+        let version = Command::new(&p).arg("--version").output().ok();
+        let version = version.map(|o| String::from_utf8_lossy(if o.stdout.is_empty() { &o.stderr } else { &o.stdout }).trim().to_string()).unwrap_or_default();
+        // The AWS CLI v1 sends `--body` text as it is and does not know `--cli-binary-format`.
+        let mut command = vec![p.display().to_string(), "sagemaker-runtime".into()];
+        if !version.starts_with("aws-cli/1.") {
+            command.extend(["--cli-binary-format".into(), "raw-in-base64-out".into()]);
+        }
+        (command, version)
+    });
+    // One untimed call each: caches, page cache, Python's bytecode.
+    timed_call(&ours, url, data)?;
+    if let Some((command, _)) = &aws {
+        timed_call(command, url, data)?;
+    }
+    let (mut ours_ms, mut aws_ms) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        ours_ms.push(timed_call(&ours, url, data)?);
+        if let Some((command, _)) = &aws {
+            aws_ms.push(timed_call(command, url, data)?);
+        }
+    }
+    let ours_median = median(&mut ours_ms);
+    let mut out = format!(
+        "\n## 6. Command line\n\nStart-up plus one `InvokeEndpoint` call against the mock binary (a new process per call, \
+         {runs} calls each, alternating; median wall time). Ours is the debug build `cargo xtask test` makes.\n\n\
+         | command | time per call |\n|---|---:|\n| `sagemaker-runtime invoke-endpoint` (generated, debug build) | {ours_median:.0} ms |\n"
+    );
+    match aws {
+        Some((_, version)) => {
+            let theirs = median(&mut aws_ms);
+            let _ = writeln!(out, "| `aws sagemaker-runtime invoke-endpoint` ({version}) | {theirs:.0} ms |");
+            let _ = writeln!(out, "\nRatio ours / AWS CLI: {:.2}.", ours_median / theirs);
+        }
+        None => out.push_str("\nThe AWS CLI is not installed here (`aws` is not on the PATH): no peer figure.\n"),
+    }
+    Ok(out)
+}
+
+/// Runs `command invoke-endpoint ...` once against the mock at `url`; its wall time in ms.
+fn timed_call(command: &[String], url: &str, data: &Path) -> Result<f64, String> {
+    let started = Instant::now();
+    let status = Command::new(&command[0])
+        .args(&command[1..])
+        .args(["invoke-endpoint", "--endpoint-url", url, "--region", "us-east-1"])
+        .args(["--endpoint-name", "bench", "--content-type", "application/json", "--body", "{\"x\":1}"])
+        .arg(data.join("out.json"))
+        .env("AWS_ACCESS_KEY_ID", "bench")
+        .env("AWS_SECRET_ACCESS_KEY", "bench")
+        .env("AWS_CONFIG_FILE", data.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", data.join("no-credentials"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("{}: {e}", command[0]))?;
+    if !status.success() {
+        return Err(format!("`{} invoke-endpoint` failed: {status}", command.join(" ")));
+    }
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// `old` with each `## N. Title` section of `new` in place of its namesake (same number), and
+/// the sections `old` lacks added in order; notes of earlier partial runs are dropped.
+fn merge_sections(old: &str, new: &str) -> String {
+    fn split(doc: &str) -> (String, Vec<(String, String)>) {
+        let mut head = String::new();
+        let mut sections: Vec<(String, String)> = Vec::new();
+        for line in doc.split_inclusive('\n') {
+            if let Some(title) = line.strip_prefix("## ") {
+                let number = title.split('.').next().unwrap_or_default().to_string();
+                sections.push((number, line.to_string()));
+            } else if line.starts_with("_Sections ") {
+                continue;
+            } else if let Some((_, text)) = sections.last_mut() {
+                text.push_str(line);
+            } else {
+                head.push_str(line);
+            }
+        }
+        (head, sections)
+    }
+    let (head, mut sections) = split(old);
+    let (_, fresh) = split(new);
+    for (number, text) in fresh {
+        match sections.iter_mut().find(|(n, _)| *n == number) {
+            Some(slot) => slot.1 = text,
+            None => sections.push((number, text)),
+        }
+    }
+    sections.sort_by_key(|(n, _)| n.parse::<u32>().unwrap_or(u32::MAX));
+    let mut out = head;
+    for (_, text) in sections {
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str(text.trim_end_matches('\n'));
+        out.push('\n');
+    }
+    out
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(program)).find(|p| p.is_file()))
 }

@@ -22,7 +22,8 @@ Usage:
                                                  (default ../shared/conformance) into target/conformance,
                                                  run their protocol tests and count them per kind
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
-                                                 into target/upstream-check and build them with -D warnings
+                                                 and every fixture, client and command-line client, into
+                                                 target/upstream-check, lint them with -D warnings and test them
   cargo xtask bench [--quick] [--only SECTIONS]  side-by-side benchmarks (generator, client, mock, build and
                                                  size), written to BENCHMARKS.md; not part of `test`";
 
@@ -246,6 +247,18 @@ fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(Pa
     Ok((root.join("generated").join(&krate.name), krate))
 }
 
+/// The command-line client of a model into `out` (outside `generated/`), its client crate at
+/// `client_path` relative to it and the runtimes from this checkout.
+fn generate_cli_at(root: &Path, model: &Path, out: &Path, client_path: &str) -> Result<GeneratedCrate, String> {
+    let text = std::fs::read_to_string(model).map_err(|e| format!("{}: {e}", model.display()))?;
+    let crate_options = CrateOptions { runtime_dependency: RuntimeSource::default_for(root, out).dependency(root), ..workspace_crate_options() };
+    let options = Options { service: None, crate_options };
+    smithygen::generate_cli_with_client(&text, &options, Some(client_path)).map_err(|errors| {
+        let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", model.display())).collect();
+        lines.join("\n")
+    })
+}
+
 fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -260,7 +273,8 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Generates every model of a folder, and every fixture model of
-/// `codegen/tests/fixtures/`, into `target/upstream-check/<model>` as one
+/// `codegen/tests/fixtures/`, into `target/upstream-check/<model>` (its command-line client into
+/// `target/upstream-check/<model>-cli`) as one
 /// throwaway workspace (sharing this workspace's lock file and target
 /// directory, so nothing already built is compiled again), with the hand-written
 /// tests of fixtures that have some (`codegen/tests/fixture-tests/<model>/`), lints
@@ -284,7 +298,14 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
         println!("generated {} from {}", krate.name, model.display());
         print_stale_endpoint_cases(&krate);
-        members.push(stem);
+        // The model's command-line client beside it, built and tested with it (its generated
+        // tests check clap's consistency and every operation's input conversions).
+        let cli_dir = work.join(format!("{stem}-cli"));
+        let cli = generate_cli_at(&root, &model, &cli_dir, &format!("../{stem}"))?;
+        write_crate(&cli_dir, &cli.files).map_err(|e| format!("writing {}: {e}", cli_dir.display()))?;
+        println!("generated {} from {}", cli.name, model.display());
+        members.push(stem.clone());
+        members.push(format!("{stem}-cli"));
     }
     // Hand-written tests of a generated fixture crate (its client and server stub together):
     // `codegen/tests/fixture-tests/<model>/`, a crate that depends on `../fixture-<model>`,
@@ -294,6 +315,7 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
     for stem in members.clone() {
         let Some(model) = stem.strip_prefix("fixture-") else { continue };
         let dir = companions.join(model);
+        // (`fixture-<model>-cli` finds no folder either.)
         if !dir.is_dir() {
             continue;
         }
@@ -316,8 +338,8 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "upstream and fixture models: {generated} crate(s) generate, build without warnings and pass their tests \
-         (with {} hand-written test crate(s))",
+        "upstream and fixture models: {generated} crate(s) (clients and command-line clients) generate, build without \
+         warnings and pass their tests, with {} hand-written test crate(s)",
         members.len() - generated
     );
     Ok(())

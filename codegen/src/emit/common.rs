@@ -1,6 +1,6 @@
 //! Pieces every emitter needs: doc attributes, type paths, identifiers.
 
-use crate::ir::{Deprecated, Member, Service, Type, TypeHome};
+use crate::ir::{Deprecated, Member, Service, Structure, Type, TypeHome};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -343,6 +343,19 @@ pub fn error_enum(e: &ErrorEnum) -> TokenStream {
             fn request_id(&self) -> ::std::option::Option<&str> {
                 ::aws_types::request_id::RequestId::request_id(self.meta())
             }
+        }
+    }
+}
+
+/// Where a structure's builder lives (`types::builders`, `types::error::builders`, op module).
+pub fn builder_path(s: &Structure) -> TokenStream {
+    let b = ident(&s.builder);
+    match &s.home {
+        crate::ir::TypeHome::Types => quote! { crate::types::builders::#b },
+        crate::ir::TypeHome::Errors => quote! { crate::types::error::builders::#b },
+        crate::ir::TypeHome::Operation(m) => {
+            let m = ident(m);
+            quote! { crate::operation::#m::builders::#b }
         }
     }
 }

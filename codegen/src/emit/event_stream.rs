@@ -1,6 +1,6 @@
-//! Event streams (`@streaming` unions) and streamed outputs: the error enum of each stream, the
-//! restJson1 event readers and writers (`src/protocol/event_streams.rs`), the response reader of
-//! operations whose output is a stream, and `primitives::event_stream`.
+//! Event streams (`@streaming` unions): the error enum of each stream, the restJson1 event
+//! readers and writers (`src/protocol/event_streams.rs`) and `primitives::event_stream`. How a
+//! stream rides in a request or response is the client's HTTP rendering (`rest_json`).
 //!
 //! Framing, CRCs, the `:message-type` dispatch and message signing are
 //! `smithygen_runtime::event_stream` (over `aws-smithy-eventstream`); per union this writes
@@ -8,7 +8,7 @@
 
 use super::common::*;
 use super::json_codec::{de_value, read_body_members, ser_members, ser_value};
-use crate::ir::{Event, EventPayload, EventStream, Member, Operation, Service, Structure, Type, Union};
+use crate::ir::{Event, EventPayload, EventStream, Member, Service, Structure, Type, Union};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -104,7 +104,7 @@ fn read_event(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
         let name = &ev.name;
         let variant = ident(&ev.variant);
         let s = svc.structure(&ev.target);
-        let builder = super::shapes::builder_path(s);
+        let builder = builder_path(s);
         let headers = ev.headers.iter().map(|h| read_header(svc, member(s, h)));
         let payload = read_payload(svc, s, ev);
         let failed = format!("failed to unmarshall {name}");
@@ -248,14 +248,14 @@ fn read_exception(svc: &Service, es: &EventStream) -> TokenStream {
         let name = &e.name;
         let variant = ident(&e.variant);
         let s = svc.structure(&e.target);
-        let builder = super::shapes::builder_path(s);
-        let read = super::rest_json::response_members(svc, s);
+        let builder = builder_path(s);
+        let read = super::http_bindings::read_body(svc, s, &quote! { body }, quote! { ::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()) });
         let failed = format!("failed to unmarshall {name}");
         quote! {
             #name => {
                 let read = || -> ::std::result::Result<#builder, #we> {
-                    let status: u16 = 200;
-                    let headers = ::aws_smithy_runtime_api::http::Headers::new();
+                    // An error event's members travel in its payload, read as a client reads a body.
+                    let side = ::smithygen_runtime::protocol::json::Side::Client;
                     let body: &[u8] = message.payload();
                     let mut builder = #builder::default();
                     #read
@@ -437,117 +437,6 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
             }
         }
     }
-}
-
-/// The body of a request whose payload is an input event stream: empty until
-/// [`finish_request`] hands the stream to the runtime (the sender moves out of the input).
-pub fn request_body(m: &Member) -> TokenStream {
-    let f = ident(&m.field);
-    quote! {
-        let body = ::aws_smithy_types::body::SdkBody::empty();
-        let event_stream = input.#f;
-    }
-}
-
-/// The end of `ser_request`: the request, with an input event stream as its streamed body
-/// (each event marshalled, signed and framed as the caller produces it).
-pub fn finish_request(svc: &Service, payload: Option<&Member>) -> TokenStream {
-    let finish = quote! { ::smithygen_runtime::protocol::http::finish_request(builder, headers, body) };
-    let Some(Type::EventStream { union, .. }) = payload.map(|m| &m.ty) else { return finish };
-    let Some(es) = svc.unions.get(union).and_then(|u| u.event_stream.as_ref()) else {
-        return quote! { compile_error!("an event stream without a plan") };
-    };
-    let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
-    quote! {
-        let mut request = #finish?;
-        ::smithygen_runtime::event_stream::sender_body(
-            event_stream,
-            crate::protocol::event_streams::#write_event,
-            crate::protocol::event_streams::#write_error,
-            &mut request,
-        );
-        ::std::result::Result::Ok(request)
-    }
-}
-
-/// `de_response` of an operation whose output is a stream, for `invoke_streaming`: on 2xx the
-/// headers are read and the body is taken unread into the output's `EventReceiver` or
-/// `ByteStream`; error responses are read whole, as for other operations.
-pub fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
-    let output = svc.structure(&op.output);
-    let output_path = shape_path(svc, &op.output);
-    let builder = super::shapes::builder_path(output);
-    let stream_name = op.output_stream.as_deref().unwrap_or_default();
-    // Every member but the stream is read from the status and headers.
-    let read = super::rest_json::response_members(svc, output);
-    let take = output.members.iter().find(|m| m.name == stream_name).map(|m| {
-        let set = ident(&m.setter);
-        let body = quote! { ::std::mem::replace(response.body_mut(), ::aws_smithy_types::body::SdkBody::taken()) };
-        let value = match &m.ty {
-            Type::EventStream { union, .. } => {
-                let es = svc.unions[union].event_stream.as_ref();
-                let (read_event, read_exception, error) = match es {
-                    Some(es) => (ident(&es.read_event), ident(&es.read_exception), format_ident!("{}", es.error)),
-                    None => return quote! { compile_error!("an event stream without a plan"); },
-                };
-                quote! {
-                    crate::primitives::event_stream::EventReceiver::new(
-                        ::smithygen_runtime::event_stream::EventUnmarshaller::new(
-                            crate::protocol::event_streams::#read_event,
-                            crate::protocol::event_streams::#read_exception,
-                            crate::types::error::#error::generic,
-                        ),
-                        #body,
-                    )
-                }
-            }
-            _ => quote! { ::aws_smithy_types::byte_stream::ByteStream::new(#body) },
-        };
-        quote! { builder = builder.#set(::std::option::Option::Some(#value)); }
-    });
-    let module = ident(&op.module);
-    let err = ident(&op.error);
-    let err_path = quote! { crate::operation::#module::#err };
-    let de_error = super::rest_json::error_reader(svc, op);
-    let orchestrator_error = quote! { ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError };
-    quote! {
-        /// Reads a successful response: status and headers into the output, the body handed
-        /// over unread (it is read as it arrives, never buffered whole).
-        #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
-        pub(crate) fn de_response(
-            response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-        ) -> ::std::result::Result<#output_path, #orchestrator_error<#err_path>> {
-            let status = response.status().as_u16();
-            let mut builder = #builder::default();
-            let read = |builder: #builder| -> ::std::result::Result<#builder, ::smithygen_runtime::protocol::WireError> {
-                let mut builder = builder;
-                let headers = response.headers();
-                let body: &[u8] = &[];
-                #read
-                ::std::result::Result::Ok(builder)
-            };
-            builder = read(builder).map_err(|e| #orchestrator_error::response(e.into()))?;
-            #take
-            ::std::result::Result::Ok(builder.build())
-        }
-
-        /// Reads an error response (read whole) into the operation's error.
-        pub(crate) fn de_error_response(
-            response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-        ) -> ::std::result::Result<#output_path, #orchestrator_error<#err_path>> {
-            let status = response.status().as_u16();
-            let headers = response.headers();
-            let body: &[u8] = response.body().bytes().unwrap_or_default();
-            ::std::result::Result::Err(#orchestrator_error::operation(de_error(status, headers, body)))
-        }
-
-        #de_error
-    }
-}
-
-/// Whether an operation's output is handed over as a stream (`invoke_streaming`).
-pub fn streams_output(op: &Operation) -> bool {
-    op.output_stream.is_some()
 }
 
 /// The default value of a stream member in a builder's `build()`: a stream that ends at once.

@@ -6,7 +6,7 @@
 use super::common::*;
 use super::json_codec::{de_value, read_body_members, ser_members};
 use crate::ir::{
-    HeaderBinding, Member, MessageBindings, PayloadBinding, PayloadKind, PrefixHeadersBinding, Service, Structure, TextCodec,
+    BodyBinding, HeaderBinding, Member, MessageBindings, PayloadBinding, PayloadKind, PrefixHeadersBinding, Service, Structure, TextCodec,
     TextValue, Type,
 };
 use proc_macro2::TokenStream;
@@ -237,9 +237,19 @@ pub fn read_headers(svc: &Service, s: &Structure, plan: &MessageBindings, source
     quote! { #(#headers)* #(#prefixed)* }
 }
 
+/// Statements reading the body (`body: &[u8]`) into `builder` per the message's plan: its
+/// payload member or its JSON document. `stream` makes the `ByteStream` of a streaming blob.
+pub fn read_body(svc: &Service, s: &Structure, body: &TokenStream, stream: TokenStream) -> TokenStream {
+    match &plan_of(s).body {
+        BodyBinding::Empty => quote! {},
+        BodyBinding::Payload(p) => read_payload(svc, s, p, body, stream),
+        BodyBinding::Document { members, .. } => read_document(svc, s, members, body),
+    }
+}
+
 /// Statements reading a payload member from `body: &[u8]` into `builder`. `stream` makes
 /// the `ByteStream` of a streaming blob. Event streams are taken elsewhere, unread.
-pub fn read_payload(svc: &Service, s: &Structure, p: &PayloadBinding, body: &TokenStream, stream: TokenStream) -> TokenStream {
+fn read_payload(svc: &Service, s: &Structure, p: &PayloadBinding, body: &TokenStream, stream: TokenStream) -> TokenStream {
     let m = &s.members[p.member];
     let set = ident(&m.setter);
     let we = wire_error();
@@ -285,7 +295,7 @@ pub fn read_payload(svc: &Service, s: &Structure, p: &PayloadBinding, body: &Tok
 
 /// Statements reading the members of a JSON document body from `body: &[u8]` into
 /// `builder`; an empty body leaves them unset.
-pub fn read_document(svc: &Service, s: &Structure, members: &[usize], body: &TokenStream) -> TokenStream {
+fn read_document(svc: &Service, s: &Structure, members: &[usize], body: &TokenStream) -> TokenStream {
     let members: Vec<&Member> = members.iter().map(|i| &s.members[*i]).collect();
     let read = read_body_members(svc, &members, body.clone());
     quote! {

@@ -260,7 +260,7 @@ pub fn structure_codec(svc: &Service, s: &Structure) -> TokenStream {
     let members: Vec<&Member> = s.members.iter().collect();
     let writes = ser_members(svc, &members, quote! { input });
     let arms = de_member_arms(svc, &members);
-    let builder = super::shapes::builder_path(s);
+    let builder = builder_path(s);
     let build = if s.error.is_some() {
         quote! { builder }
     } else {

@@ -20,7 +20,7 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let output_name = ident(&output.rust_name);
     let error_name = ident(&op.error);
-    let de_response = if super::event_stream::streams_output(op) {
+    let de_response = if op.output_stream.is_some() {
         quote! {
             /// Reads a response (its body left for the output to stream), and the request id
             /// (`x-amzn-RequestId`) onto the output.
@@ -207,7 +207,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         quote! { #[doc = ""] #[doc = #doc] }
     });
     // An output stream is handed over unread (`invoke_streaming`); other outputs are read whole.
-    let invoke = if super::event_stream::streams_output(op) {
+    let invoke = if op.output_stream.is_some() {
         quote! {
             ::smithygen_runtime::client::invoke_streaming(
                 &self.config,

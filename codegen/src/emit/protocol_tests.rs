@@ -209,15 +209,23 @@ fn cannot_build(message: String) -> TokenStream {
     quote! { panic!("{}", #message); }
 }
 
-fn request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStream {
-    let input = svc.structure(&op.input);
-    let setters = match values::setters(svc, &input.members, case.get("params").unwrap_or(&Value::Null), "params") {
-        Ok(s) => s,
-        Err(e) => return cannot_build(e),
-    };
-    let method_name = ident(&op.method);
-    let host = str_field(case, "host").unwrap_or("example.com");
-    let expected_method = str_field(case, "method").unwrap_or_default();
+/// A method of the service trait that a test must never reach: it panics with `message`.
+fn never_called(svc: &Service, op: &Operation, message: &str) -> TokenStream {
+    let m = ident(&op.method);
+    let input = super::common::shape_path(svc, &op.input);
+    let (events, output) = super::server::method_types(svc, op);
+    let module = ident(&op.module);
+    let err = ident(&op.error);
+    quote! {
+        async fn #m(&self, input: #input, #events) -> ::std::result::Result<#output, crate::operation::#module::#err> {
+            panic!(#message)
+        }
+    }
+}
+
+/// `super::support::ExpectedRequest` from a request test case (or an initial request).
+fn expected_request(case: &Value) -> TokenStream {
+    let method = str_field(case, "method").unwrap_or_default();
     let uri = str_field(case, "uri").unwrap_or_default();
     let resolved_host = opt(str_field(case, "resolvedHost"));
     let query_params = str_list(case, "queryParams");
@@ -229,25 +237,39 @@ fn request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStream {
     let body = opt(str_field(case, "body"));
     let media_type = opt(str_field(case, "bodyMediaType"));
     quote! {
+        super::support::ExpectedRequest {
+            method: #method,
+            uri: #uri,
+            host: #resolved_host,
+            query_params: &[#(#query_params),*],
+            forbid_query_params: &[#(#forbid_query),*],
+            require_query_params: &[#(#require_query),*],
+            headers: &[#(#headers),*],
+            forbid_headers: &[#(#forbid_headers),*],
+            require_headers: &[#(#require_headers),*],
+            body: #body,
+            body_media_type: #media_type,
+        }
+    }
+}
+
+fn request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStream {
+    let input = svc.structure(&op.input);
+    let setters = match values::setters(svc, &input.members, case.get("params").unwrap_or(&Value::Null), "params") {
+        Ok(s) => s,
+        Err(e) => return cannot_build(e),
+    };
+    let method_name = ident(&op.method);
+    let host = str_field(case, "host").unwrap_or("example.com");
+    let expected = expected_request(case);
+    quote! {
         let http_client = super::support::CaptureClient::default();
         let client = super::support::client(#host, http_client.clone());
         let result = client.#method_name() #setters .send().await;
         let request = http_client.request(result);
         super::support::check_request(
             &request,
-            &super::support::ExpectedRequest {
-                method: #expected_method,
-                uri: #uri,
-                host: #resolved_host,
-                query_params: &[#(#query_params),*],
-                forbid_query_params: &[#(#forbid_query),*],
-                require_query_params: &[#(#require_query),*],
-                headers: &[#(#headers),*],
-                forbid_headers: &[#(#forbid_headers),*],
-                require_headers: &[#(#require_headers),*],
-                body: #body,
-                body_media_type: #media_type,
-            },
+            &#expected,
         );
     }
 }

@@ -3,17 +3,17 @@
 //! (`crate::protocol`); the parts shared with the server are in `http_bindings`.
 
 use super::common::*;
-use super::http_bindings::{plan_of, read_document, read_headers, read_payload, text_of, when_set, write_document, write_headers};
+use super::http_bindings::{plan_of, read_body, read_headers, text_of, when_set, write_document, write_headers};
 use super::json_codec::ser_value;
-use crate::ir::{BodyBinding, HostPiece, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue};
+use crate::ir::{BodyBinding, HostPiece, Member, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue, Type};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The `protocol/<op>.rs` file: `ser_request` and `de_response`.
 pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let ser = request_serializer(svc, op);
-    let de = if super::event_stream::streams_output(op) {
-        super::event_stream::response_deserializer(svc, op)
+    let de = if op.output_stream.is_some() {
+        stream_response_deserializer(svc, op)
     } else {
         response_deserializer(svc, op)
     };
@@ -37,7 +37,7 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let host_prefix = write_host_prefix(input, plan);
     let headers = write_headers(input, plan, &source);
     let body = write_body(svc, input, plan);
-    let finish = super::event_stream::finish_request(svc, plan.payload().map(|p| &input.members[p.member]));
+    let finish = finish_request(svc, plan.payload().map(|p| &input.members[p.member]));
     quote! {
         /// Builds the HTTP request for the input; the URI is relative (path and query),
         /// the orchestrator puts the resolved endpoint in front of it.
@@ -209,7 +209,7 @@ fn write_payload(svc: &Service, input: &Structure, p: &PayloadBinding) -> TokenS
     let content_type = quote! { ::smithygen_runtime::protocol::http::default_content_type(&mut headers, #ct); };
     // The member moves into the body: no copy of the payload.
     let make = match p.kind {
-        PayloadKind::EventStream => return super::event_stream::request_body(m),
+        PayloadKind::EventStream => return stream_request_body(m),
         PayloadKind::StreamingBlob => quote! { value.into_inner() },
         PayloadKind::Blob => quote! { ::aws_smithy_types::body::SdkBody::from(value.into_inner()) },
         PayloadKind::Text => quote! { ::aws_smithy_types::body::SdkBody::from(value) },
@@ -246,18 +246,7 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
         let set = ident(&s.members[i].setter);
         quote! { builder = builder.#set(::std::option::Option::Some(status as i32)); }
     });
-    let body_bytes = quote! { body };
-    let body = match &plan.body {
-        BodyBinding::Empty => quote! {},
-        BodyBinding::Payload(p) => read_payload(
-            svc,
-            s,
-            p,
-            &body_bytes,
-            quote! { ::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()) },
-        ),
-        BodyBinding::Document { members, .. } => read_document(svc, s, members, &body_bytes),
-    };
+    let body = read_body(svc, s, &quote! { body }, quote! { ::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()) });
     quote! {
         // A client reads responses leniently (see `Side`).
         let side = ::smithygen_runtime::protocol::json::Side::Client;
@@ -270,7 +259,7 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
 fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let output = svc.structure(&op.output);
     let output_path = shape_path(svc, &op.output);
-    let builder = super::shapes::builder_path(output);
+    let builder = builder_path(output);
     let read = response_members(svc, output);
     let module = ident(&op.module);
     let err = ident(&op.error);
@@ -346,7 +335,7 @@ pub fn error_readers(svc: &Service) -> TokenStream {
     let readers = ids.into_iter().map(|id| {
         let s = svc.structure(id);
         let f = super::json_codec::de_fn(svc, id);
-        let builder = super::shapes::builder_path(s);
+        let builder = builder_path(s);
         let read = response_members(svc, s);
         quote! {
             #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
@@ -364,5 +353,111 @@ pub fn error_readers(svc: &Service) -> TokenStream {
     quote! {
         //! Readers for modeled errors: headers and JSON body into the error's builder.
         #(#readers)*
+    }
+}
+
+/// The body of a request whose payload is an input event stream: empty until
+/// [`finish_request`] hands the stream to the runtime (the sender moves out of the input).
+fn stream_request_body(m: &Member) -> TokenStream {
+    let f = ident(&m.field);
+    quote! {
+        let body = ::aws_smithy_types::body::SdkBody::empty();
+        let event_stream = input.#f;
+    }
+}
+
+/// The end of `ser_request`: the request, with an input event stream as its streamed body
+/// (each event marshalled, signed and framed as the caller produces it).
+fn finish_request(svc: &Service, payload: Option<&Member>) -> TokenStream {
+    let finish = quote! { ::smithygen_runtime::protocol::http::finish_request(builder, headers, body) };
+    let Some(Type::EventStream { union, .. }) = payload.map(|m| &m.ty) else { return finish };
+    let Some(es) = svc.unions.get(union).and_then(|u| u.event_stream.as_ref()) else {
+        return quote! { compile_error!("an event stream without a plan") };
+    };
+    let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
+    quote! {
+        let mut request = #finish?;
+        ::smithygen_runtime::event_stream::sender_body(
+            event_stream,
+            crate::protocol::event_streams::#write_event,
+            crate::protocol::event_streams::#write_error,
+            &mut request,
+        );
+        ::std::result::Result::Ok(request)
+    }
+}
+
+/// `de_response` of an operation whose output is a stream, for `invoke_streaming`: on 2xx the
+/// headers are read and the body is taken unread into the output's `EventReceiver` or
+/// `ByteStream`; error responses are read whole, as for other operations.
+fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
+    let output = svc.structure(&op.output);
+    let output_path = shape_path(svc, &op.output);
+    let builder = builder_path(output);
+    let stream_name = op.output_stream.as_deref().unwrap_or_default();
+    // Every member but the stream is read from the status and headers.
+    let read = response_members(svc, output);
+    let take = output.members.iter().find(|m| m.name == stream_name).map(|m| {
+        let set = ident(&m.setter);
+        let body = quote! { ::std::mem::replace(response.body_mut(), ::aws_smithy_types::body::SdkBody::taken()) };
+        let value = match &m.ty {
+            Type::EventStream { union, .. } => {
+                let es = svc.unions[union].event_stream.as_ref();
+                let (read_event, read_exception, error) = match es {
+                    Some(es) => (ident(&es.read_event), ident(&es.read_exception), format_ident!("{}", es.error)),
+                    None => return quote! { compile_error!("an event stream without a plan"); },
+                };
+                quote! {
+                    crate::primitives::event_stream::EventReceiver::new(
+                        ::smithygen_runtime::event_stream::EventUnmarshaller::new(
+                            crate::protocol::event_streams::#read_event,
+                            crate::protocol::event_streams::#read_exception,
+                            crate::types::error::#error::generic,
+                        ),
+                        #body,
+                    )
+                }
+            }
+            _ => quote! { ::aws_smithy_types::byte_stream::ByteStream::new(#body) },
+        };
+        quote! { builder = builder.#set(::std::option::Option::Some(#value)); }
+    });
+    let module = ident(&op.module);
+    let err = ident(&op.error);
+    let err_path = quote! { crate::operation::#module::#err };
+    let de_error = error_reader(svc, op);
+    let orchestrator_error = quote! { ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError };
+    quote! {
+        /// Reads a successful response: status and headers into the output, the body handed
+        /// over unread (it is read as it arrives, never buffered whole).
+        #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
+        pub(crate) fn de_response(
+            response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        ) -> ::std::result::Result<#output_path, #orchestrator_error<#err_path>> {
+            let status = response.status().as_u16();
+            let mut builder = #builder::default();
+            let read = |builder: #builder| -> ::std::result::Result<#builder, ::smithygen_runtime::protocol::WireError> {
+                let mut builder = builder;
+                let headers = response.headers();
+                let body: &[u8] = &[];
+                #read
+                ::std::result::Result::Ok(builder)
+            };
+            builder = read(builder).map_err(|e| #orchestrator_error::response(e.into()))?;
+            #take
+            ::std::result::Result::Ok(builder.build())
+        }
+
+        /// Reads an error response (read whole) into the operation's error.
+        pub(crate) fn de_error_response(
+            response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        ) -> ::std::result::Result<#output_path, #orchestrator_error<#err_path>> {
+            let status = response.status().as_u16();
+            let headers = response.headers();
+            let body: &[u8] = response.body().bytes().unwrap_or_default();
+            ::std::result::Result::Err(#orchestrator_error::operation(de_error(status, headers, body)))
+        }
+
+        #de_error
     }
 }

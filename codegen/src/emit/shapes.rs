@@ -82,19 +82,6 @@ fn value_derives(s: &Structure) -> TokenStream {
     }
 }
 
-/// Where a structure's builder lives (`types::builders`, `types::error::builders`, op module).
-pub fn builder_path(s: &Structure) -> TokenStream {
-    let b = ident(&s.builder);
-    match &s.home {
-        crate::ir::TypeHome::Types => quote! { crate::types::builders::#b },
-        crate::ir::TypeHome::Errors => quote! { crate::types::error::builders::#b },
-        crate::ir::TypeHome::Operation(m) => {
-            let m = ident(m);
-            quote! { crate::operation::#m::builders::#b }
-        }
-    }
-}
-
 /// A rustdoc link to a structure that resolves from any module.
 fn doc_link(s: &Structure) -> String {
     let path = home_path(&s.home, &s.rust_name).to_string().replace(' ', "");

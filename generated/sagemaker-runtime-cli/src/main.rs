@@ -4,8 +4,13 @@
     clippy::needless_update,
     clippy::field_reassign_with_default,
     clippy::single_match,
+    clippy::match_single_binding,
+    clippy::needless_question_mark,
+    clippy::redundant_closure,
     unused_mut,
-    dead_code
+    unused_variables,
+    dead_code,
+    deprecated
 )]
 static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::ServiceSpec {
     binary: "sagemaker-runtime",
@@ -25,6 +30,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: true,
                 docs: "Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Label,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Body",
@@ -32,6 +39,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::Blob,
                 required: true,
                 docs: "The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB (6,291,456 bytes). Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Payload,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "ContentType",
@@ -39,6 +48,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type of the bytes in `Body`, for example `text/csv` or `application/json`; the container uses it to decide how to parse the input.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header("Content-Type"),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Accept",
@@ -46,6 +57,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type you would like the answer in, for example `application/json`. The container decides whether it can honour it.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header("Accept"),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "CustomAttributes",
@@ -53,6 +66,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Opaque text forwarded unchanged to the model container, for instance a tracing ID or flags your own inference code understands. SageMaker does not read it. At most 1,024 visible US-ASCII characters (the header field-value rules of RFC 7230). Marked sensitive, so it is redacted from debug output.",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Custom-Attributes",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "TargetModel",
@@ -60,6 +77,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "For a multi-model endpoint, which model to run: the artifact's path relative to the endpoint's S3 model prefix, for example `model-a.tar.gz`. The first call for a model loads it, which may produce `ModelNotReadyException`. See [multi-model endpoints](https://docs.aws.amazon.com/sagemaker/latest/dg/multi-model-endpoints.html).",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Target-Model",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "TargetVariant",
@@ -67,6 +88,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Name of the production variant that must serve this request. Without it, SageMaker spreads traffic over the endpoint's variants according to their weights; setting it bypasses that split, which is how you test one variant directly (for example in A/B testing).",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Target-Variant",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "TargetContainerHostname",
@@ -74,6 +99,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "For an endpoint running several containers with direct invocation enabled, the host name of the container that should handle the request.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Target-Container-Hostname",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InferenceId",
@@ -81,6 +110,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Your own ID for this request (1 to 64 printable characters). When data capture is turned on for the endpoint, it is stored with the captured record so you can match captured data to later ground truth.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Inference-Id",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "EnableExplanations",
@@ -88,6 +121,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "JMESPath expression that overrides, for this request only, the `EnableExplanations` setting of the endpoint's SageMaker Clarify explainer configuration, deciding whether explanations are computed.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Enable-Explanations",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InferenceComponentName",
@@ -95,6 +132,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "When the endpoint hosts inference components, the name of the component that should run this request.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Inference-Component",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "SessionId",
@@ -102,6 +143,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Routes the request with respect to a stateful session. Pass `NEW_SESSION` to ask the model to open a session, or the ID of a session opened earlier to reach the same instance that holds its state.\n\nOpening a session only works with a model that supports it: the model picks the ID and its expiry and reports them, which you read from `NewSessionId` on the output.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Session-Id",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "PrefixAwareId",
@@ -109,6 +154,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Prefix-Aware-Id",
+                ),
             },
         ],
         output: &[
@@ -118,6 +167,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::Blob,
                 required: true,
                 docs: "The model's answer, as raw bytes in the format named by `ContentType`; at most 6 MB. When a SageMaker Clarify explainer is enabled, the explanations are included here too. See [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Payload,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "ContentType",
@@ -125,6 +176,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type of the answer as declared by the model container.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header("Content-Type"),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InvokedProductionVariant",
@@ -132,6 +185,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Name of the production variant that actually served the request, handy when the endpoint splits traffic between several variants.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "x-Amzn-Invoked-Production-Variant",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "CustomAttributes",
@@ -139,6 +196,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Opaque text that the model container chose to return, for instance an echo of the tracing ID sent in the request. Only the container can set it; when it sets nothing this is empty. At most 1,024 visible US-ASCII characters. Marked sensitive.",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Custom-Attributes",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "NewSessionId",
@@ -146,6 +207,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Set when the request asked for `NEW_SESSION` and the model opened one: the new session ID followed by its `Expires=` timestamp. Use the ID part as `SessionId` on later calls.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-New-Session-Id",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "ClosedSessionId",
@@ -153,6 +218,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Set when this request ended a stateful session: the ID of the session that is now closed.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Closed-Session-Id",
+                ),
             },
         ],
         payload_out: Some("Body"),
@@ -169,6 +238,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: true,
                 docs: "Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Label,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "ContentType",
@@ -176,6 +247,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type of the request payload, whether sent inline as `Body` or stored at `InputLocation`. Sent as the `X-Amzn-SageMaker-Content-Type` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Content-Type",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Accept",
@@ -183,6 +258,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type you would like the result written in. Sent as the `X-Amzn-SageMaker-Accept` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Accept",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "CustomAttributes",
@@ -190,6 +269,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Opaque text forwarded unchanged to the model container, for instance a tracing ID or flags your own inference code understands. SageMaker does not read it. At most 1,024 visible US-ASCII characters (the header field-value rules of RFC 7230). Marked sensitive, so it is redacted from debug output.",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Custom-Attributes",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InferenceId",
@@ -197,6 +280,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Your own ID for this request (1 to 64 printable characters). If omitted, SageMaker generates one; either way it is echoed in the response.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Inference-Id",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InputLocation",
@@ -204,6 +291,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Amazon S3 URI (`s3://bucket/key` or an HTTPS S3 URL) of the object holding the request payload, uploaded before the call and readable by the endpoint's execution role. Give either this or `Body`, not both.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-InputLocation",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "S3OutputPathExtension",
@@ -211,6 +302,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Sub-path placed under the endpoint's S3 output location for this request's result (and its failure report). Sent as the `X-Amzn-SageMaker-S3OutputPathExtension` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-S3OutputPathExtension",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Filename",
@@ -218,6 +313,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Object name for this request's result. When unset, the service names the result after the inference ID. Sent as the `X-Amzn-SageMaker-Filename` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Filename",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "RequestTTLSeconds",
@@ -228,6 +327,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 },
                 required: false,
                 docs: "How long, in seconds, the request may wait in the queue before it expires unprocessed. Allowed range 60 to 21,600; when unset the service uses 21,600 seconds (6 hours).",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-RequestTTLSeconds",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InvocationTimeoutSeconds",
@@ -238,6 +341,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 },
                 required: false,
                 docs: "How long, in seconds, the model may spend processing the request before it is marked as expired. Allowed range 1 to 3,600 (one hour); when unset the service uses 900 seconds (15 minutes).",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-InvocationTimeoutSeconds",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Body",
@@ -245,6 +352,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::Blob,
                 required: false,
                 docs: "The request payload itself, in the format that `ContentType` names, for inputs small enough (128,000 bytes at most) to skip the upload to S3. Give either `Body` or `InputLocation`, never both and never neither. Marked sensitive, so it is redacted from debug output.",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Payload,
             },
         ],
         output: &[
@@ -254,6 +363,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "ID of the queued request: the `InferenceId` you supplied, or one SageMaker generated when you left it out. Returned in the JSON response body.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Body,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "OutputLocation",
@@ -261,6 +372,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Amazon S3 URI where the result object will appear once the model has finished successfully. It may not exist yet when this response arrives.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-OutputLocation",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "FailureLocation",
@@ -268,6 +383,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Amazon S3 URI where an error report will be written if the request fails or expires.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-FailureLocation",
+                ),
             },
         ],
         payload_out: None,
@@ -284,6 +403,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: true,
                 docs: "Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Label,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Body",
@@ -291,6 +412,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::Blob,
                 required: true,
                 docs: "The input for the model, as raw bytes encoded according to `ContentType`. SageMaker passes it on untouched. At most 6 MB. Formats understood by the built-in algorithms are listed in [common data formats for inference](https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html).",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Payload,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "ContentType",
@@ -298,6 +421,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type of the bytes in `Body`, for example `text/csv` or `application/json`; the container uses it to decide how to parse the input.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header("Content-Type"),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "Accept",
@@ -305,6 +430,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type you would like the streamed chunks in. Sent as the `X-Amzn-SageMaker-Accept` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Accept",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "CustomAttributes",
@@ -312,6 +441,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Opaque text forwarded unchanged to the model container, for instance a tracing ID or flags your own inference code understands. SageMaker does not read it. At most 1,024 visible US-ASCII characters (the header field-value rules of RFC 7230). Marked sensitive, so it is redacted from debug output.",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Custom-Attributes",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "TargetVariant",
@@ -319,6 +452,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Name of the production variant that must serve this request. Without it, SageMaker spreads traffic over the endpoint's variants according to their weights; setting it bypasses that split, which is how you test one variant directly (for example in A/B testing).",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Target-Variant",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "TargetContainerHostname",
@@ -326,6 +463,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "For an endpoint running several containers with direct invocation enabled, the host name of the container that should handle the request.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Target-Container-Hostname",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InferenceId",
@@ -333,6 +474,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Your own ID for this request, 1 to 64 printable characters.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Inference-Id",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InferenceComponentName",
@@ -340,6 +485,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "When the endpoint hosts inference components, the name of the component that should run this request.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Inference-Component",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "SessionId",
@@ -347,6 +496,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "ID of an already open stateful session that should handle the request. Sessions cannot be opened from the streaming call: open one with `InvokeEndpoint` and `SessionId` set to `NEW_SESSION`, then reuse the ID returned in its `NewSessionId`.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Session-Id",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "PrefixAwareId",
@@ -354,6 +507,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Optional stable key that steers requests for endpoints whose `RoutingStrategy` is `PREFIX_AWARE`: requests that share a prompt prefix and this key go to the same instance, so its prefix cache is reused. Give each application its own key when their prompts could start alike. Sent as the `X-Amzn-SageMaker-Prefix-Aware-Id` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Prefix-Aware-Id",
+                ),
             },
         ],
         output: &[
@@ -363,6 +520,8 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::Document,
                 required: true,
                 docs: "The event stream carrying the answer. Read events until the stream closes: `PayloadPart` events hold data, while `ModelStreamError` and `InternalStreamFailure` report a failure.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Payload,
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "ContentType",
@@ -370,6 +529,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "MIME type of the answer as declared by the model container.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Content-Type",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "InvokedProductionVariant",
@@ -377,6 +540,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Name of the production variant that actually served the request, handy when the endpoint splits traffic between several variants.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "x-Amzn-Invoked-Production-Variant",
+                ),
             },
             ::smithygen_cli_runtime::MemberSpec {
                 name: "CustomAttributes",
@@ -384,6 +551,10 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
                 kind: ::smithygen_cli_runtime::Kind::String,
                 required: false,
                 docs: "Opaque text that the model container chose to return, for instance an echo of the tracing ID sent in the request. Only the container can set it; when it sets nothing this is empty. At most 1,024 visible US-ASCII characters. Marked sensitive.",
+                sensitive: true,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Custom-Attributes",
+                ),
             },
         ],
         payload_out: Some("Body"),
@@ -398,8 +569,11 @@ static SHAPE_PAYLOADPART: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_
             kind: ::smithygen_cli_runtime::Kind::Blob,
             required: false,
             docs: "The bytes of this chunk. Append them to the chunks received before it.",
+            sensitive: true,
+            location: ::smithygen_cli_runtime::Location::Body,
         },
     ],
+    sensitive: false,
 };
 fn main() -> ::std::process::ExitCode {
     ::smithygen_cli_runtime::main(&SERVICE, dispatch)
@@ -411,9 +585,11 @@ fn dispatch<'a>(
     sink: ::std::option::Option<&'a mut ::smithygen_cli_runtime::Sink>,
 ) -> ::smithygen_cli_runtime::CallFuture<'a> {
     match operation {
-        "InvokeEndpoint" => ::std::boxed::Box::pin(call_invoke_endpoint(config, input)),
+        "InvokeEndpoint" => {
+            ::std::boxed::Box::pin(call_invoke_endpoint(config, input, sink))
+        }
         "InvokeEndpointAsync" => {
-            ::std::boxed::Box::pin(call_invoke_endpoint_async(config, input))
+            ::std::boxed::Box::pin(call_invoke_endpoint_async(config, input, sink))
         }
         "InvokeEndpointWithResponseStream" => {
             ::std::boxed::Box::pin(
@@ -423,276 +599,464 @@ fn dispatch<'a>(
         other => unreachable!("no operation {other}"),
     }
 }
+/// The operation's input as the client builds it, back in canonical JSON (`None` for an
+/// operation whose input holds a stream): the conversions both ways, checked by the tests.
+fn round_trip(
+    operation: &str,
+    input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<
+    ::std::option::Option<::serde_json::Value>,
+    ::smithygen_cli_runtime::CliError,
+> {
+    let client = ::sagemaker_runtime::Client::from_conf(
+        ::sagemaker_runtime::Config::builder().build(),
+    );
+    match operation {
+        "InvokeEndpoint" => {
+            let call = input_invoke_endpoint(client.invoke_endpoint(), input)?;
+            let built = call
+                .as_input()
+                .clone()
+                .build()
+                .map_err(|e| ::smithygen_cli_runtime::CliError::param(e.to_string()))?;
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(out_input_invoke_endpoint_input(&built)),
+            )
+        }
+        "InvokeEndpointAsync" => {
+            let call = input_invoke_endpoint_async(
+                client.invoke_endpoint_async(),
+                input,
+            )?;
+            let built = call
+                .as_input()
+                .clone()
+                .build()
+                .map_err(|e| ::smithygen_cli_runtime::CliError::param(e.to_string()))?;
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    out_input_invoke_endpoint_async_input(&built),
+                ),
+            )
+        }
+        "InvokeEndpointWithResponseStream" => {
+            let call = input_invoke_endpoint_with_response_stream(
+                client.invoke_endpoint_with_response_stream(),
+                input,
+            )?;
+            let built = call
+                .as_input()
+                .clone()
+                .build()
+                .map_err(|e| ::smithygen_cli_runtime::CliError::param(e.to_string()))?;
+            ::std::result::Result::Ok(
+                ::std::option::Option::Some(
+                    out_input_invoke_endpoint_with_response_stream_input(&built),
+                ),
+            )
+        }
+        _ => ::std::result::Result::Ok(::std::option::Option::None),
+    }
+}
+fn input_invoke_endpoint(
+    mut call: ::sagemaker_runtime::operation::invoke_endpoint::builders::InvokeEndpointFluentBuilder,
+    input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<
+    ::sagemaker_runtime::operation::invoke_endpoint::builders::InvokeEndpointFluentBuilder,
+    ::smithygen_cli_runtime::CliError,
+> {
+    for (key, v) in input {
+        let path = key.as_str();
+        match path {
+            "EndpointName" => {
+                call = call
+                    .set_endpoint_name(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "Body" => {
+                call = call
+                    .set_body(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::blob(v, path)?,
+                        ),
+                    );
+            }
+            "ContentType" => {
+                call = call
+                    .set_content_type(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "Accept" => {
+                call = call
+                    .set_accept(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "CustomAttributes" => {
+                call = call
+                    .set_custom_attributes(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "TargetModel" => {
+                call = call
+                    .set_target_model(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "TargetVariant" => {
+                call = call
+                    .set_target_variant(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "TargetContainerHostname" => {
+                call = call
+                    .set_target_container_hostname(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "InferenceId" => {
+                call = call
+                    .set_inference_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "EnableExplanations" => {
+                call = call
+                    .set_enable_explanations(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "InferenceComponentName" => {
+                call = call
+                    .set_inference_component_name(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "SessionId" => {
+                call = call
+                    .set_session_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "PrefixAwareId" => {
+                call = call
+                    .set_prefix_aware_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            _ => {
+                return ::std::result::Result::Err(
+                    ::smithygen_cli_runtime::convert::unknown_member(path),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Ok(call)
+}
 async fn call_invoke_endpoint(
     config: ::sagemaker_runtime::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
 ) -> ::std::result::Result<
     ::smithygen_cli_runtime::Outcome,
     ::smithygen_cli_runtime::CliError,
 > {
     let client = ::sagemaker_runtime::Client::from_conf(config);
-    let mut call = client.invoke_endpoint();
-    if let ::std::option::Option::Some(v) = input.get("EndpointName") {
-        call = call
-            .set_endpoint_name(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "EndpointName")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Body") {
-        call = call
-            .set_body(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::blob(v, "Body")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("ContentType") {
-        call = call
-            .set_content_type(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "ContentType")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Accept") {
-        call = call
-            .set_accept(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "Accept")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("CustomAttributes") {
-        call = call
-            .set_custom_attributes(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "CustomAttributes")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("TargetModel") {
-        call = call
-            .set_target_model(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "TargetModel")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("TargetVariant") {
-        call = call
-            .set_target_variant(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "TargetVariant")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("TargetContainerHostname") {
-        call = call
-            .set_target_container_hostname(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(
-                        v,
-                        "TargetContainerHostname",
-                    )?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InferenceId") {
-        call = call
-            .set_inference_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "InferenceId")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("EnableExplanations") {
-        call = call
-            .set_enable_explanations(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "EnableExplanations")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InferenceComponentName") {
-        call = call
-            .set_inference_component_name(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(
-                        v,
-                        "InferenceComponentName",
-                    )?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("SessionId") {
-        call = call
-            .set_session_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "SessionId")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("PrefixAwareId") {
-        call = call
-            .set_prefix_aware_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "PrefixAwareId")?,
-                ),
-            );
-    }
-    let out = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let call = input_invoke_endpoint(client.invoke_endpoint(), &input)?;
+    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
     let mut outcome = ::smithygen_cli_runtime::Outcome::default();
-    outcome.payload = out.body.map(|b| b.into_inner());
-    if let ::std::option::Option::Some(x) = &out.content_type {
-        outcome
-            .output
-            .insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
+    let mut sink = sink;
+    outcome.payload = s.body.take().map(|b| b.into_inner());
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.content_type {
+        object.insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
     }
-    if let ::std::option::Option::Some(x) = &out.invoked_production_variant {
-        outcome
-            .output
+    if let ::std::option::Option::Some(x) = &s.invoked_production_variant {
+        object
             .insert(
                 "InvokedProductionVariant".into(),
                 ::serde_json::Value::from(x.as_str()),
             );
     }
-    if let ::std::option::Option::Some(x) = &out.custom_attributes {
-        outcome
-            .output
-            .insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
+    if let ::std::option::Option::Some(x) = &s.custom_attributes {
+        object.insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
     }
-    if let ::std::option::Option::Some(x) = &out.new_session_id {
-        outcome
-            .output
-            .insert("NewSessionId".into(), ::serde_json::Value::from(x.as_str()));
+    if let ::std::option::Option::Some(x) = &s.new_session_id {
+        object.insert("NewSessionId".into(), ::serde_json::Value::from(x.as_str()));
     }
-    if let ::std::option::Option::Some(x) = &out.closed_session_id {
-        outcome
-            .output
-            .insert("ClosedSessionId".into(), ::serde_json::Value::from(x.as_str()));
+    if let ::std::option::Option::Some(x) = &s.closed_session_id {
+        object.insert("ClosedSessionId".into(), ::serde_json::Value::from(x.as_str()));
     }
+    outcome.output = object;
     ::std::result::Result::Ok(outcome)
+}
+fn input_invoke_endpoint_async(
+    mut call: ::sagemaker_runtime::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluentBuilder,
+    input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<
+    ::sagemaker_runtime::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluentBuilder,
+    ::smithygen_cli_runtime::CliError,
+> {
+    for (key, v) in input {
+        let path = key.as_str();
+        match path {
+            "EndpointName" => {
+                call = call
+                    .set_endpoint_name(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "ContentType" => {
+                call = call
+                    .set_content_type(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "Accept" => {
+                call = call
+                    .set_accept(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "CustomAttributes" => {
+                call = call
+                    .set_custom_attributes(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "InferenceId" => {
+                call = call
+                    .set_inference_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "InputLocation" => {
+                call = call
+                    .set_input_location(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "S3OutputPathExtension" => {
+                call = call
+                    .set_s3_output_path_extension(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "Filename" => {
+                call = call
+                    .set_filename(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "RequestTTLSeconds" => {
+                call = call
+                    .set_request_ttl_seconds(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::integer(v, path)?,
+                        ),
+                    );
+            }
+            "InvocationTimeoutSeconds" => {
+                call = call
+                    .set_invocation_timeout_seconds(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::integer(v, path)?,
+                        ),
+                    );
+            }
+            "Body" => {
+                call = call
+                    .set_body(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::blob(v, path)?,
+                        ),
+                    );
+            }
+            _ => {
+                return ::std::result::Result::Err(
+                    ::smithygen_cli_runtime::convert::unknown_member(path),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Ok(call)
 }
 async fn call_invoke_endpoint_async(
     config: ::sagemaker_runtime::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
 ) -> ::std::result::Result<
     ::smithygen_cli_runtime::Outcome,
     ::smithygen_cli_runtime::CliError,
 > {
     let client = ::sagemaker_runtime::Client::from_conf(config);
-    let mut call = client.invoke_endpoint_async();
-    if let ::std::option::Option::Some(v) = input.get("EndpointName") {
-        call = call
-            .set_endpoint_name(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "EndpointName")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("ContentType") {
-        call = call
-            .set_content_type(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "ContentType")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Accept") {
-        call = call
-            .set_accept(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "Accept")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("CustomAttributes") {
-        call = call
-            .set_custom_attributes(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "CustomAttributes")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InferenceId") {
-        call = call
-            .set_inference_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "InferenceId")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InputLocation") {
-        call = call
-            .set_input_location(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "InputLocation")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("S3OutputPathExtension") {
-        call = call
-            .set_s3_output_path_extension(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "S3OutputPathExtension")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Filename") {
-        call = call
-            .set_filename(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "Filename")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("RequestTTLSeconds") {
-        call = call
-            .set_request_ttl_seconds(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::integer(v, "RequestTTLSeconds")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InvocationTimeoutSeconds") {
-        call = call
-            .set_invocation_timeout_seconds(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::integer(
-                        v,
-                        "InvocationTimeoutSeconds",
-                    )?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Body") {
-        call = call
-            .set_body(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::blob(v, "Body")?,
-                ),
-            );
-    }
-    let out = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let call = input_invoke_endpoint_async(client.invoke_endpoint_async(), &input)?;
+    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
     let mut outcome = ::smithygen_cli_runtime::Outcome::default();
-    if let ::std::option::Option::Some(x) = &out.inference_id {
-        outcome
-            .output
-            .insert("InferenceId".into(), ::serde_json::Value::from(x.as_str()));
+    let mut sink = sink;
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.inference_id {
+        object.insert("InferenceId".into(), ::serde_json::Value::from(x.as_str()));
     }
-    if let ::std::option::Option::Some(x) = &out.output_location {
-        outcome
-            .output
-            .insert("OutputLocation".into(), ::serde_json::Value::from(x.as_str()));
+    if let ::std::option::Option::Some(x) = &s.output_location {
+        object.insert("OutputLocation".into(), ::serde_json::Value::from(x.as_str()));
     }
-    if let ::std::option::Option::Some(x) = &out.failure_location {
-        outcome
-            .output
-            .insert("FailureLocation".into(), ::serde_json::Value::from(x.as_str()));
+    if let ::std::option::Option::Some(x) = &s.failure_location {
+        object.insert("FailureLocation".into(), ::serde_json::Value::from(x.as_str()));
     }
+    outcome.output = object;
     ::std::result::Result::Ok(outcome)
+}
+fn input_invoke_endpoint_with_response_stream(
+    mut call: ::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::builders::InvokeEndpointWithResponseStreamFluentBuilder,
+    input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<
+    ::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::builders::InvokeEndpointWithResponseStreamFluentBuilder,
+    ::smithygen_cli_runtime::CliError,
+> {
+    for (key, v) in input {
+        let path = key.as_str();
+        match path {
+            "EndpointName" => {
+                call = call
+                    .set_endpoint_name(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "Body" => {
+                call = call
+                    .set_body(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::blob(v, path)?,
+                        ),
+                    );
+            }
+            "ContentType" => {
+                call = call
+                    .set_content_type(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "Accept" => {
+                call = call
+                    .set_accept(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "CustomAttributes" => {
+                call = call
+                    .set_custom_attributes(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "TargetVariant" => {
+                call = call
+                    .set_target_variant(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "TargetContainerHostname" => {
+                call = call
+                    .set_target_container_hostname(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "InferenceId" => {
+                call = call
+                    .set_inference_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "InferenceComponentName" => {
+                call = call
+                    .set_inference_component_name(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "SessionId" => {
+                call = call
+                    .set_session_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "PrefixAwareId" => {
+                call = call
+                    .set_prefix_aware_id(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            _ => {
+                return ::std::result::Result::Err(
+                    ::smithygen_cli_runtime::convert::unknown_member(path),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Ok(call)
 }
 async fn call_invoke_endpoint_with_response_stream(
     config: ::sagemaker_runtime::Config,
@@ -703,106 +1067,15 @@ async fn call_invoke_endpoint_with_response_stream(
     ::smithygen_cli_runtime::CliError,
 > {
     let client = ::sagemaker_runtime::Client::from_conf(config);
-    let mut call = client.invoke_endpoint_with_response_stream();
-    if let ::std::option::Option::Some(v) = input.get("EndpointName") {
-        call = call
-            .set_endpoint_name(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "EndpointName")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Body") {
-        call = call
-            .set_body(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::blob(v, "Body")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("ContentType") {
-        call = call
-            .set_content_type(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "ContentType")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("Accept") {
-        call = call
-            .set_accept(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "Accept")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("CustomAttributes") {
-        call = call
-            .set_custom_attributes(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "CustomAttributes")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("TargetVariant") {
-        call = call
-            .set_target_variant(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "TargetVariant")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("TargetContainerHostname") {
-        call = call
-            .set_target_container_hostname(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(
-                        v,
-                        "TargetContainerHostname",
-                    )?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InferenceId") {
-        call = call
-            .set_inference_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "InferenceId")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("InferenceComponentName") {
-        call = call
-            .set_inference_component_name(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(
-                        v,
-                        "InferenceComponentName",
-                    )?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("SessionId") {
-        call = call
-            .set_session_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "SessionId")?,
-                ),
-            );
-    }
-    if let ::std::option::Option::Some(v) = input.get("PrefixAwareId") {
-        call = call
-            .set_prefix_aware_id(
-                ::std::option::Option::Some(
-                    ::smithygen_cli_runtime::convert::string(v, "PrefixAwareId")?,
-                ),
-            );
-    }
-    let out = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let call = input_invoke_endpoint_with_response_stream(
+        client.invoke_endpoint_with_response_stream(),
+        &input,
+    )?;
+    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
     let mut outcome = ::smithygen_cli_runtime::Outcome::default();
-    let mut stream = out.body;
     let mut sink = sink;
-    while let ::std::option::Option::Some(event) = stream
+    while let ::std::option::Option::Some(event) = s
+        .body
         .recv()
         .await
         .map_err(::smithygen_cli_runtime::CliError::from_sdk)?
@@ -810,32 +1083,204 @@ async fn call_invoke_endpoint_with_response_stream(
         #[allow(unreachable_patterns)]
         match event {
             ::sagemaker_runtime::types::ResponseStream::PayloadPart(event) => {
-                if let ::std::option::Option::Some(b) = &event.bytes {
-                    if let ::std::option::Option::Some(s) = sink.as_mut() {
-                        s.part(b.as_ref())?;
-                    }
+                if let (
+                    ::std::option::Option::Some(b),
+                    ::std::option::Option::Some(out),
+                ) = (&event.bytes, sink.as_mut()) {
+                    out.part(b.as_ref())?;
                 }
             }
             _ => {}
         }
     }
-    if let ::std::option::Option::Some(x) = &out.content_type {
-        outcome
-            .output
-            .insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.content_type {
+        object.insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
     }
-    if let ::std::option::Option::Some(x) = &out.invoked_production_variant {
-        outcome
-            .output
+    if let ::std::option::Option::Some(x) = &s.invoked_production_variant {
+        object
             .insert(
                 "InvokedProductionVariant".into(),
                 ::serde_json::Value::from(x.as_str()),
             );
     }
-    if let ::std::option::Option::Some(x) = &out.custom_attributes {
-        outcome
-            .output
-            .insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
+    if let ::std::option::Option::Some(x) = &s.custom_attributes {
+        object.insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
     }
+    outcome.output = object;
     ::std::result::Result::Ok(outcome)
+}
+fn out_payload_part(s: &::sagemaker_runtime::types::PayloadPart) -> ::serde_json::Value {
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.bytes {
+        object.insert("Bytes".into(), ::smithygen_cli_runtime::convert::blob_json(x));
+    }
+    ::serde_json::Value::Object(object)
+}
+fn out_input_invoke_endpoint_input(
+    s: &::sagemaker_runtime::operation::invoke_endpoint::InvokeEndpointInput,
+) -> ::serde_json::Value {
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.endpoint_name {
+        object.insert("EndpointName".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.body {
+        object.insert("Body".into(), ::smithygen_cli_runtime::convert::blob_json(x));
+    }
+    if let ::std::option::Option::Some(x) = &s.content_type {
+        object.insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.accept {
+        object.insert("Accept".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.custom_attributes {
+        object.insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.target_model {
+        object.insert("TargetModel".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.target_variant {
+        object.insert("TargetVariant".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.target_container_hostname {
+        object
+            .insert(
+                "TargetContainerHostname".into(),
+                ::serde_json::Value::from(x.as_str()),
+            );
+    }
+    if let ::std::option::Option::Some(x) = &s.inference_id {
+        object.insert("InferenceId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.enable_explanations {
+        object
+            .insert("EnableExplanations".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.inference_component_name {
+        object
+            .insert(
+                "InferenceComponentName".into(),
+                ::serde_json::Value::from(x.as_str()),
+            );
+    }
+    if let ::std::option::Option::Some(x) = &s.session_id {
+        object.insert("SessionId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.prefix_aware_id {
+        object.insert("PrefixAwareId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    ::serde_json::Value::Object(object)
+}
+fn out_input_invoke_endpoint_async_input(
+    s: &::sagemaker_runtime::operation::invoke_endpoint_async::InvokeEndpointAsyncInput,
+) -> ::serde_json::Value {
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.endpoint_name {
+        object.insert("EndpointName".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.content_type {
+        object.insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.accept {
+        object.insert("Accept".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.custom_attributes {
+        object.insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.inference_id {
+        object.insert("InferenceId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.input_location {
+        object.insert("InputLocation".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.s3_output_path_extension {
+        object
+            .insert(
+                "S3OutputPathExtension".into(),
+                ::serde_json::Value::from(x.as_str()),
+            );
+    }
+    if let ::std::option::Option::Some(x) = &s.filename {
+        object.insert("Filename".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.request_ttl_seconds {
+        object.insert("RequestTTLSeconds".into(), ::serde_json::Value::from(*x));
+    }
+    if let ::std::option::Option::Some(x) = &s.invocation_timeout_seconds {
+        object.insert("InvocationTimeoutSeconds".into(), ::serde_json::Value::from(*x));
+    }
+    if let ::std::option::Option::Some(x) = &s.body {
+        object.insert("Body".into(), ::smithygen_cli_runtime::convert::blob_json(x));
+    }
+    ::serde_json::Value::Object(object)
+}
+fn out_input_invoke_endpoint_with_response_stream_input(
+    s: &::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput,
+) -> ::serde_json::Value {
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.endpoint_name {
+        object.insert("EndpointName".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.body {
+        object.insert("Body".into(), ::smithygen_cli_runtime::convert::blob_json(x));
+    }
+    if let ::std::option::Option::Some(x) = &s.content_type {
+        object.insert("ContentType".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.accept {
+        object.insert("Accept".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.custom_attributes {
+        object.insert("CustomAttributes".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.target_variant {
+        object.insert("TargetVariant".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.target_container_hostname {
+        object
+            .insert(
+                "TargetContainerHostname".into(),
+                ::serde_json::Value::from(x.as_str()),
+            );
+    }
+    if let ::std::option::Option::Some(x) = &s.inference_id {
+        object.insert("InferenceId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.inference_component_name {
+        object
+            .insert(
+                "InferenceComponentName".into(),
+                ::serde_json::Value::from(x.as_str()),
+            );
+    }
+    if let ::std::option::Option::Some(x) = &s.session_id {
+        object.insert("SessionId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.prefix_aware_id {
+        object.insert("PrefixAwareId".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    ::serde_json::Value::Object(object)
+}
+#[cfg(test)]
+mod tests {
+    /// clap's own checks of the whole command line (no two options with one name, ...).
+    #[test]
+    fn command_line_is_consistent() {
+        ::smithygen_cli_runtime::command(&super::SERVICE).debug_assert();
+    }
+    /// An example input of every operation, with every member set (nested ones too),
+    /// goes through the client's builders and comes back unchanged.
+    #[test]
+    fn inputs_convert_both_ways() {
+        for op in super::OPERATIONS.iter() {
+            let input = ::smithygen_cli_runtime::input::example(op);
+            match super::round_trip(op.name, &input) {
+                ::std::result::Result::Ok(::std::option::Option::Some(back)) => {
+                    assert_eq!(back, ::serde_json::Value::Object(input), "{}", op.name);
+                }
+                ::std::result::Result::Ok(::std::option::Option::None) => {}
+                ::std::result::Result::Err(e) => panic!("{}: {e}", op.name),
+            }
+        }
+    }
 }

@@ -248,31 +248,10 @@ fn client_side(svc: &Service, op: &Operation, case: &Value, plan: &EventStreamPl
                 quote! { .#set(::std::option::Option::Some(#t::sender(#items))) }
             }
         };
+        // An initial request has no `resolvedHost`: `host` stays unchecked.
         let initial = case.get("initialRequest").map(|r| {
-            let (method, uri) = (str_field(r, "method").unwrap_or_default(), str_field(r, "uri").unwrap_or_default());
-            let (query, forbid_query, require_query) = (str_list(r, "queryParams"), str_list(r, "forbidQueryParams"), str_list(r, "requireQueryParams"));
-            let headers = header_pairs(r);
-            let (forbid_headers, require_headers) = (str_list(r, "forbidHeaders"), str_list(r, "requireHeaders"));
-            let body = super::opt(str_field(r, "body"));
-            let media_type = super::opt(str_field(r, "bodyMediaType"));
-            quote! {
-                super::support::check_request(
-                    &request,
-                    &super::support::ExpectedRequest {
-                        method: #method,
-                        uri: #uri,
-                        host: ::std::option::Option::None,
-                        query_params: &[#(#query),*],
-                        forbid_query_params: &[#(#forbid_query),*],
-                        require_query_params: &[#(#require_query),*],
-                        headers: &[#(#headers),*],
-                        forbid_headers: &[#(#forbid_headers),*],
-                        require_headers: &[#(#require_headers),*],
-                        body: #body,
-                        body_media_type: #media_type,
-                    },
-                );
-            }
+            let expected = super::expected_request(r);
+            quote! { super::support::check_request(&request, &#expected); }
         });
         let events = (!plan.request_events.is_empty()).then(|| {
             let texts = texts(&plan.request_events);
@@ -566,17 +545,12 @@ pub fn support(svc: &Service) -> TokenStream {
     let methods = svc.operations.iter().map(|op| {
         let m = ident(&op.method);
         let input = shape_path(svc, &op.input);
-        let (events, output) = super::super::server::method_types(svc, op);
+        let (_, output) = super::super::server::method_types(svc, op);
         let module = ident(&op.module);
         let err = ident(&op.error);
         let (input_stream, output_stream) = (Stream::of(svc, &op.input), Stream::of(svc, &op.output));
         if input_stream.is_none() && output_stream.is_none() {
-            let msg = format!("{} has no event stream: no event-stream test calls it", op.name);
-            return quote! {
-                async fn #m(&self, input: #input, #events) -> ::std::result::Result<#output, crate::operation::#module::#err> {
-                    panic!(#msg)
-                }
-            };
+            return super::never_called(svc, op, &format!("{} has no event stream: no event-stream test calls it", op.name));
         }
         let received = match &input_stream {
             Some(_) => quote! { ::smithygen_runtime::event_stream::testing::drain(&mut events).await },

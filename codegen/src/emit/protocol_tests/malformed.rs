@@ -5,7 +5,7 @@
 
 #[cfg(test)]
 use crate::conformance::{expand, interpolate};
-use crate::emit::common::{ident, shape_path};
+use crate::emit::common::ident;
 use crate::ir::Service;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -101,17 +101,7 @@ pub fn test_body(case: &Value) -> TokenStream {
 pub fn support(svc: &Service) -> TokenStream {
     let service_trait = ident(&svc.server_trait);
     let methods = svc.operations.iter().map(|op| {
-        let m = ident(&op.method);
-        let input = shape_path(svc, &op.input);
-        let (events, output) = super::super::server::method_types(svc, op);
-        let module = ident(&op.module);
-        let err = ident(&op.error);
-        let msg = format!("the {} request should have been rejected, but it was read as {{input:?}}", op.name);
-        quote! {
-            async fn #m(&self, input: #input, #events) -> ::std::result::Result<#output, crate::operation::#module::#err> {
-                panic!(#msg)
-            }
-        }
+        super::never_called(svc, op, &format!("the {} request should have been rejected, but it was read as {{input:?}}", op.name))
     });
     quote! {
         /// A service that must never be called: malformed requests are rejected before it.

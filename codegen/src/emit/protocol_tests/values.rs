@@ -4,7 +4,7 @@
 //! `Err` naming the JSON path, which the test turns into a failure at run time.
 
 use crate::emit::common::{ident, rust_type, shape_path};
-use crate::emit::shapes::builder_path;
+use crate::emit::common::builder_path;
 use crate::ir::{Member, Service, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

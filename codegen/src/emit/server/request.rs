@@ -2,8 +2,8 @@
 //! request into the input. The parts shared with the client are in `http_bindings`.
 
 use super::super::common::*;
-use super::super::http_bindings::{parse, plan_of, read_document, read_headers, read_payload, setter_value, value_of};
-use crate::ir::{BodyBinding, MessageBindings, Operation, Service, Structure, TextValue};
+use super::super::http_bindings::{parse, plan_of, read_body, read_headers, setter_value, value_of};
+use crate::ir::{MessageBindings, Operation, Service, Structure, TextValue};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -12,23 +12,17 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let input = svc.structure(&op.input);
     let plan = plan_of(input);
     let input_path = shape_path(svc, &op.input);
-    let builder = super::super::shapes::builder_path(input);
+    let builder = builder_path(input);
     let checks = media_type_checks(plan, plan_of(svc.structure(&op.output)));
     let labels = read_labels(svc, input, plan);
     let query = read_query(svc, input, plan);
     let headers = read_headers(svc, input, plan, &quote! { request.headers() });
-    let body_bytes = quote! { request.body() };
-    let body = match &plan.body {
-        BodyBinding::Empty => quote! {},
-        BodyBinding::Payload(p) => read_payload(
-            svc,
-            input,
-            p,
-            &body_bytes,
-            quote! { ::aws_smithy_types::byte_stream::ByteStream::from(request.body().clone()) },
-        ),
-        BodyBinding::Document { members, .. } => read_document(svc, input, members, &body_bytes),
-    };
+    let body = read_body(
+        svc,
+        input,
+        &quote! { request.body() },
+        quote! { ::aws_smithy_types::byte_stream::ByteStream::from(request.body().clone()) },
+    );
     let defaults = populate_defaults(svc, input);
     quote! {
         /// Reads the operation's input from a request (server side): labels, query, headers

@@ -59,11 +59,9 @@ pub(crate) fn read_response_stream_exception(
                 crate::types::error::builders::ModelStreamErrorBuilder,
                 ::smithygen_runtime::protocol::WireError,
             > {
-                let status: u16 = 200;
-                let headers = ::aws_smithy_runtime_api::http::Headers::new();
+                let side = ::smithygen_runtime::protocol::json::Side::Client;
                 let body: &[u8] = message.payload();
                 let mut builder = crate::types::error::builders::ModelStreamErrorBuilder::default();
-                let side = ::smithygen_runtime::protocol::json::Side::Client;
                 if !body.is_empty() {
                     builder = ::smithygen_runtime::protocol::json::read_object(
                         body,
@@ -118,11 +116,9 @@ pub(crate) fn read_response_stream_exception(
                 crate::types::error::builders::InternalStreamFailureBuilder,
                 ::smithygen_runtime::protocol::WireError,
             > {
-                let status: u16 = 200;
-                let headers = ::aws_smithy_runtime_api::http::Headers::new();
+                let side = ::smithygen_runtime::protocol::json::Side::Client;
                 let body: &[u8] = message.payload();
                 let mut builder = crate::types::error::builders::InternalStreamFailureBuilder::default();
-                let side = ::smithygen_runtime::protocol::json::Side::Client;
                 if !body.is_empty() {
                     builder = ::smithygen_runtime::protocol::json::read_object(
                         body,
