@@ -419,7 +419,7 @@ async fn input_stream_messages_are_signed_in_a_chain_from_the_request_signature(
     let seen: Arc<Mutex<Option<(http::HeaderMap, Bytes)>>> = Arc::default();
     let store = seen.clone();
     let server = Router::new()
-        .route_streaming("Upload", "POST", "/upload", move |request: ServerRequest| {
+        .route("Upload", "POST", "/upload", move |request: ServerRequest| {
             *store.lock().unwrap() = Some((request.headers().clone(), request.body().clone()));
             async { http::Response::new(Bytes::from_static(b"done")) as ServerResponse }
         })
