@@ -25,9 +25,12 @@ pub struct CliPlan {
     pub input_shapes: BTreeSet<ShapeId>,
     /// Structures and unions reachable from the commands' outputs (they are written as JSON).
     pub output_shapes: BTreeSet<ShapeId>,
-    /// The names generated for each reachable structure and union, and for each command's
-    /// input and output structure.
+    /// The names generated for each reachable structure and union.
     pub shapes: BTreeMap<ShapeId, ShapeNames>,
+    /// The command-line option of each member (`endpoint-name` for `--endpoint-name`), by
+    /// member index, for the reachable structures and unions and each command's input and
+    /// output.
+    pub options: BTreeMap<ShapeId, Vec<String>>,
 }
 
 /// A subcommand.
@@ -69,15 +72,17 @@ pub struct ShapeNames {
     pub from_json: String,
     /// `fn` writing it as JSON.
     pub to_json: String,
-    /// The command-line option of each member, by member index (`--endpoint-name`, without
-    /// the dashes).
-    pub options: Vec<String>,
 }
 
 impl CliPlan {
     /// The names of a structure or union the plan covers.
     pub fn shape(&self, id: &str) -> &ShapeNames {
         self.shapes.get(id).unwrap_or_else(|| panic!("{id} is not reachable from a command: the CLI plan covers every shape it renders"))
+    }
+
+    /// The options of a structure's or union's members, by member index.
+    pub fn options(&self, id: &str) -> &[String] {
+        self.options.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -102,6 +107,7 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
         input_shapes: BTreeSet::new(),
         output_shapes: BTreeSet::new(),
         shapes: BTreeMap::new(),
+        options: BTreeMap::new(),
     };
     let mut names = Names::default();
     for (index, op) in svc.operations.iter().enumerate() {
@@ -133,18 +139,17 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
             walk(svc, &m.ty, &mut plan.output_shapes);
         }
     }
+    let reachable: BTreeSet<ShapeId> = plan.input_shapes.union(&plan.output_shapes).cloned().collect();
     let io = plan.commands.iter().flat_map(|c| {
         let op = &svc.operations[c.operation];
         [op.input.clone(), op.output.clone()]
     });
-    let shapes: BTreeSet<ShapeId> = plan.input_shapes.iter().chain(plan.output_shapes.iter()).cloned().chain(io).collect();
-    for id in shapes {
+    for id in reachable.iter().cloned().chain(io) {
         let (rust_name, members) = match (svc.structures.get(&id), svc.unions.get(&id)) {
             (Some(s), _) => (&s.rust_name, &s.members),
             (_, Some(u)) => (&u.rust_name, &u.members),
             _ => continue,
         };
-        let snake = rust_name.to_snake_case();
         let mut options = Vec::new();
         let mut seen = BTreeMap::new();
         for m in members {
@@ -157,13 +162,18 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
             }
             options.push(option);
         }
-        let shape = ShapeNames {
-            spec: names.claim(format!("SHAPE_{}", rust_name.to_uppercase()), &id),
-            from_json: names.claim(format!("in_{snake}"), &id),
-            to_json: names.claim(format!("out_{snake}"), &id),
-            options,
-        };
-        plan.shapes.insert(id, shape);
+        plan.options.insert(id.clone(), options);
+        // Specs and conversions are items of their own only for shapes inside the commands'
+        // inputs and outputs; the inputs and outputs themselves are handled per command.
+        if reachable.contains(&id) {
+            let snake = rust_name.to_snake_case();
+            let shape = ShapeNames {
+                spec: names.claim(format!("SHAPE_{}", rust_name.to_uppercase()), &id),
+                from_json: names.claim(format!("in_{snake}"), &id),
+                to_json: names.claim(format!("out_{snake}"), &id),
+            };
+            plan.shapes.insert(id, shape);
+        }
     }
     if names.errors.is_empty() {
         Ok(plan)

@@ -133,7 +133,7 @@ fn location(binding: &Binding) -> TokenStream {
 }
 
 fn member_specs(svc: &Service, plan: &CliPlan, shape: &str, members: &[Member]) -> TokenStream {
-    let options = &plan.shape(shape).options;
+    let options = plan.options(shape);
     let specs = members.iter().zip(options).filter(|(m, _)| m.binding != Binding::ResponseCode).map(|(m, option)| {
         let name = &m.name;
         let k = kind(svc, plan, &m.ty, Some(m));
