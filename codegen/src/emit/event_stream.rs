@@ -529,7 +529,7 @@ pub fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             };
             builder = read(builder).map_err(|e| #orchestrator_error::response(e.into()))?;
             #take
-            ::std::result::Result::Ok(builder.build())
+            builder.build().map_err(|e| #orchestrator_error::response(e.into()))
         }
 
         /// Reads an error response (read whole) into the operation's error.

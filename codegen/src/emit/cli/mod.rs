@@ -32,7 +32,7 @@ fn cargo_toml(svc: &Service, cli_runtime: &str, version: &str) -> String {
 [package]\nname = \"{cli}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\nlicense = \"Apache-2.0\"\n\
 description = \"Command-line client for {title}, generated from its Smithy model by smithygen.\"\nreadme = \"README.md\"\n\n\
 [[bin]]\nname = \"{bin}\"\npath = \"src/main.rs\"\n\n\
-[dependencies]\n{client} = {{ path = \"../{client}\" }}\nsmithygen-cli-runtime = {cli_runtime}\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
+[dependencies]\n{client} = {{ version = \"{version}\", path = \"../{client}\" }}\nsmithygen-cli-runtime = {cli_runtime}\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
         cli = crate_name(svc),
         title = svc.title,
         bin = svc.crate_name,
