@@ -466,3 +466,20 @@ async fn auth_scheme_resolver_and_allow_no_auth() {
     let _default = DefaultAuthSchemeResolver::default();
     mock.stop().await.expect("the mock stops");
 }
+
+#[test]
+fn builders_fail_where_the_official_ones_do() {
+    use sm::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput;
+    // An output with an event stream cannot be built without it...
+    let missing: Result<InvokeEndpointWithResponseStreamOutput, BuildError> =
+        InvokeEndpointWithResponseStreamOutput::builder().content_type("text/plain").build();
+    let err = missing.expect_err("the stream is required");
+    assert!(err.to_string().contains("body"), "{err}");
+    // ...while outputs and errors without one build infallibly.
+    let output: InvokeEndpointOutput = InvokeEndpointOutput::builder().content_type("text/plain").build();
+    assert_eq!(output.content_type(), Some("text/plain"));
+    let error: ModelError = ModelError::builder().message("m").build();
+    assert_eq!(error.message(), Some("m"));
+    let auth = sm::config::auth::Params::builder().build();
+    assert!(auth.is_err(), "the operation name is required");
+}

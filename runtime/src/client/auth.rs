@@ -78,6 +78,11 @@ impl Params {
     pub fn operation_name(&self) -> &str {
         &self.operation_name
     }
+
+    /// The parameters of a call of `operation_name`.
+    pub(crate) fn for_operation(operation_name: &'static str) -> Self {
+        Self { operation_name: Cow::Borrowed(operation_name) }
+    }
 }
 
 /// Builder for [`Params`].

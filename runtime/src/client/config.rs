@@ -739,12 +739,12 @@ impl<S> ClientConfigBuilder<S> {
     /// Builds the immutable [`ClientConfig`], filling in defaults. Never fails: missing
     /// credentials or region are reported by the call that needs them.
     pub fn build(self) -> ClientConfig<S> {
-        self.build_inner(None)
+        self.build_inner(None, false)
     }
 
     /// `reuse`: the default plugins of a config built with the same behavior version, so a
-    /// per-call override does not rebuild them.
-    fn build_inner(self, reuse: Option<&ClientConfigInner>) -> ClientConfig<S> {
+    /// per-call override does not rebuild them, and its metrics plugin when `keep_metrics`.
+    fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool) -> ClientConfig<S> {
         let f = self.fields;
         let behavior_version = f.behavior_version.unwrap_or_else(BehaviorVersion::latest);
         let defaults: Arc<[SharedRuntimePlugin]> = match reuse {
@@ -810,11 +810,17 @@ impl<S> ClientConfigBuilder<S> {
             telemetry_attributes: f.telemetry_attributes,
         };
         let client_plugin = settings.client_plugin();
+        // The metrics plugin times calls with the time source: kept unless that changed.
+        let metrics = std::sync::OnceLock::new();
+        if let Some((scope, plugin)) = reuse.filter(|_| keep_metrics).and_then(|prev| prev.metrics.get()) {
+            let _ = metrics.set((*scope, plugin.clone()));
+        }
         ClientConfig::with_inner(Arc::new(ClientConfigInner {
             settings,
             behavior_version,
             defaults,
             client_plugin,
+            metrics,
         }))
     }
 }
@@ -999,6 +1005,29 @@ pub(crate) struct ClientConfigInner {
     pub(crate) defaults: Arc<[SharedRuntimePlugin]>,
     /// This config's own client-level plugin (built once per config).
     pub(crate) client_plugin: SharedRuntimePlugin,
+    /// The metrics plugin of the service this config calls, with that service's scope (its
+    /// crate name): built by the first call, shared by the next ones and by per-call overrides.
+    pub(crate) metrics: std::sync::OnceLock<(&'static str, SharedRuntimePlugin)>,
+}
+
+impl ClientConfigInner {
+    /// The metrics plugin for calls of the crate `scope` (a config is used with one service;
+    /// another one's calls get a plugin of their own).
+    pub(crate) fn metrics_plugin(&self, scope: &'static str) -> Result<SharedRuntimePlugin, super::ConfigError> {
+        let build = || {
+            aws_smithy_runtime::client::metrics::MetricsRuntimePlugin::builder()
+                .with_scope(scope)
+                .with_time_source(self.settings.time_source.clone())
+                .build()
+                .map(IntoShared::into_shared)
+                .map_err(|err| super::ConfigError::Internal { message: err.to_string() })
+        };
+        if let Some((cached, plugin)) = self.metrics.get() {
+            return if *cached == scope { Ok(plugin.clone()) } else { build() };
+        }
+        let plugin = build()?;
+        Ok(self.metrics.get_or_init(|| (scope, plugin)).1.clone())
+    }
 }
 
 /// Immutable client configuration, cheap to clone (an `Arc` inside).
@@ -1099,7 +1128,8 @@ impl<S> ClientConfig<S> {
         {
             builder.fields.identity_cache = Some(IdentityCache::lazy().build());
         }
-        builder.build_inner(Some(&self.inner))
+        let keep_metrics = config_override.fields.time_source.is_none();
+        builder.build_inner(Some(&self.inner), keep_metrics)
     }
 
     /// The AWS region, if configured.

@@ -7,7 +7,6 @@ use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
 use super::{auth, AnyService, OperationInfo, ServiceInfo, StaticParam};
 use auth::ResolveAuthScheme;
 use aws_smithy_runtime::client::auth::no_auth::NoAuthRuntimePluginV2;
-use aws_smithy_runtime::client::metrics::MetricsRuntimePlugin;
 use aws_smithy_runtime_api::client::endpoint::EndpointFuture;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -222,12 +221,7 @@ where
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
     layer.store_put(SensitiveOutput);
-    layer.store_put(AuthSchemeOptionResolverParams::new(
-        auth::Params::builder()
-            .operation_name(operation.name)
-            .build()
-            .expect("the operation name is set"),
-    ));
+    layer.store_put(AuthSchemeOptionResolverParams::new(auth::Params::for_operation(operation.name)));
     if let Some(signing_name) = service.signing_name {
         layer.store_put(SigV4OperationSigningConfig {
             name: Some(SigningName::from_static(signing_name)),
@@ -360,11 +354,7 @@ where
     let call_plugin = StaticRuntimePlugin::new()
         .with_config(layer.freeze())
         .with_runtime_components(components);
-    let metrics = MetricsRuntimePlugin::builder()
-        .with_scope(service.crate_name)
-        .with_time_source(settings.time_source.clone())
-        .build()
-        .map_err(|err| ConfigError::Internal { message: err.to_string() })?;
+    let metrics = config.inner.metrics_plugin(service.crate_name)?;
     let mut plugins = RuntimePlugins::new()
         .with_client_plugins(config.inner.defaults.iter().cloned())
         .with_client_plugin(config.inner.client_plugin.clone())
