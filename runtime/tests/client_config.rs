@@ -185,6 +185,7 @@ static OP_WITH_STATIC_PARAM: OperationInfo = OperationInfo {
     http_checksum_required: false,
     request_compression: None,
     capture_input: None,
+    context_params: None,
 };
 
 async fn call_with(

@@ -587,6 +587,7 @@ static COMPRESSED_AND_CHECKSUMMED: smithygen_runtime::client::OperationInfo =
             streaming: false,
         }),
         capture_input: None,
+        context_params: None,
     };
 
 async fn call_compressed(

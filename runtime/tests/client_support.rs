@@ -115,6 +115,7 @@ pub static OPERATION: OperationInfo = OperationInfo {
     http_checksum_required: false,
     request_compression: None,
     capture_input: None,
+    context_params: None,
 };
 
 /// A signed service without an endpoint rule set (needs `endpoint_url`).

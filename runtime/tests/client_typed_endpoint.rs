@@ -99,6 +99,26 @@ static SPECIAL: OperationInfo = OperationInfo {
     http_checksum_required: false,
     request_compression: None,
     capture_input: None,
+    context_params: None,
+};
+
+/// Binds the input's payload to the `Op` parameter (`smithy.rules#contextParam`).
+fn bind_op(input: &aws_smithy_runtime_api::client::interceptors::context::Input, params: &mut Params) {
+    if let Some(input) = input.downcast_ref::<TestInput>() {
+        params.set("Op", input.payload.as_str());
+    }
+}
+
+static BOUND: OperationInfo = OperationInfo { name: "Bound", static_context_params: &[], context_params: Some(bind_op), ..SPECIAL_COPY };
+/// A static context parameter wins over an input member bound to the same parameter.
+static BOUND_AND_STATIC: OperationInfo = OperationInfo { name: "BoundAndStatic", context_params: Some(bind_op), ..SPECIAL_COPY };
+const SPECIAL_COPY: OperationInfo = OperationInfo {
+    name: "Special",
+    static_context_params: &[("Op", StaticParam::String("special"))],
+    http_checksum_required: false,
+    request_compression: None,
+    capture_input: None,
+    context_params: None,
 };
 
 async fn call(
@@ -138,6 +158,12 @@ async fn every_resolver_gets_the_typed_params() {
     call(&signed().endpoint_url(format!("{}/base", server.url())).build(), &TYPED_WITHOUT_RULES)
         .await
         .expect("the endpoint URL as a parameter");
+    // Input members bound to parameters, below static context parameters.
+    for operation in [&BOUND, &BOUND_AND_STATIC] {
+        invoke(&signed().build(), &TYPED, operation, TestInput::new("from-input"), serialize, deserialize, None)
+            .await
+            .expect("the default resolver");
+    }
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.uri.split('?').next().unwrap_or_default().to_string()).collect();
     assert_eq!(
         paths,
@@ -145,6 +171,8 @@ async fn every_resolver_gets_the_typed_params() {
             "/default/eu-west-1/true/special/endpoints/my-endpoint/invocations",
             "/custom/eu-west-1/false/special/endpoints/my-endpoint/invocations",
             "/base/default/endpoints/my-endpoint/invocations",
+            "/default/eu-west-1/false/from-input/endpoints/my-endpoint/invocations",
+            "/default/eu-west-1/false/special/endpoints/my-endpoint/invocations",
         ]
     );
 
@@ -155,7 +183,7 @@ async fn every_resolver_gets_the_typed_params() {
     // No rules, no URL and no resolver: nothing to send to.
     let err = call(&signed().build(), &TYPED_WITHOUT_RULES).await.expect_err("no endpoint");
     assert!(construction_message(err).contains("endpoint URL is required"));
-    assert_eq!(server.requests().len(), 3, "nothing more was sent");
+    assert_eq!(server.requests().len(), 5, "nothing more was sent");
 }
 
 #[tokio::test]

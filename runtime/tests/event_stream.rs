@@ -174,7 +174,7 @@ static SERVICE: ServiceInfo = ServiceInfo {
 };
 
 static STREAM_OP: OperationInfo =
-    OperationInfo { name: "Stream", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None };
+    OperationInfo { name: "Stream", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None };
 
 fn client(url: &str) -> ClientConfig {
     ClientConfig::builder()
@@ -432,7 +432,7 @@ async fn input_stream_messages_are_signed_in_a_chain_from_the_request_signature(
         .await
         .unwrap();
     static UPLOAD: OperationInfo =
-        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None };
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None };
     let answer = invoke(
         &client(&server.url()),
         &SERVICE,

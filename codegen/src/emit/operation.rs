@@ -164,6 +164,47 @@ fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
             quote! { ::std::option::Option::Some(capture_input) },
         )
     };
+    // `smithy.rules#contextParam`: input members bound to endpoint parameters (strings, enums,
+    // booleans and lists of strings, the types the rules take).
+    let bindings: Vec<TokenStream> = op
+        .context_params
+        .iter()
+        .filter_map(|(param, field)| {
+            let m = input.members.iter().find(|m| &m.field == field)?;
+            let f = ident(&m.field);
+            let value = match &m.ty {
+                Type::String | Type::Enum(_) => quote! { value.as_str() },
+                Type::Boolean => quote! { *value },
+                Type::List(c) if matches!(c.item, Type::String | Type::Enum(_)) && !c.sparse => {
+                    quote! { value.iter().map(|v| v.as_str()).collect::<::std::vec::Vec<&str>>() }
+                }
+                _ => return None,
+            };
+            Some(if m.is_optional() {
+                quote! { if let ::std::option::Option::Some(value) = &input.#f { params.set(#param, #value); } }
+            } else {
+                quote! { { let value = &input.#f; params.set(#param, #value); } }
+            })
+        })
+        .collect();
+    let (context_fn, context) = if bindings.is_empty() {
+        (TokenStream::new(), quote! { ::std::option::Option::None })
+    } else {
+        (
+            quote! {
+                /// The endpoint parameters this operation's input members are bound to.
+                fn context_params(
+                    input: &::aws_smithy_runtime_api::client::interceptors::context::Input,
+                    params: &mut ::smithygen_runtime::endpoint::Params,
+                ) {
+                    if let ::std::option::Option::Some(input) = input.downcast_ref::<#input_type>() {
+                        #(#bindings)*
+                    }
+                }
+            },
+            quote! { ::std::option::Option::Some(context_params) },
+        )
+    };
     quote! {
         pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
             name: #name,
@@ -171,8 +212,10 @@ fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
             http_checksum_required: #checksum_required,
             request_compression: #compression,
             capture_input: #capture,
+            context_params: #context,
         };
         #capture_fn
+        #context_fn
     }
 }
 

@@ -140,10 +140,12 @@ where
             Some(over) => Cow::Owned(config.with_override(over)),
             None => Cow::Borrowed(config),
         };
+        let input = Input::erase(input);
         let plugins = runtime_plugins::<S, I, E>(
             &config,
             service,
             operation,
+            &input,
             serializer,
             deserializer,
             span.clone(),
@@ -152,7 +154,7 @@ where
         let output = aws_smithy_runtime::client::orchestrator::invoke(
             service.sdk_id,
             operation.name,
-            Input::erase(input),
+            input,
             &plugins,
         )
         .await
@@ -273,10 +275,12 @@ impl Intercept for InputCaptureInterceptor {
 }
 
 /// Builds the client + operation runtime plugins for one call.
+#[allow(clippy::too_many_arguments)]
 fn runtime_plugins<S, I, E>(
     config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
+    input: &Input,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
     deserializer: SharedResponseDeserializer,
     span: tracing::Span,
@@ -310,7 +314,7 @@ where
     components.set_auth_scheme_option_resolver(Some(auth_resolver));
 
     // Endpoint.
-    let (resolver, params) = endpoint_resolver(config, service, operation)?;
+    let (resolver, params) = endpoint_resolver(config, service, operation, input)?;
     components.set_endpoint_resolver(Some(resolver));
     layer.store_put(params);
 
@@ -418,14 +422,16 @@ pub(crate) fn failing_resolver(error: ConfigError) -> SharedEndpointResolver {
 
 /// The endpoint resolver and its parameters for one call.
 ///
-/// The parameters are gathered by rule-set parameter name: the builtins the configuration
-/// sets, then the operation's static context parameters. A generated crate turns them into its
+/// The parameters are gathered by rule-set parameter name, in Smithy's order of precedence
+/// (each overrides the ones before): the builtins the configuration sets, the input members the
+/// operation binds (`smithy.rules#contextParam`), the operation's static context parameters. A generated crate turns them into its
 /// typed `config::endpoint::Params`, which the configured resolver or the crate's default one
 /// receives; without one (a service described by hand), the rules resolve them as they are.
 fn endpoint_resolver<S>(
     config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
+    input: &Input,
 ) -> Result<(SharedEndpointResolver, EndpointResolverParams), ConfigError> {
     let settings = &config.inner.settings;
     let custom = settings.endpoint_resolver.clone();
@@ -470,6 +476,9 @@ fn endpoint_resolver<S>(
                 params.set(name, url.as_str());
             }
         }
+    }
+    if let Some(context_params) = operation.context_params {
+        context_params(input, &mut params);
     }
     for (name, value) in operation.static_context_params {
         match value {

@@ -38,6 +38,7 @@
 //!     http_checksum_required: false,
 //!     request_compression: None,
 //!     capture_input: None,
+//!     context_params: None,
 //! };
 //!
 //! fn ser(_: ()) -> Result<HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
@@ -191,7 +192,14 @@ pub struct OperationInfo {
     /// Reads the input members a configuration asks to capture for telemetry; `None`: the
     /// input has none that may be captured (string members that are not `@sensitive`).
     pub capture_input: Option<CaptureInput>,
+    /// Sets the endpoint parameters the operation's input members are bound to
+    /// (`smithy.rules#contextParam`); `None` when it binds none.
+    pub context_params: Option<ContextParams>,
 }
+
+/// Sets, from an operation's input, the endpoint parameters its members are bound to (by
+/// rule-set parameter name); an input of another type sets none.
+pub type ContextParams = fn(&Input, &mut crate::endpoint::Params);
 
 /// An operation's `@requestCompression` trait: how its request bodies may be compressed.
 ///

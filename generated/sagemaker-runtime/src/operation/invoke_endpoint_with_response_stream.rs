@@ -348,6 +348,7 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
     http_checksum_required: false,
     request_compression: ::std::option::Option::None,
     capture_input: ::std::option::Option::Some(capture_input),
+    context_params: ::std::option::Option::None,
 };
 /// The input members a configuration asks to capture for telemetry.
 fn capture_input(
