@@ -63,7 +63,9 @@ impl Sink {
 pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, CliError>> + 'a>>;
 
 /// The generated dispatch: operation name, client configuration, canonical input, payload sink.
-pub type Dispatch = for<'a> fn(&'a str, smithygen_runtime::client::ClientConfig, Map<String, Value>, Option<&'a mut Sink>) -> CallFuture<'a>;
+/// `S` is the client crate's service (its `Config` is `ClientConfig<S>`).
+pub type Dispatch<S = smithygen_runtime::client::AnyService> =
+    for<'a> fn(&'a str, smithygen_runtime::client::ClientConfig<S>, Map<String, Value>, Option<&'a mut Sink>) -> CallFuture<'a>;
 
 /// The whole clap command of a service: global options, one subcommand per operation.
 pub fn command(svc: &'static ServiceSpec) -> Command {
@@ -90,7 +92,7 @@ pub fn command(svc: &'static ServiceSpec) -> Command {
 }
 
 /// Runs the CLI on the process's arguments and returns its exit code.
-pub fn main(svc: &'static ServiceSpec, dispatch: Dispatch) -> std::process::ExitCode {
+pub fn main<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>) -> std::process::ExitCode {
     let status = match run(svc, dispatch, std::env::args_os().collect()) {
         Ok(()) => ExitStatus::Success,
         Err(e) => e.report(),
@@ -98,7 +100,7 @@ pub fn main(svc: &'static ServiceSpec, dispatch: Dispatch) -> std::process::Exit
     std::process::ExitCode::from(status as u8)
 }
 
-fn run(svc: &'static ServiceSpec, dispatch: Dispatch, args: Vec<std::ffi::OsString>) -> Result<(), CliError> {
+fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::OsString>) -> Result<(), CliError> {
     let matches = match command(svc).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
@@ -135,7 +137,7 @@ fn run(svc: &'static ServiceSpec, dispatch: Dispatch, args: Vec<std::ffi::OsStri
                 (Some(path), true) => Some(Sink::open(path)?),
                 _ => None,
             };
-            let outcome = dispatch(op.name, client_config, input, sink.as_mut()).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
+            let outcome = dispatch(op.name, client_config.for_service(), input, sink.as_mut()).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
             if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
                 Sink::open(path)?.part(bytes)?;
             }

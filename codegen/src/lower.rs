@@ -195,6 +195,8 @@ impl<'m> Lowerer<'m> {
             })
             .unwrap_or_default();
 
+        let endpoint_params = self.endpoint_params(traits.get(t::ENDPOINT_BDD).or_else(|| traits.get(t::RULE_SET)));
+
         // Operations: resource-bound ones were bound to the service by `transform::for_service`.
         let op_ids: Vec<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
         let mut operations = Vec::new();
@@ -233,6 +235,7 @@ impl<'m> Lowerer<'m> {
             stale_endpoint_cases: crate::endpoint_stale::stale_cases(&endpoint_tests),
             endpoint_tests,
             client_context_params,
+            endpoint_params,
             operations,
             skipped_operations: skipped,
             structures: self.structures,
@@ -373,6 +376,7 @@ impl<'m> Lowerer<'m> {
             module,
             error: format!("{name}Error"),
             fluent_builder: format!("{name}FluentBuilder"),
+            name_type: name.clone(),
             method,
             docs: docs(traits).or_else(|| Some(format!("Calls `{name}` (`{} {}`).", http.method, http.uri))),
             deprecated: deprecated(traits),
@@ -1190,6 +1194,62 @@ fn binding_doc(name: &str, binding: &Binding) -> String {
         Binding::Payload => format!("`{name}`: the HTTP body."),
         Binding::ResponseCode => format!("`{name}`: the HTTP status code."),
         Binding::Body => format!("`{name}`."),
+    }
+}
+
+impl Lowerer<'_> {
+    /// The parameters of the endpoint rules (`rules`: the `endpointBdd` or `endpointRuleSet`
+    /// trait value), or the one parameter a service without rules has: `Endpoint`, the
+    /// configured endpoint URL.
+    fn endpoint_params(&mut self, rules: Option<&Value>) -> Vec<EndpointParam> {
+        let Some(rules) = rules else {
+            return vec![EndpointParam {
+                name: "Endpoint".into(),
+                field: "endpoint".into(),
+                setter: "set_endpoint".into(),
+                ty: EndpointParamType::String,
+                default: None,
+                always_set: false,
+                host_label: false,
+                docs: Some(
+                    "The endpoint URL requests are sent to, as is (the configuration's `endpoint_url`): the service's model has no endpoint rules.".into(),
+                ),
+            }];
+        };
+        let Some(params) = rules.get("parameters").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, param) in params {
+            let ty = match param.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+                Some("string") => EndpointParamType::String,
+                Some("boolean") => EndpointParamType::Boolean,
+                Some("stringarray") => EndpointParamType::StringArray,
+                other => {
+                    self.errors.push(Error::at(
+                        format!("{}: endpoint rules parameter `{name}`", self.service_id),
+                        format!("unsupported parameter type {other:?} (expected string, boolean or stringArray)"),
+                    ));
+                    continue;
+                }
+            };
+            let field = naming::member_field_name(name);
+            let setter = format!("set_{}", field.trim_start_matches("r#"));
+            let default = param.get("default").filter(|v| !v.is_null()).cloned();
+            let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let built_in = param.get("builtIn").and_then(Value::as_str);
+            out.push(EndpointParam {
+                name: name.clone(),
+                always_set: default.is_some() || required,
+                host_label: built_in == Some("AWS::Region"),
+                docs: param.get("documentation").and_then(Value::as_str).map(html_to_markdown).filter(|d| !d.trim().is_empty()),
+                field,
+                setter,
+                ty,
+                default,
+            });
+        }
+        out
     }
 }
 

@@ -59,7 +59,7 @@ fn assert_nothing_skipped(krate: &GeneratedCrate) {
 }
 
 /// Fixture names with a test below; a fixture file without one fails `every_fixture_has_a_snapshot_test`.
-const FIXTURES: &[&str] = &["composition", "errors", "event-stream", "http-bindings", "payloads", "shapes"];
+const FIXTURES: &[&str] = &["composition", "endpoint-params", "errors", "event-stream", "http-bindings", "payloads", "shapes"];
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
@@ -117,6 +117,20 @@ fn composition() {
             "water_grove"
         ]
     );
+}
+
+#[test]
+fn endpoint_params() {
+    let krate = fixture("endpoint-params");
+    assert_nothing_skipped(&krate);
+    let endpoint = &krate.files["src/config/endpoint.rs"];
+    // One field per rules parameter; `Mode` always has a value (required, with a default).
+    for field in ["region: ::std::option::Option<::std::string::String>", "use_fips: bool", "shelf: ::std::option::Option<::std::string::String>", "mode: ::std::string::String"] {
+        assert!(endpoint.contains(&format!("pub(crate) {field},")), "{field}:\n{endpoint}");
+    }
+    // The input member bound to `Shelf`, and the static `Mode` of `Ping`.
+    assert!(krate.files["src/operation/get_crate.rs"].contains(r#"params.set("Shelf", value.as_str())"#));
+    assert!(krate.files["src/operation/ping.rs"].contains(r#"("Mode", ::smithygen_runtime::client::StaticParam::String("ping"))"#));
 }
 
 #[test]

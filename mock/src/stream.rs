@@ -135,7 +135,7 @@ impl Mock {
                 StreamSource::Echo => input.custom_attributes.clone(),
                 _ => None,
             })
-            .build();
+            .build_without_stream();
         Ok((output, EventProducer::new(move |writer| produce(writer, source, part_size, part_delay, failure))))
     }
 }

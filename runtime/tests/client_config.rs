@@ -15,9 +15,11 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::app_name::AppName;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
-use smithygen_runtime::client::{
-    invoke, ClientConfig, ClientConfigBuilder, OperationInfo, ServiceInfo, StaticParam,
-};
+use smithygen_runtime::client::{invoke, OperationInfo, ServiceInfo, StaticParam};
+// The runtime types for no particular service (their default type parameter), so that
+// `ClientConfig::builder()` needs no annotation.
+type ClientConfig = smithygen_runtime::client::ClientConfig;
+type ClientConfigBuilder = smithygen_runtime::client::ClientConfigBuilder;
 use std::time::Duration;
 use support::{deserialize, serialize, Reply, TestInput, OPERATION, SIGNED_SERVICE};
 
@@ -172,6 +174,8 @@ fn service(port: u16) -> &'static ServiceInfo {
         api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
         endpoint_rule_set: Some(rule_set(port)),
         endpoint_bdd: None,
+        typed_endpoint: None,
+        crate_name: "test",
     }))
 }
 
@@ -180,6 +184,8 @@ static OP_WITH_STATIC_PARAM: OperationInfo = OperationInfo {
     static_context_params: &[("Op", StaticParam::String("special"))],
     http_checksum_required: false,
     request_compression: None,
+    capture_input: None,
+    context_params: None,
 };
 
 async fn call_with(
@@ -226,6 +232,8 @@ fn service_with_bdd(port: u16) -> &'static ServiceInfo {
         api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
         endpoint_rule_set: Some(rule_set(port)),
         endpoint_bdd: Some(Box::leak(bdd.into_boxed_str())),
+        typed_endpoint: None,
+        crate_name: "test",
     }))
 }
 

@@ -18,7 +18,11 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::app_name::AppName;
 use aws_types::region::Region;
-use smithygen_runtime::client::{invoke, ClientConfig, ClientConfigBuilder, ConfigError};
+use smithygen_runtime::client::{invoke, ConfigError};
+// The runtime types for no particular service (their default type parameter), so that
+// `ClientConfig::builder()` needs no annotation.
+type ClientConfig = smithygen_runtime::client::ClientConfig;
+type ClientConfigBuilder = smithygen_runtime::client::ClientConfigBuilder;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -582,6 +586,8 @@ static COMPRESSED_AND_CHECKSUMMED: smithygen_runtime::client::OperationInfo =
             encodings: &["br", "gzip"],
             streaming: false,
         }),
+        capture_input: None,
+        context_params: None,
     };
 
 async fn call_compressed(

@@ -114,6 +114,8 @@ pub static OPERATION: OperationInfo = OperationInfo {
     static_context_params: &[],
     http_checksum_required: false,
     request_compression: None,
+    capture_input: None,
+    context_params: None,
 };
 
 /// A signed service without an endpoint rule set (needs `endpoint_url`).
@@ -125,6 +127,8 @@ pub static SIGNED_SERVICE: ServiceInfo = ServiceInfo {
     api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
     endpoint_rule_set: None,
     endpoint_bdd: None,
+    typed_endpoint: None,
+    crate_name: "test",
 };
 
 /// An unsigned service (no `aws.auth#sigv4`).
@@ -136,4 +140,6 @@ pub static UNSIGNED_SERVICE: ServiceInfo = ServiceInfo {
     api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
     endpoint_rule_set: None,
     endpoint_bdd: None,
+    typed_endpoint: None,
+    crate_name: "test",
 };

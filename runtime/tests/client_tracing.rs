@@ -9,7 +9,10 @@ mod support;
 use aws_credential_types::Credentials;
 use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
-use smithygen_runtime::client::{invoke, ClientConfig};
+use smithygen_runtime::client::{invoke};
+// The runtime types for no particular service (their default type parameter), so that
+// `ClientConfig::builder()` needs no annotation.
+type ClientConfig = smithygen_runtime::client::ClientConfig;
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicU64, Ordering};

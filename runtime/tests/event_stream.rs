@@ -15,7 +15,10 @@ use aws_smithy_types::error::ErrorMetadata;
 use aws_smithy_types::retry::{ErrorKind, ProvideErrorKind};
 use aws_types::region::Region;
 use bytes::Bytes;
-use smithygen_runtime::client::{invoke, invoke_streaming, ClientConfig, OperationInfo, ServiceInfo};
+use smithygen_runtime::client::{invoke, invoke_streaming, OperationInfo, ServiceInfo};
+// The runtime types for no particular service (their default type parameter), so that
+// `ClientConfig::builder()` needs no annotation.
+type ClientConfig = smithygen_runtime::client::ClientConfig;
 use smithygen_runtime::event_stream::{
     message, sender_body, EventReceiver, EventStreamError, EventStreamSender, EventUnmarshaller, Message, RawMessage,
 };
@@ -166,10 +169,12 @@ static SERVICE: ServiceInfo = ServiceInfo {
     api_metadata: smithygen_runtime::client::ApiMetadata::new("test", "0.1.0"),
     endpoint_rule_set: None,
     endpoint_bdd: None,
+    typed_endpoint: None,
+    crate_name: "test",
 };
 
 static STREAM_OP: OperationInfo =
-    OperationInfo { name: "Stream", static_context_params: &[], http_checksum_required: false, request_compression: None };
+    OperationInfo { name: "Stream", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None };
 
 fn client(url: &str) -> ClientConfig {
     ClientConfig::builder()
@@ -427,7 +432,7 @@ async fn input_stream_messages_are_signed_in_a_chain_from_the_request_signature(
         .await
         .unwrap();
     static UPLOAD: OperationInfo =
-        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None };
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None };
     let answer = invoke(
         &client(&server.url()),
         &SERVICE,

@@ -82,7 +82,7 @@ impl AmazonSageMakerRuntime for Echo {
         let name = input.endpoint_name().unwrap_or_default().to_string();
         self.seen.lock().unwrap().push(name.clone());
         let body = input.body.map(|b| b.into_inner()).unwrap_or_default();
-        let output = InvokeEndpointWithResponseStreamOutput::builder().content_type("text/plain").invoked_production_variant("AllTraffic").build();
+        let output = InvokeEndpointWithResponseStreamOutput::builder().content_type("text/plain").invoked_production_variant("AllTraffic").build_without_stream();
         let events = EventProducer::new(move |writer| async move {
             for (i, chunk) in body.chunks(4).enumerate() {
                 if i > 0 {

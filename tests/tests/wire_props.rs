@@ -193,7 +193,7 @@ impl sagemaker_runtime::server::AmazonSageMakerRuntime for Accepting {
         sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
     > {
         let output = sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput::builder()
-            .build();
+            .build_without_stream();
         Ok((output, sagemaker_runtime::server::EventProducer::empty()))
     }
 }

@@ -3,6 +3,7 @@
 //! This binary only parses flags, reads models and writes files; the generator
 //! itself is the `smithygen` library.
 
+mod api_parity;
 mod bench;
 
 use smithygen::write::{check_crate, write_crate};
@@ -24,8 +25,10 @@ Usage:
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
                                                  and every fixture, client and command-line client, into
                                                  target/upstream-check, lint them with -D warnings and test them
+  cargo xtask api-parity [--check]               list the official crate's public items and whether ours has each
+                                                 (tests/dropin/API-PARITY.md; --check: fail if stale or any is absent)
   cargo xtask bench [--quick] [--only SECTIONS]  side-by-side benchmarks (generator, client, mock, build and
-                                                 size), written to BENCHMARKS.md; not part of `test`";
+                                                 size, streaming, command line), written to BENCHMARKS.md; not part of `test`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&root(), &args[1..]),
         Some("conformance") => conformance(&args[1..]),
         Some("test") => test_all(),
+        Some("api-parity") => api_parity_cmd(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -386,6 +390,36 @@ fn test_all() -> Result<(), String> {
     run("tests", &["test", "--workspace", "--all-features", "--no-fail-fast"], &[])?;
     upstream_check(&[])?;
     conformance(&[])?;
+    Ok(())
+}
+
+/// `cargo xtask api-parity`: writes the official crate's public-item list, each item marked
+/// present or absent in ours; `--check` compares with the committed list instead.
+fn api_parity_cmd(args: &[String]) -> Result<(), String> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => return Err(format!("usage: cargo xtask api-parity [--check]\n\n{USAGE}")),
+    };
+    let root = root();
+    let parity = api_parity::workspace_parity(&root)?;
+    let text = parity.markdown();
+    let file = root.join(api_parity::LIST_FILE);
+    if check {
+        let committed = std::fs::read_to_string(&file).unwrap_or_default();
+        if committed != text {
+            return Err(format!("{} is stale: run `cargo xtask api-parity` and commit it", api_parity::LIST_FILE));
+        }
+    } else {
+        std::fs::write(&file, &text).map_err(|e| format!("{}: {e}", file.display()))?;
+        println!("wrote {}", api_parity::LIST_FILE);
+    }
+    println!("{}", parity.summary());
+    let absent = parity.absent();
+    if check && !absent.is_empty() {
+        let list: Vec<String> = absent.iter().map(|i| format!("  {} ({})", i.path, i.kind.label())).collect();
+        return Err(format!("{} official item(s) absent from ours:\n{}", absent.len(), list.join("\n")));
+    }
     Ok(())
 }
 

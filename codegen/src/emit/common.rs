@@ -230,11 +230,6 @@ pub fn setter_arg(svc: &Service, ty: &Type) -> (TokenStream, TokenStream) {
     }
 }
 
-/// Whether the structure is an operation's input (its builder's `build()` returns a `Result`).
-pub fn is_operation_input(svc: &Service, s: &crate::ir::Structure) -> bool {
-    svc.operations.iter().any(|o| o.input == s.id)
-}
-
 /// Whether the structure is an operation's output (it carries the response's request id).
 pub fn is_operation_output(svc: &Service, s: &crate::ir::Structure) -> bool {
     svc.operations.iter().any(|o| o.output == s.id)

@@ -63,6 +63,19 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
                 assert_eq!(report.cases, #count);
             }
 
+            /// Every case through the typed API a client call resolves with: the crate's
+            /// `config::endpoint::Params` built from the case's values, resolved by its
+            /// `DefaultResolver`.
+            #[test]
+            fn endpoint_rule_tests_through_the_typed_params() {
+                let resolver = crate::config::endpoint::DefaultResolver::new();
+                let report = ::smithygen_runtime::endpoint::testing::assert_typed_cases(CASES, STALE, |values| {
+                    let params = crate::config::endpoint::ParamsBuilder::from_rule_values(values).build_unchecked()?;
+                    resolver.resolve(&params)
+                });
+                assert_eq!(report.cases, #count);
+            }
+
             #uses_bdd
         },
     )]

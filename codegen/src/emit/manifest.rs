@@ -61,14 +61,17 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
     )
 }
 
-/// The runtime dependency, with its `event-stream` feature when the service has event streams
-/// (an inline table `{ ... }` gets a `features` key; any other form is left as it is).
+/// The runtime dependency, with its `event-stream` feature when the service has event streams:
+/// an inline table `{ ... }` gets a `features` key, a bare version string (`"0.1.0"`, the
+/// registry form) becomes a table with one; a spec that already names features is left as it is.
 fn runtime_dependency(svc: &Service, spec: &str) -> String {
     let trimmed = spec.trim();
+    if !super::event_stream::has_event_streams(svc) || trimmed.contains("features") {
+        return spec.to_string();
+    }
     match trimmed.strip_suffix('}') {
-        Some(open) if super::event_stream::has_event_streams(svc) && trimmed.starts_with('{') && !trimmed.contains("features") => {
-            format!("{}, features = [\"event-stream\"] }}", open.trim_end())
-        }
+        Some(open) if trimmed.starts_with('{') => format!("{}, features = [\"event-stream\"] }}", open.trim_end()),
+        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, features = [\"event-stream\"] }}"),
         _ => spec.to_string(),
     }
 }

@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod client;
 pub mod common;
+// `config`, `config::endpoint`, `config::auth`.
+pub mod config;
 // The model's `smithy.rules#endpointTests` as data plus one test.
 pub mod endpoint_tests;
 // Event streams: stream error enums, event readers and writers, streamed outputs.
@@ -45,7 +47,9 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
             lib
         }),
         ("src/client.rs".into(), client::client(svc)),
-        ("src/config.rs".into(), client::config(svc)),
+        ("src/config.rs".into(), config::config(svc)),
+        ("src/config/endpoint.rs".into(), config::endpoint_module(svc)),
+        ("src/config/auth.rs".into(), config::auth_module()),
         ("src/error.rs".into(), client::error(svc)),
         ("src/primitives.rs".into(), {
             let primitives = client::primitives();

@@ -16,7 +16,8 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
     let error = error_enum(svc, op);
     let fluent = fluent_builder(svc, op);
     let module_doc = format!(" Types for the `{}` operation.", op.name);
-    let statics = operation_info(op);
+    let statics = operation_info(svc, op);
+    let operation_type = operation_type(op);
     let module = ident(&op.module);
     let output_name = ident(&output.rust_name);
     let error_name = ident(&op.error);
@@ -50,6 +51,7 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
         #input_def
         #output_def
         #error
+        #operation_type
         #statics
         #de_response
         /// Builders for this operation's input and output, and its fluent builder.
@@ -61,7 +63,44 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_info(op: &Operation) -> TokenStream {
+/// The operation's type (`operation::<op>::<Op>`), as in the official SDK crates: the operation's
+/// runtime plugin (metadata, auth parameters, signing options, retry classifiers), the one every
+/// call of the operation runs with.
+fn operation_type(op: &Operation) -> TokenStream {
+    let name = ident(&op.name_type);
+    let error = ident(&op.error);
+    let doc = format!(" The `{}` operation, as the orchestrator runs it: its runtime plugin.", op.name);
+    let new_doc = format!(" Creates a new `{}`.", op.name_type);
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::clone::Clone, ::std::default::Default, ::std::fmt::Debug)]
+        #[non_exhaustive]
+        pub struct #name;
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new() -> Self {
+                Self
+            }
+            fn plugin() -> &'static ::aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin {
+                static PLUGIN: ::std::sync::OnceLock<::aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin> = ::std::sync::OnceLock::new();
+                PLUGIN.get_or_init(|| ::smithygen_runtime::client::operation_plugin::<#error>(&crate::config::SERVICE, &OPERATION))
+            }
+        }
+        impl ::aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin for #name {
+            fn config(&self) -> ::std::option::Option<::aws_smithy_types::config_bag::FrozenLayer> {
+                Self::plugin().config()
+            }
+            fn runtime_components(
+                &self,
+                current_components: &::aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder,
+            ) -> ::std::borrow::Cow<'_, ::aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder> {
+                Self::plugin().runtime_components(current_components)
+            }
+        }
+    }
+}
+
+fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
     let name = &op.name;
     let params = op.static_context_params.iter().map(|(k, v)| {
         let value = match v {
@@ -89,13 +128,94 @@ fn operation_info(op: &Operation) -> TokenStream {
         }
         None => quote! { ::std::option::Option::None },
     };
+    let input = svc.structure(&op.input);
+    let input_type = ident(&input.rust_name);
+    let captures: Vec<TokenStream> = input
+        .telemetry_members()
+        .map(|m| {
+            let f = ident(&m.field);
+            let key = &m.name;
+            let value = if m.is_optional() { quote! { input.#f.as_deref() } } else { quote! { ::std::option::Option::Some(input.#f.as_str()) } };
+            quote! {
+                if requested.should_capture(#key) {
+                    if let ::std::option::Option::Some(value) = #value {
+                        captured.insert(#key, value);
+                    }
+                }
+            }
+        })
+        .collect();
+    let (capture_fn, capture) = if captures.is_empty() {
+        (TokenStream::new(), quote! { ::std::option::Option::None })
+    } else {
+        (
+            quote! {
+                /// The input members a configuration asks to capture for telemetry.
+                fn capture_input(
+                    input: &::aws_smithy_runtime_api::client::interceptors::context::Input,
+                    requested: &::aws_smithy_types::telemetry::RequestedTelemetryAttributes,
+                ) -> ::std::option::Option<::aws_smithy_types::telemetry::CapturedTelemetryAttributes> {
+                    let input = input.downcast_ref::<#input_type>()?;
+                    let mut captured = ::aws_smithy_types::telemetry::CapturedTelemetryAttributes::default();
+                    #(#captures)*
+                    ::std::option::Option::Some(captured)
+                }
+            },
+            quote! { ::std::option::Option::Some(capture_input) },
+        )
+    };
+    // `smithy.rules#contextParam`: input members bound to endpoint parameters (strings, enums,
+    // booleans and lists of strings, the types the rules take).
+    let bindings: Vec<TokenStream> = op
+        .context_params
+        .iter()
+        .filter_map(|(param, field)| {
+            let m = input.members.iter().find(|m| &m.field == field)?;
+            let f = ident(&m.field);
+            let value = match &m.ty {
+                Type::String | Type::Enum(_) => quote! { value.as_str() },
+                Type::Boolean => quote! { *value },
+                Type::List(c) if matches!(c.item, Type::String | Type::Enum(_)) && !c.sparse => {
+                    quote! { value.iter().map(|v| v.as_str()).collect::<::std::vec::Vec<&str>>() }
+                }
+                _ => return None,
+            };
+            Some(if m.is_optional() {
+                quote! { if let ::std::option::Option::Some(value) = &input.#f { params.set(#param, #value); } }
+            } else {
+                quote! { { let value = &input.#f; params.set(#param, #value); } }
+            })
+        })
+        .collect();
+    let (context_fn, context) = if bindings.is_empty() {
+        (TokenStream::new(), quote! { ::std::option::Option::None })
+    } else {
+        (
+            quote! {
+                /// The endpoint parameters this operation's input members are bound to.
+                fn context_params(
+                    input: &::aws_smithy_runtime_api::client::interceptors::context::Input,
+                    params: &mut ::smithygen_runtime::endpoint::Params,
+                ) {
+                    if let ::std::option::Option::Some(input) = input.downcast_ref::<#input_type>() {
+                        #(#bindings)*
+                    }
+                }
+            },
+            quote! { ::std::option::Option::Some(context_params) },
+        )
+    };
     quote! {
         pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
             name: #name,
             static_context_params: &[#(#params),*],
             http_checksum_required: #checksum_required,
             request_compression: #compression,
+            capture_input: #capture,
+            context_params: #context,
         };
+        #capture_fn
+        #context_fn
     }
 }
 
@@ -250,6 +370,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
         impl ::smithygen_runtime::client::customize::CustomizableSend<#output_path, crate::operation::#module::#error> for #fluent {
+            type Service = crate::config::ServiceMarker;
             fn send(
                 self,
                 config_override: crate::config::Builder,

@@ -427,6 +427,12 @@ fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let err_path = quote! { crate::operation::#module::#err };
     let de_error = error_reader(svc, op);
     let orchestrator_error = quote! { ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError };
+    // An output with an event stream has a fallible `build()` (its stream was just set).
+    let build = if svc.fallible_build(output) {
+        quote! { builder.build().map_err(|e| #orchestrator_error::response(e.into())) }
+    } else {
+        quote! { ::std::result::Result::Ok(builder.build()) }
+    };
     quote! {
         /// Reads a successful response: status and headers into the output, the body handed
         /// over unread (it is read as it arrives, never buffered whole).
@@ -445,7 +451,7 @@ fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             };
             builder = read(builder).map_err(|e| #orchestrator_error::response(e.into()))?;
             #take
-            ::std::result::Result::Ok(builder.build())
+            #build
         }
 
         /// Reads an error response (read whole) into the operation's error.

@@ -169,9 +169,15 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
             }
         }
     });
-    let inits = s.members.iter().map(|m| {
+    let inits: Vec<TokenStream> = s.members.iter().map(|m| {
         let f = ident(&m.field);
-        if m.is_optional() {
+        if m.required_in_builder() {
+            let name = m.field.trim_start_matches("r#");
+            let missing = format!("{name} was not specified but it is required when building {}", s.rust_name);
+            quote! {
+                #f: self.#f.ok_or_else(|| ::aws_smithy_types::error::operation::BuildError::missing_field(#name, #missing))?,
+            }
+        } else if m.is_optional() {
             // Top-level input tokens are filled at `send()` from the client's provider; a token in
             // a nested structure is filled here.
             if m.idempotency_token && !matches!(s.home, crate::ir::TypeHome::Operation(_)) {
@@ -195,7 +201,7 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
                 quote! { #f: self.#f.unwrap_or_else(|| #default), }
             }
         }
-    });
+    }).collect();
     let meta_init = s.error.as_ref().map(|_| quote! { meta: self.meta.unwrap_or_default(), });
     // Operation outputs carry the response's request id (`RequestId`), as the official crates'.
     let output = is_operation_output(svc, s);
@@ -220,9 +226,9 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
             #request_id_init
         }
     };
-    // An operation input's `build()` returns a `Result`, as the official crates' does (it never
-    // fails today; `@required` is checked by the service).
-    let build_fn = if is_operation_input(svc, s) {
+    // As the official crates': every operation input's `build()` returns a `Result` (`@required`
+    // is checked by the service), and so does one with a member it cannot default.
+    let build_fn = if svc.fallible_build(s) {
         quote! {
             pub fn build(self) -> ::std::result::Result<#target, ::aws_smithy_types::error::operation::BuildError> {
                 ::std::result::Result::Ok(#value)
@@ -236,6 +242,32 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
         }
     };
     let build_doc = format!(" Builds the {link}.");
+    // A server handler returns an output whose stream member is never read (its events come
+    // from the handler's producer), so it can build one without a stream.
+    let server_build = (output && s.members.iter().any(Member::required_in_builder)).then(|| {
+        let inits = s.members.iter().zip(&inits).map(|(m, init)| {
+            if m.required_in_builder() {
+                let f = ident(&m.field);
+                let empty = default_value(svc, m);
+                quote! { #f: self.#f.unwrap_or_else(|| #empty), }
+            } else {
+                init.clone()
+            }
+        });
+        let doc = format!(
+            " Builds the {link} for a server handler to return: its stream member, which the server never reads (the events come from the handler's `EventProducer`), may be left unset."
+        );
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = "server")]
+            pub fn build_without_stream(self) -> #target {
+                #target {
+                    #(#inits)*
+                    #request_id_init
+                }
+            }
+        }
+    });
     let debug = debug_impl(builder_name, &format!("{}Builder", s.rust_name), &s.members, s.sensitive, false);
     let derives = value_derives(s);
     quote! {
@@ -255,6 +287,7 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
             #request_id_setters
             #[doc = #build_doc]
             #build_fn
+            #server_build
         }
         #debug
     }

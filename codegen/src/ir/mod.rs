@@ -45,6 +45,10 @@ pub struct Service {
     pub stale_endpoint_cases: Vec<crate::endpoint_stale::StaleCase>,
     /// `smithy.rules#clientContextParams`, name to type (`string`/`boolean`).
     pub client_context_params: BTreeMap<String, String>,
+    /// The parameters of the endpoint rules, in the rules' order: the fields of the typed
+    /// `config::endpoint::Params`. A service without rules has the one parameter its endpoint
+    /// URL is (`Endpoint`, bound to `SDK::Endpoint`).
+    pub endpoint_params: Vec<EndpointParam>,
     /// Operations in a deterministic order (by name).
     pub operations: Vec<Operation>,
     /// Operations the generator could not emit, with the reason.
@@ -58,6 +62,41 @@ pub struct Service {
     /// Every distinct `@pattern` of the service (model text as the key), analysed for the
     /// server stub once: translated to a Rust engine, or why it has no translation.
     pub patterns: BTreeMap<String, PatternCheck>,
+}
+
+/// A parameter of the service's endpoint rules, as the typed `config::endpoint::Params` holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointParam {
+    /// The rules' name, e.g. `UseFIPS`.
+    pub name: String,
+    /// The field, getter and builder setter, e.g. `use_fips`.
+    pub field: String,
+    /// The builder's `set_` setter, e.g. `set_use_fips`.
+    pub setter: String,
+    /// The value type.
+    pub ty: EndpointParamType,
+    /// The default applied when the parameter is left unset (a JSON bool, string or array of
+    /// strings), as the rules declare it.
+    pub default: Option<Value>,
+    /// Whether `Params` always holds a value (the field is not an `Option`): the parameter has a
+    /// default or is required; `build()` fails when it has neither value nor default.
+    pub always_set: bool,
+    /// `build()` checks the value is a valid host label (dots allowed), as the official SDK
+    /// crates do for the parameter bound to `AWS::Region`.
+    pub host_label: bool,
+    /// Documentation as Markdown.
+    pub docs: Option<String>,
+}
+
+/// The type of an endpoint rules parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointParamType {
+    /// `string`: `String`.
+    String,
+    /// `boolean`: `bool`.
+    Boolean,
+    /// `stringArray`: `Vec<String>`.
+    StringArray,
 }
 
 /// The wire protocol of a service.
@@ -293,6 +332,13 @@ pub struct Member {
 }
 
 impl Member {
+    /// Whether a builder left without a value for this member cannot build: an event stream,
+    /// which has no value to default to (as in the official SDK crates, where such a builder's
+    /// `build()` fails with a `BuildError`).
+    pub fn required_in_builder(&self) -> bool {
+        matches!(self.ty, Type::EventStream { .. })
+    }
+
     /// Whether the Rust field is an `Option`: everything except members with a
     /// non-null default that clients may rely on.
     pub fn is_optional(&self) -> bool {
@@ -361,6 +407,15 @@ pub struct Structure {
     /// How the structure travels over HTTP, for operation inputs and outputs and modeled
     /// errors: the protocol's plan, made at the end of lowering.
     pub http: Option<MessageBindings>,
+}
+
+impl Structure {
+    /// The members whose values a call may capture for telemetry (`emit_input_attributes`,
+    /// `capture_input_attributes`), as the official SDK crates choose them: strings that are not
+    /// `@sensitive` (nor in a `@sensitive` structure).
+    pub fn telemetry_members(&self) -> impl Iterator<Item = &Member> {
+        self.members.iter().filter(move |m| !self.sensitive && !m.sensitive && m.ty == Type::String)
+    }
 }
 
 /// A union to emit.
@@ -501,6 +556,9 @@ pub struct Operation {
     pub method: String,
     /// The client method name without the raw-identifier prefix, for docs.
     pub method_text: String,
+    /// The operation's type in its module (`<Op>`, its runtime plugin), as the official SDK
+    /// crates name it.
+    pub name_type: String,
     /// The operation's error enum (`<Op>Error`).
     pub error: String,
     /// The fluent builder `Client::<method>` returns (`<Op>FluentBuilder`).
@@ -584,6 +642,13 @@ impl Service {
     /// The structure with this id; lowering guarantees every referenced id exists.
     pub fn structure(&self, id: &str) -> &Structure {
         &self.structures[id]
+    }
+
+    /// Whether the structure's builder `build()` returns `Result<_, BuildError>`, exactly where
+    /// the official SDK crates' does: every operation input, and any structure with a member its
+    /// builder cannot default ([`Member::required_in_builder`]).
+    pub fn fallible_build(&self, s: &Structure) -> bool {
+        self.operations.iter().any(|o| o.input == s.id) || s.members.iter().any(Member::required_in_builder)
     }
 
     /// The analysis of a `@pattern` (model text), when the server checks it.

@@ -70,6 +70,23 @@ fn endpoint_rule_tests() {
     );
     assert_eq!(report.cases, 47usize);
 }
+/// Every case through the typed API a client call resolves with: the crate's
+/// `config::endpoint::Params` built from the case's values, resolved by its
+/// `DefaultResolver`.
+#[test]
+fn endpoint_rule_tests_through_the_typed_params() {
+    let resolver = crate::config::endpoint::DefaultResolver::new();
+    let report = ::smithygen_runtime::endpoint::testing::assert_typed_cases(
+        CASES,
+        STALE,
+        |values| {
+            let params = crate::config::endpoint::ParamsBuilder::from_rule_values(values)
+                .build_unchecked()?;
+            resolver.resolve(&params)
+        },
+    );
+    assert_eq!(report.cases, 47usize);
+}
 /// The client resolves endpoints through the model's `smithy.rules#endpointBdd`.
 #[test]
 fn client_resolves_endpoints_with_the_bdd() {

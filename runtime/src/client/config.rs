@@ -7,6 +7,18 @@
 
 use super::idempotency::IdempotencyTokenProvider;
 use super::interceptors::AttemptTracingInterceptor;
+use super::{AcceptsEndpointResolver, AnyService, Service};
+use aws_runtime::invocation_id::{InvocationIdGenerator, SharedInvocationIdGenerator};
+use aws_runtime::service_clock_skew::DisableClockSkewCorrection;
+use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::auth::{
+    AuthScheme, AuthSchemePreference, SharedAuthScheme, SharedAuthSchemeOptionResolver,
+};
+use aws_smithy_runtime_api::client::endpoint::SharedEndpointResolver;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, SharedRetryClassifier};
+use aws_smithy_types::telemetry::RequestedTelemetryAttributes;
+use aws_types::sdk_ua_metadata::FrameworkMetadata;
+use std::marker::PhantomData;
 use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID as SIGV4_SCHEME_ID};
 use aws_runtime::invocation_id::InvocationIdInterceptor;
 use aws_runtime::recursion_detection::RecursionDetectionInterceptor;
@@ -81,8 +93,21 @@ pub fn default_timeout_config() -> TimeoutConfig {
 /// Every field is optional: [`build`](Self::build) fills in defaults, and
 /// [`merge`](Self::merge) layers only the fields that are set, which is how a per-call override
 /// (a `.customize()`-style builder passed to [`invoke`](super::invoke)) is applied.
+///
+/// `S` is the service the configuration is for: a generated crate's `config::Builder` is
+/// `ClientConfigBuilder<its service>`, which is what lets
+/// [`endpoint_resolver`](Self::endpoint_resolver) take that crate's own
+/// `config::endpoint::ResolveEndpoint`. It is a type-level tag only: the settings are the same
+/// for every `S`; [`AnyService`] (the default) is a configuration not tied to one service
+/// (tests, shared tooling), and [`for_service`](Self::for_service) re-tags one.
+pub struct ClientConfigBuilder<S = AnyService> {
+    fields: BuilderFields,
+    _service: PhantomData<fn() -> S>,
+}
+
+/// The settings of a [`ClientConfigBuilder`], whatever its service.
 #[derive(Clone, Debug, Default)]
-pub struct ClientConfigBuilder {
+struct BuilderFields {
     region: Option<Region>,
     credentials_provider: Option<SharedCredentialsProvider>,
     endpoint_url: Option<String>,
@@ -101,9 +126,41 @@ pub struct ClientConfigBuilder {
     idempotency_token_provider: Option<IdempotencyTokenProvider>,
     disable_request_compression: Option<bool>,
     request_min_compression_size_bytes: Option<u32>,
+    endpoint_resolver: Option<SharedEndpointResolver>,
+    auth_scheme_resolver: Option<SharedAuthSchemeOptionResolver>,
+    auth_schemes: Vec<SharedAuthScheme>,
+    auth_scheme_preference: Option<AuthSchemePreference>,
+    allow_no_auth: bool,
+    retry_partition: Option<RetryPartition>,
+    retry_classifiers: Vec<SharedRetryClassifier>,
+    framework_metadata: Vec<FrameworkMetadata>,
+    disable_clock_skew_correction: Option<bool>,
+    invocation_id_generator: Option<SharedInvocationIdGenerator>,
+    telemetry_attributes: Option<RequestedTelemetryAttributes>,
 }
 
-impl ClientConfigBuilder {
+impl<S> Clone for ClientConfigBuilder<S> {
+    fn clone(&self) -> Self {
+        Self::with_fields(self.fields.clone())
+    }
+}
+
+impl<S> Default for ClientConfigBuilder<S> {
+    fn default() -> Self {
+        Self::with_fields(BuilderFields::default())
+    }
+}
+
+impl<S> std::fmt::Debug for ClientConfigBuilder<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfigBuilder")
+            .field("service", &std::any::type_name::<S>())
+            .field("settings", &self.fields)
+            .finish()
+    }
+}
+
+impl<S> ClientConfigBuilder<S> {
     /// Creates an empty builder (every setting left at its default).
     pub fn new() -> Self {
         Self::default()
@@ -117,7 +174,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the AWS region.
     pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
-        self.region = region;
+        self.fields.region = region;
         self
     }
 
@@ -134,7 +191,7 @@ impl ClientConfigBuilder {
         &mut self,
         provider: Option<SharedCredentialsProvider>,
     ) -> &mut Self {
-        self.credentials_provider = provider;
+        self.fields.credentials_provider = provider;
         self
     }
 
@@ -147,7 +204,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the custom endpoint URL.
     pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
-        self.endpoint_url = url;
+        self.fields.endpoint_url = url;
         self
     }
 
@@ -159,7 +216,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the FIPS flag.
     pub fn set_use_fips(&mut self, use_fips: Option<bool>) -> &mut Self {
-        self.use_fips = use_fips;
+        self.fields.use_fips = use_fips;
         self
     }
 
@@ -172,7 +229,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the dual-stack flag.
     pub fn set_use_dual_stack(&mut self, use_dual_stack: Option<bool>) -> &mut Self {
-        self.use_dual_stack = use_dual_stack;
+        self.fields.use_dual_stack = use_dual_stack;
         self
     }
 
@@ -185,7 +242,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the HTTP client.
     pub fn set_http_client(&mut self, http_client: Option<SharedHttpClient>) -> &mut Self {
-        self.http_client = http_client;
+        self.fields.http_client = http_client;
         self
     }
 
@@ -201,7 +258,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the retry configuration.
     pub fn set_retry_config(&mut self, retry_config: Option<RetryConfig>) -> &mut Self {
-        self.retry_config = retry_config;
+        self.fields.retry_config = retry_config;
         self
     }
 
@@ -230,7 +287,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the timeout configuration.
     pub fn set_timeout_config(&mut self, timeout_config: Option<TimeoutConfig>) -> &mut Self {
-        self.timeout_config = timeout_config;
+        self.fields.timeout_config = timeout_config;
         self
     }
 
@@ -242,7 +299,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the async sleep implementation.
     pub fn set_sleep_impl(&mut self, sleep_impl: Option<SharedAsyncSleep>) -> &mut Self {
-        self.sleep_impl = sleep_impl;
+        self.fields.sleep_impl = sleep_impl;
         self
     }
 
@@ -254,7 +311,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the time source.
     pub fn set_time_source(&mut self, time_source: Option<SharedTimeSource>) -> &mut Self {
-        self.time_source = time_source;
+        self.fields.time_source = time_source;
         self
     }
 
@@ -267,7 +324,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the behavior version.
     pub fn set_behavior_version(&mut self, behavior_version: Option<BehaviorVersion>) -> &mut Self {
-        self.behavior_version = behavior_version;
+        self.fields.behavior_version = behavior_version;
         self
     }
 
@@ -279,7 +336,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the application name.
     pub fn set_app_name(&mut self, app_name: Option<AppName>) -> &mut Self {
-        self.app_name = app_name;
+        self.fields.app_name = app_name;
         self
     }
 
@@ -291,7 +348,7 @@ impl ClientConfigBuilder {
 
     /// Adds an already shared interceptor.
     pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
-        self.interceptors.push(interceptor);
+        self.fields.interceptors.push(interceptor);
         self
     }
 
@@ -300,7 +357,7 @@ impl ClientConfigBuilder {
         &mut self,
         interceptors: impl IntoIterator<Item = SharedInterceptor>,
     ) -> &mut Self {
-        self.interceptors = interceptors.into_iter().collect();
+        self.fields.interceptors = interceptors.into_iter().collect();
         self
     }
 
@@ -313,7 +370,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the identity cache.
     pub fn set_identity_cache(&mut self, identity_cache: Option<SharedIdentityCache>) -> &mut Self {
-        self.identity_cache = identity_cache;
+        self.fields.identity_cache = identity_cache;
         self
     }
 
@@ -328,7 +385,7 @@ impl ClientConfigBuilder {
         &mut self,
         config: Option<StalledStreamProtectionConfig>,
     ) -> &mut Self {
-        self.stalled_stream_protection = config;
+        self.fields.stalled_stream_protection = config;
         self
     }
 
@@ -345,13 +402,13 @@ impl ClientConfigBuilder {
         &mut self,
         provider: Option<IdempotencyTokenProvider>,
     ) -> &mut Self {
-        self.idempotency_token_provider = provider;
+        self.fields.idempotency_token_provider = provider;
         self
     }
 
     /// The idempotency token provider set on this builder, if any.
     pub fn get_idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
-        self.idempotency_token_provider.as_ref()
+        self.fields.idempotency_token_provider.as_ref()
     }
 
     /// Turns off request compression for operations whose model allows it
@@ -366,7 +423,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the request compression switch.
     pub fn set_disable_request_compression(&mut self, disable: Option<bool>) -> &mut Self {
-        self.disable_request_compression = disable;
+        self.fields.disable_request_compression = disable;
         self
     }
 
@@ -383,7 +440,7 @@ impl ClientConfigBuilder {
 
     /// Sets or clears the minimum size of a request body to compress.
     pub fn set_request_min_compression_size_bytes(&mut self, bytes: Option<u32>) -> &mut Self {
-        self.request_min_compression_size_bytes = bytes;
+        self.fields.request_min_compression_size_bytes = bytes;
         self
     }
 
@@ -411,8 +468,8 @@ impl ClientConfigBuilder {
                 "test",
             ),
         )));
-        self.behavior_version = Some(BehaviorVersion::latest());
-        self.idempotency_token_provider = Some("00000000-0000-4000-8000-000000000000".into());
+        self.fields.behavior_version = Some(BehaviorVersion::latest());
+        self.fields.idempotency_token_provider = Some("00000000-0000-4000-8000-000000000000".into());
         self
     }
 
@@ -426,71 +483,270 @@ impl ClientConfigBuilder {
     /// In-place form of [`with_test_defaults_v2`](Self::with_test_defaults_v2).
     pub fn apply_test_defaults_v2(&mut self) -> &mut Self {
         self.apply_test_defaults();
-        if self.region.is_none() {
-            self.region = Some(Region::new("us-east-1"));
+        if self.fields.region.is_none() {
+            self.fields.region = Some(Region::new("us-east-1"));
         }
         self
     }
 
-    /// Layers every field that is set in `other` on top of `self`; interceptors are appended.
-    pub fn merge(&mut self, other: &ClientConfigBuilder) -> &mut Self {
+    /// Sets the endpoint resolver: every call's endpoint comes from it instead of the service's
+    /// endpoint rules. It receives the service's typed endpoint parameters
+    /// (`config::endpoint::Params` of the generated crate: region, FIPS and dual-stack flags,
+    /// endpoint URL, ... as the configuration and the operation set them), as with the official
+    /// SDK crates.
+    ///
+    /// `resolver` implements the generated crate's `config::endpoint::ResolveEndpoint`; for a
+    /// resolver of the orchestrator's own interface, use
+    /// [`set_endpoint_resolver`](Self::set_endpoint_resolver).
+    pub fn endpoint_resolver<R>(mut self, resolver: R) -> Self
+    where
+        S: AcceptsEndpointResolver<R>,
+    {
+        self.set_endpoint_resolver(Some(S::shared_endpoint_resolver(resolver)));
+        self
+    }
+
+    /// Sets or clears the endpoint resolver (the orchestrator's interface: it receives
+    /// `EndpointResolverParams` holding the typed parameters).
+    pub fn set_endpoint_resolver(&mut self, resolver: Option<SharedEndpointResolver>) -> &mut Self {
+        self.fields.endpoint_resolver = resolver;
+        self
+    }
+
+    /// Sets the auth scheme resolver: for each call, it lists the auth schemes to try, in order,
+    /// from the call's `config::auth::Params` (the operation name). Default: the schemes the
+    /// service's model names (SigV4 for AWS services).
+    pub fn auth_scheme_resolver(mut self, resolver: impl super::auth::ResolveAuthScheme + 'static) -> Self {
+        self.set_auth_scheme_resolver(resolver);
+        self
+    }
+
+    /// In-place form of [`auth_scheme_resolver`](Self::auth_scheme_resolver).
+    pub fn set_auth_scheme_resolver(
+        &mut self,
+        resolver: impl super::auth::ResolveAuthScheme + 'static,
+    ) -> &mut Self {
+        self.fields.auth_scheme_resolver = Some(resolver.into_shared_resolver());
+        self
+    }
+
+    /// Adds an auth scheme (a signer and the identity type it signs with), for an auth scheme
+    /// resolver or preference to select.
+    pub fn push_auth_scheme(mut self, auth_scheme: impl AuthScheme + 'static) -> Self {
+        self.fields.auth_schemes.push(SharedAuthScheme::new(auth_scheme));
+        self
+    }
+
+    /// Lets calls go unsigned when no credentials are available: "no auth" is added as the
+    /// last auth scheme option of every call, after the modeled ones (as the official SDK
+    /// crates' `allow_no_auth`). With credentials configured, requests are still signed.
+    pub fn allow_no_auth(mut self) -> Self {
+        self.set_allow_no_auth();
+        self
+    }
+
+    /// In-place form of [`allow_no_auth`](Self::allow_no_auth).
+    pub fn set_allow_no_auth(&mut self) -> &mut Self {
+        self.fields.allow_no_auth = true;
+        self
+    }
+
+    /// Sets the preferred auth schemes, by scheme id (e.g. `["sigv4a", "sigv4"]`): among the
+    /// options the auth scheme resolver returns, these are tried first, in this order. Also read
+    /// from an `SdkConfig` (`AWS_AUTH_SCHEME_PREFERENCE`, `auth_scheme_preference` in a profile).
+    pub fn auth_scheme_preference(mut self, preference: impl Into<AuthSchemePreference>) -> Self {
+        self.set_auth_scheme_preference(Some(preference.into()));
+        self
+    }
+
+    /// Sets or clears the preferred auth schemes.
+    pub fn set_auth_scheme_preference(
+        &mut self,
+        preference: Option<AuthSchemePreference>,
+    ) -> &mut Self {
+        self.fields.auth_scheme_preference = preference;
+        self
+    }
+
+    /// Sets the retry partition: calls in one partition share a retry quota (token bucket) and
+    /// client rate limiter. Default: one partition per service and region
+    /// (`<service id>-<region>`, as the official SDK crates name it).
+    pub fn retry_partition(mut self, retry_partition: RetryPartition) -> Self {
+        self.set_retry_partition(Some(retry_partition));
+        self
+    }
+
+    /// Sets or clears the retry partition.
+    pub fn set_retry_partition(&mut self, retry_partition: Option<RetryPartition>) -> &mut Self {
+        self.fields.retry_partition = retry_partition;
+        self
+    }
+
+    /// Adds a retry classifier, consulted with the built-in ones (its priority decides the
+    /// order) to decide whether a failed attempt is retried.
+    pub fn retry_classifier(mut self, retry_classifier: impl ClassifyRetry + 'static) -> Self {
+        self.push_retry_classifier(SharedRetryClassifier::new(retry_classifier));
+        self
+    }
+
+    /// Adds an already shared retry classifier.
+    pub fn push_retry_classifier(&mut self, retry_classifier: SharedRetryClassifier) -> &mut Self {
+        self.fields.retry_classifiers.push(retry_classifier);
+        self
+    }
+
+    /// Replaces the configured retry classifiers (the built-in ones stay).
+    pub fn set_retry_classifiers(
+        &mut self,
+        retry_classifiers: impl IntoIterator<Item = SharedRetryClassifier>,
+    ) -> &mut Self {
+        self.fields.retry_classifiers = retry_classifiers.into_iter().collect();
+        self
+    }
+
+    /// Adds framework metadata (`lib/<name>#<version>`) to the user agent.
+    pub fn framework_metadata(mut self, framework_metadata: FrameworkMetadata) -> Self {
+        self.push_framework_metadata(framework_metadata);
+        self
+    }
+
+    /// In-place form of [`framework_metadata`](Self::framework_metadata).
+    pub fn push_framework_metadata(&mut self, framework_metadata: FrameworkMetadata) -> &mut Self {
+        self.fields.framework_metadata.push(framework_metadata);
+        self
+    }
+
+    /// Turns off clock skew correction (by default the signing time follows the skew measured
+    /// from the service's `Date` header after a skew-related error). `None` leaves the default.
+    pub fn disable_clock_skew_correction(mut self, disable: impl Into<Option<bool>>) -> Self {
+        self.set_disable_clock_skew_correction(disable.into());
+        self
+    }
+
+    /// Sets or clears the clock skew correction switch.
+    pub fn set_disable_clock_skew_correction(&mut self, disable: Option<bool>) -> &mut Self {
+        self.fields.disable_clock_skew_correction = disable;
+        self
+    }
+
+    /// Sets the generator of the `amz-sdk-invocation-id` header (default: a random UUID per
+    /// call, kept across its retries).
+    pub fn invocation_id_generator(mut self, generator: impl InvocationIdGenerator + 'static) -> Self {
+        self.set_invocation_id_generator(Some(SharedInvocationIdGenerator::new(generator)));
+        self
+    }
+
+    /// Sets or clears the invocation id generator.
+    pub fn set_invocation_id_generator(
+        &mut self,
+        generator: Option<SharedInvocationIdGenerator>,
+    ) -> &mut Self {
+        self.fields.invocation_id_generator = generator;
+        self
+    }
+
+    /// Names operation input members (Smithy names, e.g. `"EndpointName"`) whose values each
+    /// call captures *and* emits as attributes of the client's metrics. Captured values are
+    /// also readable by interceptors (`CapturedTelemetryAttributes` in the config bag). Only
+    /// string members that are not `@sensitive` are eligible. Off by default.
+    pub fn emit_input_attributes(
+        mut self,
+        names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        let requested = self.fields.telemetry_attributes.get_or_insert_with(Default::default);
+        requested.emit(names.into_iter().map(Into::into).collect::<Vec<String>>());
+        self
+    }
+
+    /// Names operation input members whose values each call captures for interceptors to read
+    /// (`CapturedTelemetryAttributes`) without emitting them on metrics. Same eligibility as
+    /// [`emit_input_attributes`](Self::emit_input_attributes).
+    pub fn capture_input_attributes(
+        mut self,
+        names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        let requested = self.fields.telemetry_attributes.get_or_insert_with(Default::default);
+        requested.capture_only(names.into_iter().map(Into::into).collect::<Vec<String>>());
+        self
+    }
+
+    /// Sets the behavior version to [`BehaviorVersion::latest()`].
+    pub fn behavior_version_latest(mut self) -> Self {
+        self.set_behavior_version(Some(BehaviorVersion::latest()));
+        self
+    }
+
+    /// The same settings for another service type (the settings do not depend on it).
+    pub fn for_service<T>(self) -> ClientConfigBuilder<T> {
+        ClientConfigBuilder::with_fields(self.fields)
+    }
+
+    fn with_fields(fields: BuilderFields) -> Self {
+        Self { fields, _service: PhantomData }
+    }
+
+    /// Layers every field that is set in `other` on top of `self`; interceptors, auth schemes,
+    /// retry classifiers and framework metadata are appended.
+    pub fn merge(&mut self, other: &ClientConfigBuilder<S>) -> &mut Self {
         fn take<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
             if let Some(v) = theirs {
                 *mine = Some(v.clone());
             }
         }
-        take(&mut self.region, &other.region);
-        take(&mut self.credentials_provider, &other.credentials_provider);
-        take(&mut self.endpoint_url, &other.endpoint_url);
-        take(&mut self.use_fips, &other.use_fips);
-        take(&mut self.use_dual_stack, &other.use_dual_stack);
-        take(&mut self.http_client, &other.http_client);
-        take(&mut self.retry_config, &other.retry_config);
-        if let Some(theirs) = &other.timeout_config {
+        let (mine, theirs) = (&mut self.fields, &other.fields);
+        take(&mut mine.region, &theirs.region);
+        take(&mut mine.credentials_provider, &theirs.credentials_provider);
+        take(&mut mine.endpoint_url, &theirs.endpoint_url);
+        take(&mut mine.use_fips, &theirs.use_fips);
+        take(&mut mine.use_dual_stack, &theirs.use_dual_stack);
+        take(&mut mine.http_client, &theirs.http_client);
+        take(&mut mine.retry_config, &theirs.retry_config);
+        if let Some(over) = &theirs.timeout_config {
             // Field-wise: an override of one timeout keeps the others.
-            let mut merged = theirs.clone();
-            if let Some(mine) = &self.timeout_config {
-                merged.take_defaults_from(mine);
+            let mut merged = over.clone();
+            if let Some(base) = &mine.timeout_config {
+                merged.take_defaults_from(base);
             }
-            self.timeout_config = Some(merged);
+            mine.timeout_config = Some(merged);
         }
-        take(&mut self.sleep_impl, &other.sleep_impl);
-        take(&mut self.time_source, &other.time_source);
-        take(&mut self.behavior_version, &other.behavior_version);
-        take(&mut self.app_name, &other.app_name);
-        take(&mut self.identity_cache, &other.identity_cache);
+        take(&mut mine.sleep_impl, &theirs.sleep_impl);
+        take(&mut mine.time_source, &theirs.time_source);
+        take(&mut mine.behavior_version, &theirs.behavior_version);
+        take(&mut mine.app_name, &theirs.app_name);
+        take(&mut mine.identity_cache, &theirs.identity_cache);
+        take(&mut mine.stalled_stream_protection, &theirs.stalled_stream_protection);
+        take(&mut mine.idempotency_token_provider, &theirs.idempotency_token_provider);
+        take(&mut mine.disable_request_compression, &theirs.disable_request_compression);
         take(
-            &mut self.stalled_stream_protection,
-            &other.stalled_stream_protection,
+            &mut mine.request_min_compression_size_bytes,
+            &theirs.request_min_compression_size_bytes,
         );
-        take(
-            &mut self.idempotency_token_provider,
-            &other.idempotency_token_provider,
-        );
-        take(
-            &mut self.disable_request_compression,
-            &other.disable_request_compression,
-        );
-        take(
-            &mut self.request_min_compression_size_bytes,
-            &other.request_min_compression_size_bytes,
-        );
-        self.interceptors.extend(other.interceptors.iter().cloned());
+        take(&mut mine.endpoint_resolver, &theirs.endpoint_resolver);
+        take(&mut mine.auth_scheme_resolver, &theirs.auth_scheme_resolver);
+        take(&mut mine.auth_scheme_preference, &theirs.auth_scheme_preference);
+        mine.allow_no_auth |= theirs.allow_no_auth;
+        take(&mut mine.retry_partition, &theirs.retry_partition);
+        take(&mut mine.disable_clock_skew_correction, &theirs.disable_clock_skew_correction);
+        take(&mut mine.invocation_id_generator, &theirs.invocation_id_generator);
+        take(&mut mine.telemetry_attributes, &theirs.telemetry_attributes);
+        mine.interceptors.extend(theirs.interceptors.iter().cloned());
+        mine.auth_schemes.extend(theirs.auth_schemes.iter().cloned());
+        mine.retry_classifiers.extend(theirs.retry_classifiers.iter().cloned());
+        mine.framework_metadata.extend(theirs.framework_metadata.iter().cloned());
         self
     }
 
     /// Builds the immutable [`ClientConfig`], filling in defaults. Never fails: missing
     /// credentials or region are reported by the call that needs them.
-    pub fn build(self) -> ClientConfig {
-        self.build_inner(None)
+    pub fn build(self) -> ClientConfig<S> {
+        self.build_inner(None, false)
     }
 
     /// `reuse`: the default plugins of a config built with the same behavior version, so a
-    /// per-call override does not rebuild them.
-    fn build_inner(self, reuse: Option<&ClientConfigInner>) -> ClientConfig {
-        let behavior_version = self
-            .behavior_version
-            .unwrap_or_else(BehaviorVersion::latest);
+    /// per-call override does not rebuild them, and its metrics plugin when `keep_metrics`.
+    fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool) -> ClientConfig<S> {
+        let f = self.fields;
+        let behavior_version = f.behavior_version.unwrap_or_else(BehaviorVersion::latest);
         let defaults: Arc<[SharedRuntimePlugin]> = match reuse {
             Some(prev) if prev.behavior_version == behavior_version => prev.defaults.clone(),
             _ => default_plugins(
@@ -504,63 +760,78 @@ impl ClientConfigBuilder {
         };
         // Take the HTTP client the default plugins created, so `to_builder()` keeps sharing the
         // same client (and its connection pool) instead of creating a new one.
-        let http_client = self.http_client.or_else(|| {
+        let http_client = f.http_client.or_else(|| {
             defaults.iter().find_map(|plugin| {
                 plugin
                     .runtime_components(&RuntimeComponentsBuilder::new("probe"))
                     .http_client()
             })
         });
-        let mut timeout_config = self
+        let mut timeout_config = f
             .timeout_config
             .unwrap_or_else(|| TimeoutConfig::builder().build());
         timeout_config.take_defaults_from(&default_timeout_config());
         let settings = Settings {
-            region: self.region,
-            credentials_provider: self.credentials_provider,
-            endpoint_url: self.endpoint_url,
-            use_fips: self.use_fips.unwrap_or(false),
-            use_dual_stack: self.use_dual_stack.unwrap_or(false),
+            region: f.region,
+            credentials_provider: f.credentials_provider,
+            endpoint_url: f.endpoint_url,
+            use_fips: f.use_fips.unwrap_or(false),
+            use_dual_stack: f.use_dual_stack.unwrap_or(false),
             http_client,
-            retry_config: self.retry_config.unwrap_or_else(RetryConfig::standard),
+            retry_config: f.retry_config.unwrap_or_else(RetryConfig::standard),
             timeout_config,
-            sleep_impl: self.sleep_impl.or_else(default_async_sleep),
-            time_source: self.time_source.unwrap_or_default(),
-            app_name: self.app_name,
-            interceptors: self.interceptors,
-            identity_cache: self
+            sleep_impl: f.sleep_impl.or_else(default_async_sleep),
+            time_source: f.time_source.unwrap_or_default(),
+            app_name: f.app_name,
+            interceptors: f.interceptors,
+            identity_cache: f
                 .identity_cache
                 .unwrap_or_else(|| IdentityCache::lazy().build()),
-            stalled_stream_protection: self.stalled_stream_protection.unwrap_or_else(|| {
+            stalled_stream_protection: f.stalled_stream_protection.unwrap_or_else(|| {
                 StalledStreamProtectionConfig::enabled()
                     .grace_period(Duration::from_secs(5))
                     .build()
             }),
-            idempotency_token_provider: self.idempotency_token_provider.unwrap_or_default(),
-            disable_request_compression: self.disable_request_compression.unwrap_or(false),
-            request_min_compression_size_bytes: self
+            idempotency_token_provider: f.idempotency_token_provider.unwrap_or_default(),
+            disable_request_compression: f.disable_request_compression.unwrap_or(false),
+            request_min_compression_size_bytes: f
                 .request_min_compression_size_bytes
                 .unwrap_or(DEFAULT_MIN_COMPRESSION_SIZE_BYTES),
+            endpoint_resolver: f.endpoint_resolver,
+            auth_scheme_resolver: f.auth_scheme_resolver,
+            auth_schemes: f.auth_schemes,
+            auth_scheme_preference: f.auth_scheme_preference,
+            allow_no_auth: f.allow_no_auth,
+            retry_partition: f.retry_partition,
+            retry_classifiers: f.retry_classifiers,
+            framework_metadata: f.framework_metadata,
+            disable_clock_skew_correction: f.disable_clock_skew_correction,
+            invocation_id_generator: f.invocation_id_generator,
+            telemetry_attributes: f.telemetry_attributes,
         };
         let client_plugin = settings.client_plugin();
-        ClientConfig {
-            inner: Arc::new(ClientConfigInner {
-                settings,
-                behavior_version,
-                defaults,
-                client_plugin,
-            }),
+        // The metrics plugin times calls with the time source: kept unless that changed.
+        let metrics = std::sync::OnceLock::new();
+        if let Some((scope, plugin)) = reuse.filter(|_| keep_metrics).and_then(|prev| prev.metrics.get()) {
+            let _ = metrics.set((*scope, plugin.clone()));
         }
+        ClientConfig::with_inner(Arc::new(ClientConfigInner {
+            settings,
+            behavior_version,
+            defaults,
+            client_plugin,
+            metrics,
+        }))
     }
 }
 
-impl From<&SdkConfig> for ClientConfigBuilder {
+impl<S> From<&SdkConfig> for ClientConfigBuilder<S> {
     /// Copies region, credentials provider, endpoint URL, FIPS / dual-stack flags, HTTP client,
     /// retry, timeout, sleep, time source, behavior version, app name, identity cache, stalled
-    /// stream protection and the request compression settings from a shared [`SdkConfig`] (as
-    /// loaded by `aws-config`).
+    /// stream protection, request compression settings, auth scheme preference, clock skew
+    /// correction and framework metadata from a shared [`SdkConfig`] (as loaded by `aws-config`).
     fn from(sdk: &SdkConfig) -> Self {
-        ClientConfigBuilder {
+        Self::with_fields(BuilderFields {
             region: sdk.region().cloned(),
             credentials_provider: sdk.credentials_provider(),
             endpoint_url: sdk.endpoint_url().map(str::to_string),
@@ -573,24 +844,26 @@ impl From<&SdkConfig> for ClientConfigBuilder {
             time_source: sdk.time_source(),
             behavior_version: sdk.behavior_version(),
             app_name: sdk.app_name().cloned(),
-            interceptors: Vec::new(),
             identity_cache: sdk.identity_cache(),
             stalled_stream_protection: sdk.stalled_stream_protection(),
-            idempotency_token_provider: None,
             disable_request_compression: sdk.disable_request_compression(),
             request_min_compression_size_bytes: sdk.request_min_compression_size_bytes(),
-        }
+            auth_scheme_preference: sdk.auth_scheme_preference().cloned(),
+            disable_clock_skew_correction: sdk.disable_clock_skew_correction(),
+            framework_metadata: sdk.framework_metadata().to_vec(),
+            ..BuilderFields::default()
+        })
     }
 }
 
-impl From<SdkConfig> for ClientConfigBuilder {
+impl<S> From<SdkConfig> for ClientConfigBuilder<S> {
     /// Same as `From<&SdkConfig>`.
     fn from(sdk: SdkConfig) -> Self {
         ClientConfigBuilder::from(&sdk)
     }
 }
 
-impl From<&SdkConfig> for ClientConfig {
+impl<S> From<&SdkConfig> for ClientConfig<S> {
     /// Same as [`ClientConfig::new`].
     fn from(sdk: &SdkConfig) -> Self {
         ClientConfig::new(sdk)
@@ -617,6 +890,17 @@ pub(crate) struct Settings {
     pub(crate) idempotency_token_provider: IdempotencyTokenProvider,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
+    pub(crate) endpoint_resolver: Option<SharedEndpointResolver>,
+    pub(crate) auth_scheme_resolver: Option<SharedAuthSchemeOptionResolver>,
+    pub(crate) auth_schemes: Vec<SharedAuthScheme>,
+    pub(crate) auth_scheme_preference: Option<AuthSchemePreference>,
+    pub(crate) allow_no_auth: bool,
+    pub(crate) retry_partition: Option<RetryPartition>,
+    pub(crate) retry_classifiers: Vec<SharedRetryClassifier>,
+    pub(crate) framework_metadata: Vec<FrameworkMetadata>,
+    pub(crate) disable_clock_skew_correction: Option<bool>,
+    pub(crate) invocation_id_generator: Option<SharedInvocationIdGenerator>,
+    pub(crate) telemetry_attributes: Option<RequestedTelemetryAttributes>,
 }
 
 impl Settings {
@@ -633,6 +917,25 @@ impl Settings {
         }
         if let Some(app_name) = &self.app_name {
             layer.store_put(app_name.clone());
+        }
+        // Read by aws-runtime's user-agent interceptor (`lib/` tokens), in the order given.
+        for metadata in &self.framework_metadata {
+            layer.store_append(metadata.clone());
+        }
+        // Read by the orchestrator when it orders the auth scheme options.
+        if let Some(preference) = &self.auth_scheme_preference {
+            layer.store_put(preference.clone());
+        }
+        // Read by aws-runtime's clock-skew interceptor and invocation-id interceptor.
+        if let Some(disable) = self.disable_clock_skew_correction {
+            layer.store_put(DisableClockSkewCorrection::from(disable));
+        }
+        if let Some(generator) = &self.invocation_id_generator {
+            layer.store_put(generator.clone());
+        }
+        // Read by each operation's input-capture interceptor and by the metrics plugin.
+        if let Some(requested) = &self.telemetry_attributes {
+            layer.store_put(requested.clone());
         }
 
         let mut components = RuntimeComponentsBuilder::new("smithygen.client")
@@ -677,6 +980,13 @@ impl Settings {
                 SharedIdentityResolver::new(provider.clone()),
             );
         }
+        // Added after the built-in ones: a scheme of the same id replaces the built-in one.
+        for scheme in &self.auth_schemes {
+            components.push_auth_scheme(scheme.clone());
+        }
+        for classifier in &self.retry_classifiers {
+            components.push_retry_classifier(classifier.clone());
+        }
         for interceptor in &self.interceptors {
             components.push_interceptor(interceptor.clone());
         }
@@ -695,19 +1005,63 @@ pub(crate) struct ClientConfigInner {
     pub(crate) defaults: Arc<[SharedRuntimePlugin]>,
     /// This config's own client-level plugin (built once per config).
     pub(crate) client_plugin: SharedRuntimePlugin,
+    /// The metrics plugin of the service this config calls, with that service's scope (its
+    /// crate name): built by the first call, shared by the next ones and by per-call overrides.
+    pub(crate) metrics: std::sync::OnceLock<(&'static str, SharedRuntimePlugin)>,
+}
+
+impl ClientConfigInner {
+    /// The metrics plugin for calls of the crate `scope` (a config is used with one service;
+    /// another one's calls get a plugin of their own).
+    pub(crate) fn metrics_plugin(&self, scope: &'static str) -> Result<SharedRuntimePlugin, super::ConfigError> {
+        let build = || {
+            aws_smithy_runtime::client::metrics::MetricsRuntimePlugin::builder()
+                .with_scope(scope)
+                .with_time_source(self.settings.time_source.clone())
+                .build()
+                .map(IntoShared::into_shared)
+                .map_err(|err| super::ConfigError::Internal { message: err.to_string() })
+        };
+        if let Some((cached, plugin)) = self.metrics.get() {
+            return if *cached == scope { Ok(plugin.clone()) } else { build() };
+        }
+        let plugin = build()?;
+        Ok(self.metrics.get_or_init(|| (scope, plugin)).1.clone())
+    }
 }
 
 /// Immutable client configuration, cheap to clone (an `Arc` inside).
 ///
 /// Build one with [`ClientConfig::builder()`] or `ClientConfigBuilder::from(&sdk_config)`,
 /// and share it between every client and call; clones share the HTTP client, its connection
-/// pool and the identity (credentials) cache.
-#[derive(Clone, Debug)]
-pub struct ClientConfig {
+/// pool and the identity (credentials) cache. `S` is the service it is for, as for
+/// [`ClientConfigBuilder`].
+pub struct ClientConfig<S = AnyService> {
     pub(crate) inner: Arc<ClientConfigInner>,
+    _service: PhantomData<fn() -> S>,
 }
 
-impl ClientConfig {
+impl<S> Clone for ClientConfig<S> {
+    fn clone(&self) -> Self {
+        Self::with_inner(self.inner.clone())
+    }
+}
+
+impl<S> std::fmt::Debug for ClientConfig<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("service", &std::any::type_name::<S>())
+            .field("settings", &self.inner.settings)
+            .field("behavior_version", &self.inner.behavior_version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> ClientConfig<S> {
+    fn with_inner(inner: Arc<ClientConfigInner>) -> Self {
+        Self { inner, _service: PhantomData }
+    }
+
     /// A config from shared AWS configuration (as loaded by `aws-config`), as
     /// `ClientConfigBuilder::from(sdk_config).build()`.
     pub fn new(sdk_config: &SdkConfig) -> Self {
@@ -715,15 +1069,20 @@ impl ClientConfig {
     }
 
     /// Returns an empty [`ClientConfigBuilder`].
-    pub fn builder() -> ClientConfigBuilder {
+    pub fn builder() -> ClientConfigBuilder<S> {
         ClientConfigBuilder::default()
+    }
+
+    /// The same configuration (shared, not copied) for another service type.
+    pub fn for_service<T>(self) -> ClientConfig<T> {
+        ClientConfig::with_inner(self.inner)
     }
 
     /// Returns a builder holding every resolved setting of this config, including the HTTP
     /// client and identity cache, so a config rebuilt from it keeps sharing both.
-    pub fn to_builder(&self) -> ClientConfigBuilder {
+    pub fn to_builder(&self) -> ClientConfigBuilder<S> {
         let s = &self.inner.settings;
-        ClientConfigBuilder {
+        ClientConfigBuilder::with_fields(BuilderFields {
             region: s.region.clone(),
             credentials_provider: s.credentials_provider.clone(),
             endpoint_url: s.endpoint_url.clone(),
@@ -742,7 +1101,18 @@ impl ClientConfig {
             idempotency_token_provider: Some(s.idempotency_token_provider.clone()),
             disable_request_compression: Some(s.disable_request_compression),
             request_min_compression_size_bytes: Some(s.request_min_compression_size_bytes),
-        }
+            endpoint_resolver: s.endpoint_resolver.clone(),
+            auth_scheme_resolver: s.auth_scheme_resolver.clone(),
+            auth_schemes: s.auth_schemes.clone(),
+            auth_scheme_preference: s.auth_scheme_preference.clone(),
+            allow_no_auth: s.allow_no_auth,
+            retry_partition: s.retry_partition.clone(),
+            retry_classifiers: s.retry_classifiers.clone(),
+            framework_metadata: s.framework_metadata.clone(),
+            disable_clock_skew_correction: s.disable_clock_skew_correction,
+            invocation_id_generator: s.invocation_id_generator.clone(),
+            telemetry_attributes: s.telemetry_attributes.clone(),
+        })
     }
 
     /// Returns this config with the set fields of `config_override` layered on top (used for
@@ -750,15 +1120,16 @@ impl ClientConfig {
     ///
     /// When the override brings its own credentials provider but no identity cache, the call
     /// gets a fresh short-lived cache so the shared cache does not accumulate partitions.
-    pub fn with_override(&self, config_override: &ClientConfigBuilder) -> ClientConfig {
+    pub fn with_override(&self, config_override: &ClientConfigBuilder<S>) -> ClientConfig<S> {
         let mut builder = self.to_builder();
         builder.merge(config_override);
-        if config_override.credentials_provider.is_some()
-            && config_override.identity_cache.is_none()
+        if config_override.fields.credentials_provider.is_some()
+            && config_override.fields.identity_cache.is_none()
         {
-            builder.identity_cache = Some(IdentityCache::lazy().build());
+            builder.fields.identity_cache = Some(IdentityCache::lazy().build());
         }
-        builder.build_inner(Some(&self.inner))
+        let keep_metrics = config_override.fields.time_source.is_none();
+        builder.build_inner(Some(&self.inner), keep_metrics)
     }
 
     /// The AWS region, if configured.
@@ -854,12 +1225,74 @@ impl ClientConfig {
     pub fn request_min_compression_size_bytes(&self) -> u32 {
         self.inner.settings.request_min_compression_size_bytes
     }
+
+    /// The auth schemes added with `push_auth_scheme` (not the built-in SigV4 and no-auth).
+    pub fn auth_schemes(&self) -> impl Iterator<Item = SharedAuthScheme> + '_ {
+        self.inner.settings.auth_schemes.iter().cloned()
+    }
+
+    /// The configured auth scheme resolver; `None` when calls use the service's default.
+    pub fn auth_scheme_resolver(&self) -> Option<SharedAuthSchemeOptionResolver> {
+        self.inner.settings.auth_scheme_resolver.clone()
+    }
+
+    /// The preferred auth schemes, if configured.
+    pub fn auth_scheme_preference(&self) -> Option<&AuthSchemePreference> {
+        self.inner.settings.auth_scheme_preference.as_ref()
+    }
+
+    /// The configured retry partition; `None` when calls use the default (per service and
+    /// region).
+    pub fn retry_partition(&self) -> Option<&RetryPartition> {
+        self.inner.settings.retry_partition.as_ref()
+    }
+
+    /// The configured retry classifiers (not including the built-in ones).
+    pub fn retry_classifiers(&self) -> impl Iterator<Item = SharedRetryClassifier> + '_ {
+        self.inner.settings.retry_classifiers.iter().cloned()
+    }
+
+    /// The framework metadata added to the user agent, in the order given.
+    pub fn framework_metadata(&self) -> Vec<&FrameworkMetadata> {
+        self.inner.settings.framework_metadata.iter().collect()
+    }
+
+    /// Whether clock skew correction is turned off; `None` when left at the default (on).
+    pub fn disable_clock_skew_correction(&self) -> Option<bool> {
+        self.inner.settings.disable_clock_skew_correction
+    }
+
+    /// The configured invocation id generator, if any.
+    pub fn invocation_id_generator(&self) -> Option<SharedInvocationIdGenerator> {
+        self.inner.settings.invocation_id_generator.clone()
+    }
+}
+
+impl<S: Service> ClientConfig<S> {
+    /// The endpoint resolver calls use: the configured one, else the service's default (its
+    /// endpoint rules).
+    pub fn endpoint_resolver(&self) -> SharedEndpointResolver {
+        match &self.inner.settings.endpoint_resolver {
+            Some(resolver) => resolver.clone(),
+            None => S::info().default_endpoint_resolver(),
+        }
+    }
+
+    /// The SigV4 signing name of the service (`""` for a service whose requests are not
+    /// signed).
+    pub fn signing_name(&self) -> &'static str {
+        S::info().signing_name.unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use aws_credential_types::Credentials;
+    // The types for no particular service (the default type parameter), so that
+    // `ClientConfig::builder()` needs no annotation.
+    type ClientConfig = super::ClientConfig;
+    type ClientConfigBuilder = super::ClientConfigBuilder;
 
     #[test]
     fn defaults() {

@@ -18,8 +18,12 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 /// Implemented by every generated fluent builder: sends the operation with a config override.
 pub trait CustomizableSend<T, E>: Send + Sync {
+    /// The service whose configuration the override is (the generated crate's `config::Builder`
+    /// is `ClientConfigBuilder<Self::Service>`).
+    type Service;
+
     /// Sends the operation with `config_override` layered over the client's configuration.
-    fn send(self, config_override: ClientConfigBuilder) -> BoxFuture<SendResult<T, E>>;
+    fn send(self, config_override: ClientConfigBuilder<Self::Service>) -> BoxFuture<SendResult<T, E>>;
 }
 
 /// An operation being customized before it is sent (`client.op().customize()`): override
@@ -82,8 +86,12 @@ impl<T, E, B> CustomizableOperation<T, E, B> {
     }
 
     /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
-    pub fn config_override(mut self, config_override: impl Into<ClientConfigBuilder>) -> Self {
-        self.config_override = Some(config_override.into());
+    pub fn config_override(mut self, config_override: impl Into<ClientConfigBuilder<B::Service>>) -> Self
+    where
+        B: CustomizableSend<T, E>,
+    {
+        // Kept untagged here (the struct does not name the service); re-tagged in `send`.
+        self.config_override = Some(config_override.into().for_service());
         self
     }
 
@@ -97,6 +105,6 @@ impl<T, E, B> CustomizableOperation<T, E, B> {
         for interceptor in self.interceptors {
             config_override.push_interceptor(interceptor);
         }
-        self.customizable_send.send(config_override).await
+        self.customizable_send.send(config_override.for_service()).await
     }
 }

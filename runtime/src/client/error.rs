@@ -30,6 +30,19 @@ pub enum ConfigError {
         /// The configured value.
         value: u32,
     },
+    /// The endpoint parameters of a call could not be built into the service's typed
+    /// parameters (e.g. a region that is not a valid host label).
+    InvalidEndpointParams {
+        /// `sdk_id` of the service.
+        service: &'static str,
+        /// Why, as the typed parameters' builder says it.
+        message: String,
+    },
+    /// A runtime component could not be set up (a bug in this runtime).
+    Internal {
+        /// What failed.
+        message: String,
+    },
     /// The service's endpoint rule set could not be parsed (a generator or model bug).
     InvalidRuleSet {
         /// `sdk_id` of the service.
@@ -65,6 +78,11 @@ impl fmt::Display for ConfigError {
                  (10 MiB): fix it on the ClientConfigBuilder, or AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES \
                  / the profile's request_min_compression_size_bytes"
             ),
+            ConfigError::InvalidEndpointParams { service, message } => write!(
+                f,
+                "the endpoint parameters of this {service} call are invalid: {message}"
+            ),
+            ConfigError::Internal { message } => write!(f, "internal error: {message}"),
             ConfigError::InvalidRuleSet { service, message } => write!(
                 f,
                 "the endpoint rule set of {service} is invalid: {message}"

@@ -4,21 +4,24 @@ use super::config::{ClientConfig, ClientConfigBuilder};
 use super::error::ConfigError;
 use super::interceptors::OperationContext;
 use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
-use super::{OperationInfo, ServiceInfo, StaticParam};
+use super::{auth, AnyService, OperationInfo, ServiceInfo, StaticParam};
+use auth::ResolveAuthScheme;
+use aws_smithy_runtime::client::auth::no_auth::NoAuthRuntimePluginV2;
+use aws_smithy_runtime_api::client::endpoint::EndpointFuture;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_types::telemetry::RequestedTelemetryAttributes;
 use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, Params, RuleSet};
 use crate::protocol::compression::{self, MAX_MIN_COMPRESSION_SIZE_BYTES};
-use aws_runtime::auth::sigv4::SCHEME_ID as SIGV4_SCHEME_ID;
 use aws_runtime::auth::{SigV4OperationSigningConfig, SigningOptions};
 use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
 use aws_runtime::service_clock_skew::ServiceClockSkewClassifier;
-use aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID;
 use aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver;
 use aws_smithy_runtime::client::retries::classifiers::{
     ModeledAsRetryableClassifier, TransientErrorClassifier,
 };
 use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
 use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
 use aws_smithy_runtime_api::client::endpoint::{
     EndpointPrefix, EndpointResolverParams, SharedEndpointResolver,
@@ -62,14 +65,14 @@ use tracing::Instrument;
 /// signs with SigV4 (or sends unsigned when the service has no signing name), retries with the
 /// standard strategy, and adds the SDK headers. Configuration problems are returned as
 /// `SdkError::ConstructionFailure` holding a [`ConfigError`].
-pub async fn invoke<I, O, E>(
-    config: &ClientConfig,
+pub async fn invoke<S, I, O, E>(
+    config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     input: I,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
     deserializer: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
-    config_override: Option<&super::ClientConfigBuilder>,
+    config_override: Option<&ClientConfigBuilder<S>>,
 ) -> Result<O, SdkError<E, HttpResponse>>
 where
     I: Debug + Send + Sync + 'static,
@@ -92,15 +95,15 @@ where
 /// up to the response headers; the operation timeout, if set, bounds the call up to the
 /// response headers only (not the reading of the stream).
 #[allow(clippy::too_many_arguments)]
-pub async fn invoke_streaming<I, O, E>(
-    config: &ClientConfig,
+pub async fn invoke_streaming<S, I, O, E>(
+    config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     input: I,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
     output: fn(&mut HttpResponse) -> Result<O, OrchestratorError<E>>,
     error: fn(&HttpResponse) -> Result<O, OrchestratorError<E>>,
-    config_override: Option<&super::ClientConfigBuilder>,
+    config_override: Option<&ClientConfigBuilder<S>>,
 ) -> Result<O, SdkError<E, HttpResponse>>
 where
     I: Debug + Send + Sync + 'static,
@@ -111,14 +114,14 @@ where
     run(config, service, operation, input, serializer, deserializer, config_override).await
 }
 
-async fn run<I, O, E>(
-    config: &ClientConfig,
+async fn run<S, I, O, E>(
+    config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     input: I,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
     deserializer: SharedResponseDeserializer,
-    config_override: Option<&super::ClientConfigBuilder>,
+    config_override: Option<&ClientConfigBuilder<S>>,
 ) -> Result<O, SdkError<E, HttpResponse>>
 where
     I: Debug + Send + Sync + 'static,
@@ -133,14 +136,16 @@ where
     );
     let started = Instant::now();
     let result = async {
-        let config: Cow<'_, ClientConfig> = match config_override {
+        let config: Cow<'_, ClientConfig<S>> = match config_override {
             Some(over) => Cow::Owned(config.with_override(over)),
             None => Cow::Borrowed(config),
         };
-        let plugins = runtime_plugins::<I, E>(
+        let input = Input::erase(input);
+        let plugins = runtime_plugins::<S, I, E>(
             &config,
             service,
             operation,
+            &input,
             serializer,
             deserializer,
             span.clone(),
@@ -149,7 +154,7 @@ where
         let output = aws_smithy_runtime::client::orchestrator::invoke(
             service.sdk_id,
             operation.name,
-            Input::erase(input),
+            input,
             &plugins,
         )
         .await
@@ -205,11 +210,77 @@ where
     })
 }
 
+/// The operation's own runtime plugin: what a call needs from the operation alone, whatever the
+/// configuration (metadata, the auth scheme resolver's parameters, SigV4 signing options, the
+/// official SDK crates' retry classifiers for the operation's error `E`, the input capture for
+/// telemetry). [`invoke`] adds it to every call; a generated crate's operation type
+/// (`operation::<op>::<Op>`, as in the official SDK crates) is this plugin.
+pub fn operation_plugin<E>(service: &'static ServiceInfo, operation: &'static OperationInfo) -> StaticRuntimePlugin
+where
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
+    let mut layer = Layer::new(operation.name);
+    layer.store_put(Metadata::new(operation.name, service.sdk_id));
+    // Response bodies may hold secrets; keep the orchestrator from tracing them.
+    layer.store_put(SensitiveOutput);
+    layer.store_put(AuthSchemeOptionResolverParams::new(auth::Params::for_operation(operation.name)));
+    if let Some(signing_name) = service.signing_name {
+        layer.store_put(SigV4OperationSigningConfig {
+            name: Some(SigningName::from_static(signing_name)),
+            signing_options: signing_options(signing_name),
+            ..Default::default()
+        });
+    }
+    // The official SDK crates' retry classifiers (HTTP 500/502/503/504 is the client plugin's):
+    // the same calls are retried, by construction.
+    let mut components = RuntimeComponentsBuilder::new("smithygen.operation")
+        .with_retry_classifier(TransientErrorClassifier::<E>::new())
+        .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
+        .with_retry_classifier(AwsErrorCodeClassifier::<E>::new())
+        .with_retry_classifier(ServiceClockSkewClassifier::<E>::new());
+    if let Some(capture) = operation.capture_input {
+        components.push_interceptor(SharedInterceptor::permanent(InputCaptureInterceptor { capture }));
+    }
+    StaticRuntimePlugin::new()
+        .with_config(layer.freeze())
+        .with_runtime_components(components)
+}
+
+/// Stores the input members a configuration asked for (`emit_input_attributes`,
+/// `capture_input_attributes`) as `CapturedTelemetryAttributes`, for interceptors and the
+/// metrics plugin.
+#[derive(Debug)]
+struct InputCaptureInterceptor {
+    capture: super::CaptureInput,
+}
+
+impl Intercept for InputCaptureInterceptor {
+    fn name(&self) -> &'static str {
+        "InputCaptureInterceptor"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(requested) = cfg.load::<RequestedTelemetryAttributes>().filter(|r| !r.is_empty()) else {
+            return Ok(());
+        };
+        if let Some(captured) = (self.capture)(context.input(), requested) {
+            cfg.interceptor_state().store_put(captured);
+        }
+        Ok(())
+    }
+}
+
 /// Builds the client + operation runtime plugins for one call.
-fn runtime_plugins<I, E>(
-    config: &ClientConfig,
+#[allow(clippy::too_many_arguments)]
+fn runtime_plugins<S, I, E>(
+    config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
+    input: &Input,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
     deserializer: SharedResponseDeserializer,
     span: tracing::Span,
@@ -219,43 +290,31 @@ where
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
     let settings = &config.inner.settings;
-    let mut layer = Layer::new(operation.name);
-    // The official SDK crates' retry classifiers (HTTP 500/502/503/504 is the client plugin's):
-    // the same calls are retried, by construction.
-    let mut components = RuntimeComponentsBuilder::new("smithygen.operation")
-        .with_retry_classifier(TransientErrorClassifier::<E>::new())
-        .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
-        .with_retry_classifier(AwsErrorCodeClassifier::<E>::new())
-        .with_retry_classifier(ServiceClockSkewClassifier::<E>::new());
+    let mut layer = Layer::new("smithygen.call");
+    let mut components = RuntimeComponentsBuilder::new("smithygen.call");
 
-    // Auth.
-    let scheme = match service.signing_name {
-        Some(signing_name) => {
-            if settings.credentials_provider.is_none() {
-                return Err(ConfigError::MissingCredentials {
-                    service: service.sdk_id,
-                });
-            }
-            if settings.region.is_none() {
-                return Err(ConfigError::MissingRegion {
-                    service: service.sdk_id,
-                });
-            }
-            layer.store_put(SigV4OperationSigningConfig {
-                name: Some(SigningName::from_static(signing_name)),
-                signing_options: signing_options(signing_name),
-                ..Default::default()
-            });
-            SIGV4_SCHEME_ID
+    // Auth: the configured resolver, else the schemes the model names. With the default
+    // resolver and nothing configured to sign without, a missing credentials provider or region
+    // is reported before anything is sent.
+    let modeled_only = settings.auth_scheme_resolver.is_none()
+        && settings.auth_schemes.is_empty()
+        && !settings.allow_no_auth;
+    if let (Some(_), true) = (service.signing_name, modeled_only) {
+        if settings.credentials_provider.is_none() {
+            return Err(ConfigError::MissingCredentials { service: service.sdk_id });
         }
-        None => NO_AUTH_SCHEME_ID,
+        if settings.region.is_none() {
+            return Err(ConfigError::MissingRegion { service: service.sdk_id });
+        }
+    }
+    let auth_resolver = match &settings.auth_scheme_resolver {
+        Some(resolver) => resolver.clone(),
+        None => auth::DefaultAuthSchemeResolver::<AnyService>::for_service_info(service).into_shared_resolver(),
     };
-    components
-        .set_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![scheme])));
-    layer.store_put(AuthSchemeOptionResolverParams::new(()));
+    components.set_auth_scheme_option_resolver(Some(auth_resolver));
 
     // Endpoint.
-    let (resolver, params) = endpoint_resolver(config, service, operation)?;
+    let (resolver, params) = endpoint_resolver(config, service, operation, input)?;
     components.set_endpoint_resolver(Some(resolver));
     layer.store_put(params);
 
@@ -277,30 +336,41 @@ where
         components.push_interceptor(SharedInterceptor::new(ContentMd5Interceptor));
     }
 
-    // Serde, metadata, retry partition, SDK headers and tracing context.
+    // Serde, retry partition, SDK headers and tracing context.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
     layer.store_put(deserializer);
-    layer.store_put(Metadata::new(operation.name, service.sdk_id));
-    // Named as the official SDK crates name it (`sagemakerruntime-us-east-1`), so both share
-    // nothing but behave alike: one token bucket per service and region.
-    let partition = service.sdk_id.to_ascii_lowercase().replace(' ', "");
-    let partition = match &settings.region {
-        Some(region) => format!("{partition}-{region}"),
-        None => partition,
+    let partition = match &settings.retry_partition {
+        Some(partition) => partition.clone(),
+        None => {
+            // Named as the official SDK crates name it (`sagemakerruntime-us-east-1`), so both
+            // share nothing but behave alike: one token bucket per service and region.
+            let name = service.sdk_id.to_ascii_lowercase().replace(' ', "");
+            RetryPartition::new(match &settings.region {
+                Some(region) => format!("{name}-{region}"),
+                None => name,
+            })
+        }
     };
-    layer.store_put(RetryPartition::new(partition));
-    // Response bodies may hold secrets; keep the orchestrator from tracing them.
-    layer.store_put(SensitiveOutput);
+    layer.store_put(partition);
     layer.store_put(service.api_metadata.clone());
     layer.store_put(OperationContext { span });
 
-    let operation_plugin = StaticRuntimePlugin::new()
+    let call_plugin = StaticRuntimePlugin::new()
         .with_config(layer.freeze())
         .with_runtime_components(components);
-    Ok(RuntimePlugins::new()
+    let metrics = config.inner.metrics_plugin(service.crate_name)?;
+    let mut plugins = RuntimePlugins::new()
         .with_client_plugins(config.inner.defaults.iter().cloned())
         .with_client_plugin(config.inner.client_plugin.clone())
-        .with_operation_plugin(operation_plugin))
+        .with_client_plugin(metrics)
+        .with_operation_plugin(operation_plugin::<E>(service, operation))
+        .with_operation_plugin(call_plugin);
+    if settings.allow_no_auth {
+        // Wraps the call's auth scheme resolver (it runs after the plugins above, by its order)
+        // so that "no auth" is the last option.
+        plugins = plugins.with_operation_plugin(NoAuthRuntimePluginV2::new());
+    }
+    Ok(plugins)
 }
 
 /// SigV4 options of an `aws.auth#sigv4` service, as the official SDK crates set them: S3 signs
@@ -337,44 +407,78 @@ fn builtin_param<'a>(rules: &'a EndpointRules, (builtin, name): (&str, &str)) ->
         .map(|p| p.name())
 }
 
+/// A resolver whose every resolution fails with `error` (a service whose rules are missing or
+/// invalid, reported when a call needs an endpoint).
+pub(crate) fn failing_resolver(error: ConfigError) -> SharedEndpointResolver {
+    #[derive(Debug)]
+    struct Failing(String);
+    impl aws_smithy_runtime_api::client::endpoint::ResolveEndpoint for Failing {
+        fn resolve_endpoint<'a>(&'a self, _params: &'a EndpointResolverParams) -> EndpointFuture<'a> {
+            EndpointFuture::ready(Err(self.0.clone().into()))
+        }
+    }
+    SharedEndpointResolver::new(Failing(error.to_string()))
+}
+
 /// The endpoint resolver and its parameters for one call.
-fn endpoint_resolver(
-    config: &ClientConfig,
+///
+/// The parameters are gathered by rule-set parameter name, in Smithy's order of precedence
+/// (each overrides the ones before): the builtins the configuration sets, the input members the
+/// operation binds (`smithy.rules#contextParam`), the operation's static context parameters. A generated crate turns them into its
+/// typed `config::endpoint::Params`, which the configured resolver or the crate's default one
+/// receives; without one (a service described by hand), the rules resolve them as they are.
+fn endpoint_resolver<S>(
+    config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
+    input: &Input,
 ) -> Result<(SharedEndpointResolver, EndpointResolverParams), ConfigError> {
     let settings = &config.inner.settings;
+    let custom = settings.endpoint_resolver.clone();
     let static_uri = |url: &str| {
         (
             SharedEndpointResolver::new(StaticUriEndpointResolver::uri(url)),
             EndpointResolverParams::new(()),
         )
     };
-    let Some(rules) = cached_endpoint_rules(service)? else {
-        return match &settings.endpoint_url {
-            Some(url) => Ok(static_uri(url)),
-            None => Err(ConfigError::MissingEndpoint {
-                service: service.sdk_id,
-            }),
-        };
-    };
-    let endpoint_param = builtin_param(&rules, BUILTIN_ENDPOINT);
-    if let (Some(url), None) = (&settings.endpoint_url, endpoint_param) {
-        // The rule set cannot take a custom endpoint: use the URL as is.
-        return Ok(static_uri(url));
-    }
+    let rules = cached_endpoint_rules(service)?;
     let mut params = Params::new();
-    if let (Some(name), Some(region)) = (builtin_param(&rules, BUILTIN_REGION), &settings.region) {
-        params.set(name, region.as_ref());
+    match &rules {
+        None => {
+            // No rules: the endpoint URL is the endpoint. A typed crate still hands it to its
+            // resolver as the conventional `Endpoint` parameter.
+            match (&settings.endpoint_url, &custom, &service.typed_endpoint) {
+                (Some(url), None, None) => return Ok(static_uri(url)),
+                (None, None, _) => return Err(ConfigError::MissingEndpoint { service: service.sdk_id }),
+                (url, _, _) => {
+                    if let Some(url) = url {
+                        params.set(BUILTIN_ENDPOINT.1, url.as_str());
+                    }
+                }
+            }
+        }
+        Some(rules) => {
+            let endpoint_param = builtin_param(rules, BUILTIN_ENDPOINT);
+            if let (Some(url), None, None) = (&settings.endpoint_url, endpoint_param, &custom) {
+                // The rule set cannot take a custom endpoint: use the URL as is.
+                return Ok(static_uri(url));
+            }
+            if let (Some(name), Some(region)) = (builtin_param(rules, BUILTIN_REGION), &settings.region) {
+                params.set(name, region.as_ref());
+            }
+            if let Some(name) = builtin_param(rules, BUILTIN_USE_FIPS) {
+                params.set(name, settings.use_fips);
+            }
+            if let Some(name) = builtin_param(rules, BUILTIN_USE_DUAL_STACK) {
+                params.set(name, settings.use_dual_stack);
+            }
+            if let (Some(name), Some(url)) = (endpoint_param, &settings.endpoint_url) {
+                params.set(name, url.as_str());
+            }
+        }
     }
-    if let Some(name) = builtin_param(&rules, BUILTIN_USE_FIPS) {
-        params.set(name, settings.use_fips);
-    }
-    if let Some(name) = builtin_param(&rules, BUILTIN_USE_DUAL_STACK) {
-        params.set(name, settings.use_dual_stack);
-    }
-    if let (Some(name), Some(url)) = (endpoint_param, &settings.endpoint_url) {
-        params.set(name, url.as_str());
+    if let Some(context_params) = operation.context_params {
+        context_params(input, &mut params);
     }
     for (name, value) in operation.static_context_params {
         match value {
@@ -383,10 +487,25 @@ fn endpoint_resolver(
             StaticParam::StringArray(items) => params.set(*name, *items),
         };
     }
-    Ok((
-        SharedEndpointResolver::new(EndpointResolver::new(rules)),
-        EndpointResolverParams::new(params),
-    ))
+    match (&service.typed_endpoint, rules) {
+        (Some(typed), _) => {
+            let typed_params = (typed.params)(&params).map_err(|err| ConfigError::InvalidEndpointParams {
+                service: service.sdk_id,
+                message: err.to_string(),
+            })?;
+            let resolver = custom.unwrap_or_else(|| (typed.default_resolver)());
+            Ok((resolver, typed_params))
+        }
+        (None, Some(rules)) => Ok((
+            custom.unwrap_or_else(|| SharedEndpointResolver::new(EndpointResolver::new(rules))),
+            EndpointResolverParams::new(params),
+        )),
+        // Only with a configured resolver (checked above): it gets the name-value parameters.
+        (None, None) => Ok((
+            custom.ok_or(ConfigError::MissingEndpoint { service: service.sdk_id })?,
+            EndpointResolverParams::new(params),
+        )),
+    }
 }
 
 /// Parses the JSON text of one endpoint-rules trait.
@@ -501,14 +620,14 @@ where
 /// Fills an unset top-level `@idempotencyToken` input member with a token from the call's
 /// configuration: the per-call override's provider when it sets one, else the client's.
 /// A token the caller set is left as it is.
-pub fn fill_idempotency_token(
+pub fn fill_idempotency_token<S>(
     token: &mut Option<String>,
-    config: &ClientConfig,
-    config_override: Option<&ClientConfigBuilder>,
+    config: &ClientConfig<S>,
+    config_override: Option<&ClientConfigBuilder<S>>,
 ) {
     if token.is_none() {
         let provider = config_override
-            .and_then(ClientConfigBuilder::get_idempotency_token_provider)
+            .and_then(ClientConfigBuilder::<S>::get_idempotency_token_provider)
             .unwrap_or_else(|| config.idempotency_token_provider());
         *token = Some(provider.make_idempotency_token());
     }
@@ -520,7 +639,7 @@ mod idempotency_tests {
 
     #[test]
     fn fill_keeps_a_set_token_and_prefers_the_override() {
-        let config = ClientConfig::builder().idempotency_token_provider("from-client").build();
+        let config: ClientConfig = ClientConfig::builder().idempotency_token_provider("from-client").build();
         let mut token = Some("mine".to_string());
         fill_idempotency_token(&mut token, &config, None);
         assert_eq!(token.as_deref(), Some("mine"));

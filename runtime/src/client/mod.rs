@@ -29,12 +29,16 @@
 //!     api_metadata: smithygen_runtime::client::ApiMetadata::new("example", "0.1.0"),
 //!     endpoint_rule_set: None,
 //!     endpoint_bdd: None,
+//!     typed_endpoint: None,
+//!     crate_name: "example",
 //! };
 //! static PING: OperationInfo = OperationInfo {
 //!     name: "Ping",
 //!     static_context_params: &[],
 //!     http_checksum_required: false,
 //!     request_compression: None,
+//!     capture_input: None,
+//!     context_params: None,
 //! };
 //!
 //! fn ser(_: ()) -> Result<HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
@@ -49,6 +53,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
 mod config;
 pub mod customize;
 mod error;
@@ -68,7 +73,36 @@ pub use error::ConfigError;
 pub use idempotency::IdempotencyTokenProvider;
 pub use invoke::fill_idempotency_token;
 pub use interceptors::AttemptTracingInterceptor;
-pub use invoke::{invoke, invoke_streaming};
+pub use invoke::{invoke, invoke_streaming, operation_plugin};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::endpoint::{EndpointResolverParams, SharedEndpointResolver};
+use aws_smithy_runtime_api::client::interceptors::context::Input;
+use aws_smithy_types::telemetry::{CapturedTelemetryAttributes, RequestedTelemetryAttributes};
+
+/// A generated crate's service, as the type parameter of its `Config` and `Builder`
+/// (`ClientConfig<ItsService>`): what ties the shared configuration types to the crate's own
+/// typed API (its `config::endpoint::ResolveEndpoint`, its default resolvers).
+pub trait Service: Send + Sync + 'static {
+    /// The service's facts.
+    fn info() -> &'static ServiceInfo;
+}
+
+/// Implemented by a generated crate's [`Service`] for every `R` that implements the crate's
+/// `config::endpoint::ResolveEndpoint`, so that `Builder::endpoint_resolver(r)` takes exactly
+/// those resolvers (the trait is the crate's own: its parameters are the service's).
+pub trait AcceptsEndpointResolver<R>: Service {
+    /// `resolver` as the orchestrator's resolver (it finds the typed parameters in each call's
+    /// `EndpointResolverParams`).
+    fn shared_endpoint_resolver(resolver: R) -> SharedEndpointResolver;
+}
+
+/// The service of a configuration not tied to one service's typed API (the default type
+/// parameter of [`ClientConfig`] and [`ClientConfigBuilder`]): tests, tools that serve several
+/// services. Its calls use the service facts passed to [`invoke`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AnyService;
 
 /// Static facts about a service, emitted by the generator from the model.
 #[derive(Debug)]
@@ -91,7 +125,32 @@ pub struct ServiceInfo {
     /// JSON text of the service's `smithy.rules#endpointBdd` trait (the same rules as a binary
     /// decision diagram). When set, endpoints are resolved through it rather than the rule set.
     pub endpoint_bdd: Option<&'static str>,
+    /// The generated crate's typed endpoint parameters and default resolver
+    /// (`config::endpoint`): every call's resolver, the default one or a configured one,
+    /// receives the typed parameters, as with the official SDK crates. `None` (a service
+    /// described by hand): the rules receive this crate's name-value [`crate::endpoint::Params`].
+    pub typed_endpoint: Option<TypedEndpoint>,
+    /// The name of the generated crate, e.g. `"weather-service"`: the scope of its metrics.
+    pub crate_name: &'static str,
 }
+
+/// A generated crate's `config::endpoint`, as the runtime calls it.
+#[derive(Debug, Clone, Copy)]
+pub struct TypedEndpoint {
+    /// The typed parameters (`config::endpoint::Params`) from the values the runtime gathers,
+    /// by rule-set parameter name: the builtins the configuration sets (`AWS::Region`,
+    /// `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`) and the operation's static context
+    /// parameters. Fails as the typed builder's `build()` does (e.g. a region that is not a
+    /// host label).
+    pub params: fn(&crate::endpoint::Params) -> Result<EndpointResolverParams, BoxError>,
+    /// The service's default resolver (`config::endpoint::DefaultResolver`).
+    pub default_resolver: fn() -> SharedEndpointResolver,
+}
+
+/// Captures the requested members of an operation's input for telemetry
+/// (`emit_input_attributes` / `capture_input_attributes`); `None` when the input is not the
+/// operation's.
+pub type CaptureInput = fn(&Input, &RequestedTelemetryAttributes) -> Option<CapturedTelemetryAttributes>;
 
 impl ServiceInfo {
     /// The endpoint rules this service's clients resolve with: the BDD when there is one, else
@@ -100,6 +159,20 @@ impl ServiceInfo {
         &'static self,
     ) -> Result<Option<crate::endpoint::EndpointRules>, ConfigError> {
         invoke::cached_endpoint_rules(self)
+    }
+
+    /// The resolver calls use when none is configured: the generated crate's default resolver,
+    /// else one over the service's rules (a resolver that fails each call when the rules are
+    /// missing or invalid).
+    pub fn default_endpoint_resolver(&'static self) -> SharedEndpointResolver {
+        if let Some(typed) = &self.typed_endpoint {
+            return (typed.default_resolver)();
+        }
+        match self.endpoint_rules() {
+            Ok(Some(rules)) => SharedEndpointResolver::new(crate::endpoint::EndpointResolver::new(rules)),
+            Ok(None) => invoke::failing_resolver(ConfigError::MissingEndpoint { service: self.sdk_id }),
+            Err(err) => invoke::failing_resolver(err),
+        }
     }
 }
 
@@ -116,7 +189,17 @@ pub struct OperationInfo {
     /// `@requestCompression`: the request body may be compressed; `None` when the model does not
     /// allow it.
     pub request_compression: Option<RequestCompression>,
+    /// Reads the input members a configuration asks to capture for telemetry; `None`: the
+    /// input has none that may be captured (string members that are not `@sensitive`).
+    pub capture_input: Option<CaptureInput>,
+    /// Sets the endpoint parameters the operation's input members are bound to
+    /// (`smithy.rules#contextParam`); `None` when it binds none.
+    pub context_params: Option<ContextParams>,
 }
+
+/// Sets, from an operation's input, the endpoint parameters its members are bound to (by
+/// rule-set parameter name); an input of another type sets none.
+pub type ContextParams = fn(&Input, &mut crate::endpoint::Params);
 
 /// An operation's `@requestCompression` trait: how its request bodies may be compressed.
 ///
@@ -141,4 +224,33 @@ pub enum StaticParam {
     String(&'static str),
     /// A string array parameter value.
     StringArray(&'static [&'static str]),
+}
+
+/// A service's endpoint rules as its default resolver evaluates them: the BDD or rule set of
+/// its [`ServiceInfo`] (parsed once per process), or, for a service without rules, the
+/// `Endpoint` parameter (the configured endpoint URL) as the endpoint.
+#[derive(Clone, Debug)]
+pub struct ServiceEndpointRules {
+    rules: Result<Option<crate::endpoint::EndpointRules>, String>,
+    service: &'static str,
+}
+
+impl ServiceEndpointRules {
+    /// The rules of the service `info` describes. Rules that do not parse are reported by every
+    /// resolution (a generator or model bug), not here.
+    pub fn new(info: &'static ServiceInfo) -> Self {
+        Self { rules: info.endpoint_rules().map_err(|err| err.to_string()), service: info.sdk_id }
+    }
+
+    /// Resolves the endpoint for `params` (by rule-set parameter name).
+    pub fn resolve(&self, params: &crate::endpoint::Params) -> Result<aws_smithy_types::endpoint::Endpoint, BoxError> {
+        match &self.rules {
+            Ok(Some(rules)) => rules.resolve(params).map_err(Into::into),
+            Ok(None) => match params.string("Endpoint") {
+                Some(url) => Ok(aws_smithy_types::endpoint::Endpoint::builder().url(url).build()),
+                None => Err(ConfigError::MissingEndpoint { service: self.service }.into()),
+            },
+            Err(message) => Err(message.clone().into()),
+        }
+    }
 }

@@ -47,12 +47,14 @@ mod params;
 mod parse;
 pub mod partition;
 pub mod testing;
+mod typed;
 mod value;
 
 pub use bdd::BddTrace;
 pub use error::{ResolveError, ResolveErrorKind, RuleSetError};
 pub use params::{Deprecated, Parameter, ParameterType, Params};
 pub use partition::Partitions;
+pub use typed::{InvalidParams, TypedResolver};
 pub use value::Value;
 
 use aws_smithy_runtime_api::client::endpoint::{

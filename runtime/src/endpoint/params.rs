@@ -162,6 +162,25 @@ impl Params {
         self.values.get(name)
     }
 
+    /// The string value set for `name`.
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name).and_then(Value::as_str).map(str::to_string)
+    }
+
+    /// The boolean value set for `name`.
+    pub fn boolean(&self, name: &str) -> Option<bool> {
+        self.get(name).and_then(Value::as_bool)
+    }
+
+    /// The string array set for `name` (`None` if any item is not a string).
+    pub fn string_array(&self, name: &str) -> Option<Vec<String>> {
+        self.get(name)?
+            .as_array()?
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
     /// All values set, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v))

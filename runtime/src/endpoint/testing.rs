@@ -270,3 +270,62 @@ pub fn assert_cases(rule_set: &str, bdd: Option<&str>, cases: &str, stale: &[Sta
     }
     report
 }
+
+/// Runs every case through `resolve`, a generated crate's typed path (its `Params` built from
+/// the case's values, resolved by its `DefaultResolver`), and panics listing every failing case.
+/// Expectations and stale cases are checked as in [`run_cases`].
+pub fn assert_typed_cases(
+    cases: &str,
+    stale: &[Stale],
+    resolve: impl Fn(&Params) -> Result<Endpoint, aws_smithy_runtime_api::box_error::BoxError>,
+) -> Report {
+    let cases: Vec<Json> =
+        serde_json::from_str(cases).unwrap_or_else(|e| panic!("the embedded test cases: {e}"));
+    let mut report = Report::default();
+    for (i, case) in cases.iter().enumerate() {
+        report.cases += 1;
+        let doc = case
+            .get("documentation")
+            .and_then(Json::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("test case #{i}"));
+        let mut fail = |problem: String| report.failures.push(format!("{doc}: {problem}"));
+        let (params, Some(expect)) = (params_from_json(case.get("params")), case.get("expect")) else {
+            fail("no `expect`".to_owned());
+            continue;
+        };
+        let outcome = match params.map_err(Into::into).and_then(|p| resolve(&p)) {
+            Ok(endpoint) => Outcome::of(Ok(endpoint)),
+            Err(e) => Outcome::Error(e.to_string()),
+        };
+        match stale.iter().find(|s| s.index == i) {
+            Some(s) => {
+                report.stale += 1;
+                if !matches!(outcome, Outcome::Endpoint { .. }) {
+                    fail(format!(
+                        "listed as stale ({}) so it should now resolve to an endpoint, but the typed path gives {}",
+                        s.reason,
+                        outcome.describe()
+                    ));
+                }
+            }
+            None => {
+                if let Err(problem) = check_expectation(&outcome, expect) {
+                    fail(format!("typed path: {problem}"));
+                }
+            }
+        }
+    }
+    if !report.failures.is_empty() {
+        let mut text = format!(
+            "{} problem(s) in {} endpoint test case(s) through the typed parameters:\n",
+            report.failures.len(),
+            report.cases
+        );
+        for f in &report.failures {
+            let _ = writeln!(text, "  - {f}");
+        }
+        panic!("{text}");
+    }
+    report
+}

@@ -37,7 +37,7 @@ fn cargo_toml(svc: &Service, plan: &CliPlan, cli_runtime: &str, version: &str, c
 [package]\nname = \"{cli}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\nlicense = \"Apache-2.0\"\n\
 description = \"Command-line client for {title}, generated from its Smithy model by smithygen.\"\nreadme = \"README.md\"\n\n\
 [[bin]]\nname = \"{bin}\"\npath = \"src/main.rs\"\n\n\
-[dependencies]\n{client} = {{ path = \"{client_path}\" }}\nsmithygen-cli-runtime = {cli_runtime}\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
+[dependencies]\n{client} = {{ version = \"{version}\", path = \"{client_path}\" }}\nsmithygen-cli-runtime = {cli_runtime}\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
         cli = plan.package,
         title = svc.title,
         bin = plan.binary,

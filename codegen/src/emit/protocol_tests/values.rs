@@ -37,8 +37,8 @@ pub fn structure(svc: &Service, id: &str, params: &Value, path: &str) -> Result<
     let s = svc.structures.get(id).ok_or_else(|| format!("{path}: structure {id} was not lowered"))?;
     let builder = builder_path(s);
     let sets = setters(svc, &s.members, params, path)?;
-    // An operation input's builder returns a `Result` (it never fails).
-    let unwrap = crate::emit::common::is_operation_input(svc, s).then(|| quote! { .expect("the input builds") });
+    // An operation input's builder returns a `Result`, and so does one with an event stream.
+    let unwrap = svc.fallible_build(s).then(|| quote! { .expect("the value builds") });
     Ok(quote! { #builder::default() #sets .build() #unwrap })
 }
 

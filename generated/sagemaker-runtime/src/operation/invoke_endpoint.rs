@@ -326,12 +326,120 @@ impl ::aws_types::request_id::RequestId for InvokeEndpointError {
         ::aws_types::request_id::RequestId::request_id(self.meta())
     }
 }
+/// The `InvokeEndpoint` operation, as the orchestrator runs it: its runtime plugin.
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct InvokeEndpoint;
+impl InvokeEndpoint {
+    /// Creates a new `InvokeEndpoint`.
+    pub fn new() -> Self {
+        Self
+    }
+    fn plugin() -> &'static ::aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin {
+        static PLUGIN: ::std::sync::OnceLock<
+            ::aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin,
+        > = ::std::sync::OnceLock::new();
+        PLUGIN
+            .get_or_init(|| ::smithygen_runtime::client::operation_plugin::<
+                InvokeEndpointError,
+            >(&crate::config::SERVICE, &OPERATION))
+    }
+}
+impl ::aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin for InvokeEndpoint {
+    fn config(
+        &self,
+    ) -> ::std::option::Option<::aws_smithy_types::config_bag::FrozenLayer> {
+        Self::plugin().config()
+    }
+    fn runtime_components(
+        &self,
+        current_components: &::aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder,
+    ) -> ::std::borrow::Cow<
+        '_,
+        ::aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder,
+    > {
+        Self::plugin().runtime_components(current_components)
+    }
+}
 pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
     name: "InvokeEndpoint",
     static_context_params: &[],
     http_checksum_required: false,
     request_compression: ::std::option::Option::None,
+    capture_input: ::std::option::Option::Some(capture_input),
+    context_params: ::std::option::Option::None,
 };
+/// The input members a configuration asks to capture for telemetry.
+fn capture_input(
+    input: &::aws_smithy_runtime_api::client::interceptors::context::Input,
+    requested: &::aws_smithy_types::telemetry::RequestedTelemetryAttributes,
+) -> ::std::option::Option<::aws_smithy_types::telemetry::CapturedTelemetryAttributes> {
+    let input = input.downcast_ref::<InvokeEndpointInput>()?;
+    let mut captured = ::aws_smithy_types::telemetry::CapturedTelemetryAttributes::default();
+    if requested.should_capture("EndpointName") {
+        if let ::std::option::Option::Some(value) = input.endpoint_name.as_deref() {
+            captured.insert("EndpointName", value);
+        }
+    }
+    if requested.should_capture("ContentType") {
+        if let ::std::option::Option::Some(value) = input.content_type.as_deref() {
+            captured.insert("ContentType", value);
+        }
+    }
+    if requested.should_capture("Accept") {
+        if let ::std::option::Option::Some(value) = input.accept.as_deref() {
+            captured.insert("Accept", value);
+        }
+    }
+    if requested.should_capture("TargetModel") {
+        if let ::std::option::Option::Some(value) = input.target_model.as_deref() {
+            captured.insert("TargetModel", value);
+        }
+    }
+    if requested.should_capture("TargetVariant") {
+        if let ::std::option::Option::Some(value) = input.target_variant.as_deref() {
+            captured.insert("TargetVariant", value);
+        }
+    }
+    if requested.should_capture("TargetContainerHostname") {
+        if let ::std::option::Option::Some(value) = input
+            .target_container_hostname
+            .as_deref()
+        {
+            captured.insert("TargetContainerHostname", value);
+        }
+    }
+    if requested.should_capture("InferenceId") {
+        if let ::std::option::Option::Some(value) = input.inference_id.as_deref() {
+            captured.insert("InferenceId", value);
+        }
+    }
+    if requested.should_capture("EnableExplanations") {
+        if let ::std::option::Option::Some(value) = input.enable_explanations.as_deref()
+        {
+            captured.insert("EnableExplanations", value);
+        }
+    }
+    if requested.should_capture("InferenceComponentName") {
+        if let ::std::option::Option::Some(value) = input
+            .inference_component_name
+            .as_deref()
+        {
+            captured.insert("InferenceComponentName", value);
+        }
+    }
+    if requested.should_capture("SessionId") {
+        if let ::std::option::Option::Some(value) = input.session_id.as_deref() {
+            captured.insert("SessionId", value);
+        }
+    }
+    if requested.should_capture("PrefixAwareId") {
+        if let ::std::option::Option::Some(value) = input.prefix_aware_id.as_deref() {
+            captured.insert("PrefixAwareId", value);
+        }
+    }
+    ::std::option::Option::Some(captured)
+}
 /// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
 fn de_response(
     response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
@@ -899,6 +1007,7 @@ pub mod builders {
         crate::operation::invoke_endpoint::InvokeEndpointOutput,
         crate::operation::invoke_endpoint::InvokeEndpointError,
     > for InvokeEndpointFluentBuilder {
+        type Service = crate::config::ServiceMarker;
         fn send(
             self,
             config_override: crate::config::Builder,

@@ -252,12 +252,97 @@ impl ::aws_types::request_id::RequestId for InvokeEndpointAsyncError {
         ::aws_types::request_id::RequestId::request_id(self.meta())
     }
 }
+/// The `InvokeEndpointAsync` operation, as the orchestrator runs it: its runtime plugin.
+#[derive(::std::clone::Clone, ::std::default::Default, ::std::fmt::Debug)]
+#[non_exhaustive]
+pub struct InvokeEndpointAsync;
+impl InvokeEndpointAsync {
+    /// Creates a new `InvokeEndpointAsync`.
+    pub fn new() -> Self {
+        Self
+    }
+    fn plugin() -> &'static ::aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin {
+        static PLUGIN: ::std::sync::OnceLock<
+            ::aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin,
+        > = ::std::sync::OnceLock::new();
+        PLUGIN
+            .get_or_init(|| ::smithygen_runtime::client::operation_plugin::<
+                InvokeEndpointAsyncError,
+            >(&crate::config::SERVICE, &OPERATION))
+    }
+}
+impl ::aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin
+for InvokeEndpointAsync {
+    fn config(
+        &self,
+    ) -> ::std::option::Option<::aws_smithy_types::config_bag::FrozenLayer> {
+        Self::plugin().config()
+    }
+    fn runtime_components(
+        &self,
+        current_components: &::aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder,
+    ) -> ::std::borrow::Cow<
+        '_,
+        ::aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder,
+    > {
+        Self::plugin().runtime_components(current_components)
+    }
+}
 pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
     name: "InvokeEndpointAsync",
     static_context_params: &[],
     http_checksum_required: false,
     request_compression: ::std::option::Option::None,
+    capture_input: ::std::option::Option::Some(capture_input),
+    context_params: ::std::option::Option::None,
 };
+/// The input members a configuration asks to capture for telemetry.
+fn capture_input(
+    input: &::aws_smithy_runtime_api::client::interceptors::context::Input,
+    requested: &::aws_smithy_types::telemetry::RequestedTelemetryAttributes,
+) -> ::std::option::Option<::aws_smithy_types::telemetry::CapturedTelemetryAttributes> {
+    let input = input.downcast_ref::<InvokeEndpointAsyncInput>()?;
+    let mut captured = ::aws_smithy_types::telemetry::CapturedTelemetryAttributes::default();
+    if requested.should_capture("EndpointName") {
+        if let ::std::option::Option::Some(value) = input.endpoint_name.as_deref() {
+            captured.insert("EndpointName", value);
+        }
+    }
+    if requested.should_capture("ContentType") {
+        if let ::std::option::Option::Some(value) = input.content_type.as_deref() {
+            captured.insert("ContentType", value);
+        }
+    }
+    if requested.should_capture("Accept") {
+        if let ::std::option::Option::Some(value) = input.accept.as_deref() {
+            captured.insert("Accept", value);
+        }
+    }
+    if requested.should_capture("InferenceId") {
+        if let ::std::option::Option::Some(value) = input.inference_id.as_deref() {
+            captured.insert("InferenceId", value);
+        }
+    }
+    if requested.should_capture("InputLocation") {
+        if let ::std::option::Option::Some(value) = input.input_location.as_deref() {
+            captured.insert("InputLocation", value);
+        }
+    }
+    if requested.should_capture("S3OutputPathExtension") {
+        if let ::std::option::Option::Some(value) = input
+            .s3_output_path_extension
+            .as_deref()
+        {
+            captured.insert("S3OutputPathExtension", value);
+        }
+    }
+    if requested.should_capture("Filename") {
+        if let ::std::option::Option::Some(value) = input.filename.as_deref() {
+            captured.insert("Filename", value);
+        }
+    }
+    ::std::option::Option::Some(captured)
+}
 /// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
 fn de_response(
     response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
@@ -688,6 +773,7 @@ pub mod builders {
         crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
         crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
     > for InvokeEndpointAsyncFluentBuilder {
+        type Service = crate::config::ServiceMarker;
         fn send(
             self,
             config_override: crate::config::Builder,

@@ -188,7 +188,11 @@ pub(crate) fn de_response(
                 ),
             ),
         );
-    ::std::result::Result::Ok(builder.build())
+    builder
+        .build()
+        .map_err(|e| ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError::response(
+            e.into(),
+        ))
 }
 /// Reads an error response (read whole) into the operation's error.
 pub(crate) fn de_error_response(
