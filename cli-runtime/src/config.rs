@@ -5,7 +5,7 @@ use crate::error::CliError;
 use crate::spec::{Location, MemberSpec, OperationSpec};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef,
+    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -172,10 +172,8 @@ pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serd
         loader = loader.endpoint_url(url);
     }
     if g.no_sign_request {
-        // The generated client signs every call of a SigV4 service and refuses to run without
-        // credentials; the CLI gives it placeholder ones (no credential chain is searched) and
-        // `Unsigned` takes the signature off before the request is sent.
-        loader = loader.credentials_provider(aws_credential_types::Credentials::new("anonymous", "anonymous", None, None, "no-sign-request"));
+        // No credential chain is searched: the request is not signed.
+        loader = loader.no_credentials();
     }
     let mut timeouts = TimeoutConfig::builder();
     timeouts.set_read_timeout(timeout(g.read_timeout));
@@ -197,7 +195,9 @@ pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serd
     let mut builder = smithygen_runtime::client::ClientConfigBuilder::from(&sdk);
     builder = builder.interceptor(RequestUri);
     if g.no_sign_request {
-        builder = builder.interceptor(Unsigned);
+        // The client's own "no auth" scheme, the only option for every operation: no signature,
+        // no credentials needed, as the AWS CLI's UNSIGNED signer.
+        builder = builder.allow_no_auth().auth_scheme_resolver(Unsigned);
     }
     if g.debug {
         builder = builder.interceptor(DebugTrace { op, input: input.clone() });
@@ -230,25 +230,20 @@ impl Intercept for RequestUri {
     }
 }
 
-/// `--no-sign-request`: the request leaves without the SigV4 headers (an anonymous request, as
+/// `--no-sign-request`: every call resolves to the "no auth" scheme (an anonymous request, as
 /// the AWS CLI sends it).
 #[derive(Debug)]
 struct Unsigned;
 
-/// The headers SigV4 signing adds.
-const SIGNING_HEADERS: &[&str] = &["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
-
-impl Intercept for Unsigned {
-    fn name(&self) -> &'static str {
-        "cli-no-sign-request"
-    }
-
-    fn modify_before_transmit(&self, ctx: &mut BeforeTransmitInterceptorContextMut<'_>, _: &RuntimeComponents, _: &mut ConfigBag) -> Result<(), BoxError> {
-        let headers = ctx.request_mut().headers_mut();
-        for name in SIGNING_HEADERS {
-            headers.remove(*name);
-        }
-        Ok(())
+impl smithygen_runtime::client::auth::ResolveAuthScheme for Unsigned {
+    fn resolve_auth_scheme<'a>(
+        &'a self,
+        _: &'a smithygen_runtime::client::auth::Params,
+        _: &'a ConfigBag,
+        _: &'a RuntimeComponents,
+    ) -> aws_smithy_runtime_api::client::auth::AuthSchemeOptionsFuture<'a> {
+        let no_auth = aws_smithy_runtime_api::client::auth::AuthSchemeOption::from(aws_smithy_runtime::client::auth::no_auth::NO_AUTH_SCHEME_ID);
+        aws_smithy_runtime_api::client::auth::AuthSchemeOptionsFuture::ready(Ok(vec![no_auth]))
     }
 }
 

@@ -374,7 +374,7 @@ async fn sigint_mid_stream_exits_130() {
     mock.stop().await.unwrap();
 }
 
-/// `--no-sign-request` sends no signature and loads no credentials; `--cli-read-timeout` cuts a
+/// `--no-sign-request` sends no signature and needs no credentials (and ignores any); `--cli-read-timeout` cuts a
 /// response that does not start in time (255), and 0 means no limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_sign_request_and_read_timeout() {
@@ -388,6 +388,10 @@ async fn no_sign_request_and_read_timeout() {
     assert_eq!(req.endpoint_name.as_deref(), Some("anon"));
     assert_eq!(req.header("authorization"), None, "unsigned");
     assert_eq!(req.header("x-amz-date"), None);
+    // Credentials in the environment change nothing: the request stays unsigned.
+    let r = run(d, &mock.url(), &["--no-sign-request", "invoke-endpoint", "--endpoint-name", "anon", "--body", "aGk=", "o"]).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(last(&mock).header("authorization"), None, "unsigned with credentials around");
 
     let r = run(d, &mock.url(), &["--cli-read-timeout", "1", "invoke-endpoint", "--endpoint-name", "slow", "--body", "aGk=", "o"]).await;
     assert_eq!(r.code, 255, "{}", r.stderr);
