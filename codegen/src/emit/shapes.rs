@@ -242,9 +242,10 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
         }
     };
     let build_doc = format!(" Builds the {link}.");
-    // A server handler returns an output whose stream member is never read (its events come
-    // from the handler's producer), so it can build one without a stream.
-    let server_build = (output && s.members.iter().any(Member::required_in_builder)).then(|| {
+    // The server builds a message without its stream: an input's events reach the handler
+    // beside it, and an output's stream member is never read (its events come from the
+    // handler's producer).
+    let server_build = s.members.iter().any(Member::required_in_builder).then(|| {
         let inits = s.members.iter().zip(&inits).map(|(m, init)| {
             if m.required_in_builder() {
                 let f = ident(&m.field);
@@ -254,9 +255,11 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
                 init.clone()
             }
         });
-        let doc = format!(
-            " Builds the {link} for a server handler to return: its stream member, which the server never reads (the events come from the handler's `EventProducer`), may be left unset."
-        );
+        let doc = if output {
+            format!(" Builds the {link} for a server handler to return: its stream member, which the server never reads (the events come from the handler's `EventProducer`), may be left unset.")
+        } else {
+            format!(" Builds the {link} as the server reads it: its stream member is left empty (the handler receives the events beside the input).")
+        };
         quote! {
             #[doc = #doc]
             #[cfg(feature = "server")]

@@ -3,7 +3,7 @@
 
 use super::super::common::*;
 use super::super::http_bindings::{parse, plan_of, read_body, read_headers, setter_value, value_of};
-use crate::ir::{MessageBindings, Operation, Service, Structure, TextValue};
+use crate::ir::{Member, MessageBindings, Operation, Service, Structure, TextValue};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -24,6 +24,12 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         quote! { ::aws_smithy_types::byte_stream::ByteStream::from(request.body().clone()) },
     );
     let defaults = populate_defaults(svc, input);
+    // An input stream reaches the handler beside the input, not in it.
+    let build = if input.members.iter().any(Member::required_in_builder) {
+        quote! { ::std::result::Result::Ok(builder.build_without_stream()) }
+    } else {
+        quote! { builder.build().map_err(|e| ::smithygen_runtime::server::Rejection::Internal(e.to_string())) }
+    };
     quote! {
         /// Reads the operation's input from a request (server side): labels, query, headers
         /// and body per the model's HTTP bindings. A value that cannot be read is a
@@ -42,7 +48,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             #headers
             #body
             #defaults
-            builder.build().map_err(|e| ::smithygen_runtime::server::Rejection::Internal(e.to_string()))
+            #build
         }
     }
 }

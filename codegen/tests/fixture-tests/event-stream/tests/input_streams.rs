@@ -100,7 +100,7 @@ impl Ticker for Desk {
                 }
             }
         });
-        Ok((TradeOutput::builder().session_id(format!("{desk}-1")).build(), fills))
+        Ok((TradeOutput::builder().session_id(format!("{desk}-1")).build_without_stream(), fills))
     }
 
     async fn publish_quotes(
@@ -129,7 +129,7 @@ impl Ticker for Desk {
         &self,
         _input: WatchPricesInput,
     ) -> Result<(WatchPricesOutput, EventProducer<PriceEvents, PriceEventsError>), WatchPricesError> {
-        Ok((WatchPricesOutput::builder().build(), EventProducer::empty()))
+        Ok((WatchPricesOutput::builder().build_without_stream(), EventProducer::empty()))
     }
 
     async fn get_quote(&self, input: GetQuoteInput) -> Result<GetQuoteOutput, GetQuoteError> {
