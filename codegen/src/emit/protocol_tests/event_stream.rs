@@ -208,11 +208,19 @@ fn received_checks(svc: &Service, stream: &Stream, events: &[Value], expectation
 /// for the labels and required members a valid request needs.
 fn input_setters(svc: &Service, op: &Operation, case: &Value, placeholders: bool) -> Result<TokenStream, String> {
     let input = svc.structure(&op.input);
+    // An input stream must be set to build the input, as with the official SDKs: an empty one
+    // unless the case sends events (set after these).
+    let t = testing();
+    let empty_stream = Stream::of(svc, &op.input).map(|s| {
+        let set = ident(&s.member.setter);
+        quote! { .#set(::std::option::Option::Some(#t::sender(::std::vec::Vec::new()))) }
+    });
     if let Some(params) = case.get("initialRequestParams") {
-        return values::setters(svc, &input.members, params, "initialRequestParams");
+        let sets = values::setters(svc, &input.members, params, "initialRequestParams")?;
+        return Ok(quote! { #empty_stream #sets });
     }
     if !placeholders {
-        return Ok(TokenStream::new());
+        return Ok(quote! { #empty_stream });
     }
     let sets = input
         .members
@@ -223,7 +231,7 @@ fn input_setters(svc: &Service, op: &Operation, case: &Value, placeholders: bool
             let v = values::placeholder(svc, &m.ty);
             quote! { .#set(::std::option::Option::Some(#v)) }
         });
-    Ok(quote! { #(#sets)* })
+    Ok(quote! { #empty_stream #(#sets)* })
 }
 
 /// The client's side of a case: what it writes, then what it reads.

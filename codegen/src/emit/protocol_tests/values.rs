@@ -37,7 +37,11 @@ pub fn structure(svc: &Service, id: &str, params: &Value, path: &str) -> Result<
     let s = svc.structures.get(id).ok_or_else(|| format!("{path}: structure {id} was not lowered"))?;
     let builder = builder_path(s);
     let sets = setters(svc, &s.members, params, path)?;
-    // An operation input's builder returns a `Result`, and so does one with an event stream.
+    // A message with an event stream is built without it (a test's streams travel beside it,
+    // as the server's do); an operation input's builder returns a `Result`.
+    if s.members.iter().any(Member::required_in_builder) {
+        return Ok(quote! { #builder::default() #sets .build_without_stream() });
+    }
     let unwrap = svc.fallible_build(s).then(|| quote! { .expect("the value builds") });
     Ok(quote! { #builder::default() #sets .build() #unwrap })
 }
