@@ -93,14 +93,7 @@ static TYPED: ServiceInfo = typed_service(Some(RULES));
 /// The same without rules: the endpoint URL is its `Endpoint` parameter.
 static TYPED_WITHOUT_RULES: ServiceInfo = typed_service(None);
 
-static SPECIAL: OperationInfo = OperationInfo {
-    name: "Special",
-    static_context_params: &[("Op", StaticParam::String("special"))],
-    http_checksum_required: false,
-    request_compression: None,
-    capture_input: None,
-    context_params: None,
-};
+static SPECIAL: OperationInfo = SPECIAL_COPY;
 
 /// Binds the input's payload to the `Op` parameter (`smithy.rules#contextParam`).
 fn bind_op(input: &aws_smithy_runtime_api::client::interceptors::context::Input, params: &mut Params) {

@@ -257,12 +257,13 @@ pub fn assert_cases(rule_set: &str, bdd: Option<&str>, cases: &str, stale: &[Sta
     let cases: Vec<Json> =
         serde_json::from_str(cases).unwrap_or_else(|e| panic!("the embedded test cases: {e}"));
     let report = run_cases(&rule_set, bdd.as_ref(), &cases, stale);
+    fail_on_problems(report, "")
+}
+
+/// The report, or a panic listing every failing case.
+fn fail_on_problems(report: Report, how: &str) -> Report {
     if !report.failures.is_empty() {
-        let mut text = format!(
-            "{} problem(s) in {} endpoint test case(s):\n",
-            report.failures.len(),
-            report.cases
-        );
+        let mut text = format!("{} problem(s) in {} endpoint test case(s){how}:\n", report.failures.len(), report.cases);
         for f in &report.failures {
             let _ = writeln!(text, "  - {f}");
         }
@@ -316,16 +317,5 @@ pub fn assert_typed_cases(
             }
         }
     }
-    if !report.failures.is_empty() {
-        let mut text = format!(
-            "{} problem(s) in {} endpoint test case(s) through the typed parameters:\n",
-            report.failures.len(),
-            report.cases
-        );
-        for f in &report.failures {
-            let _ = writeln!(text, "  - {f}");
-        }
-        panic!("{text}");
-    }
-    report
+    fail_on_problems(report, " through the typed parameters")
 }
