@@ -56,6 +56,8 @@ mod t {
     pub const HOST_LABEL: &str = "smithy.api#hostLabel";
     pub const AWS_SERVICE: &str = "aws.api#service";
     pub const SIGV4: &str = "aws.auth#sigv4";
+    pub const AUTH: &str = "smithy.api#auth";
+    pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
     pub const REST_JSON1: &str = "aws.protocols#restJson1";
     pub const RULE_SET: &str = "smithy.rules#endpointRuleSet";
     pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
@@ -248,6 +250,19 @@ impl<'m> Lowerer<'m> {
         Ok(service)
     }
 
+    /// `@optionalAuth` first; else the operation's `@auth` list, else the service's, decides
+    /// whether SigV4 applies (without either list, every scheme the service has does).
+    fn operation_auth(&self, traits: &Traits) -> OperationAuth {
+        if traits.contains_key(t::OPTIONAL_AUTH) {
+            return OperationAuth::Optional;
+        }
+        let Some(Shape::Service(service)) = self.model.shapes.get(&self.service_id) else { return OperationAuth::Service };
+        match traits.get(t::AUTH).or_else(|| service.traits.get(t::AUTH)).and_then(Value::as_array) {
+            Some(schemes) if !schemes.iter().any(|s| s.as_str() == Some(t::SIGV4)) => OperationAuth::None,
+            _ => OperationAuth::Service,
+        }
+    }
+
     fn shape_name(&self, id: &str) -> String {
         self.renames.get(id).cloned().unwrap_or_else(|| local_name(id).to_string())
     }
@@ -392,6 +407,7 @@ impl<'m> Lowerer<'m> {
             static_context_params,
             context_params,
             http_checksum_required: traits.contains_key(t::HTTP_CHECKSUM_REQUIRED),
+            auth: self.operation_auth(traits),
             request_compression,
             request_tests: list(traits.get(t::REQUEST_TESTS)),
             response_tests,
@@ -1283,5 +1299,56 @@ mod dedupe_tests {
         assert_eq!(dedupe(vec!["r#type".into(), "r#type".into()], "_"), vec!["r#type", "type_2"]);
         assert_eq!(client_method_name("Config"), "config_operation");
         assert_eq!(client_method_name("GetConfig"), "get_config");
+    }
+}
+
+#[cfg(test)]
+mod auth_tests {
+    use crate::ir::OperationAuth;
+
+    /// A SigV4 service whose operations say, in turn, nothing, `@auth([])`, `@optionalAuth`,
+    /// and an `@auth` list naming SigV4.
+    fn model(service_auth: &str) -> String {
+        let op = |name: &str, traits: &str| {
+            format!(
+                r#""ex#{name}": {{ "type": "operation", "traits": {{ "smithy.api#http": {{ "method": "POST", "uri": "/{name}" }} {traits} }} }}"#
+            )
+        };
+        format!(
+            r#"{{ "smithy": "2.0", "shapes": {{
+                "ex#Svc": {{ "type": "service", "version": "1", "operations": [
+                    {{ "target": "ex#Plain" }}, {{ "target": "ex#Open" }}, {{ "target": "ex#Maybe" }}, {{ "target": "ex#Signed" }}
+                ], "traits": {{ "aws.protocols#restJson1": {{}}, "aws.auth#sigv4": {{ "name": "ex" }} {service_auth} }} }},
+                {}, {}, {}, {}
+            }} }}"#,
+            op("Plain", ""),
+            op("Open", r#", "smithy.api#auth": []"#),
+            op("Maybe", r#", "smithy.api#optionalAuth": {}"#),
+            op("Signed", r#", "smithy.api#auth": ["aws.auth#sigv4"]"#),
+        )
+    }
+
+    fn auth_of(json: &str) -> Vec<(String, OperationAuth)> {
+        let svc = crate::lower_model(json, None).expect("the model lowers");
+        svc.operations.iter().map(|o| (o.name.clone(), o.auth)).collect()
+    }
+
+    #[test]
+    fn operation_auth_follows_auth_and_optional_auth() {
+        let expected = |plain| {
+            vec![
+                ("Maybe".to_string(), OperationAuth::Optional),
+                ("Open".to_string(), OperationAuth::None),
+                ("Plain".to_string(), plain),
+                ("Signed".to_string(), OperationAuth::Service),
+            ]
+        };
+        let mut got = auth_of(&model(""));
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(got, expected(OperationAuth::Service));
+        // A service-wide `@auth([])`: operations without their own list are unsigned.
+        let mut got = auth_of(&model(r#", "smithy.api#auth": []"#));
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(got, expected(OperationAuth::None));
     }
 }

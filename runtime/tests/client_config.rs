@@ -186,6 +186,7 @@ static OP_WITH_STATIC_PARAM: OperationInfo = OperationInfo {
     request_compression: None,
     capture_input: None,
     context_params: None,
+    auth: smithygen_runtime::client::auth::OperationAuth::Service,
 };
 
 async fn call_with(

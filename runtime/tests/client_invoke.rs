@@ -588,6 +588,7 @@ static COMPRESSED_AND_CHECKSUMMED: smithygen_runtime::client::OperationInfo =
         }),
         capture_input: None,
         context_params: None,
+        auth: smithygen_runtime::client::auth::OperationAuth::Service,
     };
 
 async fn call_compressed(
@@ -699,4 +700,46 @@ async fn an_out_of_range_minimum_compression_size_is_a_clear_error() {
     // Operations without @requestCompression do not read the setting.
     call(&config, "x").await.expect("unaffected");
     assert_eq!(server.requests().len(), 1);
+}
+
+/// `@auth([])` and `@optionalAuth` operations of a SigV4 service, as the official clients
+/// treat them: the first never signs and needs no credentials; the second signs when
+/// credentials are configured and is sent unsigned when none are.
+#[tokio::test]
+async fn operations_without_or_with_optional_auth() {
+    use smithygen_runtime::client::auth::OperationAuth;
+    use smithygen_runtime::client::OperationInfo;
+    static UNAUTHENTICATED: OperationInfo = OperationInfo { auth: OperationAuth::None, ..COPY_OF_OPERATION };
+    static OPTIONAL: OperationInfo = OperationInfo { auth: OperationAuth::Optional, ..COPY_OF_OPERATION };
+    const COPY_OF_OPERATION: OperationInfo = OperationInfo {
+        name: "InvokeEndpoint",
+        static_context_params: &[],
+        http_checksum_required: false,
+        request_compression: None,
+        capture_input: None,
+        context_params: None,
+        auth: OperationAuth::Service,
+    };
+    let server = support::start(|_, _| Reply::ok("done")).await;
+    let call = |config: ClientConfig, operation: &'static OperationInfo| async move {
+        invoke(&config, &SIGNED_SERVICE, operation, TestInput::new("x"), serialize, deserialize, None).await
+    };
+    let anonymous = || ClientConfig::builder().endpoint_url(server.url()).region(Region::new("us-east-1")).build();
+    let with_credentials = || {
+        ClientConfig::builder()
+            .endpoint_url(server.url())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKID", "secret", None, None, "test"))
+            .build()
+    };
+
+    // The service's own operations still need credentials.
+    assert!(construction_error(call(anonymous(), &OPERATION).await).contains("credentials"));
+
+    call(anonymous(), &UNAUTHENTICATED).await.expect("no credentials needed");
+    call(with_credentials(), &UNAUTHENTICATED).await.expect("credentials ignored");
+    call(anonymous(), &OPTIONAL).await.expect("unsigned without credentials");
+    call(with_credentials(), &OPTIONAL).await.expect("signed with credentials");
+    let signed: Vec<bool> = server.requests().iter().map(|r| r.header("authorization").is_some()).collect();
+    assert_eq!(signed, [false, false, false, true]);
 }

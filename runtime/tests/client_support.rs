@@ -116,6 +116,7 @@ pub static OPERATION: OperationInfo = OperationInfo {
     request_compression: None,
     capture_input: None,
     context_params: None,
+    auth: smithygen_runtime::client::auth::OperationAuth::Service,
 };
 
 /// A signed service without an endpoint rule set (needs `endpoint_url`).

@@ -112,6 +112,7 @@ const SPECIAL_COPY: OperationInfo = OperationInfo {
     request_compression: None,
     capture_input: None,
     context_params: None,
+    auth: smithygen_runtime::client::auth::OperationAuth::Service,
 };
 
 async fn call(

@@ -205,6 +205,11 @@ fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
             quote! { ::std::option::Option::Some(context_params) },
         )
     };
+    let auth = match op.auth {
+        crate::ir::OperationAuth::Service => quote! { Service },
+        crate::ir::OperationAuth::None => quote! { None },
+        crate::ir::OperationAuth::Optional => quote! { Optional },
+    };
     quote! {
         pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
             name: #name,
@@ -213,6 +218,7 @@ fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
             request_compression: #compression,
             capture_input: #capture,
             context_params: #context,
+            auth: ::smithygen_runtime::client::auth::OperationAuth::#auth,
         };
         #capture_fn
         #context_fn

@@ -583,6 +583,8 @@ pub struct Operation {
     pub context_params: BTreeMap<String, String>,
     /// `@httpChecksumRequired`: every request carries `Content-MD5`.
     pub http_checksum_required: bool,
+    /// How the operation authenticates (`@auth`, `@optionalAuth`).
+    pub auth: OperationAuth,
     /// `@requestCompression`: the client may compress request bodies.
     pub request_compression: Option<RequestCompression>,
     /// Protocol tests attached to the operation, kept as JSON for the test emitter.
@@ -597,6 +599,18 @@ pub struct Operation {
     pub input_stream: Option<String>,
     /// The output member that is a stream: the client hands the response body over unread.
     pub output_stream: Option<String>,
+}
+
+/// How an operation authenticates, decided from `@auth` (operation's, else service's) and
+/// `@optionalAuth`; SigV4 is the one scheme clients sign with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationAuth {
+    /// As the service: SigV4 when it has `aws.auth#sigv4`.
+    Service,
+    /// Unsigned: `@auth([])`, or an `@auth` list without `aws.auth#sigv4`.
+    None,
+    /// `@optionalAuth`: signed when credentials exist, else unsigned.
+    Optional,
 }
 
 /// The `@requestCompression` trait of an operation.

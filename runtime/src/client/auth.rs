@@ -125,6 +125,19 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+/// How one operation authenticates, from its model: as the service does, not at all, or
+/// optionally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationAuth {
+    /// The service's scheme: SigV4 for a service with `aws.auth#sigv4`, else none.
+    Service,
+    /// No authentication (`@auth([])`, or an `@auth` list without a scheme the client has):
+    /// the request is sent unsigned and no credentials are needed.
+    None,
+    /// `@optionalAuth`: signed when credentials are configured, else sent unsigned.
+    Optional,
+}
+
 /// The auth schemes a service's model names, for every operation: SigV4 for a service with
 /// `aws.auth#sigv4`, else none ("no auth").
 pub struct DefaultAuthSchemeResolver<S = AnyService> {
@@ -140,6 +153,19 @@ impl<S> DefaultAuthSchemeResolver<S> {
             None => NO_AUTH_SCHEME_ID,
         };
         Self { options: vec![AuthSchemeOption::from(scheme)], _service: PhantomData }
+    }
+
+    /// The resolver for one operation of the service: the service's scheme, no scheme, or the
+    /// service's with "no auth" after it, as the operation's model says.
+    pub fn for_operation(info: &super::ServiceInfo, operation: &super::OperationInfo) -> Self {
+        let mut resolver = Self::for_service_info(info);
+        match operation.auth {
+            OperationAuth::Service => {}
+            OperationAuth::None => resolver.options = vec![AuthSchemeOption::from(NO_AUTH_SCHEME_ID)],
+            OperationAuth::Optional => resolver.options.push(AuthSchemeOption::from(NO_AUTH_SCHEME_ID)),
+        }
+        resolver.options.dedup_by(|a, b| a.scheme_id() == b.scheme_id());
+        resolver
     }
 }
 

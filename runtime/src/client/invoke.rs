@@ -298,7 +298,8 @@ where
     // is reported before anything is sent.
     let modeled_only = settings.auth_scheme_resolver.is_none()
         && settings.auth_schemes.is_empty()
-        && !settings.allow_no_auth;
+        && !settings.allow_no_auth
+        && operation.auth == auth::OperationAuth::Service;
     if let (Some(_), true) = (service.signing_name, modeled_only) {
         if settings.credentials_provider.is_none() {
             return Err(ConfigError::MissingCredentials { service: service.sdk_id });
@@ -309,7 +310,7 @@ where
     }
     let auth_resolver = match &settings.auth_scheme_resolver {
         Some(resolver) => resolver.clone(),
-        None => auth::DefaultAuthSchemeResolver::<AnyService>::for_service_info(service).into_shared_resolver(),
+        None => auth::DefaultAuthSchemeResolver::<AnyService>::for_operation(service, operation).into_shared_resolver(),
     };
     components.set_auth_scheme_option_resolver(Some(auth_resolver));
 

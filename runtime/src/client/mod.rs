@@ -39,6 +39,7 @@
 //!     request_compression: None,
 //!     capture_input: None,
 //!     context_params: None,
+//!     auth: smithygen_runtime::client::auth::OperationAuth::Service,
 //! };
 //!
 //! fn ser(_: ()) -> Result<HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
@@ -195,6 +196,8 @@ pub struct OperationInfo {
     /// Sets the endpoint parameters the operation's input members are bound to
     /// (`smithy.rules#contextParam`); `None` when it binds none.
     pub context_params: Option<ContextParams>,
+    /// How the operation authenticates (`@auth`, `@optionalAuth`).
+    pub auth: auth::OperationAuth,
 }
 
 /// Sets, from an operation's input, the endpoint parameters its members are bound to (by

@@ -295,6 +295,7 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
     request_compression: ::std::option::Option::None,
     capture_input: ::std::option::Option::Some(capture_input),
     context_params: ::std::option::Option::None,
+    auth: ::smithygen_runtime::client::auth::OperationAuth::Service,
 };
 /// The input members a configuration asks to capture for telemetry.
 fn capture_input(
