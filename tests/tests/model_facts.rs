@@ -1,6 +1,14 @@
-//! Checks that our hand-maintained Smithy model of Amazon SageMaker Runtime
-//! (`models/runtime.sagemaker-2017-05-13.json`) states exactly the same facts as
-//! AWS's published model, while its documentation is our own writing.
+//! Checks that each of our hand-maintained Smithy models (every `*.json` in `models/`)
+//! states exactly the same facts as AWS's published model of the same service, while its
+//! documentation is our own writing.
+//!
+//! Pairing rule: a model in `models/` is compared with the file of
+//! `../shared/models/upstream/` that defines the same service shape id(s) (for example
+//! `com.amazonaws.sagemakerruntime#AmazonSageMakerRuntime` pairs
+//! `models/runtime.sagemaker-2017-05-13.json` with `sagemaker-runtime-2017-05-13.json`, and
+//! `com.amazonaws.sagemakerruntimehttp2#AmazonSageMakerRuntimeHttp2` pairs
+//! `models/sagemaker-runtime-http2.json` with `sagemaker-runtime-http2-2025-10-01.json`).
+//! File names play no part. A model with no such upstream file, or with several, fails.
 //!
 //! "Facts" are everything except prose: the Smithy version, metadata, shape ids,
 //! shape types, members, member targets and every trait value. Prose is
@@ -8,55 +16,164 @@
 //! keys that appear inside trait values (endpoint rule set parameters and
 //! endpoint test cases).
 //!
-//! The upstream file lives outside the repository. When it is missing the
+//! The upstream folder lives outside the repository. When it is missing the
 //! comparisons print a notice and pass; CI always provides it.
 //!
-//! `SAGEMAKER_MODEL_FACTS_OURS` may point at another file to check instead of
-//! ours (handy to confirm that an edited copy is caught).
+//! `MODEL_FACTS_OURS` may point at another file to check instead of the files in
+//! `models/` (handy to confirm that an edited copy is caught); it is paired by the same rule.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-const OURS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../models/runtime.sagemaker-2017-05-13.json"
-);
-const UPSTREAM: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/models/upstream/sagemaker-runtime-2017-05-13.json"
-);
-const OURS_OVERRIDE_ENV: &str = "SAGEMAKER_MODEL_FACTS_OURS";
+const OURS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../models");
+const UPSTREAM_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models/upstream");
+const OURS_OVERRIDE_ENV: &str = "MODEL_FACTS_OURS";
 const DOC_TRAIT: &str = "smithy.api#documentation";
 /// Length of a word run that counts as copied prose.
 const COPY_RUN: usize = 8;
 
 // ------------------------------------------------------------------ loading
 
-fn read_json(path: &str) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid JSON: {e}"))
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()))
 }
 
-fn ours_path() -> String {
-    std::env::var(OURS_OVERRIDE_ENV).unwrap_or_else(|_| OURS.to_string())
+/// The `*.json` files of a folder, sorted.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
 }
 
-fn load_ours() -> Value {
-    read_json(&ours_path())
+/// Our models: every file in `models/`, or only the override's.
+fn our_files() -> Vec<PathBuf> {
+    match std::env::var_os(OURS_OVERRIDE_ENV) {
+        Some(path) => vec![PathBuf::from(path)],
+        None => {
+            let files = json_files(Path::new(OURS_DIR));
+            assert!(!files.is_empty(), "{OURS_DIR} has no *.json model");
+            files
+        }
+    }
 }
 
-/// The upstream model, or `None` (after printing a notice) when it is not available.
-fn load_upstream() -> Option<Value> {
-    if !Path::new(UPSTREAM).is_file() {
+/// The shape ids of a model's services: what pairs it with its upstream file.
+fn service_ids(model: &Value) -> BTreeSet<String> {
+    shapes(model)
+        .iter()
+        .filter(|(_, shape)| shape.get("type").and_then(Value::as_str) == Some("service"))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// One of our models and AWS's model of the same service.
+struct Pair {
+    ours_path: PathBuf,
+    ours: Value,
+    upstream_path: PathBuf,
+    upstream: Value,
+}
+
+/// AWS's models, each with its path, or `None` (after printing a notice) when the folder
+/// is not available.
+fn load_upstreams() -> Option<Vec<(PathBuf, Value)>> {
+    if !Path::new(UPSTREAM_DIR).is_dir() {
         println!(
-            "NOTICE: upstream model not found at {UPSTREAM}; skipping the comparison \
-             (CI provides this file)"
+            "NOTICE: upstream models not found at {UPSTREAM_DIR}; skipping the comparison \
+             (CI provides this folder)"
         );
         return None;
     }
-    Some(read_json(UPSTREAM))
+    Some(
+        json_files(Path::new(UPSTREAM_DIR))
+            .into_iter()
+            .map(|p| {
+                let v = read_json(&p);
+                (p, v)
+            })
+            .collect(),
+    )
+}
+
+/// Pairs each of our models with its upstream file by the pairing rule (see the module
+/// docs), or lists every model that pairs with none or with several.
+fn pair_up(
+    ours: Vec<(PathBuf, Value)>,
+    upstreams: &[(PathBuf, Value)],
+) -> Result<Vec<Pair>, Vec<String>> {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for (ours_path, ours) in ours {
+        let ids = service_ids(&ours);
+        if ids.is_empty() {
+            problems.push(format!(
+                "{} defines no service shape, so it pairs with no upstream model",
+                ours_path.display()
+            ));
+            continue;
+        }
+        let matches: Vec<&(PathBuf, Value)> = upstreams
+            .iter()
+            .filter(|(_, u)| service_ids(u) == ids)
+            .collect();
+        match matches.as_slice() {
+            [(upstream_path, upstream)] => found.push(Pair {
+                ours_path,
+                ours,
+                upstream_path: upstream_path.clone(),
+                upstream: upstream.clone(),
+            }),
+            [] => problems.push(format!(
+                "{} (service {ids:?}): no upstream model defines the same service; \
+                 put AWS's model of it in {UPSTREAM_DIR}",
+                ours_path.display()
+            )),
+            several => problems.push(format!(
+                "{} (service {ids:?}): several upstream models define the same service: {:?}",
+                ours_path.display(),
+                several
+                    .iter()
+                    .map(|(p, _)| p.display().to_string())
+                    .collect::<Vec<_>>()
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Our models (every file in `models/`, or the override) with their upstream files;
+/// panics listing every model that pairs with none or with several.
+fn pairs(upstreams: &[(PathBuf, Value)]) -> Vec<Pair> {
+    let ours = our_files()
+        .into_iter()
+        .map(|p| {
+            let v = read_json(&p);
+            (p, v)
+        })
+        .collect();
+    pair_up(ours, upstreams).unwrap_or_else(|problems| {
+        fail_with("models without exactly one upstream counterpart", &problems)
+    })
+}
+
+/// The upstream models and our pairs, or `None` when the upstream folder is missing.
+fn load_pairs() -> Option<(Vec<(PathBuf, Value)>, Vec<Pair>)> {
+    let upstreams = load_upstreams()?;
+    let pairs = pairs(&upstreams);
+    Some((upstreams, pairs))
 }
 
 fn shapes(model: &Value) -> &Map<String, Value> {
@@ -230,8 +347,18 @@ fn compare_shape(id: &str, upstream: &Value, ours: &Value, out: &mut Vec<String>
     let members = |v: &Value| v.get("members").and_then(Value::as_object).cloned();
     match (members(upstream), members(ours)) {
         (None, None) => {}
-        (Some(u), None) => report(out, &format!("{path}.members"), Some(&Value::Object(u)), None),
-        (None, Some(o)) => report(out, &format!("{path}.members"), None, Some(&Value::Object(o))),
+        (Some(u), None) => report(
+            out,
+            &format!("{path}.members"),
+            Some(&Value::Object(u)),
+            None,
+        ),
+        (None, Some(o)) => report(
+            out,
+            &format!("{path}.members"),
+            None,
+            Some(&Value::Object(o)),
+        ),
         (Some(u), Some(o)) => {
             for (name, um) in &u {
                 let mpath = format!("{path}.members.{name}");
@@ -267,7 +394,9 @@ fn fact_differences(upstream: &Value, ours: &Value) -> Vec<String> {
 
     // Top level: `smithy` version, metadata and anything else besides shapes.
     let (u_top, o_top) = (
-        upstream.as_object().expect("upstream model is not an object"),
+        upstream
+            .as_object()
+            .expect("upstream model is not an object"),
         ours.as_object().expect("our model is not an object"),
     );
     for (k, uv) in u_top.iter().filter(|(k, _)| *k != "shapes") {
@@ -414,7 +543,9 @@ fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> 
         if let Some(members) = shape.get("members").and_then(Value::as_object) {
             for (name, member) in members {
                 if !has_doc(member) {
-                    out.push(format!("{path}.members.{name}: member has no documentation"));
+                    out.push(format!(
+                        "{path}.members.{name}: member has no documentation"
+                    ));
                 }
             }
         }
@@ -426,7 +557,10 @@ fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> 
             .and_then(Value::as_object)
         {
             for (name, param) in params {
-                let doc = param.get("documentation").and_then(Value::as_str).unwrap_or("");
+                let doc = param
+                    .get("documentation")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 if plain_text(doc).is_empty() {
                     out.push(format!(
                         "{path}.traits[\"smithy.rules#endpointRuleSet\"].parameters.{name}: \
@@ -441,7 +575,10 @@ fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> 
             .and_then(Value::as_array)
         {
             for (i, case) in cases.iter().enumerate() {
-                let doc = case.get("documentation").and_then(Value::as_str).unwrap_or("");
+                let doc = case
+                    .get("documentation")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 if plain_text(doc).is_empty() {
                     out.push(format!(
                         "{path}.traits[\"smithy.rules#endpointTests\"].testCases[{i}]: \
@@ -497,42 +634,161 @@ fn copied_documentation(upstream: &Value, ours: &Value) -> Vec<String> {
 
 // ------------------------------------------------------------------- tests
 
+/// A file name relative to its folder, for messages.
+fn name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
 #[test]
-fn facts_equal_upstream() {
-    let Some(upstream) = load_upstream() else {
+fn every_model_pairs_with_one_upstream_model() {
+    let Some((_, pairs)) = load_pairs() else {
         return;
     };
-    let ours = load_ours();
-    let problems = fact_differences(&upstream, &ours);
-    if !problems.is_empty() {
-        fail_with(
-            &format!("{} differs in facts from {UPSTREAM}", ours_path()),
-            &problems,
+    // `pairs` has already failed for a model without exactly one counterpart.
+    assert_eq!(pairs.len(), our_files().len());
+    for pair in &pairs {
+        println!(
+            "{} <-> {} ({:?})",
+            name(&pair.ours_path),
+            name(&pair.upstream_path),
+            service_ids(&pair.ours)
         );
     }
-    println!(
-        "facts equal: {} shapes compared",
-        shapes(&upstream).len()
+}
+
+/// The pairing rule looks at service shape ids only: not at file names, not at the order of
+/// the upstream files; a model of a service AWS's folder lacks, or has twice, is an error.
+#[test]
+fn pairing_is_by_service_shape_id() {
+    let Some((upstreams, pairs)) = load_pairs() else {
+        return;
+    };
+    let renamed: Vec<(PathBuf, Value)> = pairs
+        .iter()
+        .map(|p| (PathBuf::from("any-name.json"), p.ours.clone()))
+        .collect();
+    let mut reversed = upstreams.clone();
+    reversed.reverse();
+    let again = pair_up(renamed, &reversed).unwrap_or_else(|p| panic!("{p:#?}"));
+    let names = |ps: &[Pair]| {
+        ps.iter()
+            .map(|p| p.upstream_path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&again), names(&pairs));
+
+    let first = &pairs[0];
+    let mut other_service = first.ours.clone();
+    let id = service_ids(&other_service)
+        .into_iter()
+        .next()
+        .expect("a paired model has a service");
+    let shape = other_service["shapes"]
+        .as_object_mut()
+        .unwrap()
+        .remove(&id)
+        .unwrap();
+    other_service["shapes"]
+        .as_object_mut()
+        .unwrap()
+        .insert(format!("{id}Elsewhere"), shape);
+    let unpaired = pair_up(vec![(PathBuf::from("x.json"), other_service)], &upstreams)
+        .err()
+        .expect("no upstream defines it");
+    assert!(
+        unpaired[0].contains("no upstream model defines the same service"),
+        "{unpaired:?}"
+    );
+
+    let mut twice = upstreams.clone();
+    twice.push((PathBuf::from("copy.json"), first.upstream.clone()));
+    let ambiguous = pair_up(vec![(first.ours_path.clone(), first.ours.clone())], &twice)
+        .err()
+        .expect("two upstream files define it");
+    assert!(
+        ambiguous[0].contains("several upstream models"),
+        "{ambiguous:?}"
     );
 }
 
 #[test]
-fn every_shape_and_member_is_documented() {
-    let upstream = load_upstream();
-    let ours = load_ours();
-    let problems = missing_documentation(&ours, upstream.as_ref());
-    if !problems.is_empty() {
-        fail_with("undocumented parts in our model", &problems);
+fn facts_equal_upstream() {
+    let Some((_, pairs)) = load_pairs() else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for pair in &pairs {
+        let problems = fact_differences(&pair.upstream, &pair.ours);
+        if problems.is_empty() {
+            println!(
+                "facts equal: {} and {}, {} shapes compared",
+                name(&pair.ours_path),
+                name(&pair.upstream_path),
+                shapes(&pair.upstream).len()
+            );
+            continue;
+        }
+        failures.push(format!(
+            "{} differs in facts from {} ({} problem(s)):",
+            pair.ours_path.display(),
+            pair.upstream_path.display(),
+            problems.len()
+        ));
+        failures.extend(problems.into_iter().map(|p| format!("    {p}")));
+    }
+    if !failures.is_empty() {
+        fail_with("models differ in facts from upstream", &failures);
     }
 }
 
 #[test]
+fn every_shape_and_member_is_documented() {
+    // Without the upstream folder each model is checked on its own.
+    let checked: Vec<(PathBuf, Value, Option<Value>)> = match load_pairs() {
+        Some((_, pairs)) => pairs
+            .into_iter()
+            .map(|p| (p.ours_path, p.ours, Some(p.upstream)))
+            .collect(),
+        None => our_files()
+            .into_iter()
+            .map(|p| {
+                let v = read_json(&p);
+                (p, v, None)
+            })
+            .collect(),
+    };
+    let mut problems = Vec::new();
+    for (path, ours, upstream) in &checked {
+        let missing = missing_documentation(ours, upstream.as_ref());
+        problems.extend(missing.into_iter().map(|p| format!("{}: {p}", name(path))));
+    }
+    if !problems.is_empty() {
+        fail_with("undocumented parts in our models", &problems);
+    }
+}
+
+/// Our prose against AWS's: the paired model's, and every other upstream model's too (AWS
+/// reuses its wording across related services).
+#[test]
 fn documentation_is_not_copied_from_upstream() {
-    let Some(upstream) = load_upstream() else {
+    let Some((upstreams, pairs)) = load_pairs() else {
         return;
     };
-    let ours = load_ours();
-    let problems = copied_documentation(&upstream, &ours);
+    let mut problems = Vec::new();
+    for pair in &pairs {
+        for (upstream_path, upstream) in &upstreams {
+            let copied = copied_documentation(upstream, &pair.ours);
+            problems.extend(copied.into_iter().map(|p| {
+                format!(
+                    "{} (vs {}): {p}",
+                    name(&pair.ours_path),
+                    name(upstream_path)
+                )
+            }));
+        }
+    }
     if !problems.is_empty() {
         fail_with(
             &format!("documentation copied from upstream (runs of {COPY_RUN}+ words)"),
@@ -545,12 +801,18 @@ fn documentation_is_not_copied_from_upstream() {
 /// in-memory copies of the upstream model in known ways and look for each break.
 #[test]
 fn checks_detect_deliberate_breakage() {
-    let Some(upstream) = load_upstream() else {
+    let Some(upstreams) = load_upstreams() else {
         return;
     };
+    // The breakages below name SageMaker Runtime's shapes: run them on AWS's model of it.
     let ns = "com.amazonaws.sagemakerruntime#";
     let input = format!("{ns}InvokeEndpointInput");
     let service = format!("{ns}AmazonSageMakerRuntime");
+    let upstream = upstreams
+        .iter()
+        .find(|(_, u)| service_ids(u).contains(&service))
+        .map(|(_, u)| u.clone())
+        .unwrap_or_else(|| panic!("no model in {UPSTREAM_DIR} defines {service}"));
 
     // Documentation only: no fact differences.
     let mut reworded = upstream.clone();
@@ -585,10 +847,10 @@ fn checks_detect_deliberate_breakage() {
         .as_object_mut()
         .unwrap()
         .remove(&format!("{ns}PartBlob"));
-    broken["shapes"]
-        .as_object_mut()
-        .unwrap()
-        .insert(format!("{ns}Extra"), serde_json::json!({ "type": "string" }));
+    broken["shapes"].as_object_mut().unwrap().insert(
+        format!("{ns}Extra"),
+        serde_json::json!({ "type": "string" }),
+    );
 
     let found = fact_differences(&upstream, &broken);
     let expected = [
@@ -615,7 +877,12 @@ fn checks_detect_deliberate_breakage() {
             found.join("\n")
         );
     }
-    assert_eq!(found.len(), expected.len(), "unexpected extra reports:\n{}", found.join("\n"));
+    assert_eq!(
+        found.len(),
+        expected.len(),
+        "unexpected extra reports:\n{}",
+        found.join("\n")
+    );
 
     // Copy detection: upstream against itself is all copies; a lifted
     // eight-word phrase inside new text is caught as well.
