@@ -2,7 +2,8 @@
 //! from `models/` today. It regenerates every model in memory with the same
 //! options as the xtask ([`smithygen::workspace_crate_options`]) and compares
 //! with the files on disk; a hand edit, a stale file or a generator change that
-//! was not regenerated fails with the command that fixes it.
+//! was not regenerated fails with the command that fixes it. Every generated crate must also be
+//! a member of the workspace, so that the workspace-wide lints, docs and tests cover it.
 
 use smithygen::write::check_crate;
 use smithygen::{generate, generate_cli, workspace_crate_options, Options};
@@ -54,6 +55,14 @@ fn generated_code_is_what_the_models_generate() {
             problems.push(format!("generated/{} is not what {} generates:\n{drift}", cli.name, relative(&root, model)));
         }
         crates.push(cli.name);
+    }
+    // Every generated crate is a workspace member, or `cargo xtask test` (clippy, docs and tests
+    // over `--workspace`) would silently leave it out.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("the workspace Cargo.toml");
+    for name in &crates {
+        if !manifest.contains(&format!("\"generated/{name}\"")) {
+            problems.push(format!("generated/{name} is not a member of the workspace: add \"generated/{name}\" to `members` in Cargo.toml"));
+        }
     }
     // A crate folder no model generates any more is stale too.
     for entry in std::fs::read_dir(root.join("generated")).expect("generated/ exists").filter_map(Result::ok) {

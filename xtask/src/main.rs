@@ -193,6 +193,15 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
         print_stale_endpoint_cases(krate);
     }
+    // A new model's crates must also join the workspace (codegen/tests/drift.rs fails until then).
+    if args.model.is_none() {
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
+        for (_, krate) in &outputs {
+            if !manifest.contains(&format!("\"generated/{}\"", krate.name)) {
+                eprintln!("note: generated/{0} is not a workspace member yet: add \"generated/{0}\" to `members` in Cargo.toml", krate.name);
+            }
+        }
+    }
     Ok(())
 }
 
