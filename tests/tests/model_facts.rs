@@ -75,6 +75,9 @@ fn service_ids(model: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// Models read from files, each with its path.
+type Models = Vec<(PathBuf, Value)>;
+
 /// One of our models and AWS's model of the same service.
 struct Pair {
     ours_path: PathBuf,
@@ -85,7 +88,7 @@ struct Pair {
 
 /// AWS's models, each with its path, or `None` (after printing a notice) when the folder
 /// is not available.
-fn load_upstreams() -> Option<Vec<(PathBuf, Value)>> {
+fn load_upstreams() -> Option<Models> {
     if !Path::new(UPSTREAM_DIR).is_dir() {
         println!(
             "NOTICE: upstream models not found at {UPSTREAM_DIR}; skipping the comparison \
@@ -106,10 +109,7 @@ fn load_upstreams() -> Option<Vec<(PathBuf, Value)>> {
 
 /// Pairs each of our models with its upstream file by the pairing rule (see the module
 /// docs), or lists every model that pairs with none or with several.
-fn pair_up(
-    ours: Vec<(PathBuf, Value)>,
-    upstreams: &[(PathBuf, Value)],
-) -> Result<Vec<Pair>, Vec<String>> {
+fn pair_up(ours: Models, upstreams: &[(PathBuf, Value)]) -> Result<Vec<Pair>, Vec<String>> {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for (ours_path, ours) in ours {
@@ -170,7 +170,7 @@ fn pairs(upstreams: &[(PathBuf, Value)]) -> Vec<Pair> {
 }
 
 /// The upstream models and our pairs, or `None` when the upstream folder is missing.
-fn load_pairs() -> Option<(Vec<(PathBuf, Value)>, Vec<Pair>)> {
+fn load_pairs() -> Option<(Models, Vec<Pair>)> {
     let upstreams = load_upstreams()?;
     let pairs = pairs(&upstreams);
     Some((upstreams, pairs))
@@ -665,7 +665,7 @@ fn pairing_is_by_service_shape_id() {
     let Some((upstreams, pairs)) = load_pairs() else {
         return;
     };
-    let renamed: Vec<(PathBuf, Value)> = pairs
+    let renamed: Models = pairs
         .iter()
         .map(|p| (PathBuf::from("any-name.json"), p.ours.clone()))
         .collect();
