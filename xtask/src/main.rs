@@ -25,8 +25,9 @@ Usage:
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
                                                  and every fixture, client and command-line client, into
                                                  target/upstream-check, lint them with -D warnings and test them
-  cargo xtask api-parity [--check]               list the official crate's public items and whether ours has each
-                                                 (tests/dropin/API-PARITY.md; --check: fail if stale or any is absent)
+  cargo xtask api-parity [--check]               list each official crate's public items and whether ours has each
+                                                 (tests/dropin/API-PARITY.md, API-PARITY-HTTP2.md; --check: fail if
+                                                 one is stale or any item is absent)
   cargo xtask bench [--quick] [--only SECTIONS]  side-by-side benchmarks (generator, client, mock, build and
                                                  size, streaming, command line), written to BENCHMARKS.md; not part of `test`";
 
@@ -402,8 +403,9 @@ fn test_all() -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask api-parity`: writes the official crate's public-item list, each item marked
-/// present or absent in ours; `--check` compares with the committed list instead.
+/// `cargo xtask api-parity`: writes each official crate's public-item list
+/// (`api_parity::PAIRS`), each item marked present or absent in ours; `--check` compares with
+/// the committed lists instead. Every pair is written (or checked) before any failure is told.
 fn api_parity_cmd(args: &[String]) -> Result<(), String> {
     let check = match args {
         [] => false,
@@ -411,25 +413,38 @@ fn api_parity_cmd(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("usage: cargo xtask api-parity [--check]\n\n{USAGE}")),
     };
     let root = root();
-    let parity = api_parity::workspace_parity(&root)?;
-    let text = parity.markdown();
-    let file = root.join(api_parity::LIST_FILE);
-    if check {
-        let committed = std::fs::read_to_string(&file).unwrap_or_default();
-        if committed != text {
-            return Err(format!("{} is stale: run `cargo xtask api-parity` and commit it", api_parity::LIST_FILE));
+    let mut failures = Vec::new();
+    for pair in &api_parity::PAIRS {
+        let parity = pair.parity(&root)?;
+        let text = parity.markdown();
+        let file = root.join(pair.list_file);
+        if check {
+            let committed = std::fs::read_to_string(&file).unwrap_or_default();
+            if committed != text {
+                failures.push(format!("{} is stale: run `cargo xtask api-parity` and commit it", pair.list_file));
+            }
+        } else {
+            std::fs::write(&file, &text).map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("wrote {}", pair.list_file);
         }
+        println!("{}", parity.summary());
+        let absent = parity.absent();
+        if check && !absent.is_empty() {
+            let list: Vec<String> = absent.iter().map(|i| format!("  {} ({})", i.path, i.kind.label())).collect();
+            failures.push(format!(
+                "{} official item(s) of {} absent from {}:\n{}",
+                absent.len(),
+                parity.reference,
+                parity.ours,
+                list.join("\n")
+            ));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
     } else {
-        std::fs::write(&file, &text).map_err(|e| format!("{}: {e}", file.display()))?;
-        println!("wrote {}", api_parity::LIST_FILE);
+        Err(failures.join("\n"))
     }
-    println!("{}", parity.summary());
-    let absent = parity.absent();
-    if check && !absent.is_empty() {
-        let list: Vec<String> = absent.iter().map(|i| format!("  {} ({})", i.path, i.kind.label())).collect();
-        return Err(format!("{} official item(s) absent from ours:\n{}", absent.len(), list.join("\n")));
-    }
-    Ok(())
 }
 
 /// The suite's services this generator speaks the protocol of, and their folder.
