@@ -115,6 +115,24 @@ async fn shutdown_sends_goaway_and_lets_h2_requests_finish() {
     assert!(TcpStream::connect(addr).await.is_err() || h2_refused(addr).await, "no longer listening");
 }
 
+/// An idle client that ignores the goodbye (never answers the GOAWAY's PING) does not hold
+/// shutdown up for the whole shutdown timeout, nor does an idle HTTP/1.1 connection.
+#[tokio::test]
+async fn shutdown_does_not_wait_for_idle_clients_that_ignore_goaway() {
+    let mut config = quick_config();
+    config.shutdown_timeout = Duration::from_secs(30);
+    let server = router(config).start("127.0.0.1:0").await.unwrap();
+    let addr = server.local_addr();
+    let _h2 = Raw::open(addr).await;
+    let mut h1 = TcpStream::connect(addr).await.unwrap();
+    h1.write_all(b"GET /hello HTTP/1.1\r\nhost: x\r\n\r\n").await.unwrap();
+    let mut buf = [0u8; 512];
+    assert!(h1.read(&mut buf).await.unwrap() > 0);
+    let started = Instant::now();
+    tokio::time::timeout(WAIT, server.shutdown()).await.unwrap().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
 async fn h2_refused(addr: std::net::SocketAddr) -> bool {
     let Ok(tcp) = TcpStream::connect(addr).await else { return true };
     tokio::time::timeout(Duration::from_secs(2), h2::client::handshake(tcp)).await.map_or(true, |r| r.is_err())

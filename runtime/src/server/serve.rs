@@ -25,9 +25,10 @@ use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::{oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-/// How long a connection closed for being idle may take to say goodbye (HTTP/2: the `GOAWAY`
-/// exchange) before it is dropped.
-const IDLE_CLOSE_GRACE: Duration = Duration::from_secs(1);
+/// How long a closing connection (idle, or the server stopping) with no request in flight may
+/// take to say goodbye before it is dropped: HTTP/2's graceful `GOAWAY` waits for the client to
+/// answer a PING, which a stalled or hostile client never does.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 impl Router {
     /// Serves HTTP/1.1 and HTTP/2 (h2c, or HTTPS with [`ServerConfig::tls`]) on `listener`
@@ -278,21 +279,24 @@ impl Shared {
                 () = stopping(&mut stop), if !closing => {
                     connection.as_mut().graceful_shutdown();
                     closing = true;
+                    hard_close.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
+                    hard_close_armed = true;
                 }
                 () = activity.idle(first, idle), if !closing => {
                     tracing::debug!(%peer, "closing an idle connection");
                     connection.as_mut().graceful_shutdown();
                     closing = true;
-                    hard_close.as_mut().reset(tokio::time::Instant::now() + IDLE_CLOSE_GRACE);
+                    hard_close.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
                     hard_close_armed = true;
                 }
                 () = &mut hard_close, if hard_close_armed => {
                     if !activity.busy() {
-                        tracing::debug!(%peer, "an idle connection did not close in time; dropping it");
+                        tracing::debug!(%peer, "a closing connection with no request in flight did not close in time; dropping it");
                         return;
                     }
-                    // A request slipped in before the GOAWAY: it may finish.
-                    hard_close_armed = false;
+                    // Requests in flight finish first (within the shutdown timeout, when the
+                    // server is stopping); look again later.
+                    hard_close.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
                 }
             }
         }
