@@ -381,3 +381,28 @@ async fn with_http2_off_only_http1_is_served() {
     assert_eq!(http1(addr, "GET", "/hello", b"").await.1, 200);
     server.shutdown().await.unwrap();
 }
+
+/// Settings at the edges of their types (what a config file might say) neither panic nor stop
+/// the server: values HTTP/2 cannot carry are brought within range, huge timeouts mean never.
+#[tokio::test]
+async fn extreme_settings_are_served_without_panics() {
+    for extreme in [u32::MAX, 0] {
+        let mut config = quick_config();
+        config.header_read_timeout = if extreme == 0 { Duration::from_millis(500) } else { Duration::MAX };
+        config.idle_timeout = Some(Duration::MAX);
+        config.body_idle_timeout = Some(Duration::MAX);
+        config.http2.max_frame_size = extreme;
+        config.http2.initial_stream_window_size = extreme;
+        config.http2.initial_connection_window_size = extreme;
+        config.http2.max_send_buffer_size = if extreme == 0 { 0 } else { usize::MAX };
+        config.http2.keep_alive_interval = Some(if extreme == 0 { Duration::ZERO } else { Duration::MAX });
+        config.http2.keep_alive_timeout = Duration::MAX;
+        config.http2.max_pending_accept_reset_streams = extreme as usize;
+        config.http2.max_local_error_reset_streams = extreme as usize;
+        let server = router(config).start("127.0.0.1:0").await.unwrap();
+        let addr = server.local_addr();
+        assert_eq!(http1(addr, "POST", "/echo", b"x").await.1, 200, "extreme {extreme}");
+        assert_eq!(h2c(addr, "POST", "/echo", b"x").await.1, 200, "extreme {extreme}");
+        server.shutdown().await.unwrap();
+    }
+}

@@ -4,10 +4,24 @@ use std::time::Duration;
 
 /// The largest flow-control window HTTP/2 allows (2^31 - 1).
 const MAX_WINDOW: u32 = (1 << 31) - 1;
+/// The initial window of every HTTP/2 connection (64 KiB - 1); a connection window cannot be
+/// announced smaller.
+const PROTOCOL_WINDOW: u32 = 65_535;
+/// The smallest stream window and send buffer taken: one default-sized frame (16 KiB). Less
+/// (zero above all) would stall every body for good rather than bound memory.
+const MIN_BUFFER: u32 = 16_384;
 /// The frame size every HTTP/2 peer must accept, and the smallest one a peer may announce.
 const MIN_FRAME_SIZE: u32 = 16_384;
 /// The largest frame size HTTP/2 allows (2^24 - 1).
 const MAX_FRAME_SIZE: u32 = (1 << 24) - 1;
+/// The longest timer handed to hyper, which adds durations to `Instant`s unchecked (a
+/// `Duration::MAX` would panic there): a year is "never" for a connection.
+const LONGEST_TIMER: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// `duration`, at most a year: safe to add to an `Instant`.
+pub(crate) fn bounded(duration: Duration) -> Duration {
+    duration.min(LONGEST_TIMER)
+}
 
 /// HTTP/2 settings of the server ([`ServerConfig::http2`](super::ServerConfig::http2)).
 ///
@@ -28,8 +42,10 @@ const MAX_FRAME_SIZE: u32 = (1 << 24) - 1;
 /// | [`max_pending_accept_reset_streams`](Self::max_pending_accept_reset_streams) | 20 | rapid reset: `GOAWAY ENHANCE_YOUR_CALM` |
 /// | [`max_local_error_reset_streams`](Self::max_local_error_reset_streams) | 1024 | too many stream errors caused by the client: `GOAWAY ENHANCE_YOUR_CALM` |
 ///
-/// Values outside what HTTP/2 allows are brought within it (frame size 16 KiB to 16 MiB - 1,
-/// windows at most 2^31 - 1) rather than refused.
+/// Values outside what works are brought within it rather than refused: frame size 16 KiB to
+/// 16 MiB - 1, stream window and send buffer at least 16 KiB (less would stall bodies for good),
+/// connection window at least 64 KiB - 1 (the protocol's initial one), windows at most
+/// 2^31 - 1, durations longer than a year count as a year.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Http2Config {
@@ -92,25 +108,29 @@ impl Http2Config {
         self.max_frame_size.clamp(MIN_FRAME_SIZE, MAX_FRAME_SIZE)
     }
 
-    /// A stream window within what HTTP/2 allows.
+    /// A stream window of 16 KiB to 2^31 - 1.
     pub(crate) fn stream_window(&self) -> u32 {
-        self.initial_stream_window_size.min(MAX_WINDOW)
+        self.initial_stream_window_size.clamp(MIN_BUFFER, MAX_WINDOW)
     }
 
-    /// A connection window within what HTTP/2 allows (asked for less than 64 KiB - 1, the
-    /// protocol's initial window, it stays at that).
+    /// A connection window of 64 KiB - 1 (the protocol's initial one) to 2^31 - 1.
     pub(crate) fn connection_window(&self) -> u32 {
-        self.initial_connection_window_size.min(MAX_WINDOW)
+        self.initial_connection_window_size.clamp(PROTOCOL_WINDOW, MAX_WINDOW)
     }
 
-    /// The send buffer, within what hyper accepts (a `u32`).
+    /// The send buffer, 16 KiB to what hyper accepts (a `u32`).
     pub(crate) fn send_buffer(&self) -> usize {
-        self.max_send_buffer_size.min(u32::MAX as usize)
+        self.max_send_buffer_size.clamp(MIN_BUFFER as usize, u32::MAX as usize)
     }
 
     /// The keep-alive interval; zero means none.
     pub(crate) fn ping_interval(&self) -> Option<Duration> {
-        self.keep_alive_interval.filter(|d| !d.is_zero())
+        self.keep_alive_interval.filter(|d| !d.is_zero()).map(bounded)
+    }
+
+    /// The keep-alive timeout, at most a year.
+    pub(crate) fn ping_timeout(&self) -> Duration {
+        bounded(self.keep_alive_timeout)
     }
 }
 
@@ -131,7 +151,16 @@ mod tests {
         assert_eq!((c.stream_window(), c.connection_window()), (MAX_WINDOW, MAX_WINDOW));
         assert_eq!(c.send_buffer(), u32::MAX as usize);
         assert_eq!(c.ping_interval(), None);
+        c.initial_stream_window_size = 0;
+        c.initial_connection_window_size = 0;
+        c.max_send_buffer_size = 0;
+        assert_eq!((c.stream_window(), c.connection_window(), c.send_buffer()), (16_384, 65_535, 16_384));
+        assert_eq!(c.ping_interval(), None);
         c.max_frame_size = u32::MAX;
         assert_eq!(c.frame_size(), MAX_FRAME_SIZE);
+        c.keep_alive_interval = Some(Duration::MAX);
+        c.keep_alive_timeout = Duration::MAX;
+        assert_eq!((c.ping_interval(), c.ping_timeout()), (Some(LONGEST_TIMER), LONGEST_TIMER));
+        let _ = std::time::Instant::now() + c.ping_timeout();
     }
 }

@@ -3,6 +3,7 @@
 //! handle.
 
 use super::connection::{Activity, BodyIdle, IdleLimited, Tracked};
+use super::http2::bounded;
 use super::router::RequestBody;
 use super::streaming::BoxError;
 use super::tls::ALPN_H2;
@@ -311,7 +312,7 @@ async fn stopping(stop: &mut watch::Receiver<bool>) {
 /// A connection builder with the config's HTTP/1.1 and HTTP/2 settings.
 fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().keep_alive(true).timer(TokioTimer::new()).header_read_timeout(config.header_read_timeout);
+    builder.http1().keep_alive(true).timer(TokioTimer::new()).header_read_timeout(bounded(config.header_read_timeout));
     let h2 = &config.http2;
     builder
         .http2()
@@ -324,7 +325,7 @@ fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
         .adaptive_window(false)
         .max_send_buf_size(h2.send_buffer())
         .keep_alive_interval(h2.ping_interval())
-        .keep_alive_timeout(h2.keep_alive_timeout)
+        .keep_alive_timeout(h2.ping_timeout())
         .max_pending_accept_reset_streams(h2.max_pending_accept_reset_streams)
         .max_local_error_reset_streams(h2.max_local_error_reset_streams);
     builder

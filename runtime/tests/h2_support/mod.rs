@@ -268,6 +268,10 @@ pub fn quick_config() -> ServerConfig {
 
 /// One request over a fresh HTTP/1.1 connection: (version, status, body).
 pub async fn http1(addr: SocketAddr, method: &str, path: &str, body: &'static [u8]) -> (http::Version, u16, String) {
+    tokio::time::timeout(WAIT, http1_unbounded(addr, method, path, body)).await.expect("an HTTP/1.1 exchange within the wait")
+}
+
+async fn http1_unbounded(addr: SocketAddr, method: &str, path: &str, body: &'static [u8]) -> (http::Version, u16, String) {
     let stream = TcpStream::connect(addr).await.unwrap();
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
     tokio::spawn(conn);
@@ -280,6 +284,10 @@ pub async fn http1(addr: SocketAddr, method: &str, path: &str, body: &'static [u
 
 /// One request over a fresh h2c (prior knowledge) connection: (version, status, body).
 pub async fn h2c(addr: SocketAddr, method: &str, path: &str, body: &'static [u8]) -> (http::Version, u16, String) {
+    tokio::time::timeout(WAIT, h2c_unbounded(addr, method, path, body)).await.expect("an HTTP/2 exchange within the wait")
+}
+
+async fn h2c_unbounded(addr: SocketAddr, method: &str, path: &str, body: &'static [u8]) -> (http::Version, u16, String) {
     let stream = TcpStream::connect(addr).await.unwrap();
     let (mut sender, conn) = hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream)).await.unwrap();
     tokio::spawn(conn);
