@@ -27,6 +27,26 @@ async fn one_listener_serves_http1_and_h2c_alike() {
     assert_eq!(h2, (http::Version::HTTP_2, 200, format!("/echo host={addr} body")));
     assert_eq!(h2c(addr, "GET", "/nowhere", b"").await.1, 404);
     server.shutdown().await.unwrap();
+
+    // The body limit holds over HTTP/2 too, declared (content-length) or not (raw DATA frames).
+    let server = router(quick_config()).with_body_limit(16).start("127.0.0.1:0").await.unwrap();
+    let addr = server.local_addr();
+    assert_eq!(h2c(addr, "POST", "/echo", b"sixteen bytes ok").await.1, 200);
+    assert_eq!(h2c(addr, "POST", "/echo", b"seventeen bytes!!").await.1, 413);
+    assert_eq!(http1(addr, "POST", "/echo", b"seventeen bytes!!").await.1, 413);
+    let mut raw = Raw::open(addr).await;
+    raw.send(&frame(HEADERS, END_HEADERS, 1, &request_block("POST", "/echo", &[]))).await;
+    raw.send(&frame(DATA, 0, 1, &[b'a'; 10])).await;
+    raw.send(&frame(DATA, END_STREAM, 1, &[b'b'; 10])).await;
+    let body = loop {
+        match raw.next(WAIT).await {
+            Next::Frame(f) if f.kind == DATA && f.stream == 1 => break String::from_utf8_lossy(&f.payload).into_owned(),
+            Next::Frame(_) => {}
+            other => panic!("no answer: {other:?}"),
+        }
+    };
+    assert!(body.contains("the request body is larger than 16 bytes"), "{body}");
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -246,19 +266,21 @@ async fn a_response_stream_waits_for_a_slow_h2_reader() {
     let mut client = client.ready().await.unwrap();
     let (response, _send) = client.send_request(http::Request::get("http://127.0.0.1/firehose").body(()).unwrap(), true).unwrap();
     let response = tokio::time::timeout(WAIT, response).await.unwrap().unwrap();
-    // Nothing read: production stalls.
-    let mut last = usize::MAX;
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    // Nothing read: production stalls (the same count over three looks 150 ms apart).
+    let (mut last, mut same) = (usize::MAX, 0);
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
         let now = produced.load(Ordering::SeqCst);
-        if now == last {
+        same = if now == last { same + 1 } else { 0 };
+        last = now;
+        if same == 3 {
             break;
         }
-        last = now;
     }
+    assert_eq!(same, 3, "production never stalled: {last} bytes");
     let stalled = produced.load(Ordering::SeqCst);
     assert!(stalled < 512 * 1024, "production is bounded by the windows and buffers: {stalled}");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(produced.load(Ordering::SeqCst), stalled, "and stays stalled");
     // Reading everything lets it finish.
     let mut body = response.into_body();

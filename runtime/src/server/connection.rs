@@ -187,7 +187,7 @@ mod tests {
     use http_body_util::BodyExt;
 
     const FIRST: Duration = Duration::from_millis(200);
-    const THEN: Duration = Duration::from_millis(400);
+    const THEN: Duration = Duration::from_millis(700);
 
     #[tokio::test]
     async fn a_connection_is_idle_only_without_requests_in_flight() {
