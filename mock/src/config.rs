@@ -4,7 +4,7 @@
 use crate::behaviour::{Action, Behaviour};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The default `RequestTTLSeconds` of `InvokeEndpointAsync`: 6 hours.
@@ -53,6 +53,10 @@ pub struct MockConfig {
     /// How much of the request log is kept (`[record]`).
     #[serde(default)]
     pub record: RecordConfig,
+    /// HTTPS (`[tls]`): with a certificate and key the listener serves TLS, HTTP/2 or
+    /// HTTP/1.1 as ALPN chooses; without, plain HTTP/1.1 and HTTP/2 (h2c) on the same port.
+    #[serde(default)]
+    pub tls: Option<TlsFiles>,
 }
 
 fn default_region() -> String {
@@ -74,6 +78,7 @@ impl Default for MockConfig {
             auth: None,
             store: StoreConfig::default(),
             record: RecordConfig::default(),
+            tls: None,
         }
     }
 }
@@ -307,6 +312,30 @@ pub struct StoreConfig {
     pub session_token: Option<String>,
 }
 
+/// The certificate and key the mock serves HTTPS with (`[tls]`), PEM files. Relative paths in
+/// a config file are relative to that file's folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFiles {
+    /// The certificate chain: the mock's certificate first, then any intermediates.
+    pub cert: PathBuf,
+    /// The private key of the certificate: PKCS#8 (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE
+    /// KEY`) or SEC1 (`EC PRIVATE KEY`).
+    pub key: PathBuf,
+}
+
+impl TlsFiles {
+    /// These two files.
+    pub fn new(cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        TlsFiles { cert: cert.into(), key: key.into() }
+    }
+
+    /// Reads and checks them: the certificate chain, the key, and that they belong together.
+    pub fn load(&self) -> Result<smithygen_runtime::server::TlsConfig, ConfigError> {
+        smithygen_runtime::server::TlsConfig::from_pem_files(&self.cert, &self.key).map_err(|e| ConfigError(format!("[tls] {e}")))
+    }
+}
+
 /// A config that could not be read or is not valid.
 #[derive(Debug)]
 pub struct ConfigError(pub String);
@@ -344,7 +373,12 @@ impl MockConfig {
         } else {
             Self::from_toml(&text)
         };
-        parsed.map_err(|e| ConfigError(format!("{}: {e}", path.display())))
+        let mut config = parsed.map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
+        if let (Some(tls), Some(folder)) = (&mut config.tls, path.parent()) {
+            tls.cert = folder.join(&tls.cert);
+            tls.key = folder.join(&tls.key);
+        }
+        Ok(config)
     }
 
     /// Reads and validates a TOML config.
@@ -406,6 +440,11 @@ impl MockConfig {
         if let Some(auth) = &self.auth {
             if auth.access_key_id.is_empty() || auth.secret_access_key.is_empty() {
                 return Err(ConfigError("[auth] needs a non-empty access_key_id and secret_access_key".into()));
+            }
+        }
+        if let Some(tls) = &self.tls {
+            if tls.cert.as_os_str().is_empty() || tls.key.as_os_str().is_empty() {
+                return Err(ConfigError("[tls] needs both `cert` and `key` (PEM files)".into()));
             }
         }
         Ok(())
@@ -528,5 +567,21 @@ mod tests {
         assert!(err("[async]\nmax_concurrent_invocations = 0").contains("max_concurrent_invocations"));
         assert!(err("[endpoints.e]\nbehaviuor = \"echo\"").contains("unknown field"));
         assert!(err("[endpoints.e]\nbehaviour = \"ehco\"").contains("unknown behaviour `ehco`"));
+        assert!(err("[tls]\ncert = \"c.pem\"").contains("missing field `key`"));
+        assert!(err("[tls]\ncert = \"\"\nkey = \"k.pem\"").contains("[tls] needs both"));
+    }
+
+    #[test]
+    fn tls_paths_in_a_file_are_relative_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("conf")).unwrap();
+        let file = dir.path().join("conf/mock.toml");
+        std::fs::write(&file, "[tls]\ncert = \"certs/cert.pem\"\nkey = \"/abs/key.pem\"\n").unwrap();
+        let tls = MockConfig::from_file(&file).unwrap().tls.unwrap();
+        assert_eq!(tls.cert, dir.path().join("conf/certs/cert.pem"));
+        assert_eq!(tls.key, PathBuf::from("/abs/key.pem"));
+        assert!(MockConfig::from_toml("").unwrap().tls.is_none(), "plain HTTP by default");
+        let missing = tls.load().unwrap_err().to_string();
+        assert!(missing.starts_with("[tls] TLS certificate chain") && missing.contains("cert.pem"), "{missing}");
     }
 }

@@ -16,6 +16,9 @@
 //! - **Recording**: the newest requests are kept, 10,000 by default ([`RecordConfig`],
 //!   [`MockHandle::requests`], `GET /_mock/requests`).
 //! - **SigV4 verification** (off by default, [`AuthConfig`]): bad signatures get AWS's 403s.
+//! - **HTTP/1.1 and HTTP/2 on one port**: plain HTTP/1.1 and h2c (HTTP/2 with prior
+//!   knowledge) by default; HTTPS with ALPN `h2` / `http/1.1` given a certificate and key
+//!   ([`MockServer::tls`], or `[tls]` in the config file, [`TlsFiles`]).
 //!
 //! ```no_run
 //! use sagemaker_runtime_mock::{Behaviour, ErrorSpec, MockServer};
@@ -58,7 +61,9 @@ mod upstream;
 pub use behaviour::{
     Action, Behaviour, ErrorSpec, FixedResponse, Step, StreamFailure, StreamFailureKind, StreamSource, StreamSpec, UpstreamSpec,
 };
-pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, RecordConfig, StoreConfig, StoreKind};
+pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, RecordConfig, StoreConfig, StoreKind, TlsFiles};
+/// The certificate and key of an HTTPS mock given in code ([`MockServer::tls`]).
+pub use smithygen_runtime::server::TlsConfig;
 pub use queue::{AsyncResult, AsyncStatus};
 pub use record::RecordedRequest;
 pub use store::{S3Uri, StoreError};
@@ -80,6 +85,7 @@ pub struct MockServer {
     config: MockConfig,
     data_dir: Option<PathBuf>,
     listen: SocketAddr,
+    tls: Option<TlsConfig>,
 }
 
 impl Default for MockServer {
@@ -97,7 +103,7 @@ impl MockServer {
 
     /// A mock with this config.
     pub fn with_config(config: MockConfig) -> Self {
-        MockServer { config, data_dir: None, listen: SocketAddr::from(([127, 0, 0, 1], 0)) }
+        MockServer { config, data_dir: None, listen: SocketAddr::from(([127, 0, 0, 1], 0)), tls: None }
     }
 
     /// The config, to change it further.
@@ -155,10 +161,23 @@ impl MockServer {
         self
     }
 
+    /// Serves HTTPS with this certificate and key (HTTP/2 or HTTP/1.1 as ALPN chooses)
+    /// instead of plain HTTP/1.1 and h2c; takes precedence over the config's `[tls]` files.
+    /// The handle's [`url`](MockHandle::url) is then `https://...`.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// Validates the config, binds the address, replays queued async requests and serves in
     /// the background.
     pub async fn start(self) -> Result<MockHandle, MockError> {
         self.config.validate().map_err(MockError::Config)?;
+        let tls = match (self.tls, &self.config.tls) {
+            (Some(tls), _) => Some(tls),
+            (None, Some(files)) => Some(files.load().map_err(MockError::Config)?),
+            (None, None) => None,
+        };
         let (data_dir, temp_dir) = match self.data_dir {
             Some(dir) => {
                 std::fs::create_dir_all(&dir).map_err(|e| MockError::io(format!("data directory {}", dir.display()), e))?;
@@ -182,7 +201,9 @@ impl MockServer {
             .map_err(|e| MockError::io(format!("cannot listen on {}", self.listen), e))?;
         let dispatcher = tokio::spawn(dispatcher::run(mock.clone(), jobs));
         let router = admin::router(mock.clone());
-        let server = router.spawn(listener).map_err(|e| MockError::io("server", e))?;
+        let mut server_config = router.config().clone();
+        server_config.tls = tls;
+        let server = router.with_config(server_config).spawn(listener).map_err(|e| MockError::io("server", e))?;
         tracing::info!(url = %server.url(), data_dir = %data_dir.display(), replayed, "sagemaker-runtime-mock started");
         Ok(MockHandle { server: Some(server), dispatcher: Some(dispatcher), mock, data_dir, _temp_dir: temp_dir })
     }
@@ -242,9 +263,12 @@ pub struct MockHandle {
 }
 
 impl MockHandle {
-    /// `http://127.0.0.1:PORT`: the endpoint URL for clients.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS): the endpoint URL for clients.
     pub fn url(&self) -> String {
-        format!("http://{}", self.local_addr())
+        match &self.server {
+            Some(server) => server.url(),
+            None => format!("http://{}", self.local_addr()),
+        }
     }
 
     /// The address it listens on.

@@ -2,12 +2,13 @@
 //! stops gracefully (queued async requests stay in the data directory for the next start).
 
 use clap::Parser;
-use sagemaker_runtime_mock::{MockConfig, MockServer};
+use sagemaker_runtime_mock::{MockConfig, MockServer, TlsFiles};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// A local mock of Amazon SageMaker Runtime (InvokeEndpoint, InvokeEndpointAsync).
+/// A local mock of Amazon SageMaker Runtime (InvokeEndpoint, InvokeEndpointAsync), over
+/// HTTP/1.1 and HTTP/2 (h2c, or HTTPS with a certificate).
 #[derive(Debug, Parser)]
 #[command(name = "sagemaker-runtime-mock", version)]
 struct Args {
@@ -21,6 +22,14 @@ struct Args {
     /// Endpoint behaviours and settings, TOML (or JSON when the name ends in .json).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain (the mock's certificate first), HTTP/2 or
+    /// HTTP/1.1 as ALPN chooses; with --tls-key. Overrides the config file's [tls]. Without
+    /// either, plain HTTP/1.1 and HTTP/2 (h2c) on the same port.
+    #[arg(long, requires = "tls_key", value_name = "PEM")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, requires = "tls_cert", value_name = "PEM")]
+    tls_key: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -35,7 +44,7 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => match MockConfig::from_file(path) {
             Ok(config) => config,
             Err(e) => {
@@ -45,7 +54,23 @@ async fn main() -> ExitCode {
         },
         None => MockConfig::default(),
     };
-    let mock = match MockServer::with_config(config).data_dir(&args.data_dir).listen(args.listen).start().await {
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.tls = Some(TlsFiles::new(cert, key));
+    }
+    // Unreadable or mismatched certificate files are a configuration error, reported before
+    // anything starts.
+    let tls = match config.tls.as_ref().map(TlsFiles::load).transpose() {
+        Ok(tls) => tls,
+        Err(e) => {
+            eprintln!("sagemaker-runtime-mock: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut server = MockServer::with_config(config).data_dir(&args.data_dir).listen(args.listen);
+    if let Some(tls) = tls {
+        server = server.tls(tls);
+    }
+    let mock = match server.start().await {
         Ok(mock) => mock,
         Err(e) => {
             eprintln!("sagemaker-runtime-mock: {e}");

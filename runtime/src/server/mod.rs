@@ -1,5 +1,5 @@
 //! Server-side runtime (feature `server`): routing, request reading, constraint
-//! violations, error responses and an HTTP/1.1 server for generated service stubs.
+//! violations, error responses and an HTTP/1.1 and HTTP/2 server for generated service stubs.
 //!
 //! A crate generated with its `server` feature has a `server` module with one trait per
 //! service (one `async fn` per operation) and a `router(service)` function that returns a
@@ -11,9 +11,12 @@
 //!   `x-amzn-RequestId` on every response. [`Router::handle`] serves one request in process.
 //!   [`Router::before`] adds hooks that see every raw request (headers, URI, body) before
 //!   routing and may answer it themselves: authentication, recording, paths of their own.
-//! - [`Router::serve`], [`Router::serve_with_shutdown`] and [`Router::start`]: HTTP/1.1 with
-//!   keep-alive on a Tokio listener, with graceful shutdown. [`ServerHandle`] is the in-process
-//!   form: a free port on loopback, its URL, and `shutdown()`.
+//! - [`Router::serve`], [`Router::serve_with_shutdown`] and [`Router::start`]: one Tokio
+//!   listener for HTTP/1.1 (keep-alive), HTTP/2 with prior knowledge (h2c) and, given a
+//!   certificate ([`TlsConfig`]), HTTPS with ALPN `h2` / `http/1.1`; graceful shutdown (HTTP/2
+//!   connections get `GOAWAY`), and the limits of [`ServerConfig`] and [`Http2Config`] against
+//!   slow or abusive clients. [`ServerHandle`] is the in-process form: a free port on
+//!   loopback, its URL, and `shutdown()`.
 //! - [`serve_operation`]: one request of one operation, read, validated, answered by the
 //!   implementation and written, with the operation's generated functions as a
 //!   [`ServerOperation`] (the twin of the client's `invoke`).
@@ -43,7 +46,9 @@
 //! # Ok(()) }
 //! ```
 
+mod connection;
 mod content;
+mod http2;
 mod operation;
 mod pattern;
 mod rejection;
@@ -52,12 +57,15 @@ mod route;
 mod router;
 mod serve;
 mod streaming;
+mod tls;
 #[cfg(feature = "event-stream")]
 pub mod event_stream;
 mod validation;
 
 pub use operation::{serve_operation, ServerOperation};
 pub use pattern::Pattern;
+pub use http2::Http2Config;
+pub use tls::TlsConfig;
 pub use content::{check_accept, check_content_type, media_type_essence};
 pub use rejection::{error_response, Rejection, INTERNAL_FAILURE, REQUEST_ID_HEADER};
 pub use request::ServerRequest;

@@ -1,7 +1,9 @@
 //! The router: operations by method and URI pattern, and the request pipeline around them.
 
+use super::http2::Http2Config;
 use super::rejection::REQUEST_ID_HEADER;
 use super::streaming::BoxError;
+use super::tls::TlsConfig;
 use super::route::{parse_query, UriPattern};
 use super::{request_id, Rejection, ServerRequest, ServerResponse};
 use aws_smithy_types::body::SdkBody;
@@ -20,6 +22,16 @@ use std::time::Duration;
 pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Server settings.
+///
+/// One listener serves HTTP/1.1 and HTTP/2: without [`tls`](Self::tls) plain HTTP/1.1 and h2c
+/// (HTTP/2 with prior knowledge, told apart by the connection preface); with it HTTPS, the
+/// protocol chosen by ALPN (`h2` or `http/1.1`). [`http2`](Self::http2) holds the HTTP/2 limits.
+///
+/// Timeouts, for both protocols: a connection gets [`header_read_timeout`](Self::header_read_timeout)
+/// for its TLS handshake and first request head (and HTTP/1.1 for every request head), and is
+/// closed once it has had no request in flight for [`idle_timeout`](Self::idle_timeout)
+/// (HTTP/2 with a `GOAWAY` first). A request body read whole that delivers nothing for
+/// [`body_idle_timeout`](Self::body_idle_timeout) is answered 408.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServerConfig {
@@ -27,8 +39,24 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// How long graceful shutdown waits for open requests before closing connections (10 s).
     pub shutdown_timeout: Duration,
-    /// How long a client may take to send request headers (30 s).
+    /// How long a client may take to send request headers (30 s): each request head over
+    /// HTTP/1.1; over HTTP/2 and TLS, the handshake, the connection preface and the first
+    /// request's headers.
     pub header_read_timeout: Duration,
+    /// How long a connection may stay open with no request in flight (60 s; `None`: as long
+    /// as the client likes). A request in flight includes one whose response body is still
+    /// streaming. HTTP/1.1 keep-alive connections also close after `header_read_timeout`
+    /// without a new request.
+    pub idle_timeout: Option<Duration>,
+    /// How long a request body that is read whole may go without delivering data (30 s;
+    /// `None`: no limit): the request then gets 408 `RequestTimeoutException`. Bodies of
+    /// [`Router::route_streaming`] routes are the handler's to read and not limited.
+    pub body_idle_timeout: Option<Duration>,
+    /// HTTP/2 settings and limits (on by default); see [`Http2Config`].
+    pub http2: Http2Config,
+    /// Serve HTTPS with this certificate and key (`None`, the default: plain HTTP). See
+    /// [`TlsConfig`].
+    pub tls: Option<TlsConfig>,
 }
 
 impl Default for ServerConfig {
@@ -37,6 +65,10 @@ impl Default for ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(60)),
+            body_idle_timeout: Some(Duration::from_secs(30)),
+            http2: Http2Config::default(),
+            tls: None,
         }
     }
 }

@@ -1,55 +1,80 @@
-//! HTTP/1.1 with keep-alive on a Tokio listener, graceful shutdown, and the in-process handle.
+//! One listener for HTTP/1.1, HTTP/2 with prior knowledge (h2c) and HTTPS (ALPN `h2` /
+//! `http/1.1`): connections, their limits and timeouts, graceful shutdown, and the in-process
+//! handle.
 
-use super::router::{read_whole, RequestBody};
+use super::connection::{Activity, BodyIdle, IdleLimited, Tracked};
+use super::http2::bounded;
+use super::router::RequestBody;
 use super::streaming::BoxError;
-use super::{Rejection, Router, ServerResponse};
+use super::tls::ALPN_H2;
+use super::{error_response, Rejection, Router, ServerConfig, ServerResponse};
 use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::Arc;
-use tokio::net::{TcpListener, ToSocketAddrs};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio::sync::{oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
+
+/// How long a closing connection (idle, or the server stopping) with no request in flight may
+/// take to say goodbye before it is dropped: HTTP/2's graceful `GOAWAY` waits for the client to
+/// answer a PING, which a stalled or hostile client never does.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 impl Router {
-    /// Serves HTTP/1.1 (keep-alive on) on `listener` until the process ends.
+    /// Serves HTTP/1.1 and HTTP/2 (h2c, or HTTPS with [`ServerConfig::tls`]) on `listener`
+    /// until the process ends.
     pub async fn serve(self, listener: TcpListener) -> io::Result<()> {
         self.serve_with_shutdown(listener, std::future::pending()).await
     }
 
-    /// Serves HTTP/1.1 on `listener` until `signal` completes, then shuts down gracefully:
-    /// stops accepting, lets requests in flight finish (up to
-    /// [`ServerConfig::shutdown_timeout`](super::ServerConfig)) and closes idle keep-alive
-    /// connections. Failed `accept`s (such as running out of file descriptors) are logged
-    /// and retried, never fatal.
+    /// Serves on `listener` until `signal` completes, then shuts down gracefully: stops
+    /// accepting, lets requests in flight finish (up to
+    /// [`ServerConfig::shutdown_timeout`](super::ServerConfig), after which the remaining
+    /// connections are closed) and closes idle connections (HTTP/2 ones with `GOAWAY`).
+    /// Failed `accept`s (such as running out of file descriptors) are logged and retried,
+    /// never fatal.
+    ///
+    /// Each connection is HTTP/1.1 or HTTP/2 as the client opens it: over plain TCP, HTTP/2
+    /// when it starts with the HTTP/2 connection preface (`PRI * HTTP/2.0`, "prior
+    /// knowledge"), else HTTP/1.1; over TLS, as ALPN chose (`h2`, else HTTP/1.1). The limits
+    /// and timeouts are [`ServerConfig`]'s.
     pub async fn serve_with_shutdown(
         self,
         listener: TcpListener,
         signal: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {
-        let router = Arc::new(self);
-        let header_timeout = router.config().header_read_timeout;
-        let graceful = GracefulShutdown::new();
-        let mut signal = std::pin::pin!(signal);
+        let shared = Arc::new(Shared::new(self));
+        let (stop, stopped) = watch::channel(false);
+        let mut connections = JoinSet::new();
+        let mut signal = pin!(signal);
         loop {
             let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(pair) => pair,
                     Err(e) => {
                         tracing::warn!(error = %e, "accept failed; retrying");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
                 },
+                // Finished connections are collected as they end, so the set stays small.
+                Some(finished) = connections.join_next(), if !connections.is_empty() => {
+                    if let Err(e) = finished {
+                        tracing::error!(panicked = e.is_panic(), "a connection task failed");
+                    }
+                    continue;
+                }
                 () = &mut signal => break,
             };
             // Responses go out in several writes (headers, then each event of a stream): with
@@ -57,27 +82,15 @@ impl Router {
             if let Err(e) = stream.set_nodelay(true) {
                 tracing::debug!(error = %e, "could not set TCP_NODELAY");
             }
-            let router = router.clone();
-            let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
-                let router = router.clone();
-                async move { Ok::<_, Infallible>(router.serve_hyper(request).await) }
-            });
-            let connection = http1::Builder::new()
-                .keep_alive(true)
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
-            let watched = graceful.watch(connection);
-            tokio::spawn(async move {
-                if let Err(e) = watched.await {
-                    tracing::debug!(%peer, error = %e, "connection ended with an error");
-                }
-            });
+            connections.spawn(shared.clone().serve_connection(stream, peer, stopped.clone()));
         }
         drop(listener);
-        let timeout = router.config().shutdown_timeout;
-        if tokio::time::timeout(timeout, graceful.shutdown()).await.is_err() {
-            tracing::warn!(?timeout, "graceful shutdown timed out; closing remaining connections");
+        let _ = stop.send(true);
+        let timeout = shared.router.config().shutdown_timeout;
+        let drained = tokio::time::timeout(timeout, async { while connections.join_next().await.is_some() {} }).await;
+        if drained.is_err() {
+            tracing::warn!(?timeout, remaining = connections.len(), "graceful shutdown timed out; closing remaining connections");
+            connections.shutdown().await;
         }
         Ok(())
     }
@@ -92,12 +105,13 @@ impl Router {
     /// Serves on an already bound listener in the background; see [`start`](Self::start).
     pub fn spawn(self, listener: TcpListener) -> io::Result<ServerHandle> {
         let addr = listener.local_addr()?;
+        let tls = self.config().tls.is_some();
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(self.serve_with_shutdown(listener, async move {
             // A dropped sender (the handle dropped) stops the server too.
             let _ = rx.await;
         }));
-        Ok(ServerHandle { addr, shutdown: Some(tx), task: Some(task) })
+        Ok(ServerHandle { addr, tls, shutdown: Some(tx), task: Some(task) })
     }
 
     /// Reads the body within the limit and runs [`handle`](Self::handle), or, for a route that
@@ -105,7 +119,8 @@ impl Router {
     /// [`StreamingBody`](super::StreamingBody) sends that body as it is produced.
     async fn serve_hyper(&self, request: http::Request<Incoming>) -> http::Response<UnsyncBoxBody<Bytes, BoxError>> {
         let limit = self.config().body_limit;
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
+        origin_form(&mut parts);
         let declared = parts
             .headers
             .get(http::header::CONTENT_LENGTH)
@@ -119,9 +134,9 @@ impl Router {
         } else if declared.is_some_and(|n| n > limit as u64) {
             with_request_id(Rejection::PayloadTooLarge { limit }.into_response())
         } else {
-            match read_whole(body, limit).await {
+            match read_body(body, limit, self.config().body_idle_timeout).await {
                 Ok(bytes) => self.handle(http::Request::from_parts(parts, bytes)).await,
-                Err(rejection) => with_request_id(rejection.into_response()),
+                Err(response) => with_request_id(response),
             }
         };
         let streaming = super::streaming_body(&response).and_then(|body| body.take());
@@ -132,11 +147,188 @@ impl Router {
     }
 }
 
+/// Over HTTP/2 the request target arrives as `:scheme`, `:authority` and `:path` (an absolute
+/// URI) and usually without `Host`: routing, hooks (SigV4 verification signs `host`) and
+/// operations see it as HTTP/1.1 sends it, an origin-form URI and a `Host` header.
+fn origin_form(parts: &mut http::request::Parts) {
+    if parts.version != http::Version::HTTP_2 {
+        return;
+    }
+    let Some(authority) = parts.uri.authority() else { return };
+    if !parts.headers.contains_key(http::header::HOST) {
+        if let Ok(host) = http::HeaderValue::from_str(authority.as_str()) {
+            parts.headers.insert(http::header::HOST, host);
+        }
+    }
+    let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    if let Ok(uri) = target.parse::<http::Uri>() {
+        parts.uri = uri;
+    }
+}
+
+/// Reads a request body whole: over `limit` is 413, no data for `idle` 408
+/// `RequestTimeoutException`, a body that fails to arrive a `SerializationException`.
+async fn read_body(body: Incoming, limit: usize, idle: Option<Duration>) -> Result<Bytes, ServerResponse> {
+    let collected = match idle {
+        Some(idle) => Limited::new(IdleLimited::new(body, idle), limit).collect().await,
+        None => Limited::new(body, limit).collect().await,
+    };
+    match collected {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Err(Rejection::PayloadTooLarge { limit }.into_response())
+        }
+        Err(e) if e.downcast_ref::<BodyIdle>().is_some() => {
+            Err(error_response(408, "RequestTimeoutException", &format!("Request body timed out: {e}."), Default::default()))
+        }
+        Err(e) => Err(Rejection::Serialization(crate::protocol::WireError::new("body", format!("could not be read: {e}")))
+            .into_response()),
+    }
+}
+
 fn with_request_id(mut response: ServerResponse) -> ServerResponse {
     if let Ok(v) = http::HeaderValue::from_str(&super::request_id()) {
         response.headers_mut().insert(super::REQUEST_ID_HEADER, v);
     }
     response
+}
+
+/// What every connection of one listener shares: the router, the connection builders and
+/// the TLS acceptor.
+struct Shared {
+    router: Arc<Router>,
+    /// HTTP/1.1 or HTTP/2 by the connection preface (HTTP/1.1 only when HTTP/2 is off).
+    plain: auto::Builder<TokioExecutor>,
+    /// After ALPN: `h2`, and everything else.
+    http2_only: auto::Builder<TokioExecutor>,
+    http1_only: auto::Builder<TokioExecutor>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+impl Shared {
+    fn new(router: Router) -> Self {
+        let config = router.config();
+        let plain = if config.http2.enabled { builder(config) } else { builder(config).http1_only() };
+        let tls = config.tls.as_ref().map(|tls| tls.acceptor(config.http2.enabled));
+        Shared { http2_only: builder(config).http2_only(), http1_only: builder(config).http1_only(), plain, tls, router: Arc::new(router) }
+    }
+
+    /// One connection, from accept to close.
+    async fn serve_connection(self: Arc<Self>, stream: TcpStream, peer: SocketAddr, mut stop: watch::Receiver<bool>) {
+        let activity = Activity::new();
+        let Some(acceptor) = &self.tls else {
+            return self.drive(&self.plain, TokioIo::new(stream), peer, activity, stop).await;
+        };
+        // The handshake is part of what the client must finish within the header timeout.
+        let timeout = self.router.config().header_read_timeout;
+        let tls = tokio::select! {
+            handshake = tokio::time::timeout(timeout, acceptor.accept(stream)) => match handshake {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => {
+                    tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!(%peer, ?timeout, "TLS handshake timed out");
+                    return;
+                }
+            },
+            () = stopping(&mut stop) => return,
+        };
+        let builder = if tls.get_ref().1.alpn_protocol() == Some(ALPN_H2) { &self.http2_only } else { &self.http1_only };
+        self.drive(builder, TokioIo::new(tls), peer, activity, stop).await
+    }
+
+    /// Serves the connection's requests until it ends, the server stops (graceful: requests
+    /// in flight finish) or it has been idle too long.
+    async fn drive<I>(
+        &self,
+        builder: &auto::Builder<TokioExecutor>,
+        io: I,
+        peer: SocketAddr,
+        activity: Arc<Activity>,
+        mut stop: watch::Receiver<bool>,
+    ) where
+        I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    {
+        let router = self.router.clone();
+        let tracker = activity.clone();
+        let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
+            let router = router.clone();
+            // In flight from its head until its response body has been sent or dropped.
+            let in_flight = tracker.begin();
+            async move {
+                let response = router.serve_hyper(request).await;
+                Ok::<_, Infallible>(response.map(|body| Tracked::new(body, in_flight)))
+            }
+        });
+        let config = self.router.config();
+        let (first, idle) = (config.header_read_timeout, config.idle_timeout);
+        let connection = builder.serve_connection(io, service);
+        let mut connection = pin!(connection);
+        let mut closing = false;
+        let mut hard_close = pin!(tokio::time::sleep(Duration::ZERO));
+        let mut hard_close_armed = false;
+        loop {
+            tokio::select! {
+                ended = connection.as_mut() => {
+                    if let Err(e) = ended {
+                        tracing::debug!(%peer, error = %e, "connection ended with an error");
+                    }
+                    return;
+                }
+                () = stopping(&mut stop), if !closing => {
+                    connection.as_mut().graceful_shutdown();
+                    closing = true;
+                    hard_close.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
+                    hard_close_armed = true;
+                }
+                () = activity.idle(first, idle), if !closing => {
+                    tracing::debug!(%peer, "closing an idle connection");
+                    connection.as_mut().graceful_shutdown();
+                    closing = true;
+                    hard_close.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
+                    hard_close_armed = true;
+                }
+                () = &mut hard_close, if hard_close_armed => {
+                    if !activity.busy() {
+                        tracing::debug!(%peer, "a closing connection with no request in flight did not close in time; dropping it");
+                        return;
+                    }
+                    // Requests in flight finish first (within the shutdown timeout, when the
+                    // server is stopping); look again later.
+                    hard_close.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
+                }
+            }
+        }
+    }
+}
+
+/// Completes when the server stops (or is gone).
+async fn stopping(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+/// A connection builder with the config's HTTP/1.1 and HTTP/2 settings.
+fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().keep_alive(true).timer(TokioTimer::new()).header_read_timeout(bounded(config.header_read_timeout));
+    let h2 = &config.http2;
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(h2.max_concurrent_streams)
+        .max_header_list_size(h2.max_header_list_size)
+        .max_frame_size(h2.frame_size())
+        .initial_stream_window_size(h2.stream_window())
+        .initial_connection_window_size(h2.connection_window())
+        .adaptive_window(false)
+        .max_send_buf_size(h2.send_buffer())
+        .keep_alive_interval(h2.ping_interval())
+        .keep_alive_timeout(h2.ping_timeout())
+        .max_pending_accept_reset_streams(h2.max_pending_accept_reset_streams)
+        .max_local_error_reset_streams(h2.max_local_error_reset_streams);
+    builder
 }
 
 /// A server running in the background, from [`Router::start`] or [`Router::spawn`]
@@ -155,6 +347,7 @@ fn with_request_id(mut response: ServerResponse) -> ServerResponse {
 #[derive(Debug)]
 pub struct ServerHandle {
     addr: SocketAddr,
+    tls: bool,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -165,9 +358,11 @@ impl ServerHandle {
         self.addr
     }
 
-    /// The base URL, `http://<ip>:<port>`, to use as a client's endpoint URL.
+    /// The base URL, `http://<ip>:<port>` (`https://` when serving TLS), to use as a
+    /// client's endpoint URL.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting connections, lets requests in flight finish and waits until the
