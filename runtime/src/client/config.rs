@@ -193,10 +193,10 @@ impl<S> ClientConfigBuilder<S> {
         Self { fields, _service: PhantomData }
     }
 
-    /// Layers every setting that is set in `other` on top of `self`, each as its row in the
-    /// settings table says: most replace, lists (interceptors, auth schemes, retry
-    /// classifiers, framework metadata) are appended, `allow_no_auth` stays on once on, and a
-    /// timeout configuration overrides only the timeouts it sets.
+    /// Layers every setting that is set in `other` on top of `self`, as the setting's row in
+    /// the settings table says: most are replaced, lists (interceptors, auth schemes, ...) are
+    /// appended, `allow_no_auth` stays on once on, and a timeout configuration overrides only
+    /// the timeouts it sets.
     pub fn merge(&mut self, other: &ClientConfigBuilder<S>) -> &mut Self {
         self.fields.merge_from(&other.fields);
         self
@@ -336,10 +336,10 @@ macro_rules! client_settings {
         }
 
         impl Settings {
-            fn resolve(set: BuilderFields, build: &BuildContext) -> Self {
+            fn resolve(fields: BuilderFields, build: &BuildContext) -> Self {
                 Self {
                     $($name: client_settings!(
-                        @resolve $resolution $(($($default)*))?, set.$name, build
+                        @resolve $resolution $(($($default)*))?, fields.$name, build
                     ),)*
                 }
             }
@@ -353,7 +353,7 @@ macro_rules! client_settings {
         }
 
         impl<S> ClientConfigBuilder<S> {
-            $(client_settings!(@builder $name: $builder_ty; $($builder)*);)*
+            $(client_settings!(@builder $name; $($builder)*);)*
         }
 
         impl<S> ClientConfig<S> {
@@ -396,46 +396,46 @@ macro_rules! client_settings {
     };
 
     // Resolution (`build`) and its inverse (`to_builder`), by kind.
-    (@resolve as_set, $set:expr, $build:ident) => {
-        $set
+    (@resolve as_set, $value:expr, $build:ident) => {
+        $value
     };
     (@unresolve as_set, $resolved:expr) => {
         Clone::clone($resolved)
     };
-    (@resolve default(|$context:ident| $default:expr), $set:expr, $build:ident) => {
-        $set.unwrap_or_else(|| {
+    (@resolve default(|$context:ident| $default:expr), $value:expr, $build:ident) => {
+        $value.unwrap_or_else(|| {
             let $context = $build;
             $default
         })
     };
-    (@resolve default($default:expr), $set:expr, $build:ident) => {
-        $set.unwrap_or_else(|| $default)
+    (@resolve default($default:expr), $value:expr, $build:ident) => {
+        $value.unwrap_or_else(|| $default)
     };
     (@unresolve default, $resolved:expr) => {
         Some(Clone::clone($resolved))
     };
-    (@resolve fallback(|$context:ident| $fallback:expr), $set:expr, $build:ident) => {
-        $set.or_else(|| {
+    (@resolve fallback(|$context:ident| $fallback:expr), $value:expr, $build:ident) => {
+        $value.or_else(|| {
             let $context = $build;
             $fallback
         })
     };
-    (@resolve fallback($fallback:expr), $set:expr, $build:ident) => {
-        $set.or_else(|| $fallback)
+    (@resolve fallback($fallback:expr), $value:expr, $build:ident) => {
+        $value.or_else(|| $fallback)
     };
     (@unresolve fallback, $resolved:expr) => {
         Clone::clone($resolved)
     };
-    (@resolve fieldwise($defaults:expr), $set:expr, $build:ident) => {
-        merge::FieldWise::over($set, $defaults)
+    (@resolve fieldwise($defaults:expr), $value:expr, $build:ident) => {
+        merge::fieldwise_over_defaults($value, $defaults)
     };
     (@unresolve fieldwise, $resolved:expr) => {
         Some(Clone::clone($resolved))
     };
 
     // Builder setters, one at a time.
-    (@builder $name:ident: $builder_ty:ty;) => {};
-    (@builder $name:ident: $builder_ty:ty;
+    (@builder $name:ident;) => {};
+    (@builder $name:ident;
         $(#[$doc:meta])*
         fn $method:ident($($param:ident: $param_ty:ty),*) => $in_place:ident($($arg:expr),*);
         $($rest:tt)*
@@ -445,9 +445,9 @@ macro_rules! client_settings {
             self.$in_place($($arg),*);
             self
         }
-        client_settings!(@builder $name: $builder_ty; $($rest)*);
+        client_settings!(@builder $name; $($rest)*);
     };
-    (@builder $name:ident: $builder_ty:ty;
+    (@builder $name:ident;
         $(#[$doc:meta])*
         set fn $method:ident($param:ident: $param_ty:ty);
         $($rest:tt)*
@@ -457,9 +457,9 @@ macro_rules! client_settings {
             self.fields.$name = $param;
             self
         }
-        client_settings!(@builder $name: $builder_ty; $($rest)*);
+        client_settings!(@builder $name; $($rest)*);
     };
-    (@builder $name:ident: $builder_ty:ty;
+    (@builder $name:ident;
         $(#[$doc:meta])*
         push fn $method:ident($param:ident: $param_ty:ty);
         $($rest:tt)*
@@ -469,9 +469,9 @@ macro_rules! client_settings {
             self.fields.$name.push($param);
             self
         }
-        client_settings!(@builder $name: $builder_ty; $($rest)*);
+        client_settings!(@builder $name; $($rest)*);
     };
-    (@builder $name:ident: $builder_ty:ty;
+    (@builder $name:ident;
         $(#[$doc:meta])*
         set_all fn $method:ident($param:ident: $param_ty:ty);
         $($rest:tt)*
@@ -481,19 +481,18 @@ macro_rules! client_settings {
             self.fields.$name = $param.into_iter().collect();
             self
         }
-        client_settings!(@builder $name: $builder_ty; $($rest)*);
+        client_settings!(@builder $name; $($rest)*);
     };
-    (@builder $name:ident: $builder_ty:ty;
+    (@builder $name:ident;
         hand_written { $($methods:tt)* }
         $($rest:tt)*
     ) => {
         $($methods)*
-        client_settings!(@builder $name: $builder_ty; $($rest)*);
+        client_settings!(@builder $name; $($rest)*);
     };
 
     // The config getter, if any: in `impl<S>`, or in `impl<S: Service>` when it needs the
     // service (`where S: Service`).
-    (@config $impl_block:ident $name:ident;) => {};
     (@config for_any_service $name:ident;
         $(#[$doc:meta])*
         fn $getter:ident() -> $getter_ty:ty = |$value:ident| $get:expr;
@@ -514,11 +513,12 @@ macro_rules! client_settings {
             $get
         }
     };
-    // The other impl block's getter.
+    // No getter, or the other impl block's.
     (@config $impl_block:ident $name:ident; $($getter:tt)*) => {};
 }
 
-/// How an override's value is layered onto a builder's (a row's `merge`).
+/// How an override's value is layered onto a builder's (a row's `merge`), and a fieldwise
+/// setting onto its defaults.
 mod merge {
     /// Set in the override: replaces the builder's value.
     pub(super) fn replace<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
@@ -540,29 +540,36 @@ mod merge {
     /// A value made of parts: the override's set parts replace the builder's, the builder's
     /// other parts are kept (an override of one timeout keeps the others).
     pub(super) fn fieldwise<T: FieldWise>(mine: &mut Option<T>, theirs: &Option<T>) {
-        if let Some(over) = theirs {
-            *mine = Some(match mine.take() {
-                Some(base) => FieldWise::over(Some(over.clone()), base),
-                None => over.clone(),
-            });
+        if let Some(theirs) = theirs {
+            let mut merged = theirs.clone();
+            if let Some(base) = mine {
+                merged.fill_unset_from(base);
+            }
+            *mine = Some(merged);
+        }
+    }
+
+    /// The parts of `value` that are set, over `defaults` (the resolution of a row's
+    /// `resolved: .. = fieldwise(defaults)`).
+    pub(super) fn fieldwise_over_defaults<T: FieldWise>(value: Option<T>, defaults: T) -> T {
+        match value {
+            Some(mut value) => {
+                value.fill_unset_from(&defaults);
+                value
+            }
+            None => defaults,
         }
     }
 
     /// A setting merged and defaulted part by part.
-    pub(super) trait FieldWise: Clone + Sized {
-        /// `value`'s set parts over `base` (all of `base` when `value` is `None`).
-        fn over(value: Option<Self>, base: Self) -> Self;
+    pub(super) trait FieldWise: Clone {
+        /// Fills the parts of `self` that are left unset from `base`.
+        fn fill_unset_from(&mut self, base: &Self);
     }
 
     impl FieldWise for aws_smithy_types::timeout::TimeoutConfig {
-        fn over(value: Option<Self>, base: Self) -> Self {
-            match value {
-                Some(mut value) => {
-                    value.take_defaults_from(&base);
-                    value
-                }
-                None => base,
-            }
+        fn fill_unset_from(&mut self, base: &Self) {
+            self.take_defaults_from(base);
         }
     }
 }
@@ -1215,10 +1222,9 @@ client_settings! {
 }
 
 impl<S> From<&SdkConfig> for ClientConfigBuilder<S> {
-    /// Copies every setting a shared [`SdkConfig`] (as loaded by `aws-config`) also carries:
-    /// region, credentials provider, endpoint URL, FIPS / dual-stack flags, HTTP client, retry,
-    /// timeout, sleep, time source, behavior version, app name, identity cache, ... (those
-    /// whose row in the settings table has a `from_sdk` source).
+    /// Copies every setting a shared [`SdkConfig`] (as loaded by `aws-config`) also carries
+    /// (region, credentials provider, endpoint URL, HTTP client, retry and timeout
+    /// configuration, ...: each setting whose row in the settings table has a `from_sdk`).
     fn from(sdk: &SdkConfig) -> Self {
         Self::with_fields(BuilderFields::from_sdk_config(sdk))
     }
