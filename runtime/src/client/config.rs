@@ -193,10 +193,10 @@ impl<S> ClientConfigBuilder<S> {
         Self { fields, _service: PhantomData }
     }
 
-    /// Layers every setting that is set in `other` on top of `self`, as the setting's row in
-    /// the settings table says: most are replaced, lists (interceptors, auth schemes, ...) are
-    /// appended, `allow_no_auth` stays on once on, and a timeout configuration overrides only
-    /// the timeouts it sets.
+    /// Layers every setting that is set in `other` on top of `self`: most replace the
+    /// builder's, lists (interceptors, auth schemes, ...) are appended, `allow_no_auth` stays
+    /// on once on, and a timeout configuration overrides only the timeouts it sets.
+    // Each setting as its row's `merge` says.
     pub fn merge(&mut self, other: &ClientConfigBuilder<S>) -> &mut Self {
         self.fields.merge_from(&other.fields);
         self
@@ -670,8 +670,9 @@ client_settings! {
         resolved: Option<SharedHttpClient> = fallback(|build| build.default_http_client()),
         from_sdk: |sdk| sdk.http_client(),
         builder {
-            /// Sets the HTTP client. Default: aws-smithy-runtime's default HTTPS client (hyper 1
-            /// + rustls), created once per [`build`](Self::build) and shared by every call.
+            /// Sets the HTTP client. Default: aws-smithy-runtime's default HTTPS client
+            /// (hyper 1 + rustls), created once per [`build`](Self::build) and shared by every
+            /// call.
             fn http_client(http_client: impl HttpClient + 'static)
                 => set_http_client(Some(http_client.into_shared()));
             /// Sets or clears the HTTP client.
@@ -1222,9 +1223,10 @@ client_settings! {
 }
 
 impl<S> From<&SdkConfig> for ClientConfigBuilder<S> {
-    /// Copies every setting a shared [`SdkConfig`] (as loaded by `aws-config`) also carries
-    /// (region, credentials provider, endpoint URL, HTTP client, retry and timeout
-    /// configuration, ...: each setting whose row in the settings table has a `from_sdk`).
+    /// Copies every setting a shared [`SdkConfig`] (as loaded by `aws-config`) also carries:
+    /// region, credentials provider, endpoint URL, HTTP client, retry and timeout
+    /// configuration, ...
+    // Each setting whose row in the settings table has a `from_sdk`.
     fn from(sdk: &SdkConfig) -> Self {
         Self::with_fields(BuilderFields::from_sdk_config(sdk))
     }
