@@ -4,29 +4,26 @@
 //! A `ClientConfig` owns everything that must be shared by every call made with it: the HTTP
 //! client (and therefore its connection pool), the identity cache (so credentials from SSO, IMDS,
 //! STS... are resolved once and reused), and the runtime plugins handed to the orchestrator.
+//!
+//! Every setting is declared once, as one row of the settings table (the `client_settings!`
+//! invocation below): the row gives its builder and resolved types, how it merges, its default,
+//! where an `SdkConfig` carries it, its builder setters and its getter. Everything else about
+//! the setting (the builder field, `merge`, `From<&SdkConfig>`, the resolved `Settings` field
+//! that calls read, `to_builder`) is produced from that row.
 
 use super::idempotency::IdempotencyTokenProvider;
 use super::interceptors::AttemptTracingInterceptor;
 use super::{AcceptsEndpointResolver, AnyService, Service};
-use aws_runtime::invocation_id::{InvocationIdGenerator, SharedInvocationIdGenerator};
-use aws_runtime::service_clock_skew::DisableClockSkewCorrection;
-use aws_smithy_runtime::client::retries::RetryPartition;
-use aws_smithy_runtime_api::client::auth::{
-    AuthScheme, AuthSchemePreference, SharedAuthScheme, SharedAuthSchemeOptionResolver,
-};
-use aws_smithy_runtime_api::client::endpoint::SharedEndpointResolver;
-use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, SharedRetryClassifier};
-use aws_smithy_types::telemetry::RequestedTelemetryAttributes;
-use aws_types::sdk_ua_metadata::FrameworkMetadata;
-use std::marker::PhantomData;
-use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID as SIGV4_SCHEME_ID};
-use aws_runtime::invocation_id::InvocationIdInterceptor;
-use aws_runtime::recursion_detection::RecursionDetectionInterceptor;
-use aws_runtime::request_info::RequestInfoInterceptor;
-use aws_runtime::service_clock_skew::ServiceClockSkewInterceptor;
-use aws_runtime::user_agent::UserAgentInterceptor;
 use crate::protocol::compression::DEFAULT_MIN_COMPRESSION_SIZE_BYTES;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID as SIGV4_SCHEME_ID};
+use aws_runtime::invocation_id::{
+    InvocationIdGenerator, InvocationIdInterceptor, SharedInvocationIdGenerator,
+};
+use aws_runtime::recursion_detection::RecursionDetectionInterceptor;
+use aws_runtime::request_info::RequestInfoInterceptor;
+use aws_runtime::service_clock_skew::{DisableClockSkewCorrection, ServiceClockSkewInterceptor};
+use aws_runtime::user_agent::UserAgentInterceptor;
 use aws_smithy_async::rt::sleep::{default_async_sleep, AsyncSleep, SharedAsyncSleep};
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use aws_smithy_runtime::client::auth::no_auth::{NoAuthScheme, NO_AUTH_SCHEME_ID};
@@ -36,13 +33,19 @@ use aws_smithy_runtime::client::identity::no_auth::NoAuthIdentityResolver;
 use aws_smithy_runtime::client::identity::IdentityCache;
 use aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier;
 use aws_smithy_runtime::client::retries::strategy::StandardRetryStrategy;
+use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime::client::stalled_stream_protection::StalledStreamProtectionInterceptor;
+use aws_smithy_runtime_api::client::auth::{
+    AuthScheme, AuthSchemePreference, SharedAuthScheme, SharedAuthSchemeOptionResolver,
+};
 use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+use aws_smithy_runtime_api::client::endpoint::SharedEndpointResolver;
 use aws_smithy_runtime_api::client::http::{HttpClient, SharedHttpClient};
 use aws_smithy_runtime_api::client::identity::{
     ResolveCachedIdentity, SharedIdentityCache, SharedIdentityResolver,
 };
 use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, SharedRetryClassifier};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
 use aws_smithy_runtime_api::client::runtime_plugin::{
     RuntimePlugin, SharedRuntimePlugin, StaticRuntimePlugin,
@@ -51,10 +54,13 @@ use aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProt
 use aws_smithy_runtime_api::shared::IntoShared;
 use aws_smithy_types::config_bag::Layer;
 use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::telemetry::RequestedTelemetryAttributes;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::app_name::AppName;
 use aws_types::region::{Region, SigningRegion};
+use aws_types::sdk_ua_metadata::FrameworkMetadata;
 use aws_types::SdkConfig;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -105,40 +111,6 @@ pub struct ClientConfigBuilder<S = AnyService> {
     _service: PhantomData<fn() -> S>,
 }
 
-/// The settings of a [`ClientConfigBuilder`], whatever its service.
-#[derive(Clone, Debug, Default)]
-struct BuilderFields {
-    region: Option<Region>,
-    credentials_provider: Option<SharedCredentialsProvider>,
-    endpoint_url: Option<String>,
-    use_fips: Option<bool>,
-    use_dual_stack: Option<bool>,
-    http_client: Option<SharedHttpClient>,
-    retry_config: Option<RetryConfig>,
-    timeout_config: Option<TimeoutConfig>,
-    sleep_impl: Option<SharedAsyncSleep>,
-    time_source: Option<SharedTimeSource>,
-    behavior_version: Option<BehaviorVersion>,
-    app_name: Option<AppName>,
-    interceptors: Vec<SharedInterceptor>,
-    identity_cache: Option<SharedIdentityCache>,
-    stalled_stream_protection: Option<StalledStreamProtectionConfig>,
-    idempotency_token_provider: Option<IdempotencyTokenProvider>,
-    disable_request_compression: Option<bool>,
-    request_min_compression_size_bytes: Option<u32>,
-    endpoint_resolver: Option<SharedEndpointResolver>,
-    auth_scheme_resolver: Option<SharedAuthSchemeOptionResolver>,
-    auth_schemes: Vec<SharedAuthScheme>,
-    auth_scheme_preference: Option<AuthSchemePreference>,
-    allow_no_auth: bool,
-    retry_partition: Option<RetryPartition>,
-    retry_classifiers: Vec<SharedRetryClassifier>,
-    framework_metadata: Vec<FrameworkMetadata>,
-    disable_clock_skew_correction: Option<bool>,
-    invocation_id_generator: Option<SharedInvocationIdGenerator>,
-    telemetry_attributes: Option<RequestedTelemetryAttributes>,
-}
-
 impl<S> Clone for ClientConfigBuilder<S> {
     fn clone(&self) -> Self {
         Self::with_fields(self.fields.clone())
@@ -160,288 +132,11 @@ impl<S> std::fmt::Debug for ClientConfigBuilder<S> {
     }
 }
 
+/// The builder's methods that are not one setting's (those are in the settings table).
 impl<S> ClientConfigBuilder<S> {
     /// Creates an empty builder (every setting left at its default).
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets the AWS region: used for SigV4 signing and as the `AWS::Region` endpoint builtin.
-    pub fn region(mut self, region: impl Into<Option<Region>>) -> Self {
-        self.set_region(region.into());
-        self
-    }
-
-    /// Sets or clears the AWS region.
-    pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
-        self.fields.region = region;
-        self
-    }
-
-    /// Sets the credentials provider used to sign requests with SigV4.
-    ///
-    /// Its credentials are cached in the config's identity cache, shared by every call.
-    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
-        self
-    }
-
-    /// Sets or clears the credentials provider.
-    pub fn set_credentials_provider(
-        &mut self,
-        provider: Option<SharedCredentialsProvider>,
-    ) -> &mut Self {
-        self.fields.credentials_provider = provider;
-        self
-    }
-
-    /// Sets a custom endpoint URL (the `SDK::Endpoint` builtin). Required for services without an
-    /// endpoint rule set.
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.set_endpoint_url(Some(url.into()));
-        self
-    }
-
-    /// Sets or clears the custom endpoint URL.
-    pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
-        self.fields.endpoint_url = url;
-        self
-    }
-
-    /// Selects FIPS endpoints (the `AWS::UseFIPS` builtin). Default `false`.
-    pub fn use_fips(mut self, use_fips: bool) -> Self {
-        self.set_use_fips(Some(use_fips));
-        self
-    }
-
-    /// Sets or clears the FIPS flag.
-    pub fn set_use_fips(&mut self, use_fips: Option<bool>) -> &mut Self {
-        self.fields.use_fips = use_fips;
-        self
-    }
-
-    /// Selects dual-stack (IPv4 + IPv6) endpoints (the `AWS::UseDualStack` builtin). Default
-    /// `false`.
-    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
-        self.set_use_dual_stack(Some(use_dual_stack));
-        self
-    }
-
-    /// Sets or clears the dual-stack flag.
-    pub fn set_use_dual_stack(&mut self, use_dual_stack: Option<bool>) -> &mut Self {
-        self.fields.use_dual_stack = use_dual_stack;
-        self
-    }
-
-    /// Sets the HTTP client. Default: aws-smithy-runtime's default HTTPS client (hyper 1 +
-    /// rustls), created once per [`build`](Self::build) and shared by every call.
-    pub fn http_client(mut self, http_client: impl HttpClient + 'static) -> Self {
-        self.set_http_client(Some(http_client.into_shared()));
-        self
-    }
-
-    /// Sets or clears the HTTP client.
-    pub fn set_http_client(&mut self, http_client: Option<SharedHttpClient>) -> &mut Self {
-        self.fields.http_client = http_client;
-        self
-    }
-
-    /// Sets the retry configuration.
-    ///
-    /// Default: [`RetryConfig::standard()`]: standard mode, 3 attempts, exponential backoff with
-    /// full jitter starting at 1 s (capped at 20 s), and a per-service retry quota (token
-    /// bucket) shared by all clients in the process.
-    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
-        self.set_retry_config(Some(retry_config));
-        self
-    }
-
-    /// Sets or clears the retry configuration.
-    pub fn set_retry_config(&mut self, retry_config: Option<RetryConfig>) -> &mut Self {
-        self.fields.retry_config = retry_config;
-        self
-    }
-
-    /// Sets the timeout configuration. Fields left unset keep their defaults; use
-    /// `TimeoutConfigBuilder::disable_*` (or [`TimeoutConfig::disabled`]) to switch one off.
-    ///
-    /// Defaults (see [`default_timeout_config`]):
-    /// - **connect timeout 3.1 s** ([`DEFAULT_CONNECT_TIMEOUT`]), as in the AWS SDKs.
-    /// - **read timeout 75 s** ([`DEFAULT_READ_TIMEOUT`]): the time from sending a request to
-    ///   the first byte of the response. Inference APIs may legally think for 60 s before
-    ///   answering, so anything shorter would cut legal calls; a server that accepts the
-    ///   connection and never answers is abandoned after 75 s per attempt.
-    /// - **no operation or attempt timeout**: both would also bound the time spent transferring
-    ///   the body, and a large but healthy transfer must not be cut. A body that stops moving is
-    ///   instead caught by stalled stream protection (on by default: the transfer is cancelled
-    ///   when throughput stays below 1 B/s for a 5 s grace period).
-    ///
-    /// Together these guarantee a stalled server cannot hang a caller forever: the worst case
-    /// with the default 3 attempts is about 3 × 75 s plus backoff. Callers with a latency budget
-    /// should set `operation_timeout` to bound the whole call, retries included. The read timeout
-    /// is enforced by the HTTP client; the default client honours it, custom clients should too.
-    pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
-        self.set_timeout_config(Some(timeout_config));
-        self
-    }
-
-    /// Sets or clears the timeout configuration.
-    pub fn set_timeout_config(&mut self, timeout_config: Option<TimeoutConfig>) -> &mut Self {
-        self.fields.timeout_config = timeout_config;
-        self
-    }
-
-    /// Sets the async sleep implementation used for backoff and timeouts. Default: tokio.
-    pub fn sleep_impl(mut self, sleep_impl: impl AsyncSleep + 'static) -> Self {
-        self.set_sleep_impl(Some(sleep_impl.into_shared()));
-        self
-    }
-
-    /// Sets or clears the async sleep implementation.
-    pub fn set_sleep_impl(&mut self, sleep_impl: Option<SharedAsyncSleep>) -> &mut Self {
-        self.fields.sleep_impl = sleep_impl;
-        self
-    }
-
-    /// Sets the time source used for signing and credential expiry. Default: the system clock.
-    pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
-        self.set_time_source(Some(time_source.into_shared()));
-        self
-    }
-
-    /// Sets or clears the time source.
-    pub fn set_time_source(&mut self, time_source: Option<SharedTimeSource>) -> &mut Self {
-        self.fields.time_source = time_source;
-        self
-    }
-
-    /// Sets the behavior version (selects the aws-smithy-runtime defaults generation, e.g. the
-    /// default HTTP client). Default: [`BehaviorVersion::latest()`].
-    pub fn behavior_version(mut self, behavior_version: BehaviorVersion) -> Self {
-        self.set_behavior_version(Some(behavior_version));
-        self
-    }
-
-    /// Sets or clears the behavior version.
-    pub fn set_behavior_version(&mut self, behavior_version: Option<BehaviorVersion>) -> &mut Self {
-        self.fields.behavior_version = behavior_version;
-        self
-    }
-
-    /// Sets the application name, appended to the user agent as `app/<name>`.
-    pub fn app_name(mut self, app_name: AppName) -> Self {
-        self.set_app_name(Some(app_name));
-        self
-    }
-
-    /// Sets or clears the application name.
-    pub fn set_app_name(&mut self, app_name: Option<AppName>) -> &mut Self {
-        self.fields.app_name = app_name;
-        self
-    }
-
-    /// Adds an interceptor that runs on every call, after the runtime's own interceptors.
-    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
-        self.push_interceptor(SharedInterceptor::new(interceptor));
-        self
-    }
-
-    /// Adds an already shared interceptor.
-    pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
-        self.fields.interceptors.push(interceptor);
-        self
-    }
-
-    /// Replaces all configured interceptors.
-    pub fn set_interceptors(
-        &mut self,
-        interceptors: impl IntoIterator<Item = SharedInterceptor>,
-    ) -> &mut Self {
-        self.fields.interceptors = interceptors.into_iter().collect();
-        self
-    }
-
-    /// Sets the identity cache. Default: a lazy cache (refreshes credentials shortly before
-    /// they expire), created once per [`build`](Self::build) and shared by every call.
-    pub fn identity_cache(mut self, identity_cache: impl ResolveCachedIdentity + 'static) -> Self {
-        self.set_identity_cache(Some(identity_cache.into_shared()));
-        self
-    }
-
-    /// Sets or clears the identity cache.
-    pub fn set_identity_cache(&mut self, identity_cache: Option<SharedIdentityCache>) -> &mut Self {
-        self.fields.identity_cache = identity_cache;
-        self
-    }
-
-    /// Sets stalled stream protection. Default: enabled for uploads and downloads, 5 s grace.
-    pub fn stalled_stream_protection(mut self, config: StalledStreamProtectionConfig) -> Self {
-        self.set_stalled_stream_protection(Some(config));
-        self
-    }
-
-    /// Sets or clears stalled stream protection.
-    pub fn set_stalled_stream_protection(
-        &mut self,
-        config: Option<StalledStreamProtectionConfig>,
-    ) -> &mut Self {
-        self.fields.stalled_stream_protection = config;
-        self
-    }
-
-    /// Sets the provider of idempotency tokens: the token sent for an `@idempotencyToken` input
-    /// member the caller leaves unset. Default: [`IdempotencyTokenProvider::random`], a fresh
-    /// UUID v4 per call. A string is a fixed token (for tests).
-    pub fn idempotency_token_provider(mut self, provider: impl Into<IdempotencyTokenProvider>) -> Self {
-        self.set_idempotency_token_provider(Some(provider.into()));
-        self
-    }
-
-    /// Sets or clears the idempotency token provider.
-    pub fn set_idempotency_token_provider(
-        &mut self,
-        provider: Option<IdempotencyTokenProvider>,
-    ) -> &mut Self {
-        self.fields.idempotency_token_provider = provider;
-        self
-    }
-
-    /// The idempotency token provider set on this builder, if any.
-    pub fn get_idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
-        self.fields.idempotency_token_provider.as_ref()
-    }
-
-    /// Turns off request compression for operations whose model allows it
-    /// (`@requestCompression`). Default `false`: their request bodies are gzipped when at least
-    /// [`request_min_compression_size_bytes`](Self::request_min_compression_size_bytes) long.
-    /// Also read from an `SdkConfig` (`AWS_DISABLE_REQUEST_COMPRESSION`,
-    /// `disable_request_compression` in a profile).
-    pub fn disable_request_compression(mut self, disable: bool) -> Self {
-        self.set_disable_request_compression(Some(disable));
-        self
-    }
-
-    /// Sets or clears the request compression switch.
-    pub fn set_disable_request_compression(&mut self, disable: Option<bool>) -> &mut Self {
-        self.fields.disable_request_compression = disable;
-        self
-    }
-
-    /// Sets the size in bytes from which a request body is compressed, for operations whose
-    /// model allows it (`@requestCompression`). Default 10240 (10 KiB): smaller bodies tend to
-    /// grow when compressed. Must be at most 10485760 (10 MiB); a larger value fails every call
-    /// of such an operation with a configuration error. A streaming body is compressed whatever
-    /// its size. Also read from an `SdkConfig` (`AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`,
-    /// `request_min_compression_size_bytes` in a profile).
-    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
-        self.set_request_min_compression_size_bytes(Some(bytes));
-        self
-    }
-
-    /// Sets or clears the minimum size of a request body to compress.
-    pub fn set_request_min_compression_size_bytes(&mut self, bytes: Option<u32>) -> &mut Self {
-        self.fields.request_min_compression_size_bytes = bytes;
-        self
     }
 
     /// Test defaults, as the official SDK crates' `with_test_defaults` (feature `test-util`
@@ -468,8 +163,8 @@ impl<S> ClientConfigBuilder<S> {
                 "test",
             ),
         )));
-        self.fields.behavior_version = Some(BehaviorVersion::latest());
-        self.fields.idempotency_token_provider = Some("00000000-0000-4000-8000-000000000000".into());
+        self.set_behavior_version(Some(BehaviorVersion::latest()));
+        self.set_idempotency_token_provider(Some("00000000-0000-4000-8000-000000000000".into()));
         self
     }
 
@@ -489,193 +184,6 @@ impl<S> ClientConfigBuilder<S> {
         self
     }
 
-    /// Sets the endpoint resolver: every call's endpoint comes from it instead of the service's
-    /// endpoint rules. It receives the service's typed endpoint parameters
-    /// (`config::endpoint::Params` of the generated crate: region, FIPS and dual-stack flags,
-    /// endpoint URL, ... as the configuration and the operation set them), as with the official
-    /// SDK crates.
-    ///
-    /// `resolver` implements the generated crate's `config::endpoint::ResolveEndpoint`; for a
-    /// resolver of the orchestrator's own interface, use
-    /// [`set_endpoint_resolver`](Self::set_endpoint_resolver).
-    pub fn endpoint_resolver<R>(mut self, resolver: R) -> Self
-    where
-        S: AcceptsEndpointResolver<R>,
-    {
-        self.set_endpoint_resolver(Some(S::shared_endpoint_resolver(resolver)));
-        self
-    }
-
-    /// Sets or clears the endpoint resolver (the orchestrator's interface: it receives
-    /// `EndpointResolverParams` holding the typed parameters).
-    pub fn set_endpoint_resolver(&mut self, resolver: Option<SharedEndpointResolver>) -> &mut Self {
-        self.fields.endpoint_resolver = resolver;
-        self
-    }
-
-    /// Sets the auth scheme resolver: for each call, it lists the auth schemes to try, in order,
-    /// from the call's `config::auth::Params` (the operation name). Default: the schemes the
-    /// service's model names (SigV4 for AWS services).
-    pub fn auth_scheme_resolver(mut self, resolver: impl super::auth::ResolveAuthScheme + 'static) -> Self {
-        self.set_auth_scheme_resolver(resolver);
-        self
-    }
-
-    /// In-place form of [`auth_scheme_resolver`](Self::auth_scheme_resolver).
-    pub fn set_auth_scheme_resolver(
-        &mut self,
-        resolver: impl super::auth::ResolveAuthScheme + 'static,
-    ) -> &mut Self {
-        self.fields.auth_scheme_resolver = Some(resolver.into_shared_resolver());
-        self
-    }
-
-    /// Adds an auth scheme (a signer and the identity type it signs with), for an auth scheme
-    /// resolver or preference to select.
-    pub fn push_auth_scheme(mut self, auth_scheme: impl AuthScheme + 'static) -> Self {
-        self.fields.auth_schemes.push(SharedAuthScheme::new(auth_scheme));
-        self
-    }
-
-    /// Lets calls go unsigned when no credentials are available: "no auth" is added as the
-    /// last auth scheme option of every call, after the modeled ones (as the official SDK
-    /// crates' `allow_no_auth`). With credentials configured, requests are still signed.
-    pub fn allow_no_auth(mut self) -> Self {
-        self.set_allow_no_auth();
-        self
-    }
-
-    /// In-place form of [`allow_no_auth`](Self::allow_no_auth).
-    pub fn set_allow_no_auth(&mut self) -> &mut Self {
-        self.fields.allow_no_auth = true;
-        self
-    }
-
-    /// Sets the preferred auth schemes, by scheme id (e.g. `["sigv4a", "sigv4"]`): among the
-    /// options the auth scheme resolver returns, these are tried first, in this order. Also read
-    /// from an `SdkConfig` (`AWS_AUTH_SCHEME_PREFERENCE`, `auth_scheme_preference` in a profile).
-    pub fn auth_scheme_preference(mut self, preference: impl Into<AuthSchemePreference>) -> Self {
-        self.set_auth_scheme_preference(Some(preference.into()));
-        self
-    }
-
-    /// Sets or clears the preferred auth schemes.
-    pub fn set_auth_scheme_preference(
-        &mut self,
-        preference: Option<AuthSchemePreference>,
-    ) -> &mut Self {
-        self.fields.auth_scheme_preference = preference;
-        self
-    }
-
-    /// Sets the retry partition: calls in one partition share a retry quota (token bucket) and
-    /// client rate limiter. Default: one partition per service and region
-    /// (`<service id>-<region>`, as the official SDK crates name it).
-    pub fn retry_partition(mut self, retry_partition: RetryPartition) -> Self {
-        self.set_retry_partition(Some(retry_partition));
-        self
-    }
-
-    /// Sets or clears the retry partition.
-    pub fn set_retry_partition(&mut self, retry_partition: Option<RetryPartition>) -> &mut Self {
-        self.fields.retry_partition = retry_partition;
-        self
-    }
-
-    /// Adds a retry classifier, consulted with the built-in ones (its priority decides the
-    /// order) to decide whether a failed attempt is retried.
-    pub fn retry_classifier(mut self, retry_classifier: impl ClassifyRetry + 'static) -> Self {
-        self.push_retry_classifier(SharedRetryClassifier::new(retry_classifier));
-        self
-    }
-
-    /// Adds an already shared retry classifier.
-    pub fn push_retry_classifier(&mut self, retry_classifier: SharedRetryClassifier) -> &mut Self {
-        self.fields.retry_classifiers.push(retry_classifier);
-        self
-    }
-
-    /// Replaces the configured retry classifiers (the built-in ones stay).
-    pub fn set_retry_classifiers(
-        &mut self,
-        retry_classifiers: impl IntoIterator<Item = SharedRetryClassifier>,
-    ) -> &mut Self {
-        self.fields.retry_classifiers = retry_classifiers.into_iter().collect();
-        self
-    }
-
-    /// Adds framework metadata (`lib/<name>#<version>`) to the user agent.
-    pub fn framework_metadata(mut self, framework_metadata: FrameworkMetadata) -> Self {
-        self.push_framework_metadata(framework_metadata);
-        self
-    }
-
-    /// In-place form of [`framework_metadata`](Self::framework_metadata).
-    pub fn push_framework_metadata(&mut self, framework_metadata: FrameworkMetadata) -> &mut Self {
-        self.fields.framework_metadata.push(framework_metadata);
-        self
-    }
-
-    /// Turns off clock skew correction (by default the signing time follows the skew measured
-    /// from the service's `Date` header after a skew-related error). `None` leaves the default.
-    pub fn disable_clock_skew_correction(mut self, disable: impl Into<Option<bool>>) -> Self {
-        self.set_disable_clock_skew_correction(disable.into());
-        self
-    }
-
-    /// Sets or clears the clock skew correction switch.
-    pub fn set_disable_clock_skew_correction(&mut self, disable: Option<bool>) -> &mut Self {
-        self.fields.disable_clock_skew_correction = disable;
-        self
-    }
-
-    /// Sets the generator of the `amz-sdk-invocation-id` header (default: a random UUID per
-    /// call, kept across its retries).
-    pub fn invocation_id_generator(mut self, generator: impl InvocationIdGenerator + 'static) -> Self {
-        self.set_invocation_id_generator(Some(SharedInvocationIdGenerator::new(generator)));
-        self
-    }
-
-    /// Sets or clears the invocation id generator.
-    pub fn set_invocation_id_generator(
-        &mut self,
-        generator: Option<SharedInvocationIdGenerator>,
-    ) -> &mut Self {
-        self.fields.invocation_id_generator = generator;
-        self
-    }
-
-    /// Names operation input members (Smithy names, e.g. `"EndpointName"`) whose values each
-    /// call captures *and* emits as attributes of the client's metrics. Captured values are
-    /// also readable by interceptors (`CapturedTelemetryAttributes` in the config bag). Only
-    /// string members that are not `@sensitive` are eligible. Off by default.
-    pub fn emit_input_attributes(
-        mut self,
-        names: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        let requested = self.fields.telemetry_attributes.get_or_insert_with(Default::default);
-        requested.emit(names.into_iter().map(Into::into).collect::<Vec<String>>());
-        self
-    }
-
-    /// Names operation input members whose values each call captures for interceptors to read
-    /// (`CapturedTelemetryAttributes`) without emitting them on metrics. Same eligibility as
-    /// [`emit_input_attributes`](Self::emit_input_attributes).
-    pub fn capture_input_attributes(
-        mut self,
-        names: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        let requested = self.fields.telemetry_attributes.get_or_insert_with(Default::default);
-        requested.capture_only(names.into_iter().map(Into::into).collect::<Vec<String>>());
-        self
-    }
-
-    /// Sets the behavior version to [`BehaviorVersion::latest()`].
-    pub fn behavior_version_latest(mut self) -> Self {
-        self.set_behavior_version(Some(BehaviorVersion::latest()));
-        self
-    }
-
     /// The same settings for another service type (the settings do not depend on it).
     pub fn for_service<T>(self) -> ClientConfigBuilder<T> {
         ClientConfigBuilder::with_fields(self.fields)
@@ -685,54 +193,12 @@ impl<S> ClientConfigBuilder<S> {
         Self { fields, _service: PhantomData }
     }
 
-    /// Layers every field that is set in `other` on top of `self`; interceptors, auth schemes,
-    /// retry classifiers and framework metadata are appended.
+    /// Layers every setting that is set in `other` on top of `self`: most replace the
+    /// builder's, lists (interceptors, auth schemes, ...) are appended, `allow_no_auth` stays
+    /// on once on, and a timeout configuration overrides only the timeouts it sets.
+    // Each setting as its row's `merge` says.
     pub fn merge(&mut self, other: &ClientConfigBuilder<S>) -> &mut Self {
-        fn take<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
-            if let Some(v) = theirs {
-                *mine = Some(v.clone());
-            }
-        }
-        let (mine, theirs) = (&mut self.fields, &other.fields);
-        take(&mut mine.region, &theirs.region);
-        take(&mut mine.credentials_provider, &theirs.credentials_provider);
-        take(&mut mine.endpoint_url, &theirs.endpoint_url);
-        take(&mut mine.use_fips, &theirs.use_fips);
-        take(&mut mine.use_dual_stack, &theirs.use_dual_stack);
-        take(&mut mine.http_client, &theirs.http_client);
-        take(&mut mine.retry_config, &theirs.retry_config);
-        if let Some(over) = &theirs.timeout_config {
-            // Field-wise: an override of one timeout keeps the others.
-            let mut merged = over.clone();
-            if let Some(base) = &mine.timeout_config {
-                merged.take_defaults_from(base);
-            }
-            mine.timeout_config = Some(merged);
-        }
-        take(&mut mine.sleep_impl, &theirs.sleep_impl);
-        take(&mut mine.time_source, &theirs.time_source);
-        take(&mut mine.behavior_version, &theirs.behavior_version);
-        take(&mut mine.app_name, &theirs.app_name);
-        take(&mut mine.identity_cache, &theirs.identity_cache);
-        take(&mut mine.stalled_stream_protection, &theirs.stalled_stream_protection);
-        take(&mut mine.idempotency_token_provider, &theirs.idempotency_token_provider);
-        take(&mut mine.disable_request_compression, &theirs.disable_request_compression);
-        take(
-            &mut mine.request_min_compression_size_bytes,
-            &theirs.request_min_compression_size_bytes,
-        );
-        take(&mut mine.endpoint_resolver, &theirs.endpoint_resolver);
-        take(&mut mine.auth_scheme_resolver, &theirs.auth_scheme_resolver);
-        take(&mut mine.auth_scheme_preference, &theirs.auth_scheme_preference);
-        mine.allow_no_auth |= theirs.allow_no_auth;
-        take(&mut mine.retry_partition, &theirs.retry_partition);
-        take(&mut mine.disable_clock_skew_correction, &theirs.disable_clock_skew_correction);
-        take(&mut mine.invocation_id_generator, &theirs.invocation_id_generator);
-        take(&mut mine.telemetry_attributes, &theirs.telemetry_attributes);
-        mine.interceptors.extend(theirs.interceptors.iter().cloned());
-        mine.auth_schemes.extend(theirs.auth_schemes.iter().cloned());
-        mine.retry_classifiers.extend(theirs.retry_classifiers.iter().cloned());
-        mine.framework_metadata.extend(theirs.framework_metadata.iter().cloned());
+        self.fields.merge_from(&other.fields);
         self
     }
 
@@ -745,10 +211,39 @@ impl<S> ClientConfigBuilder<S> {
     /// `reuse`: the default plugins of a config built with the same behavior version, so a
     /// per-call override does not rebuild them, and its metrics plugin when `keep_metrics`.
     fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool) -> ClientConfig<S> {
-        let f = self.fields;
-        let behavior_version = f.behavior_version.unwrap_or_else(BehaviorVersion::latest);
-        let defaults: Arc<[SharedRuntimePlugin]> = match reuse {
-            Some(prev) if prev.behavior_version == behavior_version => prev.defaults.clone(),
+        let build = BuildContext::new(self.fields.behavior_version, reuse);
+        let settings = Settings::resolve(self.fields, &build);
+        let client_plugin = settings.client_plugin();
+        // The metrics plugin times calls with the time source: kept unless that changed.
+        let metrics = std::sync::OnceLock::new();
+        if let Some((scope, plugin)) = reuse.filter(|_| keep_metrics).and_then(|prev| prev.metrics.get()) {
+            let _ = metrics.set((*scope, plugin.clone()));
+        }
+        ClientConfig::with_inner(Arc::new(ClientConfigInner {
+            settings,
+            defaults: build.default_plugins,
+            client_plugin,
+            metrics,
+        }))
+    }
+}
+
+/// What building a config decides before any setting is resolved, for the defaults that
+/// depend on it (a row's `default(|build| ..)` or `fallback(|build| ..)`).
+struct BuildContext {
+    /// The behavior version set, else the latest. Decided first because it selects
+    /// aws-smithy-runtime's default plugins.
+    behavior_version: BehaviorVersion,
+    /// aws-smithy-runtime's default plugins for that behavior version: built once per config
+    /// and reused by per-call overrides.
+    default_plugins: Arc<[SharedRuntimePlugin]>,
+}
+
+impl BuildContext {
+    fn new(behavior_version: Option<BehaviorVersion>, reuse: Option<&ClientConfigInner>) -> Self {
+        let behavior_version = behavior_version.unwrap_or_else(BehaviorVersion::latest);
+        let default_plugins = match reuse {
+            Some(prev) if prev.settings.behavior_version == behavior_version => prev.defaults.clone(),
             _ => default_plugins(
                 DefaultPluginParams::new()
                     .with_retry_partition_name(BASE_RETRY_PARTITION)
@@ -758,101 +253,982 @@ impl<S> ClientConfigBuilder<S> {
             .into_iter()
             .collect(),
         };
-        // Take the HTTP client the default plugins created, so `to_builder()` keeps sharing the
-        // same client (and its connection pool) instead of creating a new one.
-        let http_client = f.http_client.or_else(|| {
-            defaults.iter().find_map(|plugin| {
-                plugin
-                    .runtime_components(&RuntimeComponentsBuilder::new("probe"))
-                    .http_client()
-            })
-        });
-        let mut timeout_config = f
-            .timeout_config
-            .unwrap_or_else(|| TimeoutConfig::builder().build());
-        timeout_config.take_defaults_from(&default_timeout_config());
-        let settings = Settings {
-            region: f.region,
-            credentials_provider: f.credentials_provider,
-            endpoint_url: f.endpoint_url,
-            use_fips: f.use_fips.unwrap_or(false),
-            use_dual_stack: f.use_dual_stack.unwrap_or(false),
-            http_client,
-            retry_config: f.retry_config.unwrap_or_else(RetryConfig::standard),
-            timeout_config,
-            sleep_impl: f.sleep_impl.or_else(default_async_sleep),
-            time_source: f.time_source.unwrap_or_default(),
-            app_name: f.app_name,
-            interceptors: f.interceptors,
-            identity_cache: f
-                .identity_cache
-                .unwrap_or_else(|| IdentityCache::lazy().build()),
-            stalled_stream_protection: f.stalled_stream_protection.unwrap_or_else(|| {
-                StalledStreamProtectionConfig::enabled()
-                    .grace_period(Duration::from_secs(5))
-                    .build()
-            }),
-            idempotency_token_provider: f.idempotency_token_provider.unwrap_or_default(),
-            disable_request_compression: f.disable_request_compression.unwrap_or(false),
-            request_min_compression_size_bytes: f
-                .request_min_compression_size_bytes
-                .unwrap_or(DEFAULT_MIN_COMPRESSION_SIZE_BYTES),
-            endpoint_resolver: f.endpoint_resolver,
-            auth_scheme_resolver: f.auth_scheme_resolver,
-            auth_schemes: f.auth_schemes,
-            auth_scheme_preference: f.auth_scheme_preference,
-            allow_no_auth: f.allow_no_auth,
-            retry_partition: f.retry_partition,
-            retry_classifiers: f.retry_classifiers,
-            framework_metadata: f.framework_metadata,
-            disable_clock_skew_correction: f.disable_clock_skew_correction,
-            invocation_id_generator: f.invocation_id_generator,
-            telemetry_attributes: f.telemetry_attributes,
-        };
-        let client_plugin = settings.client_plugin();
-        // The metrics plugin times calls with the time source: kept unless that changed.
-        let metrics = std::sync::OnceLock::new();
-        if let Some((scope, plugin)) = reuse.filter(|_| keep_metrics).and_then(|prev| prev.metrics.get()) {
-            let _ = metrics.set((*scope, plugin.clone()));
+        Self { behavior_version, default_plugins }
+    }
+
+    /// The HTTP client the default plugins created. Taken from them (not created anew) so the
+    /// config, its clones and `to_builder()` all share one client and its connection pool.
+    fn default_http_client(&self) -> Option<SharedHttpClient> {
+        self.default_plugins.iter().find_map(|plugin| {
+            plugin
+                .runtime_components(&RuntimeComponentsBuilder::new("probe"))
+                .http_client()
+        })
+    }
+}
+
+/// Declares the client settings, one row each, and produces from the rows everything a setting
+/// needs: the [`ClientConfigBuilder`] field and setters, its part of `merge`, of
+/// `From<&SdkConfig>`, of the resolved [`Settings`] (what calls read) and of `to_builder`, and
+/// its [`ClientConfig`] getter. A row:
+///
+/// ```text
+/// name: BuilderType {
+///     merge: replace | append | flag | fieldwise,
+///     resolved: ResolvedType = as_set | default(..) | fallback(..) | fieldwise(..),
+///     from_sdk: |sdk| expression,             // optional: read by `From<&SdkConfig>`
+///     builder { setters }
+///     config { getter }
+/// }
+/// ```
+///
+/// - `merge` names the function of the [`merge`] module that layers an override's value onto
+///   a builder's.
+/// - `resolved` says what `build` makes of the builder value (the arms of `@resolve` below):
+///   `as_set` keeps it; `default(e)` unwraps it, `e` when unset; `fallback(e)` keeps the
+///   `Option`, `e` (an `Option`) when unset; `fieldwise(e)` fills in the parts left unset from
+///   `e`. A default written `|build| e` reads the [`BuildContext`]. `to_builder` gives back the
+///   resolved value, so a config rebuilt from it keeps what was resolved once (the HTTP client,
+///   the identity cache).
+/// - `builder` setters (the receiver is added): `fn name(params) => in_place(args);` is a
+///   fluent setter calling the in-place one; `set fn set_name(name: BuilderType);` replaces the
+///   value; `push fn push_name(item: Item);` and `set_all fn set_names(items: impl
+///   IntoIterator<Item = Item>);` add to or replace a list; `hand_written { .. }` holds setters
+///   of any other shape, as ordinary methods.
+/// - `config` getter: `fn name() -> Type = |value| expression;`, `value` being the resolved
+///   setting; `where S: Service` after the type puts it in `impl<S: Service>`, for a getter
+///   that needs the service. A setting with no getter is read by the runtime only.
+macro_rules! client_settings {
+    (
+        $(
+            $name:ident: $builder_ty:ty {
+                merge: $merge:ident,
+                resolved: $resolved_ty:ty = $resolution:ident $(($($default:tt)*))?,
+                $(from_sdk: |$sdk:ident| $from_sdk:expr,)?
+                builder { $($builder:tt)* }
+                config { $($config:tt)* }
+            }
+        )*
+    ) => {
+        /// The settings of a [`ClientConfigBuilder`], whatever its service; unset ones are
+        /// `None` (or empty, or `false`).
+        #[derive(Clone, Debug, Default)]
+        struct BuilderFields {
+            $($name: $builder_ty,)*
         }
-        ClientConfig::with_inner(Arc::new(ClientConfigInner {
-            settings,
-            behavior_version,
-            defaults,
-            client_plugin,
-            metrics,
-        }))
+
+        impl BuilderFields {
+            fn from_sdk_config(sdk_config: &SdkConfig) -> Self {
+                Self {
+                    $($name: client_settings!(@from_sdk sdk_config $(|$sdk| $from_sdk)?),)*
+                }
+            }
+
+            fn merge_from(&mut self, other: &Self) {
+                $(merge::$merge(&mut self.$name, &other.$name);)*
+            }
+        }
+
+        /// The resolved settings (defaults applied) that calls read.
+        #[derive(Clone, Debug)]
+        pub(crate) struct Settings {
+            $(pub(crate) $name: $resolved_ty,)*
+        }
+
+        impl Settings {
+            fn resolve(fields: BuilderFields, build: &BuildContext) -> Self {
+                Self {
+                    $($name: client_settings!(
+                        @resolve $resolution $(($($default)*))?, fields.$name, build
+                    ),)*
+                }
+            }
+
+            /// The builder fields that resolve to these settings again.
+            fn to_builder_fields(&self) -> BuilderFields {
+                BuilderFields {
+                    $($name: client_settings!(@unresolve $resolution, &self.$name),)*
+                }
+            }
+        }
+
+        impl<S> ClientConfigBuilder<S> {
+            $(client_settings!(@builder $name; $($builder)*);)*
+        }
+
+        impl<S> ClientConfig<S> {
+            $(client_settings!(@config for_any_service $name; $($config)*);)*
+        }
+
+        impl<S: Service> ClientConfig<S> {
+            $(client_settings!(@config for_service $name; $($config)*);)*
+        }
+
+        /// The name of every setting, and whether `From<&SdkConfig>` reads it, for the tests
+        /// that check every setting.
+        #[cfg(test)]
+        const SETTINGS: &[(&str, bool)] = &[
+            $((stringify!($name), client_settings!(@has_sdk_source $(|$sdk| $from_sdk)?)),)*
+        ];
+
+        #[cfg(test)]
+        impl BuilderFields {
+            /// Each setting's value as `Debug` text, `None` when unset, in table order.
+            fn values(&self) -> Vec<(&'static str, Option<String>)> {
+                vec![$((stringify!($name), tests::value_if_set(&self.$name)),)*]
+            }
+        }
+    };
+
+    // `From<&SdkConfig>`: the row's expression, or unset.
+    (@from_sdk $sdk_config:ident |$sdk:ident| $from_sdk:expr) => {{
+        let $sdk = $sdk_config;
+        $from_sdk
+    }};
+    (@from_sdk $sdk_config:ident) => {
+        Default::default()
+    };
+    (@has_sdk_source |$sdk:ident| $from_sdk:expr) => {
+        true
+    };
+    (@has_sdk_source) => {
+        false
+    };
+
+    // Resolution (`build`) and its inverse (`to_builder`), by kind.
+    (@resolve as_set, $value:expr, $build:ident) => {
+        $value
+    };
+    (@unresolve as_set, $resolved:expr) => {
+        Clone::clone($resolved)
+    };
+    (@resolve default(|$context:ident| $default:expr), $value:expr, $build:ident) => {
+        $value.unwrap_or_else(|| {
+            let $context = $build;
+            $default
+        })
+    };
+    (@resolve default($default:expr), $value:expr, $build:ident) => {
+        $value.unwrap_or_else(|| $default)
+    };
+    (@unresolve default, $resolved:expr) => {
+        Some(Clone::clone($resolved))
+    };
+    (@resolve fallback(|$context:ident| $fallback:expr), $value:expr, $build:ident) => {
+        $value.or_else(|| {
+            let $context = $build;
+            $fallback
+        })
+    };
+    (@resolve fallback($fallback:expr), $value:expr, $build:ident) => {
+        $value.or_else(|| $fallback)
+    };
+    (@unresolve fallback, $resolved:expr) => {
+        Clone::clone($resolved)
+    };
+    (@resolve fieldwise($defaults:expr), $value:expr, $build:ident) => {
+        merge::fieldwise_over_defaults($value, $defaults)
+    };
+    (@unresolve fieldwise, $resolved:expr) => {
+        Some(Clone::clone($resolved))
+    };
+
+    // Builder setters, one at a time.
+    (@builder $name:ident;) => {};
+    (@builder $name:ident;
+        $(#[$doc:meta])*
+        fn $method:ident($($param:ident: $param_ty:ty),*) => $in_place:ident($($arg:expr),*);
+        $($rest:tt)*
+    ) => {
+        $(#[$doc])*
+        pub fn $method(mut self, $($param: $param_ty),*) -> Self {
+            self.$in_place($($arg),*);
+            self
+        }
+        client_settings!(@builder $name; $($rest)*);
+    };
+    (@builder $name:ident;
+        $(#[$doc:meta])*
+        set fn $method:ident($param:ident: $param_ty:ty);
+        $($rest:tt)*
+    ) => {
+        $(#[$doc])*
+        pub fn $method(&mut self, $param: $param_ty) -> &mut Self {
+            self.fields.$name = $param;
+            self
+        }
+        client_settings!(@builder $name; $($rest)*);
+    };
+    (@builder $name:ident;
+        $(#[$doc:meta])*
+        push fn $method:ident($param:ident: $param_ty:ty);
+        $($rest:tt)*
+    ) => {
+        $(#[$doc])*
+        pub fn $method(&mut self, $param: $param_ty) -> &mut Self {
+            self.fields.$name.push($param);
+            self
+        }
+        client_settings!(@builder $name; $($rest)*);
+    };
+    (@builder $name:ident;
+        $(#[$doc:meta])*
+        set_all fn $method:ident($param:ident: $param_ty:ty);
+        $($rest:tt)*
+    ) => {
+        $(#[$doc])*
+        pub fn $method(&mut self, $param: $param_ty) -> &mut Self {
+            self.fields.$name = $param.into_iter().collect();
+            self
+        }
+        client_settings!(@builder $name; $($rest)*);
+    };
+    (@builder $name:ident;
+        hand_written { $($methods:tt)* }
+        $($rest:tt)*
+    ) => {
+        $($methods)*
+        client_settings!(@builder $name; $($rest)*);
+    };
+
+    // The config getter, if any: in `impl<S>`, or in `impl<S: Service>` when it needs the
+    // service (`where S: Service`).
+    (@config for_any_service $name:ident;
+        $(#[$doc:meta])*
+        fn $getter:ident() -> $getter_ty:ty = |$value:ident| $get:expr;
+    ) => {
+        $(#[$doc])*
+        pub fn $getter(&self) -> $getter_ty {
+            let $value = &self.inner.settings.$name;
+            $get
+        }
+    };
+    (@config for_service $name:ident;
+        $(#[$doc:meta])*
+        fn $getter:ident() -> $getter_ty:ty where S: Service = |$value:ident| $get:expr;
+    ) => {
+        $(#[$doc])*
+        pub fn $getter(&self) -> $getter_ty {
+            let $value = &self.inner.settings.$name;
+            $get
+        }
+    };
+    // No getter, or the other impl block's.
+    (@config $impl_block:ident $name:ident; $($getter:tt)*) => {};
+}
+
+/// How an override's value is layered onto a builder's (a row's `merge`), and a fieldwise
+/// setting onto its defaults.
+mod merge {
+    /// Set in the override: replaces the builder's value.
+    pub(super) fn replace<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
+        if let Some(value) = theirs {
+            *mine = Some(value.clone());
+        }
+    }
+
+    /// A list: the override's items are added after the builder's.
+    pub(super) fn append<T: Clone>(mine: &mut Vec<T>, theirs: &[T]) {
+        mine.extend(theirs.iter().cloned());
+    }
+
+    /// A switch that can only be turned on: on in either, on in the result.
+    pub(super) fn flag(mine: &mut bool, theirs: &bool) {
+        *mine |= *theirs;
+    }
+
+    /// A value made of parts: the override's set parts replace the builder's, the builder's
+    /// other parts are kept (an override of one timeout keeps the others).
+    pub(super) fn fieldwise<T: FieldWise>(mine: &mut Option<T>, theirs: &Option<T>) {
+        if let Some(theirs) = theirs {
+            let mut merged = theirs.clone();
+            if let Some(base) = mine {
+                merged.fill_unset_from(base);
+            }
+            *mine = Some(merged);
+        }
+    }
+
+    /// The parts of `value` that are set, over `defaults` (the resolution of a row's
+    /// `resolved: .. = fieldwise(defaults)`).
+    pub(super) fn fieldwise_over_defaults<T: FieldWise>(value: Option<T>, defaults: T) -> T {
+        match value {
+            Some(mut value) => {
+                value.fill_unset_from(&defaults);
+                value
+            }
+            None => defaults,
+        }
+    }
+
+    /// A setting merged and defaulted part by part.
+    pub(super) trait FieldWise: Clone {
+        /// Fills the parts of `self` that are left unset from `base`.
+        fn fill_unset_from(&mut self, base: &Self);
+    }
+
+    impl FieldWise for aws_smithy_types::timeout::TimeoutConfig {
+        fn fill_unset_from(&mut self, base: &Self) {
+            self.take_defaults_from(base);
+        }
+    }
+}
+
+// The settings table: every client setting, once. Adding a setting is adding a row here.
+client_settings! {
+    region: Option<Region> {
+        merge: replace,
+        resolved: Option<Region> = as_set,
+        from_sdk: |sdk| sdk.region().cloned(),
+        builder {
+            /// Sets the AWS region: used for SigV4 signing and as the `AWS::Region` endpoint
+            /// builtin.
+            fn region(region: impl Into<Option<Region>>) => set_region(region.into());
+            /// Sets or clears the AWS region.
+            set fn set_region(region: Option<Region>);
+        }
+        config {
+            /// The AWS region, if configured.
+            fn region() -> Option<&Region> = |region| region.as_ref();
+        }
+    }
+
+    credentials_provider: Option<SharedCredentialsProvider> {
+        merge: replace,
+        resolved: Option<SharedCredentialsProvider> = as_set,
+        from_sdk: |sdk| sdk.credentials_provider(),
+        builder {
+            /// Sets the credentials provider used to sign requests with SigV4.
+            ///
+            /// Its credentials are cached in the config's identity cache, shared by every call.
+            fn credentials_provider(provider: impl ProvideCredentials + 'static)
+                => set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
+            /// Sets or clears the credentials provider.
+            set fn set_credentials_provider(provider: Option<SharedCredentialsProvider>);
+        }
+        config {
+            /// The credentials provider, if configured.
+            fn credentials_provider() -> Option<SharedCredentialsProvider> =
+                |provider| provider.clone();
+        }
+    }
+
+    endpoint_url: Option<String> {
+        merge: replace,
+        resolved: Option<String> = as_set,
+        from_sdk: |sdk| sdk.endpoint_url().map(str::to_string),
+        builder {
+            /// Sets a custom endpoint URL (the `SDK::Endpoint` builtin). Required for services
+            /// without an endpoint rule set.
+            fn endpoint_url(url: impl Into<String>) => set_endpoint_url(Some(url.into()));
+            /// Sets or clears the custom endpoint URL.
+            set fn set_endpoint_url(url: Option<String>);
+        }
+        config {
+            /// The custom endpoint URL, if configured.
+            fn endpoint_url() -> Option<&str> = |url| url.as_deref();
+        }
+    }
+
+    use_fips: Option<bool> {
+        merge: replace,
+        resolved: bool = default(false),
+        from_sdk: |sdk| sdk.use_fips(),
+        builder {
+            /// Selects FIPS endpoints (the `AWS::UseFIPS` builtin). Default `false`.
+            fn use_fips(use_fips: bool) => set_use_fips(Some(use_fips));
+            /// Sets or clears the FIPS flag.
+            set fn set_use_fips(use_fips: Option<bool>);
+        }
+        config {
+            /// Whether FIPS endpoints are selected.
+            fn use_fips() -> bool = |use_fips| *use_fips;
+        }
+    }
+
+    use_dual_stack: Option<bool> {
+        merge: replace,
+        resolved: bool = default(false),
+        from_sdk: |sdk| sdk.use_dual_stack(),
+        builder {
+            /// Selects dual-stack (IPv4 + IPv6) endpoints (the `AWS::UseDualStack` builtin).
+            /// Default `false`.
+            fn use_dual_stack(use_dual_stack: bool) => set_use_dual_stack(Some(use_dual_stack));
+            /// Sets or clears the dual-stack flag.
+            set fn set_use_dual_stack(use_dual_stack: Option<bool>);
+        }
+        config {
+            /// Whether dual-stack endpoints are selected.
+            fn use_dual_stack() -> bool = |use_dual_stack| *use_dual_stack;
+        }
+    }
+
+    // Unset: the client aws-smithy-runtime's default plugins created, once per build, so
+    // clones and `to_builder()` share it and its connection pool.
+    http_client: Option<SharedHttpClient> {
+        merge: replace,
+        resolved: Option<SharedHttpClient> = fallback(|build| build.default_http_client()),
+        from_sdk: |sdk| sdk.http_client(),
+        builder {
+            /// Sets the HTTP client. Default: aws-smithy-runtime's default HTTPS client
+            /// (hyper 1 + rustls), created once per [`build`](Self::build) and shared by every
+            /// call.
+            fn http_client(http_client: impl HttpClient + 'static)
+                => set_http_client(Some(http_client.into_shared()));
+            /// Sets or clears the HTTP client.
+            set fn set_http_client(http_client: Option<SharedHttpClient>);
+        }
+        config {
+            /// The HTTP client (`None` only if no default client is compiled in and none was
+            /// set).
+            fn http_client() -> Option<SharedHttpClient> = |http_client| http_client.clone();
+        }
+    }
+
+    retry_config: Option<RetryConfig> {
+        merge: replace,
+        resolved: RetryConfig = default(RetryConfig::standard()),
+        from_sdk: |sdk| sdk.retry_config().cloned(),
+        builder {
+            /// Sets the retry configuration.
+            ///
+            /// Default: [`RetryConfig::standard()`]: standard mode, 3 attempts, exponential
+            /// backoff with full jitter starting at 1 s (capped at 20 s), and a per-service retry
+            /// quota (token bucket) shared by all clients in the process.
+            fn retry_config(retry_config: RetryConfig) => set_retry_config(Some(retry_config));
+            /// Sets or clears the retry configuration.
+            set fn set_retry_config(retry_config: Option<RetryConfig>);
+        }
+        config {
+            /// The retry configuration. Always `Some` (defaults are applied when the config is
+            /// built); an `Option` as in the official SDK crates.
+            fn retry_config() -> Option<&RetryConfig> = |retry_config| Some(retry_config);
+        }
+    }
+
+    timeout_config: Option<TimeoutConfig> {
+        merge: fieldwise,
+        resolved: TimeoutConfig = fieldwise(default_timeout_config()),
+        from_sdk: |sdk| sdk.timeout_config().cloned(),
+        builder {
+            /// Sets the timeout configuration. Fields left unset keep their defaults; use
+            /// `TimeoutConfigBuilder::disable_*` (or [`TimeoutConfig::disabled`]) to switch one
+            /// off.
+            ///
+            /// Defaults (see [`default_timeout_config`]):
+            /// - **connect timeout 3.1 s** ([`DEFAULT_CONNECT_TIMEOUT`]), as in the AWS SDKs.
+            /// - **read timeout 75 s** ([`DEFAULT_READ_TIMEOUT`]): the time from sending a
+            ///   request to the first byte of the response. Inference APIs may legally think for
+            ///   60 s before answering, so anything shorter would cut legal calls; a server that
+            ///   accepts the connection and never answers is abandoned after 75 s per attempt.
+            /// - **no operation or attempt timeout**: both would also bound the time spent
+            ///   transferring the body, and a large but healthy transfer must not be cut. A body
+            ///   that stops moving is instead caught by stalled stream protection (on by
+            ///   default: the transfer is cancelled when throughput stays below 1 B/s for a 5 s
+            ///   grace period).
+            ///
+            /// Together these guarantee a stalled server cannot hang a caller forever: the worst
+            /// case with the default 3 attempts is about 3 × 75 s plus backoff. Callers with a
+            /// latency budget should set `operation_timeout` to bound the whole call, retries
+            /// included. The read timeout is enforced by the HTTP client; the default client
+            /// honours it, custom clients should too.
+            fn timeout_config(timeout_config: TimeoutConfig)
+                => set_timeout_config(Some(timeout_config));
+            /// Sets or clears the timeout configuration.
+            set fn set_timeout_config(timeout_config: Option<TimeoutConfig>);
+        }
+        config {
+            /// The effective timeout configuration (configured values over the defaults).
+            /// Always `Some`; an `Option` as in the official SDK crates.
+            fn timeout_config() -> Option<&TimeoutConfig> = |timeout_config| Some(timeout_config);
+        }
+    }
+
+    sleep_impl: Option<SharedAsyncSleep> {
+        merge: replace,
+        resolved: Option<SharedAsyncSleep> = fallback(default_async_sleep()),
+        from_sdk: |sdk| sdk.sleep_impl(),
+        builder {
+            /// Sets the async sleep implementation used for backoff and timeouts. Default:
+            /// tokio.
+            fn sleep_impl(sleep_impl: impl AsyncSleep + 'static)
+                => set_sleep_impl(Some(sleep_impl.into_shared()));
+            /// Sets or clears the async sleep implementation.
+            set fn set_sleep_impl(sleep_impl: Option<SharedAsyncSleep>);
+        }
+        config {
+            /// The async sleep implementation (`None` if no tokio runtime support is compiled
+            /// in).
+            fn sleep_impl() -> Option<SharedAsyncSleep> = |sleep_impl| sleep_impl.clone();
+        }
+    }
+
+    time_source: Option<SharedTimeSource> {
+        merge: replace,
+        resolved: SharedTimeSource = default(SharedTimeSource::default()),
+        from_sdk: |sdk| sdk.time_source(),
+        builder {
+            /// Sets the time source used for signing and credential expiry. Default: the system
+            /// clock.
+            fn time_source(time_source: impl TimeSource + 'static)
+                => set_time_source(Some(time_source.into_shared()));
+            /// Sets or clears the time source.
+            set fn set_time_source(time_source: Option<SharedTimeSource>);
+        }
+        config {
+            /// The time source. Always `Some`; an `Option` as in the official SDK crates.
+            fn time_source() -> Option<SharedTimeSource> = |time_source| Some(time_source.clone());
+        }
+    }
+
+    // Unset: the latest (decided by `BuildContext`, as it selects the default plugins).
+    behavior_version: Option<BehaviorVersion> {
+        merge: replace,
+        resolved: BehaviorVersion = default(|build| build.behavior_version),
+        from_sdk: |sdk| sdk.behavior_version(),
+        builder {
+            /// Sets the behavior version (selects the aws-smithy-runtime defaults generation,
+            /// e.g. the default HTTP client). Default: [`BehaviorVersion::latest()`].
+            fn behavior_version(behavior_version: BehaviorVersion)
+                => set_behavior_version(Some(behavior_version));
+            /// Sets the behavior version to [`BehaviorVersion::latest()`].
+            fn behavior_version_latest() => set_behavior_version(Some(BehaviorVersion::latest()));
+            /// Sets or clears the behavior version.
+            set fn set_behavior_version(behavior_version: Option<BehaviorVersion>);
+        }
+        config {
+            /// The behavior version.
+            fn behavior_version() -> BehaviorVersion = |behavior_version| *behavior_version;
+        }
+    }
+
+    app_name: Option<AppName> {
+        merge: replace,
+        resolved: Option<AppName> = as_set,
+        from_sdk: |sdk| sdk.app_name().cloned(),
+        builder {
+            /// Sets the application name, appended to the user agent as `app/<name>`.
+            fn app_name(app_name: AppName) => set_app_name(Some(app_name));
+            /// Sets or clears the application name.
+            set fn set_app_name(app_name: Option<AppName>);
+        }
+        config {
+            /// The application name, if configured.
+            fn app_name() -> Option<&AppName> = |app_name| app_name.as_ref();
+        }
+    }
+
+    interceptors: Vec<SharedInterceptor> {
+        merge: append,
+        resolved: Vec<SharedInterceptor> = as_set,
+        builder {
+            /// Adds an interceptor that runs on every call, after the runtime's own
+            /// interceptors.
+            fn interceptor(interceptor: impl Intercept + 'static)
+                => push_interceptor(SharedInterceptor::new(interceptor));
+            /// Adds an already shared interceptor.
+            push fn push_interceptor(interceptor: SharedInterceptor);
+            /// Replaces all configured interceptors.
+            set_all fn set_interceptors(interceptors: impl IntoIterator<Item = SharedInterceptor>);
+        }
+        config {
+            /// The configured interceptors (not including the runtime's own).
+            fn interceptors() -> impl Iterator<Item = SharedInterceptor> + '_ =
+                |interceptors| interceptors.iter().cloned();
+        }
+    }
+
+    // Unset: a lazy cache created once per build, so clones and `to_builder()` share the
+    // credentials it caches.
+    identity_cache: Option<SharedIdentityCache> {
+        merge: replace,
+        resolved: SharedIdentityCache = default(IdentityCache::lazy().build()),
+        from_sdk: |sdk| sdk.identity_cache(),
+        builder {
+            /// Sets the identity cache. Default: a lazy cache (refreshes credentials shortly
+            /// before they expire), created once per [`build`](Self::build) and shared by every
+            /// call.
+            fn identity_cache(identity_cache: impl ResolveCachedIdentity + 'static)
+                => set_identity_cache(Some(identity_cache.into_shared()));
+            /// Sets or clears the identity cache.
+            set fn set_identity_cache(identity_cache: Option<SharedIdentityCache>);
+        }
+        config {
+            /// The identity cache shared by every call made with this config. Always `Some`; an
+            /// `Option` as in the official SDK crates.
+            fn identity_cache() -> Option<SharedIdentityCache> = |cache| Some(cache.clone());
+        }
+    }
+
+    stalled_stream_protection: Option<StalledStreamProtectionConfig> {
+        merge: replace,
+        resolved: StalledStreamProtectionConfig = default(
+            StalledStreamProtectionConfig::enabled().grace_period(Duration::from_secs(5)).build()
+        ),
+        from_sdk: |sdk| sdk.stalled_stream_protection(),
+        builder {
+            /// Sets stalled stream protection. Default: enabled for uploads and downloads, 5 s
+            /// grace.
+            fn stalled_stream_protection(config: StalledStreamProtectionConfig)
+                => set_stalled_stream_protection(Some(config));
+            /// Sets or clears stalled stream protection.
+            set fn set_stalled_stream_protection(config: Option<StalledStreamProtectionConfig>);
+        }
+        config {
+            /// The stalled stream protection configuration. Always `Some`; an `Option` as in the
+            /// official SDK crates.
+            fn stalled_stream_protection() -> Option<&StalledStreamProtectionConfig> =
+                |config| Some(config);
+        }
+    }
+
+    idempotency_token_provider: Option<IdempotencyTokenProvider> {
+        merge: replace,
+        resolved: IdempotencyTokenProvider = default(IdempotencyTokenProvider::default()),
+        builder {
+            /// Sets the provider of idempotency tokens: the token sent for an
+            /// `@idempotencyToken` input member the caller leaves unset. Default:
+            /// [`IdempotencyTokenProvider::random`], a fresh UUID v4 per call. A string is a
+            /// fixed token (for tests).
+            fn idempotency_token_provider(provider: impl Into<IdempotencyTokenProvider>)
+                => set_idempotency_token_provider(Some(provider.into()));
+            /// Sets or clears the idempotency token provider.
+            set fn set_idempotency_token_provider(provider: Option<IdempotencyTokenProvider>);
+            hand_written {
+                /// The idempotency token provider set on this builder, if any.
+                pub fn get_idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
+                    self.fields.idempotency_token_provider.as_ref()
+                }
+            }
+        }
+        config {
+            /// The provider of tokens for `@idempotencyToken` input members left unset.
+            fn idempotency_token_provider() -> &IdempotencyTokenProvider = |provider| provider;
+        }
+    }
+
+    disable_request_compression: Option<bool> {
+        merge: replace,
+        resolved: bool = default(false),
+        from_sdk: |sdk| sdk.disable_request_compression(),
+        builder {
+            /// Turns off request compression for operations whose model allows it
+            /// (`@requestCompression`). Default `false`: their request bodies are gzipped when
+            /// at least [`request_min_compression_size_bytes`](Self::request_min_compression_size_bytes)
+            /// long. Also read from an `SdkConfig` (`AWS_DISABLE_REQUEST_COMPRESSION`,
+            /// `disable_request_compression` in a profile).
+            fn disable_request_compression(disable: bool)
+                => set_disable_request_compression(Some(disable));
+            /// Sets or clears the request compression switch.
+            set fn set_disable_request_compression(disable: Option<bool>);
+        }
+        config {
+            /// Whether request compression (`@requestCompression`) is turned off.
+            fn disable_request_compression() -> bool = |disable| *disable;
+        }
+    }
+
+    request_min_compression_size_bytes: Option<u32> {
+        merge: replace,
+        resolved: u32 = default(DEFAULT_MIN_COMPRESSION_SIZE_BYTES),
+        from_sdk: |sdk| sdk.request_min_compression_size_bytes(),
+        builder {
+            /// Sets the size in bytes from which a request body is compressed, for operations
+            /// whose model allows it (`@requestCompression`). Default 10240 (10 KiB): smaller
+            /// bodies tend to grow when compressed. Must be at most 10485760 (10 MiB); a larger
+            /// value fails every call of such an operation with a configuration error. A
+            /// streaming body is compressed whatever its size. Also read from an `SdkConfig`
+            /// (`AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, `request_min_compression_size_bytes`
+            /// in a profile).
+            fn request_min_compression_size_bytes(bytes: u32)
+                => set_request_min_compression_size_bytes(Some(bytes));
+            /// Sets or clears the minimum size of a request body to compress.
+            set fn set_request_min_compression_size_bytes(bytes: Option<u32>);
+        }
+        config {
+            /// The size in bytes from which a request body is compressed
+            /// (`@requestCompression`).
+            fn request_min_compression_size_bytes() -> u32 = |bytes| *bytes;
+        }
+    }
+
+    // Unset: each call uses its service's default resolver (its endpoint rules).
+    endpoint_resolver: Option<SharedEndpointResolver> {
+        merge: replace,
+        resolved: Option<SharedEndpointResolver> = as_set,
+        builder {
+            hand_written {
+                /// Sets the endpoint resolver: every call's endpoint comes from it instead of
+                /// the service's endpoint rules. It receives the service's typed endpoint
+                /// parameters (`config::endpoint::Params` of the generated crate: region, FIPS
+                /// and dual-stack flags, endpoint URL, ... as the configuration and the
+                /// operation set them), as with the official SDK crates.
+                ///
+                /// `resolver` implements the generated crate's `config::endpoint::ResolveEndpoint`;
+                /// for a resolver of the orchestrator's own interface, use
+                /// [`set_endpoint_resolver`](Self::set_endpoint_resolver).
+                pub fn endpoint_resolver<R>(mut self, resolver: R) -> Self
+                where
+                    S: AcceptsEndpointResolver<R>,
+                {
+                    self.set_endpoint_resolver(Some(S::shared_endpoint_resolver(resolver)));
+                    self
+                }
+            }
+            /// Sets or clears the endpoint resolver (the orchestrator's interface: it receives
+            /// `EndpointResolverParams` holding the typed parameters).
+            set fn set_endpoint_resolver(resolver: Option<SharedEndpointResolver>);
+        }
+        config {
+            /// The endpoint resolver calls use: the configured one, else the service's default
+            /// (its endpoint rules).
+            fn endpoint_resolver() -> SharedEndpointResolver where S: Service = |resolver| {
+                match resolver {
+                    Some(resolver) => resolver.clone(),
+                    None => S::info().default_endpoint_resolver(),
+                }
+            };
+        }
+    }
+
+    // Unset: each call lists the schemes its service's model names.
+    auth_scheme_resolver: Option<SharedAuthSchemeOptionResolver> {
+        merge: replace,
+        resolved: Option<SharedAuthSchemeOptionResolver> = as_set,
+        builder {
+            /// Sets the auth scheme resolver: for each call, it lists the auth schemes to try,
+            /// in order, from the call's `config::auth::Params` (the operation name). Default:
+            /// the schemes the service's model names (SigV4 for AWS services).
+            fn auth_scheme_resolver(resolver: impl super::auth::ResolveAuthScheme + 'static)
+                => set_auth_scheme_resolver(resolver);
+            hand_written {
+                /// In-place form of [`auth_scheme_resolver`](Self::auth_scheme_resolver).
+                pub fn set_auth_scheme_resolver(
+                    &mut self,
+                    resolver: impl super::auth::ResolveAuthScheme + 'static,
+                ) -> &mut Self {
+                    self.fields.auth_scheme_resolver = Some(resolver.into_shared_resolver());
+                    self
+                }
+            }
+        }
+        config {
+            /// The configured auth scheme resolver; `None` when calls use the service's
+            /// default.
+            fn auth_scheme_resolver() -> Option<SharedAuthSchemeOptionResolver> =
+                |resolver| resolver.clone();
+        }
+    }
+
+    // Added after the built-in SigV4 and no-auth schemes: one of the same id replaces those.
+    auth_schemes: Vec<SharedAuthScheme> {
+        merge: append,
+        resolved: Vec<SharedAuthScheme> = as_set,
+        builder {
+            hand_written {
+                /// Adds an auth scheme (a signer and the identity type it signs with), for an
+                /// auth scheme resolver or preference to select.
+                pub fn push_auth_scheme(mut self, auth_scheme: impl AuthScheme + 'static) -> Self {
+                    self.fields.auth_schemes.push(SharedAuthScheme::new(auth_scheme));
+                    self
+                }
+            }
+        }
+        config {
+            /// The auth schemes added with `push_auth_scheme` (not the built-in SigV4 and
+            /// no-auth).
+            fn auth_schemes() -> impl Iterator<Item = SharedAuthScheme> + '_ =
+                |schemes| schemes.iter().cloned();
+        }
+    }
+
+    auth_scheme_preference: Option<AuthSchemePreference> {
+        merge: replace,
+        resolved: Option<AuthSchemePreference> = as_set,
+        from_sdk: |sdk| sdk.auth_scheme_preference().cloned(),
+        builder {
+            /// Sets the preferred auth schemes, by scheme id (e.g. `["sigv4a", "sigv4"]`): among
+            /// the options the auth scheme resolver returns, these are tried first, in this
+            /// order. Also read from an `SdkConfig` (`AWS_AUTH_SCHEME_PREFERENCE`,
+            /// `auth_scheme_preference` in a profile).
+            fn auth_scheme_preference(preference: impl Into<AuthSchemePreference>)
+                => set_auth_scheme_preference(Some(preference.into()));
+            /// Sets or clears the preferred auth schemes.
+            set fn set_auth_scheme_preference(preference: Option<AuthSchemePreference>);
+        }
+        config {
+            /// The preferred auth schemes, if configured.
+            fn auth_scheme_preference() -> Option<&AuthSchemePreference> =
+                |preference| preference.as_ref();
+        }
+    }
+
+    // Read by calls only (no getter): they then offer "no auth" after the modeled schemes.
+    allow_no_auth: bool {
+        merge: flag,
+        resolved: bool = as_set,
+        builder {
+            /// Lets calls go unsigned when no credentials are available: "no auth" is added as
+            /// the last auth scheme option of every call, after the modeled ones (as the
+            /// official SDK crates' `allow_no_auth`). With credentials configured, requests are
+            /// still signed.
+            fn allow_no_auth() => set_allow_no_auth();
+            hand_written {
+                /// In-place form of [`allow_no_auth`](Self::allow_no_auth).
+                pub fn set_allow_no_auth(&mut self) -> &mut Self {
+                    self.fields.allow_no_auth = true;
+                    self
+                }
+            }
+        }
+        config {}
+    }
+
+    // Unset: each call uses the partition of its service and region.
+    retry_partition: Option<RetryPartition> {
+        merge: replace,
+        resolved: Option<RetryPartition> = as_set,
+        builder {
+            /// Sets the retry partition: calls in one partition share a retry quota (token
+            /// bucket) and client rate limiter. Default: one partition per service and region
+            /// (`<service id>-<region>`, as the official SDK crates name it).
+            fn retry_partition(retry_partition: RetryPartition)
+                => set_retry_partition(Some(retry_partition));
+            /// Sets or clears the retry partition.
+            set fn set_retry_partition(retry_partition: Option<RetryPartition>);
+        }
+        config {
+            /// The configured retry partition; `None` when calls use the default (per service
+            /// and region).
+            fn retry_partition() -> Option<&RetryPartition> = |partition| partition.as_ref();
+        }
+    }
+
+    retry_classifiers: Vec<SharedRetryClassifier> {
+        merge: append,
+        resolved: Vec<SharedRetryClassifier> = as_set,
+        builder {
+            /// Adds a retry classifier, consulted with the built-in ones (its priority decides
+            /// the order) to decide whether a failed attempt is retried.
+            fn retry_classifier(retry_classifier: impl ClassifyRetry + 'static)
+                => push_retry_classifier(SharedRetryClassifier::new(retry_classifier));
+            /// Adds an already shared retry classifier.
+            push fn push_retry_classifier(retry_classifier: SharedRetryClassifier);
+            /// Replaces the configured retry classifiers (the built-in ones stay).
+            set_all fn set_retry_classifiers(
+                retry_classifiers: impl IntoIterator<Item = SharedRetryClassifier>
+            );
+        }
+        config {
+            /// The configured retry classifiers (not including the built-in ones).
+            fn retry_classifiers() -> impl Iterator<Item = SharedRetryClassifier> + '_ =
+                |classifiers| classifiers.iter().cloned();
+        }
+    }
+
+    framework_metadata: Vec<FrameworkMetadata> {
+        merge: append,
+        resolved: Vec<FrameworkMetadata> = as_set,
+        from_sdk: |sdk| sdk.framework_metadata().to_vec(),
+        builder {
+            /// Adds framework metadata (`lib/<name>#<version>`) to the user agent.
+            fn framework_metadata(framework_metadata: FrameworkMetadata)
+                => push_framework_metadata(framework_metadata);
+            /// In-place form of [`framework_metadata`](Self::framework_metadata).
+            push fn push_framework_metadata(framework_metadata: FrameworkMetadata);
+        }
+        config {
+            /// The framework metadata added to the user agent, in the order given.
+            fn framework_metadata() -> Vec<&FrameworkMetadata> =
+                |framework_metadata| framework_metadata.iter().collect();
+        }
+    }
+
+    // Unset: aws-runtime's default (correction on).
+    disable_clock_skew_correction: Option<bool> {
+        merge: replace,
+        resolved: Option<bool> = as_set,
+        from_sdk: |sdk| sdk.disable_clock_skew_correction(),
+        builder {
+            /// Turns off clock skew correction (by default the signing time follows the skew
+            /// measured from the service's `Date` header after a skew-related error). `None`
+            /// leaves the default.
+            fn disable_clock_skew_correction(disable: impl Into<Option<bool>>)
+                => set_disable_clock_skew_correction(disable.into());
+            /// Sets or clears the clock skew correction switch.
+            set fn set_disable_clock_skew_correction(disable: Option<bool>);
+        }
+        config {
+            /// Whether clock skew correction is turned off; `None` when left at the default
+            /// (on).
+            fn disable_clock_skew_correction() -> Option<bool> = |disable| *disable;
+        }
+    }
+
+    // Unset: aws-runtime's default (a random UUID per call).
+    invocation_id_generator: Option<SharedInvocationIdGenerator> {
+        merge: replace,
+        resolved: Option<SharedInvocationIdGenerator> = as_set,
+        builder {
+            /// Sets the generator of the `amz-sdk-invocation-id` header (default: a random UUID
+            /// per call, kept across its retries).
+            fn invocation_id_generator(generator: impl InvocationIdGenerator + 'static)
+                => set_invocation_id_generator(Some(SharedInvocationIdGenerator::new(generator)));
+            /// Sets or clears the invocation id generator.
+            set fn set_invocation_id_generator(generator: Option<SharedInvocationIdGenerator>);
+        }
+        config {
+            /// The configured invocation id generator, if any.
+            fn invocation_id_generator() -> Option<SharedInvocationIdGenerator> =
+                |generator| generator.clone();
+        }
+    }
+
+    // The input members calls capture (and maybe emit on metrics); read by calls only.
+    telemetry_attributes: Option<RequestedTelemetryAttributes> {
+        merge: replace,
+        resolved: Option<RequestedTelemetryAttributes> = as_set,
+        builder {
+            hand_written {
+                /// Names operation input members (Smithy names, e.g. `"EndpointName"`) whose
+                /// values each call captures *and* emits as attributes of the client's metrics.
+                /// Captured values are also readable by interceptors
+                /// (`CapturedTelemetryAttributes` in the config bag). Only string members that
+                /// are not `@sensitive` are eligible. Off by default.
+                pub fn emit_input_attributes(
+                    mut self,
+                    names: impl IntoIterator<Item = impl Into<String>>,
+                ) -> Self {
+                    let requested = self.fields.telemetry_attributes.get_or_insert_with(Default::default);
+                    requested.emit(names.into_iter().map(Into::into).collect::<Vec<String>>());
+                    self
+                }
+
+                /// Names operation input members whose values each call captures for
+                /// interceptors to read (`CapturedTelemetryAttributes`) without emitting them on
+                /// metrics. Same eligibility as
+                /// [`emit_input_attributes`](Self::emit_input_attributes).
+                pub fn capture_input_attributes(
+                    mut self,
+                    names: impl IntoIterator<Item = impl Into<String>>,
+                ) -> Self {
+                    let requested = self.fields.telemetry_attributes.get_or_insert_with(Default::default);
+                    requested.capture_only(names.into_iter().map(Into::into).collect::<Vec<String>>());
+                    self
+                }
+            }
+        }
+        config {}
     }
 }
 
 impl<S> From<&SdkConfig> for ClientConfigBuilder<S> {
-    /// Copies region, credentials provider, endpoint URL, FIPS / dual-stack flags, HTTP client,
-    /// retry, timeout, sleep, time source, behavior version, app name, identity cache, stalled
-    /// stream protection, request compression settings, auth scheme preference, clock skew
-    /// correction and framework metadata from a shared [`SdkConfig`] (as loaded by `aws-config`).
+    /// Copies every setting a shared [`SdkConfig`] (as loaded by `aws-config`) also carries:
+    /// region, credentials provider, endpoint URL, HTTP client, retry and timeout
+    /// configuration, ...
+    // Each setting whose row in the settings table has a `from_sdk`.
     fn from(sdk: &SdkConfig) -> Self {
-        Self::with_fields(BuilderFields {
-            region: sdk.region().cloned(),
-            credentials_provider: sdk.credentials_provider(),
-            endpoint_url: sdk.endpoint_url().map(str::to_string),
-            use_fips: sdk.use_fips(),
-            use_dual_stack: sdk.use_dual_stack(),
-            http_client: sdk.http_client(),
-            retry_config: sdk.retry_config().cloned(),
-            timeout_config: sdk.timeout_config().cloned(),
-            sleep_impl: sdk.sleep_impl(),
-            time_source: sdk.time_source(),
-            behavior_version: sdk.behavior_version(),
-            app_name: sdk.app_name().cloned(),
-            identity_cache: sdk.identity_cache(),
-            stalled_stream_protection: sdk.stalled_stream_protection(),
-            disable_request_compression: sdk.disable_request_compression(),
-            request_min_compression_size_bytes: sdk.request_min_compression_size_bytes(),
-            auth_scheme_preference: sdk.auth_scheme_preference().cloned(),
-            disable_clock_skew_correction: sdk.disable_clock_skew_correction(),
-            framework_metadata: sdk.framework_metadata().to_vec(),
-            ..BuilderFields::default()
-        })
+        Self::with_fields(BuilderFields::from_sdk_config(sdk))
     }
 }
 
@@ -868,39 +1244,6 @@ impl<S> From<&SdkConfig> for ClientConfig<S> {
     fn from(sdk: &SdkConfig) -> Self {
         ClientConfig::new(sdk)
     }
-}
-
-/// Resolved settings (defaults applied).
-#[derive(Clone, Debug)]
-pub(crate) struct Settings {
-    pub(crate) region: Option<Region>,
-    pub(crate) credentials_provider: Option<SharedCredentialsProvider>,
-    pub(crate) endpoint_url: Option<String>,
-    pub(crate) use_fips: bool,
-    pub(crate) use_dual_stack: bool,
-    pub(crate) http_client: Option<SharedHttpClient>,
-    pub(crate) retry_config: RetryConfig,
-    pub(crate) timeout_config: TimeoutConfig,
-    pub(crate) sleep_impl: Option<SharedAsyncSleep>,
-    pub(crate) time_source: SharedTimeSource,
-    pub(crate) app_name: Option<AppName>,
-    pub(crate) interceptors: Vec<SharedInterceptor>,
-    pub(crate) identity_cache: SharedIdentityCache,
-    pub(crate) stalled_stream_protection: StalledStreamProtectionConfig,
-    pub(crate) idempotency_token_provider: IdempotencyTokenProvider,
-    pub(crate) disable_request_compression: bool,
-    pub(crate) request_min_compression_size_bytes: u32,
-    pub(crate) endpoint_resolver: Option<SharedEndpointResolver>,
-    pub(crate) auth_scheme_resolver: Option<SharedAuthSchemeOptionResolver>,
-    pub(crate) auth_schemes: Vec<SharedAuthScheme>,
-    pub(crate) auth_scheme_preference: Option<AuthSchemePreference>,
-    pub(crate) allow_no_auth: bool,
-    pub(crate) retry_partition: Option<RetryPartition>,
-    pub(crate) retry_classifiers: Vec<SharedRetryClassifier>,
-    pub(crate) framework_metadata: Vec<FrameworkMetadata>,
-    pub(crate) disable_clock_skew_correction: Option<bool>,
-    pub(crate) invocation_id_generator: Option<SharedInvocationIdGenerator>,
-    pub(crate) telemetry_attributes: Option<RequestedTelemetryAttributes>,
 }
 
 impl Settings {
@@ -997,10 +1340,10 @@ impl Settings {
     }
 }
 
+
 #[derive(Debug)]
 pub(crate) struct ClientConfigInner {
     pub(crate) settings: Settings,
-    behavior_version: BehaviorVersion,
     /// aws-smithy-runtime's default plugins (built once per config).
     pub(crate) defaults: Arc<[SharedRuntimePlugin]>,
     /// This config's own client-level plugin (built once per config).
@@ -1052,11 +1395,11 @@ impl<S> std::fmt::Debug for ClientConfig<S> {
         f.debug_struct("ClientConfig")
             .field("service", &std::any::type_name::<S>())
             .field("settings", &self.inner.settings)
-            .field("behavior_version", &self.inner.behavior_version)
             .finish_non_exhaustive()
     }
 }
 
+/// The config's methods that are not one setting's getter (those are in the settings table).
 impl<S> ClientConfig<S> {
     fn with_inner(inner: Arc<ClientConfigInner>) -> Self {
         Self { inner, _service: PhantomData }
@@ -1081,38 +1424,7 @@ impl<S> ClientConfig<S> {
     /// Returns a builder holding every resolved setting of this config, including the HTTP
     /// client and identity cache, so a config rebuilt from it keeps sharing both.
     pub fn to_builder(&self) -> ClientConfigBuilder<S> {
-        let s = &self.inner.settings;
-        ClientConfigBuilder::with_fields(BuilderFields {
-            region: s.region.clone(),
-            credentials_provider: s.credentials_provider.clone(),
-            endpoint_url: s.endpoint_url.clone(),
-            use_fips: Some(s.use_fips),
-            use_dual_stack: Some(s.use_dual_stack),
-            http_client: s.http_client.clone(),
-            retry_config: Some(s.retry_config.clone()),
-            timeout_config: Some(s.timeout_config.clone()),
-            sleep_impl: s.sleep_impl.clone(),
-            time_source: Some(s.time_source.clone()),
-            behavior_version: Some(self.inner.behavior_version),
-            app_name: s.app_name.clone(),
-            interceptors: s.interceptors.clone(),
-            identity_cache: Some(s.identity_cache.clone()),
-            stalled_stream_protection: Some(s.stalled_stream_protection.clone()),
-            idempotency_token_provider: Some(s.idempotency_token_provider.clone()),
-            disable_request_compression: Some(s.disable_request_compression),
-            request_min_compression_size_bytes: Some(s.request_min_compression_size_bytes),
-            endpoint_resolver: s.endpoint_resolver.clone(),
-            auth_scheme_resolver: s.auth_scheme_resolver.clone(),
-            auth_schemes: s.auth_schemes.clone(),
-            auth_scheme_preference: s.auth_scheme_preference.clone(),
-            allow_no_auth: s.allow_no_auth,
-            retry_partition: s.retry_partition.clone(),
-            retry_classifiers: s.retry_classifiers.clone(),
-            framework_metadata: s.framework_metadata.clone(),
-            disable_clock_skew_correction: s.disable_clock_skew_correction,
-            invocation_id_generator: s.invocation_id_generator.clone(),
-            telemetry_attributes: s.telemetry_attributes.clone(),
-        })
+        ClientConfigBuilder::with_fields(self.inner.settings.to_builder_fields())
     }
 
     /// Returns this config with the set fields of `config_override` layered on top (used for
@@ -1131,160 +1443,15 @@ impl<S> ClientConfig<S> {
         let keep_metrics = config_override.fields.time_source.is_none();
         builder.build_inner(Some(&self.inner), keep_metrics)
     }
-
-    /// The AWS region, if configured.
-    pub fn region(&self) -> Option<&Region> {
-        self.inner.settings.region.as_ref()
-    }
-
-    /// The credentials provider, if configured.
-    pub fn credentials_provider(&self) -> Option<SharedCredentialsProvider> {
-        self.inner.settings.credentials_provider.clone()
-    }
-
-    /// The custom endpoint URL, if configured.
-    pub fn endpoint_url(&self) -> Option<&str> {
-        self.inner.settings.endpoint_url.as_deref()
-    }
-
-    /// Whether FIPS endpoints are selected.
-    pub fn use_fips(&self) -> bool {
-        self.inner.settings.use_fips
-    }
-
-    /// Whether dual-stack endpoints are selected.
-    pub fn use_dual_stack(&self) -> bool {
-        self.inner.settings.use_dual_stack
-    }
-
-    /// The HTTP client (`None` only if no default client is compiled in and none was set).
-    pub fn http_client(&self) -> Option<SharedHttpClient> {
-        self.inner.settings.http_client.clone()
-    }
-
-    /// The retry configuration. Always `Some` (defaults are applied when the config is built);
-    /// an `Option` as in the official SDK crates.
-    pub fn retry_config(&self) -> Option<&RetryConfig> {
-        Some(&self.inner.settings.retry_config)
-    }
-
-    /// The effective timeout configuration (configured values over the defaults). Always
-    /// `Some`; an `Option` as in the official SDK crates.
-    pub fn timeout_config(&self) -> Option<&TimeoutConfig> {
-        Some(&self.inner.settings.timeout_config)
-    }
-
-    /// The async sleep implementation (`None` if no tokio runtime support is compiled in).
-    pub fn sleep_impl(&self) -> Option<SharedAsyncSleep> {
-        self.inner.settings.sleep_impl.clone()
-    }
-
-    /// The time source. Always `Some`; an `Option` as in the official SDK crates.
-    pub fn time_source(&self) -> Option<SharedTimeSource> {
-        Some(self.inner.settings.time_source.clone())
-    }
-
-    /// The behavior version.
-    pub fn behavior_version(&self) -> BehaviorVersion {
-        self.inner.behavior_version
-    }
-
-    /// The application name, if configured.
-    pub fn app_name(&self) -> Option<&AppName> {
-        self.inner.settings.app_name.as_ref()
-    }
-
-    /// The configured interceptors (not including the runtime's own).
-    pub fn interceptors(&self) -> impl Iterator<Item = SharedInterceptor> + '_ {
-        self.inner.settings.interceptors.iter().cloned()
-    }
-
-    /// The identity cache shared by every call made with this config. Always `Some`; an
-    /// `Option` as in the official SDK crates.
-    pub fn identity_cache(&self) -> Option<SharedIdentityCache> {
-        Some(self.inner.settings.identity_cache.clone())
-    }
-
-    /// The stalled stream protection configuration. Always `Some`; an `Option` as in the
-    /// official SDK crates.
-    pub fn stalled_stream_protection(&self) -> Option<&StalledStreamProtectionConfig> {
-        Some(&self.inner.settings.stalled_stream_protection)
-    }
-
-    /// The provider of tokens for `@idempotencyToken` input members left unset.
-    pub fn idempotency_token_provider(&self) -> &IdempotencyTokenProvider {
-        &self.inner.settings.idempotency_token_provider
-    }
-
-    /// Whether request compression (`@requestCompression`) is turned off.
-    pub fn disable_request_compression(&self) -> bool {
-        self.inner.settings.disable_request_compression
-    }
-
-    /// The size in bytes from which a request body is compressed (`@requestCompression`).
-    pub fn request_min_compression_size_bytes(&self) -> u32 {
-        self.inner.settings.request_min_compression_size_bytes
-    }
-
-    /// The auth schemes added with `push_auth_scheme` (not the built-in SigV4 and no-auth).
-    pub fn auth_schemes(&self) -> impl Iterator<Item = SharedAuthScheme> + '_ {
-        self.inner.settings.auth_schemes.iter().cloned()
-    }
-
-    /// The configured auth scheme resolver; `None` when calls use the service's default.
-    pub fn auth_scheme_resolver(&self) -> Option<SharedAuthSchemeOptionResolver> {
-        self.inner.settings.auth_scheme_resolver.clone()
-    }
-
-    /// The preferred auth schemes, if configured.
-    pub fn auth_scheme_preference(&self) -> Option<&AuthSchemePreference> {
-        self.inner.settings.auth_scheme_preference.as_ref()
-    }
-
-    /// The configured retry partition; `None` when calls use the default (per service and
-    /// region).
-    pub fn retry_partition(&self) -> Option<&RetryPartition> {
-        self.inner.settings.retry_partition.as_ref()
-    }
-
-    /// The configured retry classifiers (not including the built-in ones).
-    pub fn retry_classifiers(&self) -> impl Iterator<Item = SharedRetryClassifier> + '_ {
-        self.inner.settings.retry_classifiers.iter().cloned()
-    }
-
-    /// The framework metadata added to the user agent, in the order given.
-    pub fn framework_metadata(&self) -> Vec<&FrameworkMetadata> {
-        self.inner.settings.framework_metadata.iter().collect()
-    }
-
-    /// Whether clock skew correction is turned off; `None` when left at the default (on).
-    pub fn disable_clock_skew_correction(&self) -> Option<bool> {
-        self.inner.settings.disable_clock_skew_correction
-    }
-
-    /// The configured invocation id generator, if any.
-    pub fn invocation_id_generator(&self) -> Option<SharedInvocationIdGenerator> {
-        self.inner.settings.invocation_id_generator.clone()
-    }
 }
 
 impl<S: Service> ClientConfig<S> {
-    /// The endpoint resolver calls use: the configured one, else the service's default (its
-    /// endpoint rules).
-    pub fn endpoint_resolver(&self) -> SharedEndpointResolver {
-        match &self.inner.settings.endpoint_resolver {
-            Some(resolver) => resolver.clone(),
-            None => S::info().default_endpoint_resolver(),
-        }
-    }
-
     /// The SigV4 signing name of the service (`""` for a service whose requests are not
     /// signed).
     pub fn signing_name(&self) -> &'static str {
         S::info().signing_name.unwrap_or_default()
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1293,6 +1460,31 @@ mod tests {
     // `ClientConfig::builder()` needs no annotation.
     type ClientConfig = super::ClientConfig;
     type ClientConfigBuilder = super::ClientConfigBuilder;
+
+    /// A builder value's `Debug` text, `None` when unset (for `BuilderFields::values`).
+    pub(super) fn value_if_set<T: IsSet + std::fmt::Debug>(value: &T) -> Option<String> {
+        value.is_set().then(|| format!("{value:?}"))
+    }
+
+    /// Whether a builder value is set: the three shapes a builder field has.
+    pub(super) trait IsSet {
+        fn is_set(&self) -> bool;
+    }
+    impl<T> IsSet for Option<T> {
+        fn is_set(&self) -> bool {
+            self.is_some()
+        }
+    }
+    impl<T> IsSet for Vec<T> {
+        fn is_set(&self) -> bool {
+            !self.is_empty()
+        }
+    }
+    impl IsSet for bool {
+        fn is_set(&self) -> bool {
+            *self
+        }
+    }
 
     #[test]
     fn defaults() {
@@ -1381,5 +1573,245 @@ mod tests {
         let rebuilt = base.to_builder().build();
         assert_eq!(rebuilt.region().map(Region::as_ref), Some("us-east-1"));
         assert!(rebuilt.use_fips());
+    }
+
+    // Every setting, checked against the table: a setting forgotten (or mishandled) by
+    // `merge`, `build` + `to_builder`, a per-call override or `From<&SdkConfig>` fails here.
+
+    #[derive(Debug)]
+    struct TestInterceptor;
+    impl Intercept for TestInterceptor {
+        fn name(&self) -> &'static str {
+            "TestInterceptor"
+        }
+    }
+
+    #[derive(Debug)]
+    struct NoSleep;
+    impl AsyncSleep for NoSleep {
+        fn sleep(&self, _duration: Duration) -> aws_smithy_async::rt::sleep::Sleep {
+            aws_smithy_async::rt::sleep::Sleep::new(std::future::ready(()))
+        }
+    }
+
+    #[derive(Debug)]
+    struct NoInvocationId;
+    impl InvocationIdGenerator for NoInvocationId {
+        fn generate(
+            &self,
+        ) -> Result<
+            Option<aws_runtime::invocation_id::InvocationId>,
+            aws_smithy_runtime_api::box_error::BoxError,
+        > {
+            Ok(None)
+        }
+    }
+
+    #[derive(Debug)]
+    struct NoAuthSchemeOptions;
+    impl super::super::auth::ResolveAuthScheme for NoAuthSchemeOptions {
+        fn resolve_auth_scheme<'a>(
+            &'a self,
+            _params: &'a super::super::auth::Params,
+            _cfg: &'a aws_smithy_types::config_bag::ConfigBag,
+            _runtime_components: &'a aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        ) -> aws_smithy_runtime_api::client::auth::AuthSchemeOptionsFuture<'a> {
+            aws_smithy_runtime_api::client::auth::AuthSchemeOptionsFuture::ready(Ok(Vec::new()))
+        }
+    }
+
+    /// Values other than the defaults, for the settings an `SdkConfig` carries too (so the
+    /// builder and the `SdkConfig` of these tests hold the same ones).
+    fn test_timeouts() -> TimeoutConfig {
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(1))
+            .read_timeout(Duration::from_secs(2))
+            .operation_timeout(Duration::from_secs(3))
+            .operation_attempt_timeout(Duration::from_secs(4))
+            .build()
+    }
+    fn test_time_source() -> aws_smithy_async::time::StaticTimeSource {
+        aws_smithy_async::time::StaticTimeSource::from_secs(1_000_000)
+    }
+    fn test_framework_metadata() -> FrameworkMetadata {
+        FrameworkMetadata::new("framework", Some("1.0")).expect("valid framework metadata")
+    }
+
+    /// The values whose `Debug` tells instances apart (an identity cache partition): the same
+    /// instances go into the builder and the `SdkConfig` of these tests.
+    struct SharedValues {
+        http_client: SharedHttpClient,
+        credentials_provider: SharedCredentialsProvider,
+    }
+    fn shared_values() -> SharedValues {
+        SharedValues {
+            http_client: ClientConfig::builder().build().http_client().expect("a default HTTP client"),
+            credentials_provider: SharedCredentialsProvider::new(Credentials::new(
+                "AKID", "SECRET", None, None, "test",
+            )),
+        }
+    }
+
+    /// A builder with every setting of the table set, each to a value other than its default.
+    fn every_setting_set(shared: &SharedValues) -> ClientConfigBuilder {
+        let mut builder = ClientConfig::builder()
+            .region(Region::new("eu-west-3"))
+            .endpoint_url("https://example.com")
+            .use_fips(true)
+            .use_dual_stack(true)
+            .retry_config(RetryConfig::standard().with_max_attempts(7))
+            .timeout_config(test_timeouts())
+            .sleep_impl(NoSleep)
+            .time_source(test_time_source())
+            .behavior_version(BehaviorVersion::latest())
+            .app_name(AppName::new("every-setting").expect("valid app name"))
+            .interceptor(TestInterceptor)
+            .identity_cache(IdentityCache::no_cache())
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+            .idempotency_token_provider("fixed-token")
+            .disable_request_compression(true)
+            .request_min_compression_size_bytes(1)
+            .auth_scheme_resolver(NoAuthSchemeOptions)
+            .push_auth_scheme(NoAuthScheme::new())
+            .auth_scheme_preference([aws_smithy_runtime_api::client::auth::AuthSchemeId::from("sigv4a")])
+            .allow_no_auth()
+            .retry_partition(RetryPartition::new("every-setting"))
+            .retry_classifier(HttpStatusCodeClassifier::default())
+            .framework_metadata(test_framework_metadata())
+            .disable_clock_skew_correction(true)
+            .invocation_id_generator(NoInvocationId)
+            .emit_input_attributes(["EndpointName"]);
+        builder.set_http_client(Some(shared.http_client.clone()));
+        builder.set_credentials_provider(Some(shared.credentials_provider.clone()));
+        builder.set_endpoint_resolver(Some(SharedEndpointResolver::new(
+            aws_smithy_runtime::client::orchestrator::endpoints::StaticUriEndpointResolver::uri(
+                "https://resolver.example.com",
+            ),
+        )));
+        builder
+    }
+
+    /// Each setting that `actual` does not hold as `expected` does, as `name: expected / actual`.
+    fn settings_not_kept(expected: &ClientConfigBuilder, actual: &ClientConfigBuilder) -> Vec<String> {
+        expected
+            .fields
+            .values()
+            .into_iter()
+            .zip(actual.fields.values())
+            .filter(|(expected, actual)| expected != actual)
+            .map(|((name, expected), (_, actual))| format!("{name}: {expected:?} / {actual:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn the_test_builder_sets_every_setting_of_the_table() {
+        let unset: Vec<&str> = every_setting_set(&shared_values())
+            .fields
+            .values()
+            .into_iter()
+            .filter(|(_, value)| value.is_none())
+            .map(|(name, _)| name)
+            .collect();
+        assert!(unset.is_empty(), "every_setting_set() leaves {unset:?} unset: give each a value there");
+        assert_eq!(SETTINGS.len(), every_setting_set(&shared_values()).fields.values().len());
+    }
+
+    #[test]
+    fn every_setting_survives_build_and_to_builder() {
+        let full = every_setting_set(&shared_values());
+        let rebuilt = full.clone().build().to_builder();
+        let lost = settings_not_kept(&full, &rebuilt);
+        assert!(lost.is_empty(), "build().to_builder() lost:\n{}", lost.join("\n"));
+        let rebuilt_twice = rebuilt.build().to_builder();
+        let lost = settings_not_kept(&full, &rebuilt_twice);
+        assert!(lost.is_empty(), "a second build().to_builder() lost:\n{}", lost.join("\n"));
+    }
+
+    #[test]
+    fn every_setting_survives_merge_both_ways() {
+        let full = every_setting_set(&shared_values());
+        let mut onto_empty = ClientConfigBuilder::new();
+        onto_empty.merge(&full);
+        let lost = settings_not_kept(&full, &onto_empty);
+        assert!(lost.is_empty(), "merged onto an empty builder, lost:\n{}", lost.join("\n"));
+
+        let mut under_empty = full.clone();
+        under_empty.merge(&ClientConfigBuilder::new());
+        let lost = settings_not_kept(&full, &under_empty);
+        assert!(lost.is_empty(), "an empty builder merged onto it, lost:\n{}", lost.join("\n"));
+    }
+
+    #[test]
+    fn every_setting_of_a_per_call_override_reaches_the_call() {
+        let full = every_setting_set(&shared_values());
+        let overridden = ClientConfig::builder().build().with_override(&full).to_builder();
+        let lost = settings_not_kept(&full, &overridden);
+        assert!(lost.is_empty(), "with_override(..) lost:\n{}", lost.join("\n"));
+    }
+
+    /// The settings an `SdkConfig` carries, all set on the `SdkConfig` of the test below.
+    const CARRIED_BY_SDK_CONFIG: &[&str] = &[
+        "region",
+        "credentials_provider",
+        "endpoint_url",
+        "use_fips",
+        "use_dual_stack",
+        "http_client",
+        "retry_config",
+        "timeout_config",
+        "sleep_impl",
+        "time_source",
+        "behavior_version",
+        "app_name",
+        "identity_cache",
+        "stalled_stream_protection",
+        "disable_request_compression",
+        "request_min_compression_size_bytes",
+        "auth_scheme_preference",
+        "framework_metadata",
+        "disable_clock_skew_correction",
+    ];
+
+    #[test]
+    fn every_setting_an_sdk_config_carries_is_read_from_it() {
+        let shared = shared_values();
+        let sdk = SdkConfig::builder()
+            .region(Region::new("eu-west-3"))
+            .credentials_provider(shared.credentials_provider.clone())
+            .endpoint_url("https://example.com")
+            .use_fips(true)
+            .use_dual_stack(true)
+            .http_client(shared.http_client.clone())
+            .retry_config(RetryConfig::standard().with_max_attempts(7))
+            .timeout_config(test_timeouts())
+            .sleep_impl(NoSleep)
+            .time_source(test_time_source())
+            .behavior_version(BehaviorVersion::latest())
+            .app_name(AppName::new("every-setting").expect("valid app name"))
+            .identity_cache(IdentityCache::no_cache())
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+            .disable_request_compression(true)
+            .request_min_compression_size_bytes(1)
+            .auth_scheme_preference([aws_smithy_runtime_api::client::auth::AuthSchemeId::from("sigv4a")])
+            .framework_metadata(test_framework_metadata())
+            .disable_clock_skew_correction(true)
+            .build();
+        let full = every_setting_set(&shared).fields.values();
+        let from_sdk = ClientConfigBuilder::from(&sdk).fields.values();
+        let mut wrong = Vec::new();
+        for (&(name, has_source), ((_, set), (_, read))) in SETTINGS.iter().zip(full.iter().zip(&from_sdk)) {
+            let carried = CARRIED_BY_SDK_CONFIG.contains(&name);
+            if has_source != carried {
+                wrong.push(match carried {
+                    true => format!("{name}: an SdkConfig carries it, its row has no `from_sdk`"),
+                    false => format!("{name}: its row reads it from an SdkConfig, this test does not set it there (add it to CARRIED_BY_SDK_CONFIG too)"),
+                });
+            }
+            let expected = if carried { set.as_ref() } else { None };
+            if read.as_ref() != expected {
+                wrong.push(format!("{name}: expected {expected:?}, read {read:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "From<&SdkConfig>:\n{}", wrong.join("\n"));
     }
 }
