@@ -300,6 +300,18 @@ impl Loader {
                         .collect();
                     self.modules[id].impls.push(ImplBlock { self_path, members });
                 }
+                // The runtime's client settings table writes the setters of `ClientConfigBuilder`
+                // and the getters of `ClientConfig` (runtime/src/client/config.rs).
+                syn::Item::Macro(m) if m.mac.path.is_ident("client_settings") => {
+                    let (setters, getters) = m
+                        .mac
+                        .parse_body_with(settings_table_methods)
+                        .map_err(|e| format!("{}: the client_settings! table: {e}", file.display()))?;
+                    for (self_type, names) in [("ClientConfigBuilder", setters), ("ClientConfig", getters)] {
+                        let members = names.into_iter().map(|name| (name, Kind::Method)).collect();
+                        self.modules[id].impls.push(ImplBlock { self_path: vec![self_type.to_string()], members });
+                    }
+                }
                 other => {
                     if let Some(def) = simple_def(other) {
                         self.modules[id].defs.push(def);
@@ -309,6 +321,61 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+/// The methods the rows of a `client_settings!` table declare, by name: each row's
+/// `builder { .. }` setters (`fn name`, also inside `hand_written { .. }`) are methods of
+/// `ClientConfigBuilder`, its `config { .. }` getter a method of `ClientConfig`.
+fn settings_table_methods(input: syn::parse::ParseStream) -> syn::Result<(Vec<String>, Vec<String>)> {
+    let (mut setters, mut getters) = (Vec::new(), Vec::new());
+    while !input.is_empty() {
+        if input.peek(syn::token::Brace) {
+            // A row.
+            let row;
+            syn::braced!(row in input);
+            let (s, g) = settings_table_methods(&row)?;
+            setters.extend(s);
+            getters.extend(g);
+        } else if (input.peek(kw::builder) || input.peek(kw::config)) && input.peek2(syn::token::Brace) {
+            let out = if input.peek(kw::builder) { &mut setters } else { &mut getters };
+            let _: syn::Ident = input.parse()?;
+            let section;
+            syn::braced!(section in input);
+            fn_names(&section, out)?;
+        } else {
+            skip_token_tree(input)?;
+        }
+    }
+    Ok((setters, getters))
+}
+
+/// The names after `fn` in a section of a settings table row, and in its `hand_written { .. }`.
+fn fn_names(input: syn::parse::ParseStream, out: &mut Vec<String>) -> syn::Result<()> {
+    while !input.is_empty() {
+        if input.peek(syn::Token![fn]) {
+            input.parse::<syn::Token![fn]>()?;
+            out.push(input.parse::<syn::Ident>()?.to_string());
+        } else if input.peek(kw::hand_written) && input.peek2(syn::token::Brace) {
+            input.parse::<kw::hand_written>()?;
+            let methods;
+            syn::braced!(methods in input);
+            fn_names(&methods, out)?;
+        } else {
+            skip_token_tree(input)?;
+        }
+    }
+    Ok(())
+}
+
+fn skip_token_tree(input: syn::parse::ParseStream) -> syn::Result<()> {
+    input.step(|cursor| cursor.token_tree().map(|(_, rest)| ((), rest)).ok_or_else(|| cursor.error("end of input")))
+}
+
+/// The words of a `client_settings!` table that the reader looks for.
+mod kw {
+    syn::custom_keyword!(builder);
+    syn::custom_keyword!(config);
+    syn::custom_keyword!(hand_written);
 }
 
 fn simple_def(item: &syn::Item) -> Option<Def> {
