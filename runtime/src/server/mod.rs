@@ -51,7 +51,7 @@ mod request;
 mod route;
 mod router;
 mod serve;
-mod streaming;
+pub(crate) mod streaming;
 #[cfg(feature = "event-stream")]
 pub mod event_stream;
 mod validation;
