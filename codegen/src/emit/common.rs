@@ -304,6 +304,10 @@ pub struct ErrorEnum {
 }
 
 /// An error enum: one variant per modeled error plus `Unhandled`.
+///
+/// `Unhandled` wraps the runtime's type by its own path, not by its re-export
+/// `crate::error::Unhandled`: the error enums (in `operation::<op>` and `types::error`) then name
+/// nothing of `crate::error`, whose `Error` names them all (no module cycle).
 pub fn error_enum(e: &ErrorEnum) -> TokenStream {
     let ErrorEnum { name, doc, unhandled_doc, variants, paths, checks, variant_docs, retryable, .. } = e;
     let generic_doc = format!(" An unmodeled error made from its metadata ({}).", e.meta_what.replace(" and ", ", "));
@@ -316,16 +320,16 @@ pub fn error_enum(e: &ErrorEnum) -> TokenStream {
         pub enum #name {
             #( #variant_docs #variants(#paths), )*
             #[doc = #unhandled_doc]
-            Unhandled(crate::error::Unhandled),
+            Unhandled(::smithygen_runtime::error::Unhandled),
         }
         impl #name {
             /// Wraps an error that is not modeled.
             pub fn unhandled(err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(err.into(), ::std::default::Default::default()))
+                Self::Unhandled(::smithygen_runtime::error::Unhandled::new(err.into(), ::std::default::Default::default()))
             }
             #[doc = #generic_doc]
             pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-                Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+                Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
             }
             #[doc = #meta_doc]
             pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -376,7 +380,7 @@ pub fn error_enum(e: &ErrorEnum) -> TokenStream {
                 source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
                 meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
             ) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+                Self::Unhandled(::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()))
             }
         }
         impl ::aws_types::request_id::RequestId for #name {

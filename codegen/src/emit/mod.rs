@@ -57,6 +57,7 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
             quote! { #primitives #event_stream }
         }),
     ];
+    rust.extend(svc.operations.iter().map(|op| (format!("src/client/{}.rs", op.file), client::operation_call(svc, op))));
     rust.extend(types_files(svc));
     rust.extend(operation_files(svc));
     rust.extend(protocol_files(svc));

@@ -266,6 +266,7 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = shape_path(svc, &op.output);
     let builder = builder_path(output);
     let read = response_members(svc, output);
+    let request_id = request_id(&quote! { headers });
     let module = ident(&op.module);
     let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
@@ -295,10 +296,19 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         ) -> ::std::result::Result<#output_path, ::smithygen_runtime::protocol::WireError> {
             let mut builder = #builder::default();
             #read
+            #request_id
             ::std::result::Result::Ok(builder.build())
         }
 
         #de_error
+    }
+}
+
+/// A statement setting the output's request id (`x-amzn-RequestId`, as `RequestId` reads it)
+/// on `builder` from `headers` (a `Headers`).
+fn request_id(headers: &TokenStream) -> TokenStream {
+    quote! {
+        builder._set_request_id(::aws_types::request_id::RequestId::request_id(#headers).map(::std::string::ToString::to_string));
     }
 }
 
@@ -383,6 +393,7 @@ fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let stream_name = op.output_stream.as_deref().unwrap_or_default();
     // Every member but the stream is read from the status and headers.
     let read = response_members(svc, output);
+    let request_id = request_id(&quote! { headers });
     let take = output.members.iter().find(|m| m.name == stream_name).map(|m| {
         let set = ident(&m.setter);
         let body = quote! { ::std::mem::replace(response.body_mut(), ::aws_smithy_types::body::SdkBody::taken()) };
@@ -415,6 +426,7 @@ fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
                 let headers = response.headers();
                 let body: &[u8] = &[];
                 #read
+                #request_id
                 ::std::result::Result::Ok(builder)
             };
             builder = read(builder).map_err(|e| #orchestrator_error::response(e.into()))?;
