@@ -1,7 +1,9 @@
-//! The client side of event streams: output streams read with [`EventReceiver`] (the
-//! restJson1 `:message-type` dispatch in [`EventUnmarshaller`]), input streams sent as request
-//! bodies of SigV4-signed messages ([`sender_body`], [`EventMarshaller`]) and the hand-over of
-//! the message signer from aws-runtime's SigV4 signer to that body ([`hand_over_signer`]).
+//! The client side of event streams: receiving output streams, sending signed input streams.
+//!
+//! Output streams are read with [`EventReceiver`] (the restJson1 `:message-type` dispatch in
+//! [`EventUnmarshaller`]), input streams sent as request bodies of SigV4-signed messages
+//! ([`sender_body`], [`EventMarshaller`]) and the hand-over of the message signer from
+//! aws-runtime's SigV4 signer to that body ([`hand_over_signer`]).
 
 use super::message::{self, ERROR, EVENT, EVENT_STREAM_CONTENT_TYPE, EXCEPTION};
 use super::{EventStreamError, EventStreamSender, MarshallMessage, Message, RawMessage, UnmarshallMessage, UnmarshalledMessage};

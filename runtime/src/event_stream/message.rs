@@ -1,6 +1,8 @@
-//! Event-stream messages, what client and server share: the media type of a stream body,
-//! building messages and reading their headers per the restJson1 rules, and unwrapping SigV4
-//! envelopes. Framing and CRCs are `aws-smithy-eventstream`'s.
+//! Event-stream messages, shared by client and server: building, reading, SigV4 envelopes.
+//!
+//! That is the media type of a stream body, building messages and reading their headers per the
+//! restJson1 rules, and unwrapping SigV4 envelopes. Framing and CRCs are
+//! `aws-smithy-eventstream`'s.
 //!
 //! Every message carries `:message-type`: `event` (with `:event-type`, the union member's name,
 //! and `:content-type` when it has a payload), `exception` (a modeled error: `:exception-type`,

@@ -1,5 +1,6 @@
-//! Event streams (feature `event-stream`): everything generated code calls for `@streaming`
-//! unions, client and server side, in one place.
+//! Event streams (feature `event-stream`): client side, server side and shared framing.
+//!
+//! Everything generated code calls for `@streaming` unions is here, in one place.
 //!
 //! Framing, CRCs and the header codec are `aws-smithy-eventstream`'s; the client-side receiver
 //! and sender are `aws-smithy-http`'s, as in the official SDKs (so a generated crate's stream

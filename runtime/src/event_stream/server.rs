@@ -1,7 +1,9 @@
-//! The server side of event streams (features `server` + `event-stream`; public as
-//! `smithygen_runtime::server::event_stream`): responses whose typed events are framed as
-//! `application/vnd.amazon.eventstream` and sent as they are produced, and request bodies whose
-//! events are read as they arrive ([`input_stream`], SigV4 envelopes unwrapped frame by frame).
+//! The server side of event streams: output streams served as produced, input streams read.
+//!
+//! Features `server` + `event-stream`; public as `smithygen_runtime::server::event_stream`.
+//! Responses whose typed events are framed as `application/vnd.amazon.eventstream` and sent as
+//! they are produced, and request bodies whose events are read as they arrive
+//! ([`input_stream`], SigV4 envelopes unwrapped frame by frame).
 //!
 //! The example is on the public path's page (`runtime/src/server/event_stream.rs`).
 

@@ -1,5 +1,6 @@
-//! Event streams on the server (features `server` + `event-stream`): the public path generated
-//! server stubs name. The code is the event-stream module's server side
+//! Event streams on the server (features `server` + `event-stream`), at their public path.
+//!
+//! Generated server stubs name this path. The code is the event-stream module's server side
 //! (`runtime/src/event_stream/server.rs`), beside the client side and the shared framing.
 //!
 //! ```no_run

@@ -1,8 +1,10 @@
-//! The client crate's event streams: `primitives::event_stream`, the `<Union>Error` enums,
-//! the restJson1 event readers and writers (`src/protocol/event_streams.rs`: the client reads
-//! output streams and writes input streams with them, the server stub the other way round), an
-//! input stream as the body of a request, an output stream taken from a response, and the
-//! empty stream a builder defaults to.
+//! The client crate's event streams: types, event readers and writers, request and response.
+//!
+//! That is `primitives::event_stream`, the `<Union>Error` enums, the restJson1 event readers
+//! and writers (`src/protocol/event_streams.rs`: the client reads output streams and writes
+//! input streams with them, the server stub the other way round), an input stream as the body
+//! of a request, an output stream taken from a response, and the empty stream a builder
+//! defaults to.
 //!
 //! The HTTP rendering of a request or response (`rest_json`) calls in here for its stream
 //! member, passing the names of its locals; everything it gets back is self-contained.

@@ -1,6 +1,8 @@
-//! Event streams (`@streaming` unions), the shared core: what any emitter may ask about a
-//! stream (the plan of a union, the stream of a message, the Rust type of a stream member, the
-//! receiver that reads one), answered from the IR alone.
+//! Event streams (`@streaming` unions): every rendering of them, and the core both sides share.
+//!
+//! This module is that core: what any emitter may ask about a stream (the plan of a union, the
+//! stream of a message, the Rust type of a stream member, the receiver that reads one),
+//! answered from the IR alone.
 //!
 //! Every piece of generated code that is about event streams is rendered in this folder:
 //!

@@ -1,7 +1,8 @@
-//! The server stub's event streams: what the trait method takes and returns, the route that
-//! streams a request body, how the stub reads an input stream and serves an output stream, and
-//! the runtime types it re-exports. The stub's emitter (`emit/server/`) calls in here with the
-//! names of its locals.
+//! The server stub's event streams: trait method types, route, input and output streams.
+//!
+//! That is what the trait method takes and returns, the route that streams a request body, how
+//! the stub reads an input stream and serves an output stream, and the runtime types it
+//! re-exports. The stub's emitter (`emit/server/`) calls in here with the names of its locals.
 //!
 //! The client's types stay as they are; the server side of a stream is the runtime's:
 //!
