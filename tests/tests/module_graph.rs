@@ -447,9 +447,21 @@ fn packages(root: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The cycles of every target of every package below `root`, as printed lines, and the
-/// (target, modules) of each for [`ALLOWED`]; loading problems are lines too.
-fn report(root: &Path) -> (Vec<(String, Vec<String>)>, String, Vec<String>) {
+/// A cycle as [`ALLOWED`] lists it: the crate target and its modules, sorted.
+type Cycle = (String, Vec<String>);
+
+/// What [`report`] found below a folder.
+struct Report {
+    /// Every cycle (and every module tree that could not be read, as a cycle of one `error:`).
+    found: Vec<Cycle>,
+    /// The cycles as printed: modules, one cycle through them, the path behind each edge.
+    text: String,
+    /// The crate targets read, as printed.
+    targets: Vec<String>,
+}
+
+/// The cycles of every target of every package below `root`; loading problems count too.
+fn report(root: &Path) -> Report {
     let mut found = Vec::new();
     let mut text = String::new();
     let mut targets_seen = Vec::new();
@@ -495,13 +507,13 @@ fn report(root: &Path) -> (Vec<(String, Vec<String>)>, String, Vec<String>) {
             }
         }
     }
-    (found, text, targets_seen)
+    Report { found, text, targets: targets_seen }
 }
 
 #[test]
 fn no_crate_has_a_module_cycle() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_path_buf();
-    let (found, text, targets) = report(&root);
+    let Report { found, text, targets } = report(&root);
     // The walk must see the crates the test is about, or it proves nothing.
     for must in [
         "codegen: src/lib.rs",
@@ -518,9 +530,9 @@ fn no_crate_has_a_module_cycle() {
         assert!(targets.iter().any(|t| t == must), "the target `{must}` was not found; found: {targets:?}");
     }
     println!("{} crate targets read below {}; cycles found: {}", targets.len(), root.display(), found.len());
-    let allowed: Vec<(String, Vec<String>)> = ALLOWED.iter().map(|(n, m, _)| (n.to_string(), m.iter().map(|s| s.to_string()).collect())).collect();
-    let unexpected: Vec<&(String, Vec<String>)> = found.iter().filter(|f| !allowed.contains(f)).collect();
-    let stale: Vec<&(String, Vec<String>)> = allowed.iter().filter(|a| !found.contains(a)).collect();
+    let allowed: Vec<Cycle> = ALLOWED.iter().map(|(n, m, _)| (n.to_string(), m.iter().map(|s| s.to_string()).collect())).collect();
+    let unexpected: Vec<&Cycle> = found.iter().filter(|f| !allowed.contains(f)).collect();
+    let stale: Vec<&Cycle> = allowed.iter().filter(|a| !found.contains(a)).collect();
     assert!(
         unexpected.is_empty() && stale.is_empty(),
         "module cycles:\n{text}\nnot allowed: {unexpected:?}\nallowed but no longer found (remove from ALLOWED): {stale:?}"
@@ -552,7 +564,7 @@ fn the_graph_sees_real_references_and_nothing_else() {
     );
     write("src/quiet/child.rs", "pub fn k() { super::q(); crate::quiet::q(); }\n");
     write("src/elsewhere/d.rs", "pub fn e() {}\n");
-    let (found, text, targets) = report(dir.path());
+    let Report { found, text, targets } = report(dir.path());
     assert_eq!(targets, [".: src/lib.rs"], "{text}");
     assert_eq!(found, vec![(".: src/lib.rs".to_string(), vec!["a".to_string(), "b".to_string(), "c".to_string()])], "{text}");
     assert!(text.contains("names `use crate::b::thing`"), "{text}");
