@@ -1,38 +1,25 @@
 //! The `Client`, `config`, `error` and `primitives` modules and the crate root.
 
 use super::common::*;
-use crate::ir::Service;
+use crate::ir::{Operation, Service};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `src/client.rs`: the `Client` with one method per operation.
+/// `src/client.rs`: the `Client`, with one module per operation for its method
+/// ([`operation_call`]).
 pub fn client(svc: &Service) -> TokenStream {
-    let methods = svc.operations.iter().map(|op| {
-        let method = ident(&op.method);
+    let modules = svc.operations.iter().map(|op| {
         let module = ident(&op.module);
-        let fluent = ident(&op.fluent_builder);
-        let d = docs(op.docs.as_deref());
-        let dep = deprecated(op.deprecated.as_ref());
-        let see = format!(
-            " Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::{}::{}Error`].",
-            op.module, op.name
-        );
-        quote! {
-            #d
-            #[doc = ""]
-            #[doc = #see]
-            #dep
-            pub fn #method(&self) -> crate::operation::#module::builders::#fluent {
-                crate::operation::#module::builders::#fluent::new(self.config.clone())
-            }
-        }
+        quote! { mod #module; }
     });
     let client_doc = format!(
         " Client for {}.\n\n Cheap to clone: clones share configuration, connection pool and credentials cache.",
         svc.title
     );
     quote! {
-        //! The service client.
+        //! The service client. Each operation's method, and the `send()` of its fluent builder,
+        //! is in a module of its own (`client/<operation>.rs`).
+        #(#modules)*
         #[doc = #client_doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
@@ -53,12 +40,121 @@ pub fn client(svc: &Service) -> TokenStream {
             pub fn config(&self) -> &crate::config::Config {
                 &self.config
             }
-            #(#methods)*
         }
         /// Per-call customization of an operation (`client.op().customize()`): config
         /// override, interceptors, request mutation.
         pub mod customize {
             pub use ::smithygen_runtime::client::customize::CustomizableOperation;
+        }
+    }
+}
+
+
+/// `src/client/<operation>.rs`: the operation as the client calls it: `Client::<operation>()`,
+/// which returns the fluent builder, and the `send()` of that builder (and `send_with` of the
+/// input builder), which runs the call with the protocol's request writer and response reader.
+pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
+    let method = ident(&op.method);
+    let module = ident(&op.module);
+    let fluent = ident(&op.fluent_builder);
+    let error = ident(&op.error);
+    let d = docs(op.docs.as_deref());
+    let dep = deprecated(op.deprecated.as_ref());
+    let see = format!(
+        " Returns a fluent builder: set the input with its methods, then call `send().await`. On failure the error is [`crate::operation::{}::{}Error`].",
+        op.module, op.name
+    );
+    let module_doc = format!(" `Client::{}`: the `{}` operation as the client calls it.", op.method.trim_start_matches("r#"), op.name);
+    let input = svc.structure(&op.input);
+    let input_path = shape_path(svc, &op.input);
+    let input_builder = builder_path(input);
+    let output_path = shape_path(svc, &op.output);
+    let fluent_path = quote! { crate::operation::#module::builders::#fluent };
+    // Top-level `@idempotencyToken` members left unset take a token from the call's config.
+    let tokens: Vec<_> = input.members.iter().filter(|m| super::operation::is_top_level_token(m)).collect();
+    let fill_tokens = tokens.iter().map(|m| {
+        let f = ident(&m.field);
+        quote! {
+            ::smithygen_runtime::client::fill_idempotency_token(&mut input.#f, &self.config, self.config_override.as_ref());
+        }
+    });
+    let input_binding = if tokens.is_empty() { quote! { input } } else { quote! { mut input } };
+    let token_doc = (!tokens.is_empty()).then(|| {
+        let names: Vec<String> = tokens.iter().map(|m| format!("`{}`", m.bare.as_str())).collect();
+        let doc = format!(
+            " Left unset, {} (`@idempotencyToken`) is filled from the config's `idempotency_token_provider` (a random UUID by default).",
+            names.join(", ")
+        );
+        quote! { #[doc = ""] #[doc = #doc] }
+    });
+    // An output stream is handed over unread (`invoke_streaming`); other outputs are read whole.
+    let invoke = if op.output_stream.is_some() {
+        quote! {
+            ::smithygen_runtime::client::invoke_streaming(
+                &self.config,
+                &crate::config::SERVICE,
+                &crate::operation::#module::OPERATION,
+                input,
+                crate::protocol::#module::ser_request,
+                crate::protocol::#module::de_response,
+                crate::protocol::#module::de_error_response,
+                self.config_override.as_ref(),
+            )
+            .await
+        }
+    } else {
+        quote! {
+            ::smithygen_runtime::client::invoke(
+                &self.config,
+                &crate::config::SERVICE,
+                &crate::operation::#module::OPERATION,
+                input,
+                crate::protocol::#module::ser_request,
+                crate::protocol::#module::de_response,
+                self.config_override.as_ref(),
+            )
+            .await
+        }
+    };
+    let send_result = quote! {
+        ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
+    };
+    quote! {
+        #![doc = #module_doc]
+        #[allow(deprecated)]
+        impl super::Client {
+            #d
+            #[doc = ""]
+            #[doc = #see]
+            #dep
+            pub fn #method(&self) -> #fluent_path {
+                #fluent_path::new(self.config.clone())
+            }
+        }
+        impl #input_builder {
+            /// Sends this input with `client`, as `client.<operation>()` with this input set would.
+            pub async fn send_with(self, client: &crate::Client) -> #send_result {
+                let mut fluent_builder = client.#method();
+                fluent_builder.inner = self;
+                fluent_builder.send().await
+            }
+        }
+        #[allow(deprecated)]
+        impl #fluent_path {
+            /// Sends the request and returns the output or the error.
+            ///
+            /// The request is signed, sent, retried and timed out per the client's configuration.
+            #token_doc
+            pub async fn send(
+                self,
+            ) -> #send_result {
+                let #input_binding: #input_path = self
+                    .inner
+                    .build()
+                    .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
+                #(#fill_tokens)*
+                #invoke
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Pieces every emitter needs: doc attributes, type paths, identifiers.
+//! Pieces every emitter needs: doc attributes, type paths, default values, identifiers.
 
 use crate::ir::{Deprecated, Member, Service, Structure, Type, TypeHome};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -100,20 +100,7 @@ pub fn rust_type(svc: &Service, ty: &Type) -> TokenStream {
         }
         Type::Enum(id) | Type::IntEnum(id) | Type::Structure(id) | Type::Union(id) => shape_path(svc, id),
         Type::Unit => quote! { () },
-        Type::EventStream { union, direction } => {
-            let events = shape_path(svc, union);
-            let errors = match svc.unions.get(union).and_then(|u| u.event_stream.as_ref()) {
-                Some(es) => {
-                    let e = format_ident!("{}", es.error);
-                    quote! { crate::types::error::#e }
-                }
-                None => quote! { compile_error!("an event stream without a plan") },
-            };
-            match direction {
-                crate::ir::Direction::Output => quote! { crate::primitives::event_stream::EventReceiver<#events, #errors> },
-                crate::ir::Direction::Input => quote! { crate::primitives::event_stream::EventStreamSender<#events, #errors> },
-            }
-        }
+        Type::EventStream { union, direction } => super::event_stream::member_type(svc, union, *direction, shape_path(svc, union)),
     }
 }
 
@@ -143,6 +130,64 @@ pub fn member_inner_type(svc: &Service, m: &Member) -> TokenStream {
         quote! { ::std::boxed::Box<#t> }
     } else {
         t
+    }
+}
+
+/// The Rust expression for a member's `@default` value (a stream member's empty value is
+/// `event_stream::client::empty_stream`).
+pub fn default_value(svc: &Service, m: &Member) -> TokenStream {
+    let v = m.default.as_ref().cloned().unwrap_or(serde_json::Value::Null);
+    let expr = match (&m.ty, &v) {
+        (Type::Boolean, serde_json::Value::Bool(b)) => quote! { #b },
+        (Type::String, serde_json::Value::String(s)) => quote! { ::std::string::String::from(#s) },
+        (Type::Byte | Type::Short | Type::Integer | Type::Long, serde_json::Value::Number(n)) => {
+            let lit: proc_macro2::TokenStream = n.as_i64().unwrap_or(0).to_string().parse().unwrap_or_default();
+            quote! { #lit }
+        }
+        (Type::Float | Type::Double, serde_json::Value::Number(n)) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            let lit = proc_macro2::Literal::f64_unsuffixed(f);
+            quote! { #lit as _ }
+        }
+        (Type::Enum(_), serde_json::Value::String(s)) => {
+            let p = rust_type(svc, &m.ty);
+            quote! { <#p>::from(#s) }
+        }
+        (Type::IntEnum(_), serde_json::Value::Number(n)) => {
+            let p = rust_type(svc, &m.ty);
+            let i = n.as_i64().unwrap_or(0) as i32;
+            quote! { <#p>::from(#i) }
+        }
+        (Type::Blob { streaming: false }, serde_json::Value::String(s)) => {
+            quote! { ::aws_smithy_types::Blob::new(::aws_smithy_types::base64::decode(#s).unwrap_or_default()) }
+        }
+        (Type::Blob { streaming: true }, _) => quote! { ::aws_smithy_types::byte_stream::ByteStream::new(::aws_smithy_types::body::SdkBody::empty()) },
+        (Type::Timestamp, serde_json::Value::Number(n)) => {
+            let secs = n.as_f64().unwrap_or(0.0);
+            let lit = proc_macro2::Literal::f64_unsuffixed(secs);
+            quote! { ::aws_smithy_types::DateTime::from_secs_f64(#lit) }
+        }
+        (Type::Timestamp, serde_json::Value::String(s)) => {
+            quote! { ::aws_smithy_types::DateTime::from_str(#s, ::aws_smithy_types::date_time::Format::DateTime).unwrap_or(::aws_smithy_types::DateTime::from_secs(0)) }
+        }
+        (Type::Document, v) => {
+            let text = v.to_string();
+            quote! { ::smithygen_runtime::protocol::json::document(&::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default()) }
+        }
+        (Type::BigInteger, v) => {
+            let text = v.to_string();
+            quote! { <::aws_smithy_types::BigInteger as ::std::str::FromStr>::from_str(#text).unwrap_or_default() }
+        }
+        (Type::BigDecimal, v) => {
+            let text = v.to_string();
+            quote! { <::aws_smithy_types::BigDecimal as ::std::str::FromStr>::from_str(#text).unwrap_or_default() }
+        }
+        _ => quote! { ::std::default::Default::default() },
+    };
+    if m.boxed {
+        quote! { ::std::boxed::Box::new(#expr) }
+    } else {
+        expr
     }
 }
 
@@ -259,6 +304,10 @@ pub struct ErrorEnum {
 }
 
 /// An error enum: one variant per modeled error plus `Unhandled`.
+///
+/// `Unhandled` wraps the runtime's type by its own path, not by its re-export
+/// `crate::error::Unhandled`: the error enums (in `operation::<op>` and `types::error`) then name
+/// nothing of `crate::error`, whose `Error` names them all (no module cycle).
 pub fn error_enum(e: &ErrorEnum) -> TokenStream {
     let ErrorEnum { name, doc, unhandled_doc, variants, paths, checks, variant_docs, retryable, .. } = e;
     let generic_doc = format!(" An unmodeled error made from its metadata ({}).", e.meta_what.replace(" and ", ", "));
@@ -271,16 +320,16 @@ pub fn error_enum(e: &ErrorEnum) -> TokenStream {
         pub enum #name {
             #( #variant_docs #variants(#paths), )*
             #[doc = #unhandled_doc]
-            Unhandled(crate::error::Unhandled),
+            Unhandled(::smithygen_runtime::error::Unhandled),
         }
         impl #name {
             /// Wraps an error that is not modeled.
             pub fn unhandled(err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(err.into(), ::std::default::Default::default()))
+                Self::Unhandled(::smithygen_runtime::error::Unhandled::new(err.into(), ::std::default::Default::default()))
             }
             #[doc = #generic_doc]
             pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-                Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+                Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
             }
             #[doc = #meta_doc]
             pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -331,7 +380,7 @@ pub fn error_enum(e: &ErrorEnum) -> TokenStream {
                 source: ::std::boxed::Box<dyn ::std::error::Error + ::std::marker::Send + ::std::marker::Sync + 'static>,
                 meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
             ) -> Self {
-                Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+                Self::Unhandled(::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()))
             }
         }
         impl ::aws_types::request_id::RequestId for #name {

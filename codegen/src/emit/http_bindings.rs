@@ -316,7 +316,7 @@ pub fn write_document(svc: &Service, s: &Structure, members: &[usize], source: &
             return write;
         }
         let f = ident(&m.field);
-        let default = super::shapes::default_value(svc, m);
+        let default = default_value(svc, m);
         // Clippy rejects `!= false`; a boolean is its own condition.
         let changed = match (&m.ty, &m.default) {
             (Type::Boolean, Some(serde_json::Value::Bool(true))) => quote! { !#source.#f },

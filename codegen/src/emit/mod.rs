@@ -8,7 +8,7 @@ pub mod common;
 pub mod config;
 // The model's `smithy.rules#endpointTests` as data plus one test.
 pub mod endpoint_tests;
-// Event streams: stream error enums, event readers and writers, streamed outputs.
+// Event streams, client and server side (emit/event_stream/): every event-stream rendering.
 pub mod event_stream;
 pub mod examples;
 pub mod http_bindings;
@@ -53,10 +53,11 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
         ("src/error.rs".into(), client::error(svc)),
         ("src/primitives.rs".into(), {
             let primitives = client::primitives();
-            let event_stream = event_stream::primitives(svc);
+            let event_stream = event_stream::client::primitives(svc);
             quote! { #primitives #event_stream }
         }),
     ];
+    rust.extend(svc.operations.iter().map(|op| (format!("src/client/{}.rs", op.file), client::operation_call(svc, op))));
     rust.extend(types_files(svc));
     rust.extend(operation_files(svc));
     rust.extend(protocol_files(svc));
@@ -112,7 +113,7 @@ fn types_files(svc: &Service) -> Vec<(String, TokenStream)> {
     for u in svc.unions.values() {
         types.push(shapes::union(svc, u));
     }
-    errors.extend(event_stream::error_enums(svc));
+    errors.extend(event_stream::client::error_enums(svc));
     vec![
         (
             "src/types.rs".into(),
@@ -184,7 +185,7 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
         .filter(|s| s.home == TypeHome::Types)
         .map(|s| json_codec::structure_codec(svc, s))
         .chain(svc.unions.values().filter(|u| !u.streaming).map(|u| json_codec::union_codec(svc, u)));
-    let event_streams = event_stream::protocol_file(svc);
+    let event_streams = event_stream::client::protocol_file(svc);
     let event_streams_mod = event_streams.as_ref().map(|_| quote! { pub(crate) mod event_streams; });
     let mut files = vec![
         (

@@ -1,5 +1,6 @@
 //! One module per operation: input, output, the operation's error enum, and
-//! the fluent builder `Client` methods return.
+//! the fluent builder `Client` methods return (its `send()` is the client's: `client/<op>.rs`,
+//! so that the operation's types name no protocol function and the protocol can name them).
 
 use super::common::*;
 use super::shapes;
@@ -18,34 +19,6 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
     let module_doc = format!(" Types for the `{}` operation.", op.name);
     let statics = operation_info(svc, op);
     let operation_type = operation_type(op);
-    let module = ident(&op.module);
-    let output_name = ident(&output.rust_name);
-    let error_name = ident(&op.error);
-    let de_response = if op.output_stream.is_some() {
-        quote! {
-            /// Reads a response (its body left for the output to stream), and the request id
-            /// (`x-amzn-RequestId`) onto the output.
-            fn de_response(
-                response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            ) -> ::std::result::Result<#output_name, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error_name>> {
-                let request_id = ::aws_types::request_id::RequestId::request_id(&*response).map(::std::string::ToString::to_string);
-                crate::protocol::#module::de_response(response).map(|mut output| {
-                    output._request_id = request_id;
-                    output
-                })
-            }
-        }
-    } else { quote! {
-        /// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
-        fn de_response(
-            response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-        ) -> ::std::result::Result<#output_name, ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<#error_name>> {
-            crate::protocol::#module::de_response(response).map(|mut output| {
-                output._request_id = ::aws_types::request_id::RequestId::request_id(response).map(::std::string::ToString::to_string);
-                output
-            })
-        }
-    } };
     quote! {
         #![doc = #module_doc]
         #input_def
@@ -53,7 +26,6 @@ pub fn operation_module(svc: &Service, op: &Operation) -> TokenStream {
         #error
         #operation_type
         #statics
-        #de_response
         /// Builders for this operation's input and output, and its fluent builder.
         pub mod builders {
             #input_builder
@@ -250,7 +222,6 @@ fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
 fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
     let input = svc.structure(&op.input);
     let output_path = shape_path(svc, &op.output);
-    let input_path = shape_path(svc, &op.input);
     let input_builder = ident(&input.builder);
     let fluent = ident(&op.fluent_builder);
     let error = ident(&op.error);
@@ -314,67 +285,9 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     let module = ident(&op.module);
-    let method = ident(&op.method);
-    // Top-level `@idempotencyToken` members left unset take a token from the call's config.
-    let tokens: Vec<_> = input.members.iter().filter(|m| is_top_level_token(m)).collect();
-    let fill_tokens = tokens.iter().map(|m| {
-        let f = ident(&m.field);
-        quote! {
-            ::smithygen_runtime::client::fill_idempotency_token(&mut input.#f, &self.config, self.config_override.as_ref());
-        }
-    });
-    let input_binding = if tokens.is_empty() { quote! { input } } else { quote! { mut input } };
-    let token_doc = (!tokens.is_empty()).then(|| {
-        let names: Vec<String> = tokens.iter().map(|m| format!("`{}`", m.bare.as_str())).collect();
-        let doc = format!(
-            " Left unset, {} (`@idempotencyToken`) is filled from the config's `idempotency_token_provider` (a random UUID by default).",
-            names.join(", ")
-        );
-        quote! { #[doc = ""] #[doc = #doc] }
-    });
-    // An output stream is handed over unread (`invoke_streaming`); other outputs are read whole.
-    let invoke = if op.output_stream.is_some() {
-        quote! {
-            ::smithygen_runtime::client::invoke_streaming(
-                &self.config,
-                &crate::config::SERVICE,
-                &crate::operation::#module::OPERATION,
-                input,
-                crate::protocol::#module::ser_request,
-                crate::operation::#module::de_response,
-                crate::protocol::#module::de_error_response,
-                self.config_override.as_ref(),
-            )
-            .await
-        }
-    } else {
-        quote! {
-            ::smithygen_runtime::client::invoke(
-                &self.config,
-                &crate::config::SERVICE,
-                &crate::operation::#module::OPERATION,
-                input,
-                crate::protocol::#module::ser_request,
-                crate::operation::#module::de_response,
-                self.config_override.as_ref(),
-            )
-            .await
-        }
-    };
     // A streaming body can be sent once only: such a builder cannot be cloned.
     let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
-    let send_result = quote! {
-        ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
-    };
     quote! {
-        impl #input_builder {
-            /// Sends this input with `client`, as `client.<operation>()` with this input set would.
-            pub async fn send_with(self, client: &crate::Client) -> #send_result {
-                let mut fluent_builder = client.#method();
-                fluent_builder.inner = self;
-                fluent_builder.send().await
-            }
-        }
         impl ::smithygen_runtime::client::customize::CustomizableSend<#output_path, crate::operation::#module::#error> for #fluent {
             type Service = crate::config::ServiceMarker;
             fn send(
@@ -399,9 +312,9 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
         #clone
         #[derive(::std::fmt::Debug)]
         pub struct #fluent {
-            config: crate::config::Config,
-            inner: #input_builder,
-            config_override: ::std::option::Option<crate::config::Builder>,
+            pub(crate) config: crate::config::Config,
+            pub(crate) inner: #input_builder,
+            pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
         }
         #[allow(deprecated)]
         impl #fluent {
@@ -422,20 +335,6 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
                 self.config_override = ::std::option::Option::Some(config_override.into());
                 self
             }
-            /// Sends the request and returns the output or the error.
-            ///
-            /// The request is signed, sent, retried and timed out per the client's configuration.
-            #token_doc
-            pub async fn send(
-                self,
-            ) -> #send_result {
-                let #input_binding: #input_path = self
-                    .inner
-                    .build()
-                    .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
-                #(#fill_tokens)*
-                #invoke
-            }
             #(#setters)*
         }
     }
@@ -443,6 +342,6 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
 
 /// Whether the client fills this input member from its idempotency token provider at `send()`:
 /// an optional string with `@idempotencyToken` (only top-level input members are tokens).
-fn is_top_level_token(m: &crate::ir::Member) -> bool {
+pub(crate) fn is_top_level_token(m: &crate::ir::Member) -> bool {
     m.idempotency_token && m.is_optional() && m.ty == Type::String
 }

@@ -1,12 +1,14 @@
 //! The client's rendering of the binding plan: an operation's input becomes a request, a
 //! response becomes its output or error. What goes where was decided by the protocol's plan
-//! (`crate::protocol`); the parts shared with the server are in `http_bindings`.
+//! (`crate::protocol`); the parts shared with the server are in `http_bindings`, and an event
+//! stream's part is `event_stream::client`'s.
 
 use super::common::*;
+use super::event_stream::client as event_streams;
 use super::http_bindings::{plan_of, read_body, read_headers, text_of, when_set, write_document, write_headers};
 use super::json_codec::ser_value;
-use crate::ir::{BodyBinding, HostPiece, Member, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue, Type};
-use proc_macro2::TokenStream;
+use crate::ir::{BodyBinding, HostPiece, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The `protocol/<op>.rs` file: `ser_request` and `de_response`.
@@ -32,12 +34,14 @@ fn request_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let input_path = shape_path(svc, &op.input);
     let method = &op.http.method;
     let source = quote! { input };
+    // Where a payload that streams (an input event stream) waits for the request to be built.
+    let stream = format_ident!("event_stream");
     let path = write_path(input, plan);
     let query = write_query(input, plan);
     let host_prefix = write_host_prefix(input, plan);
     let headers = write_headers(input, plan, &source);
-    let body = write_body(svc, input, plan);
-    let finish = finish_request(svc, plan.payload().map(|p| &input.members[p.member]));
+    let body = write_body(svc, input, plan, &stream);
+    let finish = finish_request(svc, input, plan, &stream);
     quote! {
         /// Builds the HTTP request for the input; the URI is relative (path and query),
         /// the orchestrator puts the resolved endpoint in front of it.
@@ -182,12 +186,13 @@ fn write_host_prefix(input: &Structure, plan: &MessageBindings) -> TokenStream {
     }
 }
 
-/// `let body`: the payload member, or a JSON document of the body members.
-fn write_body(svc: &Service, input: &Structure, plan: &MessageBindings) -> TokenStream {
+/// `let body`: the payload member, or a JSON document of the body members. A payload that
+/// streams moves into local `stream` for [`finish_request`].
+fn write_body(svc: &Service, input: &Structure, plan: &MessageBindings, stream: &Ident) -> TokenStream {
     let http = quote! { ::smithygen_runtime::protocol::http };
     match &plan.body {
         BodyBinding::Empty => quote! { let body = ::aws_smithy_types::body::SdkBody::empty(); },
-        BodyBinding::Payload(p) => write_payload(svc, input, p),
+        BodyBinding::Payload(p) => write_payload(svc, input, p, stream),
         BodyBinding::Document { members, content_type } => {
             // A top-level member left at its default is not sent: the service applies the same
             // default, and a client must not turn "unset" into an explicit value.
@@ -202,14 +207,14 @@ fn write_body(svc: &Service, input: &Structure, plan: &MessageBindings) -> Token
     }
 }
 
-fn write_payload(svc: &Service, input: &Structure, p: &PayloadBinding) -> TokenStream {
+fn write_payload(svc: &Service, input: &Structure, p: &PayloadBinding, stream: &Ident) -> TokenStream {
     let m = &input.members[p.member];
     let f = ident(&m.field);
     let ct = &p.content_type;
     let content_type = quote! { ::smithygen_runtime::protocol::http::default_content_type(&mut headers, #ct); };
     // The member moves into the body: no copy of the payload.
     let make = match p.kind {
-        PayloadKind::EventStream => return stream_request_body(m),
+        PayloadKind::EventStream => return event_streams::request_body(m, &quote! { input }, &format_ident!("body"), stream),
         PayloadKind::StreamingBlob => quote! { value.into_inner() },
         PayloadKind::Blob => quote! { ::aws_smithy_types::body::SdkBody::from(value.into_inner()) },
         PayloadKind::Text => quote! { ::aws_smithy_types::body::SdkBody::from(value) },
@@ -261,6 +266,7 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = shape_path(svc, &op.output);
     let builder = builder_path(output);
     let read = response_members(svc, output);
+    let request_id = request_id(&quote! { headers });
     let module = ident(&op.module);
     let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
@@ -290,10 +296,19 @@ fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         ) -> ::std::result::Result<#output_path, ::smithygen_runtime::protocol::WireError> {
             let mut builder = #builder::default();
             #read
+            #request_id
             ::std::result::Result::Ok(builder.build())
         }
 
         #de_error
+    }
+}
+
+/// A statement setting the output's request id (`x-amzn-RequestId`, as `RequestId` reads it)
+/// on `builder` from `headers` (a `Headers`).
+fn request_id(headers: &TokenStream) -> TokenStream {
+    quote! {
+        builder._set_request_id(::aws_types::request_id::RequestId::request_id(#headers).map(::std::string::ToString::to_string));
     }
 }
 
@@ -356,34 +371,15 @@ pub fn error_readers(svc: &Service) -> TokenStream {
     }
 }
 
-/// The body of a request whose payload is an input event stream: empty until
-/// [`finish_request`] hands the stream to the runtime (the sender moves out of the input).
-fn stream_request_body(m: &Member) -> TokenStream {
-    let f = ident(&m.field);
-    quote! {
-        let body = ::aws_smithy_types::body::SdkBody::empty();
-        let event_stream = input.#f;
-    }
-}
-
-/// The end of `ser_request`: the request, with an input event stream as its streamed body
-/// (each event marshalled, signed and framed as the caller produces it).
-fn finish_request(svc: &Service, payload: Option<&Member>) -> TokenStream {
+/// The end of `ser_request`: the request, or the request with a payload that streams (an
+/// input event stream, moved into local `stream` by `write_body`) as its body.
+fn finish_request(svc: &Service, input: &Structure, plan: &MessageBindings, stream: &Ident) -> TokenStream {
     let finish = quote! { ::smithygen_runtime::protocol::http::finish_request(builder, headers, body) };
-    let Some(Type::EventStream { union, .. }) = payload.map(|m| &m.ty) else { return finish };
-    let Some(es) = svc.unions.get(union).and_then(|u| u.event_stream.as_ref()) else {
-        return quote! { compile_error!("an event stream without a plan") };
-    };
-    let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
-    quote! {
-        let mut request = #finish?;
-        ::smithygen_runtime::event_stream::sender_body(
-            event_stream,
-            crate::protocol::event_streams::#write_event,
-            crate::protocol::event_streams::#write_error,
-            &mut request,
-        );
-        ::std::result::Result::Ok(request)
+    match plan.payload() {
+        Some(p) if p.kind == PayloadKind::EventStream => {
+            event_streams::finish_request(svc, &input.members[p.member], stream, &format_ident!("request"), &finish)
+        }
+        _ => finish,
     }
 }
 
@@ -397,29 +393,12 @@ fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
     let stream_name = op.output_stream.as_deref().unwrap_or_default();
     // Every member but the stream is read from the status and headers.
     let read = response_members(svc, output);
+    let request_id = request_id(&quote! { headers });
     let take = output.members.iter().find(|m| m.name == stream_name).map(|m| {
         let set = ident(&m.setter);
         let body = quote! { ::std::mem::replace(response.body_mut(), ::aws_smithy_types::body::SdkBody::taken()) };
-        let value = match &m.ty {
-            Type::EventStream { union, .. } => {
-                let es = svc.unions[union].event_stream.as_ref();
-                let (read_event, read_exception, error) = match es {
-                    Some(es) => (ident(&es.read_event), ident(&es.read_exception), format_ident!("{}", es.error)),
-                    None => return quote! { compile_error!("an event stream without a plan"); },
-                };
-                quote! {
-                    crate::primitives::event_stream::EventReceiver::new(
-                        ::smithygen_runtime::event_stream::EventUnmarshaller::new(
-                            crate::protocol::event_streams::#read_event,
-                            crate::protocol::event_streams::#read_exception,
-                            crate::types::error::#error::generic,
-                        ),
-                        #body,
-                    )
-                }
-            }
-            _ => quote! { ::aws_smithy_types::byte_stream::ByteStream::new(#body) },
-        };
+        let value = event_streams::response_stream(svc, m, body.clone())
+            .unwrap_or_else(|| quote! { ::aws_smithy_types::byte_stream::ByteStream::new(#body) });
         quote! { builder = builder.#set(::std::option::Option::Some(#value)); }
     });
     let module = ident(&op.module);
@@ -447,6 +426,7 @@ fn stream_response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
                 let headers = response.headers();
                 let body: &[u8] = &[];
                 #read
+                #request_id
                 ::std::result::Result::Ok(builder)
             };
             builder = read(builder).map_err(|e| #orchestrator_error::response(e.into()))?;

@@ -249,7 +249,7 @@ fn builder(svc: &Service, s: &Structure, builder_name: &proc_macro2::Ident) -> T
         let inits = s.members.iter().zip(&inits).map(|(m, init)| {
             if m.required_in_builder() {
                 let f = ident(&m.field);
-                let empty = default_value(svc, m);
+                let empty = super::event_stream::client::empty_stream(svc, m).unwrap_or_else(|| default_value(svc, m));
                 quote! { #f: self.#f.unwrap_or_else(|| #empty), }
             } else {
                 init.clone()
@@ -359,66 +359,6 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
         pub fn #get(&self) -> &::std::option::Option<#inner> {
             &self.#f
         }
-    }
-}
-
-/// The Rust expression for a member's `@default` value.
-pub fn default_value(svc: &Service, m: &Member) -> TokenStream {
-    if let Some(empty) = super::event_stream::empty_stream(svc, m) {
-        return empty;
-    }
-    let v = m.default.as_ref().cloned().unwrap_or(serde_json::Value::Null);
-    let expr = match (&m.ty, &v) {
-        (Type::Boolean, serde_json::Value::Bool(b)) => quote! { #b },
-        (Type::String, serde_json::Value::String(s)) => quote! { ::std::string::String::from(#s) },
-        (Type::Byte | Type::Short | Type::Integer | Type::Long, serde_json::Value::Number(n)) => {
-            let lit: proc_macro2::TokenStream = n.as_i64().unwrap_or(0).to_string().parse().unwrap_or_default();
-            quote! { #lit }
-        }
-        (Type::Float | Type::Double, serde_json::Value::Number(n)) => {
-            let f = n.as_f64().unwrap_or(0.0);
-            let lit = proc_macro2::Literal::f64_unsuffixed(f);
-            quote! { #lit as _ }
-        }
-        (Type::Enum(_), serde_json::Value::String(s)) => {
-            let p = rust_type(svc, &m.ty);
-            quote! { <#p>::from(#s) }
-        }
-        (Type::IntEnum(_), serde_json::Value::Number(n)) => {
-            let p = rust_type(svc, &m.ty);
-            let i = n.as_i64().unwrap_or(0) as i32;
-            quote! { <#p>::from(#i) }
-        }
-        (Type::Blob { streaming: false }, serde_json::Value::String(s)) => {
-            quote! { ::aws_smithy_types::Blob::new(::aws_smithy_types::base64::decode(#s).unwrap_or_default()) }
-        }
-        (Type::Blob { streaming: true }, _) => quote! { ::aws_smithy_types::byte_stream::ByteStream::new(::aws_smithy_types::body::SdkBody::empty()) },
-        (Type::Timestamp, serde_json::Value::Number(n)) => {
-            let secs = n.as_f64().unwrap_or(0.0);
-            let lit = proc_macro2::Literal::f64_unsuffixed(secs);
-            quote! { ::aws_smithy_types::DateTime::from_secs_f64(#lit) }
-        }
-        (Type::Timestamp, serde_json::Value::String(s)) => {
-            quote! { ::aws_smithy_types::DateTime::from_str(#s, ::aws_smithy_types::date_time::Format::DateTime).unwrap_or(::aws_smithy_types::DateTime::from_secs(0)) }
-        }
-        (Type::Document, v) => {
-            let text = v.to_string();
-            quote! { ::smithygen_runtime::protocol::json::document(&::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default()) }
-        }
-        (Type::BigInteger, v) => {
-            let text = v.to_string();
-            quote! { <::aws_smithy_types::BigInteger as ::std::str::FromStr>::from_str(#text).unwrap_or_default() }
-        }
-        (Type::BigDecimal, v) => {
-            let text = v.to_string();
-            quote! { <::aws_smithy_types::BigDecimal as ::std::str::FromStr>::from_str(#text).unwrap_or_default() }
-        }
-        _ => quote! { ::std::default::Default::default() },
-    };
-    if m.boxed {
-        quote! { ::std::boxed::Box::new(#expr) }
-    } else {
-        expr
     }
 }
 

@@ -565,14 +565,9 @@ where
         if let Some(prefix) = request.extension::<EndpointPrefix>() {
             cfg.interceptor_state().store_put(prefix.clone());
         }
-        // An input event stream: the SigV4 signer hands its message signer to the body here.
+        // An input event stream: the SigV4 signer hands its message signer to the body.
         #[cfg(feature = "event-stream")]
-        if let Some(sender) = request
-            .extension::<crate::event_stream::EventStreamSigning>()
-            .and_then(|signing| signing.take())
-        {
-            cfg.interceptor_state().store_put(sender);
-        }
+        crate::event_stream::hand_over_signer(&request, cfg);
         Ok(request)
     }
 }

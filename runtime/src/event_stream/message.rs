@@ -1,4 +1,8 @@
-//! Building event-stream messages and reading their headers, per the restJson1 rules.
+//! Event-stream messages, shared by client and server: building, reading, SigV4 envelopes.
+//!
+//! That is the media type of a stream body, building messages and reading their headers per the
+//! restJson1 rules, and unwrapping SigV4 envelopes. Framing and CRCs are
+//! `aws-smithy-eventstream`'s.
 //!
 //! Every message carries `:message-type`: `event` (with `:event-type`, the union member's name,
 //! and `:content-type` when it has a payload), `exception` (a modeled error: `:exception-type`,
@@ -9,6 +13,9 @@
 use super::{EventStreamError, Header, HeaderValue, Message};
 use aws_smithy_types::error::ErrorMetadata;
 use bytes::Bytes;
+
+/// The media type of an event-stream body.
+pub const EVENT_STREAM_CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
 
 /// `:message-type` of events (and initial messages).
 pub const EVENT: &str = "event";

@@ -1,44 +1,40 @@
-//! Event streams (feature `event-stream`): what generated code calls for `@streaming` unions.
+//! Event streams (feature `event-stream`): client side, server side and shared framing.
+//!
+//! Everything generated code calls for `@streaming` unions is here, in one place.
 //!
 //! Framing, CRCs and the header codec are `aws-smithy-eventstream`'s; the client-side receiver
 //! and sender are `aws-smithy-http`'s, as in the official SDKs (so a generated crate's stream
 //! API and wire behaviour match the official crate's by construction). What is added here is
 //! what generated code would otherwise repeat per union:
 //!
-//! - [`EventReceiver`]: the official `EventReceiver<T, E>` API (`recv().await`), ending cleanly
-//!   after any error (never a hang, never a panic);
-//! - [`EventUnmarshaller`]: the restJson1 `:message-type` dispatch (`event`, `exception`,
-//!   `error`) around three small per-union functions;
-//! - [`EventMarshaller`]: the other direction, for input streams (client) and output streams
-//!   (server);
-//! - [`message`]: building messages (`event`, `exception`, `error`, `initial-request`,
-//!   `initial-response`) and reading their headers;
-//! - [`sender_body`]: an [`EventStreamSender`] as a request body whose messages are SigV4-signed
-//!   (chained signatures, `aws-sigv4`'s event-stream signing) by the client's SigV4 signer;
+//! - [`message`] (shared by both sides): the body's media type, building messages (`event`,
+//!   `exception`, `error`, `initial-request`, `initial-response`), reading their headers,
+//!   unwrapping SigV4 envelopes;
+//! - the client (re-exported here): [`EventReceiver`], the official `EventReceiver<T, E>` API
+//!   (`recv().await`) ending cleanly after any error (never a hang, never a panic), over
+//!   [`EventUnmarshaller`], the restJson1 `:message-type` dispatch (`event`, `exception`,
+//!   `error`) around three small per-union functions; [`sender_body`], an
+//!   [`EventStreamSender`] as a request body whose messages are SigV4-signed (chained
+//!   signatures, `aws-sigv4`'s event-stream signing) by the client's SigV4 signer, through
+//!   [`EventMarshaller`]; [`empty_stream`], the input stream of a builder left without one;
+//! - the server (`server.rs`, with feature `server`; public as
+//!   `smithygen_runtime::server::event_stream`, the path generated stubs name): output streams
+//!   served as they are produced (`EventProducer`, `EventStreamWriter`, `serve_events`) and
+//!   input streams read as they arrive (`input_stream`);
 //! - [`testing`]: messages from the JSON of `smithy.test#eventStreamTests` cases.
 //!
 //! Client operations with a streaming output run through
-//! [`invoke_streaming`](crate::client::invoke_streaming); servers answer with
-//! [`crate::server::event_stream`] (features `server` + `event-stream`).
+//! [`invoke_streaming`](crate::client::invoke_streaming).
 
+mod client;
 pub mod message;
-mod receiver;
-mod sender;
+#[cfg(feature = "server")]
+pub(crate) mod server;
 pub mod testing;
 
-pub use receiver::{EventReceiver, EventUnmarshaller};
-
-/// A stream without events: what an input stream left unset in a builder sends
-/// (`EventStreamSender::from(empty_stream())`).
-pub fn empty_stream<T, E>() -> impl futures_util::Stream<Item = Result<T, E>> + Send + Sync + 'static
-where
-    T: Send + Sync + 'static,
-    E: Send + Sync + 'static,
-{
-    futures_util::stream::empty()
-}
-pub use sender::{sender_body, EventMarshaller, EVENT_STREAM_CONTENT_TYPE};
-pub(crate) use sender::EventStreamSigning;
+pub use client::{empty_stream, sender_body, EventMarshaller, EventReceiver, EventUnmarshaller};
+pub(crate) use client::hand_over_signer;
+pub use message::EVENT_STREAM_CONTENT_TYPE;
 
 /// The official SDKs' input-stream type, re-exported: generated input members of event-stream
 /// type are `EventStreamSender<Event, Error>`, built `From` any `Stream<Item = Result<Event, Error>>`.

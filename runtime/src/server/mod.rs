@@ -56,7 +56,7 @@ mod request;
 mod route;
 mod router;
 mod serve;
-mod streaming;
+pub(crate) mod streaming;
 mod tls;
 #[cfg(feature = "event-stream")]
 pub mod event_stream;

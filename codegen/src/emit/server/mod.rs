@@ -6,17 +6,16 @@
 //! HTTP server and the wording of validation errors are `smithygen_runtime::server`.
 //! The client's input, output and error types are reused, never duplicated.
 
-mod event_stream;
 mod request;
 mod response;
 mod validate;
 
 use super::common::*;
-use super::http_bindings::plan_of;
+use super::event_stream::server as event_streams;
 use crate::ir::{Operation, Service};
 use crate::model::local_name;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// How an operation reports constraint violations, picked from its modeled errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +82,7 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
 /// `src/server/protocol/<op>.rs`.
 fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     let de = request::request_deserializer(svc, op);
-    let ser = event_stream::response_serializer(svc, op).unwrap_or_else(|| response::response_serializer(svc, op));
+    let ser = event_streams::response_serializer(svc, op, response::response_serializer(svc, op));
     let err = response::error_serializer(svc, op);
     let validation = response::validation_error(svc, op);
     quote! {
@@ -97,13 +96,7 @@ fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
 /// The trait method's extra `events: EventReceiver<..>,` parameter (an input event stream)
 /// and what it returns on success (the output, with an `EventProducer` for an output stream).
 pub fn method_types(svc: &Service, op: &Operation) -> (Option<TokenStream>, TokenStream) {
-    let output = shape_path(svc, &op.output);
-    let events_in = event_stream::input_events(svc, op).map(|t| quote! { events: #t, });
-    let output = match event_stream::output_events(svc, op) {
-        Some(producer) => quote! { (#output, #producer) },
-        None => output,
-    };
-    (events_in, output)
+    event_streams::method_types(svc, op, &format_ident!("events"), shape_path(svc, &op.output))
 }
 
 fn trait_name(svc: &Service) -> proc_macro2::Ident {
@@ -143,26 +136,15 @@ fn server_module(svc: &Service) -> TokenStream {
         let err = ident(&op.error);
         let d = docs(op.docs.as_deref());
         let http = format!(" Served at `{} {}`.", op.http.method, op.http.uri);
-        // Event streams (see `event_stream`): the input stream's receiver as an argument,
-        // the output stream's producer beside the output.
+        // Event streams: the input stream's receiver as an argument, the output stream's
+        // producer beside the output.
         let (events_in, output) = method_types(svc, op);
-        let events_doc = events_in.as_ref().map(|_| quote! {
-            ///
-            /// `events` reads the input event stream: each event as it arrives (the request body's
-            /// frames, not read whole first). The method may return, and an output stream start,
-            /// before the client has ended its stream.
-        });
-        let output_doc = event_stream::output_events(svc, op).map(|_| quote! {
-            ///
-            /// Returns the output's HTTP-bound members (its stream member is not read) and the
-            /// producer of its event stream, which runs once the status and headers are sent.
-        });
+        let stream_docs = event_streams::method_docs(svc, op);
         quote! {
             #d
             ///
             #[doc = #http]
-            #events_doc
-            #output_doc
+            #stream_docs
             fn #m(
                 &self,
                 input: #input,
@@ -177,18 +159,11 @@ fn server_module(svc: &Service) -> TokenStream {
         let m = ident(&op.method);
         let module = ident(&op.module);
         let validate = validate::validator_fn(svc, &op.input);
-        let read_events = event_stream::read_input_events(svc, op);
-        let events_arg = read_events.as_ref().map(|_| quote! { , events });
-        let write_output = match event_stream::output_events(svc, op) {
-            Some(_) => quote! { |(output, events)| crate::server::protocol::#module::ser_response(output, events) },
-            None => quote! { crate::server::protocol::#module::ser_response },
-        };
-        // An event-stream body is handed to the handler as it arrives, not read whole first.
-        let route = if plan_of(svc.structure(&op.input)).streams_events() {
-            quote! { route_streaming }
-        } else {
-            quote! { route }
-        };
+        let events = format_ident!("events");
+        let read_events = event_streams::read_input_events(svc, op, &events, &quote! { request });
+        let events_arg = read_events.as_ref().map(|_| quote! { , #events });
+        let write_output = event_streams::write_output(svc, op, quote! { crate::server::protocol::#module::ser_response });
+        let route = event_streams::route_method(svc, op);
         quote! {
             .#route(#name, #method, #uri, {
                 let service = service.clone();
@@ -209,15 +184,8 @@ fn server_module(svc: &Service) -> TokenStream {
             })
         }
     });
-    let event_stream_uses = svc.operations.iter().any(|op| event_stream::output_events(svc, op).is_some() || event_stream::input_events(svc, op).is_some()).then(|| quote! {
-        /// What an operation with an output event stream returns beside its output, and what it writes through.
-        pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
-    });
-    let streams = if svc.operations.iter().any(|op| plan_of(svc.structure(&op.input)).streams_events()) {
-        " (input event\nstreams excepted: their events are read as they arrive)"
-    } else {
-        ""
-    };
+    let event_stream_uses = event_streams::reexports(svc);
+    let streams = event_streams::body_limit_note(svc);
     let router_doc = format!(
         " A [`Router`] for `service`: every operation of [`{name}`] at its `@http` method and URI.\n\n\
          Unknown paths get 404 `UnknownOperationException`, known paths with another method 405,\n\

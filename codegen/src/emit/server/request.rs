@@ -159,7 +159,7 @@ fn populate_defaults(svc: &Service, input: &Structure) -> TokenStream {
     let sets = input.members.iter().filter(|m| m.default.is_some() && m.is_optional()).map(|m| {
         let f = ident(&m.field);
         let set = ident(&m.setter);
-        let default = super::super::shapes::default_value(svc, m);
+        let default = default_value(svc, m);
         quote! {
             if builder.#f.is_none() {
                 builder = builder.#set(::std::option::Option::Some(#default));

@@ -65,7 +65,8 @@ fn write_body(svc: &Service, output: &Structure, plan: &MessageBindings) -> Toke
             let m = &output.members[p.member];
             let f = ident(&m.field);
             let take = match p.kind {
-                // Event streams are served by `server::event_stream`, not through this writer.
+                // An output event stream is the body `event_stream::server::response_serializer`
+                // serves after this writer has written the head.
                 PayloadKind::EventStream => quote! { #bytes::new() },
                 PayloadKind::Blob => quote! { #bytes::from(value.into_inner()) },
                 PayloadKind::StreamingBlob => quote! {

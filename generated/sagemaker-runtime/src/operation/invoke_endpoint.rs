@@ -196,7 +196,7 @@ pub enum InvokeEndpointError {
     /// HTTP 400. SageMaker rejected the request as malformed or inconsistent: a field breaks a constraint, the endpoint does not exist, a header is not acceptable, and so on. `Message` says what was wrong. Resending the same request will fail the same way, so correct it first.
     ValidationError(crate::types::error::ValidationError),
     /// An error the model does not describe (an unknown code, or a response that could not be read).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl InvokeEndpointError {
     /// Wraps an error that is not modeled.
@@ -204,12 +204,15 @@ impl InvokeEndpointError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message, request id).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code, message and request id.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -318,7 +321,9 @@ for InvokeEndpointError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for InvokeEndpointError {
@@ -440,22 +445,6 @@ fn capture_input(
         }
     }
     ::std::option::Option::Some(captured)
-}
-/// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
-fn de_response(
-    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-) -> ::std::result::Result<
-    InvokeEndpointOutput,
-    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
-        InvokeEndpointError,
-    >,
-> {
-    crate::protocol::invoke_endpoint::de_response(response)
-        .map(|mut output| {
-            output._request_id = ::aws_types::request_id::RequestId::request_id(response)
-                .map(::std::string::ToString::to_string);
-            output
-        })
 }
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
@@ -987,23 +976,6 @@ pub mod builders {
             formatter.finish()
         }
     }
-    impl InvokeEndpointInputBuilder {
-        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
-        pub async fn send_with(
-            self,
-            client: &crate::Client,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint::InvokeEndpointOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint::InvokeEndpointError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let mut fluent_builder = client.invoke_endpoint();
-            fluent_builder.inner = self;
-            fluent_builder.send().await
-        }
-    }
     impl ::smithygen_runtime::client::customize::CustomizableSend<
         crate::operation::invoke_endpoint::InvokeEndpointOutput,
         crate::operation::invoke_endpoint::InvokeEndpointError,
@@ -1044,9 +1016,9 @@ pub mod builders {
     #[derive(::std::clone::Clone)]
     #[derive(::std::fmt::Debug)]
     pub struct InvokeEndpointFluentBuilder {
-        config: crate::config::Config,
-        inner: InvokeEndpointInputBuilder,
-        config_override: ::std::option::Option<crate::config::Builder>,
+        pub(crate) config: crate::config::Config,
+        pub(crate) inner: InvokeEndpointInputBuilder,
+        pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointFluentBuilder {
@@ -1079,35 +1051,6 @@ pub mod builders {
         ) -> Self {
             self.config_override = ::std::option::Option::Some(config_override.into());
             self
-        }
-        /// Sends the request and returns the output or the error.
-        ///
-        /// The request is signed, sent, retried and timed out per the client's configuration.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint::InvokeEndpointOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint::InvokeEndpointError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let input: crate::operation::invoke_endpoint::InvokeEndpointInput = self
-                .inner
-                .build()
-                .map_err(
-                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-                )?;
-            ::smithygen_runtime::client::invoke(
-                    &self.config,
-                    &crate::config::SERVICE,
-                    &crate::operation::invoke_endpoint::OPERATION,
-                    input,
-                    crate::protocol::invoke_endpoint::ser_request,
-                    crate::operation::invoke_endpoint::de_response,
-                    self.config_override.as_ref(),
-                )
-                .await
         }
         /// Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.
         pub fn endpoint_name(

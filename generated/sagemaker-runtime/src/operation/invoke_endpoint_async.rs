@@ -151,7 +151,7 @@ pub enum InvokeEndpointAsyncError {
     /// HTTP 400. SageMaker rejected the request as malformed or inconsistent: a field breaks a constraint, the endpoint does not exist, a header is not acceptable, and so on. `Message` says what was wrong. Resending the same request will fail the same way, so correct it first.
     ValidationError(crate::types::error::ValidationError),
     /// An error the model does not describe (an unknown code, or a response that could not be read).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl InvokeEndpointAsyncError {
     /// Wraps an error that is not modeled.
@@ -159,12 +159,15 @@ impl InvokeEndpointAsyncError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message, request id).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code, message and request id.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -244,7 +247,9 @@ for InvokeEndpointAsyncError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for InvokeEndpointAsyncError {
@@ -343,22 +348,6 @@ fn capture_input(
         }
     }
     ::std::option::Option::Some(captured)
-}
-/// Reads a response, and the request id (`x-amzn-RequestId`) onto the output.
-fn de_response(
-    response: &::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-) -> ::std::result::Result<
-    InvokeEndpointAsyncOutput,
-    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
-        InvokeEndpointAsyncError,
-    >,
-> {
-    crate::protocol::invoke_endpoint_async::de_response(response)
-        .map(|mut output| {
-            output._request_id = ::aws_types::request_id::RequestId::request_id(response)
-                .map(::std::string::ToString::to_string);
-            output
-        })
 }
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
@@ -753,23 +742,6 @@ pub mod builders {
             formatter.finish()
         }
     }
-    impl InvokeEndpointAsyncInputBuilder {
-        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
-        pub async fn send_with(
-            self,
-            client: &crate::Client,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let mut fluent_builder = client.invoke_endpoint_async();
-            fluent_builder.inner = self;
-            fluent_builder.send().await
-        }
-    }
     impl ::smithygen_runtime::client::customize::CustomizableSend<
         crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
         crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
@@ -805,9 +777,9 @@ pub mod builders {
     #[derive(::std::clone::Clone)]
     #[derive(::std::fmt::Debug)]
     pub struct InvokeEndpointAsyncFluentBuilder {
-        config: crate::config::Config,
-        inner: InvokeEndpointAsyncInputBuilder,
-        config_override: ::std::option::Option<crate::config::Builder>,
+        pub(crate) config: crate::config::Config,
+        pub(crate) inner: InvokeEndpointAsyncInputBuilder,
+        pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointAsyncFluentBuilder {
@@ -840,35 +812,6 @@ pub mod builders {
         ) -> Self {
             self.config_override = ::std::option::Option::Some(config_override.into());
             self
-        }
-        /// Sends the request and returns the output or the error.
-        ///
-        /// The request is signed, sent, retried and timed out per the client's configuration.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let input: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput = self
-                .inner
-                .build()
-                .map_err(
-                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-                )?;
-            ::smithygen_runtime::client::invoke(
-                    &self.config,
-                    &crate::config::SERVICE,
-                    &crate::operation::invoke_endpoint_async::OPERATION,
-                    input,
-                    crate::protocol::invoke_endpoint_async::ser_request,
-                    crate::operation::invoke_endpoint_async::de_response,
-                    self.config_override.as_ref(),
-                )
-                .await
         }
         /// Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.
         pub fn endpoint_name(

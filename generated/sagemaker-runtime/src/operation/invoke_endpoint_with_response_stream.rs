@@ -174,7 +174,7 @@ pub enum InvokeEndpointWithResponseStreamError {
     /// HTTP 400. SageMaker rejected the request as malformed or inconsistent: a field breaks a constraint, the endpoint does not exist, a header is not acceptable, and so on. `Message` says what was wrong. Resending the same request will fail the same way, so correct it first.
     ValidationError(crate::types::error::ValidationError),
     /// An error the model does not describe (an unknown code, or a response that could not be read).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl InvokeEndpointWithResponseStreamError {
     /// Wraps an error that is not modeled.
@@ -182,12 +182,15 @@ impl InvokeEndpointWithResponseStreamError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message, request id).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code, message and request id.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -298,7 +301,9 @@ for InvokeEndpointWithResponseStreamError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for InvokeEndpointWithResponseStreamError {
@@ -410,24 +415,6 @@ fn capture_input(
         }
     }
     ::std::option::Option::Some(captured)
-}
-/// Reads a response (its body left for the output to stream), and the request id
-/// (`x-amzn-RequestId`) onto the output.
-fn de_response(
-    response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-) -> ::std::result::Result<
-    InvokeEndpointWithResponseStreamOutput,
-    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
-        InvokeEndpointWithResponseStreamError,
-    >,
-> {
-    let request_id = ::aws_types::request_id::RequestId::request_id(&*response)
-        .map(::std::string::ToString::to_string);
-    crate::protocol::invoke_endpoint_with_response_stream::de_response(response)
-        .map(|mut output| {
-            output._request_id = request_id;
-            output
-        })
 }
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
@@ -911,23 +898,6 @@ pub mod builders {
             formatter.finish()
         }
     }
-    impl InvokeEndpointWithResponseStreamInputBuilder {
-        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
-        pub async fn send_with(
-            self,
-            client: &crate::Client,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let mut fluent_builder = client.invoke_endpoint_with_response_stream();
-            fluent_builder.inner = self;
-            fluent_builder.send().await
-        }
-    }
     impl ::smithygen_runtime::client::customize::CustomizableSend<
         crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
         crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
@@ -965,9 +935,9 @@ pub mod builders {
     #[derive(::std::clone::Clone)]
     #[derive(::std::fmt::Debug)]
     pub struct InvokeEndpointWithResponseStreamFluentBuilder {
-        config: crate::config::Config,
-        inner: InvokeEndpointWithResponseStreamInputBuilder,
-        config_override: ::std::option::Option<crate::config::Builder>,
+        pub(crate) config: crate::config::Config,
+        pub(crate) inner: InvokeEndpointWithResponseStreamInputBuilder,
+        pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointWithResponseStreamFluentBuilder {
@@ -1000,36 +970,6 @@ pub mod builders {
         ) -> Self {
             self.config_override = ::std::option::Option::Some(config_override.into());
             self
-        }
-        /// Sends the request and returns the output or the error.
-        ///
-        /// The request is signed, sent, retried and timed out per the client's configuration.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let input: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput = self
-                .inner
-                .build()
-                .map_err(
-                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-                )?;
-            ::smithygen_runtime::client::invoke_streaming(
-                    &self.config,
-                    &crate::config::SERVICE,
-                    &crate::operation::invoke_endpoint_with_response_stream::OPERATION,
-                    input,
-                    crate::protocol::invoke_endpoint_with_response_stream::ser_request,
-                    crate::operation::invoke_endpoint_with_response_stream::de_response,
-                    crate::protocol::invoke_endpoint_with_response_stream::de_error_response,
-                    self.config_override.as_ref(),
-                )
-                .await
         }
         /// Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html). Sent in the URI path.
         pub fn endpoint_name(

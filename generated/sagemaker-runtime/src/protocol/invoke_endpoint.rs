@@ -217,6 +217,11 @@ fn de_output(
                 ::std::option::Option::Some(::aws_smithy_types::Blob::new(body.to_vec())),
             );
     }
+    builder
+        ._set_request_id(
+            ::aws_types::request_id::RequestId::request_id(headers)
+                .map(::std::string::ToString::to_string),
+        );
     ::std::result::Result::Ok(builder.build())
 }
 /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).

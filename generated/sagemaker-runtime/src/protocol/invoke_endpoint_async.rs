@@ -197,6 +197,11 @@ fn de_output(
             },
         )?;
     }
+    builder
+        ._set_request_id(
+            ::aws_types::request_id::RequestId::request_id(headers)
+                .map(::std::string::ToString::to_string),
+        );
     ::std::result::Result::Ok(builder.build())
 }
 /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).

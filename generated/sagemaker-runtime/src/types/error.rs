@@ -535,7 +535,7 @@ pub enum ResponseStreamError {
     /// Event-stream error: the response stream of `InvokeEndpointWithResponseStream` was cut short by an unexpected problem on the SageMaker side. It arrives as an event inside the stream, after the HTTP 200 has already been received, so any parts read before it may be incomplete. Send the whole request again.
     InternalStreamFailure(crate::types::error::InternalStreamFailure),
     /// An error event the model does not describe (an `error` message, or an unknown exception).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl ResponseStreamError {
     /// Wraps an error that is not modeled.
@@ -543,12 +543,15 @@ impl ResponseStreamError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code and message.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -609,7 +612,9 @@ for ResponseStreamError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for ResponseStreamError {

@@ -1,27 +1,21 @@
-//! Event streams (`@streaming` unions): the error enum of each stream, the restJson1 event
-//! readers and writers (`src/protocol/event_streams.rs`) and `primitives::event_stream`. How a
-//! stream rides in a request or response is the client's HTTP rendering (`rest_json`).
+//! The client crate's event streams: types, event readers and writers, request and response.
 //!
-//! Framing, CRCs, the `:message-type` dispatch and message signing are
-//! `smithygen_runtime::event_stream` (over `aws-smithy-eventstream`); per union this writes
-//! only what the model decides: which member is which event, its headers and its payload.
+//! That is `primitives::event_stream`, the `<Union>Error` enums, the restJson1 event readers
+//! and writers (`src/protocol/event_streams.rs`: the client reads output streams and writes
+//! input streams with them, the server stub the other way round), an input stream as the body
+//! of a request, an output stream taken from a response, and the empty stream a builder
+//! defaults to.
+//!
+//! The HTTP rendering of a request or response (`rest_json`) calls in here for its stream
+//! member, passing the names of its locals; everything it gets back is self-contained.
 
-use super::common::*;
-use super::json_codec::{de_value, read_body_members, ser_members, ser_value};
-use crate::ir::{Event, EventPayload, EventStream, Member, Service, Structure, Type, Union};
-use proc_macro2::TokenStream;
+use super::super::common::*;
+use super::super::http_bindings::read_body;
+use super::super::json_codec::{de_value, read_body_members, ser_members, ser_value};
+use super::{error_path, has_event_streams, member_plan, receiver, streams};
+use crate::ir::{Direction, Event, EventPayload, EventStream, Member, Service, Structure, Type, Union};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-
-/// Whether the service has an event stream (the crate then needs the runtime's `event-stream`
-/// feature and `primitives::event_stream`).
-pub fn has_event_streams(svc: &Service) -> bool {
-    svc.unions.values().any(|u| u.event_stream.is_some())
-}
-
-/// The streaming unions with their plans, in shape-id order.
-fn streams(svc: &Service) -> impl Iterator<Item = (&Union, &EventStream)> {
-    svc.unions.values().filter_map(|u| u.event_stream.as_ref().map(|es| (u, es)))
-}
 
 /// `pub mod event_stream` of `src/primitives.rs`: the official SDK's paths.
 pub fn primitives(svc: &Service) -> TokenStream {
@@ -40,11 +34,11 @@ pub fn primitives(svc: &Service) -> TokenStream {
 
 /// The `<Union>Error` enums of the service's event streams, for `src/types/error.rs`.
 pub fn error_enums(svc: &Service) -> Vec<TokenStream> {
-    streams(svc).map(|(u, es)| error_enum(svc, u, es)).collect()
+    streams(svc).map(|(u, es)| stream_error_enum(svc, u, es)).collect()
 }
 
-fn error_enum(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
-    super::common::error_enum(&super::common::ErrorEnum {
+fn stream_error_enum(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
+    error_enum(&ErrorEnum {
         name: format_ident!("{}", es.error),
         doc: format!(" Error events of the `{}` event stream: one variant per modeled error event, plus `Unhandled`.", u.rust_name),
         unhandled_doc: " An error event the model does not describe (an `error` message, or an unknown exception).",
@@ -59,7 +53,8 @@ fn error_enum(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
 }
 
 /// `src/protocol/event_streams.rs`: per union, the event and error-event readers (clients of
-/// output streams) and writers (clients of input streams, servers of output streams).
+/// output streams, servers of input streams) and writers (clients of input streams, servers of
+/// output streams).
 pub fn protocol_file(svc: &Service) -> Option<TokenStream> {
     if !has_event_streams(svc) {
         return None;
@@ -242,14 +237,14 @@ fn read_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
 
 fn read_exception(svc: &Service, es: &EventStream) -> TokenStream {
     let f = ident(&es.read_exception);
-    let err = format_ident!("{}", es.error);
+    let err = error_path(es);
     let we = wire_error();
     let arms = es.errors.iter().map(|e| {
         let name = &e.name;
         let variant = ident(&e.variant);
         let s = svc.structure(&e.target);
         let builder = builder_path(s);
-        let read = super::http_bindings::read_body(svc, s, &quote! { body }, quote! { ::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()) });
+        let read = read_body(svc, s, &quote! { body }, quote! { ::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()) });
         let failed = format!("failed to unmarshall {name}");
         quote! {
             #name => {
@@ -262,7 +257,7 @@ fn read_exception(svc: &Service, es: &EventStream) -> TokenStream {
                     ::std::result::Result::Ok(builder)
                 };
                 let builder = read().map_err(|e| ::smithygen_runtime::event_stream::EventStreamError::unmarshalling(format!("{}: {e}", #failed)))?;
-                ::std::result::Result::Ok(crate::types::error::#err::#variant(builder.meta(meta).build()))
+                ::std::result::Result::Ok(#err::#variant(builder.meta(meta).build()))
             }
         }
     });
@@ -274,10 +269,10 @@ fn read_exception(svc: &Service, es: &EventStream) -> TokenStream {
             exception_type: &str,
             message: &::smithygen_runtime::event_stream::Message,
             meta: ::aws_smithy_types::error::ErrorMetadata,
-        ) -> ::std::result::Result<crate::types::error::#err, ::smithygen_runtime::event_stream::EventStreamError> {
+        ) -> ::std::result::Result<#err, ::smithygen_runtime::event_stream::EventStreamError> {
             match exception_type {
                 #(#arms)*
-                _ => ::std::result::Result::Ok(crate::types::error::#err::generic(meta)),
+                _ => ::std::result::Result::Ok(#err::generic(meta)),
             }
         }
     }
@@ -399,7 +394,7 @@ fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
 
 fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
     let f = ident(&es.write_error);
-    let err = format_ident!("{}", es.error);
+    let err = error_path(es);
     let we = wire_error();
     let arms = es.errors.iter().map(|e| {
         let name = &e.name;
@@ -409,7 +404,7 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
         let writes = ser_members(svc, &members, quote! { input });
         let failed = format!("failed to marshall {name}");
         quote! {
-            crate::types::error::#err::#variant(input) => {
+            #err::#variant(input) => {
                 let write = || -> ::std::result::Result<::std::vec::Vec<u8>, #we> {
                     let mut object = ::serde_json::Map::new();
                     #writes
@@ -424,7 +419,7 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[allow(unused_mut, unused_variables, clippy::useless_conversion)]
-        pub(crate) fn #f(error: crate::types::error::#err) -> ::std::result::Result<::smithygen_runtime::event_stream::Message, ::smithygen_runtime::event_stream::EventStreamError> {
+        pub(crate) fn #f(error: #err) -> ::std::result::Result<::smithygen_runtime::event_stream::Message, ::smithygen_runtime::event_stream::EventStreamError> {
             match error {
                 #(#arms)*
                 other => {
@@ -439,25 +434,56 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
     }
 }
 
-/// The default value of a stream member in a builder's `build()`: a stream that ends at once.
+/// The value a builder gives a stream member left unset: a stream that ends at once (`None`
+/// for any other member).
 pub fn empty_stream(svc: &Service, m: &Member) -> Option<TokenStream> {
-    let Type::EventStream { union, direction } = &m.ty else { return None };
-    let es = svc.unions.get(union)?.event_stream.as_ref()?;
-    let (read_event, read_exception) = (ident(&es.read_event), ident(&es.read_exception));
-    let error = format_ident!("{}", es.error);
-    Some(match direction {
-        crate::ir::Direction::Output => quote! {
-            crate::primitives::event_stream::EventReceiver::new(
-                ::smithygen_runtime::event_stream::EventUnmarshaller::new(
-                    crate::protocol::event_streams::#read_event,
-                    crate::protocol::event_streams::#read_exception,
-                    crate::types::error::#error::generic,
-                ),
-                ::aws_smithy_types::body::SdkBody::empty(),
-            )
-        },
-        crate::ir::Direction::Input => quote! {
+    Some(match member_plan(svc, m)? {
+        (es, Direction::Output) => receiver(es, quote! { ::aws_smithy_types::body::SdkBody::empty() }),
+        (_, Direction::Input) => quote! {
             crate::primitives::event_stream::EventStreamSender::from(::smithygen_runtime::event_stream::empty_stream())
         },
     })
+}
+
+/// The output's stream member taken from a successful response whose body (`body`, an
+/// `SdkBody` expression) is handed over unread: an `EventReceiver` reading the events as they
+/// arrive (`None` for any other member).
+pub fn response_stream(svc: &Service, m: &Member, body: TokenStream) -> Option<TokenStream> {
+    match member_plan(svc, m) {
+        Some((es, Direction::Output)) => Some(receiver(es, body)),
+        Some((_, Direction::Input)) => Some(quote! { compile_error!("an input event stream in a response") }),
+        None if matches!(m.ty, Type::EventStream { .. }) => Some(quote! { compile_error!("an event stream without a plan") }),
+        None => None,
+    }
+}
+
+/// Statements of a request serializer for its input stream member `m` (the payload), read
+/// from `source`: the request body `body` stays empty and the sender moves into local `stream`
+/// until [`finish_request`] makes it the body.
+pub fn request_body(m: &Member, source: &TokenStream, body: &Ident, stream: &Ident) -> TokenStream {
+    let f = ident(&m.field);
+    quote! {
+        let #body = ::aws_smithy_types::body::SdkBody::empty();
+        let #stream = #source.#f;
+    }
+}
+
+/// The end of a request serializer whose payload `m` is an input stream, moved into local
+/// `stream` by [`request_body`]: the request `finish` builds (a `Result`), with the stream as
+/// its body, each event marshalled, signed and framed as the caller produces it.
+pub fn finish_request(svc: &Service, m: &Member, stream: &Ident, request: &Ident, finish: &TokenStream) -> TokenStream {
+    let Some((es, Direction::Input)) = member_plan(svc, m) else {
+        return quote! { compile_error!("a request payload that is not an input event stream with a plan") };
+    };
+    let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
+    quote! {
+        let mut #request = #finish?;
+        ::smithygen_runtime::event_stream::sender_body(
+            #stream,
+            crate::protocol::event_streams::#write_event,
+            crate::protocol::event_streams::#write_error,
+            &mut #request,
+        );
+        ::std::result::Result::Ok(#request)
+    }
 }

@@ -1,12 +1,23 @@
-//! The client side of output streams: [`EventReceiver`] and [`EventUnmarshaller`].
+//! The client side of event streams: receiving output streams, sending signed input streams.
+//!
+//! Output streams are read with [`EventReceiver`] (the restJson1 `:message-type` dispatch in
+//! [`EventUnmarshaller`]), input streams sent as request bodies of SigV4-signed messages
+//! ([`sender_body`], [`EventMarshaller`]) and the hand-over of the message signer from
+//! aws-runtime's SigV4 signer to that body ([`hand_over_signer`]).
 
-use super::message::{self, ERROR, EVENT, EXCEPTION};
-use super::{EventStreamError, Message, RawMessage, UnmarshallMessage, UnmarshalledMessage};
+use super::message::{self, ERROR, EVENT, EVENT_STREAM_CONTENT_TYPE, EXCEPTION};
+use super::{EventStreamError, EventStreamSender, MarshallMessage, Message, RawMessage, UnmarshallMessage, UnmarshalledMessage};
+use aws_smithy_eventstream::frame::DeferredSigner;
 use aws_smithy_http::event_stream::{InitialMessageType, Receiver};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use aws_smithy_types::error::ErrorMetadata;
+use aws_smithy_types::event_stream::DeferredSignerSender;
+use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 /// Receives typed events out of an event stream, one `recv().await` at a time: the API of the
 /// official SDKs' `EventReceiver` (same name, same method, same error type), over the same
@@ -136,5 +147,98 @@ impl<T, E> UnmarshallMessage for EventUnmarshaller<T, E> {
             ERROR => Ok(UnmarshalledMessage::Error((self.generic)(message::error_metadata(message)))),
             other => Err(EventStreamError::unmarshalling(format!("unrecognized :message-type: {other}"))),
         }
+    }
+}
+
+/// A [`MarshallMessage`] from a plain function: generated code passes its per-union
+/// `fn(Event) -> Result<Message, EventStreamError>` (building messages with
+/// [`message::event`](super::message::event) / [`message::exception`](super::message::exception)).
+pub struct EventMarshaller<T> {
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+}
+
+impl<T> EventMarshaller<T> {
+    /// The marshaller.
+    pub fn new(marshall: fn(T) -> Result<Message, EventStreamError>) -> Self {
+        EventMarshaller { marshall }
+    }
+}
+
+impl<T> fmt::Debug for EventMarshaller<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EventMarshaller")
+    }
+}
+
+impl<T> MarshallMessage for EventMarshaller<T> {
+    type Input = T;
+
+    fn marshall(&self, input: T) -> Result<Message, EventStreamError> {
+        (self.marshall)(input)
+    }
+}
+
+/// Makes `sender` the body of `request` (generated serializers of operations with an input
+/// stream call this): each event is marshalled, SigV4-signed and framed as it is produced,
+/// nothing is buffered, and the stream ends with the signed empty message SigV4 requires.
+/// Sets `Content-Type: application/vnd.amazon.eventstream` and removes any `Content-Length`.
+///
+/// The messages are signed by the client's SigV4 signer after it signs the HTTP request (each
+/// message's signature chains from the request's), with `aws-sigv4`'s event-stream signing;
+/// an unsigned service (no `aws.auth#sigv4`) sends them unsigned.
+pub fn sender_body<T, E>(
+    sender: EventStreamSender<T, E>,
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+    marshall_error: fn(E) -> Result<Message, EventStreamError>,
+    request: &mut HttpRequest,
+) where
+    T: Send + Sync + 'static,
+    E: StdError + Send + Sync + 'static,
+{
+    let (signer, signer_sender) = DeferredSigner::new();
+    let adapter = sender.into_body_stream(EventMarshaller::new(marshall), EventMarshaller::new(marshall_error), signer);
+    *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
+    // The stream replaces a body whose length may already be on the request (`finish_request`
+    // writes `Content-Length: 0` for the empty one): left there, the request would end after
+    // its head. Without it the stream goes out chunked, as long as it lasts.
+    request.headers_mut().remove("content-length");
+    request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
+    request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
+}
+
+/// Where the SigV4 signer sends the message signer of this request's input stream: put on the
+/// request by [`sender_body`], its sender moved to the config bag by [`hand_over_signer`].
+#[derive(Clone, Debug)]
+struct EventStreamSigning(Arc<std::sync::Mutex<Option<DeferredSignerSender>>>);
+
+impl Storable for EventStreamSigning {
+    type Storer = StoreReplace<Self>;
+}
+
+impl EventStreamSigning {
+    /// The sender, once: aws-runtime's SigV4 signer finds it in the config bag and hands the
+    /// body its message signer (a streamed body is never sent twice).
+    fn take(&self) -> Option<DeferredSignerSender> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// A stream without events: what an input stream left unset in a builder sends
+/// (`EventStreamSender::from(empty_stream())`).
+pub fn empty_stream<T, E>() -> impl futures_util::Stream<Item = Result<T, E>> + Send + Sync + 'static
+where
+    T: Send + Sync + 'static,
+    E: Send + Sync + 'static,
+{
+    futures_util::stream::empty()
+}
+
+/// Moves the message signer's channel of an input stream (put on `request` by
+/// [`sender_body`]) into the config bag, where aws-runtime's SigV4 signer looks for it after
+/// signing the request; the request serializer adapter of `invoke` calls this. Nothing happens
+/// for a request without an input stream.
+pub(crate) fn hand_over_signer(request: &HttpRequest, cfg: &mut ConfigBag) {
+    if let Some(sender) = request.extension::<EventStreamSigning>().and_then(EventStreamSigning::take) {
+        cfg.interceptor_state().store_put(sender);
     }
 }
