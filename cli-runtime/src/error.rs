@@ -83,6 +83,14 @@ impl CliError {
         Self::new(status, text)
     }
 
+    /// Says where the failing value came from (`line 3 of standard input`), after the message.
+    pub fn at(mut self, place: &str) -> Self {
+        if !place.is_empty() && !self.message.is_empty() {
+            self.message = format!("{} ({place})", self.message.trim_end());
+        }
+        self
+    }
+
     /// Puts the operation name into a service error's message (the AWS CLI's wording).
     pub fn in_operation(mut self, operation: &str) -> Self {
         if let Some(code) = &self.code {

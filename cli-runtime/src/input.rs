@@ -11,7 +11,7 @@ use aws_smithy_types::base64;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 
-fn first_sentence(docs: &str) -> String {
+pub(crate) fn first_sentence(docs: &str) -> String {
     let para = docs.split("\n\n").next().unwrap_or_default();
     match para.find(". ") {
         Some(i) => para[..=i].to_string(),
@@ -47,37 +47,45 @@ fn syntax_help(kind: &Kind) -> &'static str {
     }
 }
 
+/// Adds the option of member `m` under the clap id `id` (`--x`, or `--x`/`--no-x` for a
+/// boolean), its help from the model's docs followed by `note`.
+pub(crate) fn member_arg(cmd: Command, m: &'static MemberSpec, id: String, note: &str) -> Command {
+    let option = option_name(m);
+    let syntax = syntax_help(&m.kind);
+    let long_help = format!(
+        "{}\n\n({}{}){}{}{}",
+        if m.docs.is_empty() { "(no documentation in the model)" } else { m.docs },
+        m.kind.type_name(),
+        if m.required { ", required" } else { "" },
+        if syntax.is_empty() { "" } else { " " },
+        syntax,
+        note,
+    );
+    let arg = Arg::new(id.clone()).long(option.clone()).help(first_sentence(m.docs)).long_help(long_help);
+    if matches!(m.kind, Kind::Boolean) {
+        cmd.arg(arg.action(ArgAction::SetTrue)).arg(
+            Arg::new(format!("no-{option}"))
+                .long(format!("no-{option}"))
+                .action(ArgAction::SetTrue)
+                .conflicts_with(id)
+                .help(format!("Sets {} to false.", m.name)),
+        )
+    } else if matches!(m.kind, Kind::List(_)) {
+        // The AWS CLI takes a list as several values after one option.
+        cmd.arg(arg.value_name(m.kind.type_name()).num_args(1..).action(ArgAction::Append))
+    } else {
+        cmd.arg(arg.value_name(m.kind.type_name()).action(ArgAction::Set))
+    }
+}
+
 /// The subcommand of one operation: one option per input member, `--help` from the model.
 pub fn operation_command(op: &'static OperationSpec) -> Command {
     let mut cmd = Command::new(op.command).about(first_sentence(op.docs)).long_about(op.docs);
     for m in op.input {
-        let option = option_name(m);
-        let syntax = syntax_help(&m.kind);
-        let long_help = format!(
-            "{}\n\n({}{}){}{}",
-            if m.docs.is_empty() { "(no documentation in the model)" } else { m.docs },
-            m.kind.type_name(),
-            if m.required { ", required" } else { "" },
-            if syntax.is_empty() { "" } else { " " },
-            syntax,
-        );
-        let arg = Arg::new(m.name).long(option.clone()).help(first_sentence(m.docs)).long_help(long_help);
-        if matches!(m.kind, Kind::Boolean) {
-            cmd = cmd
-                .arg(arg.action(ArgAction::SetTrue))
-                .arg(
-                    Arg::new(format!("no-{option}"))
-                        .long(format!("no-{option}"))
-                        .action(ArgAction::SetTrue)
-                        .conflicts_with(m.name)
-                        .help(format!("Sets {} to false.", m.name)),
-                );
-        } else if matches!(m.kind, Kind::List(_)) {
-            // The AWS CLI takes a list as several values after one option.
-            cmd = cmd.arg(arg.value_name(m.kind.type_name()).num_args(1..).action(ArgAction::Append));
-        } else {
-            cmd = cmd.arg(arg.value_name(m.kind.type_name()).action(ArgAction::Set));
-        }
+        cmd = member_arg(cmd, m, m.name.to_string(), "");
+    }
+    if let Some(events) = &op.input_events {
+        cmd = crate::events::args(cmd, events);
     }
     if let Some(payload) = op.payload_out {
         cmd = cmd.arg(
@@ -112,7 +120,7 @@ pub fn operation_command(op: &'static OperationSpec) -> Command {
 }
 
 /// Reads `file://PATH` as text and `fileb://PATH` as bytes; anything else is the value itself.
-fn param_text(value: &str) -> Result<String, CliError> {
+pub(crate) fn param_text(value: &str) -> Result<String, CliError> {
     if let Some(path) = value.strip_prefix("file://") {
         std::fs::read_to_string(path).map_err(|e| CliError::param(format!("Error parsing parameter: unable to load paramfile {value}: {e}")))
     } else if let Some(path) = value.strip_prefix("fileb://") {
@@ -124,7 +132,7 @@ fn param_text(value: &str) -> Result<String, CliError> {
 }
 
 /// A blob given on the command line: raw bytes for `fileb://`, else text read per the binary format.
-fn blob_arg(value: &str, format: BinaryFormat, name: &str) -> Result<Value, CliError> {
+pub(crate) fn blob_arg(value: &str, format: BinaryFormat, name: &str) -> Result<Value, CliError> {
     if let Some(path) = value.strip_prefix("fileb://") {
         let bytes = std::fs::read(path).map_err(|e| CliError::param(format!("Error parsing parameter '{name}': unable to load paramfile {value}: {e}")))?;
         return Ok(Value::String(base64::encode(bytes)));
@@ -157,7 +165,7 @@ fn truncate(s: &str) -> String {
 }
 
 /// Parses one option's text (or texts, for a list) into its canonical JSON value.
-fn option_value(m: &MemberSpec, texts: &[&String], format: BinaryFormat) -> Result<Value, CliError> {
+pub(crate) fn option_value(m: &MemberSpec, texts: &[&String], format: BinaryFormat) -> Result<Value, CliError> {
     let option = format!("--{}", option_name(m));
     let invalid = |why: String| CliError::param(format!("Error parsing parameter '{option}': {why}"));
     let text = texts.first().map(|t| t.as_str()).unwrap_or_default();
@@ -329,7 +337,7 @@ pub fn collect(op: &OperationSpec, m: &ArgMatches, format: BinaryFormat) -> Resu
         if matches!(member.kind, Kind::Boolean) {
             if crate::flag(m, member.name) {
                 input.insert(member.name.into(), Value::Bool(true));
-            } else if crate::flag(m, &format!("no-{}", member.option)) {
+            } else if crate::flag(m, &format!("no-{}", option_name(member))) {
                 input.insert(member.name.into(), Value::Bool(false));
             }
         } else if let Some(texts) = m.get_many::<String>(member.name) {
@@ -386,6 +394,16 @@ pub fn skeleton(op: &OperationSpec, which: &str) -> Value {
 /// client's builders and back.
 pub fn example(op: &OperationSpec) -> Map<String, Value> {
     op.input.iter().filter_map(|m| example_value(&m.kind, 0).map(|v| (m.name.to_string(), v))).collect()
+}
+
+/// An example event of the operation's input stream when its events are given as JSON
+/// (`{"Event": {...}}`, every member set): what the generated round-trip test sends through the
+/// client's event types and back.
+pub fn example_event(op: &OperationSpec) -> Option<Value> {
+    match op.input_events.as_ref().map(|e| &e.form) {
+        Some(crate::spec::EventForm::Json { events }) => example_value(&Kind::Union(events), 0),
+        _ => None,
+    }
 }
 
 fn example_value(kind: &Kind, depth: usize) -> Option<Value> {

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod convert;
 pub mod error;
+pub mod events;
 pub mod input;
 pub mod output;
 pub mod shorthand;
@@ -16,7 +17,8 @@ pub mod spec;
 pub mod tls;
 
 pub use error::{CliError, ExitStatus};
-pub use spec::{Kind, Location, MemberSpec, OperationSpec, ServiceSpec, StructSpec};
+pub use events::{EventItem, EventSource, EventStream};
+pub use spec::{EventForm, InputEvents, Kind, Location, MemberSpec, OperationSpec, ServiceSpec, StructSpec};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -62,10 +64,11 @@ impl Sink {
 /// A boxed future of one operation call.
 pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, CliError>> + 'a>>;
 
-/// The generated dispatch: operation name, client configuration, canonical input, payload sink.
-/// `S` is the client crate's service (its `Config` is `ClientConfig<S>`).
+/// The generated dispatch: operation name, client configuration, canonical input, payload sink,
+/// and the input events of an operation with an input event stream. `S` is the client crate's
+/// service (its `Config` is `ClientConfig<S>`).
 pub type Dispatch<S = smithygen_runtime::client::AnyService> =
-    for<'a> fn(&'a str, smithygen_runtime::client::ClientConfig<S>, Map<String, Value>, Option<&'a mut Sink>) -> CallFuture<'a>;
+    for<'a> fn(&'a str, smithygen_runtime::client::ClientConfig<S>, Map<String, Value>, Option<&'a mut Sink>, Option<EventSource>) -> CallFuture<'a>;
 
 /// The whole clap command of a service: global options, one subcommand per operation.
 pub fn command(svc: &'static ServiceSpec) -> Command {
@@ -129,6 +132,15 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
     }
     let input = input::collect(op, sub, globals.binary_format)?;
     let outfile = op.payload_out.map(|_| sub.get_one::<String>("outfile").cloned().expect("outfile is required"));
+    // The events option and the event header options are read (and checked) now; the events
+    // themselves once the call is under way.
+    let (events, input_failure) = match &op.input_events {
+        Some(spec) => {
+            let (source, failure) = events::open(spec, sub, globals.binary_format)?;
+            (Some(source), failure)
+        }
+        None => (None, events::InputFailure::never()),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| CliError::client(e.to_string()))?;
     runtime.block_on(async {
         let call = async {
@@ -137,17 +149,19 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
                 (Some(path), true) => Some(Sink::open(path)?),
                 _ => None,
             };
-            let outcome = dispatch(op.name, client_config.for_service(), input, sink.as_mut()).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
+            let outcome = dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
             if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
                 Sink::open(path)?.part(bytes)?;
             }
             output::print(&Value::Object(outcome.output), &globals, op)
         };
         // Ctrl-C during the call ends it as the AWS CLI does: a newline on stdout, exit 130.
-        // Dropping the call closes the outfile; every part written so far was flushed.
+        // Dropping the call closes the outfile; every part written so far was flushed. So does
+        // an input event that cannot be read or converted (its error and exit code).
         tokio::select! {
             biased;
             result = call => result,
+            e = input_failure.wait() => Err(e),
             _ = tokio::signal::ctrl_c() => {
                 let mut out = std::io::stdout();
                 let _ = out.write_all(b"\n").and_then(|()| out.flush());

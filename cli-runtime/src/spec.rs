@@ -31,6 +31,49 @@ pub struct OperationSpec {
     pub payload_out: Option<&'static str>,
     /// The payload is an event stream whose parts are written as they arrive.
     pub streaming: bool,
+    /// The input event stream, when the operation has one: its events come from standard input,
+    /// one per line, or from the events option.
+    pub input_events: Option<InputEvents>,
+}
+
+/// An operation's input event stream, as the command line gives it: each line of standard input
+/// (without its line terminator) or each value of the events option is one event, and the
+/// request stream ends with the input (end of file, or after the last value).
+#[derive(Debug)]
+pub struct InputEvents {
+    /// The input member that is the stream, e.g. `Body` (neither an option nor a key of
+    /// `--cli-input-json`).
+    pub member: &'static str,
+    /// The stream member's documentation.
+    pub docs: &'static str,
+    /// The option giving events instead of standard input, e.g. `event` for `--event`.
+    pub option: &'static str,
+    /// What a line or value is.
+    pub form: EventForm,
+}
+
+/// What one line of standard input, or one value of the events option, is.
+#[derive(Debug)]
+pub enum EventForm {
+    /// The bytes of one event's blob payload; the event's header members are options, each
+    /// applied to every event. A value takes the blob forms (`fileb://`, `file://`, inline per
+    /// `--cli-binary-format`); a line is its bytes as they are.
+    Payload {
+        /// The event sent, e.g. `PayloadPart`.
+        event: &'static str,
+        /// Its payload member, e.g. `Bytes`.
+        payload: &'static str,
+        /// The payload member's documentation.
+        docs: &'static str,
+        /// The event's header members (their options are the event's, not the input's).
+        headers: &'static [MemberSpec],
+    },
+    /// One event as JSON naming it, `{"Event": {...members}}` (blobs inside as base64, or per
+    /// `--cli-binary-format`), checked against the stream's union; blank lines are skipped.
+    Json {
+        /// The stream's union: its events.
+        events: &'static StructSpec,
+    },
 }
 
 /// A structure member.
@@ -69,6 +112,8 @@ pub enum Location {
     Payload,
     /// A member of the body document (or of a nested structure).
     Body,
+    /// A header of each message of an input event stream.
+    EventHeader,
 }
 
 /// A structure, for nested members.

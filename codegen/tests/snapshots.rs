@@ -162,7 +162,8 @@ fn event_stream_operations_are_generated() {
 /// The command-line client of a fixture, reviewed like the client: `shapes` has every kind of
 /// member (lists, maps, nested and recursive structures, unions, documents, enums, sensitive
 /// members, deprecated ones), `event-stream` an output stream of events
-/// without blobs (written as JSON lines) and an input stream (no command).
+/// without blobs (written as JSON lines) and input streams of events without blobs (each event
+/// given as a JSON line, read with the union's conversion).
 fn fixture_cli(name: &str) -> GeneratedCrate {
     let model = codegen_dir().join("tests/fixtures").join(format!("{name}.json"));
     let json = std::fs::read_to_string(&model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
@@ -185,8 +186,14 @@ fn shapes_cli() {
 fn event_stream_cli() {
     let krate = fixture_cli("event-stream");
     let main = &krate.files["src/main.rs"];
-    assert!(!main.contains("fn call_publish_quotes("), "no command for an input stream");
-    assert!(krate.files["README.md"].contains("No command for `publish-quotes`"));
+    // Input streams whose events have no blob payload: each event as JSON, `{"Order": {...}}`.
+    for f in ["fn call_publish_quotes(", "fn call_trade(", "fn in_order_events(", "fn in_quote_events(", "static SHAPE_ORDEREVENTS:"] {
+        assert!(main.contains(f), "{f} is generated");
+    }
+    assert!(main.contains("EventForm::Json {\n                events: &SHAPE_ORDEREVENTS"), "trade takes its orders as JSON");
+    let readme = &krate.files["README.md"];
+    assert!(!readme.contains("No command for"), "every operation has a command:\n{readme}");
+    assert!(readme.contains("- `trade` (Trade): sends its input event stream `Orders` from the command line"), "{readme}");
 }
 
 #[test]

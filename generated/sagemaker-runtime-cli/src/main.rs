@@ -226,6 +226,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         ],
         payload_out: Some("Body"),
         streaming: false,
+        input_events: None,
     },
     ::smithygen_cli_runtime::OperationSpec {
         name: "InvokeEndpointAsync",
@@ -391,6 +392,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         ],
         payload_out: None,
         streaming: false,
+        input_events: None,
     },
     ::smithygen_cli_runtime::OperationSpec {
         name: "InvokeEndpointWithResponseStream",
@@ -559,6 +561,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         ],
         payload_out: Some("Body"),
         streaming: true,
+        input_events: None,
     },
 ];
 static SHAPE_PAYLOADPART: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec {
@@ -583,17 +586,20 @@ fn dispatch<'a>(
     config: ::sagemaker_runtime::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     sink: ::std::option::Option<&'a mut ::smithygen_cli_runtime::Sink>,
+    events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
 ) -> ::smithygen_cli_runtime::CallFuture<'a> {
     match operation {
         "InvokeEndpoint" => {
-            ::std::boxed::Box::pin(call_invoke_endpoint(config, input, sink))
+            ::std::boxed::Box::pin(call_invoke_endpoint(config, input, sink, events))
         }
         "InvokeEndpointAsync" => {
-            ::std::boxed::Box::pin(call_invoke_endpoint_async(config, input, sink))
+            ::std::boxed::Box::pin(
+                call_invoke_endpoint_async(config, input, sink, events),
+            )
         }
         "InvokeEndpointWithResponseStream" => {
             ::std::boxed::Box::pin(
-                call_invoke_endpoint_with_response_stream(config, input, sink),
+                call_invoke_endpoint_with_response_stream(config, input, sink, events),
             )
         }
         other => unreachable!("no operation {other}"),
@@ -785,6 +791,7 @@ async fn call_invoke_endpoint(
     config: ::sagemaker_runtime::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
+    events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
 ) -> ::std::result::Result<
     ::smithygen_cli_runtime::Outcome,
     ::smithygen_cli_runtime::CliError,
@@ -929,6 +936,7 @@ async fn call_invoke_endpoint_async(
     config: ::sagemaker_runtime::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
+    events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
 ) -> ::std::result::Result<
     ::smithygen_cli_runtime::Outcome,
     ::smithygen_cli_runtime::CliError,
@@ -1062,6 +1070,7 @@ async fn call_invoke_endpoint_with_response_stream(
     config: ::sagemaker_runtime::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
+    events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
 ) -> ::std::result::Result<
     ::smithygen_cli_runtime::Outcome,
     ::smithygen_cli_runtime::CliError,

@@ -18,7 +18,161 @@ static SERVICE: ::smithygen_cli_runtime::ServiceSpec = ::smithygen_cli_runtime::
     version: env!("CARGO_PKG_VERSION"),
     operations: &OPERATIONS,
 };
-static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 0usize] = [];
+static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 1usize] = [
+    ::smithygen_cli_runtime::OperationSpec {
+        name: "InvokeEndpointWithBidirectionalStream",
+        command: "invoke-endpoint-with-bidirectional-stream",
+        docs: "Opens a two-way streaming session with the model behind a SageMaker endpoint. The call is one HTTP/2 `POST` whose body is an event stream of `RequestPayloadPart` events that you keep writing, while the response body is an event stream of `ResponsePayloadPart` events that the model writes back; both directions flow at the same time. Each part is a chunk of bytes with optional event headers telling whether it holds text or binary data (`DataType`) and whether it finishes a message (`CompletionState`).\n\nIt suits conversational and live workloads: assistants that answer turn after turn, speech recognition or translation fed while the audio is still being recorded, and any session where setting up a fresh request per exchange would cost too much latency.\n\n- The session lasts until your side ends its input stream, the model reports that it has finished, or an error stops it. Read the response stream until it closes.\n- Problems found before streaming starts come back as ordinary HTTP errors: `InputValidationError` (400), `ModelError` (424), `InternalServerError` (500) and `ServiceUnavailableError` (503). Problems after that arrive as `ModelStreamError` or `InternalStreamFailure` events inside the response stream.\n- The request is signed with AWS Signature Version 4 (signing name `sagemaker`), and so is every event you send. The URL carries no account number: SageMaker works out the account from the signing credentials, and an endpoint can only be reached by the account that owns it.\n- Only the headers modelled on the input are passed to the container; other request headers are dropped, and SageMaker may add headers of its own.\n- The container behind the endpoint must implement bidirectional streaming. For the overall picture of hosting models, see [how SageMaker AI works](https://docs.aws.amazon.com/sagemaker/latest/dg/how-it-works.html).",
+        input: &[
+            ::smithygen_cli_runtime::MemberSpec {
+                name: "EndpointName",
+                option: "endpoint-name",
+                kind: ::smithygen_cli_runtime::Kind::String,
+                required: true,
+                docs: "Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html): up to 63 letters, digits and hyphens, starting with a letter or digit. Sent in the URI path.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Label,
+            },
+            ::smithygen_cli_runtime::MemberSpec {
+                name: "TargetVariant",
+                option: "target-variant",
+                kind: ::smithygen_cli_runtime::Kind::String,
+                required: false,
+                docs: "Name of the production variant that must serve this session (up to 63 letters, digits and hyphens, starting with a letter or digit). When unset, SageMaker picks a variant according to the endpoint's traffic weights. Sent as the `X-Amzn-SageMaker-Target-Variant` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Target-Variant",
+                ),
+            },
+            ::smithygen_cli_runtime::MemberSpec {
+                name: "ModelInvocationPath",
+                option: "model-invocation-path",
+                kind: ::smithygen_cli_runtime::Kind::String,
+                required: false,
+                docs: "Path on the model container to invoke for this session, when it should not be the container's default: segments of letters, digits, `-`, `.` and `_` joined by single slashes, at most 100 characters. Sent as the `X-Amzn-SageMaker-Model-Invocation-Path` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Model-Invocation-Path",
+                ),
+            },
+            ::smithygen_cli_runtime::MemberSpec {
+                name: "ModelQueryString",
+                option: "model-query-string",
+                kind: ::smithygen_cli_runtime::Kind::String,
+                required: false,
+                docs: "Query parameters handed to the model container with the invocation, written as `name=value` pairs joined by `&`. Names start with a letter or digit; values use URL-safe characters or percent escapes such as `%20`. At most 2,048 characters. Sent as the `X-Amzn-SageMaker-Model-Query-String` header.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-SageMaker-Model-Query-String",
+                ),
+            },
+        ],
+        output: &[
+            ::smithygen_cli_runtime::MemberSpec {
+                name: "Body",
+                option: "body",
+                kind: ::smithygen_cli_runtime::Kind::Document,
+                required: true,
+                docs: "The output event stream. Keep reading until it closes: `PayloadPart` events carry the model's output, while `ModelStreamError` and `InternalStreamFailure` report a failure that ended the session.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Payload,
+            },
+            ::smithygen_cli_runtime::MemberSpec {
+                name: "InvokedProductionVariant",
+                option: "invoked-production-variant",
+                kind: ::smithygen_cli_runtime::Kind::String,
+                required: false,
+                docs: "Name of the production variant handling the session, handy when the endpoint splits traffic between several variants. Read from the `X-Amzn-Invoked-Production-Variant` header; ASCII text of at most 1,024 characters.",
+                sensitive: false,
+                location: ::smithygen_cli_runtime::Location::Header(
+                    "X-Amzn-Invoked-Production-Variant",
+                ),
+            },
+        ],
+        payload_out: Some("Body"),
+        streaming: true,
+        input_events: Some(::smithygen_cli_runtime::InputEvents {
+            member: "Body",
+            docs: "The input event stream. Write a `PayloadPart` event for each chunk of input, for as long as the session should last, and end the stream when you have nothing more to send. It is the HTTP/2 request body and stays open while the output streams back.",
+            option: "event",
+            form: ::smithygen_cli_runtime::EventForm::Payload {
+                event: "PayloadPart",
+                payload: "Bytes",
+                docs: "The data of this chunk, carried as the event's payload. Marked sensitive, so it is redacted from debug output.",
+                headers: &[
+                    ::smithygen_cli_runtime::MemberSpec {
+                        name: "DataType",
+                        option: "data-type",
+                        kind: ::smithygen_cli_runtime::Kind::String,
+                        required: false,
+                        docs: "How to read `Bytes`: `UTF8` for text, `BINARY` for any other data. Sent as an event header.",
+                        sensitive: false,
+                        location: ::smithygen_cli_runtime::Location::EventHeader,
+                    },
+                    ::smithygen_cli_runtime::MemberSpec {
+                        name: "CompletionState",
+                        option: "completion-state",
+                        kind: ::smithygen_cli_runtime::Kind::String,
+                        required: false,
+                        docs: "Whether this chunk finishes a message: `COMPLETE` if it does, `PARTIAL` if more chunks of the same message follow. Sent as an event header.",
+                        sensitive: false,
+                        location: ::smithygen_cli_runtime::Location::EventHeader,
+                    },
+                    ::smithygen_cli_runtime::MemberSpec {
+                        name: "P",
+                        option: "p",
+                        kind: ::smithygen_cli_runtime::Kind::String,
+                        required: false,
+                        docs: "Filler without meaning that may be present to vary the size of the event (padding); ignore its value. Sent as an event header.",
+                        sensitive: false,
+                        location: ::smithygen_cli_runtime::Location::EventHeader,
+                    },
+                ],
+            },
+        }),
+    },
+];
+static SHAPE_RESPONSEPAYLOADPART: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec {
+    members: &[
+        ::smithygen_cli_runtime::MemberSpec {
+            name: "Bytes",
+            option: "bytes",
+            kind: ::smithygen_cli_runtime::Kind::Blob,
+            required: false,
+            docs: "The data of this chunk, carried as the event's payload. Marked sensitive, so it is redacted from debug output.",
+            sensitive: true,
+            location: ::smithygen_cli_runtime::Location::Body,
+        },
+        ::smithygen_cli_runtime::MemberSpec {
+            name: "DataType",
+            option: "data-type",
+            kind: ::smithygen_cli_runtime::Kind::String,
+            required: false,
+            docs: "How to read `Bytes`: `UTF8` for text, `BINARY` for any other data. Read from an event header.",
+            sensitive: false,
+            location: ::smithygen_cli_runtime::Location::Body,
+        },
+        ::smithygen_cli_runtime::MemberSpec {
+            name: "CompletionState",
+            option: "completion-state",
+            kind: ::smithygen_cli_runtime::Kind::String,
+            required: false,
+            docs: "Whether this chunk finishes a message: `COMPLETE` if it does, `PARTIAL` if more chunks of the same message follow. Read from an event header.",
+            sensitive: false,
+            location: ::smithygen_cli_runtime::Location::Body,
+        },
+        ::smithygen_cli_runtime::MemberSpec {
+            name: "P",
+            option: "p",
+            kind: ::smithygen_cli_runtime::Kind::String,
+            required: false,
+            docs: "Filler without meaning that may be present to vary the size of the event (padding); ignore its value. Read from an event header.",
+            sensitive: false,
+            location: ::smithygen_cli_runtime::Location::Body,
+        },
+    ],
+    sensitive: false,
+};
 fn main() -> ::std::process::ExitCode {
     ::smithygen_cli_runtime::main(&SERVICE, dispatch)
 }
@@ -27,8 +181,19 @@ fn dispatch<'a>(
     config: ::sagemaker_runtime_http2::Config,
     input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     sink: ::std::option::Option<&'a mut ::smithygen_cli_runtime::Sink>,
+    events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
 ) -> ::smithygen_cli_runtime::CallFuture<'a> {
     match operation {
+        "InvokeEndpointWithBidirectionalStream" => {
+            ::std::boxed::Box::pin(
+                call_invoke_endpoint_with_bidirectional_stream(
+                    config,
+                    input,
+                    sink,
+                    events,
+                ),
+            )
+        }
         other => unreachable!("no operation {other}"),
     }
 }
@@ -47,6 +212,184 @@ fn round_trip(
     match operation {
         _ => ::std::result::Result::Ok(::std::option::Option::None),
     }
+}
+fn input_invoke_endpoint_with_bidirectional_stream(
+    mut call: ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::builders::InvokeEndpointWithBidirectionalStreamFluentBuilder,
+    input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<
+    ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::builders::InvokeEndpointWithBidirectionalStreamFluentBuilder,
+    ::smithygen_cli_runtime::CliError,
+> {
+    for (key, v) in input {
+        let path = key.as_str();
+        match path {
+            "EndpointName" => {
+                call = call
+                    .set_endpoint_name(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "TargetVariant" => {
+                call = call
+                    .set_target_variant(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "ModelInvocationPath" => {
+                call = call
+                    .set_model_invocation_path(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "ModelQueryString" => {
+                call = call
+                    .set_model_query_string(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            _ => {
+                return ::std::result::Result::Err(
+                    ::smithygen_cli_runtime::convert::unknown_member(path),
+                );
+            }
+        }
+    }
+    ::std::result::Result::Ok(call)
+}
+async fn call_invoke_endpoint_with_bidirectional_stream(
+    config: ::sagemaker_runtime_http2::Config,
+    input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
+    events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
+) -> ::std::result::Result<
+    ::smithygen_cli_runtime::Outcome,
+    ::smithygen_cli_runtime::CliError,
+> {
+    let client = ::sagemaker_runtime_http2::Client::from_conf(config);
+    let call = input_invoke_endpoint_with_bidirectional_stream(
+        client.invoke_endpoint_with_bidirectional_stream(),
+        &input,
+    )?;
+    let events = events
+        .ok_or_else(|| ::smithygen_cli_runtime::CliError::client(
+            "no input events were opened",
+        ))?;
+    let mut event = ::sagemaker_runtime_http2::types::RequestPayloadPart::builder();
+    for (key, v) in events.headers() {
+        let path = key.as_str();
+        match path {
+            "DataType" => {
+                event = event
+                    .set_data_type(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "CompletionState" => {
+                event = event
+                    .set_completion_state(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            "P" => {
+                event = event
+                    .set_p(
+                        ::std::option::Option::Some(
+                            ::smithygen_cli_runtime::convert::string(v, path)?,
+                        ),
+                    );
+            }
+            _ => {
+                return ::std::result::Result::Err(
+                    ::smithygen_cli_runtime::convert::unknown_member(path),
+                );
+            }
+        }
+    }
+    let stream = events
+        .stream(move |item: ::smithygen_cli_runtime::EventItem| ::std::result::Result::Ok(
+            ::sagemaker_runtime_http2::types::RequestStreamEvent::PayloadPart(
+                event
+                    .clone()
+                    .set_bytes(
+                        ::std::option::Option::Some(
+                            ::sagemaker_runtime_http2::primitives::Blob::new(
+                                item.into_bytes(),
+                            ),
+                        ),
+                    )
+                    .build(),
+            ),
+        ));
+    let call = call
+        .set_body(
+            ::std::option::Option::Some(
+                ::sagemaker_runtime_http2::primitives::event_stream::EventStreamSender::from(
+                    stream,
+                ),
+            ),
+        );
+    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let mut outcome = ::smithygen_cli_runtime::Outcome::default();
+    let mut sink = sink;
+    while let ::std::option::Option::Some(event) = s
+        .body
+        .recv()
+        .await
+        .map_err(::smithygen_cli_runtime::CliError::from_sdk)?
+    {
+        #[allow(unreachable_patterns)]
+        match event {
+            ::sagemaker_runtime_http2::types::ResponseStreamEvent::PayloadPart(event) => {
+                if let (
+                    ::std::option::Option::Some(b),
+                    ::std::option::Option::Some(out),
+                ) = (&event.bytes, sink.as_mut()) {
+                    out.part(b.as_ref())?;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.invoked_production_variant {
+        object
+            .insert(
+                "InvokedProductionVariant".into(),
+                ::serde_json::Value::from(x.as_str()),
+            );
+    }
+    outcome.output = object;
+    ::std::result::Result::Ok(outcome)
+}
+fn out_response_payload_part(
+    s: &::sagemaker_runtime_http2::types::ResponsePayloadPart,
+) -> ::serde_json::Value {
+    let mut object = ::serde_json::Map::new();
+    if let ::std::option::Option::Some(x) = &s.bytes {
+        object.insert("Bytes".into(), ::smithygen_cli_runtime::convert::blob_json(x));
+    }
+    if let ::std::option::Option::Some(x) = &s.data_type {
+        object.insert("DataType".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.completion_state {
+        object.insert("CompletionState".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    if let ::std::option::Option::Some(x) = &s.p {
+        object.insert("P".into(), ::serde_json::Value::from(x.as_str()));
+    }
+    ::serde_json::Value::Object(object)
 }
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 //! one function per structure and union (`in_<shape>` / `out_<shape>`).
 
 use crate::emit::common::ident;
-use crate::cli_plan::{CliPlan, Command};
+use crate::cli_plan::{CliPlan, Command, EventForm};
 use crate::ir::{Member, Service, Type, TypeHome};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -196,7 +196,8 @@ pub fn shape_fns(cx: &Cx) -> TokenStream {
                 }
             });
         }
-        let u = svc.unions.get(id).filter(|u| !u.streaming)?;
+        // An event-stream union is read from JSON only when a command takes its events as JSON.
+        let u = svc.unions.get(id).filter(|u| !u.streaming || plan.json_event_unions.contains(id))?;
         let f = ident(&plan.shape(id).from_json);
         let arms = u.members.iter().map(|m| {
             let name = &m.name;
@@ -232,7 +233,7 @@ pub fn shape_fns(cx: &Cx) -> TokenStream {
                 }
             });
         }
-        let u = svc.unions.get(id).filter(|u| !u.streaming)?;
+        let u = svc.unions.get(id).filter(|u| !u.streaming || plan.json_event_unions.contains(id))?;
         let f = ident(&plan.shape(id).to_json);
         let arms = u.members.iter().map(|m| {
             let name = &m.name;
@@ -286,12 +287,22 @@ pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
     let method = ident(&op.method);
     let module = ident(&op.module);
     let fluent = ident(&op.fluent_builder);
-    let arms = svc.structure(&op.input).members.iter().map(|m| {
+    // The input stream, when there is one, is no key of the input: its events come from `events`.
+    let settable: Vec<&Member> = svc
+        .structure(&op.input)
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| command.input_events.as_ref().map(|e| e.member) != Some(*i))
+        .map(|(_, m)| m)
+        .collect();
+    let arms = settable.iter().map(|m| {
         let name = &m.name;
         let setter = ident(&m.setter);
         let value = member_from_json(cx, m);
         quote! { #name => { call = call.#setter(::std::option::Option::Some(#value)); } }
     });
+    let send_events = input_events(cx, command);
     let payload_name = payload.map(|m| m.name.as_str());
     let sets = members_to_json(cx, output.members.iter().filter(|m| Some(m.name.as_str()) != payload_name));
     let write_payload = match payload {
@@ -318,7 +329,7 @@ pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
             }
         }
     };
-    let set = if svc.structure(&op.input).members.is_empty() {
+    let set = if settable.is_empty() {
         quote! {
             if let ::std::option::Option::Some(key) = input.keys().next() {
                 return ::std::result::Result::Err(#rt::unknown_member(key));
@@ -348,9 +359,11 @@ pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
             config: ::#client::Config,
             input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             sink: ::std::option::Option<&mut ::smithygen_cli_runtime::Sink>,
+            events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
         ) -> ::std::result::Result<::smithygen_cli_runtime::Outcome, ::smithygen_cli_runtime::CliError> {
             let client = ::#client::Client::from_conf(config);
             let call = #input_fn(client.#method(), &input)?;
+            #send_events
             let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
             let mut outcome = ::smithygen_cli_runtime::Outcome::default();
             let mut sink = sink;
@@ -360,6 +373,70 @@ pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
             outcome.output = object;
             ::std::result::Result::Ok(outcome)
         }
+    }
+}
+
+/// Sets the command's input event stream (when the operation has one) on the fluent builder
+/// `call`: the events `events` reads, each converted into the client's event as it comes.
+fn input_events(cx: &Cx, command: &Command) -> TokenStream {
+    let Some(events) = &command.input_events else { return quote! {} };
+    let (svc, client) = (cx.svc, &cx.client);
+    let rt = rt();
+    let op = &svc.operations[command.operation];
+    let setter = ident(&svc.structure(&op.input).members[events.member].setter);
+    let union = &svc.unions[&events.union];
+    let union_path = client_path(cx, &union.id);
+    let item = quote! { item: ::smithygen_cli_runtime::EventItem };
+    let (setup, convert) = match &events.form {
+        EventForm::Json => {
+            let f = ident(&cx.plan.shape(&union.id).from_json);
+            let option = format!("--{}", events.option);
+            (quote! {}, quote! { move |#item| #f(item.json(), #option) })
+        }
+        EventForm::Payload { event, payload, headers } => {
+            let event_member = &union.members[*event];
+            let variant = ident(&event_member.variant);
+            let Type::Structure(target) = &event_member.ty else { unreachable!("events are structures") };
+            let s = svc.structure(target);
+            let event_path = client_path(cx, target);
+            let payload = ident(&s.members[*payload].setter);
+            let arms = headers.iter().map(|(i, _)| {
+                let m = &s.members[*i];
+                let name = &m.name;
+                let setter = ident(&m.setter);
+                let value = member_from_json(cx, m);
+                quote! { #name => { event = event.#setter(::std::option::Option::Some(#value)); } }
+            });
+            // The header options given, set once on a builder every event starts from.
+            let set_headers = if headers.is_empty() {
+                quote! {}
+            } else {
+                quote! {
+                    for (key, v) in events.headers() {
+                        let path = key.as_str();
+                        match path {
+                            #(#arms)*
+                            _ => return ::std::result::Result::Err(#rt::unknown_member(path)),
+                        }
+                    }
+                }
+            };
+            let built = quote! { event.clone().#payload(::std::option::Option::Some(::#client::primitives::Blob::new(item.into_bytes()))).build() };
+            let built = if event_member.boxed { quote! { ::std::boxed::Box::new(#built) } } else { built };
+            (
+                quote! {
+                    let mut event = #event_path::builder();
+                    #set_headers
+                },
+                quote! { move |#item| ::std::result::Result::Ok(#union_path::#variant(#built)) },
+            )
+        }
+    };
+    quote! {
+        let events = events.ok_or_else(|| ::smithygen_cli_runtime::CliError::client("no input events were opened"))?;
+        #setup
+        let stream = events.stream(#convert);
+        let call = call.#setter(::std::option::Option::Some(::#client::primitives::event_stream::EventStreamSender::from(stream)));
     }
 }
 

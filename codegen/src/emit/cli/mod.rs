@@ -7,8 +7,8 @@ mod glue;
 
 use crate::emit::common::{format_file, ident};
 use crate::error::Errors;
-use crate::cli_plan::CliPlan;
-use crate::ir::{Binding, Member, Service, Type};
+use crate::cli_plan::{CliPlan, EventForm};
+use crate::ir::{Binding, Direction, Member, Service, Type};
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -56,7 +56,29 @@ The `{bin}` command: {title} from the shell, with the AWS CLI's options, built o
         title = svc.title
     );
     for c in &plan.commands {
-        s.push_str(&format!("- `{}` ({})\n", c.name, svc.operations[c.operation].name));
+        let op = &svc.operations[c.operation];
+        s.push_str(&format!("- `{}` ({})", c.name, op.name));
+        if let Some(events) = &c.input_events {
+            let input = svc.structure(&op.input);
+            let stream = &input.members[events.member].name;
+            let how = match &events.form {
+                EventForm::Payload { event, payload, headers } => {
+                    let u = &svc.unions[&events.union];
+                    let event_member = &u.members[*event];
+                    let Type::Structure(target) = &event_member.ty else { unreachable!("events are structures") };
+                    let s = svc.structure(target);
+                    let mut how = format!("one `{}` event per line of standard input (or per `--{}`), the line's bytes as its `{}`", event_member.name, events.option, s.members[*payload].name);
+                    if !headers.is_empty() {
+                        let options: Vec<String> = headers.iter().map(|(_, o)| format!("`--{o}`")).collect();
+                        how.push_str(&format!(", with {} as its headers", options.join(", ")));
+                    }
+                    how
+                }
+                EventForm::Json => format!("one event per line of standard input (or per `--{}`), as JSON naming it (`{{\"Event\": {{...}}}}`)", events.option),
+            };
+            s.push_str(&format!(": sends its input event stream `{stream}` from the command line, {how}; the stream ends with the input"));
+        }
+        s.push('\n');
     }
     for n in &plan.without_command {
         s.push_str(&format!("\nNo command for `{}` ({}): {}.\n", n.name, n.operation, n.why));
@@ -134,21 +156,57 @@ fn location(binding: &Binding) -> TokenStream {
 
 fn member_specs(svc: &Service, plan: &CliPlan, shape: &str, members: &[Member]) -> TokenStream {
     let options = plan.options(shape);
-    let specs = members.iter().zip(options).filter(|(m, _)| m.binding != Binding::ResponseCode).map(|(m, option)| {
-        let name = &m.name;
-        let k = kind(svc, plan, &m.ty, Some(m));
-        let required = m.required && m.default.is_none();
-        let docs = text(&m.docs);
-        let sensitive = m.sensitive;
-        let loc = location(&m.binding);
-        quote! {
-            ::smithygen_cli_runtime::MemberSpec {
-                name: #name, option: #option, kind: #k, required: #required, docs: #docs,
-                sensitive: #sensitive, location: #loc,
+    // An input event stream is no option: its events come from standard input or `--event`.
+    let specs = members
+        .iter()
+        .zip(options)
+        .filter(|(m, _)| m.binding != Binding::ResponseCode && !matches!(m.ty, Type::EventStream { direction: Direction::Input, .. }))
+        .map(|(m, option)| member_spec(svc, plan, m, option, location(&m.binding)));
+    quote! { &[#(#specs),*] }
+}
+
+fn member_spec(svc: &Service, plan: &CliPlan, m: &Member, option: &str, loc: TokenStream) -> TokenStream {
+    let name = &m.name;
+    let k = kind(svc, plan, &m.ty, Some(m));
+    let required = m.required && m.default.is_none();
+    let docs = text(&m.docs);
+    let sensitive = m.sensitive;
+    quote! {
+        ::smithygen_cli_runtime::MemberSpec {
+            name: #name, option: #option, kind: #k, required: #required, docs: #docs,
+            sensitive: #sensitive, location: #loc,
+        }
+    }
+}
+
+/// The `input_events` of an operation's spec.
+fn input_events_spec(svc: &Service, plan: &CliPlan, command: &crate::cli_plan::Command) -> TokenStream {
+    let Some(events) = &command.input_events else { return quote! { None } };
+    let op = &svc.operations[command.operation];
+    let stream = &svc.structure(&op.input).members[events.member];
+    let (member, docs, option) = (&stream.name, text(&stream.docs), &events.option);
+    let form = match &events.form {
+        EventForm::Payload { event, payload, headers } => {
+            let event_member = &svc.unions[&events.union].members[*event];
+            let Type::Structure(target) = &event_member.ty else { unreachable!("events are structures") };
+            let s = svc.structure(target);
+            let payload = &s.members[*payload];
+            let (name, payload_name, payload_docs) = (&event_member.name, &payload.name, text(&payload.docs));
+            let headers = headers.iter().map(|(i, option)| member_spec(svc, plan, &s.members[*i], option, quote! { ::smithygen_cli_runtime::Location::EventHeader }));
+            quote! {
+                ::smithygen_cli_runtime::EventForm::Payload {
+                    event: #name, payload: #payload_name, docs: #payload_docs, headers: &[#(#headers),*],
+                }
             }
         }
-    });
-    quote! { &[#(#specs),*] }
+        EventForm::Json => {
+            let spec = ident(&plan.shape(&events.union).spec);
+            quote! { ::smithygen_cli_runtime::EventForm::Json { events: &#spec } }
+        }
+    };
+    quote! {
+        Some(::smithygen_cli_runtime::InputEvents { member: #member, docs: #docs, option: #option, form: #form })
+    }
 }
 
 fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
@@ -161,7 +219,8 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             let (name, members, sensitive) = (ident(&plan.shape(id).spec), member_specs(svc, plan, id, &s.members), s.sensitive);
             return Some(quote! { static #name: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec { members: #members, sensitive: #sensitive }; });
         }
-        let u = svc.unions.get(*id).filter(|u| !u.streaming)?;
+        // Event-stream unions have no spec, except an input stream whose events are given as JSON.
+        let u = svc.unions.get(*id).filter(|u| !u.streaming || plan.json_event_unions.contains(*id))?;
         let (name, members, sensitive) = (ident(&plan.shape(id).spec), member_specs(svc, plan, id, &u.members), u.sensitive);
         Some(quote! { static #name: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec { members: #members, sensitive: #sensitive }; })
     });
@@ -182,17 +241,18 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             None => quote! { None },
         };
         let streaming = c.streaming;
+        let input_events = input_events_spec(svc, plan, c);
         quote! {
             ::smithygen_cli_runtime::OperationSpec {
                 name: #name, command: #command, docs: #docs, input: #input, output: #output,
-                payload_out: #payload, streaming: #streaming,
+                payload_out: #payload, streaming: #streaming, input_events: #input_events,
             }
         }
     });
     let arms = ops.iter().map(|c| {
         let name = &svc.operations[c.operation].name;
         let f = ident(&c.call_fn);
-        quote! { #name => ::std::boxed::Box::pin(#f(config, input, sink)), }
+        quote! { #name => ::std::boxed::Box::pin(#f(config, input, sink, events)), }
     });
     let round_trip_arms = ops.iter().filter(|c| svc.operations[c.operation].input_stream.is_none()).map(|c| {
         let op = &svc.operations[c.operation];
@@ -208,6 +268,52 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             }
         }
     });
+    // Commands taking their events as JSON: an example event through the conversions both ways.
+    let json_events: Vec<_> = ops
+        .iter()
+        .filter_map(|c| {
+            let events = c.input_events.as_ref().filter(|e| e.form == EventForm::Json)?;
+            let name = &svc.operations[c.operation].name;
+            let shape = plan.shape(&events.union);
+            let (from, to) = (ident(&shape.from_json), ident(&shape.to_json));
+            Some(quote! { #name => ::std::result::Result::Ok(::std::option::Option::Some(#to(&#from(event, "--event")?))), })
+        })
+        .collect();
+    let event_round_trip = if json_events.is_empty() {
+        (quote! {}, quote! {})
+    } else {
+        (
+            quote! {
+                /// An event of the operation's input stream given as JSON, as the client builds
+                /// it, back in JSON (`None` for an operation without such events).
+                fn round_trip_event(
+                    operation: &str,
+                    event: &::serde_json::Value,
+                ) -> ::std::result::Result<::std::option::Option<::serde_json::Value>, ::smithygen_cli_runtime::CliError> {
+                    match operation {
+                        #(#json_events)*
+                        _ => ::std::result::Result::Ok(::std::option::Option::None),
+                    }
+                }
+            },
+            quote! {
+                /// An example event of every input stream given as JSON, with every member set,
+                /// goes through the client's types and comes back unchanged.
+                #[test]
+                fn input_events_convert_both_ways() {
+                    for op in super::OPERATIONS.iter() {
+                        let ::std::option::Option::Some(event) = ::smithygen_cli_runtime::input::example_event(op) else { continue };
+                        match super::round_trip_event(op.name, &event) {
+                            ::std::result::Result::Ok(::std::option::Option::Some(back)) => assert_eq!(back, event, "{}", op.name),
+                            ::std::result::Result::Ok(::std::option::Option::None) => panic!("{}: its events are JSON", op.name),
+                            ::std::result::Result::Err(e) => panic!("{}: {e}", op.name),
+                        }
+                    }
+                }
+            },
+        )
+    };
+    let (event_round_trip_fn, event_round_trip_test) = event_round_trip;
     let cx = glue::Cx { svc, plan, client: client.clone() };
     let calls = ops.iter().map(|c| glue::call_fn(&cx, c));
     let conversions = glue::shape_fns(&cx);
@@ -236,6 +342,7 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             config: ::#client::Config,
             input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             sink: ::std::option::Option<&'a mut ::smithygen_cli_runtime::Sink>,
+            events: ::std::option::Option<::smithygen_cli_runtime::EventSource>,
         ) -> ::smithygen_cli_runtime::CallFuture<'a> {
             match operation {
                 #(#arms)*
@@ -255,6 +362,8 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
                 _ => ::std::result::Result::Ok(::std::option::Option::None),
             }
         }
+
+        #event_round_trip_fn
 
         #(#calls)*
 
@@ -283,6 +392,8 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
                     }
                 }
             }
+
+            #event_round_trip_test
         }
     }
 }
