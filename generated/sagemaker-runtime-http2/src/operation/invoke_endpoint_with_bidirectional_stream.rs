@@ -123,7 +123,7 @@ pub enum InvokeEndpointWithBidirectionalStreamError {
     /// HTTP 503. SageMaker cannot take the request right now, for instance because it is overloaded. The condition is temporary: wait a moment and try again.
     ServiceUnavailableError(crate::types::error::ServiceUnavailableError),
     /// An error the model does not describe (an unknown code, or a response that could not be read).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl InvokeEndpointWithBidirectionalStreamError {
     /// Wraps an error that is not modeled.
@@ -131,12 +131,15 @@ impl InvokeEndpointWithBidirectionalStreamError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message, request id).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code, message and request id.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -247,7 +250,9 @@ for InvokeEndpointWithBidirectionalStreamError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for InvokeEndpointWithBidirectionalStreamError {
@@ -331,24 +336,6 @@ fn capture_input(
         }
     }
     ::std::option::Option::Some(captured)
-}
-/// Reads a response (its body left for the output to stream), and the request id
-/// (`x-amzn-RequestId`) onto the output.
-fn de_response(
-    response: &mut ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-) -> ::std::result::Result<
-    InvokeEndpointWithBidirectionalStreamOutput,
-    ::aws_smithy_runtime_api::client::orchestrator::OrchestratorError<
-        InvokeEndpointWithBidirectionalStreamError,
-    >,
-> {
-    let request_id = ::aws_types::request_id::RequestId::request_id(&*response)
-        .map(::std::string::ToString::to_string);
-    crate::protocol::invoke_endpoint_with_bidirectional_stream::de_response(response)
-        .map(|mut output| {
-            output._request_id = request_id;
-            output
-        })
 }
 /// Builders for this operation's input and output, and its fluent builder.
 pub mod builders {
@@ -679,23 +666,6 @@ pub mod builders {
             formatter.finish()
         }
     }
-    impl InvokeEndpointWithBidirectionalStreamInputBuilder {
-        /// Sends this input with `client`, as `client.<operation>()` with this input set would.
-        pub async fn send_with(
-            self,
-            client: &crate::Client,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let mut fluent_builder = client.invoke_endpoint_with_bidirectional_stream();
-            fluent_builder.inner = self;
-            fluent_builder.send().await
-        }
-    }
     impl ::smithygen_runtime::client::customize::CustomizableSend<
         crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamOutput,
         crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError,
@@ -734,9 +704,9 @@ pub mod builders {
     /// - The container behind the endpoint must implement bidirectional streaming. For the overall picture of hosting models, see [how SageMaker AI works](https://docs.aws.amazon.com/sagemaker/latest/dg/how-it-works.html).
     #[derive(::std::fmt::Debug)]
     pub struct InvokeEndpointWithBidirectionalStreamFluentBuilder {
-        config: crate::config::Config,
-        inner: InvokeEndpointWithBidirectionalStreamInputBuilder,
-        config_override: ::std::option::Option<crate::config::Builder>,
+        pub(crate) config: crate::config::Config,
+        pub(crate) inner: InvokeEndpointWithBidirectionalStreamInputBuilder,
+        pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
     }
     #[allow(deprecated)]
     impl InvokeEndpointWithBidirectionalStreamFluentBuilder {
@@ -769,36 +739,6 @@ pub mod builders {
         ) -> Self {
             self.config_override = ::std::option::Option::Some(config_override.into());
             self
-        }
-        /// Sends the request and returns the output or the error.
-        ///
-        /// The request is signed, sent, retried and timed out per the client's configuration.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamOutput,
-            crate::error::SdkError<
-                crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError,
-                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        > {
-            let input: crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamInput = self
-                .inner
-                .build()
-                .map_err(
-                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-                )?;
-            ::smithygen_runtime::client::invoke_streaming(
-                    &self.config,
-                    &crate::config::SERVICE,
-                    &crate::operation::invoke_endpoint_with_bidirectional_stream::OPERATION,
-                    input,
-                    crate::protocol::invoke_endpoint_with_bidirectional_stream::ser_request,
-                    crate::operation::invoke_endpoint_with_bidirectional_stream::de_response,
-                    crate::protocol::invoke_endpoint_with_bidirectional_stream::de_error_response,
-                    self.config_override.as_ref(),
-                )
-                .await
         }
         /// Name of the endpoint to call, exactly as given when it was created with [CreateEndpoint](https://docs.aws.amazon.com/sagemaker/latest/dg/API_CreateEndpoint.html): up to 63 letters, digits and hyphens, starting with a letter or digit. Sent in the URI path.
         pub fn endpoint_name(

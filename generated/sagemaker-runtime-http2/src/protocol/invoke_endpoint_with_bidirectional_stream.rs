@@ -109,6 +109,11 @@ pub(crate) fn de_response(
                     ::std::option::Option::Some(::std::string::String::from(text)),
                 );
         }
+        builder
+            ._set_request_id(
+                ::aws_types::request_id::RequestId::request_id(headers)
+                    .map(::std::string::ToString::to_string),
+            );
         ::std::result::Result::Ok(builder)
     };
     builder = read(builder)

@@ -430,7 +430,7 @@ impl ::aws_types::request_id::RequestId for ServiceUnavailableError {
 #[derive(::std::fmt::Debug)]
 pub enum RequestStreamEventError {
     /// An error event the model does not describe (an `error` message, or an unknown exception).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl RequestStreamEventError {
     /// Wraps an error that is not modeled.
@@ -438,12 +438,15 @@ impl RequestStreamEventError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code and message.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -491,7 +494,9 @@ for RequestStreamEventError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for RequestStreamEventError {
@@ -508,7 +513,7 @@ pub enum ResponseStreamEventError {
     /// Event-stream error: SageMaker ran into an unexpected problem of its own after the session had started. It arrives as an event in the response stream (the HTTP status was already 200) and ends the session, so output read before it may be incomplete. Open a new session to carry on.
     InternalStreamFailure(crate::types::error::InternalStreamFailure),
     /// An error event the model does not describe (an `error` message, or an unknown exception).
-    Unhandled(crate::error::Unhandled),
+    Unhandled(::smithygen_runtime::error::Unhandled),
 }
 impl ResponseStreamEventError {
     /// Wraps an error that is not modeled.
@@ -516,12 +521,15 @@ impl ResponseStreamEventError {
         err: impl ::std::convert::Into<::aws_smithy_runtime_api::box_error::BoxError>,
     ) -> Self {
         Self::Unhandled(
-            crate::error::Unhandled::new(err.into(), ::std::default::Default::default()),
+            ::smithygen_runtime::error::Unhandled::new(
+                err.into(),
+                ::std::default::Default::default(),
+            ),
         )
     }
     /// An unmodeled error made from its metadata (code, message).
     pub fn generic(meta: ::aws_smithy_types::error::ErrorMetadata) -> Self {
-        Self::Unhandled(crate::error::Unhandled::from_meta(meta))
+        Self::Unhandled(::smithygen_runtime::error::Unhandled::from_meta(meta))
     }
     /// Error metadata: code and message.
     pub fn meta(&self) -> &::aws_smithy_types::error::ErrorMetadata {
@@ -583,7 +591,9 @@ for ResponseStreamEventError {
         >,
         meta: ::std::option::Option<::aws_smithy_types::error::ErrorMetadata>,
     ) -> Self {
-        Self::Unhandled(crate::error::Unhandled::new(source, meta.unwrap_or_default()))
+        Self::Unhandled(
+            ::smithygen_runtime::error::Unhandled::new(source, meta.unwrap_or_default()),
+        )
     }
 }
 impl ::aws_types::request_id::RequestId for ResponseStreamEventError {
