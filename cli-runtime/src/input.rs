@@ -78,14 +78,12 @@ pub(crate) fn member_arg(cmd: Command, m: &'static MemberSpec, id: String, note:
     }
 }
 
-/// The subcommand of one operation: one option per input member, `--help` from the model.
+/// The subcommand of one operation: one option per input member, `--help` from the model (the
+/// options of an input event stream are added by the `events` module, which builds on this one).
 pub fn operation_command(op: &'static OperationSpec) -> Command {
     let mut cmd = Command::new(op.command).about(first_sentence(op.docs)).long_about(op.docs);
     for m in op.input {
         cmd = member_arg(cmd, m, m.name.to_string(), "");
-    }
-    if let Some(events) = &op.input_events {
-        cmd = crate::events::args(cmd, events);
     }
     if let Some(payload) = op.payload_out {
         cmd = cmd.arg(

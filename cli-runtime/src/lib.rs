@@ -89,7 +89,11 @@ pub fn command(svc: &'static ServiceSpec) -> Command {
         ),
     );
     for op in svc.operations {
-        cmd = cmd.subcommand(input::operation_command(op));
+        let mut sub = input::operation_command(op);
+        if let Some(events) = &op.input_events {
+            sub = events::args(sub, events);
+        }
+        cmd = cmd.subcommand(sub);
     }
     cmd
 }
