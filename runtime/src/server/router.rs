@@ -225,6 +225,28 @@ impl Router {
         self
     }
 
+    /// Adds every route and hook of `other` to this router: two generated services (or a
+    /// generated one and routes of your own) served on one listener. Routes keep their
+    /// handlers; `other`'s [`before`](Self::before) hooks run after this router's own, on
+    /// every request. This router's settings stay; `other`'s are dropped.
+    ///
+    /// Routing picks the most specific match over all routes, so the two routers' URI patterns
+    /// must differ where their methods meet (a route of `other` identical to one of this router
+    /// is never reached).
+    ///
+    /// ```
+    /// use smithygen_runtime::server::Router;
+    ///
+    /// let a = Router::new().route("A", "POST", "/a/{Name}", |_| async { http::Response::new(bytes::Bytes::new()) });
+    /// let b = Router::new().route("B", "POST", "/a/{Name}/b", |_| async { http::Response::new(bytes::Bytes::new()) });
+    /// assert_eq!(a.merge(b).operations().count(), 2);
+    /// ```
+    pub fn merge(mut self, other: Router) -> Self {
+        self.routes.extend(other.routes);
+        self.before.extend(other.before);
+        self
+    }
+
     /// Replaces the settings.
     pub fn with_config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -330,7 +352,7 @@ impl Router {
         }
     }
 
-    async fn dispatch(&self, parts: Parts, body: RequestBody) -> ServerResponse {
+    async fn dispatch(&self, mut parts: Parts, body: RequestBody) -> ServerResponse {
         let limit = self.config.body_limit;
         if matches!(&body, RequestBody::Whole(bytes) if bytes.len() > limit) {
             return Rejection::PayloadTooLarge { limit }.into_response();
@@ -347,6 +369,10 @@ impl Router {
         let request = match (body, route.streams_body) {
             (RequestBody::Whole(bytes), _) => ServerRequest::new(parts.method, path, labels, query, parts.headers, bytes),
             (RequestBody::Stream(stream), true) => {
+                let stream = match parts.extensions.remove::<BodyTap>() {
+                    Some(tap) => tap.wrap(stream),
+                    None => stream,
+                };
                 ServerRequest::new(parts.method, path, labels, query, parts.headers, Bytes::new()).with_body_stream(stream)
             }
             // A hook sent a streamed request elsewhere: that route reads its body whole.
@@ -365,6 +391,63 @@ impl Router {
             }
             Err(_) => Rejection::Internal(format!("the {operation} handler was cancelled")).into_response(),
         }
+    }
+}
+
+/// A look at a streamed request body as the operation reads it: a [`before`](Router::before)
+/// hook that inserts one into the request's extensions (`request.extensions_mut().insert(..)`)
+/// is called with each chunk of the body of a [`route_streaming`](Router::route_streaming)
+/// operation, as that operation reads it (hooks see such bodies empty). A request log uses it to
+/// keep what an input event stream carried. Bodies read whole are given to hooks as they are.
+#[derive(Clone)]
+pub struct BodyTap(Arc<dyn Fn(&Bytes) + Send + Sync>);
+
+impl BodyTap {
+    /// A tap calling `f` with each chunk.
+    pub fn new(f: impl Fn(&Bytes) + Send + Sync + 'static) -> Self {
+        BodyTap(Arc::new(f))
+    }
+
+    fn wrap(self, body: SdkBody) -> SdkBody {
+        SdkBody::from_body_1_x(TappedBody { inner: body, tap: self })
+    }
+}
+
+impl fmt::Debug for BodyTap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BodyTap")
+    }
+}
+
+/// A body that shows each data frame to a [`BodyTap`] on its way through.
+struct TappedBody {
+    inner: SdkBody,
+    tap: BodyTap,
+}
+
+impl http_body::Body for TappedBody {
+    type Data = Bytes;
+    type Error = aws_smithy_types::body::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                (self.tap.0)(data);
+            }
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        http_body::Body::is_end_stream(&self.inner)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::Body::size_hint(&self.inner)
     }
 }
 
