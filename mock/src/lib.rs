@@ -46,6 +46,7 @@
 //! `DELETE /_mock/requests`, `GET /_mock/async` (pending and finished async requests).
 
 mod admin;
+mod bidi;
 pub(crate) mod dispatcher;
 pub mod behaviour;
 pub mod config;
@@ -59,13 +60,13 @@ mod stream;
 mod upstream;
 
 pub use behaviour::{
-    Action, Behaviour, ErrorSpec, FixedResponse, Step, StreamFailure, StreamFailureKind, StreamSource, StreamSpec, UpstreamSpec,
+    Action, Behaviour, BidiSource, BidiSpec, ErrorSpec, FixedResponse, Step, StreamFailure, StreamFailureKind, StreamSource, StreamSpec, UpstreamSpec,
 };
 pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, RecordConfig, StoreConfig, StoreKind, TlsFiles};
 /// The certificate and key of an HTTPS mock given in code ([`MockServer::tls`]).
 pub use smithygen_runtime::server::TlsConfig;
 pub use queue::{AsyncResult, AsyncStatus};
-pub use record::RecordedRequest;
+pub use record::{RecordedEvent, RecordedRequest};
 pub use store::{S3Uri, StoreError};
 
 use bytes::Bytes;

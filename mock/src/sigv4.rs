@@ -180,6 +180,10 @@ fn recompute(
     let url = format!("http://{host}{path_and_query}");
     let body = match request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()) {
         Some("UNSIGNED-PAYLOAD") => SignableBody::UnsignedPayload,
+        // An input event stream (InvokeEndpointWithBidirectionalStream): the request is signed
+        // with this literal in place of the body's hash, and each event is signed on its own,
+        // chained from the request's signature (the events' signatures are not checked here).
+        Some(literal @ "STREAMING-AWS4-HMAC-SHA256-EVENTS") => SignableBody::Precomputed(literal.to_string()),
         _ => SignableBody::Bytes(request.body()),
     };
 
