@@ -41,6 +41,13 @@ pub(crate) fn router(mock: Arc<Mock>) -> Router {
             }
             async move { Ok(request) }
         })
+        .after(|_method: &http::Method, path: &str, response: ServerResponse| {
+            if path.ends_with(crate::bidi::OPERATION_PATH_SUFFIX) {
+                crate::bidi::input_validation_error(response)
+            } else {
+                response
+            }
+        })
         .before(move |request: http::Request<Bytes>| {
             let outcome = match &auth_mock.config.auth {
                 Some(auth) => crate::sigv4::verify(auth, &auth_mock.config.region, &request, SystemTime::now()),

@@ -41,6 +41,32 @@ type Writer = EventStreamWriter<ResponseStreamEvent, ResponseStreamEventError>;
 /// (`X-Amzn-SageMaker-Model-Invocation-Path`).
 pub(crate) const CONTAINER_BIDI_PATH: &str = "/invocations-bidirectional-stream";
 
+/// How the operation's path ends (`/endpoints/{EndpointName}/invocations-bidirectional-stream`).
+pub(crate) const OPERATION_PATH_SUFFIX: &str = "/invocations-bidirectional-stream";
+
+/// The generated stub answers constraint violations of this operation (whose model names no
+/// validation error) with the framework's `ValidationException`; SageMaker Runtime HTTP2
+/// models `InputValidationError` (400) for them, so the mock answers that, same message.
+pub(crate) fn input_validation_error(mut response: smithygen_runtime::server::ServerResponse) -> smithygen_runtime::server::ServerResponse {
+    let header = "x-amzn-errortype";
+    let is_validation = response
+        .headers()
+        .get(header)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(':').next() == Some("ValidationException"));
+    if !is_validation {
+        return response;
+    }
+    let message = serde_json::from_slice::<serde_json::Value>(response.body())
+        .ok()
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    response.headers_mut().insert(header, http::HeaderValue::from_static("InputValidationError"));
+    *response.body_mut() = Bytes::from(serde_json::json!({ "Message": message, "message": message }).to_string());
+    response.headers_mut().remove(http::header::CONTENT_LENGTH);
+    response
+}
+
 /// The service the generated SageMaker Runtime HTTP2 router serves.
 #[derive(Debug, Clone)]
 pub(crate) struct BidiService(pub Arc<Mock>);
@@ -220,6 +246,10 @@ fn container_error(error: ConnectError, upstream: &UpstreamSpec, ctx: &ErrorCont
 /// Relays request parts to the container and its messages back, both ways at once.
 async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>) -> SourceEnd {
     let (mut sink, mut stream) = socket.split();
+    // Set once the mock has sent its close frame: a container that then drops the connection
+    // without answering it has still ended the session cleanly.
+    let closing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let closed_by_us = closing.clone();
     let to_container = async move {
         loop {
             match events.recv().await {
@@ -236,6 +266,7 @@ async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>)
                 }
                 Ok(Some(_)) => {}
                 Ok(None) => {
+                    closing.store(true, std::sync::atomic::Ordering::SeqCst);
                     let _ = sink.send(WsMessage::Close(None)).await;
                     return None;
                 }
@@ -253,6 +284,11 @@ async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>)
                 Ok(WsMessage::Binary(bytes)) => (bytes, "BINARY"),
                 Ok(WsMessage::Close(_)) => return SourceEnd::Done,
                 Ok(_) => continue, // ping, pong: tungstenite answers pings itself
+                // The closing handshake finished (ours or the container's).
+                Err(tokio_tungstenite::tungstenite::Error::ConnectionClosed | tokio_tungstenite::tungstenite::Error::AlreadyClosed) => {
+                    return SourceEnd::Done
+                }
+                Err(_) if closed_by_us.load(std::sync::atomic::Ordering::SeqCst) => return SourceEnd::Done,
                 Err(e) => {
                     return SourceEnd::Failed(StreamFailureKind::ModelStreamError {
                         error_code: Some("StreamBroken".into()),

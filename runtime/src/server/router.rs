@@ -77,6 +77,7 @@ type BoxFuture = Pin<Box<dyn Future<Output = ServerResponse> + Send>>;
 type Handler = Arc<dyn Fn(ServerRequest) -> BoxFuture + Send + Sync>;
 type BeforeFuture = Pin<Box<dyn Future<Output = Result<http::Request<Bytes>, ServerResponse>> + Send>>;
 type BeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
+type AfterHook = Arc<dyn Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync>;
 
 #[derive(Clone)]
 struct Route {
@@ -125,6 +126,7 @@ enum Found<'a> {
 pub struct Router {
     routes: Vec<Route>,
     before: Vec<BeforeHook>,
+    after: Vec<AfterHook>,
     config: ServerConfig,
 }
 
@@ -135,6 +137,7 @@ impl fmt::Debug for Router {
         f.debug_struct("Router")
             .field("routes", &routes)
             .field("before_hooks", &self.before.len())
+            .field("after_hooks", &self.after.len())
             .field("config", &self.config)
             .finish()
     }
@@ -244,6 +247,19 @@ impl Router {
     pub fn merge(mut self, other: Router) -> Self {
         self.routes.extend(other.routes);
         self.before.extend(other.before);
+        self.after.extend(other.after);
+        self
+    }
+
+    /// Adds a hook that sees every response (with the request's method and path) before it is
+    /// sent, in the order hooks were added, and may change it: for example to answer a
+    /// framework error (`ValidationException`) with a service's own error shape. A streaming
+    /// response's body is not in the `Bytes` it is given (only its status and headers are).
+    pub fn after<H>(mut self, hook: H) -> Self
+    where
+        H: Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync + 'static,
+    {
+        self.after.push(Arc::new(hook));
         self
     }
 
@@ -279,6 +295,7 @@ impl Router {
     /// operation, the request id.
     pub(crate) async fn handle_body(&self, request: http::Request<RequestBody>) -> ServerResponse {
         let (parts, body) = request.into_parts();
+        let head = (!self.after.is_empty()).then(|| (parts.method.clone(), parts.uri.path().to_string()));
         let (whole, stream) = match body {
             RequestBody::Whole(bytes) => (bytes, None),
             RequestBody::Stream(body) => (Bytes::new(), Some(body)),
@@ -294,6 +311,11 @@ impl Router {
             }
             Err(response) => response,
         };
+        if let Some((method, path)) = head {
+            for hook in &self.after {
+                response = hook(&method, &path, response);
+            }
+        }
         if !response.headers().contains_key(REQUEST_ID_HEADER) {
             if let Ok(v) = http::HeaderValue::from_str(&request_id()) {
                 response.headers_mut().insert(REQUEST_ID_HEADER, v);
