@@ -486,3 +486,64 @@ where
         Err(e) => Err(Rejection::Serialization(crate::protocol::WireError::new("body", format!("could not be read: {e}")))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn text(body: impl Into<Bytes>) -> ServerResponse {
+        http::Response::new(body.into())
+    }
+
+    fn post(uri: &str) -> http::Request<Bytes> {
+        http::Request::post(uri).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn merged_routers_share_routes_and_hooks() {
+        let a = Router::new()
+            .route("A", "POST", "/things/{Id}", |_| async { text("a") })
+            .before(|mut r: http::Request<Bytes>| async move {
+                r.headers_mut().insert("x-seen-by", http::HeaderValue::from_static("a"));
+                Ok(r)
+            });
+        let b = Router::new()
+            .route("B", "POST", "/things/{Id}/more", |r: ServerRequest| async move {
+                text(format!("b {:?}", r.headers().get("x-seen-by")))
+            })
+            .after(|_: &Method, path: &str, mut response: ServerResponse| {
+                response.headers_mut().insert("x-path", http::HeaderValue::from_str(path).unwrap());
+                response
+            });
+        let merged = a.merge(b);
+        assert_eq!(merged.operations().map(|(op, _, _)| op).collect::<Vec<_>>(), ["A", "B"]);
+        let response = merged.handle(post("/things/1")).await;
+        assert_eq!((&response.body()[..], response.headers()["x-path"].to_str().unwrap()), (&b"a"[..], "/things/1"));
+        let response = merged.handle(post("/things/1/more")).await;
+        assert_eq!(&response.body()[..], br#"b Some("a")"#, "a's hook runs on b's routes");
+        let response = merged.handle(post("/nothing")).await;
+        assert_eq!(response.status(), 404);
+        assert_eq!(response.headers()["x-path"], "/nothing", "after hooks see every response");
+    }
+
+    #[tokio::test]
+    async fn a_body_tap_sees_a_streamed_body_as_the_operation_reads_it() {
+        let seen = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let tapped = seen.clone();
+        let router = Router::new()
+            .route_streaming("Sink", "POST", "/sink", |r: ServerRequest| async move {
+                let body = r.take_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                text(body)
+            })
+            .before(move |mut r: http::Request<Bytes>| {
+                let tapped = tapped.clone();
+                r.extensions_mut().insert(BodyTap::new(move |chunk| tapped.lock().unwrap().extend_from_slice(chunk)));
+                async move { Ok(r) }
+            });
+        let request = http::Request::post("/sink").body(RequestBody::Stream(SdkBody::from("streamed bytes"))).unwrap();
+        let response = router.handle_body(request).await;
+        assert_eq!(&response.body()[..], b"streamed bytes");
+        assert_eq!(&seen.lock().unwrap()[..], b"streamed bytes");
+    }
+}
