@@ -8,7 +8,8 @@
 //!   `InternalServerError`) and during it (`ModelStreamError`, `InternalStreamFailure`, a
 //!   dropped connection), for both clients;
 //! - SigV4 on: a signed session is accepted, a bad signature refused;
-//! - the official client over TLS with ALPN h2: the request log says `HTTP/2.0`;
+//! - the official client over TLS with ALPN h2, and a raw h2c session (prior knowledge, full
+//!   duplex): the request log says `HTTP/2.0`;
 //! - the request log keeps the input events (`GET /_mock/requests`).
 
 use sagemaker_runtime_mock::{AuthConfig, BidiSpec, EndpointConfig, ErrorSpec, MockServer, StreamFailureKind, TlsConfig};
@@ -555,5 +556,68 @@ async fn the_config_file_form_is_read() {
     tx.send(part(b"x", None, None)).await.unwrap();
     let err = within("refused", Ours::open(&client, "refused", Headers::default(), rx)).await.err().unwrap();
     assert!(err.starts_with("ModelError Some(500) Some(\"boom\")"), "{err}");
+    mock.stop().await.unwrap();
+}
+
+/// An event-stream frame of a `PayloadPart` (unsigned: the mock checks no signatures here).
+fn payload_frame(text: &str) -> bytes::Bytes {
+    use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+    let message = Message::new(text.as_bytes().to_vec())
+        .add_header(Header::new(":message-type", HeaderValue::String("event".into())))
+        .add_header(Header::new(":event-type", HeaderValue::String("PayloadPart".into())))
+        .add_header(Header::new(":content-type", HeaderValue::String("application/octet-stream".into())))
+        .add_header(Header::new("DataType", HeaderValue::String("UTF8".into())));
+    let mut frame = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&message, &mut frame).unwrap();
+    bytes::Bytes::from(frame)
+}
+
+/// The next whole event of a response body read over h2 (`None` at its end).
+async fn next_h2_event(
+    body: &mut h2::RecvStream,
+    pending: &mut bytes::BytesMut,
+) -> Option<aws_smithy_types::event_stream::Message> {
+    use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
+    let mut decoder = MessageFrameDecoder::new();
+    loop {
+        if let DecodedFrame::Complete(message) = decoder.decode_frame(&mut *pending).unwrap() {
+            return Some(message);
+        }
+        let chunk = within("h2 data", body.data()).await?.unwrap();
+        let _ = body.flow_control().release_capacity(chunk.len());
+        pending.extend_from_slice(&chunk);
+    }
+}
+
+#[tokio::test]
+async fn a_session_over_h2c_is_full_duplex_and_logged_as_http2() {
+    let mock = MockServer::new().start().await.unwrap();
+    let addr = mock.local_addr();
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (client, conn) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let mut client = client.ready().await.unwrap();
+    let request = http::Request::post(format!("http://{addr}/endpoints/h2c-ep/invocations-bidirectional-stream"))
+        .header("content-type", "application/vnd.amazon.eventstream")
+        .body(())
+        .unwrap();
+    let (response, mut send) = client.send_request(request, false).unwrap();
+    send.send_data(payload_frame("first over h2c"), false).unwrap();
+    let response = within("h2c head", response).await.unwrap();
+    assert_eq!((response.version(), response.status().as_u16()), (http::Version::HTTP_2, 200));
+    let mut body = response.into_body();
+    let mut pending = bytes::BytesMut::new();
+    let first = next_h2_event(&mut body, &mut pending).await.unwrap();
+    assert_eq!(&first.payload()[..], b"first over h2c", "answered while the request stream is open");
+    send.send_data(payload_frame("second"), true).unwrap();
+    let second = next_h2_event(&mut body, &mut pending).await.unwrap();
+    assert_eq!(&second.payload()[..], b"second");
+    assert!(next_h2_event(&mut body, &mut pending).await.is_none(), "the session ends with the request stream");
+    let recorded = mock.requests().pop().unwrap();
+    assert_eq!(recorded.http_version, "HTTP/2.0");
+    let payloads: Vec<_> = recorded.events().into_iter().map(|e| e.payload).collect();
+    assert_eq!(payloads, [&b"first over h2c"[..], &b"second"[..]]);
     mock.stop().await.unwrap();
 }
