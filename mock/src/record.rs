@@ -360,6 +360,41 @@ mod tests {
     }
 
     #[test]
+    fn streamed_bodies_are_appended_within_the_bounds_and_decoded() {
+        use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+        let frame = |text: &str| {
+            let message = Message::new(text.as_bytes().to_vec())
+                .add_header(Header::new(":event-type", HeaderValue::String("PayloadPart".into())))
+                .add_header(Header::new("DataType", HeaderValue::String("UTF8".into())));
+            let mut bytes = Vec::new();
+            aws_smithy_eventstream::frame::write_message_to(&message, &mut bytes).unwrap();
+            bytes
+        };
+        let log = Recorder::new(&RecordConfig { max_requests: 10, max_body_bytes: 150 });
+        let request = http::Request::post("/endpoints/e/invocations-bidirectional-stream").body(Bytes::new()).unwrap();
+        let id = log.push(RecordedRequest::from_request(&request)).unwrap();
+        let (one, two) = (frame("one"), frame("two"));
+        log.append_body(id, &one[..10]);
+        log.append_body(id, &one[10..]);
+        log.append_body(id, &two);
+        let recorded = log.all().pop().unwrap();
+        assert_eq!(recorded.operation, Some(INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM));
+        assert_eq!(recorded.http_version, "HTTP/1.1");
+        let payloads: Vec<Bytes> = recorded.events().into_iter().map(|e| e.payload).collect();
+        assert_eq!(payloads, [Bytes::from_static(b"one"), Bytes::from_static(b"two")]);
+        assert_eq!(recorded.to_json()["events"][1]["data_type"], "UTF8");
+        assert!(!recorded.body_truncated);
+        // Past max_body_bytes the rest is dropped and the request marked; a cut frame ends the list.
+        for _ in 0..3 {
+            log.append_body(id, &two);
+        }
+        let recorded = log.all().pop().unwrap();
+        assert_eq!((recorded.body.len(), recorded.body_truncated), (150, true));
+        assert!(recorded.events().len() < 6);
+        log.append_body(id + 1, b"no such request");
+    }
+
+    #[test]
     fn select_takes_the_newest_matches_oldest_first() {
         let log = Recorder::new(&RecordConfig::default());
         for name in ["a", "b", "a", "c", "a"] {
