@@ -1,11 +1,12 @@
-//! The router: the generated SageMaker Runtime routes, behind hooks that serve the mock-only
-//! `/_mock/` paths, record every request and check SigV4.
+//! The router: the generated SageMaker Runtime routes and SageMaker Runtime HTTP2's
+//! (`InvokeEndpointWithBidirectionalStream`) on one listener, behind hooks that serve the
+//! mock-only `/_mock/` paths, record every request and check SigV4.
 
 use crate::record::RecordedRequest;
 use crate::service::{Mock, MockService};
 use bytes::Bytes;
 use serde_json::{json, Value};
-use smithygen_runtime::server::{error_response, Router, ServerResponse};
+use smithygen_runtime::server::{error_response, BodyTap, Router, ServerResponse};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -16,7 +17,8 @@ pub(crate) fn router(mock: Arc<Mock>) -> Router {
     let admin_mock = mock.clone();
     let record_mock = mock.clone();
     let auth_mock = mock.clone();
-    sagemaker_runtime::server::router(MockService(mock))
+    sagemaker_runtime::server::router(MockService(mock.clone()))
+        .merge(sagemaker_runtime_http2::server::router(crate::bidi::BidiService(mock)))
         .before(move |request: http::Request<Bytes>| {
             let mock = admin_mock.clone();
             async move {
@@ -27,9 +29,24 @@ pub(crate) fn router(mock: Arc<Mock>) -> Router {
                 }
             }
         })
-        .before(move |request: http::Request<Bytes>| {
-            record_mock.recorder.push(RecordedRequest::from_request(&request));
+        .before(move |mut request: http::Request<Bytes>| {
+            let recorded = RecordedRequest::from_request(&request);
+            let streamed = recorded.operation == Some(crate::record::INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM);
+            if let Some(id) = record_mock.recorder.push(recorded) {
+                if streamed {
+                    // Its body (the input event stream) reaches the log as the operation reads it.
+                    let mock = record_mock.clone();
+                    request.extensions_mut().insert(BodyTap::new(move |chunk| mock.recorder.append_body(id, chunk)));
+                }
+            }
             async move { Ok(request) }
+        })
+        .after(|_method: &http::Method, path: &str, response: ServerResponse| {
+            if path.ends_with(crate::bidi::OPERATION_PATH_SUFFIX) {
+                crate::bidi::input_validation_error(response)
+            } else {
+                response
+            }
         })
         .before(move |request: http::Request<Bytes>| {
             let outcome = match &auth_mock.config.auth {

@@ -195,6 +195,188 @@ impl StreamFailureKind {
     }
 }
 
+/// How an endpoint answers `InvokeEndpointWithBidirectionalStream` (SageMaker Runtime HTTP2):
+/// the endpoint's `bidi` setting. Each reply payload goes out as `PayloadPart` events of at
+/// most `part_size` bytes, `part_delay` apart; the session may fail after some parts.
+///
+/// ```toml
+/// bidi = "echo"                                    # the default: each request part comes back
+/// bidi = { echo = true, part_size = 4, part_delay_ms = 20 }
+/// bidi = { script = [["Hello", "there"], "Bye"] }  # replies to request parts 1 and 2; later parts get none
+/// bidi = { upstream = "http://127.0.0.1:8080" }    # the container's WebSocket
+/// bidi = { error = { type = "ModelError", original_status_code = 500, original_message = "boom" } }
+/// bidi = { echo = true, fail_after_parts = 2, failure = { type = "ModelStreamError", error_code = "ModelInvocationTimeExceeded" } }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct BidiSpec {
+    /// Where the replies come from.
+    pub source: BidiSource,
+    /// Bytes per `PayloadPart`; `None`: each reply whole in one part.
+    pub part_size: Option<usize>,
+    /// Wait between two parts (the first goes out at once).
+    pub part_delay: Duration,
+    /// End the session with a failure after this many response parts.
+    pub failure: Option<StreamFailure>,
+}
+
+/// The replies of a bidirectional session.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BidiSource {
+    /// Each request part's bytes come back with its `DataType` (and `CompletionState`).
+    Echo,
+    /// For the n-th request part (from 0), the replies `script[n]`, in order; parts past the
+    /// end of the script get no reply. Each reply is `UTF8` when it is UTF-8 text, else `BINARY`.
+    Script(Vec<Vec<Bytes>>),
+    /// The model container's WebSocket (`ws://host:port/invocations-bidirectional-stream`, or
+    /// the path of `X-Amzn-SageMaker-Model-Invocation-Path`): each request part is a message,
+    /// each message of the container a response part. See the README's "Bidirectional streams".
+    Upstream(UpstreamSpec),
+    /// A modeled error before the stream starts: `InputValidationError` (400), `ModelError`
+    /// (424), `ServiceUnavailableError` (503), `InternalServerError` (500); any other code is
+    /// sent with status 500.
+    Error {
+        /// Type, message and `ModelError` fields.
+        spec: ErrorSpec,
+        /// `ErrorCode` of the error, when set.
+        error_code: Option<String>,
+    },
+}
+
+impl Default for BidiSpec {
+    fn default() -> Self {
+        BidiSpec::echo()
+    }
+}
+
+impl BidiSpec {
+    /// Echo every request part (the default).
+    pub fn echo() -> Self {
+        BidiSpec { source: BidiSource::Echo, part_size: None, part_delay: Duration::ZERO, failure: None }
+    }
+
+    /// Answer request part n with the replies `script[n]`.
+    pub fn script<I, R, B>(script: I) -> Self
+    where
+        I: IntoIterator<Item = R>,
+        R: IntoIterator<Item = B>,
+        B: Into<Bytes>,
+    {
+        let script = script.into_iter().map(|replies| replies.into_iter().map(Into::into).collect()).collect();
+        BidiSpec { source: BidiSource::Script(script), ..Self::echo() }
+    }
+
+    /// Forward the session to the model container at `url` (`http://host:port`) over WebSocket.
+    pub fn upstream(url: impl Into<String>) -> Self {
+        BidiSpec { source: BidiSource::Upstream(UpstreamSpec::new(url)), ..Self::echo() }
+    }
+
+    /// Refuse the session with this error before the stream starts.
+    pub fn error(spec: ErrorSpec) -> Self {
+        BidiSpec { source: BidiSource::Error { spec, error_code: None }, ..Self::echo() }
+    }
+
+    /// Sets the part size in bytes (at least 1).
+    pub fn part_size(mut self, bytes: usize) -> Self {
+        self.part_size = Some(bytes.max(1));
+        self
+    }
+
+    /// Sets the delay between parts.
+    pub fn part_delay(mut self, delay: Duration) -> Self {
+        self.part_delay = delay;
+        self
+    }
+
+    /// Fails the session with `kind` after `after_parts` response parts.
+    pub fn fail_after(mut self, after_parts: usize, kind: StreamFailureKind) -> Self {
+        self.failure = Some(StreamFailure { after_parts, kind });
+        self
+    }
+
+    /// Reads the config-file form (see the type's docs).
+    pub fn from_value(value: &Value) -> Result<Self, String> {
+        let map = match value {
+            Value::String(name) if name == "echo" => return Ok(BidiSpec::echo()),
+            Value::String(other) => return Err(format!("unknown `bidi` behaviour `{other}`: expected \"echo\" or a table")),
+            Value::Object(map) => map,
+            other => return Err(format!("`bidi` must be \"echo\" or a table such as {{ script = [...] }}, found {other}")),
+        };
+        check_keys(map, &["echo", "script", "upstream", "error", "part_size", "part_delay_ms", "fail_after_parts", "failure"], "`bidi`")?;
+        let sources = ["echo", "script", "upstream", "error"].iter().filter(|k| map.contains_key(**k)).count();
+        if sources > 1 {
+            return Err("`bidi` takes one of `echo = true`, `script`, `upstream` or `error`".into());
+        }
+        let mut spec = if let Some(script) = map.get("script") {
+            let items = script.as_array().ok_or("`script` must be an array: one entry (a string or an array of strings) per request part")?;
+            let mut parsed = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let replies = match item {
+                    Value::String(text) => vec![Bytes::from(text.clone())],
+                    Value::Array(texts) => texts
+                        .iter()
+                        .map(|t| t.as_str().map(|t| Bytes::from(t.to_string())))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or(format!("`script` entry {}: replies must be strings", i + 1))?,
+                    other => return Err(format!("`script` entry {} must be a string or an array of strings, found {other}", i + 1)),
+                };
+                parsed.push(replies);
+            }
+            BidiSpec { source: BidiSource::Script(parsed), ..BidiSpec::echo() }
+        } else if let Some(url) = map.get("upstream") {
+            BidiSpec { source: BidiSource::Upstream(parse_upstream(url)?), ..BidiSpec::echo() }
+        } else if let Some(error) = map.get("error") {
+            let (error, error_code) = match error {
+                Value::Object(fields) => {
+                    let mut fields = fields.clone();
+                    let code = match fields.remove("error_code") {
+                        None | Some(Value::Null) => None,
+                        Some(Value::String(code)) => Some(code),
+                        Some(other) => return Err(format!("`error_code` must be a string, found {other}")),
+                    };
+                    (Value::Object(fields), code)
+                }
+                other => (other.clone(), None),
+            };
+            BidiSpec { source: BidiSource::Error { spec: parse_error(&error)?, error_code }, ..BidiSpec::echo() }
+        } else {
+            if let Some(v) = map.get("echo") {
+                if v != &Value::Bool(true) {
+                    return Err("`echo` takes no settings: write echo = true".into());
+                }
+            }
+            BidiSpec::echo()
+        };
+        if let Some(v) = map.get("part_size") {
+            match v.as_u64() {
+                Some(n) if n >= 1 => spec.part_size = Some(usize::try_from(n).unwrap_or(usize::MAX)),
+                _ => return Err("`part_size` must be a whole number of bytes, at least 1".into()),
+            }
+        }
+        if let Some(v) = map.get("part_delay_ms") {
+            spec.part_delay = Duration::from_millis(v.as_u64().ok_or("`part_delay_ms` must be a whole number of milliseconds")?);
+        }
+        match (map.get("fail_after_parts"), map.get("failure")) {
+            (None, None) => {}
+            (after, Some(failure)) => {
+                let after_parts = match after {
+                    None => 0,
+                    Some(v) => usize::try_from(v.as_u64().ok_or("`fail_after_parts` must be a whole number")?).unwrap_or(usize::MAX),
+                };
+                spec.failure = Some(StreamFailure { after_parts, kind: parse_stream_failure(failure)? });
+            }
+            (Some(_), None) => return Err("`fail_after_parts` needs a `failure`".into()),
+        }
+        Ok(spec)
+    }
+}
+
+impl<'de> Deserialize<'de> for BidiSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        BidiSpec::from_value(&value).map_err(D::Error::custom)
+    }
+}
+
 /// A fixed `InvokeEndpoint` response.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FixedResponse {
@@ -743,6 +925,22 @@ mod tests {
         assert!(err(json!({ "sequence": [] })).contains("at least one step"));
         assert!(err(json!(["echo", ["echo"]])).contains("step 2: sequences cannot be nested"));
         assert!(err(json!({ "delay_ms": -1 })).contains("delay_ms"));
+    }
+
+    #[test]
+    fn bidi_settings_are_read() {
+        assert_eq!(BidiSpec::from_value(&json!("echo")).unwrap(), BidiSpec::echo());
+        let b = BidiSpec::from_value(&json!({ "script": [["a", "b"], "c"], "part_size": 2, "part_delay_ms": 5 })).unwrap();
+        assert_eq!(b, BidiSpec::script([vec!["a", "b"], vec!["c"]]).part_size(2).part_delay(Duration::from_millis(5)));
+        let b = BidiSpec::from_value(&json!({ "error": { "type": "InputValidationError", "error_code": "X", "message": "m" } })).unwrap();
+        assert_eq!(b.source, BidiSource::Error { spec: ErrorSpec::new("InputValidationError").message("m"), error_code: Some("X".into()) });
+        let b = BidiSpec::from_value(&json!({ "echo": true, "fail_after_parts": 1, "failure": "InternalStreamFailure" })).unwrap();
+        assert_eq!(b.failure.unwrap().kind, StreamFailureKind::InternalStreamFailure { message: None });
+        let err = |v: Value| BidiSpec::from_value(&v).unwrap_err();
+        assert!(err(json!({ "script": ["a"], "echo": true })).contains("takes one of"));
+        assert!(err(json!({ "scritp": [] })).contains("unknown key `scritp`"));
+        assert!(err(json!({ "upstream": "https://x" })).contains("plain http://"));
+        assert!(err(json!({ "script": [1] })).contains("entry 1"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The mock's configuration: endpoints and their behaviours, the async queue, SigV4
 //! verification and the object store. Read from TOML or JSON, or built in code.
 
-use crate::behaviour::{Action, Behaviour};
+use crate::behaviour::{Action, Behaviour, BidiSpec};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,6 +92,13 @@ pub struct EndpointConfig {
     /// background, written to the output or failure location). Echo when unset.
     #[serde(default, alias = "behavior")]
     pub behaviour: Option<Behaviour>,
+    /// How `InvokeEndpointWithBidirectionalStream` (SageMaker Runtime HTTP2) answers: echo
+    /// each request part (the default), a script of replies, a model container's WebSocket, an
+    /// error before the stream, with part sizes, delays and failures mid-stream ([`BidiSpec`]).
+    /// An endpoint whose `behaviour` is `"not_found"` and that sets no `bidi` is not found here
+    /// either.
+    #[serde(default)]
+    pub bidi: Option<BidiSpec>,
     /// How `InvokeEndpointAsync` itself answers: `"accept"` (202, the default) or an error
     /// (`InternalFailure`, `ServiceUnavailable`, `ValidationError`, ...), with delays and
     /// sequences like `behaviour`.
@@ -121,6 +128,12 @@ impl EndpointConfig {
     /// An endpoint with this behaviour and defaults for everything else.
     pub fn new(behaviour: Behaviour) -> Self {
         EndpointConfig { behaviour: Some(behaviour), ..Default::default() }
+    }
+
+    /// Sets how `InvokeEndpointWithBidirectionalStream` answers.
+    pub fn bidi(mut self, spec: BidiSpec) -> Self {
+        self.bidi = Some(spec);
+        self
     }
 
     /// Sets how `InvokeEndpointAsync` answers.
@@ -352,6 +365,8 @@ impl std::error::Error for ConfigError {}
 #[derive(Debug, Clone)]
 pub(crate) struct Resolved<'a> {
     pub behaviour: &'a Behaviour,
+    /// `None`: echo, or not found when the behaviour is `"not_found"`.
+    pub bidi: Option<&'a BidiSpec>,
     pub accept: &'a Behaviour,
     pub delay: Duration,
     pub variant: String,
@@ -459,6 +474,7 @@ impl MockConfig {
         };
         Resolved {
             behaviour: ep.behaviour.as_ref().unwrap_or(&ECHO),
+            bidi: ep.bidi.as_ref(),
             accept: ep.async_accept.as_ref().unwrap_or(&ACCEPT),
             delay: Duration::from_millis(ep.delay_ms),
             variant: inherit(&ep.variant, &self.default.variant, DEFAULT_VARIANT),

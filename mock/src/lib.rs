@@ -1,8 +1,11 @@
-//! A local mock of Amazon SageMaker Runtime for tests: `InvokeEndpoint` and
-//! `InvokeEndpointAsync` over the real restJson1 wire protocol, served by the generated
-//! server stub of `sagemaker-runtime` (request decoding, the model's constraint validation,
-//! modeled errors), so any SageMaker Runtime client (the AWS SDKs, the AWS CLI, this
-//! workspace's generated client) can call it with an endpoint URL override.
+//! A local mock of Amazon SageMaker Runtime for tests: `InvokeEndpoint`,
+//! `InvokeEndpointAsync` and `InvokeEndpointWithResponseStream` over the real restJson1 wire
+//! protocol, served by the generated server stub of `sagemaker-runtime` (request decoding, the
+//! model's constraint validation, modeled errors), and on the same port SageMaker Runtime
+//! HTTP2's `InvokeEndpointWithBidirectionalStream` through the stub of `sagemaker-runtime-http2`
+//! ([`BidiSpec`]: echo, scripts, part sizes and delays, errors, a model container's WebSocket),
+//! so any SageMaker Runtime client (the AWS SDKs, the AWS CLI, this workspace's generated
+//! clients) can call it with an endpoint URL override.
 //!
 //! - **Behaviours per endpoint** ([`Behaviour`]): echo (the default), a fixed response, a
 //!   modeled error, a delay, a sequence of these, or forwarding to a real model container
@@ -46,6 +49,7 @@
 //! `DELETE /_mock/requests`, `GET /_mock/async` (pending and finished async requests).
 
 mod admin;
+mod bidi;
 pub(crate) mod dispatcher;
 pub mod behaviour;
 pub mod config;
@@ -59,13 +63,13 @@ mod stream;
 mod upstream;
 
 pub use behaviour::{
-    Action, Behaviour, ErrorSpec, FixedResponse, Step, StreamFailure, StreamFailureKind, StreamSource, StreamSpec, UpstreamSpec,
+    Action, Behaviour, BidiSource, BidiSpec, ErrorSpec, FixedResponse, Step, StreamFailure, StreamFailureKind, StreamSource, StreamSpec, UpstreamSpec,
 };
 pub use config::{AsyncConfig, AuthConfig, ConfigError, EndpointConfig, MockConfig, RecordConfig, StoreConfig, StoreKind, TlsFiles};
 /// The certificate and key of an HTTPS mock given in code ([`MockServer::tls`]).
 pub use smithygen_runtime::server::TlsConfig;
 pub use queue::{AsyncResult, AsyncStatus};
-pub use record::RecordedRequest;
+pub use record::{RecordedEvent, RecordedRequest};
 pub use store::{S3Uri, StoreError};
 
 use bytes::Bytes;

@@ -11,6 +11,14 @@ use std::time::SystemTime;
 pub const INVOKE_ENDPOINT: &str = "InvokeEndpoint";
 /// See [`INVOKE_ENDPOINT`].
 pub const INVOKE_ENDPOINT_ASYNC: &str = "InvokeEndpointAsync";
+/// See [`INVOKE_ENDPOINT`].
+pub const INVOKE_ENDPOINT_WITH_RESPONSE_STREAM: &str = "InvokeEndpointWithResponseStream";
+/// SageMaker Runtime HTTP2's operation; its body (the input event stream) is recorded as it
+/// is read, see [`RecordedRequest::body`].
+pub const INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM: &str = "InvokeEndpointWithBidirectionalStream";
+
+/// At most this much of one input event stream is kept in the log (its first bytes).
+pub const MAX_STREAMED_BODY_BYTES: usize = 1024 * 1024;
 
 /// A request as the mock received it, before any check (SigV4, validation) ran.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,10 +32,16 @@ pub struct RecordedRequest {
     pub method: String,
     /// Path and query as sent.
     pub uri: String,
+    /// `HTTP/1.1` or `HTTP/2.0`: the protocol the request came over.
+    pub http_version: String,
     /// Headers in arrival order, names lowercase.
     pub headers: Vec<(String, String)>,
-    /// The body.
+    /// The body. For `InvokeEndpointWithBidirectionalStream`, the input event stream's frames
+    /// as the operation read them (they keep arriving after the request is first logged), at
+    /// most [`MAX_STREAMED_BODY_BYTES`] and within [`RecordConfig::max_body_bytes`].
     pub body: Bytes,
+    /// Whether the body was cut to stay within those bounds (streamed bodies only).
+    pub body_truncated: bool,
     /// When it arrived.
     pub received_at: SystemTime,
 }
@@ -39,6 +53,7 @@ impl RecordedRequest {
             operation,
             endpoint_name,
             method: request.method().to_string(),
+            http_version: format!("{:?}", request.version()),
             uri: request.uri().to_string(),
             headers: request
                 .headers()
@@ -46,6 +61,7 @@ impl RecordedRequest {
                 .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect(),
             body: request.body().clone(),
+            body_truncated: false,
             received_at: SystemTime::now(),
         }
     }
@@ -74,15 +90,86 @@ impl RecordedRequest {
                 }
             }
         }
-        json!({
+        let mut value = json!({
             "operation": self.operation,
             "endpoint_name": self.endpoint_name,
             "method": self.method,
+            "http_version": self.http_version,
             "uri": self.uri,
             "headers": headers,
             "body": self.body_text(),
             "body_base64": aws_smithy_types::base64::encode(&self.body),
             "received_at": crate::format_time(self.received_at),
+        });
+        if self.operation == Some(INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM) {
+            value["body_truncated"] = Value::Bool(self.body_truncated);
+            value["events"] = Value::Array(self.events().iter().map(RecordedEvent::to_json).collect());
+        }
+        value
+    }
+
+    /// The events of an input event stream body (`InvokeEndpointWithBidirectionalStream`),
+    /// unwrapped from their SigV4 envelopes when signed; a frame cut by the log's bounds (or
+    /// not a frame) ends the list.
+    pub fn events(&self) -> Vec<RecordedEvent> {
+        let mut events = Vec::new();
+        let mut rest = self.body.clone();
+        while rest.len() >= 12 {
+            let total = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            if total < 16 || total > rest.len() {
+                break;
+            }
+            let frame = rest.split_to(total);
+            let Ok(mut message) = aws_smithy_eventstream::frame::read_message_from(frame) else { break };
+            if message.headers().iter().any(|h| h.name().as_str() == ":chunk-signature") {
+                if message.payload().is_empty() {
+                    continue; // the signed end of the stream
+                }
+                match aws_smithy_eventstream::frame::read_message_from(message.payload().clone()) {
+                    Ok(inner) => message = inner,
+                    Err(_) => break,
+                }
+            }
+            let header = |name: &str| {
+                message
+                    .headers()
+                    .iter()
+                    .find(|h| h.name().as_str() == name)
+                    .and_then(|h| h.value().as_string().ok())
+                    .map(|v| v.as_str().to_string())
+            };
+            events.push(RecordedEvent {
+                event_type: header(":event-type"),
+                data_type: header("DataType"),
+                completion_state: header("CompletionState"),
+                payload: message.payload().clone(),
+            });
+        }
+        events
+    }
+}
+
+/// One event of a recorded input event stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedEvent {
+    /// `:event-type`, `PayloadPart`.
+    pub event_type: Option<String>,
+    /// The `DataType` header (`UTF8` or `BINARY`) when sent.
+    pub data_type: Option<String>,
+    /// The `CompletionState` header (`PARTIAL` or `COMPLETE`) when sent.
+    pub completion_state: Option<String>,
+    /// The payload (`Bytes`).
+    pub payload: Bytes,
+}
+
+impl RecordedEvent {
+    fn to_json(&self) -> Value {
+        json!({
+            "event_type": self.event_type,
+            "data_type": self.data_type,
+            "completion_state": self.completion_state,
+            "payload": std::str::from_utf8(&self.payload).ok(),
+            "payload_base64": aws_smithy_types::base64::encode(&self.payload),
         })
     }
 }
@@ -94,7 +181,8 @@ fn classify(method: &http::Method, path: &str) -> (Option<&'static str>, Option<
     let operation = match *last {
         "invocations" => INVOKE_ENDPOINT,
         "async-invocations" => INVOKE_ENDPOINT_ASYNC,
-        "invocations-response-stream" => "InvokeEndpointWithResponseStream",
+        "invocations-response-stream" => INVOKE_ENDPOINT_WITH_RESPONSE_STREAM,
+        "invocations-bidirectional-stream" => INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM,
         _ => return (None, None),
     };
     let name = smithygen_runtime::protocol::http::decode_percent(name, "label").ok().filter(|n| !n.is_empty());
@@ -114,6 +202,9 @@ pub(crate) struct Recorder {
 #[derive(Debug, Default)]
 struct Log {
     requests: VecDeque<RecordedRequest>,
+    /// The id of each request in `requests` (increasing), for bodies recorded as they stream.
+    ids: VecDeque<u64>,
+    next_id: u64,
     body_bytes: usize,
     dropped: u64,
 }
@@ -127,19 +218,51 @@ impl Recorder {
         self.log.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn push(&self, request: RecordedRequest) {
+    /// Logs a request; returns its id in the log (`None` when nothing is recorded).
+    pub(crate) fn push(&self, request: RecordedRequest) -> Option<u64> {
         let mut log = self.log();
         if self.limits.max_requests == 0 {
             log.dropped += 1;
-            return;
+            return None;
         }
         log.body_bytes += request.body.len();
         log.requests.push_back(request);
+        let id = log.next_id;
+        log.next_id += 1;
+        log.ids.push_back(id);
+        self.trim(&mut log);
+        Some(id)
+    }
+
+    /// Adds a chunk of a streamed body to request `id`, while it is still in the log and within
+    /// the bounds (the first bytes are kept, the rest marks it truncated).
+    pub(crate) fn append_body(&self, id: u64, chunk: &[u8]) {
+        let mut log = self.log();
+        let Ok(index) = log.ids.binary_search(&id) else { return };
+        let room = MAX_STREAMED_BODY_BYTES.min(self.limits.max_body_bytes).saturating_sub(log.requests[index].body.len());
+        let take = room.min(chunk.len());
+        let entry = &mut log.requests[index];
+        if take < chunk.len() {
+            entry.body_truncated = true;
+        }
+        if take == 0 {
+            return;
+        }
+        let mut body = Vec::with_capacity(entry.body.len() + take);
+        body.extend_from_slice(&entry.body);
+        body.extend_from_slice(&chunk[..take]);
+        entry.body = Bytes::from(body);
+        log.body_bytes += take;
+        self.trim(&mut log);
+    }
+
+    fn trim(&self, log: &mut Log) {
         // The newest request always stays, even when its body alone is over the byte bound.
         while log.requests.len() > self.limits.max_requests
             || (log.body_bytes > self.limits.max_body_bytes && log.requests.len() > 1)
         {
             let Some(oldest) = log.requests.pop_front() else { break };
+            log.ids.pop_front();
             log.body_bytes -= oldest.body.len();
             log.dropped += 1;
         }
@@ -166,6 +289,7 @@ impl Recorder {
     pub(crate) fn clear(&self) {
         let mut log = self.log();
         log.requests.clear();
+        log.ids.clear();
         log.body_bytes = 0;
     }
 }
@@ -233,6 +357,41 @@ mod tests {
         off.push(request("a", b""));
         assert!(off.all().is_empty());
         assert_eq!(off.dropped(), 1);
+    }
+
+    #[test]
+    fn streamed_bodies_are_appended_within_the_bounds_and_decoded() {
+        use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+        let frame = |text: &str| {
+            let message = Message::new(text.as_bytes().to_vec())
+                .add_header(Header::new(":event-type", HeaderValue::String("PayloadPart".into())))
+                .add_header(Header::new("DataType", HeaderValue::String("UTF8".into())));
+            let mut bytes = Vec::new();
+            aws_smithy_eventstream::frame::write_message_to(&message, &mut bytes).unwrap();
+            bytes
+        };
+        let log = Recorder::new(&RecordConfig { max_requests: 10, max_body_bytes: 150 });
+        let request = http::Request::post("/endpoints/e/invocations-bidirectional-stream").body(Bytes::new()).unwrap();
+        let id = log.push(RecordedRequest::from_request(&request)).unwrap();
+        let (one, two) = (frame("one"), frame("two"));
+        log.append_body(id, &one[..10]);
+        log.append_body(id, &one[10..]);
+        log.append_body(id, &two);
+        let recorded = log.all().pop().unwrap();
+        assert_eq!(recorded.operation, Some(INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM));
+        assert_eq!(recorded.http_version, "HTTP/1.1");
+        let payloads: Vec<Bytes> = recorded.events().into_iter().map(|e| e.payload).collect();
+        assert_eq!(payloads, [Bytes::from_static(b"one"), Bytes::from_static(b"two")]);
+        assert_eq!(recorded.to_json()["events"][1]["data_type"], "UTF8");
+        assert!(!recorded.body_truncated);
+        // Past max_body_bytes the rest is dropped and the request marked; a cut frame ends the list.
+        for _ in 0..3 {
+            log.append_body(id, &two);
+        }
+        let recorded = log.all().pop().unwrap();
+        assert_eq!((recorded.body.len(), recorded.body_truncated), (150, true));
+        assert!(recorded.events().len() < 6);
+        log.append_body(id + 1, b"no such request");
     }
 
     #[test]

@@ -147,11 +147,33 @@ pub fn verify(auth: &AuthConfig, region: &str, request: &http::Request<Bytes>, n
         )));
     }
 
-    let expected = recompute(auth, region, request, signed_headers, signed_at, token)?;
-    if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
-        return Err(AuthFailure::invalid(MISMATCH));
+    for body in payload_hashes(request) {
+        let expected = recompute(auth, region, request, signed_headers, signed_at, token, body)?;
+        if constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+            return Ok(());
+        }
     }
-    Ok(())
+    Err(AuthFailure::invalid(MISMATCH))
+}
+
+/// What the client may have signed in place of the body's hash.
+///
+/// An input event stream (InvokeEndpointWithBidirectionalStream) reaches the hooks with an empty
+/// body, and each of its events is signed on its own, chained from the request's signature (the
+/// events' signatures are not checked here). Without `x-amz-content-sha256` its request is
+/// accepted when signed over an empty payload (what the official Rust SDK signs), the
+/// `STREAMING-AWS4-HMAC-SHA256-EVENTS` literal or `UNSIGNED-PAYLOAD`.
+fn payload_hashes(request: &http::Request<Bytes>) -> Vec<aws_sigv4::http_request::SignableBody<'_>> {
+    use aws_sigv4::http_request::SignableBody;
+    const EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+    match request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()) {
+        Some("UNSIGNED-PAYLOAD") => vec![SignableBody::UnsignedPayload],
+        Some(EVENTS) => vec![SignableBody::Precomputed(EVENTS.to_string())],
+        None if is_event_stream(request) && request.body().is_empty() => {
+            vec![SignableBody::Bytes(&[]), SignableBody::Precomputed(EVENTS.to_string()), SignableBody::UnsignedPayload]
+        }
+        _ => vec![SignableBody::Bytes(request.body())],
+    }
 }
 
 /// The signature `aws-sigv4` computes for the request as received.
@@ -162,8 +184,9 @@ fn recompute(
     signed_headers: &str,
     signed_at: SystemTime,
     token: Option<&str>,
+    body: aws_sigv4::http_request::SignableBody<'_>,
 ) -> Result<String, AuthFailure> {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::http_request::{sign, SignableRequest, SigningSettings};
     use aws_sigv4::sign::v4;
 
     let signed: Vec<&str> = signed_headers.split(';').collect();
@@ -178,11 +201,6 @@ fn recompute(
     let host = request.headers().get(http::header::HOST).and_then(|v| v.to_str().ok()).ok_or_else(mismatch)?;
     let path_and_query = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let url = format!("http://{host}{path_and_query}");
-    let body = match request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()) {
-        Some("UNSIGNED-PAYLOAD") => SignableBody::UnsignedPayload,
-        _ => SignableBody::Bytes(request.body()),
-    };
-
     let identity = aws_credential_types::Credentials::new(
         &auth.access_key_id,
         &auth.secret_access_key,
@@ -235,6 +253,15 @@ pub(crate) fn format_amz_date(time: SystemTime) -> String {
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_default();
     text.replace(['-', ':'], "")
+}
+
+/// An input event stream: `Content-Type: application/vnd.amazon.eventstream`.
+fn is_event_stream(request: &http::Request<bytes::Bytes>) -> bool {
+    request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/vnd.amazon.eventstream"))
 }
 
 #[cfg(test)]

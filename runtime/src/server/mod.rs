@@ -70,7 +70,7 @@ pub use content::{check_accept, check_content_type, media_type_essence};
 pub use rejection::{error_response, Rejection, INTERNAL_FAILURE, REQUEST_ID_HEADER};
 pub use request::ServerRequest;
 pub use route::UriPattern;
-pub use router::{Router, ServerConfig, DEFAULT_BODY_LIMIT};
+pub use router::{BodyTap, Router, ServerConfig, DEFAULT_BODY_LIMIT};
 pub use serve::ServerHandle;
 pub use streaming::{streaming_body, streaming_response, StreamingBody};
 pub use validation::{Constraint, Step, Violation, Violations};

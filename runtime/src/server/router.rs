@@ -77,6 +77,7 @@ type BoxFuture = Pin<Box<dyn Future<Output = ServerResponse> + Send>>;
 type Handler = Arc<dyn Fn(ServerRequest) -> BoxFuture + Send + Sync>;
 type BeforeFuture = Pin<Box<dyn Future<Output = Result<http::Request<Bytes>, ServerResponse>> + Send>>;
 type BeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
+type AfterHook = Arc<dyn Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync>;
 
 #[derive(Clone)]
 struct Route {
@@ -125,6 +126,7 @@ enum Found<'a> {
 pub struct Router {
     routes: Vec<Route>,
     before: Vec<BeforeHook>,
+    after: Vec<AfterHook>,
     config: ServerConfig,
 }
 
@@ -135,6 +137,7 @@ impl fmt::Debug for Router {
         f.debug_struct("Router")
             .field("routes", &routes)
             .field("before_hooks", &self.before.len())
+            .field("after_hooks", &self.after.len())
             .field("config", &self.config)
             .finish()
     }
@@ -225,6 +228,41 @@ impl Router {
         self
     }
 
+    /// Adds every route and hook of `other` to this router: two generated services (or a
+    /// generated one and routes of your own) served on one listener. Routes keep their
+    /// handlers; `other`'s [`before`](Self::before) hooks run after this router's own, on
+    /// every request. This router's settings stay; `other`'s are dropped.
+    ///
+    /// Routing picks the most specific match over all routes, so the two routers' URI patterns
+    /// must differ where their methods meet (a route of `other` identical to one of this router
+    /// is never reached).
+    ///
+    /// ```
+    /// use smithygen_runtime::server::Router;
+    ///
+    /// let a = Router::new().route("A", "POST", "/a/{Name}", |_| async { http::Response::new(bytes::Bytes::new()) });
+    /// let b = Router::new().route("B", "POST", "/a/{Name}/b", |_| async { http::Response::new(bytes::Bytes::new()) });
+    /// assert_eq!(a.merge(b).operations().count(), 2);
+    /// ```
+    pub fn merge(mut self, other: Router) -> Self {
+        self.routes.extend(other.routes);
+        self.before.extend(other.before);
+        self.after.extend(other.after);
+        self
+    }
+
+    /// Adds a hook that sees every response (with the request's method and path) before it is
+    /// sent, in the order hooks were added, and may change it: for example to answer a
+    /// framework error (`ValidationException`) with a service's own error shape. A streaming
+    /// response's body is not in the `Bytes` it is given (only its status and headers are).
+    pub fn after<H>(mut self, hook: H) -> Self
+    where
+        H: Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync + 'static,
+    {
+        self.after.push(Arc::new(hook));
+        self
+    }
+
     /// Replaces the settings.
     pub fn with_config(mut self, config: ServerConfig) -> Self {
         self.config = config;
@@ -257,6 +295,7 @@ impl Router {
     /// operation, the request id.
     pub(crate) async fn handle_body(&self, request: http::Request<RequestBody>) -> ServerResponse {
         let (parts, body) = request.into_parts();
+        let head = (!self.after.is_empty()).then(|| (parts.method.clone(), parts.uri.path().to_string()));
         let (whole, stream) = match body {
             RequestBody::Whole(bytes) => (bytes, None),
             RequestBody::Stream(body) => (Bytes::new(), Some(body)),
@@ -272,6 +311,11 @@ impl Router {
             }
             Err(response) => response,
         };
+        if let Some((method, path)) = head {
+            for hook in &self.after {
+                response = hook(&method, &path, response);
+            }
+        }
         if !response.headers().contains_key(REQUEST_ID_HEADER) {
             if let Ok(v) = http::HeaderValue::from_str(&request_id()) {
                 response.headers_mut().insert(REQUEST_ID_HEADER, v);
@@ -330,7 +374,7 @@ impl Router {
         }
     }
 
-    async fn dispatch(&self, parts: Parts, body: RequestBody) -> ServerResponse {
+    async fn dispatch(&self, mut parts: Parts, body: RequestBody) -> ServerResponse {
         let limit = self.config.body_limit;
         if matches!(&body, RequestBody::Whole(bytes) if bytes.len() > limit) {
             return Rejection::PayloadTooLarge { limit }.into_response();
@@ -347,6 +391,10 @@ impl Router {
         let request = match (body, route.streams_body) {
             (RequestBody::Whole(bytes), _) => ServerRequest::new(parts.method, path, labels, query, parts.headers, bytes),
             (RequestBody::Stream(stream), true) => {
+                let stream = match parts.extensions.remove::<BodyTap>() {
+                    Some(tap) => tap.wrap(stream),
+                    None => stream,
+                };
                 ServerRequest::new(parts.method, path, labels, query, parts.headers, Bytes::new()).with_body_stream(stream)
             }
             // A hook sent a streamed request elsewhere: that route reads its body whole.
@@ -368,6 +416,63 @@ impl Router {
     }
 }
 
+/// A look at a streamed request body as the operation reads it: a [`before`](Router::before)
+/// hook that inserts one into the request's extensions (`request.extensions_mut().insert(..)`)
+/// is called with each chunk of the body of a [`route_streaming`](Router::route_streaming)
+/// operation, as that operation reads it (hooks see such bodies empty). A request log uses it to
+/// keep what an input event stream carried. Bodies read whole are given to hooks as they are.
+#[derive(Clone)]
+pub struct BodyTap(Arc<dyn Fn(&Bytes) + Send + Sync>);
+
+impl BodyTap {
+    /// A tap calling `f` with each chunk.
+    pub fn new(f: impl Fn(&Bytes) + Send + Sync + 'static) -> Self {
+        BodyTap(Arc::new(f))
+    }
+
+    fn wrap(self, body: SdkBody) -> SdkBody {
+        SdkBody::from_body_1_x(TappedBody { inner: body, tap: self })
+    }
+}
+
+impl fmt::Debug for BodyTap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BodyTap")
+    }
+}
+
+/// A body that shows each data frame to a [`BodyTap`] on its way through.
+struct TappedBody {
+    inner: SdkBody,
+    tap: BodyTap,
+}
+
+impl http_body::Body for TappedBody {
+    type Data = Bytes;
+    type Error = aws_smithy_types::body::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                (self.tap.0)(data);
+            }
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        http_body::Body::is_end_stream(&self.inner)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::Body::size_hint(&self.inner)
+    }
+}
+
 /// Reads a request body whole, up to `limit` bytes: over it is 413, a body that fails to arrive
 /// a `SerializationException`.
 pub(crate) async fn read_whole<B>(body: B, limit: usize) -> Result<Bytes, Rejection>
@@ -379,5 +484,66 @@ where
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(Rejection::PayloadTooLarge { limit }),
         Err(e) => Err(Rejection::Serialization(crate::protocol::WireError::new("body", format!("could not be read: {e}")))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn text(body: impl Into<Bytes>) -> ServerResponse {
+        http::Response::new(body.into())
+    }
+
+    fn post(uri: &str) -> http::Request<Bytes> {
+        http::Request::post(uri).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn merged_routers_share_routes_and_hooks() {
+        let a = Router::new()
+            .route("A", "POST", "/things/{Id}", |_| async { text("a") })
+            .before(|mut r: http::Request<Bytes>| async move {
+                r.headers_mut().insert("x-seen-by", http::HeaderValue::from_static("a"));
+                Ok(r)
+            });
+        let b = Router::new()
+            .route("B", "POST", "/things/{Id}/more", |r: ServerRequest| async move {
+                text(format!("b {:?}", r.headers().get("x-seen-by")))
+            })
+            .after(|_: &Method, path: &str, mut response: ServerResponse| {
+                response.headers_mut().insert("x-path", http::HeaderValue::from_str(path).unwrap());
+                response
+            });
+        let merged = a.merge(b);
+        assert_eq!(merged.operations().map(|(op, _, _)| op).collect::<Vec<_>>(), ["A", "B"]);
+        let response = merged.handle(post("/things/1")).await;
+        assert_eq!((&response.body()[..], response.headers()["x-path"].to_str().unwrap()), (&b"a"[..], "/things/1"));
+        let response = merged.handle(post("/things/1/more")).await;
+        assert_eq!(&response.body()[..], br#"b Some("a")"#, "a's hook runs on b's routes");
+        let response = merged.handle(post("/nothing")).await;
+        assert_eq!(response.status(), 404);
+        assert_eq!(response.headers()["x-path"], "/nothing", "after hooks see every response");
+    }
+
+    #[tokio::test]
+    async fn a_body_tap_sees_a_streamed_body_as_the_operation_reads_it() {
+        let seen = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let tapped = seen.clone();
+        let router = Router::new()
+            .route_streaming("Sink", "POST", "/sink", |r: ServerRequest| async move {
+                let body = r.take_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                text(body)
+            })
+            .before(move |mut r: http::Request<Bytes>| {
+                let tapped = tapped.clone();
+                r.extensions_mut().insert(BodyTap::new(move |chunk| tapped.lock().unwrap().extend_from_slice(chunk)));
+                async move { Ok(r) }
+            });
+        let request = http::Request::post("/sink").body(RequestBody::Stream(SdkBody::from("streamed bytes"))).unwrap();
+        let response = router.handle_body(request).await;
+        assert_eq!(&response.body()[..], b"streamed bytes");
+        assert_eq!(&seen.lock().unwrap()[..], b"streamed bytes");
     }
 }
