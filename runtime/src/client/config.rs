@@ -205,14 +205,30 @@ impl<S> ClientConfigBuilder<S> {
     /// Builds the immutable [`ClientConfig`], filling in defaults. Never fails: missing
     /// credentials or region are reported by the call that needs them.
     pub fn build(self) -> ClientConfig<S> {
-        self.build_inner(None, false)
+        let default_http_client = self.fields.http_client.is_none();
+        self.build_inner(None, false, default_http_client)
     }
 
     /// `reuse`: the default plugins of a config built with the same behavior version, so a
     /// per-call override does not rebuild them, and its metrics plugin when `keep_metrics`.
-    fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool) -> ClientConfig<S> {
+    /// `default_http_client`: the HTTP client is the default one (not set by the user), so
+    /// `http2_prior_knowledge` may route calls to its HTTP/2 client.
+    fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool, default_http_client: bool) -> ClientConfig<S> {
         let build = BuildContext::new(self.fields.behavior_version, reuse);
         let settings = Settings::resolve(self.fields, &build);
+        let http2_client = match (&settings.http_client, settings.http2_prior_knowledge && default_http_client) {
+            (Some(default), true) => Some(
+                reuse
+                    .and_then(|prev| prev.http2_client.clone())
+                    .unwrap_or_else(|| {
+                        super::http2::Http2PriorKnowledgeClient::new(
+                            default.clone(),
+                            settings.timeout_config.connect_timeout(),
+                        )
+                    }),
+            ),
+            _ => None,
+        };
         let client_plugin = settings.client_plugin();
         // The metrics plugin times calls with the time source: kept unless that changed.
         let metrics = std::sync::OnceLock::new();
@@ -224,6 +240,8 @@ impl<S> ClientConfigBuilder<S> {
             defaults: build.default_plugins,
             client_plugin,
             metrics,
+            default_http_client,
+            http2_client,
         }))
     }
 }
@@ -682,6 +700,36 @@ client_settings! {
             /// The HTTP client (`None` only if no default client is compiled in and none was
             /// set).
             fn http_client() -> Option<SharedHttpClient> = |http_client| http_client.clone();
+        }
+    }
+
+    // Off: the official client's behaviour. On: see `http2::Http2PriorKnowledgeClient`, built in
+    // `build_inner` (it needs to know whether `http_client` was left to the default).
+    http2_prior_knowledge: Option<bool> {
+        merge: replace,
+        resolved: bool = default(false),
+        builder {
+            /// Sends operations whose model lists HTTP/2 (`h2` in the protocol trait's `http`,
+            /// or `eventStreamHttp` for operations with an event stream; see
+            /// [`OperationInfo::http_versions`](super::OperationInfo::http_versions)) over HTTP/2
+            /// with prior knowledge (h2c) to `http://` endpoints. Default `false`: as the official
+            /// client, HTTP/1.1 over `http://` (an input event stream is a chunked request body,
+            /// still read and written at once) and, over TLS, `h2` then `http/1.1` offered by ALPN.
+            ///
+            /// With it on, such calls share one HTTP/2 connection per endpoint (one pool per
+            /// built config, shared by its clones); `https://` endpoints still negotiate by ALPN,
+            /// which picks `h2` whenever the server offers it. An operation whose list lacks `h2`
+            /// is never sent over HTTP/2 this way. A server that does not speak h2c fails such
+            /// calls with a dispatch failure naming this setting. Has no effect when
+            /// [`http_client`](Self::http_client) is set: that client is used as is.
+            fn http2_prior_knowledge(on: bool) => set_http2_prior_knowledge(Some(on));
+            /// Sets or clears the HTTP/2 prior-knowledge flag.
+            set fn set_http2_prior_knowledge(on: Option<bool>);
+        }
+        config {
+            /// Whether operations whose model lists `h2` are sent with HTTP/2 prior knowledge to
+            /// `http://` endpoints.
+            fn http2_prior_knowledge() -> bool = |on| *on;
         }
     }
 
@@ -1351,6 +1399,11 @@ pub(crate) struct ClientConfigInner {
     /// The metrics plugin of the service this config calls, with that service's scope (its
     /// crate name): built by the first call, shared by the next ones and by per-call overrides.
     pub(crate) metrics: std::sync::OnceLock<(&'static str, SharedRuntimePlugin)>,
+    /// The HTTP client is the default one (`http_client` not set by the user).
+    pub(crate) default_http_client: bool,
+    /// With `http2_prior_knowledge` on and the default HTTP client: the client calls of
+    /// operations whose model lists `h2` use (built once per config, kept by per-call overrides).
+    pub(crate) http2_client: Option<SharedHttpClient>,
 }
 
 impl ClientConfigInner {
@@ -1441,7 +1494,8 @@ impl<S> ClientConfig<S> {
             builder.fields.identity_cache = Some(IdentityCache::lazy().build());
         }
         let keep_metrics = config_override.fields.time_source.is_none();
-        builder.build_inner(Some(&self.inner), keep_metrics)
+        let default_http_client = self.inner.default_http_client && config_override.fields.http_client.is_none();
+        builder.build_inner(Some(&self.inner), keep_metrics, default_http_client)
     }
 }
 
@@ -1659,6 +1713,7 @@ mod tests {
             .endpoint_url("https://example.com")
             .use_fips(true)
             .use_dual_stack(true)
+            .http2_prior_knowledge(true)
             .retry_config(RetryConfig::standard().with_max_attempts(7))
             .timeout_config(test_timeouts())
             .sleep_impl(NoSleep)

@@ -61,6 +61,7 @@ pub mod customize;
 mod error;
 mod idempotency;
 mod interceptors;
+mod http2;
 mod invoke;
 mod request_body;
 
@@ -201,7 +202,10 @@ pub struct OperationInfo {
     pub auth: auth::OperationAuth,
     /// The HTTP versions the model says the service supports for this operation, in its order
     /// of preference (the protocol trait's `eventStreamHttp` list for an operation with an
-    /// event stream, else its `http` list).
+    /// event stream, else its `http` list). With
+    /// [`http2_prior_knowledge`](ClientConfigBuilder::http2_prior_knowledge) on, an operation
+    /// whose list has [`HttpVersion::H2`] is sent over HTTP/2 with prior knowledge on `http://`
+    /// endpoints; otherwise the list does not change what the client offers.
     pub http_versions: &'static [HttpVersion],
 }
 
