@@ -1629,6 +1629,25 @@ mod tests {
         assert!(rebuilt.use_fips());
     }
 
+    #[test]
+    fn http2_prior_knowledge_builds_its_client_only_over_the_default_one() {
+        // Off (the default): no HTTP/2 client, calls keep the official client's behaviour.
+        assert!(ClientConfig::builder().build().inner.http2_client.is_none());
+        let on = ClientConfig::builder().http2_prior_knowledge(true).build();
+        assert!(on.http2_prior_knowledge());
+        assert!(on.inner.http2_client.is_some());
+        // Clones share the config (and so its one client and pool); a per-call override keeps it.
+        assert!(Arc::ptr_eq(&on.inner, &on.clone().inner));
+        let merged = on.with_override(&ClientConfigBuilder::new().region(Region::new("eu-west-1")));
+        assert!(merged.inner.http2_client.is_some());
+        // A user's HTTP client is used as is, by the config and by an override that brings one.
+        let default = ClientConfig::builder().build().http_client().expect("a default client");
+        let user = ClientConfig::builder().http2_prior_knowledge(true).http_client(default.clone()).build();
+        assert!(user.inner.http2_client.is_none());
+        let merged = on.with_override(&ClientConfigBuilder::new().http_client(default));
+        assert!(merged.inner.http2_client.is_none());
+    }
+
     // Every setting, checked against the table: a setting forgotten (or mishandled) by
     // `merge`, `build` + `to_builder`, a per-call override or `From<&SdkConfig>` fails here.
 
