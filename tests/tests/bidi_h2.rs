@@ -262,7 +262,7 @@ async fn an_http2_only_server_over_h2c_needs_the_prior_knowledge_setting() {
     // connection" (the server's HTTP/2 SETTINGS frame, where an HTTP/1.1 response was expected).
     let client = sm::Client::from_conf(config(&url).build());
     let (_tx, rx) = mpsc::channel(1);
-    let err = open(&client, rx).await.err().expect("HTTP/1.1 to an HTTP/2-only server fails");
+    let Err(err) = open(&client, rx).await else { panic!("HTTP/1.1 to an HTTP/2-only server fails") };
     assert!(matches!(err, SdkError::DispatchFailure(_)), "{}", sm::error::DisplayErrorContext(&err));
     assert_eq!(seen.versions.lock().unwrap().len(), 1, "no HTTP/1.1 request was read");
 }

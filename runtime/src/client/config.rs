@@ -221,7 +221,7 @@ impl<S> ClientConfigBuilder<S> {
                 reuse
                     .and_then(|prev| prev.http2_client.clone())
                     .unwrap_or_else(|| {
-                        super::http2::Http2PriorKnowledgeClient::new(
+                        super::http2::Http2PriorKnowledgeClient::shared(
                             default.clone(),
                             settings.timeout_config.connect_timeout(),
                         )

@@ -34,7 +34,7 @@ pub(crate) struct Http2PriorKnowledgeClient {
 
 impl Http2PriorKnowledgeClient {
     /// A client whose h2c connections are opened within `connect_timeout` (the config's).
-    pub(crate) fn new(fallback: SharedHttpClient, connect_timeout: Option<Duration>) -> SharedHttpClient {
+    pub(crate) fn shared(fallback: SharedHttpClient, connect_timeout: Option<Duration>) -> SharedHttpClient {
         let mut tcp = TcpConnector::new();
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(connect_timeout);
