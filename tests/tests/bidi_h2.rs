@@ -268,6 +268,18 @@ async fn an_http2_only_server_over_h2c_needs_the_prior_knowledge_setting() {
 }
 
 #[tokio::test]
+async fn the_setting_against_a_server_without_h2c_fails_naming_the_setting() {
+    let (addr, seen) = start(Http::H1Only, None, None).await;
+    let client = sm::Client::from_conf(config(&format!("http://{addr}")).http2_prior_knowledge(true).build());
+    let (_tx, rx) = mpsc::channel(1);
+    let Err(err) = open(&client, rx).await else { panic!("h2c to an HTTP/1.1-only server fails") };
+    let text = sm::error::DisplayErrorContext(&err).to_string();
+    assert!(matches!(err, SdkError::DispatchFailure(_)), "{text}");
+    assert!(text.contains("HTTP/2 with prior knowledge (h2c, setting `http2_prior_knowledge`) failed"), "{text}");
+    assert!(seen.versions.lock().unwrap().is_empty(), "the server read no request");
+}
+
+#[tokio::test]
 async fn an_operation_without_h2_in_its_model_is_not_forced_to_http2() {
     // The same setting on a config of SageMaker Runtime (its model lists no `h2`): calls stay
     // HTTP/1.1, so an HTTP/1.1-only server serves them.

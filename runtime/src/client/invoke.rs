@@ -339,9 +339,9 @@ where
 
     // HTTP version: with `http2_prior_knowledge`, operations whose model lists `h2` use the
     // config's HTTP/2 client; others keep the client-level one.
-    if let Some(http2_client) = &config.inner.http2_client {
-        if operation.http_versions.contains(&super::HttpVersion::H2) {
-            components.set_http_client(Some(http2_client.clone()));
+    if operation.http_versions.contains(&super::HttpVersion::H2) {
+        if let Some(http2_client) = config.inner.http2_client() {
+            components.set_http_client(Some(http2_client));
         }
     }
 
