@@ -198,6 +198,13 @@ impl<'m> Lowerer<'m> {
             .unwrap_or_default();
 
         let endpoint_params = self.endpoint_params(traits.get(t::ENDPOINT_BDD).or_else(|| traits.get(t::RULE_SET)));
+        let http_versions = match http_versions(&id, traits.get(t::REST_JSON1)) {
+            Ok(versions) => versions,
+            Err(e) => {
+                self.errors.push(e);
+                HttpVersions::default()
+            }
+        };
 
         // Operations: resource-bound ones were bound to the service by `transform::for_service`.
         let op_ids: Vec<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
@@ -217,6 +224,13 @@ impl<'m> Lowerer<'m> {
             self.define(&next);
         }
         self.check_name_conflicts();
+        for op in &mut operations {
+            let has_event_stream = [&op.input, &op.output].into_iter().any(|s| {
+                self.structures.get(s).is_some_and(|s| s.members.iter().any(|m| matches!(m.ty, Type::EventStream { .. })))
+            });
+            op.http_versions =
+                if has_event_stream { http_versions.event_stream_http.clone() } else { http_versions.http.clone() };
+        }
 
         if !self.errors.is_empty() {
             return Err(Errors(self.errors));
@@ -231,6 +245,7 @@ impl<'m> Lowerer<'m> {
             title,
             docs: docs(traits).or_else(|| Some(format!("The {} service.", local_name(&self.service_id)))),
             protocol: Protocol::RestJson1,
+            http_versions,
             signing_name,
             endpoint_rule_set,
             endpoint_bdd,
@@ -415,6 +430,8 @@ impl<'m> Lowerer<'m> {
             event_stream_tests: list(traits.get(t::EVENT_STREAM_TESTS)),
             input_stream,
             output_stream,
+            // Decided in `run` once the stream members' shapes are lowered.
+            http_versions: Vec::new(),
             name,
         }))
     }
@@ -1288,6 +1305,44 @@ fn namespace(id: &str) -> &str {
     id.split_once('#').map(|(ns, _)| ns).unwrap_or("")
 }
 
+/// The protocol trait's `http` and `eventStreamHttp` lists (`protocol` is the trait's value),
+/// validated: each entry a known version (`http/1.1`, `h2`), once, and no list empty. Smithy's
+/// defaults apply: `http` is `["http/1.1"]`, `eventStreamHttp` is `http`.
+fn http_versions(service: &str, protocol: Option<&Value>) -> Result<HttpVersions> {
+    let known = || HttpVersion::KNOWN.map(|(token, _)| format!("\"{token}\"")).join(", ");
+    let list = |key: &str| -> Result<Option<Vec<HttpVersion>>> {
+        let Some(value) = protocol.and_then(|p| p.get(key)) else { return Ok(None) };
+        let path = format!("$.shapes[\"{service}\"].traits[\"{}\"].{key}", t::REST_JSON1);
+        let Some(items) = value.as_array() else {
+            return Err(Error::at(path, format!("must be a list of HTTP versions ({}), not {value}", known())));
+        };
+        if items.is_empty() {
+            return Err(Error::at(
+                path,
+                format!("must name at least one HTTP version ({}); leave it out for the default", known()),
+            ));
+        }
+        let mut versions = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let found = item.as_str().and_then(|token| HttpVersion::KNOWN.iter().find(|(k, _)| *k == token));
+            match found {
+                Some((_, version)) if !versions.contains(version) => versions.push(*version),
+                Some(_) => return Err(Error::at(format!("{path}[{i}]"), format!("lists {item} twice"))),
+                None => {
+                    return Err(Error::at(
+                        format!("{path}[{i}]"),
+                        format!("unknown HTTP version {item}; the known ones are {}", known()),
+                    ))
+                }
+            }
+        }
+        Ok(Some(versions))
+    };
+    let http = list("http")?.unwrap_or_else(|| vec![HttpVersion::Http11]);
+    let event_stream_http = list("eventStreamHttp")?.unwrap_or_else(|| http.clone());
+    Ok(HttpVersions { http, event_stream_http })
+}
+
 #[cfg(test)]
 mod dedupe_tests {
     use super::*;
@@ -1350,5 +1405,46 @@ mod auth_tests {
         let mut got = auth_of(&model(r#", "smithy.api#auth": []"#));
         got.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(got, expected(OperationAuth::None));
+    }
+}
+
+#[cfg(test)]
+mod http_version_tests {
+    use crate::ir::HttpVersion::{self, H2, Http11};
+    use serde_json::{json, Value};
+
+    /// The event-stream fixture (three operations with an event stream, `GetQuote` without)
+    /// with `protocol` as its restJson1 trait; each operation's HTTP versions by name.
+    fn versions(protocol: Value) -> Vec<(String, Vec<HttpVersion>)> {
+        let text = include_str!("../tests/fixtures/event-stream.json");
+        let mut model: Value = serde_json::from_str(text).expect("the fixture is JSON");
+        model["shapes"]["fixture.eventstream#Ticker"]["traits"]["aws.protocols#restJson1"] = protocol;
+        let svc = crate::lower_model(&model.to_string(), None).expect("the model lowers");
+        svc.operations.iter().map(|o| (o.name.clone(), o.http_versions.clone())).collect()
+    }
+
+    #[test]
+    fn operations_with_event_streams_take_event_stream_http_and_others_http() {
+        let got = versions(json!({ "http": ["http/1.1"], "eventStreamHttp": ["h2", "http/1.1"] }));
+        for (name, list) in &got {
+            let expected = if name == "GetQuote" { vec![Http11] } else { vec![H2, Http11] };
+            assert_eq!(list, &expected, "{name}");
+        }
+        // Defaults: `http` is ["http/1.1"], `eventStreamHttp` is `http`.
+        assert!(versions(json!({})).iter().all(|(_, list)| list == &vec![Http11]));
+        assert!(versions(json!({ "http": ["h2"] })).iter().all(|(_, list)| list == &vec![H2]));
+    }
+
+    #[test]
+    fn an_unknown_or_repeated_version_is_an_error_naming_its_json_path() {
+        let text = include_str!("../tests/fixtures/event-stream.json");
+        let mut model: Value = serde_json::from_str(text).expect("the fixture is JSON");
+        let protocol = &mut model["shapes"]["fixture.eventstream#Ticker"]["traits"]["aws.protocols#restJson1"];
+        *protocol = json!({ "http": ["h2", "h2"] });
+        let err = crate::lower_model(&model.to_string(), None).expect_err("a repeated version").to_string();
+        assert!(err.contains(r#"traits["aws.protocols#restJson1"].http[1]: lists "h2" twice"#), "{err}");
+        model["shapes"]["fixture.eventstream#Ticker"]["traits"]["aws.protocols#restJson1"] = json!({ "http": "h2" });
+        let err = crate::lower_model(&model.to_string(), None).expect_err("not a list").to_string();
+        assert!(err.contains("must be a list of HTTP versions"), "{err}");
     }
 }

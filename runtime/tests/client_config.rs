@@ -187,6 +187,7 @@ static OP_WITH_STATIC_PARAM: OperationInfo = OperationInfo {
     capture_input: None,
     context_params: None,
     auth: smithygen_runtime::client::auth::OperationAuth::Service,
+    http_versions: &[smithygen_runtime::client::HttpVersion::Http11],
 };
 
 async fn call_with(

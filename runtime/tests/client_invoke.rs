@@ -589,6 +589,7 @@ static COMPRESSED_AND_CHECKSUMMED: smithygen_runtime::client::OperationInfo =
         capture_input: None,
         context_params: None,
         auth: smithygen_runtime::client::auth::OperationAuth::Service,
+        http_versions: &[smithygen_runtime::client::HttpVersion::Http11],
     };
 
 async fn call_compressed(
@@ -719,6 +720,7 @@ async fn operations_without_or_with_optional_auth() {
         capture_input: None,
         context_params: None,
         auth: OperationAuth::Service,
+        http_versions: &[smithygen_runtime::client::HttpVersion::Http11],
     };
     let server = support::start(|_, _| Reply::ok("done")).await;
     let call = |config: ClientConfig, operation: &'static OperationInfo| async move {

@@ -117,6 +117,7 @@ pub static OPERATION: OperationInfo = OperationInfo {
     capture_input: None,
     context_params: None,
     auth: smithygen_runtime::client::auth::OperationAuth::Service,
+    http_versions: &[smithygen_runtime::client::HttpVersion::Http11],
 };
 
 /// A signed service without an endpoint rule set (needs `endpoint_url`).

@@ -113,6 +113,7 @@ const SPECIAL_COPY: OperationInfo = OperationInfo {
     capture_input: None,
     context_params: None,
     auth: smithygen_runtime::client::auth::OperationAuth::Service,
+    http_versions: &[smithygen_runtime::client::HttpVersion::Http11],
 };
 
 async fn call(

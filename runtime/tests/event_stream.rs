@@ -174,7 +174,7 @@ static SERVICE: ServiceInfo = ServiceInfo {
 };
 
 static STREAM_OP: OperationInfo =
-    OperationInfo { name: "Stream", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service };
+    OperationInfo { name: "Stream", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service, http_versions: &[smithygen_runtime::client::HttpVersion::Http11] };
 
 fn client(url: &str) -> ClientConfig {
     ClientConfig::builder()
@@ -432,7 +432,7 @@ async fn input_stream_messages_are_signed_in_a_chain_from_the_request_signature(
         .await
         .unwrap();
     static UPLOAD: OperationInfo =
-        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service };
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service, http_versions: &[smithygen_runtime::client::HttpVersion::Http11] };
     let answer = invoke(
         &client(&server.url()),
         &SERVICE,
@@ -530,7 +530,7 @@ async fn the_server_reads_a_signed_input_stream_as_the_events_it_carries() {
         .await
         .unwrap();
     static UPLOAD: OperationInfo =
-        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service };
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service, http_versions: &[smithygen_runtime::client::HttpVersion::Http11] };
     let ser = |events: Vec<Result<Event, EventError>>| -> Result<HttpRequest, BoxError> {
         let mut request = ser("/upload")?;
         sender_body(EventStreamSender::from(futures_util::stream::iter(events)), marshall, marshall_error, &mut request);
@@ -589,7 +589,7 @@ async fn a_streaming_route_reads_each_event_while_the_client_is_still_sending() 
         Ok(request)
     };
     static UPLOAD: OperationInfo =
-        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service };
+        OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service, http_versions: &[smithygen_runtime::client::HttpVersion::Http11] };
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(1);
     let events = EventStreamSender::from(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|e| e.map(Ok::<_, EventError>))));
     let url = server.url();

@@ -285,6 +285,12 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
     for op in &svc.operations {
         text.push_str(&format!("- [`Client::{}`](crate::Client::{}): `{} {}`\n", op.method_text, op.method_text, op.http.method, op.http.uri));
     }
+    let http_versions = super::manifest::http_versions_section(svc);
+    if !http_versions.is_empty() {
+        text.push('\n');
+        text.push_str(http_versions.trim_end());
+        text.push('\n');
+    }
     if !svc.skipped_operations.is_empty() {
         text.push_str("\n## Not generated\n\nThese operations of the model are not in this crate yet:\n\n");
         for (name, why) in &svc.skipped_operations {

@@ -77,6 +77,31 @@ fn runtime_dependency(svc: &Service, spec: &str) -> String {
 }
 
 /// The crate README: what it is, how to depend on it and call it.
+/// The "HTTP versions" section of the crate docs and README: which operations the model asks to
+/// be sent over HTTP/2 (their protocol `http` / `eventStreamHttp` list names `h2`) and how the
+/// client gets there. Empty when no operation lists `h2`.
+pub fn http_versions_section(svc: &Service) -> String {
+    use crate::ir::HttpVersion;
+    let h2_ops: Vec<&crate::ir::Operation> =
+        svc.operations.iter().filter(|op| op.http_versions.contains(&HttpVersion::H2)).collect();
+    if h2_ops.is_empty() {
+        return String::new();
+    }
+    let list = |op: &crate::ir::Operation| {
+        op.http_versions.iter().map(|v| format!("`{}`", v.token())).collect::<Vec<_>>().join(", ")
+    };
+    let ops = h2_ops.iter().map(|op| format!("`{}` (listed: {})", op.name, list(op))).collect::<Vec<_>>().join(", ");
+    let only_h2 = h2_ops.iter().any(|op| !op.http_versions.contains(&HttpVersion::Http11));
+    format!(
+        "## HTTP versions\n\nThe model lists the HTTP versions the service supports, in order of \
+         preference, and asks for HTTP/2 (`h2`) for {ops}.{only} Over TLS (`https://`) the client offers `h2` first by \
+         ALPN, then `http/1.1`, as the official client does. Over `http://` (a local server) it speaks \
+         HTTP/1.1 by default; set `http2_prior_knowledge(true)` on `Config::builder()` to send these operations over \
+         HTTP/2 with prior knowledge (h2c). A client given with `http_client(..)` is used as is.\n\n",
+        only = if only_h2 { " The service may refuse HTTP/1.1 for them." } else { "" },
+    )
+}
+
 pub fn readme(svc: &Service) -> String {
     let lib = svc.crate_name.replace('-', "_");
     let mut ops = String::new();
@@ -181,7 +206,7 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
 | method | HTTP |
 |---|---|
 {ops}{skipped}
-## Serve it (feature `server`)
+{http_versions}## Serve it (feature `server`)
 
 With `features = ["server"]` the crate also has `{lib}::server`: a trait `{lib}::server::{service}`
 with one `async fn` per operation (the same input, output and error types as the client), and
@@ -200,5 +225,6 @@ the client's `endpoint_url` and a graceful `shutdown()`.
         title = svc.title,
         version = svc.version,
         service = svc.server_trait,
+        http_versions = http_versions_section(svc),
     )
 }

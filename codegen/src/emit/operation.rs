@@ -182,6 +182,10 @@ fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
         crate::ir::OperationAuth::None => quote! { None },
         crate::ir::OperationAuth::Optional => quote! { Optional },
     };
+    let http_versions = op.http_versions.iter().map(|v| match v {
+        crate::ir::HttpVersion::Http11 => quote! { ::smithygen_runtime::client::HttpVersion::Http11 },
+        crate::ir::HttpVersion::H2 => quote! { ::smithygen_runtime::client::HttpVersion::H2 },
+    });
     quote! {
         pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smithygen_runtime::client::OperationInfo {
             name: #name,
@@ -191,6 +195,7 @@ fn operation_info(svc: &Service, op: &Operation) -> TokenStream {
             capture_input: #capture,
             context_params: #context,
             auth: ::smithygen_runtime::client::auth::OperationAuth::#auth,
+            http_versions: &[#(#http_versions),*],
         };
         #capture_fn
         #context_fn

@@ -32,6 +32,9 @@ pub struct Service {
     pub docs: Option<String>,
     /// The wire protocol the service speaks.
     pub protocol: Protocol,
+    /// The HTTP versions the protocol trait says the service supports (`http` and
+    /// `eventStreamHttp`), in the model's order of preference.
+    pub http_versions: HttpVersions,
     /// SigV4 signing name from `aws.auth#sigv4`, when requests are signed.
     pub signing_name: Option<String>,
     /// `smithy.rules#endpointRuleSet` as compact JSON text.
@@ -104,6 +107,44 @@ pub enum EndpointParamType {
 pub enum Protocol {
     /// `aws.protocols#restJson1`.
     RestJson1,
+}
+
+/// An HTTP version a protocol trait's `http` / `eventStreamHttp` list may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpVersion {
+    /// `http/1.1`.
+    Http11,
+    /// `h2`: HTTP/2.
+    H2,
+}
+
+impl HttpVersion {
+    /// The versions a model may name, with their ALPN token as the model writes it.
+    pub const KNOWN: [(&'static str, HttpVersion); 2] = [("http/1.1", HttpVersion::Http11), ("h2", HttpVersion::H2)];
+
+    /// The ALPN token (`http/1.1`, `h2`).
+    pub fn token(self) -> &'static str {
+        match self {
+            HttpVersion::Http11 => "http/1.1",
+            HttpVersion::H2 => "h2",
+        }
+    }
+}
+
+/// The protocol trait's HTTP version lists (Smithy: `http` defaults to `["http/1.1"]`,
+/// `eventStreamHttp` to `http`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpVersions {
+    /// `http`: for operations without an event stream.
+    pub http: Vec<HttpVersion>,
+    /// `eventStreamHttp`: for operations with an event stream in their input or output.
+    pub event_stream_http: Vec<HttpVersion>,
+}
+
+impl Default for HttpVersions {
+    fn default() -> Self {
+        HttpVersions { http: vec![HttpVersion::Http11], event_stream_http: vec![HttpVersion::Http11] }
+    }
 }
 
 /// Where a generated type lives.
@@ -599,6 +640,9 @@ pub struct Operation {
     pub input_stream: Option<String>,
     /// The output member that is a stream: the client hands the response body over unread.
     pub output_stream: Option<String>,
+    /// The HTTP versions the service supports for this operation, in preference order: the
+    /// protocol's `eventStreamHttp` when its input or output has an event stream, else `http`.
+    pub http_versions: Vec<HttpVersion>,
 }
 
 /// How an operation authenticates, decided from `@auth` (operation's, else service's) and

@@ -22,6 +22,10 @@
 //! ## Operations
 //!
 //! - [`Client::invoke_endpoint_with_bidirectional_stream`](crate::Client::invoke_endpoint_with_bidirectional_stream): `POST /endpoints/{EndpointName}/invocations-bidirectional-stream`
+//!
+//! ## HTTP versions
+//!
+//! The model lists the HTTP versions the service supports, in order of preference, and asks for HTTP/2 (`h2`) for `InvokeEndpointWithBidirectionalStream` (listed: `h2`). The service may refuse HTTP/1.1 for them. Over TLS (`https://`) the client offers `h2` first by ALPN, then `http/1.1`, as the official client does. Over `http://` (a local server) it speaks HTTP/1.1 by default; set `http2_prior_knowledge(true)` on `Config::builder()` to send these operations over HTTP/2 with prior knowledge (h2c). A client given with `http_client(..)` is used as is.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(deprecated)]

@@ -205,14 +205,19 @@ impl<S> ClientConfigBuilder<S> {
     /// Builds the immutable [`ClientConfig`], filling in defaults. Never fails: missing
     /// credentials or region are reported by the call that needs them.
     pub fn build(self) -> ClientConfig<S> {
-        self.build_inner(None, false)
+        let default_http_client = self.fields.http_client.is_none();
+        self.build_inner(None, false, default_http_client)
     }
 
     /// `reuse`: the default plugins of a config built with the same behavior version, so a
     /// per-call override does not rebuild them, and its metrics plugin when `keep_metrics`.
-    fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool) -> ClientConfig<S> {
+    /// `default_http_client`: the HTTP client is the default one (not set by the user), so
+    /// `http2_prior_knowledge` may route calls to its HTTP/2 client.
+    fn build_inner(self, reuse: Option<&ClientConfigInner>, keep_metrics: bool, default_http_client: bool) -> ClientConfig<S> {
         let build = BuildContext::new(self.fields.behavior_version, reuse);
         let settings = Settings::resolve(self.fields, &build);
+        // Shared with the config this one overrides: one HTTP/2 client and pool for both.
+        let http2_client = reuse.map(|prev| prev.http2_client.clone()).unwrap_or_default();
         let client_plugin = settings.client_plugin();
         // The metrics plugin times calls with the time source: kept unless that changed.
         let metrics = std::sync::OnceLock::new();
@@ -224,6 +229,8 @@ impl<S> ClientConfigBuilder<S> {
             defaults: build.default_plugins,
             client_plugin,
             metrics,
+            default_http_client,
+            http2_client,
         }))
     }
 }
@@ -682,6 +689,40 @@ client_settings! {
             /// The HTTP client (`None` only if no default client is compiled in and none was
             /// set).
             fn http_client() -> Option<SharedHttpClient> = |http_client| http_client.clone();
+        }
+    }
+
+    // Off: the official client's behaviour. On: see `http2::Http2PriorKnowledgeClient`, made by
+    // `ClientConfigInner::http2_client` (it needs to know whether `http_client` was left unset).
+    http2_prior_knowledge: Option<bool> {
+        merge: replace,
+        resolved: bool = default(false),
+        builder {
+            /// Sends operations whose model lists HTTP/2 (`h2` in the protocol trait's `http`,
+            /// or `eventStreamHttp` for operations with an event stream; see
+            /// [`OperationInfo::http_versions`](super::OperationInfo::http_versions)) over HTTP/2
+            /// with prior knowledge (h2c) to `http://` endpoints. Default `false`: as the official
+            /// client, HTTP/1.1 over `http://` (an input event stream is a chunked request body,
+            /// still read and written at once) and, over TLS, `h2` then `http/1.1` offered by ALPN.
+            ///
+            /// With it on, such calls share one HTTP/2 connection per endpoint (one client and
+            /// pool per config, made by the first such call and shared by clones and per-call
+            /// overrides); `https://` endpoints still negotiate by ALPN,
+            /// which picks `h2` whenever the server offers it. An operation whose list lacks `h2`
+            /// is never sent over HTTP/2 this way. A server that does not speak h2c fails such
+            /// calls with a dispatch failure naming this setting. Has no effect when
+            /// [`http_client`](Self::http_client) is set: that client is used as is. The
+            /// builder of [`ClientConfig::to_builder`] holds the built config's HTTP client as
+            /// set; set this on `Config::builder()`, on the builder from an `SdkConfig`, or as a
+            /// per-call override, all of which keep the default client.
+            fn http2_prior_knowledge(on: bool) => set_http2_prior_knowledge(Some(on));
+            /// Sets or clears the HTTP/2 prior-knowledge flag.
+            set fn set_http2_prior_knowledge(on: Option<bool>);
+        }
+        config {
+            /// Whether operations whose model lists `h2` are sent with HTTP/2 prior knowledge to
+            /// `http://` endpoints.
+            fn http2_prior_knowledge() -> bool = |on| *on;
         }
     }
 
@@ -1351,9 +1392,27 @@ pub(crate) struct ClientConfigInner {
     /// The metrics plugin of the service this config calls, with that service's scope (its
     /// crate name): built by the first call, shared by the next ones and by per-call overrides.
     pub(crate) metrics: std::sync::OnceLock<(&'static str, SharedRuntimePlugin)>,
+    /// The HTTP client is the default one (`http_client` not set by the user).
+    pub(crate) default_http_client: bool,
+    /// The HTTP/2 client of `http2_prior_knowledge`, built by the first call that needs it and
+    /// shared by clones and per-call overrides (see [`Self::http2_client`]).
+    http2_client: Arc<std::sync::OnceLock<SharedHttpClient>>,
 }
 
 impl ClientConfigInner {
+    /// With `http2_prior_knowledge` on and the default HTTP client: the client that calls of
+    /// operations whose model lists `h2` use (one per config, and its overrides); else `None`.
+    pub(crate) fn http2_client(&self) -> Option<SharedHttpClient> {
+        if !(self.settings.http2_prior_knowledge && self.default_http_client) {
+            return None;
+        }
+        let default = self.settings.http_client.as_ref()?;
+        let client = self.http2_client.get_or_init(|| {
+            super::http2::Http2PriorKnowledgeClient::shared(default.clone(), self.settings.timeout_config.connect_timeout())
+        });
+        Some(client.clone())
+    }
+
     /// The metrics plugin for calls of the crate `scope` (a config is used with one service;
     /// another one's calls get a plugin of their own).
     pub(crate) fn metrics_plugin(&self, scope: &'static str) -> Result<SharedRuntimePlugin, super::ConfigError> {
@@ -1441,7 +1500,8 @@ impl<S> ClientConfig<S> {
             builder.fields.identity_cache = Some(IdentityCache::lazy().build());
         }
         let keep_metrics = config_override.fields.time_source.is_none();
-        builder.build_inner(Some(&self.inner), keep_metrics)
+        let default_http_client = self.inner.default_http_client && config_override.fields.http_client.is_none();
+        builder.build_inner(Some(&self.inner), keep_metrics, default_http_client)
     }
 }
 
@@ -1575,6 +1635,31 @@ mod tests {
         assert!(rebuilt.use_fips());
     }
 
+    #[test]
+    fn http2_prior_knowledge_builds_its_client_only_over_the_default_one() {
+        // Off (the default): no HTTP/2 client, calls keep the official client's behaviour.
+        assert!(ClientConfig::builder().build().inner.http2_client().is_none());
+        let on = ClientConfig::builder().http2_prior_knowledge(true).build();
+        assert!(on.http2_prior_knowledge());
+        assert!(on.inner.http2_client().is_some());
+        // Clones share the config (and so its one client and pool); so does a per-call
+        // override, also one that turns the setting on.
+        assert!(Arc::ptr_eq(&on.inner, &on.clone().inner));
+        let merged = on.with_override(&ClientConfigBuilder::new().region(Region::new("eu-west-1")));
+        assert!(merged.inner.http2_client().is_some());
+        assert!(Arc::ptr_eq(&on.inner.http2_client, &merged.inner.http2_client));
+        let off = ClientConfig::builder().build();
+        let turned_on = off.with_override(&ClientConfigBuilder::new().http2_prior_knowledge(true));
+        assert!(turned_on.inner.http2_client().is_some());
+        assert!(Arc::ptr_eq(&off.inner.http2_client, &turned_on.inner.http2_client));
+        // A user's HTTP client is used as is, by the config and by an override that brings one.
+        let default = ClientConfig::builder().build().http_client().expect("a default client");
+        let user = ClientConfig::builder().http2_prior_knowledge(true).http_client(default.clone()).build();
+        assert!(user.inner.http2_client().is_none());
+        let merged = on.with_override(&ClientConfigBuilder::new().http_client(default));
+        assert!(merged.inner.http2_client().is_none());
+    }
+
     // Every setting, checked against the table: a setting forgotten (or mishandled) by
     // `merge`, `build` + `to_builder`, a per-call override or `From<&SdkConfig>` fails here.
 
@@ -1659,6 +1744,7 @@ mod tests {
             .endpoint_url("https://example.com")
             .use_fips(true)
             .use_dual_stack(true)
+            .http2_prior_knowledge(true)
             .retry_config(RetryConfig::standard().with_max_attempts(7))
             .timeout_config(test_timeouts())
             .sleep_impl(NoSleep)

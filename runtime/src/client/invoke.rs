@@ -337,6 +337,14 @@ where
         components.push_interceptor(SharedInterceptor::new(ContentMd5Interceptor));
     }
 
+    // HTTP version: with `http2_prior_knowledge`, operations whose model lists `h2` use the
+    // config's HTTP/2 client; others keep the client-level one.
+    if operation.http_versions.contains(&super::HttpVersion::H2) {
+        if let Some(http2_client) = config.inner.http2_client() {
+            components.set_http_client(Some(http2_client));
+        }
+    }
+
     // Serde, retry partition, SDK headers and tracing context.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
     layer.store_put(deserializer);

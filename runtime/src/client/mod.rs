@@ -40,6 +40,7 @@
 //!     capture_input: None,
 //!     context_params: None,
 //!     auth: smithygen_runtime::client::auth::OperationAuth::Service,
+//!     http_versions: &[smithygen_runtime::client::HttpVersion::Http11],
 //! };
 //!
 //! fn ser(_: ()) -> Result<HttpRequest, aws_smithy_runtime_api::box_error::BoxError> {
@@ -60,6 +61,7 @@ pub mod customize;
 mod error;
 mod idempotency;
 mod interceptors;
+mod http2;
 mod invoke;
 mod request_body;
 
@@ -198,6 +200,22 @@ pub struct OperationInfo {
     pub context_params: Option<ContextParams>,
     /// How the operation authenticates (`@auth`, `@optionalAuth`).
     pub auth: auth::OperationAuth,
+    /// The HTTP versions the model says the service supports for this operation, in its order
+    /// of preference (the protocol trait's `eventStreamHttp` list for an operation with an
+    /// event stream, else its `http` list). With
+    /// [`http2_prior_knowledge`](ClientConfigBuilder::http2_prior_knowledge) on, an operation
+    /// whose list has [`HttpVersion::H2`] is sent over HTTP/2 with prior knowledge on `http://`
+    /// endpoints; otherwise the list does not change what the client offers.
+    pub http_versions: &'static [HttpVersion],
+}
+
+/// An HTTP version a Smithy protocol trait's `http` / `eventStreamHttp` list names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpVersion {
+    /// `http/1.1`.
+    Http11,
+    /// `h2`: HTTP/2.
+    H2,
 }
 
 /// Sets, from an operation's input, the endpoint parameters its members are bound to (by

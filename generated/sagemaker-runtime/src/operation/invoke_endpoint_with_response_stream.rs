@@ -355,6 +355,7 @@ pub(crate) static OPERATION: ::smithygen_runtime::client::OperationInfo = ::smit
     capture_input: ::std::option::Option::Some(capture_input),
     context_params: ::std::option::Option::None,
     auth: ::smithygen_runtime::client::auth::OperationAuth::Service,
+    http_versions: &[::smithygen_runtime::client::HttpVersion::Http11],
 };
 /// The input members a configuration asks to capture for telemetry.
 fn capture_input(
