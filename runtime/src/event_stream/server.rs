@@ -68,7 +68,9 @@ impl<T, E> EventStreamWriter<T, E> {
     }
 
     /// Sends an unmodeled error (an `error` message with `:error-code` and `:error-message`),
-    /// which ends the stream.
+    /// which ends the stream. The official SDK clients (and generated ones, which read as they
+    /// do) report it as a response error, not a service error, its code and message in the
+    /// error's text; a modeled error event ([`send_error`](Self::send_error)) is typed.
     pub async fn fail(self, code: &str, text: &str) -> Result<(), SendError> {
         self.send_message(message::error(code, text)).await
     }
