@@ -7,24 +7,30 @@
 
 use super::message::{self, ERROR, EVENT, EVENT_STREAM_CONTENT_TYPE, EXCEPTION};
 use super::{EventStreamError, EventStreamSender, MarshallMessage, Message, RawMessage, UnmarshallMessage, UnmarshalledMessage};
+use aws_runtime::auth::SigV4OperationSigningConfig;
+use aws_sigv4::http_request::SignableBody;
 use aws_smithy_eventstream::frame::DeferredSigner;
-use aws_smithy_http::event_stream::{InitialMessageType, Receiver};
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::result::{ConnectorError, SdkError};
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use aws_smithy_types::error::ErrorMetadata;
 use aws_smithy_types::event_stream::DeferredSignerSender;
+use bytes::{Bytes, BytesMut};
 use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
 
 /// Receives typed events out of an event stream, one `recv().await` at a time: the API of the
-/// official SDKs' `EventReceiver` (same name, same method, same error type), over the same
-/// `aws_smithy_http::event_stream::Receiver`.
+/// official SDKs' `EventReceiver` (same name, same method, same error type).
 ///
 /// The body is read as it arrives, one frame at a time (back-pressure: nothing is read ahead
-/// of the caller beyond the HTTP chunk being decoded). Results:
+/// of the caller beyond the HTTP chunk being decoded). Frames are checked as their bytes
+/// arrive: a declared length over 16 MiB or under the 16 bytes of an empty frame, or a prelude
+/// whose CRC does not match, is an error as soon as the prelude is in (never waited for, never
+/// buffered), and a body that ends inside a frame, even right after its prelude, is an error
+/// (the official `aws-smithy-http` receiver waits for such a length and ends cleanly there).
+/// Results:
 /// - `Ok(Some(event))`: the next event;
 /// - `Ok(None)`: the stream ended cleanly (or an error was already returned);
 /// - `Err(SdkError::ServiceError)`: a modeled error event (`E`, with code and message);
@@ -35,7 +41,11 @@ use std::sync::Arc;
 ///
 /// After any error the stream is over: later calls return `Ok(None)` at once.
 pub struct EventReceiver<T, E> {
-    inner: Receiver<T, E>,
+    unmarshaller: Box<dyn UnmarshallMessage<Output = T, Error = E> + Send + Sync>,
+    body: SdkBody,
+    frames: FrameReader,
+    /// A message read by `try_recv_initial_*` that was not the initial one: the next `recv`.
+    buffered: Option<Message>,
     finished: bool,
 }
 
@@ -48,7 +58,7 @@ impl<T, E> fmt::Debug for EventReceiver<T, E> {
 impl<T, E> EventReceiver<T, E> {
     /// A receiver reading `body` (the HTTP response body, not buffered) with `unmarshaller`.
     pub fn new(unmarshaller: impl UnmarshallMessage<Output = T, Error = E> + Send + Sync + 'static, body: SdkBody) -> Self {
-        EventReceiver { inner: Receiver::new(unmarshaller, body), finished: false }
+        EventReceiver { unmarshaller: Box::new(unmarshaller), body, frames: FrameReader::default(), buffered: None, finished: false }
     }
 
     /// Receives the next event: `Ok(None)` once the stream has ended. See the type's docs for
@@ -57,10 +67,22 @@ impl<T, E> EventReceiver<T, E> {
         if self.finished {
             return Ok(None);
         }
-        let result = self.inner.recv().await;
-        if !matches!(result, Ok(Some(_))) {
-            self.finished = true;
-        }
+        let message = match self.buffered.take() {
+            Some(message) => message,
+            None => match self.next_message().await {
+                Ok(Some(message)) => message,
+                other => {
+                    self.finished = true;
+                    return other.map(|_| None);
+                }
+            },
+        };
+        let result = match self.unmarshaller.unmarshall(&message) {
+            Ok(UnmarshalledMessage::Event(event)) => return Ok(Some(event)),
+            Ok(UnmarshalledMessage::Error(error)) => Err(SdkError::service_error(error, RawMessage::Decoded(message))),
+            Err(error) => Err(SdkError::response_error(error, RawMessage::Decoded(message))),
+        };
+        self.finished = true;
         result
     }
 
@@ -69,25 +91,178 @@ impl<T, E> EventReceiver<T, E> {
     /// initial response is the HTTP response).
     #[doc(hidden)]
     pub async fn try_recv_initial_response(&mut self) -> Result<Option<Message>, SdkError<E, RawMessage>> {
-        self.try_recv_initial(InitialMessageType::Response).await
+        self.try_recv_initial(message::INITIAL_RESPONSE).await
     }
 
     /// Reads the `initial-request` message if it comes first (servers of input streams).
     #[doc(hidden)]
     pub async fn try_recv_initial_request(&mut self) -> Result<Option<Message>, SdkError<E, RawMessage>> {
-        self.try_recv_initial(InitialMessageType::Request).await
+        self.try_recv_initial(message::INITIAL_REQUEST).await
     }
 
-    async fn try_recv_initial(&mut self, kind: InitialMessageType) -> Result<Option<Message>, SdkError<E, RawMessage>> {
+    async fn try_recv_initial(&mut self, event_type: &str) -> Result<Option<Message>, SdkError<E, RawMessage>> {
         if self.finished {
             return Ok(None);
         }
-        let result = self.inner.try_recv_initial(kind).await;
-        if result.is_err() {
-            self.finished = true;
+        if let Some(message) = self.buffered.take() {
+            self.buffered = Some(message);
+            return Ok(None);
         }
-        result
+        match self.next_message().await {
+            Ok(Some(message)) if message::string(&message, ":event-type") == Some(event_type) => Ok(Some(message)),
+            Ok(Some(message)) => {
+                self.buffered = Some(message);
+                Ok(None)
+            }
+            Ok(None) => {
+                self.finished = true;
+                Ok(None)
+            }
+            Err(e) => {
+                self.finished = true;
+                Err(e)
+            }
+        }
     }
+
+    /// The next whole message of the body, `None` at its clean end.
+    async fn next_message(&mut self) -> Result<Option<Message>, SdkError<E, RawMessage>> {
+        use http_body_util::BodyExt;
+        loop {
+            match self.frames.next_frame() {
+                Ok(Some(frame)) => {
+                    return aws_smithy_eventstream::frame::read_message_from(frame.clone())
+                        .map(Some)
+                        .map_err(|e| SdkError::response_error(e, RawMessage::invalid(Some(frame))));
+                }
+                Ok(None) => {}
+                Err(e) => return Err(SdkError::response_error(e, RawMessage::invalid(Some(self.frames.take())))),
+            }
+            if self.frames.ended {
+                if self.frames.buffer.is_empty() {
+                    return Ok(None);
+                }
+                let partial = self.frames.take();
+                return Err(SdkError::response_error(FrameError::EndedInsideFrame(partial.len()), RawMessage::invalid(Some(partial))));
+            }
+            match self.body.frame().await {
+                None => self.frames.ended = true,
+                Some(Err(e)) => return Err(SdkError::dispatch_failure(ConnectorError::io(e))),
+                Some(Ok(frame)) => {
+                    // Event streams carry no trailers.
+                    if let Ok(data) = frame.into_data() {
+                        self.frames.buffer.extend_from_slice(&data);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The largest event-stream frame (prelude, headers, payload, CRC): 16 MiB, the limit of the
+/// AWS event-stream implementations.
+pub const MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
+/// The smallest frame: the prelude (two lengths and their CRC) and the message CRC.
+pub const MIN_FRAME_LEN: usize = 16;
+const PRELUDE_LEN: usize = 12;
+
+/// Why the bytes of a stream are not a frame (the source of a `ResponseError`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FrameError {
+    /// The prelude declares a total length over [`MAX_FRAME_LEN`].
+    TooLong(u32),
+    /// The prelude declares a total length under [`MIN_FRAME_LEN`].
+    TooShort(u32),
+    /// The prelude's CRC does not match its lengths.
+    PreludeChecksum { expected: u32, actual: u32 },
+    /// The headers declared do not fit in the frame.
+    HeadersTooLong { headers: u32, total: u32 },
+    /// The body ended inside a frame, this many bytes into it.
+    EndedInsideFrame(usize),
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::TooLong(len) => write!(f, "an event frame declares {len} bytes, more than the {MAX_FRAME_LEN} a frame may have"),
+            FrameError::TooShort(len) => write!(f, "an event frame declares {len} bytes, fewer than the {MIN_FRAME_LEN} of an empty frame"),
+            FrameError::PreludeChecksum { expected, actual } => {
+                write!(f, "the prelude checksum of an event frame does not match (expected {expected:#010x}, got {actual:#010x})")
+            }
+            FrameError::HeadersTooLong { headers, total } => {
+                write!(f, "an event frame declares {headers} bytes of headers, more than its {total} bytes can hold")
+            }
+            FrameError::EndedInsideFrame(n) => write!(f, "unexpected end of stream: it ended {n} bytes into an event frame"),
+        }
+    }
+}
+
+impl StdError for FrameError {}
+
+/// The frames of a body as its bytes arrive: each prelude checked as soon as it is in.
+#[derive(Debug, Default)]
+pub(crate) struct FrameReader {
+    buffer: BytesMut,
+    /// The body has ended.
+    ended: bool,
+}
+
+impl FrameReader {
+    /// Checks the prelude of the frame that begins the buffer as far as it has arrived (the
+    /// length at 4 bytes, the rest at 12), and returns the frame once it is complete.
+    fn next_frame(&mut self) -> Result<Option<Bytes>, FrameError> {
+        let Some(total) = check_prelude(&self.buffer)? else { return Ok(None) };
+        if self.buffer.len() < total {
+            return Ok(None);
+        }
+        Ok(Some(self.buffer.split_to(total).freeze()))
+    }
+
+    /// Everything buffered (for the error that ends the stream).
+    fn take(&mut self) -> Bytes {
+        self.buffer.split().freeze()
+    }
+}
+
+/// Checks the prelude at the start of `bytes` as far as it has arrived: the declared total
+/// length (4 bytes), then the headers length and the prelude CRC (12 bytes). Returns the total
+/// length once the first 4 bytes are in.
+pub(crate) fn check_prelude(bytes: &[u8]) -> Result<Option<usize>, FrameError> {
+    if bytes.len() < 4 {
+        return Ok(None);
+    }
+    let total = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    if total as usize > MAX_FRAME_LEN {
+        return Err(FrameError::TooLong(total));
+    }
+    if (total as usize) < MIN_FRAME_LEN {
+        return Err(FrameError::TooShort(total));
+    }
+    if bytes.len() >= PRELUDE_LEN {
+        let actual = u32::from_be_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        let expected = crc32(&bytes[..8]);
+        if actual != expected {
+            return Err(FrameError::PreludeChecksum { expected, actual });
+        }
+        let headers = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+        if headers as usize > total as usize - MIN_FRAME_LEN {
+            return Err(FrameError::HeadersTooLong { headers, total });
+        }
+    }
+    Ok(Some(total as usize))
+}
+
+/// CRC-32 (IEEE), of the 8 bytes of a prelude.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
 }
 
 /// Reads an event (`:message-type` `event`) of the union: `event_type` is `:event-type`, the
@@ -129,9 +304,14 @@ impl<T, E> UnmarshallMessage for EventUnmarshaller<T, E> {
     type Error = E;
 
     fn unmarshall(&self, message: &Message) -> Result<UnmarshalledMessage<T, E>, EventStreamError> {
+        // The headers the official SDKs' unmarshallers read first (`parse_response_headers`):
+        // `:message-type` required, `:content-type` a string when present.
         let Some(message_type) = message::string(message, ":message-type") else {
-            return Err(EventStreamError::unmarshalling("the message has no :message-type header"));
+            return Err(EventStreamError::unmarshalling("expected response to include :message-type header (a string), but it was missing"));
         };
+        if message::header(message, ":content-type").is_some() && message::string(message, ":content-type").is_none() {
+            return Err(EventStreamError::unmarshalling("expected response :content-type header to be string"));
+        }
         match message_type {
             EVENT => {
                 let event_type = message::string(message, ":event-type")
@@ -141,10 +321,17 @@ impl<T, E> UnmarshallMessage for EventUnmarshaller<T, E> {
             EXCEPTION => {
                 let exception_type = message::string(message, ":exception-type")
                     .ok_or_else(|| EventStreamError::unmarshalling("an exception message has no :exception-type header"))?;
-                let meta = message::error_metadata(message);
-                (self.exception)(exception_type, message, meta).map(UnmarshalledMessage::Error)
+                // As the official SDKs: the code and message come from the JSON payload (not
+                // from `:exception-type`), and a payload that is not JSON is an unhandled error
+                // without either, whatever the type.
+                match message::exception_metadata(message) {
+                    Some(meta) => (self.exception)(exception_type, message, meta).map(UnmarshalledMessage::Error),
+                    None => Ok(UnmarshalledMessage::Error((self.generic)(ErrorMetadata::default()))),
+                }
             }
-            ERROR => Ok(UnmarshalledMessage::Error((self.generic)(message::error_metadata(message)))),
+            // The official SDKs do not read unmodeled `error` messages: a response error, whose
+            // text carries `:error-code` and `:error-message`.
+            ERROR => Err(EventStreamError::unmarshalling(message::error_message_text(message))),
             other => Err(EventStreamError::unmarshalling(format!("unrecognized :message-type: {other}"))),
         }
     }
@@ -235,10 +422,18 @@ where
 
 /// Moves the message signer's channel of an input stream (put on `request` by
 /// [`sender_body`]) into the config bag, where aws-runtime's SigV4 signer looks for it after
-/// signing the request; the request serializer adapter of `invoke` calls this. Nothing happens
-/// for a request without an input stream.
+/// signing the request; the request serializer adapter of `invoke` calls this. It also signs
+/// the request over the empty payload, as the official SDK crates sign a request whose body is
+/// an input event stream (`payload_override = SignableBody::Bytes(&[])` in their operation's
+/// `SigV4OperationSigningConfig`) rather than as `UNSIGNED-PAYLOAD`: the request signature is
+/// the seed of every event's, so both must match for the events to. Nothing happens for a
+/// request without an input stream.
 pub(crate) fn hand_over_signer(request: &HttpRequest, cfg: &mut ConfigBag) {
     if let Some(sender) = request.extension::<EventStreamSigning>().and_then(EventStreamSigning::take) {
         cfg.interceptor_state().store_put(sender);
+        if let Some(mut signing) = cfg.load::<SigV4OperationSigningConfig>().cloned() {
+            signing.signing_options.payload_override = Some(SignableBody::Bytes(&[]));
+            cfg.interceptor_state().store_put(signing);
+        }
     }
 }

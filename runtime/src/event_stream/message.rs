@@ -95,38 +95,50 @@ pub fn unwrap_signed(message: Message) -> Result<Option<Message>, EventStreamErr
     aws_smithy_eventstream::frame::read_message_from(message.payload().clone()).map(Some)
 }
 
-/// Checks `:content-type` against the payload's expected media type, as the official SDKs do
-/// (an absent header passes).
-pub fn expect_content_type(message: &Message, expected: &str) -> Result<(), EventStreamError> {
-    match string(message, ":content-type") {
-        Some(actual) if actual != expected => Err(EventStreamError::unmarshalling(format!(
-            "expected :content-type to be '{expected}', but was '{actual}'"
-        ))),
-        _ => Ok(()),
-    }
+/// Adds `:content-type` to an event: generated writers add it after the member headers, where
+/// the official SDKs' marshallers put it (`:message-type`, `:event-type`, the `@eventHeader`
+/// members in model order, then `:content-type`), so the frames and their signatures are
+/// byte-equal to theirs.
+pub fn with_content_type(message: Message, content_type: &str) -> Message {
+    message.add_header(string_header(":content-type", content_type))
 }
 
-/// The error metadata of an `exception` message (code from `:exception-type`, message from the
-/// JSON payload's `message`/`Message`) or an `error` message (`:error-code`,
-/// `:error-message`). Generated code completes modeled errors with it.
-pub fn error_metadata(message: &Message) -> ErrorMetadata {
-    let message_type = string(message, ":message-type");
-    if message_type == Some(ERROR) {
-        let mut builder = ErrorMetadata::builder();
-        if let Some(code) = string(message, ":error-code") {
-            builder = builder.code(code);
-        }
-        if let Some(text) = string(message, ":error-message") {
-            builder = builder.message(text);
-        }
-        return builder.build();
+/// Checks `:content-type` against the media type of a blob (`application/octet-stream`) or
+/// string (`text/plain`) `@eventPayload`, as the official SDKs do: the header is required and
+/// must be exactly that (an absent one is an error too).
+pub fn expect_content_type(message: &Message, expected: &str) -> Result<(), EventStreamError> {
+    let actual = string(message, ":content-type").unwrap_or_default();
+    if actual != expected {
+        return Err(EventStreamError::unmarshalling(format!(
+            "expected :content-type to be '{expected}', but was '{actual}'"
+        )));
+    }
+    Ok(())
+}
+
+/// The error metadata of an `exception` message as the official SDKs read it: from its JSON
+/// payload alone (code from `code`, else `__type`, sanitized; message from `message`, `Message`
+/// or `errorMessage`), not from `:exception-type`, which only picks the variant. `None` when
+/// the payload is not JSON: the official client then reports an unhandled error without code
+/// or message. An empty payload is an empty document.
+pub fn exception_metadata(message: &Message) -> Option<ErrorMetadata> {
+    let payload = message.payload();
+    if !payload.iter().all(u8::is_ascii_whitespace) && serde_json::from_slice::<serde_json::Value>(payload).is_err() {
+        return None;
     }
     let headers = aws_smithy_runtime_api::http::Headers::new();
-    let mut builder = crate::protocol::error::error_metadata(&headers, message.payload());
-    if let Some(code) = string(message, ":exception-type") {
-        builder = builder.code(code);
-    }
-    builder.build()
+    Some(crate::protocol::error::error_metadata(&headers, payload).build())
+}
+
+/// The text of an unmodeled error message (`:message-type` `error`, with `:error-code` and
+/// `:error-message`), which the official SDKs do not read as a service error: their
+/// unmarshallers refuse the message type, so the caller gets a response error (this text).
+pub fn error_message_text(message: &Message) -> String {
+    format!(
+        "unrecognized :message-type: error (the service sent an unmodeled error: :error-code {:?}, :error-message {:?})",
+        string(message, ":error-code").unwrap_or_default(),
+        string(message, ":error-message").unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
@@ -134,13 +146,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_metadata_reads_both_error_kinds() {
-        let meta = error_metadata(&exception("ModelStreamError", r#"{"Message":"boom","ErrorCode":"StreamBroken"}"#));
-        assert_eq!(meta.code(), Some("ModelStreamError"));
+    fn exception_metadata_comes_from_the_json_payload_alone() {
+        let meta = exception_metadata(&exception("ModelStreamError", r#"{"Message":"boom","ErrorCode":"StreamBroken"}"#)).unwrap();
+        assert_eq!(meta.code(), None);
         assert_eq!(meta.message(), Some("boom"));
-        let meta = error_metadata(&error("internal-error", "An unknown error occurred."));
-        assert_eq!(meta.code(), Some("internal-error"));
-        assert_eq!(meta.message(), Some("An unknown error occurred."));
+        let meta = exception_metadata(&exception("ModelStreamError", r#"{"__type":"ns#Thrown","message":"m"}"#)).unwrap();
+        assert_eq!(meta.code(), Some("Thrown"));
+        assert_eq!(exception_metadata(&exception("X", "")).unwrap().code(), None);
+        assert!(exception_metadata(&exception("ModelStreamError", "not json")).is_none());
+        let text = error_message_text(&error("internal-error", "An unknown error occurred."));
+        assert!(text.contains("internal-error") && text.contains("An unknown error occurred."), "{text}");
     }
 
     #[test]
@@ -160,11 +175,15 @@ mod tests {
     }
 
     #[test]
-    fn content_type_is_checked_when_present() {
+    fn content_type_is_required_and_exact() {
         let m = event("PayloadPart", Some("application/octet-stream"), "x");
         assert!(expect_content_type(&m, "application/octet-stream").is_ok());
-        let err = expect_content_type(&m, "application/json").unwrap_err();
+        let err = expect_content_type(&m, "text/plain").unwrap_err();
         assert!(err.to_string().contains("application/octet-stream"), "{err}");
-        assert!(expect_content_type(&event("E", None, ""), "application/json").is_ok());
+        assert!(expect_content_type(&event("E", None, ""), "text/plain").is_err());
+        let late = with_content_type(event("E", None, "x").add_header(Header::new("H", HeaderValue::Int32(1))), "text/plain");
+        let names: Vec<&str> = late.headers().iter().map(|h| h.name().as_str()).collect();
+        assert_eq!(names, [":message-type", ":event-type", "H", ":content-type"]);
+        assert!(expect_content_type(&late, "text/plain").is_ok());
     }
 }

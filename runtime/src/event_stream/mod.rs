@@ -2,18 +2,22 @@
 //!
 //! Everything generated code calls for `@streaming` unions is here, in one place.
 //!
-//! Framing, CRCs and the header codec are `aws-smithy-eventstream`'s; the client-side receiver
-//! and sender are `aws-smithy-http`'s, as in the official SDKs (so a generated crate's stream
-//! API and wire behaviour match the official crate's by construction). What is added here is
-//! what generated code would otherwise repeat per union:
+//! Message framing, CRCs and the header codec are `aws-smithy-eventstream`'s and the sender is
+//! `aws-smithy-http`'s, as in the official SDKs (so a generated crate's stream API and wire
+//! behaviour match the official crate's by construction). The receiver is this crate's own,
+//! with the official one's API and results, except that it checks each frame's prelude as soon
+//! as it arrives (a frame declaring over 16 MiB is refused at once, not waited for) and reports
+//! a stream cut right after a prelude as the error it is. What is added here is what generated
+//! code would otherwise repeat per union:
 //!
 //! - [`message`] (shared by both sides): the body's media type, building messages (`event`,
 //!   `exception`, `error`, `initial-request`, `initial-response`), reading their headers,
 //!   unwrapping SigV4 envelopes;
 //! - the client (re-exported here): [`EventReceiver`], the official `EventReceiver<T, E>` API
 //!   (`recv().await`) ending cleanly after any error (never a hang, never a panic), over
-//!   [`EventUnmarshaller`], the restJson1 `:message-type` dispatch (`event`, `exception`,
-//!   `error`) around three small per-union functions; [`sender_body`], an
+//!   [`EventUnmarshaller`], the restJson1 `:message-type` dispatch (`event`, `exception`; an
+//!   `error` message is refused, as the official SDKs refuse it) around small per-union
+//!   functions; [`sender_body`], an
 //!   [`EventStreamSender`] as a request body whose messages are SigV4-signed (chained
 //!   signatures, `aws-sigv4`'s event-stream signing) by the client's SigV4 signer, through
 //!   [`EventMarshaller`]; [`empty_stream`], the input stream of a builder left without one;
@@ -32,7 +36,7 @@ pub mod message;
 pub(crate) mod server;
 pub mod testing;
 
-pub use client::{empty_stream, sender_body, EventMarshaller, EventReceiver, EventUnmarshaller};
+pub use client::{empty_stream, sender_body, EventMarshaller, EventReceiver, EventUnmarshaller, FrameError, MAX_FRAME_LEN, MIN_FRAME_LEN};
 pub(crate) use client::hand_over_signer;
 pub use message::EVENT_STREAM_CONTENT_TYPE;
 

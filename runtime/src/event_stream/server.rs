@@ -68,7 +68,9 @@ impl<T, E> EventStreamWriter<T, E> {
     }
 
     /// Sends an unmodeled error (an `error` message with `:error-code` and `:error-message`),
-    /// which ends the stream.
+    /// which ends the stream. The official SDK clients (and generated ones, which read as they
+    /// do) report it as a response error, not a service error, its code and message in the
+    /// error's text; a modeled error event ([`send_error`](Self::send_error)) is typed.
     pub async fn fail(self, code: &str, text: &str) -> Result<(), SendError> {
         self.send_message(message::error(code, text)).await
     }
@@ -201,8 +203,10 @@ impl<T: Send + 'static, E: Send + 'static> EventProducer<T, E> {
 /// Unsigned frames are passed on as they are, and from the first frame that cannot be decoded
 /// on (a bad CRC, an impossible length) the bytes are passed on as they are too, so the
 /// receiver reports that error where it is; a body that ends inside a frame leaves the partial
-/// frame to the receiver likewise. A frame announcing more than 16 MiB (the event-stream
-/// format's limit) fails the body at once rather than being buffered.
+/// frame to the receiver likewise. A prelude that cannot be right (a frame announcing more than
+/// 16 MiB, the event-stream format's limit, or less than 16 bytes, or a bad prelude CRC) is
+/// passed on as soon as its bytes are in, for the receiver to refuse at once: nothing waits for
+/// or buffers such a frame.
 ///
 /// [`ServerRequest::take_body`]: crate::server::ServerRequest::take_body
 pub fn input_stream(body: SdkBody) -> SdkBody {
@@ -219,12 +223,6 @@ pub fn input_body(body: &Bytes) -> SdkBody {
     out.extend_from_slice(&unwrapper.finish());
     SdkBody::from(out.freeze())
 }
-
-/// The largest event-stream frame (prelude, headers, payload, CRC): 16 MiB, as in the AWS
-/// event-stream implementations.
-const MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
-/// The smallest frame: the prelude (lengths and their CRC) and the message CRC.
-const MIN_FRAME_LEN: usize = 16;
 
 /// Signed-envelope unwrapping, fed the body chunk by chunk: what [`input_stream`] and
 /// [`input_body`] share.
@@ -248,8 +246,7 @@ enum UnwrapState {
 
 impl Unwrapper {
     /// Takes the next chunk of the body and adds to `out` what the receiver can have now
-    /// (whole frames). Fails on a frame longer than [`MAX_FRAME_LEN`], which stays pending;
-    /// `out` then holds the frames before it.
+    /// (whole frames, or from a broken one on, every byte as it is).
     fn push(&mut self, chunk: &[u8], out: &mut BytesMut) -> Result<(), BoxError> {
         match self.state {
             UnwrapState::Ended => return Ok(()),
@@ -261,15 +258,18 @@ impl Unwrapper {
         }
         self.pending.extend_from_slice(chunk);
         while self.pending.len() >= 4 {
-            let len = u32::from_be_bytes([self.pending[0], self.pending[1], self.pending[2], self.pending[3]]) as usize;
-            if len > MAX_FRAME_LEN {
-                return Err(format!("an input event frame announces {len} bytes, more than the {MAX_FRAME_LEN} a frame may have").into());
-            }
-            if len < MIN_FRAME_LEN {
-                self.state = UnwrapState::PassThrough;
-                out.extend_from_slice(&self.pending.split());
-                break;
-            }
+            // A prelude that cannot be right (a length over 16 MiB or under 16 bytes, a bad
+            // prelude CRC): from here on the bytes go on as they are, and the receiver, which
+            // checks preludes the same way, reports it at once rather than waiting for them.
+            let len = match super::client::check_prelude(&self.pending) {
+                Ok(Some(len)) => len,
+                Ok(None) => break,
+                Err(_) => {
+                    self.state = UnwrapState::PassThrough;
+                    out.extend_from_slice(&self.pending.split());
+                    break;
+                }
+            };
             if self.pending.len() < len {
                 break; // the rest of the frame is still to come
             }
@@ -458,15 +458,17 @@ mod tests {
     }
 
     #[test]
-    fn an_over_long_frame_fails_the_stream_after_the_frames_before_it() {
+    fn an_over_long_frame_is_passed_on_at_once_for_the_receiver_to_refuse() {
         let one = event("one");
-        let body = [one.clone(), (64u32 << 20).to_be_bytes().to_vec(), vec![0; 12]].concat();
+        let long = (64u32 << 20).to_be_bytes().to_vec();
+        let body = [one.clone(), long.clone(), vec![0; 12]].concat();
+        // Its first 4 bytes are enough: nothing waits for the rest of it.
         let mut unwrapper = Unwrapper::default();
         let mut out = BytesMut::new();
-        let e = unwrapper.push(&body, &mut out).unwrap_err();
-        assert!(e.to_string().contains("67108864 bytes"), "{e}");
-        assert_eq!(out.to_vec(), one);
-        // Whole, it is left to the receiver.
+        unwrapper.push(&[one.clone(), long.clone()].concat(), &mut out).unwrap();
+        assert_eq!(out.to_vec(), [one.clone(), long].concat());
+        let (outs, rest) = feed(&body, 3);
+        assert_eq!([outs.concat(), rest].concat(), body);
         assert_eq!(input_body(&Bytes::from(body.clone())).bytes(), Some(&body[..]));
     }
 

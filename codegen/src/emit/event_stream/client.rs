@@ -189,10 +189,17 @@ fn read_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
         EventPayload::Member(name) => {
             let m = member(s, name);
             let set = ident(&m.setter);
-            let ct = payload_content_type(m);
-            let check = quote! {
-                ::smithygen_runtime::event_stream::message::expect_content_type(message, #ct)
-                    .map_err(|e| #we::new(":content-type", e.to_string()))?;
+            // As the official SDKs: a blob or string payload requires its exact `:content-type`
+            // (an absent one is an error too); a structure or union payload is read whatever it says.
+            let check = match &m.ty {
+                Type::Blob { .. } | Type::String | Type::Enum(_) => {
+                    let ct = payload_content_type(m);
+                    quote! {
+                        ::smithygen_runtime::event_stream::message::expect_content_type(message, #ct)
+                            .map_err(|e| #we::new(":content-type", e.to_string()))?;
+                    }
+                }
+                _ => TokenStream::new(),
             };
             let value = match &m.ty {
                 Type::Blob { .. } => quote! { ::aws_smithy_types::Blob::new(#payload.to_vec()) },
@@ -287,13 +294,18 @@ fn write_event(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
         let variant = ident(&ev.variant);
         let s = svc.structure(&ev.target);
         let headers = ev.headers.iter().map(|h| write_header(member(s, h)));
-        let payload = write_payload(svc, s, ev);
+        let (payload, content_type) = write_payload(svc, s, ev);
+        // `:content-type` after the member headers, as the official marshallers write it.
+        let content_type = content_type.map(|ct| {
+            quote! { let message = ::smithygen_runtime::event_stream::message::with_content_type(message, #ct); }
+        });
         let failed = format!("failed to marshall {name}");
         quote! {
             #union::#variant(input) => {
                 let write = || -> ::std::result::Result<::smithygen_runtime::event_stream::Message, #we> {
                     #payload
                     #(#headers)*
+                    #content_type
                     ::std::result::Result::Ok(message)
                 };
                 write().map_err(|e| ::smithygen_runtime::event_stream::EventStreamError::marshalling(format!("{}: {e}", #failed)))
@@ -344,7 +356,9 @@ fn write_header(m: &Member) -> TokenStream {
     }
 }
 
-fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
+/// The statements making `message` (`:message-type`, `:event-type`, the payload) and the
+/// `:content-type` the event carries, added after its headers.
+fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> (TokenStream, Option<&'static str>) {
     let name = &ev.name;
     let event = quote! { ::smithygen_runtime::event_stream::message::event };
     match &ev.payload {
@@ -371,23 +385,24 @@ fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
             } else {
                 quote! { { let value = &input.#f; #bytes } }
             };
-            quote! { let mut message = #event(#name, ::std::option::Option::Some(#ct), #value); }
+            (quote! { let mut message = #event(#name, ::std::option::Option::None, #value); }, Some(ct))
         }
         EventPayload::Document(names) if names.is_empty() => {
-            quote! { let mut message = #event(#name, ::std::option::Option::None, ::std::vec::Vec::new()); }
+            (quote! { let mut message = #event(#name, ::std::option::Option::None, ::std::vec::Vec::new()); }, None)
         }
         EventPayload::Document(names) => {
             let members: Vec<&Member> = names.iter().map(|n| member(s, n)).collect();
             let writes = ser_members(svc, &members, quote! { input });
-            quote! {
+            let tokens = quote! {
                 let mut object = ::serde_json::Map::new();
                 #writes
                 let mut message = #event(
                     #name,
-                    ::std::option::Option::Some("application/json"),
+                    ::std::option::Option::None,
                     ::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)),
                 );
-            }
+            };
+            (tokens, Some("application/json"))
         }
     }
 }

@@ -136,7 +136,7 @@ pub(crate) fn write_request_stream_event_event(
             > {
                 let mut message = ::smithygen_runtime::event_stream::message::event(
                     "PayloadPart",
-                    ::std::option::Option::Some("application/octet-stream"),
+                    ::std::option::Option::None,
                     match &input.bytes {
                         ::std::option::Option::Some(value) => value.as_ref().to_vec(),
                         ::std::option::Option::None => ::std::vec::Vec::new(),
@@ -175,6 +175,10 @@ pub(crate) fn write_request_stream_event_event(
                             ),
                         );
                 }
+                let message = ::smithygen_runtime::event_stream::message::with_content_type(
+                    message,
+                    "application/octet-stream",
+                );
                 ::std::result::Result::Ok(message)
             };
             write()
@@ -451,7 +455,7 @@ pub(crate) fn write_response_stream_event_event(
             > {
                 let mut message = ::smithygen_runtime::event_stream::message::event(
                     "PayloadPart",
-                    ::std::option::Option::Some("application/octet-stream"),
+                    ::std::option::Option::None,
                     match &input.bytes {
                         ::std::option::Option::Some(value) => value.as_ref().to_vec(),
                         ::std::option::Option::None => ::std::vec::Vec::new(),
@@ -490,6 +494,10 @@ pub(crate) fn write_response_stream_event_event(
                             ),
                         );
                 }
+                let message = ::smithygen_runtime::event_stream::message::with_content_type(
+                    message,
+                    "application/octet-stream",
+                );
                 ::std::result::Result::Ok(message)
             };
             write()
