@@ -69,7 +69,16 @@ impl CliError {
         R: std::fmt::Debug + Send + Sync + 'static,
     {
         if let Some(service) = err.as_service_error() {
-            let code = service.code().unwrap_or("Unknown").to_string();
+            // Error events of a stream carry their type in `:exception-type`, which (as in the
+            // official client) is not their `code()`; a modeled one displays as `Type: message`,
+            // and its type is what the AWS CLI prints as the code.
+            let modeled_name = || {
+                std::error::Error::source(service)?;
+                let shown = service.to_string();
+                let name = shown.split(": ").next().unwrap_or_default().to_string();
+                (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(name)
+            };
+            let code = service.code().map(str::to_string).or_else(modeled_name).unwrap_or_else(|| "Unknown".to_string());
             let message = service.message().unwrap_or_default().to_string();
             return CliError { message, status: ExitStatus::Service, code: Some(code) };
         }
