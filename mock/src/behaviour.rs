@@ -504,12 +504,18 @@ pub struct UpstreamSpec {
     pub url: String,
     /// How long the container may take to answer; SageMaker allows 60 s.
     pub timeout: Duration,
+    /// How often a bidirectional session's WebSocket is pinged (SageMaker: every 60 s); after
+    /// [`UNANSWERED_PINGS_LIMIT`] pings in a row without a pong the session is closed.
+    pub ping_interval: Duration,
 }
+
+/// Pings in a row a container may leave unanswered before its session is closed (SageMaker's 5).
+pub const UNANSWERED_PINGS_LIMIT: u32 = 5;
 
 impl UpstreamSpec {
     /// The container at `url`, with SageMaker's 60-second limit.
     pub fn new(url: impl Into<String>) -> Self {
-        UpstreamSpec { url: url.into().trim_end_matches('/').to_string(), timeout: Duration::from_secs(60) }
+        UpstreamSpec { url: url.into().trim_end_matches('/').to_string(), timeout: Duration::from_secs(60), ping_interval: Duration::from_secs(60) }
     }
 }
 
@@ -863,11 +869,15 @@ fn parse_upstream(value: &Value) -> Result<UpstreamSpec, String> {
     let spec = match value {
         Value::String(url) => UpstreamSpec::new(url.clone()),
         Value::Object(map) => {
-            check_keys(map, &["url", "timeout_ms"], "`upstream`")?;
+            check_keys(map, &["url", "timeout_ms", "ping_interval_ms"], "`upstream`")?;
             let url = string_field(map, "url")?.ok_or("`upstream` needs a `url`")?;
             let mut spec = UpstreamSpec::new(url);
             if let Some(v) = map.get("timeout_ms") {
                 spec.timeout = Duration::from_millis(v.as_u64().ok_or("`timeout_ms` must be a whole number")?);
+            }
+            if let Some(v) = map.get("ping_interval_ms") {
+                let ms = v.as_u64().filter(|ms| *ms > 0).ok_or("`ping_interval_ms` must be a whole number above 0")?;
+                spec.ping_interval = Duration::from_millis(ms);
             }
             spec
         }
@@ -910,7 +920,7 @@ mod tests {
         let b = Behaviour::from_value(&json!({ "upstream": { "url": "http://127.0.0.1:9/", "timeout_ms": 10 } })).unwrap();
         assert_eq!(
             b,
-            Behaviour::Step(Step::new(Action::Upstream(UpstreamSpec { url: "http://127.0.0.1:9".into(), timeout: Duration::from_millis(10) })))
+            Behaviour::Step(Step::new(Action::Upstream(UpstreamSpec { url: "http://127.0.0.1:9".into(), timeout: Duration::from_millis(10), ping_interval: Duration::from_secs(60) })))
         );
     }
 

@@ -10,7 +10,7 @@
 //!
 //! The container contract followed in upstream mode: see [`connect_container`].
 
-use crate::behaviour::{BidiSource, BidiSpec, ErrorSpec, StreamFailure, StreamFailureKind, UpstreamSpec};
+use crate::behaviour::{BidiSource, BidiSpec, ErrorSpec, StreamFailure, StreamFailureKind, UpstreamSpec, UNANSWERED_PINGS_LIMIT};
 use crate::service::{ErrorContext, Mock};
 use aws_smithy_types::error::ErrorMetadata;
 use aws_smithy_types::Blob;
@@ -28,6 +28,7 @@ use sagemaker_runtime_http2::types::error::{
 };
 use sagemaker_runtime_http2::types::{RequestStreamEvent, ResponsePayloadPart, ResponseStreamEvent};
 use smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -123,7 +124,7 @@ impl Mock {
             BidiSource::Script(script) => tokio::spawn(script_replies(events, script, replies_tx)),
             BidiSource::Upstream(upstream) => {
                 let socket = connect_container(&upstream, &input).await.map_err(|e| container_error(e, &upstream, &ctx))?;
-                tokio::spawn(relay(events, socket, replies_tx))
+                tokio::spawn(relay(events, socket, replies_tx, upstream.ping_interval))
             }
         };
         tracing::info!(endpoint = %name, "InvokeEndpointWithBidirectionalStream streaming");
@@ -136,9 +137,9 @@ impl Mock {
 }
 
 /// Aborts the source task when the session ends first (the client went away).
-struct AbortOnDrop(tokio::task::JoinHandle<SourceEnd>);
+struct AbortOnDrop<T = SourceEnd>(tokio::task::JoinHandle<T>);
 
-impl Drop for AbortOnDrop {
+impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -206,8 +207,8 @@ enum ConnectError {
 
 /// Opens the container's WebSocket for one session.
 ///
-/// The contract followed (SageMaker's container contract for bidirectional streaming; see the
-/// README's "Bidirectional streams" for the sources and what could not be checked): the
+/// The contract followed (SageMaker's container contract for bidirectional streaming; the
+/// README's "Bidirectional streams" names the sources): the
 /// container serves a WebSocket at `/invocations-bidirectional-stream` on its port (8080 in
 /// SageMaker); `X-Amzn-SageMaker-Model-Invocation-Path` replaces that path and
 /// `X-Amzn-SageMaker-Model-Query-String` becomes its query. One session is one WebSocket
@@ -243,13 +244,48 @@ fn container_error(error: ConnectError, upstream: &UpstreamSpec, ctx: &ErrorCont
     bidi_error(&spec, None, ctx)
 }
 
-/// Relays request parts to the container and its messages back, both ways at once.
-async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>) -> SourceEnd {
+/// Relays request parts to the container and its messages back, both ways at once, and keeps
+/// the socket's health as SageMaker does: a ping every `ping_interval`, and after
+/// [`UNANSWERED_PINGS_LIMIT`] pings in a row without a pong the session is closed (a close frame,
+/// then the response stream ends).
+async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>, ping_interval: Duration) -> SourceEnd {
     let (mut sink, mut stream) = socket.split();
     // Set once the mock has sent its close frame: a container that then drops the connection
     // without answering it has still ended the session cleanly.
-    let closing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let closing = Arc::new(AtomicBool::new(false));
     let closed_by_us = closing.clone();
+    // Pings sent since the last pong.
+    let unanswered = Arc::new(AtomicU32::new(0));
+    let answered = unanswered.clone();
+    // One writer owns the socket's sending half; the request parts and the pings go through it.
+    let (outgoing, mut to_send) = mpsc::channel::<WsMessage>(16);
+    let writer = tokio::spawn(async move {
+        while let Some(message) = to_send.recv().await {
+            let close = matches!(message, WsMessage::Close(_));
+            if sink.send(message).await.is_err() || close {
+                break;
+            }
+        }
+    });
+    let pinger = {
+        let (outgoing, closing) = (outgoing.clone(), closing.clone());
+        AbortOnDrop(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + ping_interval, ping_interval);
+            loop {
+                ticks.tick().await;
+                if unanswered.load(Ordering::SeqCst) >= UNANSWERED_PINGS_LIMIT {
+                    tracing::info!("model container left {UNANSWERED_PINGS_LIMIT} pings unanswered; closing the session");
+                    closing.store(true, Ordering::SeqCst);
+                    let _ = outgoing.send(WsMessage::Close(None)).await;
+                    return;
+                }
+                unanswered.fetch_add(1, Ordering::SeqCst);
+                if outgoing.send(WsMessage::Ping(Bytes::new())).await.is_err() {
+                    return;
+                }
+            }
+        }))
+    };
     let to_container = async move {
         loop {
             match events.recv().await {
@@ -260,18 +296,18 @@ async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>)
                         (_, Ok(text)) => WsMessage::Text(text.into()),
                         (_, Err(e)) => WsMessage::Binary(Bytes::from(e.into_bytes())),
                     };
-                    if sink.send(message).await.is_err() {
+                    if outgoing.send(message).await.is_err() {
                         return None; // the container went away; its side reports it
                     }
                 }
                 Ok(Some(_)) => {}
                 Ok(None) => {
-                    closing.store(true, std::sync::atomic::Ordering::SeqCst);
-                    let _ = sink.send(WsMessage::Close(None)).await;
+                    closing.store(true, Ordering::SeqCst);
+                    let _ = outgoing.send(WsMessage::Close(None)).await;
                     return None;
                 }
                 Err(e) => {
-                    let _ = sink.send(WsMessage::Close(None)).await;
+                    let _ = outgoing.send(WsMessage::Close(None)).await;
                     return Some(input_failed(e));
                 }
             }
@@ -283,12 +319,16 @@ async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>)
                 Ok(WsMessage::Text(text)) => (Bytes::from(text.as_str().to_string()), "UTF8"),
                 Ok(WsMessage::Binary(bytes)) => (bytes, "BINARY"),
                 Ok(WsMessage::Close(_)) => return SourceEnd::Done,
-                Ok(_) => continue, // ping, pong: tungstenite answers pings itself
+                Ok(WsMessage::Pong(_)) => {
+                    answered.store(0, Ordering::SeqCst);
+                    continue;
+                }
+                Ok(_) => continue, // the container's pings: tungstenite answers them itself
                 // The closing handshake finished (ours or the container's).
                 Err(tokio_tungstenite::tungstenite::Error::ConnectionClosed | tokio_tungstenite::tungstenite::Error::AlreadyClosed) => {
                     return SourceEnd::Done
                 }
-                Err(_) if closed_by_us.load(std::sync::atomic::Ordering::SeqCst) => return SourceEnd::Done,
+                Err(_) if closed_by_us.load(Ordering::SeqCst) => return SourceEnd::Done,
                 Err(e) => {
                     return SourceEnd::Failed(StreamFailureKind::ModelStreamError {
                         error_code: Some("StreamBroken".into()),
@@ -303,11 +343,30 @@ async fn relay(mut events: Events, socket: Socket, replies: mpsc::Sender<Reply>)
         }
         SourceEnd::Done
     };
-    let to_container = tokio::spawn(to_container);
-    let end = from_container.await;
-    match to_container.await {
-        Ok(Some(failed)) if matches!(end, SourceEnd::Done) => failed,
+    let to_container = AbortOnDrop(tokio::spawn(to_container));
+    let end = tokio::select! {
+        end = from_container => end,
+        // Closed for unanswered pings: a container that no longer reads may never answer the
+        // close frame either, so the session ends here.
+        () = wait_for_closed_unanswered(&pinger) => SourceEnd::Done,
+    };
+    drop(pinger);
+    let mut to_container = to_container;
+    let failed = match tokio::time::timeout(Duration::from_millis(100), &mut to_container.0).await {
+        Ok(Ok(Some(failed))) => Some(failed),
+        _ => None,
+    };
+    writer.abort();
+    match failed {
+        Some(failed) if matches!(end, SourceEnd::Done) => failed,
         _ => end,
+    }
+}
+
+/// Resolves when the pinger has given up on the container (and never otherwise).
+async fn wait_for_closed_unanswered(pinger: &AbortOnDrop<()>) {
+    while !pinger.0.is_finished() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -526,6 +526,56 @@ async fn upstream_mode_relays_a_session_to_a_websocket_container() {
     mock.stop().await.unwrap();
 }
 
+/// SageMaker pings the container's socket (every 60 s) and closes the session after 5 pings in a
+/// row without a pong. A container that keeps reading answers them (tungstenite does) and its
+/// session stays open; one that stops reading is closed, and the client's response stream ends.
+#[tokio::test]
+async fn unanswered_pings_close_the_session_and_answered_ones_keep_it() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let container = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let Ok(mut socket) = tokio_tungstenite::accept_async(tcp).await else { return };
+                // Echo until "stall", then stop reading (so pings go unanswered) without closing.
+                while let Some(Ok(message)) = socket.next().await {
+                    if let Message::Text(text) = message {
+                        if text.as_str() == "stall" {
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        let _ = socket.send(Message::Text(text)).await;
+                    }
+                }
+            });
+        }
+    });
+    let config = sagemaker_runtime_mock::MockConfig::from_toml(&format!(
+        "[endpoints.pinged]\nbidi = {{ upstream = {{ url = \"{container}\", ping_interval_ms = 40 }} }}\n"
+    ))
+    .unwrap();
+    let mock = MockServer::with_config(config).start().await.unwrap();
+    let client = Ours::client(&mock.url(), KEY, SECRET, None);
+    let (tx, rx) = mpsc::channel(4);
+    tx.send(part(b"one", Some("UTF8"), None)).await.unwrap();
+    let (_, mut session) = within("open", Ours::open(&client, "pinged", Headers::default(), rx)).await.unwrap();
+    assert_eq!(within("first", Ours::next(&mut session)).await, Next::Event(part(b"one", Some("UTF8"), None)));
+    // Ten ping intervals with a reading container: still open, still answering.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    tx.send(part(b"two", Some("UTF8"), None)).await.unwrap();
+    assert_eq!(within("second", Ours::next(&mut session)).await, Next::Event(part(b"two", Some("UTF8"), None)));
+    // The container stops reading: after 5 unanswered pings the session ends, the client's
+    // input stream still open.
+    tx.send(part(b"stall", Some("UTF8"), None)).await.unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(within("closed", Ours::next(&mut session)).await, Next::End);
+    assert!(started.elapsed() >= Duration::from_millis(150), "closed after {:?}, before 5 pings could go unanswered", started.elapsed());
+    drop(tx);
+    mock.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_config_file_form_is_read() {
     let config = sagemaker_runtime_mock::MockConfig::from_toml(
