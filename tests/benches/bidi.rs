@@ -10,7 +10,8 @@
 //!    queued; from calling `send()` to the first `PayloadPart` out of `recv()`. Calls alternate.
 //! 3. 1,000 concurrent sessions per client, each in a fresh process of this binary (its load
 //!    role) against a fresh mock, so neither client inherits the other's freed memory: every
-//!    session sends its first event and reads the echo, then, with all sessions open, the
+//!    session sends its first event and reads the echo (at most 128 connecting at once, so the
+//!    mock's accept queue does not overflow into 1 s SYN retransmits), then, with all sessions open, the
 //!    resident memory of both processes, their sockets and CPU time are read; then every
 //!    session sends the rest of its events one at a time (each after the previous echo) and
 //!    ends. Events per second = all echoed events / wall time (opening included); and, apart,
@@ -32,11 +33,13 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{cpu_time, cpu_time_of, own_rss_bytes, percentile, raise_nofile, report, rss_of_pid, sockets_of, ChildServer};
-use tokio::sync::{mpsc, Barrier};
+use tokio::sync::{mpsc, Barrier, Semaphore};
 
 const KEY: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const EVENT_SIZE: usize = 64;
+/// Sessions connecting at once in the concurrent phase.
+const OPENING: usize = 128;
 
 /// Set in a child's environment to make this binary serve the mock instead of measuring.
 const MOCK_ROLE: &str = "SMITHYGEN_BENCH_BIDI_MOCK";
@@ -289,6 +292,20 @@ fn env_number(name: &str) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{name} is a number"))
 }
 
+/// The system's count of connections dropped because a listener's accept queue was full
+/// (`TcpExt: ListenOverflows` of `/proc/net/netstat`; every process's, not only the mock's).
+fn listen_overflows() -> u64 {
+    let text = std::fs::read_to_string("/proc/net/netstat").unwrap_or_default();
+    let mut lines = text.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (Some(names), Some(values)) = (lines.next(), lines.next()) else { return 0 };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(name, _)| *name == "ListenOverflows")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The load role: `STREAMS` concurrent sessions of one client against the mock at `URL`
 /// (process `MOCK_PID`), `EVENTS` events each; prints one `LOAD {json}` line.
 fn run_load_if_asked() {
@@ -315,14 +332,21 @@ async fn load(which: Which, url: &str, mock_pid: u32, streams: usize, events: us
     tokio::time::sleep(Duration::from_millis(200)).await;
     let (own_before, mock_before) = (own_rss_bytes(), rss_of_pid(mock_pid));
     let (own_cpu_before, mock_cpu_before) = (cpu_time(), cpu_time_of(mock_pid));
+    let overflows_before = listen_overflows();
+    // At most OPENING sessions connect at once: a burst of 1,000 SYNs overflows the mock's accept
+    // queue (tokio's backlog of 1,024, drained by one accept loop), and each dropped SYN costs
+    // that connection a 1 s retransmit, which would measure the kernel, not the clients.
+    let opening = Arc::new(Semaphore::new(OPENING));
     let all_open = Arc::new(Barrier::new(streams + 1));
     let go = Arc::new(Barrier::new(streams + 1));
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(streams);
     for _ in 0..streams {
-        let (sdk, all_open, go) = (sdk.clone(), all_open.clone(), go.clone());
+        let (sdk, all_open, go, opening) = (sdk.clone(), all_open.clone(), go.clone(), opening.clone());
         tasks.push(tokio::spawn(async move {
+            let permit = opening.acquire_owned().await.expect("the semaphore is open");
             let mut open = Open::start(&sdk).await;
+            drop(permit);
             all_open.wait().await;
             go.wait().await;
             for _ in 1..events {
@@ -356,6 +380,8 @@ async fn load(which: Which, url: &str, mock_pid: u32, streams: usize, events: us
         "client_kib_per_stream": (own_open as f64 - own_before as f64) / streams as f64 / 1024.0,
         "mock_rss_before_mib": mib(mock_before as f64),
         "mock_kib_per_stream": (mock_open as f64 - mock_before as f64) / streams as f64 / 1024.0,
+        "listen_overflows": listen_overflows().saturating_sub(overflows_before),
+        "opening_at_once": OPENING,
         "client_sockets": own_sockets,
         "mock_sockets": mock_sockets,
         "client_cpu_us_per_event": us(own_cpu) / total,
@@ -395,7 +421,7 @@ fn main() {
     serve_mock_if_asked();
     run_load_if_asked();
     let quick = std::env::args().any(|a| a == "--quick");
-    let (rounds, calls, streams, events, load_runs) = if quick { (200, 50, 1000, 5, 1) } else { (2000, 300, 1000, 20, 3) };
+    let (rounds, calls, streams, events, load_runs) = if quick { (500, 100, 1000, 20, 1) } else { (5000, 1000, 1000, 100, 5) };
     // One socket per session in the client and in the mock, plus the runtime's own.
     let needed = streams as u64 + 256;
     let nofile = raise_nofile(needed);
@@ -436,6 +462,7 @@ fn main() {
             "mock_cpu_us_per_event",
             "client_sockets",
             "mock_sockets",
+            "listen_overflows",
             "client_rss_before_mib",
             "mock_rss_before_mib",
         ] {
@@ -455,6 +482,7 @@ fn main() {
         "streams": streams,
         "events_per_stream": events,
         "load_runs": load_runs,
+        "opening_at_once": OPENING,
         "connection": "HTTP/1.1 over http:// (both clients' default; one connection per open session)",
         "nofile_limit": nofile,
         "mock_sockets_after_calls": mock_sockets_after_calls,

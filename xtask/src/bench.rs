@@ -481,10 +481,13 @@ fn bidi_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
          - **Round trip**: one open session per client, {rounds} rounds of one event sent and its echo read, ours \
          and the official client's alternating (each goes first in every other round).\n\
          - **First part**: {calls} new calls per client, alternating, each with its first event already queued: \
-         from calling `send()` to the first `PayloadPart` out of `recv()` (connection from the keep-alive pool).\n\
+         from calling `send()` to the first `PayloadPart` out of `recv()`, on a keep-alive connection when \
+         the client's pool has one (after all these calls the mock held {after_calls} sockets, its listener included).\n\
          - **{streams} concurrent sessions**: per client a fresh process (the bench binary in a load role) and a \
          fresh mock, so neither inherits the other's freed memory; median of {load_runs} run(s), clients \
-         alternating. Every session opens with its first event and reads the echo; with all of them open, the \
+         alternating. Every session opens with its first event and reads the echo (at most {opening} connecting \
+         at once: a burst of 1,000 SYNs overflows the mock's accept queue, and each dropped SYN costs its \
+         connection a 1 s retransmit; accept-queue overflows during the runs: {overflows}); with all of them open, the \
          resident memory (`VmRSS`) of both processes is read against its level before (after a warm-up session), \
          divided by {streams}; then each session sends its other {more} event(s), one after the echo of the \
          previous, and ends. Events/s = all {total} echoed events / wall time from the first open to the last \
@@ -495,33 +498,41 @@ fn bidi_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
         connection = r["connection"].as_str().unwrap_or("?"),
         rounds = r["round_trips"],
         calls = r["first_part_calls"],
+        after_calls = r["mock_sockets_after_calls"],
+        opening = r["opening_at_once"],
+        overflows = num(&r["ours"], &["concurrent", "listen_overflows"]) + num(&r["official"], &["concurrent", "listen_overflows"]),
         streams = r["streams"],
         load_runs = r["load_runs"],
         more = num(r, &["events_per_stream"]) - 1.0,
         total = num(r, &["streams"]) * num(r, &["events_per_stream"]),
     );
+    let per_run = |side: &Value| -> String {
+        let runs = side["concurrent"]["runs"].as_array().map(Vec::as_slice).unwrap_or_default();
+        runs.iter().map(|run| format!("{:.0}", num(run, &["events_per_s"]))).collect::<Vec<_>>().join(", ")
+    };
     let mut row = |label: &str, path: &[&str], scale: f64, unit: &str, digits: usize| {
         let (ours, official) = (num(&r["ours"], path) * scale, num(&r["official"], path) * scale);
-        let _ = writeln!(out, "| {label} | {ours:.digits$} {unit} | {official:.digits$} {unit} | {:.2} |", ours / official);
+        let _ = writeln!(out, "| {label} | {ours:.digits$}{unit} | {official:.digits$}{unit} | {:.2} |", ours / official);
     };
-    row("round trip p50", &["round_trip", "p50_us"], 1.0, "µs", 0);
-    row("round trip p99", &["round_trip", "p99_us"], 1.0, "µs", 0);
-    row("first part p50", &["first_part", "p50_us"], 1e-3, "ms", 2);
-    row("first part p99", &["first_part", "p99_us"], 1e-3, "ms", 2);
+    row("round trip p50", &["round_trip", "p50_us"], 1.0, " µs", 0);
+    row("round trip p99", &["round_trip", "p99_us"], 1.0, " µs", 0);
+    row("first part p50", &["first_part", "p50_us"], 1e-3, " ms", 2);
+    row("first part p99", &["first_part", "p99_us"], 1e-3, " ms", 2);
     row("concurrent: events/s (opening included)", &["concurrent", "events_per_s"], 1.0, "", 0);
     row("concurrent: events/s once all are open", &["concurrent", "open_events_per_s"], 1.0, "", 0);
-    row("concurrent: opening all sessions", &["concurrent", "open_all_ms"], 1.0, "ms", 0);
-    row("concurrent: client memory per session", &["concurrent", "client_kib_per_stream"], 1.0, "KiB", 1);
-    row("concurrent: mock memory per session", &["concurrent", "mock_kib_per_stream"], 1.0, "KiB", 1);
-    row("concurrent: client CPU per event", &["concurrent", "client_cpu_us_per_event"], 1.0, "µs", 0);
-    row("concurrent: mock CPU per event", &["concurrent", "mock_cpu_us_per_event"], 1.0, "µs", 0);
+    row("concurrent: opening all sessions", &["concurrent", "open_all_ms"], 1.0, " ms", 0);
+    row("concurrent: client memory per session", &["concurrent", "client_kib_per_stream"], 1.0, " KiB", 1);
+    row("concurrent: mock memory per session", &["concurrent", "mock_kib_per_stream"], 1.0, " KiB", 1);
+    row("concurrent: client CPU per event", &["concurrent", "client_cpu_us_per_event"], 1.0, " µs", 0);
+    row("concurrent: mock CPU per event", &["concurrent", "mock_cpu_us_per_event"], 1.0, " µs", 0);
     let _ = writeln!(
         out,
         "\nSockets open with all sessions open: ours {:.0} in the client, {:.0} in the mock; official {:.0} and {:.0} \
-         (HTTP/1.1 does not multiplex: one connection per session, plus the listener and the pool's warm-up \
-         connection). Resident memory before the sessions: client {:.1} MiB (ours) / {:.1} MiB (official), mock \
-         {:.1} / {:.1} MiB. Open-files limit in force: {}. CPU per event counts everything from the first open \
-         (connections, signing, the handshake of each session) to the last end, over all events.",
+         (HTTP/1.1 does not multiplex: one connection per session; the few others are the mock's listener and \
+         connections the warm-up left in the pool). Resident memory before the sessions: client {:.1} MiB (ours) / \
+         {:.1} MiB (official), mock {:.1} / {:.1} MiB. Open-files limit in force: {}. CPU per event counts \
+         everything from the first open (connections, signing, the handshake of each session) to the last end, \
+         over all events. Events/s of each run (opening included): ours {}; official {}.",
         num(&r["ours"], &["concurrent", "client_sockets"]),
         num(&r["ours"], &["concurrent", "mock_sockets"]),
         num(&r["official"], &["concurrent", "client_sockets"]),
@@ -531,6 +542,8 @@ fn bidi_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
         num(&r["ours"], &["concurrent", "mock_rss_before_mib"]),
         num(&r["official"], &["concurrent", "mock_rss_before_mib"]),
         r["nofile_limit"],
+        per_run(&r["ours"]),
+        per_run(&r["official"]),
     );
     Ok(out)
 }
