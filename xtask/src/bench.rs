@@ -2,9 +2,10 @@
 //!
 //! The measuring programs are ordinary `cargo bench` targets that print one `BENCH {json}`
 //! line per result (`codegen/benches/generate.rs`, `tests/benches/client.rs`,
-//! `mock/benches/load.rs`); this command runs them, builds the three size programs from empty
-//! target folders, and renders the tables. Not part of `cargo xtask test`: it takes minutes
-//! and its figures are for people, not for pass/fail.
+//! `mock/benches/load.rs`, `tests/benches/stream.rs`, `tests/benches/bidi.rs`); this command
+//! runs them, builds the three size programs from empty target folders, and renders the
+//! tables. Not part of `cargo xtask test`: it takes minutes and its figures are for people, not
+//! for pass/fail.
 
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli] [--build-runs N]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli,bidi] [--build-runs N]";
 
 /// What to measure and how hard.
 struct BenchArgs {
@@ -61,6 +62,9 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     }
     if parsed.wants("cli") {
         doc.push_str(&cli_section(root, &parsed)?);
+    }
+    if parsed.wants("bidi") {
+        doc.push_str(&bidi_section(root, &parsed)?);
     }
     let run = format!(
         "\n_The whole run took {:.0} s; load average at the start {}, at the end {} (other work on the \
@@ -121,7 +125,7 @@ fn header(root: &Path, args: &BenchArgs) -> String {
         "# Benchmarks\n\nWritten by `{command}` on {date}: {cores} cores ({cpu}), {memory} memory, {rustc}. \
          Every figure is measured side by side in the same run as its peer and shown with the ratio; \
          each is the median of several runs. Regenerate with `cargo xtask bench` (a few minutes; \
-         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli` for some sections).\n",
+         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli,bidi` for some sections).\n",
         date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         rustc = output_of("rustc", &["--version"]),
     )
@@ -453,6 +457,94 @@ fn streaming_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
             num(r, &[key, "whole_stream_p50_us"]) / 1000.0,
         );
     }
+    Ok(out)
+}
+
+/// `InvokeEndpointWithBidirectionalStream` through `sagemaker-runtime-http2` and the official
+/// `aws-sdk-sagemakerruntimehttp2` on the mock (a child process): round trip of one event, time
+/// to the first response part, and 1,000 concurrent sessions per client.
+fn bidi_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
+    let mut bench_args = vec!["bench", "-p", "e2e-tests", "--bench", "bidi"];
+    if args.quick {
+        bench_args.extend(["--", "--quick"]);
+    }
+    let results = run_bench(root, &bench_args)?;
+    let r = results.iter().find(|r| r["section"] == "bidi").ok_or("the bidi benchmark printed no result")?;
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mut out = format!(
+        "\n## 7. Bidirectional streaming (HTTP/2 API)\n\n`InvokeEndpointWithBidirectionalStream` (SageMaker Runtime HTTP/2) through our \
+         `sagemaker-runtime-http2` and the official `aws-sdk-sagemakerruntimehttp2`, release builds with their default \
+         settings (SigV4 with signed events, default retry and timeouts), against the mock in a child process (echo: \
+         each {size}-byte request event answered by one `PayloadPart` with its bytes; no request log), so its memory \
+         and CPU are not the client's. Connection: {connection}. {cores} cores shared by the client (2 tokio worker \
+         threads), the mock (one per core) and whatever else the machine runs.\n\n\
+         - **Round trip**: one open session per client, {rounds} rounds of one event sent and its echo read, ours \
+         and the official client's alternating (each goes first in every other round).\n\
+         - **First part**: {calls} new calls per client, alternating, each with its first event already queued: \
+         from calling `send()` to the first `PayloadPart` out of `recv()`, on a keep-alive connection when \
+         the client's pool has one (after all these calls the mock held {after_calls} sockets, its listener included).\n\
+         - **{streams} concurrent sessions**: per client a fresh process (the bench binary in a load role) and a \
+         fresh mock, so neither inherits the other's freed memory; median of {load_runs} run(s), clients \
+         alternating. Every session opens with its first event and reads the echo (at most {opening} connecting \
+         at once: a burst of 1,000 SYNs overflows the mock's accept queue, and each dropped SYN costs its \
+         connection a 1 s retransmit; accept-queue overflows during the runs: {overflows}); with all of them open, the \
+         resident memory (`VmRSS`) of both processes is read against its level before (after a warm-up session), \
+         divided by {streams}; then each session sends its other {more} event(s), one after the echo of the \
+         previous, and ends. Events/s = all {total} echoed events / wall time from the first open to the last \
+         end; *once all are open*: the events after each session's first / the time from all open to the last \
+         end. The client's memory includes the benchmark's own task and channel per session, alike for both.\n\n\
+         | | ours | official | ratio ours / official |\n|---|---:|---:|---:|\n",
+        size = r["event_size"],
+        connection = r["connection"].as_str().unwrap_or("?"),
+        rounds = r["round_trips"],
+        calls = r["first_part_calls"],
+        after_calls = r["mock_sockets_after_calls"],
+        opening = r["opening_at_once"],
+        overflows = num(&r["ours"], &["concurrent", "listen_overflows"]) + num(&r["official"], &["concurrent", "listen_overflows"]),
+        streams = r["streams"],
+        load_runs = r["load_runs"],
+        more = num(r, &["events_per_stream"]) - 1.0,
+        total = num(r, &["streams"]) * num(r, &["events_per_stream"]),
+    );
+    let per_run = |side: &Value| -> String {
+        let runs = side["concurrent"]["runs"].as_array().map(Vec::as_slice).unwrap_or_default();
+        runs.iter().map(|run| format!("{:.0}", num(run, &["events_per_s"]))).collect::<Vec<_>>().join(", ")
+    };
+    let mut row = |label: &str, path: &[&str], scale: f64, unit: &str, digits: usize| {
+        let (ours, official) = (num(&r["ours"], path) * scale, num(&r["official"], path) * scale);
+        let _ = writeln!(out, "| {label} | {ours:.digits$}{unit} | {official:.digits$}{unit} | {:.2} |", ours / official);
+    };
+    row("round trip p50", &["round_trip", "p50_us"], 1.0, " µs", 0);
+    row("round trip p99", &["round_trip", "p99_us"], 1.0, " µs", 0);
+    row("first part p50", &["first_part", "p50_us"], 1e-3, " ms", 2);
+    row("first part p99", &["first_part", "p99_us"], 1e-3, " ms", 2);
+    row("concurrent: events/s (opening included)", &["concurrent", "events_per_s"], 1.0, "", 0);
+    row("concurrent: events/s once all are open", &["concurrent", "open_events_per_s"], 1.0, "", 0);
+    row("concurrent: opening all sessions", &["concurrent", "open_all_ms"], 1.0, " ms", 0);
+    row("concurrent: client memory per session", &["concurrent", "client_kib_per_stream"], 1.0, " KiB", 1);
+    row("concurrent: mock memory per session", &["concurrent", "mock_kib_per_stream"], 1.0, " KiB", 1);
+    row("concurrent: client CPU per event", &["concurrent", "client_cpu_us_per_event"], 1.0, " µs", 0);
+    row("concurrent: mock CPU per event", &["concurrent", "mock_cpu_us_per_event"], 1.0, " µs", 0);
+    let _ = writeln!(
+        out,
+        "\nSockets open with all sessions open: ours {:.0} in the client, {:.0} in the mock; official {:.0} and {:.0} \
+         (HTTP/1.1 does not multiplex: one connection per session; the few others are the mock's listener and \
+         connections the warm-up left in the pool). Resident memory before the sessions: client {:.1} MiB (ours) / \
+         {:.1} MiB (official), mock {:.1} / {:.1} MiB. Open-files limit in force: {}. CPU per event counts \
+         everything from the first open (connections, signing, the handshake of each session) to the last end, \
+         over all events. Events/s of each run (opening included): ours {}; official {}.",
+        num(&r["ours"], &["concurrent", "client_sockets"]),
+        num(&r["ours"], &["concurrent", "mock_sockets"]),
+        num(&r["official"], &["concurrent", "client_sockets"]),
+        num(&r["official"], &["concurrent", "mock_sockets"]),
+        num(&r["ours"], &["concurrent", "client_rss_before_mib"]),
+        num(&r["official"], &["concurrent", "client_rss_before_mib"]),
+        num(&r["ours"], &["concurrent", "mock_rss_before_mib"]),
+        num(&r["official"], &["concurrent", "mock_rss_before_mib"]),
+        r["nofile_limit"],
+        per_run(&r["ours"]),
+        per_run(&r["official"]),
+    );
     Ok(out)
 }
 

@@ -29,7 +29,7 @@ Usage:
                                                  (tests/dropin/API-PARITY.md, API-PARITY-HTTP2.md; --check: fail if
                                                  one is stale or any item is absent)
   cargo xtask bench [--quick] [--only SECTIONS]  side-by-side benchmarks (generator, client, mock, build and
-                                                 size, streaming, command line), written to BENCHMARKS.md; not part of `test`";
+                                                 size, streaming, command line, bidi), written to BENCHMARKS.md; not part of `test`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,5 +1,6 @@
 //! What the side-by-side benchmarks share: a bare hyper echo server run as a child process
-//! (so its CPU time is not the client's), CPU-time and memory readings, a counting
+//! (so its CPU time is not the client's) and the way to run the bench binary itself as such a
+//! child (the bidi bench's mock), CPU-time, memory, socket and open-files readings, a counting
 //! allocator, percentiles, and the one-line JSON results `cargo xtask bench` collects.
 
 #![allow(dead_code)] // each bench binary uses a different part
@@ -79,6 +80,13 @@ impl ChildServer {
         ChildServer { child, url }
     }
 
+    /// This very binary with `role` set in its environment (a server role of the bench).
+    pub fn this_binary_as(role: &str) -> ChildServer {
+        let mut command = Command::new(std::env::current_exe().expect("the bench binary's path"));
+        command.env(role, "1");
+        ChildServer::start(command)
+    }
+
     /// The bare echo server: this very binary, in its server role.
     pub fn echo() -> ChildServer {
         let mut command = Command::new(std::env::current_exe().expect("the bench binary's path"));
@@ -107,6 +115,54 @@ pub fn own_rss_bytes() -> u64 {
 /// Peak resident memory of this process (`VmHWM`), in bytes.
 pub fn own_peak_rss_bytes() -> u64 {
     status_field("/proc/self/status", "VmHWM:")
+}
+
+/// Resident memory of process `pid`, in bytes.
+pub fn rss_of_pid(pid: u32) -> u64 {
+    rss_of(&format!("/proc/{pid}/status"))
+}
+
+/// User plus system CPU time process `pid` has used so far (`/proc/PID/stat`, in clock ticks).
+pub fn cpu_time_of(pid: u32) -> Duration {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // After the command name (in parentheses, and it may hold spaces) come the state (field 3),
+    // ..., utime (14) and stime (15).
+    let after = text.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // SAFETY: sysconf only reads a system value.
+    let per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).unwrap_or(100).max(1);
+    Duration::from_micros((ticks(11) + ticks(12)) * 1_000_000 / per_second)
+}
+
+/// Sockets among the open file descriptors of process `pid` (`"self"`: this one).
+pub fn sockets_of(pid: &str) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| std::fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Raises this process's open-files soft limit (children inherit it) to `needed`, as far as
+/// the hard limit allows; returns the soft limit now in force.
+pub fn raise_nofile(needed: u64) -> u64 {
+    // SAFETY: getrlimit and setrlimit only read and write the struct they are given.
+    unsafe {
+        let mut limit = std::mem::zeroed::<libc::rlimit>();
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 0;
+        }
+        if limit.rlim_cur < needed {
+            let wanted = libc::rlimit { rlim_cur: needed.min(limit.rlim_max), rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) == 0 {
+                limit.rlim_cur = wanted.rlim_cur;
+            }
+        }
+        limit.rlim_cur
+    }
 }
 
 fn rss_of(path: &str) -> u64 {
