@@ -147,32 +147,25 @@ pub fn verify(auth: &AuthConfig, region: &str, request: &http::Request<Bytes>, n
         )));
     }
 
-    for body in payload_hashes(request) {
-        let expected = recompute(auth, region, request, signed_headers, signed_at, token, body)?;
-        if constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
-            return Ok(());
-        }
+    let expected = recompute(auth, region, request, signed_headers, signed_at, token, payload_hash(request))?;
+    if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+        return Err(AuthFailure::invalid(MISMATCH));
     }
-    Err(AuthFailure::invalid(MISMATCH))
+    Ok(())
 }
 
-/// What the client may have signed in place of the body's hash.
-///
-/// An input event stream (InvokeEndpointWithBidirectionalStream) reaches the hooks with an empty
-/// body, and each of its events is signed on its own, chained from the request's signature (the
-/// events' signatures are not checked here). Without `x-amz-content-sha256` its request is
-/// accepted when signed over an empty payload (what the official Rust SDK signs), the
-/// `STREAMING-AWS4-HMAC-SHA256-EVENTS` literal or `UNSIGNED-PAYLOAD`.
-fn payload_hashes(request: &http::Request<Bytes>) -> Vec<aws_sigv4::http_request::SignableBody<'_>> {
+/// What the client signed in place of the body: what `x-amz-content-sha256` declares, else the
+/// body as received. An input event stream (InvokeEndpointWithBidirectionalStream) reaches the
+/// hooks with an empty body and, as the official SDKs sign it, its request is signed over that
+/// empty payload; each of its events is signed on its own, chained from the request's signature
+/// (the events' signatures are not checked here).
+fn payload_hash(request: &http::Request<Bytes>) -> aws_sigv4::http_request::SignableBody<'_> {
     use aws_sigv4::http_request::SignableBody;
     const EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
     match request.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()) {
-        Some("UNSIGNED-PAYLOAD") => vec![SignableBody::UnsignedPayload],
-        Some(EVENTS) => vec![SignableBody::Precomputed(EVENTS.to_string())],
-        None if is_event_stream(request) && request.body().is_empty() => {
-            vec![SignableBody::Bytes(&[]), SignableBody::Precomputed(EVENTS.to_string()), SignableBody::UnsignedPayload]
-        }
-        _ => vec![SignableBody::Bytes(request.body())],
+        Some("UNSIGNED-PAYLOAD") => SignableBody::UnsignedPayload,
+        Some(EVENTS) => SignableBody::Precomputed(EVENTS.to_string()),
+        _ => SignableBody::Bytes(request.body()),
     }
 }
 
@@ -253,15 +246,6 @@ pub(crate) fn format_amz_date(time: SystemTime) -> String {
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_default();
     text.replace(['-', ':'], "")
-}
-
-/// An input event stream: `Content-Type: application/vnd.amazon.eventstream`.
-fn is_event_stream(request: &http::Request<bytes::Bytes>) -> bool {
-    request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/vnd.amazon.eventstream"))
 }
 
 #[cfg(test)]

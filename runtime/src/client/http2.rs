@@ -18,6 +18,7 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::shared::IntoShared;
 use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -113,17 +114,6 @@ fn connector_error(err: hyper_util::client::legacy::Error) -> ConnectorError {
         }
         found
     };
-    let err = format!("HTTP/2 with prior knowledge (h2c, setting `http2_prior_knowledge`) failed: {}", chain(&err));
+    let err = format!("HTTP/2 with prior knowledge (h2c, setting `http2_prior_knowledge`) failed: {}", DisplayErrorContext(&err));
     if io { ConnectorError::io(err.into()) } else { ConnectorError::other(err.into(), None) }
-}
-
-fn chain(err: &dyn StdError) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
