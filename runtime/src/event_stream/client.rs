@@ -241,7 +241,7 @@ pub(crate) fn check_prelude(bytes: &[u8]) -> Result<Option<usize>, FrameError> {
     }
     if bytes.len() >= PRELUDE_LEN {
         let actual = u32::from_be_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        let expected = crc32(&bytes[..8]);
+        let expected = crc32fast::hash(&bytes[..8]);
         if actual != expected {
             return Err(FrameError::PreludeChecksum { expected, actual });
         }
@@ -251,18 +251,6 @@ pub(crate) fn check_prelude(bytes: &[u8]) -> Result<Option<usize>, FrameError> {
         }
     }
     Ok(Some(total as usize))
-}
-
-/// CRC-32 (IEEE), of the 8 bytes of a prelude.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
 }
 
 /// Reads an event (`:message-type` `event`) of the union: `event_type` is `:event-type`, the
