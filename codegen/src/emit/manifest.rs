@@ -211,7 +211,9 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
 With `features = ["server"]` the crate also has `{lib}::server`: a trait `{lib}::server::{service}`
 with one `async fn` per operation (the same input, output and error types as the client), and
 `server::router(service)` / `server::serve(listener, service)` / `server::start(service)` to run
-any implementation over HTTP/1.1. Requests are routed by each operation's `@http` method and
+any implementation: HTTP/1.1 and HTTP/2 (h2c) on one port, and HTTPS with ALPN (`h2`, then
+`http/1.1`) when its `ServerConfig` has a `TlsConfig` (both re-exported there, with the HTTP/2
+limits in `Http2Config`). Requests are routed by each operation's `@http` method and
 URI, read per its HTTP bindings and checked against the model's constraints before the
 implementation runs; `start` listens on a free loopback port and its handle gives the URL for
 the client's `endpoint_url` and a graceful `shutdown()`.

@@ -15,7 +15,9 @@
 //! ```
 pub(crate) mod protocol;
 pub(crate) mod validate;
-pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
+pub use ::smithygen_runtime::server::{
+    Bytes, Http2Config, Router, ServerConfig, ServerHandle, TlsConfig,
+};
 /// What an operation with an output event stream returns beside its output, and what it writes through.
 pub use ::smithygen_runtime::server::event_stream::{EventProducer, EventStreamWriter};
 /// The Amazon SageMaker Runtime service: one `async fn` per operation, taking the operation's input and
@@ -184,7 +186,9 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
             },
         )
 }
-/// Serves `service` over HTTP/1.1 (keep-alive) on `listener` until the process ends.
+/// Serves `service` on `listener` until the process ends: HTTP/1.1 (keep-alive) and HTTP/2
+/// (h2c) on the one port; for HTTPS with ALPN, give the router a [`ServerConfig`] whose
+/// `tls` is a [`TlsConfig`] (`router(service).with_config(..)`).
 pub async fn serve<S: AmazonSageMakerRuntime>(
     listener: ::tokio::net::TcpListener,
     service: S,

@@ -201,7 +201,7 @@ fn server_module(svc: &Service) -> TokenStream {
         pub(crate) mod protocol;
         pub(crate) mod validate;
 
-        pub use ::smithygen_runtime::server::{Bytes, Router, ServerConfig, ServerHandle};
+        pub use ::smithygen_runtime::server::{Bytes, Http2Config, Router, ServerConfig, ServerHandle, TlsConfig};
         #event_stream_uses
 
         #trait_doc
@@ -216,7 +216,9 @@ fn server_module(svc: &Service) -> TokenStream {
                 #(#routes)*
         }
 
-        /// Serves `service` over HTTP/1.1 (keep-alive) on `listener` until the process ends.
+        /// Serves `service` on `listener` until the process ends: HTTP/1.1 (keep-alive) and HTTP/2
+        /// (h2c) on the one port; for HTTPS with ALPN, give the router a [`ServerConfig`] whose
+        /// `tls` is a [`TlsConfig`] (`router(service).with_config(..)`).
         pub async fn serve<S: #name>(listener: ::tokio::net::TcpListener, service: S) -> ::std::io::Result<()> {
             router(service).serve(listener).await
         }
