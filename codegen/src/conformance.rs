@@ -242,7 +242,8 @@ impl Report {
     }
 
     /// The summary: per kind `<kind>: N skipped by rule (...), N known failures`, then per kind
-    /// `<kind>: N passed, N failed, N skipped`.
+    /// `<protocol> <kind>: N passed, N failed, N skipped`, the protocol named as the suite's trait
+    /// is (`restJson1`), so one run over several protocols prints one line per protocol and kind.
     pub fn summary_lines(&self) -> Vec<String> {
         let details = self.tallies.iter().map(|(kind, t)| {
             format!("  {}: {} skipped by rule (other protocol or side), {} known failures", kind.word(), t.by_rule, t.known)
@@ -250,9 +251,14 @@ impl Report {
         let counts = self
             .tallies
             .iter()
-            .map(|(kind, t)| format!("{}: {} passed, {} failed, {} skipped", kind.word(), t.passed, t.failed.len(), t.by_rule + t.known));
+            .map(|(kind, t)| format!("{} {}: {} passed, {} failed, {} skipped", protocol_label(), kind.word(), t.passed, t.failed.len(), t.by_rule + t.known));
         details.chain(counts).collect()
     }
+}
+
+/// The protocol's name as users write it: the trait's name without its namespace.
+fn protocol_label() -> &'static str {
+    PROTOCOL.rsplit_once('#').map_or(PROTOCOL, |(_, name)| name)
 }
 
 /// Why a case is skipped by rule, if it is.
