@@ -14,7 +14,7 @@
 //! here). `#[cfg(test)]` and `#[doc(hidden)]` items are not public API and are left out.
 //!
 //! Rustdoc's JSON output would say the same but needs a nightly toolchain; `syn` runs on stable.
-//! This file is also compiled into the test `tests/tests/api_parity.rs` (`#[path]`), so the
+//! This file is also compiled into the test `tests/tests/e2e/api_parity.rs` (`#[path]`), so the
 //! check in the test run and the command are one code.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -709,7 +709,7 @@ impl Parity {
             "Written by `cargo xtask api-parity` (do not edit): every public item of the official crate, read \
              from its source with `syn` (modules followed to their files, `pub use` re-exports to their \
              targets), and whether `{}` has an item at the same path. Checked by \
-             `cargo test -p e2e-tests --test api_parity`, which fails when an item is absent or this \
+             `cargo test -p e2e-tests --test e2e api_parity::`, which fails when an item is absent or this \
              file is stale.\n",
             self.ours
         );

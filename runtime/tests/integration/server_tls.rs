@@ -4,7 +4,7 @@
 //! port, and HTTP/2 turned off.
 #![cfg(feature = "server")]
 
-mod h2_support;
+use crate::h2_support;
 
 use bytes::Bytes;
 use h2_support::*;

@@ -1,7 +1,6 @@
 //! Shared helpers for the `client_*` integration tests: a scripted hyper 1 server on
 //! 127.0.0.1:0, a tiny operation error type, and serializer / deserializer functions shaped
-//! like generated code. Included by the other test files with `#[path]`; compiled on its own
-//! it has no tests.
+//! like generated code. Declared once in `main.rs`; the `client_*` modules use it as `support`.
 // Each test file uses a different part of this module.
 #![allow(dead_code, unused_imports)]
 

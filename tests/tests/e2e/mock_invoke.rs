@@ -2,7 +2,7 @@
 //! client: echo, fixed responses, every modeled error, delays, sequences, unknown endpoints,
 //! and the request log.
 
-mod mock_support;
+use crate::mock_support;
 
 use aws_smithy_types::Blob;
 use mock_support::{client, raw};

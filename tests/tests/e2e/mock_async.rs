@@ -3,7 +3,7 @@
 //! results and failures in S3 locations, TTL expiry, invocation timeouts, acceptance errors,
 //! and queued requests surviving a restart.
 
-mod mock_support;
+use crate::mock_support;
 
 use mock_support::client;
 use sagemaker_runtime::operation::invoke_endpoint_async::InvokeEndpointAsyncError;

@@ -4,8 +4,7 @@
 //! anything is sent. Also the auth settings that let a call go unsigned. Against loopback
 //! servers.
 
-#[path = "client_support.rs"]
-mod support;
+use crate::client_support as support;
 
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::box_error::BoxError;

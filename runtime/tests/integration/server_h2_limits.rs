@@ -3,7 +3,7 @@
 //! answers a normal request on a new connection, over HTTP/1.1 and h2c.
 #![cfg(feature = "server")]
 
-mod h2_support;
+use crate::h2_support;
 
 use h2_support::*;
 use std::time::Duration;

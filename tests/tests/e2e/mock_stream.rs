@@ -4,7 +4,7 @@
 //! hangs); the runtime's `EventReceiver` decodes the same stream into hand-written types, as
 //! generated code will.
 
-mod mock_support;
+use crate::mock_support;
 
 use aws_sdk_sagemakerruntime::error::ProvideErrorMetadata;
 use aws_sdk_sagemakerruntime::primitives::Blob;

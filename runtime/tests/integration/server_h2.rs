@@ -3,7 +3,7 @@
 //! the timeouts. The limits against abusive clients are in `server_h2_limits.rs`.
 #![cfg(feature = "server")]
 
-mod h2_support;
+use crate::h2_support;
 
 use bytes::Bytes;
 use h2_support::*;

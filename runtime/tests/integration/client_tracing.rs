@@ -3,8 +3,7 @@
 //! Uses a small capturing `tracing::Subscriber` (own test binary, so the thread-local default
 //! subscriber does not interfere with other tests).
 
-#[path = "client_support.rs"]
-mod support;
+use crate::client_support as support;
 
 use aws_credential_types::Credentials;
 use aws_smithy_types::retry::RetryConfig;

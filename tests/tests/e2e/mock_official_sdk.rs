@@ -2,7 +2,7 @@
 //! the async result appears where the SDK was told, and every error the mock sends maps to
 //! the SDK's own variant with the same fields.
 
-mod mock_support;
+use crate::mock_support;
 
 use aws_sdk_sagemakerruntime::error::ProvideErrorMetadata;
 use aws_sdk_sagemakerruntime::operation::invoke_endpoint::InvokeEndpointError as SdkInvokeError;

@@ -4,7 +4,7 @@
 //! message); a dropped connection and a stalled stream as errors, never hangs. (The request on
 //! the wire is compared with the official client's in `client_wire.rs`.)
 
-mod mock_support;
+use crate::mock_support;
 
 use mock_support::{client, official};
 use sagemaker_runtime_mock::{Behaviour, ErrorSpec, MockHandle, MockServer, StreamFailureKind, StreamSpec};

@@ -3,7 +3,7 @@
 //! wrongly scoped requests get HTTP 403 with the codes AWS sends. The mock's verdicts are
 //! cross-checked with the independent verifier of `tests/src/lib.rs`.
 
-mod mock_support;
+use crate::mock_support;
 
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;

@@ -4,7 +4,7 @@
 //! server stub does not enforce the lookahead `@pattern`s of those headers yet, so the mock's
 //! own checks are what is tested here.
 
-mod mock_support;
+use crate::mock_support;
 
 use mock_support::raw;
 use sagemaker_runtime_mock::{AsyncStatus, MockServer};

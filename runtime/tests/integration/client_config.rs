@@ -2,8 +2,7 @@
 //! endpoint rule set (builtins `AWS::Region`, `AWS::UseFIPS`, `SDK::Endpoint`, static context
 //! params, endpoint headers and `authSchemes` signing properties), against loopback servers.
 
-#[path = "client_support.rs"]
-mod support;
+use crate::client_support as support;
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;

@@ -412,13 +412,19 @@ fn one_cycle(component: &[usize], edges: &BTreeMap<(usize, usize), String>) -> V
     component.to_vec()
 }
 
-/// The root files of every target of the package in `dir`: `src/lib.rs`, `src/main.rs`,
-/// `src/bin/*.rs`, `tests/*.rs`, `benches/*.rs`, `examples/*.rs`.
+/// The root files of every target of the package in `dir`, as Cargo discovers them:
+/// `src/lib.rs`, `src/main.rs`, and in `src/bin`, `tests`, `benches` and `examples` each `*.rs`
+/// file and each `*/main.rs` (a target of several files).
 fn targets(dir: &Path) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = ["src/lib.rs", "src/main.rs"].iter().map(|f| dir.join(f)).filter(|p| p.exists()).collect();
     for folder in ["src/bin", "tests", "benches", "examples"] {
         let Ok(entries) = std::fs::read_dir(dir.join(folder)) else { continue };
-        let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "rs")).collect();
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter_map(|p| if p.is_dir() { Some(p.join("main.rs")).filter(|m| m.is_file()) } else { Some(p) })
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
         files.sort();
         roots.extend(files);
     }
@@ -523,7 +529,7 @@ fn no_crate_has_a_module_cycle() {
         "cli-runtime: src/lib.rs",
         "xtask: src/main.rs",
         "tests: src/lib.rs",
-        "tests: tests/module_graph.rs",
+        "tests: tests/e2e/main.rs",
         "generated/sagemaker-runtime: src/lib.rs",
         "generated/sagemaker-runtime-cli: src/main.rs",
     ] {

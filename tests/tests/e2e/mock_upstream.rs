@@ -2,7 +2,7 @@
 //! loopback HTTP server started by the test, answering `GET /ping` and `POST /invocations`),
 //! so a container can be tested through the real API with the real clients.
 
-mod mock_support;
+use crate::mock_support;
 
 use aws_smithy_types::Blob;
 use e2e_tests::Reply;

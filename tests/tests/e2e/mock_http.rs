@@ -2,7 +2,7 @@
 //! (health, the request log, async status), which never collide with the API, and the
 //! config format, using the example config of the README.
 
-mod mock_support;
+use crate::mock_support;
 
 use mock_support::{client, eventually, raw};
 use sagemaker_runtime_mock::{MockConfig, MockServer};

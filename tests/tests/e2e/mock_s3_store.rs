@@ -3,7 +3,7 @@
 //! small in-memory S3 on loopback (GET and PUT of `/bucket/key`, path style), whose requests
 //! are checked to be SigV4-signed for `s3` with the configured credentials.
 
-mod mock_support;
+use crate::mock_support;
 
 use bytes::Bytes;
 use e2e_tests::Reply;

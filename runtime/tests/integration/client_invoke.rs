@@ -2,8 +2,7 @@
 //! retries and their classification, SDK headers, timeouts, per-call overrides and
 //! configuration errors.
 
-#[path = "client_support.rs"]
-mod support;
+use crate::client_support as support;
 
 use aws_credential_types::provider::{future, ProvideCredentials};
 use aws_credential_types::Credentials;

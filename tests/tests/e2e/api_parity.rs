@@ -7,7 +7,7 @@
 //! in here, pairs from its `PAIRS`), from each official crate's source in Cargo's registry (the
 //! version in the lock file) and from `generated/<ours>/src` with the runtime it re-exports from.
 
-#[path = "../../xtask/src/api_parity.rs"]
+#[path = "../../../xtask/src/api_parity.rs"]
 #[allow(dead_code)]
 mod api_parity;
 

@@ -3,7 +3,7 @@
 //! operations, sent with the generated client (raw HTTP for the non-ASCII values no client
 //! can put in a header).
 
-mod mock_support;
+use crate::mock_support;
 
 use aws_smithy_types::Blob;
 use mock_support::{client, raw};
