@@ -475,6 +475,7 @@ impl<'m> Lowerer<'m> {
         let (error_members, event_members): (Vec<_>, Vec<_>) = members.iter().cloned().partition(|(_, m)| is_error(&m.target));
         let lowered = self.members(id, &event_members)?;
         let mut events = Vec::new();
+        let mut data_events = Vec::new();
         for m in &lowered {
             let Some(Shape::Structure(target)) = self.model.shapes.get(&m.target) else {
                 return Err(Error::at(
@@ -493,6 +494,22 @@ impl<'m> Lowerer<'m> {
                 } else {
                     rest.push(name.clone());
                 }
+            }
+            // The blob data of the event (see `BlobDataEvent` for the rule).
+            let is_blob = |name: &String| {
+                target.members.get(name).is_some_and(|member| {
+                    matches!(self.model.shapes.get(&member.target), Some(Shape::Blob(b)) if !b.traits.contains_key(t::STREAMING))
+                })
+            };
+            let data = match &payload {
+                Some(p) => Some(p.clone()).filter(is_blob),
+                None => {
+                    let blobs: Vec<&String> = rest.iter().filter(|name| is_blob(name)).collect();
+                    (blobs.len() == 1).then(|| blobs[0].clone())
+                }
+            };
+            if let Some(member) = data {
+                data_events.push(BlobDataEvent { event: events.len(), member });
             }
             if let (Some(p), Some(first)) = (&payload, rest.first()) {
                 return Err(Error::at(
@@ -534,6 +551,7 @@ impl<'m> Lowerer<'m> {
                 write_error: format!("write_{stem}_error"),
                 events,
                 errors,
+                blob_data: if data_events.len() == 1 { data_events.pop() } else { None },
             },
         ))
     }

@@ -241,11 +241,12 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             None => quote! { None },
         };
         let streaming = c.streaming;
+        let decode = c.decode;
         let input_events = input_events_spec(svc, plan, c);
         quote! {
             ::smithygen_cli_runtime::OperationSpec {
                 name: #name, command: #command, docs: #docs, input: #input, output: #output,
-                payload_out: #payload, streaming: #streaming, input_events: #input_events,
+                payload_out: #payload, streaming: #streaming, decode: #decode, input_events: #input_events,
             }
         }
     });
