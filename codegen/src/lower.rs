@@ -1466,3 +1466,52 @@ mod http_version_tests {
         assert!(err.contains("must be a list of HTTP versions"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod blob_data_tests {
+    use crate::ir::BlobDataEvent;
+    use serde_json::{json, Value};
+
+    /// A service with one operation streaming union `Events`, whose events are `events`
+    /// (member name → structure members); the plan's blob data of the union.
+    fn blob_data(events: Value) -> Option<BlobDataEvent> {
+        let mut shapes = serde_json::Map::new();
+        let mut union = serde_json::Map::new();
+        for (name, members) in events.as_object().unwrap() {
+            shapes.insert(format!("ex#{name}"), json!({"type": "structure", "members": members}));
+            union.insert(name.clone(), json!({"target": format!("ex#{name}")}));
+        }
+        shapes.insert("ex#Events".into(), json!({"type": "union", "members": union, "traits": {"smithy.api#streaming": {}}}));
+        shapes.insert("ex#Out".into(), json!({"type": "structure", "members": {"Body": {"target": "ex#Events", "traits": {"smithy.api#httpPayload": {}}}}}));
+        shapes.insert("ex#Op".into(), json!({"type": "operation", "output": {"target": "ex#Out"}, "traits": {"smithy.api#http": {"method": "POST", "uri": "/"}}}));
+        shapes.insert("ex#Svc".into(), json!({"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#restJson1": {}}}));
+        let model = json!({"smithy": "2.0", "shapes": shapes});
+        let svc = crate::lower_model(&model.to_string(), None).expect("the model lowers");
+        svc.unions.values().find_map(|u| u.event_stream.as_ref()).expect("a stream").blob_data.clone()
+    }
+
+    const BLOB: &str = "smithy.api#Blob";
+    const STRING: &str = "smithy.api#String";
+
+    #[test]
+    fn a_blob_event_payload_or_the_one_blob_of_the_body_is_the_data() {
+        // SageMaker Runtime's form: a blob @eventPayload beside headers.
+        let got = blob_data(json!({"Note": {"Text": {"target": STRING}}, "PayloadPart": {
+            "Bytes": {"target": BLOB, "traits": {"smithy.api#eventPayload": {}}},
+            "Kind": {"target": STRING, "traits": {"smithy.api#eventHeader": {}}}
+        }}));
+        assert_eq!(got, Some(BlobDataEvent { event: 1, member: "Bytes".into() }));
+        // Bedrock Runtime's form: the one blob member of a JSON body.
+        let got = blob_data(json!({"chunk": {"bytes": {"target": BLOB}, "index": {"target": STRING}}}));
+        assert_eq!(got, Some(BlobDataEvent { event: 0, member: "bytes".into() }));
+    }
+
+    #[test]
+    fn no_data_when_which_bytes_continue_which_is_a_guess() {
+        // Two blobs in one body, two events with blobs, a string payload, no blob at all.
+        assert_eq!(blob_data(json!({"Part": {"a": {"target": BLOB}, "b": {"target": BLOB}}})), None);
+        assert_eq!(blob_data(json!({"A": {"a": {"target": BLOB}}, "B": {"b": {"target": BLOB}}})), None);
+        assert_eq!(blob_data(json!({"Text": {"t": {"target": STRING, "traits": {"smithy.api#eventPayload": {}}}}})), None);
+        assert_eq!(blob_data(json!({"Text": {"t": {"target": STRING}}})), None);
+    }
+}

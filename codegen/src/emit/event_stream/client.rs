@@ -86,10 +86,10 @@ pub fn decode_docs(svc: &Service, hidden: bool) -> Option<String> {
     let mut unset = false;
     for m in svc.structure(&op.input).members.iter().filter(|m| m.required) {
         match &m.ty {
-            Type::String | Type::Enum(_) => call.push_str(&format!("    .{}(\"my-{}\")\n", m.setter, heck::ToKebabCase::to_kebab_case(m.name.as_str()))),
+            Type::String | Type::Enum(_) => call.push_str(&format!("    .{}(\"my-{}\")\n", m.field, heck::ToKebabCase::to_kebab_case(m.name.as_str()))),
             Type::Blob { streaming: false } => call.push_str(&format!(
                 "    .{}({lib}::primitives::Blob::new(br#\"{{\"inputs\": \"Tell me a story\", \"stream\": true}}\"#.to_vec()))\n",
-                m.setter
+                m.field
             )),
             _ => unset = true,
         }
@@ -125,7 +125,7 @@ pub fn decode_docs(svc: &Service, hidden: bool) -> Option<String> {
     ));
     Some(format!(
         "## Decoding a streamed answer\n\n\
-         `{op_name}` streams its answer as `{event}` events whose `{member}` bytes are cut wherever the service's \
+         `{op_name}` streams its answer as `{event}` events whose `{member}` are cut wherever the service's \
          buffers ended: inside a line, a JSON value or a multi-byte character. The receiver decodes them: \
          `output.{field}.lines()` gives complete lines (JSON Lines / NDJSON), `sse_events()` Server-Sent Events \
          (`data()`, multi-line data joined with `\\n`, `event()`, `id()`), `json_values()` whole JSON values \
