@@ -182,7 +182,7 @@ fn median(values: &mut [f64]) -> f64 {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let (len, runs) = if quick { (10_000_000, 3) } else { (100_000_000, 5) };
+    let (len, runs) = if quick { (10_000_000, 1) } else { (100_000_000, 3) };
     let ndjson = answer(len, false);
     let sse = answer(len, true);
     let (ndjson_frames, ndjson_parts) = framed(&ndjson);
