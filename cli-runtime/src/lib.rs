@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod decode;
 pub mod error;
 pub mod events;
 pub mod input;
@@ -39,6 +40,8 @@ pub struct Outcome {
 /// Where a streamed payload goes, part by part (the `outfile` argument; `-` is stdout).
 pub struct Sink {
     out: Box<dyn Write + Send>,
+    /// `--decode`: the blob data given to [`Sink::data`] is decoded, one item per line.
+    decoder: Option<decode::StreamDecoder>,
 }
 
 impl Sink {
@@ -49,7 +52,7 @@ impl Sink {
         } else {
             Box::new(std::fs::File::create(path).map_err(|e| CliError::client(format!("cannot write {path}: {e}")))?)
         };
-        Ok(Sink { out })
+        Ok(Sink { out, decoder: None })
     }
 
     /// Writes one part and flushes it, so a pipe or a terminal sees it at once.
@@ -58,6 +61,32 @@ impl Sink {
             .write_all(bytes)
             .and_then(|()| self.out.flush())
             .map_err(|e| CliError::client(format!("writing the output file: {e}")))
+    }
+
+    /// Decodes what [`Sink::data`] is given with `decoder` (`--decode`).
+    pub fn decoding(mut self, decoder: Option<decode::StreamDecoder>) -> Self {
+        self.decoder = decoder;
+        self
+    }
+
+    /// Writes the blob data of a stream's event: as it is, or its decoded items once complete.
+    pub fn data(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        match self.decoder.take() {
+            None => self.part(bytes),
+            Some(mut decoder) => {
+                let result = decoder.feed(Some(bytes), |item| self.part(item));
+                self.decoder = Some(decoder);
+                result
+            }
+        }
+    }
+
+    /// The stream has ended: writes the last decoded item (one without a final newline).
+    pub fn finish(&mut self) -> Result<(), CliError> {
+        match self.decoder.take() {
+            None => Ok(()),
+            Some(mut decoder) => decoder.feed(None, |item| self.part(item)),
+        }
     }
 }
 
@@ -90,6 +119,9 @@ pub fn command(svc: &'static ServiceSpec) -> Command {
     );
     for op in svc.operations {
         let mut sub = input::operation_command(op);
+        if op.decode {
+            sub = sub.arg(decode::arg());
+        }
         if let Some(events) = &op.input_events {
             sub = events::args(sub, events);
         }
@@ -150,10 +182,13 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
         let call = async {
             let client_config = config::client_config(&globals, op, &input).await?;
             let mut sink = match (&outfile, op.streaming) {
-                (Some(path), true) => Some(Sink::open(path)?),
+                (Some(path), true) => Some(Sink::open(path)?.decoding(decode::from_matches(sub))),
                 _ => None,
             };
             let outcome = dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
+            if let Some(sink) = sink.as_mut() {
+                sink.finish()?;
+            }
             if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
                 Sink::open(path)?.part(bytes)?;
             }

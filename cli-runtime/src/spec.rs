@@ -31,6 +31,8 @@ pub struct OperationSpec {
     pub payload_out: Option<&'static str>,
     /// The payload is an event stream whose parts are written as they arrive.
     pub streaming: bool,
+    /// The streamed output has blob data: the command takes `--decode lines|sse|json`.
+    pub decode: bool,
     /// The input event stream, when the operation has one: its events come from standard input,
     /// one per line, or from the events option.
     pub input_events: Option<InputEvents>,

@@ -53,6 +53,9 @@ pub struct Command {
     pub outfile: Option<usize>,
     /// The outfile is written as the response arrives (an event stream or a streamed blob).
     pub streaming: bool,
+    /// The command takes `--decode lines|sse|json`: its output event stream has blob data
+    /// (`EventStream::blob_data`), which is then written decoded, one item per line.
+    pub decode: bool,
     /// The input event stream, when the operation has one: how the command line gives its events.
     pub input_events: Option<InputEvents>,
 }
@@ -265,6 +268,10 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
             .iter()
             .position(|m| m.binding == Binding::Payload && matches!(m.ty, Type::Blob { .. } | Type::EventStream { .. }));
         let streaming = outfile.is_some_and(|i| matches!(output.members[i].ty, Type::EventStream { .. } | Type::Blob { streaming: true }));
+        let decode = outfile.is_some_and(|i| match &output.members[i].ty {
+            Type::EventStream { union, .. } => svc.unions.get(union).and_then(|u| u.event_stream.as_ref()).is_some_and(|es| es.blob_data.is_some()),
+            _ => false,
+        });
         let input = svc.structure(&op.input);
         // The events of an input stream are read from JSON only in the JSON form; payloads and
         // header options need no conversions of the event's structure.
@@ -282,6 +289,7 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
             input_json_fn: names.claim(format!("out_input_{}", input.rust_name.to_snake_case()), &op.id),
             outfile,
             streaming,
+            decode,
             input_events,
         });
         for m in &output.members {

@@ -475,6 +475,7 @@ impl<'m> Lowerer<'m> {
         let (error_members, event_members): (Vec<_>, Vec<_>) = members.iter().cloned().partition(|(_, m)| is_error(&m.target));
         let lowered = self.members(id, &event_members)?;
         let mut events = Vec::new();
+        let mut data_events = Vec::new();
         for m in &lowered {
             let Some(Shape::Structure(target)) = self.model.shapes.get(&m.target) else {
                 return Err(Error::at(
@@ -493,6 +494,22 @@ impl<'m> Lowerer<'m> {
                 } else {
                     rest.push(name.clone());
                 }
+            }
+            // The blob data of the event (see `BlobDataEvent` for the rule).
+            let is_blob = |name: &String| {
+                target.members.get(name).is_some_and(|member| {
+                    matches!(self.model.shapes.get(&member.target), Some(Shape::Blob(b)) if !b.traits.contains_key(t::STREAMING))
+                })
+            };
+            let data = match &payload {
+                Some(p) => Some(p.clone()).filter(is_blob),
+                None => {
+                    let blobs: Vec<&String> = rest.iter().filter(|name| is_blob(name)).collect();
+                    (blobs.len() == 1).then(|| blobs[0].clone())
+                }
+            };
+            if let Some(member) = data {
+                data_events.push(BlobDataEvent { event: events.len(), member });
             }
             if let (Some(p), Some(first)) = (&payload, rest.first()) {
                 return Err(Error::at(
@@ -534,6 +551,7 @@ impl<'m> Lowerer<'m> {
                 write_error: format!("write_{stem}_error"),
                 events,
                 errors,
+                blob_data: if data_events.len() == 1 { data_events.pop() } else { None },
             },
         ))
     }
@@ -1446,5 +1464,54 @@ mod http_version_tests {
         model["shapes"]["fixture.eventstream#Ticker"]["traits"]["aws.protocols#restJson1"] = json!({ "http": "h2" });
         let err = crate::lower_model(&model.to_string(), None).expect_err("not a list").to_string();
         assert!(err.contains("must be a list of HTTP versions"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod blob_data_tests {
+    use crate::ir::BlobDataEvent;
+    use serde_json::{json, Value};
+
+    /// A service with one operation streaming union `Events`, whose events are `events`
+    /// (member name → structure members); the plan's blob data of the union.
+    fn blob_data(events: Value) -> Option<BlobDataEvent> {
+        let mut shapes = serde_json::Map::new();
+        let mut union = serde_json::Map::new();
+        for (name, members) in events.as_object().unwrap() {
+            shapes.insert(format!("ex#{name}"), json!({"type": "structure", "members": members}));
+            union.insert(name.clone(), json!({"target": format!("ex#{name}")}));
+        }
+        shapes.insert("ex#Events".into(), json!({"type": "union", "members": union, "traits": {"smithy.api#streaming": {}}}));
+        shapes.insert("ex#Out".into(), json!({"type": "structure", "members": {"Body": {"target": "ex#Events", "traits": {"smithy.api#httpPayload": {}}}}}));
+        shapes.insert("ex#Op".into(), json!({"type": "operation", "output": {"target": "ex#Out"}, "traits": {"smithy.api#http": {"method": "POST", "uri": "/"}}}));
+        shapes.insert("ex#Svc".into(), json!({"type": "service", "version": "1", "operations": [{"target": "ex#Op"}], "traits": {"aws.protocols#restJson1": {}}}));
+        let model = json!({"smithy": "2.0", "shapes": shapes});
+        let svc = crate::lower_model(&model.to_string(), None).expect("the model lowers");
+        svc.unions.values().find_map(|u| u.event_stream.as_ref()).expect("a stream").blob_data.clone()
+    }
+
+    const BLOB: &str = "smithy.api#Blob";
+    const STRING: &str = "smithy.api#String";
+
+    #[test]
+    fn a_blob_event_payload_or_the_one_blob_of_the_body_is_the_data() {
+        // SageMaker Runtime's form: a blob @eventPayload beside headers.
+        let got = blob_data(json!({"Note": {"Text": {"target": STRING}}, "PayloadPart": {
+            "Bytes": {"target": BLOB, "traits": {"smithy.api#eventPayload": {}}},
+            "Kind": {"target": STRING, "traits": {"smithy.api#eventHeader": {}}}
+        }}));
+        assert_eq!(got, Some(BlobDataEvent { event: 1, member: "Bytes".into() }));
+        // Bedrock Runtime's form: the one blob member of a JSON body.
+        let got = blob_data(json!({"chunk": {"bytes": {"target": BLOB}, "index": {"target": STRING}}}));
+        assert_eq!(got, Some(BlobDataEvent { event: 0, member: "bytes".into() }));
+    }
+
+    #[test]
+    fn no_data_when_which_bytes_continue_which_is_a_guess() {
+        // Two blobs in one body, two events with blobs, a string payload, no blob at all.
+        assert_eq!(blob_data(json!({"Part": {"a": {"target": BLOB}, "b": {"target": BLOB}}})), None);
+        assert_eq!(blob_data(json!({"A": {"a": {"target": BLOB}}, "B": {"b": {"target": BLOB}}})), None);
+        assert_eq!(blob_data(json!({"Text": {"t": {"target": STRING, "traits": {"smithy.api#eventPayload": {}}}}})), None);
+        assert_eq!(blob_data(json!({"Text": {"t": {"target": STRING}}})), None);
     }
 }

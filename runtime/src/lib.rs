@@ -5,6 +5,7 @@
 //! `aws-sigv4` (signing) and `serde_json` (JSON documents).
 
 pub mod client;
+pub mod decode;
 pub mod endpoint;
 pub mod error;
 #[cfg(feature = "event-stream")]

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli,bidi] [--build-runs N]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli,bidi,decode] [--build-runs N]";
 
 /// What to measure and how hard.
 struct BenchArgs {
@@ -65,6 +65,9 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     }
     if parsed.wants("bidi") {
         doc.push_str(&bidi_section(root, &parsed)?);
+    }
+    if parsed.wants("decode") {
+        doc.push_str(&decode_section(root, &parsed)?);
     }
     let run = format!(
         "\n_The whole run took {:.0} s; load average at the start {}, at the end {} (other work on the \
@@ -125,7 +128,7 @@ fn header(root: &Path, args: &BenchArgs) -> String {
         "# Benchmarks\n\nWritten by `{command}` on {date}: {cores} cores ({cpu}), {memory} memory, {rustc}. \
          Every figure is measured side by side in the same run as its peer and shown with the ratio; \
          each is the median of several runs. Regenerate with `cargo xtask bench` (a few minutes; \
-         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli,bidi` for some sections).\n",
+         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli,bidi,decode` for some sections).\n",
         date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         rustc = output_of("rustc", &["--version"]),
     )
@@ -545,6 +548,48 @@ fn bidi_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
         per_run(&r["ours"]),
         per_run(&r["official"]),
     );
+    Ok(out)
+}
+
+/// The stream decoders (`lines`, `json_values`, `sse_events`) beside a plain `recv()` loop on the
+/// same 100 MB answer in 1–64-byte event frames over loopback (`runtime/benches/decode.rs`).
+fn decode_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
+    let mut bench_args = vec!["bench", "-p", "smithygen-runtime", "--features", "event-stream", "--bench", "decode"];
+    if args.quick {
+        bench_args.extend(["--", "--quick"]);
+    }
+    let results = run_bench(root, &bench_args)?;
+    let r = results.iter().find(|r| r["section"] == "decode").ok_or("the decode benchmark printed no result")?;
+    let mut out = format!(
+        "\n## 8. Stream decoding\n\nAn answer of {:.0} MB (JSON Lines records with multi-byte characters; the same records as \
+         Server-Sent Events `data:` lines for `sse`) cut into {} parts of 1 to 64 bytes (a fixed pseudo-random sequence), each \
+         part a real `PayloadPart` event frame ({:.0} MB framed), served by a hyper HTTP/1.1 server in the benchmark process \
+         over loopback TCP and read through the runtime's `EventReceiver` (the restJson1 unmarshaller, a `PayloadPart` reader \
+         like the generated one); bench profile (release), 2 tokio worker threads shared with the server, median of {} runs, \
+         readers alternating. MB/s counts the answer's bytes; the ratio is to the `recv()` loop (which only counts the \
+         bytes of each part) on the same stream, in the same run.\n\n| stream | reader | MB/s | items | ratio to `recv()` |\n|---|---|---:|---:|---:|\n",
+        num(r, &["answer_bytes"]) / 1e6,
+        r["parts"],
+        num(r, &["framed_bytes"]) / 1e6,
+        r["runs"],
+    );
+    for case in r["cases"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        let reader = match case["reader"].as_str().unwrap_or("?") {
+            "recv" => "`recv()` counting bytes",
+            "lines" => "`lines()`",
+            "json" => "`json_values()`",
+            "sse" => "`sse_events()`",
+            other => other,
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {reader} | {:.1} | {} | {:.2} |",
+            case["stream"].as_str().unwrap_or("?"),
+            num(case, &["mb_per_s"]),
+            case["items"],
+            num(case, &["ratio_to_recv"]),
+        );
+    }
     Ok(out)
 }
 

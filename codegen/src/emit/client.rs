@@ -281,6 +281,10 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
             .map(|op| format!("let output = client.{}()\n    // set the input here\n    .send()\n    .await?;\n", op.method_text))
             .unwrap_or_default()
     ));
+    if let Some(decode) = super::event_stream::client::decode_docs(svc, true) {
+        text.push_str(&decode);
+        text.push('\n');
+    }
     text.push_str("## Operations\n\n");
     for op in &svc.operations {
         text.push_str(&format!("- [`Client::{}`](crate::Client::{}): `{} {}`\n", op.method_text, op.method_text, op.http.method, op.http.uri));

@@ -206,7 +206,7 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
 | method | HTTP |
 |---|---|
 {ops}{skipped}
-{http_versions}## Serve it (feature `server`)
+{http_versions}{decode}## Serve it (feature `server`)
 
 With `features = ["server"]` the crate also has `{lib}::server`: a trait `{lib}::server::{service}`
 with one `async fn` per operation (the same input, output and error types as the client), and
@@ -228,5 +228,6 @@ the client's `endpoint_url` and a graceful `shutdown()`.
         version = svc.version,
         service = svc.server_trait,
         http_versions = http_versions_section(svc),
+        decode = super::event_stream::client::decode_docs(svc, false).map(|d| d + "\n").unwrap_or_default(),
     )
 }

@@ -112,6 +112,7 @@ fn types_files(svc: &Service) -> Vec<(String, TokenStream)> {
     // An event stream's union holds its events only; its error events are `<Union>Error`.
     for u in svc.unions.values() {
         types.push(shapes::union(svc, u));
+        types.push(event_stream::client::blob_data_impl(svc, u));
     }
     errors.extend(event_stream::client::error_enums(svc));
     vec![

@@ -506,6 +506,24 @@ pub struct EventStream {
     pub events: Vec<Event>,
     /// Error events, in model order.
     pub errors: Vec<EventError>,
+    /// The event whose data is a blob, when the stream has exactly one: its bytes are what the
+    /// stream decoders (lines, Server-Sent Events, JSON values) read. See [`BlobDataEvent`].
+    pub blob_data: Option<BlobDataEvent>,
+}
+
+/// The one event of a stream whose data is a blob, and the member holding it.
+///
+/// The rule (decided in lowering, for any model): an event's data is its `@eventPayload`
+/// member when that is a blob (SageMaker Runtime's `PayloadPart.Bytes`); without an
+/// `@eventPayload`, the one blob among the members of its JSON body, if there is exactly one
+/// (Bedrock Runtime's `PayloadPart.bytes`). A stream has blob data when exactly one of its
+/// events has data by this rule: with several, which bytes continue which would be a guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobDataEvent {
+    /// The event, by index in [`EventStream::events`].
+    pub event: usize,
+    /// The blob member of its structure, by name.
+    pub member: String,
 }
 
 /// One event of an event stream.

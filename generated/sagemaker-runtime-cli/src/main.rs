@@ -226,6 +226,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         ],
         payload_out: Some("Body"),
         streaming: false,
+        decode: false,
         input_events: None,
     },
     ::smithygen_cli_runtime::OperationSpec {
@@ -392,6 +393,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         ],
         payload_out: None,
         streaming: false,
+        decode: false,
         input_events: None,
     },
     ::smithygen_cli_runtime::OperationSpec {
@@ -561,6 +563,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         ],
         payload_out: Some("Body"),
         streaming: true,
+        decode: true,
         input_events: None,
     },
 ];
@@ -1096,7 +1099,7 @@ async fn call_invoke_endpoint_with_response_stream(
                     ::std::option::Option::Some(b),
                     ::std::option::Option::Some(out),
                 ) = (&event.bytes, sink.as_mut()) {
-                    out.part(b.as_ref())?;
+                    out.data(b.as_ref())?;
                 }
             }
             _ => {}

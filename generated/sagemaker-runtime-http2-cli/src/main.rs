@@ -91,6 +91,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 1usize] = [
         ],
         payload_out: Some("Body"),
         streaming: true,
+        decode: true,
         input_events: Some(::smithygen_cli_runtime::InputEvents {
             member: "Body",
             docs: "The input event stream. Write a `PayloadPart` event for each chunk of input, for as long as the session should last, and end the stream when you have nothing more to send. It is the HTTP/2 request body and stays open while the output streams back.",
@@ -356,7 +357,7 @@ async fn call_invoke_endpoint_with_bidirectional_stream(
                     ::std::option::Option::Some(b),
                     ::std::option::Option::Some(out),
                 ) = (&event.bytes, sink.as_mut()) {
-                    out.part(b.as_ref())?;
+                    out.data(b.as_ref())?;
                 }
             }
             _ => {}

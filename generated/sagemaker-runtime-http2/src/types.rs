@@ -137,6 +137,16 @@ impl ::std::fmt::Debug for RequestStreamEvent {
         }
     }
 }
+/// The data of `PayloadPart` events (their `Bytes`), what `EventReceiver::lines`, `sse_events` and `json_values` decode; other events have none.
+impl ::smithygen_runtime::event_stream::BlobData for RequestStreamEvent {
+    fn into_blob_data(self) -> ::std::option::Option<::aws_smithy_types::Blob> {
+        #[allow(unreachable_patterns)]
+        match self {
+            RequestStreamEvent::PayloadPart(event) => event.bytes,
+            _ => ::std::option::Option::None,
+        }
+    }
+}
 /// Events read from the output stream of `InvokeEndpointWithBidirectionalStream`. A healthy session yields `PayloadPart` events; a `ModelStreamError` or `InternalStreamFailure` event reports a failure that ends it.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -177,6 +187,16 @@ impl ::std::fmt::Debug for ResponseStreamEvent {
                 f.debug_tuple("PayloadPart").field(val).finish()
             }
             ResponseStreamEvent::Unknown => f.write_str("Unknown"),
+        }
+    }
+}
+/// The data of `PayloadPart` events (their `Bytes`), what `EventReceiver::lines`, `sse_events` and `json_values` decode; other events have none.
+impl ::smithygen_runtime::event_stream::BlobData for ResponseStreamEvent {
+    fn into_blob_data(self) -> ::std::option::Option<::aws_smithy_types::Blob> {
+        #[allow(unreachable_patterns)]
+        match self {
+            ResponseStreamEvent::PayloadPart(event) => event.bytes,
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -25,6 +25,48 @@
 //! # }
 //! ```
 //!
+//! ## Decoding a streamed answer
+//!
+//! `InvokeEndpointWithResponseStream` streams its answer as `PayloadPart` events whose `Bytes` are cut wherever the service's buffers ended: inside a line, a JSON value or a multi-byte character. The receiver decodes them: `output.body.lines()` gives complete lines (JSON Lines / NDJSON), `sse_events()` Server-Sent Events (`data()`, multi-line data joined with `\n`, `event()`, `id()`), `json_values()` whole JSON values (concatenated or newline-separated), each as soon as its last byte has arrived, the last one also when the stream ends without a final newline. The errors are `recv()`'s (a modeled error event, a broken frame or connection); data that cannot be decoded (an item over 1 MiB, a line that is not UTF-8, invalid JSON) is a `ResponseError` whose source is a `primitives::event_stream::DecodeError`; `decode(LineDecoder::with_max_len(n))` sets another limit. `into_stream()`, on the decoded items or on the receiver itself, gives a `futures::Stream` for `StreamExt`.
+//!
+//! ```rust,no_run
+//! # async fn example(client: &sagemaker_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let output = client
+//!     .invoke_endpoint_with_response_stream()
+//!     .endpoint_name("my-endpoint-name")
+//!     .body(sagemaker_runtime::primitives::Blob::new(br#"{"inputs": "Tell me a story", "stream": true}"#.to_vec()))
+//!     .send()
+//!     .await?;
+//! // A model answering in JSON Lines, one token a line: {"token": {"text": "Once"}}\n...
+//! let mut lines = output.body.lines();
+//! while let Some(line) = lines.recv().await? {
+//!     let value: serde_json::Value = serde_json::from_str(&line)?;
+//!     print!("{}", value["token"]["text"].as_str().unwrap_or_default());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ```rust,no_run
+//! # async fn example(client: &sagemaker_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let output = client
+//!     .invoke_endpoint_with_response_stream()
+//!     .endpoint_name("my-endpoint-name")
+//!     .body(sagemaker_runtime::primitives::Blob::new(br#"{"inputs": "Tell me a story", "stream": true}"#.to_vec()))
+//!     .send()
+//!     .await?;
+//! // A model answering in Server-Sent Events: data: {"token": ...}\n\n ... data: [DONE]\n\n
+//! let mut events = output.body.sse_events();
+//! while let Some(event) = events.recv().await? {
+//!     if event.data() == "[DONE]" {
+//!         break;
+//!     }
+//!     println!("{} {}", event.event().unwrap_or("message"), event.data());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Operations
 //!
 //! - [`Client::invoke_endpoint`](crate::Client::invoke_endpoint): `POST /endpoints/{EndpointName}/invocations`

@@ -5,10 +5,15 @@ pub use ::aws_smithy_types::date_time::Format as DateTimeFormat;
 pub use ::aws_smithy_types::byte_stream::ByteStream;
 pub use ::smithygen_runtime::error::UnknownVariantValue;
 /// Event streams: the receiver of output streams, the sender of input streams, and
-/// the message types (the same types as the official AWS SDKs).
+/// the message types (the same types as the official AWS SDKs); and the decoders of a
+/// stream's blob data (`EventReceiver::lines`, `sse_events`, `json_values`, `decode`).
 pub mod event_stream {
     pub use ::smithygen_runtime::event_stream::{
         EventReceiver, EventStreamSender, Header, HeaderValue, Message,
     };
     pub use ::aws_smithy_types::str_bytes::StrBytes;
+    pub use ::smithygen_runtime::event_stream::{
+        BlobData, DecodeError, Decoded, Decoder, JsonDecoder, LineDecoder, SseDecoder,
+        SseEvent, DEFAULT_MAX_ITEM_LEN,
+    };
 }

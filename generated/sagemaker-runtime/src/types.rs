@@ -70,3 +70,13 @@ impl ::std::fmt::Debug for ResponseStream {
         }
     }
 }
+/// The data of `PayloadPart` events (their `Bytes`), what `EventReceiver::lines`, `sse_events` and `json_values` decode; other events have none.
+impl ::smithygen_runtime::event_stream::BlobData for ResponseStream {
+    fn into_blob_data(self) -> ::std::option::Option<::aws_smithy_types::Blob> {
+        #[allow(unreachable_patterns)]
+        match self {
+            ResponseStream::PayloadPart(event) => event.bytes,
+            _ => ::std::option::Option::None,
+        }
+    }
+}

@@ -25,12 +25,16 @@
 //!   `smithygen_runtime::server::event_stream`, the path generated stubs name): output streams
 //!   served as they are produced (`EventProducer`, `EventStreamWriter`, `serve_events`) and
 //!   input streams read as they arrive (`input_stream`);
+//! - [`Decoded`] (over [`BlobData`], which generated code implements for unions with one blob
+//!   event): an output stream's data as lines, Server-Sent Events or JSON values, and
+//!   `EventReceiver::into_stream`, any receiver as a `futures::Stream`;
 //! - [`testing`]: messages from the JSON of `smithy.test#eventStreamTests` cases.
 //!
 //! Client operations with a streaming output run through
 //! [`invoke_streaming`](crate::client::invoke_streaming).
 
 mod client;
+mod decoded;
 pub mod message;
 #[cfg(feature = "server")]
 pub(crate) mod server;
@@ -38,7 +42,10 @@ pub mod testing;
 
 pub use client::{empty_stream, sender_body, EventMarshaller, EventReceiver, EventUnmarshaller, FrameError, MAX_FRAME_LEN, MIN_FRAME_LEN};
 pub(crate) use client::hand_over_signer;
+pub use decoded::{BlobData, Decoded, JsonValues, Lines, SseEvents};
 pub use message::EVENT_STREAM_CONTENT_TYPE;
+/// The byte-level decoders and their items, for [`Decoded`].
+pub use crate::decode::{DecodeError, Decoder, JsonDecoder, LineDecoder, SseDecoder, SseEvent, DEFAULT_MAX_ITEM_LEN};
 
 /// The official SDKs' input-stream type, re-exported: generated input members of event-stream
 /// type are `EventStreamSender<Event, Error>`, built `From` any `Stream<Item = Result<Event, Error>>`.

@@ -271,6 +271,63 @@ async fn streaming_to_stdout() {
     mock.stop().await.unwrap();
 }
 
+/// `--decode lines|sse|json` writes the streamed data decoded, one item per line, whatever the
+/// parts the service cut it into (here 3 bytes, inside multi-byte characters), the last item
+/// also without a final newline; stdout keeps the other members; an error event after some
+/// items keeps them (254); data that cannot be decoded is 255; commands without a streamed
+/// blob output have no `--decode`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decode_streamed_output() {
+    use sagemaker_runtime_mock::{StreamFailureKind, StreamSpec};
+    let ndjson = "{\"token\": {\"text\": \"Grüße\"}}\r\n{\"token\": {\"text\": \" 🦀\"}}\n\n{\"done\": true}";
+    let pretty = "{\n  \"a\": [1, 2]\n}\n{\"b\": \"漢字\"} 3 \"x\"";
+    let sse = "event: token\ndata: one\n\n: ping\ndata: two\ndata: lines\nid: 7\n\ndata: [DONE]";
+    let mock = MockServer::new()
+        .endpoint("ndjson", Behaviour::stream(StreamSpec::text(ndjson).part_size(3)))
+        .endpoint("pretty", Behaviour::stream(StreamSpec::text(pretty).part_size(3)))
+        .endpoint("sse", Behaviour::stream(StreamSpec::text(sse).part_size(3)))
+        .endpoint("broken", Behaviour::stream(StreamSpec::text("one\ntwo\nthree").part_size(4).fail_after(2, StreamFailureKind::model_stream_error("StreamBroken", "cut"))))
+        .endpoint("bad-json", Behaviour::stream(StreamSpec::text("{\"a\": 1}\n{\"a\": }").part_size(3)))
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let stream = |endpoint: &'static str, decode: &'static str, out: &'static str| {
+        ["invoke-endpoint-with-response-stream", "--endpoint-name", endpoint, "--body", "e30=", "--decode", decode, out]
+    };
+
+    let r = run(dir.path(), &mock.url(), &stream("ndjson", "lines", "lines.txt")).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(read("lines.txt"), "{\"token\": {\"text\": \"Grüße\"}}\n{\"token\": {\"text\": \" 🦀\"}}\n\n{\"done\": true}\n");
+    let output: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(output["ContentType"], "text/plain", "stdout keeps the other members: {}", r.stdout);
+
+    let r = run(dir.path(), &mock.url(), &stream("pretty", "json", "-")).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("{\"a\":[1,2]}\n{\"b\":\"漢字\"}\n3\n\"x\"\n{"), "{:?}", r.stdout);
+
+    let r = run(dir.path(), &mock.url(), &stream("sse", "sse", "events.txt")).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(read("events.txt"), "one\ntwo\nlines\n[DONE]\n");
+
+    let r = run(dir.path(), &mock.url(), &stream("broken", "lines", "broken.txt")).await;
+    assert_eq!(r.code, 254, "{}", r.stderr);
+    assert!(r.stderr.contains("An error occurred (ModelStreamError)"), "{}", r.stderr);
+    assert_eq!(read("broken.txt"), "one\ntwo\n");
+
+    let r = run(dir.path(), &mock.url(), &stream("bad-json", "json", "bad.txt")).await;
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot decode the streamed output: JSON value 2 of the stream is not valid JSON"), "{}", r.stderr);
+    assert_eq!(read("bad.txt"), "{\"a\":1}\n");
+
+    let r = run(dir.path(), &mock.url(), &stream("ndjson", "xml", "x.txt")).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = run(dir.path(), &mock.url(), &["invoke-endpoint", "--endpoint-name", "ndjson", "--body", "e30=", "--decode", "lines", "o.bin"]).await;
+    assert_eq!(r.code, 2, "no --decode without a streamed output: {}", r.stderr);
+    mock.stop().await.unwrap();
+}
+
 /// `--debug` traces request and response but never a secret: the signature, the session token,
 /// and the values the model marks `@sensitive` (here the custom-attributes headers and the
 /// payload bodies, both ways).

@@ -199,6 +199,25 @@ async fn each_line_of_stdin_is_one_event_and_the_parts_reach_the_outfile_in_orde
 }
 
 /// Reads the child's standard output line by line on a thread of its own.
+/// `--decode json` on the duplex command: the answers' bytes (each line upper-cased, with a
+/// newline) decoded into JSON values, one spanning two events, printed compactly; `--decode
+/// lines` with the items on standard output before the output's JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decode_the_response_stream() {
+    let echo = Echo::default();
+    let server = server::start(echo.clone()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let stdin = b"{\"a\": [1,\n2]} {\"b\": \"x\"}\n\"s\"";
+    let r = run(dir.path(), &server, &["invoke-endpoint-with-bidirectional-stream", "--endpoint-name", "my-endpoint", "--decode", "json", "values.txt"], stdin).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join("values.txt")).unwrap(), "{\"A\":[1,2]}\n{\"B\":\"X\"}\n\"S\"\n");
+    let r = run(dir.path(), &server, &["invoke-endpoint-with-bidirectional-stream", "--endpoint-name", "my-endpoint", "--decode", "lines", "-"], b"one\r\ntwo").await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stdout = String::from_utf8(r.stdout).unwrap();
+    assert!(stdout.starts_with("ONE\nTWO\n{"), "{stdout}");
+    server.shutdown().await.unwrap();
+}
+
 fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();

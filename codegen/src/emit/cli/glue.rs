@@ -442,12 +442,14 @@ fn input_events(cx: &Cx, command: &Command) -> TokenStream {
 
 /// Reads an output event stream to its end, writing each event to the sink as it arrives
 /// (flushed per part): an event's blobs as raw bytes, an event without blobs as one JSON line
-/// (`{"Event": {...}}`); an error event ends the command as a service error.
+/// (`{"Event": {...}}`); an error event ends the command as a service error. The stream's blob
+/// data (the plan's `blob_data`) goes through `Sink::data`, which decodes it under `--decode`.
 fn stream_events(cx: &Cx, field: &Ident, union: &str) -> TokenStream {
     let svc = cx.svc;
     let u = &svc.unions[union];
     let name = client_path(cx, &u.id);
-    let arms = u.members.iter().filter_map(|m| {
+    let data = u.event_stream.as_ref().and_then(|es| es.blob_data.as_ref());
+    let arms = u.members.iter().enumerate().filter_map(|(index, m)| {
         let Type::Structure(id) = &m.ty else { return None };
         let variant = ident(&m.variant);
         let event = svc.structure(id);
@@ -466,10 +468,12 @@ fn stream_events(cx: &Cx, field: &Ident, union: &str) -> TokenStream {
         }
         let writes = blobs.iter().map(|f| {
             let f_field = ident(&f.field);
+            let is_data = data.is_some_and(|d| d.event == index && d.member == f.name);
+            let write = if is_data { quote! { data } } else { quote! { part } };
             if f.is_optional() {
-                quote! { if let (::std::option::Option::Some(b), ::std::option::Option::Some(out)) = (&event.#f_field, sink.as_mut()) { out.part(b.as_ref())?; } }
+                quote! { if let (::std::option::Option::Some(b), ::std::option::Option::Some(out)) = (&event.#f_field, sink.as_mut()) { out.#write(b.as_ref())?; } }
             } else {
-                quote! { if let ::std::option::Option::Some(out) = sink.as_mut() { out.part(event.#f_field.as_ref())?; } }
+                quote! { if let ::std::option::Option::Some(out) = sink.as_mut() { out.#write(event.#f_field.as_ref())?; } }
             }
         });
         Some(quote! { #name::#variant(event) => { #(#writes)* } })

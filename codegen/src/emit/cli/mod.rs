@@ -78,6 +78,12 @@ The `{bin}` command: {title} from the shell, with the AWS CLI's options, built o
             };
             s.push_str(&format!(": sends its input event stream `{stream}` from the command line, {how}; the stream ends with the input"));
         }
+        if c.decode {
+            s.push_str(
+                "; `--decode lines|sse|json` writes the streamed data decoded, one item per line, as each item completes \
+                 (lines as they are, each Server-Sent Event's data, each JSON value printed compactly)",
+            );
+        }
         s.push('\n');
     }
     for n in &plan.without_command {
@@ -241,11 +247,12 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             None => quote! { None },
         };
         let streaming = c.streaming;
+        let decode = c.decode;
         let input_events = input_events_spec(svc, plan, c);
         quote! {
             ::smithygen_cli_runtime::OperationSpec {
                 name: #name, command: #command, docs: #docs, input: #input, output: #output,
-                payload_out: #payload, streaming: #streaming, input_events: #input_events,
+                payload_out: #payload, streaming: #streaming, decode: #decode, input_events: #input_events,
             }
         }
     });

@@ -24,12 +24,121 @@ pub fn primitives(svc: &Service) -> TokenStream {
     }
     quote! {
         /// Event streams: the receiver of output streams, the sender of input streams, and
-        /// the message types (the same types as the official AWS SDKs).
+        /// the message types (the same types as the official AWS SDKs); and the decoders of a
+        /// stream's blob data (`EventReceiver::lines`, `sse_events`, `json_values`, `decode`).
         pub mod event_stream {
             pub use ::smithygen_runtime::event_stream::{EventReceiver, EventStreamSender, Header, HeaderValue, Message};
             pub use ::aws_smithy_types::str_bytes::StrBytes;
+            pub use ::smithygen_runtime::event_stream::{
+                BlobData, DecodeError, Decoded, Decoder, JsonDecoder, LineDecoder, SseDecoder, SseEvent, DEFAULT_MAX_ITEM_LEN,
+            };
         }
     }
+}
+
+/// `impl BlobData for <Union>` when the stream has blob data (the plan's `blob_data`): the one
+/// event and member the runtime's decoders (`EventReceiver::lines`, `sse_events`,
+/// `json_values`) read; the union's other events give `None` and are skipped.
+pub fn blob_data_impl(svc: &Service, u: &Union) -> TokenStream {
+    let Some(data) = u.event_stream.as_ref().and_then(|es| es.blob_data.as_ref()) else { return TokenStream::new() };
+    let event = &u.members[data.event];
+    let Type::Structure(target) = &event.ty else { return quote! { compile_error!("an event that is not a structure"); } };
+    let field = ident(&member(svc.structure(target), &data.member).field);
+    let bytes = if member(svc.structure(target), &data.member).is_optional() {
+        quote! { event.#field }
+    } else {
+        quote! { ::std::option::Option::Some(event.#field) }
+    };
+    let union = format_ident!("{}", u.rust_name);
+    let variant = ident(&event.variant);
+    let doc = format!(
+        " The data of `{}` events (their `{}`), what `EventReceiver::lines`, `sse_events` and `json_values` decode; other events have none.",
+        event.name, data.member
+    );
+    quote! {
+        #[doc = #doc]
+        impl ::smithygen_runtime::event_stream::BlobData for #union {
+            fn into_blob_data(self) -> ::std::option::Option<::aws_smithy_types::Blob> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #union::#variant(event) => #bytes,
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    }
+}
+
+/// The "Decoding a streamed answer" section of the crate docs and README: the first operation
+/// whose output stream has blob data, read line by line and as Server-Sent Events, with code a
+/// user can paste (compiled as doctests in the crate docs; `hidden` keeps the `# ` lines that
+/// rustdoc hides, the README drops them). `None` when no output stream has blob data.
+pub fn decode_docs(svc: &Service, hidden: bool) -> Option<String> {
+    let lib = svc.crate_name.replace('-', "_");
+    let (op, stream, es) = svc.operations.iter().find_map(|op| {
+        let (m, _, es) = super::message_stream(svc, &op.output, Direction::Output)?;
+        es.blob_data.as_ref().map(|_| (op, m, es))
+    })?;
+    let data = es.blob_data.as_ref()?;
+    let event = &es.events[data.event];
+    // The call with its required members set: strings to a placeholder, blobs to a JSON body.
+    let mut call = format!("let output = client\n    .{}()\n", op.method_text);
+    let mut unset = false;
+    for m in svc.structure(&op.input).members.iter().filter(|m| m.required) {
+        match &m.ty {
+            Type::String | Type::Enum(_) => call.push_str(&format!("    .{}(\"my-{}\")\n", m.field, heck::ToKebabCase::to_kebab_case(m.name.as_str()))),
+            Type::Blob { streaming: false } => call.push_str(&format!(
+                "    .{}({lib}::primitives::Blob::new(br#\"{{\"inputs\": \"Tell me a story\", \"stream\": true}}\"#.to_vec()))\n",
+                m.field
+            )),
+            _ => unset = true,
+        }
+    }
+    if unset {
+        call.push_str("    // and the other required members\n");
+    }
+    call.push_str("    .send()\n    .await?;\n");
+    let field = &stream.field;
+    let wrap = |body: String| {
+        let (open, close) = if hidden {
+            (format!("# async fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n"), "# Ok(())\n# }\n".to_string())
+        } else {
+            (String::new(), String::new())
+        };
+        format!("```rust,no_run\n{open}{call}{body}{close}```\n")
+    };
+    let lines = wrap(format!(
+        "// A model answering in JSON Lines, one token a line: {{\"token\": {{\"text\": \"Once\"}}}}\\n...\n\
+         let mut lines = output.{field}.lines();\n\
+         while let Some(line) = lines.recv().await? {{\n    \
+             let value: serde_json::Value = serde_json::from_str(&line)?;\n    \
+             print!(\"{{}}\", value[\"token\"][\"text\"].as_str().unwrap_or_default());\n\
+         }}\n"
+    ));
+    let sse = wrap(format!(
+        "// A model answering in Server-Sent Events: data: {{\"token\": ...}}\\n\\n ... data: [DONE]\\n\\n\n\
+         let mut events = output.{field}.sse_events();\n\
+         while let Some(event) = events.recv().await? {{\n    \
+             if event.data() == \"[DONE]\" {{\n        break;\n    }}\n    \
+             println!(\"{{}} {{}}\", event.event().unwrap_or(\"message\"), event.data());\n\
+         }}\n"
+    ));
+    Some(format!(
+        "## Decoding a streamed answer\n\n\
+         `{op_name}` streams its answer as `{event}` events whose `{member}` are cut wherever the service's \
+         buffers ended: inside a line, a JSON value or a multi-byte character. The receiver decodes them: \
+         `output.{field}.lines()` gives complete lines (JSON Lines / NDJSON), `sse_events()` Server-Sent Events \
+         (`data()`, multi-line data joined with `\\n`, `event()`, `id()`), `json_values()` whole JSON values \
+         (concatenated or newline-separated), each as soon as its last byte has arrived, the last one also when \
+         the stream ends without a final newline. The errors are `recv()`'s (a modeled error event, a broken \
+         frame or connection); data that cannot be decoded (an item over 1 MiB, a line that is not UTF-8, \
+         invalid JSON) is a `ResponseError` whose source is a `primitives::event_stream::DecodeError`; \
+         `decode(LineDecoder::with_max_len(n))` sets another limit. `into_stream()`, on the decoded items or on \
+         the receiver itself, gives a `futures::Stream` for `StreamExt`.\n\n{lines}\n{sse}",
+        op_name = op.name,
+        event = event.name,
+        member = data.member,
+    ))
 }
 
 /// The `<Union>Error` enums of the service's event streams, for `src/types/error.rs`.
