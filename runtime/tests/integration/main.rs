@@ -10,9 +10,11 @@ mod client_config;
 mod client_invoke;
 mod client_tracing;
 mod client_typed_endpoint;
+mod decode_splits;
 mod endpoint_rules;
 mod event_stream;
 mod server_h2;
 mod server_h2_limits;
 mod server_router;
 mod server_tls;
+

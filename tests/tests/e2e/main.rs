@@ -13,6 +13,7 @@ mod bidi_server_frames;
 mod bidi_wire;
 mod cli;
 mod cli_input_stream;
+mod client_decode;
 mod client_stream;
 mod client_wire;
 mod mock_async;

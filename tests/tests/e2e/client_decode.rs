@@ -5,7 +5,7 @@
 //! without a final newline; an item over the limit, a modeled error event and a dropped
 //! connection as the same typed errors `recv()` gives; `into_stream` with `StreamExt`.
 
-mod mock_support;
+use crate::mock_support;
 
 use futures_util::StreamExt;
 use mock_support::client;
