@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod output;
+pub mod print_request;
 pub mod shorthand;
 pub mod spec;
 pub mod tls;
@@ -149,11 +150,18 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
     runtime.block_on(async {
         let call = async {
             let client_config = config::client_config(&globals, op, &input).await?;
+            let print_request = flag(sub, print_request::OPTION);
+            let client_config = if print_request { print_request::install(client_config, op, &input) } else { client_config };
             let mut sink = match (&outfile, op.streaming) {
-                (Some(path), true) => Some(Sink::open(path)?),
+                // `--print-request` writes no file: the call never gets a response.
+                (Some(path), true) if !print_request => Some(Sink::open(path)?),
                 _ => None,
             };
-            let outcome = dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
+            let outcome = match dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await {
+                // `--print-request`: the call stopped before sending; print what it would send.
+                Err(e) if print_request => return print_request::finish(e),
+                outcome => outcome.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?,
+            };
             if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
                 Sink::open(path)?.part(bytes)?;
             }

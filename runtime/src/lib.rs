@@ -5,6 +5,8 @@
 //! `aws-sigv4` (signing) and `serde_json` (JSON documents).
 
 pub mod client;
+#[cfg(any(feature = "server", feature = "validate"))]
+pub mod constraints;
 pub mod endpoint;
 pub mod error;
 #[cfg(feature = "event-stream")]
