@@ -978,9 +978,9 @@ client_settings! {
             /// Checks every input against the model's constraints before the call signs or
             /// sends anything (`@required`, `@length`, `@range`, `@pattern`, enum values,
             /// `@uniqueItems`): an input that breaks one fails with
-            /// `SdkError::ConstructionFailure` whose source is an
-            /// [`InvalidInput`](crate::client::InvalidInput) naming each member, constraint and
-            /// length (never the value of a `@sensitive` member). Needs the generated crate's
+            /// `SdkError::ConstructionFailure` whose source is an `InvalidInput` (feature
+            /// `validate`) naming each member, constraint and length (never the value of a
+            /// `@sensitive` member). Needs the generated crate's
             /// `validate` feature; without it, a call with this on fails the same way, saying
             /// so, rather than go unchecked. Default `false`.
             fn validate_input(validate: bool) => set_validate_input(Some(validate));
