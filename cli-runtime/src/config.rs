@@ -109,7 +109,6 @@ pub fn global_args() -> Vec<Arg> {
         crate::bool_arg("debug", "Prints each request and response on standard error (signatures and credentials redacted)."),
         crate::bool_arg("no-verify-ssl", "Does not verify TLS certificates (a warning is printed): for a test server only."),
         crate::bool_arg("no-sign-request", "Sends requests unsigned, without loading credentials."),
-        crate::print_request::arg(),
     ]
 }
 

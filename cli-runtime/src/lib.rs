@@ -79,7 +79,7 @@ pub fn command(svc: &'static ServiceSpec) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .max_term_width(100);
-    for arg in config::global_args() {
+    for arg in config::global_args().into_iter().chain([print_request::arg()]) {
         cmd = cmd.arg(arg.global(true));
     }
     cmd = cmd.subcommand(
