@@ -3,14 +3,11 @@
 //! Generated validators walk the typed input, [`Violations::enter`] each member, list index
 //! or map key, and call the `check_*` methods, which record a [`Violation`] at the current
 //! path. The result is worded either as the Smithy framework `ValidationException`
-//! (`Violations::framework_response`, feature `server`), as AWS services word their own
+//! (`Violations::framework_response`, feature `server`: `server::rejection`, so that this
+//! module, shared with the client, does not import the server), as AWS services word their own
 //! validation errors ([`Violations::aws_message`]), or for a client error that names each
 //! member, constraint and length ([`Violation::client_message`]).
 
-#[cfg(feature = "server")]
-use crate::server::{error_response, ServerResponse};
-#[cfg(feature = "server")]
-use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 use std::hash::Hash;
 
@@ -369,22 +366,6 @@ impl Violations {
     pub fn into_violations(self) -> Vec<Violation> {
         self.found
     }
-
-    /// The Smithy framework `ValidationException`: 400, `X-Amzn-ErrorType: ValidationException`,
-    /// `{"message": ..., "fieldList": [{"message": ..., "path": ...}]}`.
-    #[cfg(feature = "server")]
-    pub fn framework_response(&self) -> ServerResponse {
-        let fields: Vec<Value> = self
-            .found
-            .iter()
-            .map(|v| json!({"message": v.framework_message(), "path": v.framework_path()}))
-            .collect();
-        let message = self.framework_message();
-        let mut body = Map::new();
-        body.insert("message".into(), Value::String(message.clone()));
-        body.insert("fieldList".into(), Value::Array(fields));
-        error_response(400, "ValidationException", &message, body)
-    }
 }
 
 fn out_of(actual: usize, min: Option<u64>, max: Option<u64>) -> bool {
@@ -474,6 +455,7 @@ mod tests {
     #[cfg(feature = "server")]
     #[test]
     fn unique_items_and_paths() {
+        use serde_json::Value;
         let mut v = Violations::new();
         v.enter("Tags", false);
         v.check_unique_hashed(["a", "b", "a"]);
