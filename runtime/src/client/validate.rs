@@ -23,7 +23,7 @@ use std::fmt;
 /// [`violations`](Self::violations) gives them typed.
 ///
 /// ```no_run
-/// # async fn f(err: aws_smithy_runtime_api::client::result::SdkError<(), ()>) {
+/// # fn f(err: aws_smithy_runtime_api::client::result::SdkError<std::io::Error, ()>) {
 /// use smithygen_runtime::client::InvalidInput;
 /// if let Some(invalid) = std::error::Error::source(&err).and_then(|e| e.downcast_ref::<InvalidInput>()) {
 ///     for violation in invalid.violations() {
