@@ -85,6 +85,7 @@ pub const GLOBAL_OPTIONS: &[&str] = &[
     "debug",
     "no-verify-ssl",
     "no-sign-request",
+    "print-request",
 ];
 
 /// The global options, as clap arguments.
@@ -258,7 +259,7 @@ struct DebugTrace {
 }
 
 /// What replaces a secret (the wording of the SDK's redacted `Debug` output).
-const REDACTED: &str = "*** Sensitive Data Redacted ***";
+pub(crate) const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// Headers whose values never appear in a trace, whatever the model says.
 const SECRET_HEADERS: &[&str] = &["x-amz-security-token"];
@@ -278,11 +279,11 @@ fn sensitive_header(members: &[MemberSpec], name: &str) -> bool {
 }
 
 /// Whether the body holds a sensitive member of `members` (the payload, or one in the document).
-fn sensitive_body(members: &[MemberSpec]) -> bool {
+pub(crate) fn sensitive_body(members: &[MemberSpec]) -> bool {
     members.iter().any(|m| matches!(m.location, Location::Payload | Location::Body) && (m.sensitive || m.kind.holds_sensitive()))
 }
 
-fn header_line(members: &[MemberSpec], name: &str, value: &str) -> String {
+pub(crate) fn header_line(members: &[MemberSpec], name: &str, value: &str) -> String {
     if name.eq_ignore_ascii_case("authorization") {
         // Keep the algorithm, credential scope and signed headers; drop the signature.
         let kept = value.split("Signature=").next().unwrap_or_default();
@@ -295,7 +296,7 @@ fn header_line(members: &[MemberSpec], name: &str, value: &str) -> String {
 }
 
 /// The request URI with the values of sensitive query parameters and labels redacted.
-fn redact_uri(members: &[MemberSpec], input: &serde_json::Map<String, serde_json::Value>, uri: &str) -> String {
+pub(crate) fn redact_uri(members: &[MemberSpec], input: &serde_json::Map<String, serde_json::Value>, uri: &str) -> String {
     let mut out = uri.to_string();
     for m in members.iter().filter(|m| m.sensitive || m.kind.holds_sensitive()) {
         match m.location {
@@ -334,7 +335,7 @@ fn redact_uri(members: &[MemberSpec], input: &serde_json::Map<String, serde_json
 const LABEL: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// A body for the trace: text as it is (cut after 4 KiB), other bytes by length.
-fn body_text(bytes: &[u8]) -> String {
+pub(crate) fn body_text(bytes: &[u8]) -> String {
     const LIMIT: usize = 4096;
     match std::str::from_utf8(bytes) {
         Ok(text) if text.len() <= LIMIT => text.to_string(),

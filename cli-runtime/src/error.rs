@@ -33,11 +33,14 @@ pub struct CliError {
     pub status: ExitStatus,
     /// The service's error code, for service errors.
     pub code: Option<String>,
+    /// A modeled error's members other than its message (`OriginalStatusCode: 424`), in model
+    /// order, printed after the message.
+    pub details: Vec<(String, String)>,
 }
 
 impl CliError {
     fn new(status: ExitStatus, message: impl Into<String>) -> Self {
-        CliError { message: message.into(), status, code: None }
+        CliError { message: message.into(), status, code: None, details: Vec::new() }
     }
     /// A command line that could not be parsed (exit 2).
     pub fn usage(message: impl std::fmt::Display) -> Self {
@@ -80,7 +83,7 @@ impl CliError {
             };
             let code = service.code().map(str::to_string).or_else(modeled_name).unwrap_or_else(|| "Unknown".to_string());
             let message = service.message().unwrap_or_default().to_string();
-            return CliError { message, status: ExitStatus::Service, code: Some(code) };
+            return CliError { message, status: ExitStatus::Service, code: Some(code), details: Vec::new() };
         }
         let text = DisplayErrorContext(&err).to_string();
         let lower = text.to_ascii_lowercase();
@@ -90,6 +93,21 @@ impl CliError {
             ExitStatus::General
         };
         Self::new(status, text)
+    }
+
+    /// Adds a modeled error's other members (as the generated glue reads them from the error
+    /// type): strings as they are, other values as JSON. Only for service errors.
+    pub fn with_details(mut self, details: serde_json::Map<String, serde_json::Value>) -> Self {
+        if self.code.is_some() {
+            self.details = details
+                .into_iter()
+                .map(|(name, value)| match value {
+                    serde_json::Value::String(text) => (name, text),
+                    other => (name, other.to_string()),
+                })
+                .collect();
+        }
+        self
     }
 
     /// Says where the failing value came from (`line 3 of standard input`), after the message.
@@ -128,6 +146,9 @@ impl CliError {
         if !self.message.is_empty() {
             if self.code.is_some() {
                 eprintln!("\n{}", self.message);
+                for (name, value) in &self.details {
+                    eprintln!("{name}: {value}");
+                }
             } else {
                 eprintln!("\n{}", self.message.trim_end());
             }

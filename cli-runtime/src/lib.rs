@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod output;
+pub mod print_request;
 pub mod shorthand;
 pub mod spec;
 pub mod tls;
@@ -107,7 +108,7 @@ pub fn command(svc: &'static ServiceSpec) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .max_term_width(100);
-    for arg in config::global_args() {
+    for arg in config::global_args().into_iter().chain([print_request::arg()]) {
         cmd = cmd.arg(arg.global(true));
     }
     cmd = cmd.subcommand(
@@ -181,11 +182,18 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
     runtime.block_on(async {
         let call = async {
             let client_config = config::client_config(&globals, op, &input).await?;
+            let print_request = flag(sub, print_request::OPTION);
+            let client_config = if print_request { print_request::install(client_config, op, &input) } else { client_config };
             let mut sink = match (&outfile, op.streaming) {
-                (Some(path), true) => Some(Sink::open(path)?.decoding(decode::from_matches(sub))),
+                // `--print-request` writes no file: the call never gets a response.
+                (Some(path), true) if !print_request => Some(Sink::open(path)?.decoding(decode::from_matches(sub))),
                 _ => None,
             };
-            let outcome = dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?;
+            let outcome = match dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await {
+                // `--print-request`: the call stopped before sending; print what it would send.
+                Err(e) if print_request => return print_request::finish(e),
+                outcome => outcome.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?,
+            };
             if let Some(sink) = sink.as_mut() {
                 sink.finish()?;
             }

@@ -58,6 +58,20 @@ pub struct Command {
     pub decode: bool,
     /// The input event stream, when the operation has one: how the command line gives its events.
     pub input_events: Option<InputEvents>,
+    /// `fn` reading a modeled error's members other than its message, printed after the
+    /// message (`OriginalStatusCode: 424`); `None` when no error of the operation has any.
+    pub error_details_fn: Option<String>,
+}
+
+/// The members of a modeled error printed after its message: every member but the message
+/// (the member named `message` in any case, as the error's `message()` reads it), the HTTP
+/// status and streams.
+pub fn error_detail_members(s: &crate::ir::Structure) -> impl Iterator<Item = &crate::ir::Member> {
+    s.members.iter().filter(|m| {
+        !(m.name.eq_ignore_ascii_case("message") && m.ty == Type::String)
+            && m.binding != Binding::ResponseCode
+            && !matches!(m.ty, Type::Blob { streaming: true } | Type::EventStream { .. })
+    })
 }
 
 /// How a command sends its operation's input event stream: one event per line of standard input
@@ -281,7 +295,14 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
                 walk(svc, &m.ty, &mut plan.input_shapes);
             }
         }
+        let has_details = op.errors.iter().any(|e| error_detail_members(svc.structure(e)).next().is_some());
+        for e in &op.errors {
+            for m in error_detail_members(svc.structure(e)) {
+                walk(svc, &m.ty, &mut plan.output_shapes);
+            }
+        }
         plan.commands.push(Command {
+            error_details_fn: has_details.then(|| names.claim(format!("error_details_{}", op.file), &op.id)),
             operation: index,
             name,
             call_fn: names.claim(format!("call_{}", op.file), &op.id),

@@ -84,21 +84,34 @@ pub const TABLE: &[(&str, &str)] = &[
     ("javaSpaceChar", r"\p{Z}"),
     ("javaISOControl", r"[\x00-\x1F\x7F-\x{9F}]"),
     ("javaDefined", r"\P{Cn}"),
-    // Unicode binary properties with the `Is` prefix.
-    ("IsAlphabetic", r"\p{Alphabetic}"),
-    ("IsIdeographic", r"\p{Ideographic}"),
-    ("IsLetter", r"\p{L}"),
-    ("IsLowercase", r"\p{Lowercase}"),
-    ("IsUppercase", r"\p{Uppercase}"),
-    ("IsTitlecase", r"\p{Lt}"),
-    ("IsPunctuation", r"\p{P}"),
-    ("IsControl", r"\p{Cc}"),
-    ("IsWhite_Space", r"\p{White_Space}"),
-    ("IsWhiteSpace", r"\p{White_Space}"),
-    ("IsDigit", r"\p{Nd}"),
-    ("IsHex_Digit", r"\p{Hex_Digit}"),
-    ("IsJoin_Control", r"\p{Join_Control}"),
-    ("IsAssigned", r"\P{Cn}"),
+    // Every code point (`java.util.regex`'s own `all`).
+    ("all", r"[\x{0}-\x{10FFFF}]"),
+];
+
+/// Java's Unicode properties with the `Is` prefix (`\p{IsWhite_Space}`), matched without regard
+/// to case as Java matches them (`IsWhitespace`, `IsALPHABETIC`), as `java.util.regex`'s
+/// `CharPredicates` defines them (its `java.lang.Character` predicates).
+pub const IS_PROPERTIES: &[(&str, &str)] = &[
+    ("ALPHABETIC", r"\p{Alphabetic}"),
+    ("ASSIGNED", r"\P{Cn}"),
+    ("CONTROL", r"\p{Cc}"),
+    // `Character.isDigit` or the ASCII and fullwidth letters a-f, A-F (not Unicode's Hex_Digit).
+    ("HEXDIGIT", r"[\p{Nd}a-fA-F\x{FF21}-\x{FF26}\x{FF41}-\x{FF46}]"),
+    ("HEX_DIGIT", r"[\p{Nd}a-fA-F\x{FF21}-\x{FF26}\x{FF41}-\x{FF46}]"),
+    ("IDEOGRAPHIC", r"\p{Ideographic}"),
+    ("JOINCONTROL", r"\p{Join_Control}"),
+    ("JOIN_CONTROL", r"\p{Join_Control}"),
+    ("LETTER", r"\p{L}"),
+    ("LOWERCASE", r"\p{Lowercase}"),
+    ("NONCHARACTERCODEPOINT", r"\p{Noncharacter_Code_Point}"),
+    ("NONCHARACTER_CODE_POINT", r"\p{Noncharacter_Code_Point}"),
+    ("TITLECASE", r"\p{Lt}"),
+    ("PUNCTUATION", r"\p{P}"),
+    ("UPPERCASE", r"\p{Uppercase}"),
+    ("WHITESPACE", r"\p{White_Space}"),
+    ("WHITE_SPACE", r"\p{White_Space}"),
+    ("WORD", r"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]"),
+    ("DIGIT", r"\p{Nd}"),
 ];
 
 /// Java's predefined classes (`\d`, `\s`, `\w` are ASCII in Java, Unicode in `regex`; `\h`
@@ -127,7 +140,19 @@ fn unicode_category(name: &str) -> bool {
 
 /// The `regex` equivalent of Java's `\p{name}` (or `\P{name}` when `negated`).
 fn property(name: &str, negated: bool) -> Result<String, String> {
-    let positive = if let Some((_, rust)) = TABLE.iter().find(|(java, _)| *java == name) {
+    // `\p{IsX}`: a Unicode property (any case), then the names `\p{X}` takes, then a script.
+    let is_property = name.strip_prefix("Is").and_then(|rest| {
+        let upper = rest.to_ascii_uppercase();
+        IS_PROPERTIES.iter().find(|(java, _)| *java == upper).or_else(|| TABLE.iter().find(|(java, _)| *java == rest))
+    });
+    // The POSIX names mean their Unicode forms after `Is` (`\p{IsPrint}` is not `\p{Print}`).
+    const UNICODE_POSIX: &[&str] = &["ALPHA", "LOWER", "UPPER", "SPACE", "PUNCT", "XDIGIT", "ALNUM", "CNTRL", "BLANK", "GRAPH", "PRINT"];
+    if name.strip_prefix("Is").is_some_and(|rest| UNICODE_POSIX.contains(&rest.to_ascii_uppercase().as_str())) {
+        return Err(format!(r"`\p{{{name}}}` (a POSIX class in its Unicode form) has no translation"));
+    }
+    let positive = if let Some((_, rust)) = is_property {
+        rust.to_string()
+    } else if let Some((_, rust)) = TABLE.iter().find(|(java, _)| *java == name) {
         rust.to_string()
     } else if unicode_category(name) {
         format!(r"\p{{{name}}}")
@@ -186,13 +211,29 @@ pub fn translate(java: &str) -> Result<Translated, String> {
     let engine = if r.fancy { Engine::Fancy } else { Engine::Regex };
     match engine {
         Engine::Regex => {
-            regex::Regex::new(&text).map_err(|e| format!("translated to `{text}`, which the regex crate rejects: {e}"))?;
+            compile_regex(&text).map_err(|e| format!("translated to `{text}`, which the regex crate rejects: {e}"))?;
         }
         Engine::Fancy => {
-            fancy_regex::Regex::new(&text).map_err(|e| format!("translated to `{text}`, which fancy-regex rejects: {e}"))?;
+            compile_fancy(&text).map_err(|e| format!("translated to `{text}`, which fancy-regex rejects: {e}"))?;
         }
     }
     Ok(Translated { engine, text })
+}
+
+/// The compiled-program size limit patterns are built with, as `smithygen_runtime`'s `Pattern`
+/// builds them: 64 MiB instead of the `regex` crate's default 10 MiB, which a large Unicode
+/// class under a bounded repetition (`[\p{L}\p{M}...]{1,1024}`) exceeds. The work per match
+/// stays linear; the memory is spent once per pattern, on first use.
+pub const SIZE_LIMIT: usize = 64 << 20;
+
+/// A `regex` pattern as the runtime compiles it (with [`SIZE_LIMIT`]).
+pub fn compile_regex(text: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(text).size_limit(SIZE_LIMIT).build()
+}
+
+/// A `fancy-regex` pattern as the runtime compiles it (its `regex` parts with [`SIZE_LIMIT`]).
+pub fn compile_fancy(text: &str) -> Result<fancy_regex::Regex, fancy_regex::Error> {
+    fancy_regex::RegexBuilder::new(text).delegate_size_limit(SIZE_LIMIT).build()
 }
 
 /// Java's first step: `\Q...\E` becomes the quoted characters, each escaped (an unclosed
@@ -426,6 +467,30 @@ impl Parser {
     }
 
     fn quantifier(&mut self, atom: Node) -> Parsed<Node> {
+        let Some((min, max, greed)) = self.repetition()? else {
+            return Ok(atom);
+        };
+        // Java parses a `{n,m}` right after a quantifier (`a{11}{0,1011}`, `a*{2}`) and
+        // ignores it: it repeats nothing. `*`, `+` or `?` there dangle, as after it.
+        loop {
+            self.skip_comments();
+            if self.peek() != Some('{') {
+                break;
+            }
+            self.repetition()?;
+        }
+        Ok(match atom {
+            // A quantified lookaround (`(?!\.)+`) is zero-width: Java's loop stops after one
+            // empty iteration, so it means the lookaround when at least one is required, and
+            // nothing (it always succeeds, with zero iterations) otherwise.
+            Node::Group(GroupKind::Ahead { .. } | GroupKind::Behind { .. }, _) if min >= 1 => atom,
+            Node::Group(GroupKind::Ahead { .. } | GroupKind::Behind { .. }, _) => Node::Empty,
+            atom => Node::Repeat(Box::new(atom), min, max, greed),
+        })
+    }
+
+    /// A quantifier with its lazy (`?`) or possessive (`+`) suffix, if one comes next.
+    fn repetition(&mut self) -> Parsed<Option<(u32, Option<u32>, Greed)>> {
         self.skip_comments();
         let (min, max) = match self.peek() {
             Some('*') => (0, None),
@@ -448,7 +513,7 @@ impl Parser {
                 }
                 (min, max)
             }
-            _ => return Ok(atom),
+            _ => return Ok(None),
         };
         self.i += 1;
         let greed = match self.peek() {
@@ -459,7 +524,7 @@ impl Parser {
         if !matches!(greed, Greed::Greedy) {
             self.i += 1;
         }
-        Ok(Node::Repeat(Box::new(atom), min, max, greed))
+        Ok(Some((min, max, greed)))
     }
 
     /// After `(`: a group, or `None` for a flags-only `(?i)` (which lasts to the end of the
@@ -1045,7 +1110,7 @@ mod tests {
     fn matches(java: &str, text: &str) -> bool {
         let t = translate(java).unwrap_or_else(|e| panic!("{java}: {e}"));
         match t.engine {
-            Engine::Regex => regex::Regex::new(&t.text).unwrap().is_match(text),
+            Engine::Regex => compile_regex(&t.text).unwrap().is_match(text),
             Engine::Fancy => fancy_regex::Regex::new(&t.text).unwrap().is_match(text).unwrap(),
         }
     }
@@ -1056,6 +1121,10 @@ mod tests {
             translate(&format!(r"^\p{{{java}}}+$")).unwrap();
             translate(&format!(r"^\P{{{java}}}+$")).unwrap();
             translate(&format!(r"^[a\p{{{java}}}]+$")).unwrap();
+        }
+        for (java, _) in IS_PROPERTIES {
+            translate(&format!(r"^\p{{Is{java}}}+$")).unwrap();
+            translate(&format!(r"^\P{{Is{}}}+$", java.to_lowercase())).unwrap();
         }
     }
 
@@ -1117,6 +1186,23 @@ mod tests {
         assert!(!matches(r"^[a-z&&[^aeiou]]+$", "abc"));
         assert!(matches(r"^\Qa.b\E$", "a.b"));
         assert!(!matches(r"^\Qa.b\E$", "axb"));
+    }
+
+    #[test]
+    fn a_large_class_under_a_bounded_repetition_compiles_past_the_default_size_limit() {
+        let t = translate(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]{1,1024}$").expect("translates");
+        assert!(regex::Regex::new(&t.text).is_err(), "the regex crate's default limit is exceeded");
+        assert!(compile_regex(&t.text).expect("compiles with SIZE_LIMIT").is_match("héllo, wörld 1!"));
+    }
+
+    #[test]
+    fn stacked_quantifiers_and_quantified_lookarounds_have_javas_meaning() {
+        assert!(matches("^a{2}{3}$", "aa") && !matches("^a{2}{3}$", "aaaaaa"));
+        assert!(matches("^(?!\\.)+a$", "a") && !matches("^(?!\\.)+a$", ".a"));
+        assert!(matches("^x(?!\\.)*\\.$", "x."));
+        assert!(matches(r"^\p{IsWhitespace}\p{all}$", "\u{2003}\n"));
+        assert!(translate(r"\p{IsPrint}").is_err(), "Unicode POSIX forms have no translation");
+        assert!(translate("a{2}*").is_err() && translate("a{2}{x}").is_err());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 pub mod client;
 pub mod decode;
+#[cfg(any(feature = "server", feature = "validate"))]
+pub mod constraints;
 pub mod endpoint;
 pub mod error;
 #[cfg(feature = "event-stream")]

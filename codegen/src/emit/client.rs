@@ -116,6 +116,7 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
             .await
         }
     };
+    let check = super::validate::send_check(svc, op);
     let send_result = quote! {
         ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
     };
@@ -153,6 +154,7 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
                     .build()
                     .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
                 #(#fill_tokens)*
+                #check
                 #invoke
             }
         }
@@ -210,6 +212,13 @@ pub fn error(svc: &Service) -> TokenStream {
         pub use ::aws_types::request_id::RequestId;
 
         pub use ::smithygen_runtime::error::Unhandled;
+        /// The source of the `SdkError::ConstructionFailure` of a call whose input breaks the
+        /// model's constraints (feature `validate`, with `validate_input` on in the config).
+        #[cfg(feature = "validate")]
+        pub use ::smithygen_runtime::client::InvalidInput;
+        /// One constraint an input broke, where and how ([`InvalidInput::violations`]).
+        #[cfg(feature = "validate")]
+        pub use ::smithygen_runtime::constraints::{Constraint, Step, Violation};
 
         /// Every error any operation of the service can return, for code that
         /// handles errors from several operations in one place (`?` converts).
@@ -307,8 +316,24 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
     let doc = doc_lines(&text);
     let doc = doc.to_string().replace("# [doc", "#![doc");
     let doc: TokenStream = doc.parse().unwrap_or_default();
+    // The input checks' example compiles only with the `validate` feature (`InvalidInput`), so
+    // it is a doctest there and shown without being compiled otherwise.
+    let validation_intro = format!("\n## Checking inputs before sending (feature `validate`)\n\n{}\n", super::manifest::validation_intro(svc));
+    let validation_intro = doc_lines(&validation_intro).to_string().replace("# [doc", "#![doc");
+    let validation_intro: TokenStream = validation_intro.parse().unwrap_or_default();
+    let mut example = super::manifest::validation_example(svc);
+    example = format!("# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n{example}# Ok(())\n# }}");
+    let example_lines = example.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let validation_doc = quote! {
+        #validation_intro
+        #![cfg_attr(feature = "validate", doc = " ```rust,no_run")]
+        #![cfg_attr(not(feature = "validate"), doc = " ```rust,ignore")]
+        #( #![doc = #example_lines] )*
+        #![doc = " ```"]
+    };
     quote! {
         #doc
+        #validation_doc
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         // The crate itself refers to its own deprecated items (builders, Debug); users still see the warning.

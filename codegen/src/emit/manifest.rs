@@ -48,6 +48,9 @@ behavior-version-latest = []
 test-util = ["aws-credential-types/test-util"]
 # `server`: the service as a trait and a router that serves any implementation (`crate::server`).
 server = ["smithygen-runtime/server", {fancy}"dep:regex", "dep:tokio"]
+# `validate`: with `Config::builder().validate_input(true)`, calls check their input against the
+# model's constraints before anything is signed or sent (the validators `server` runs too).
+validate = ["smithygen-runtime/validate"{fancy_validate}]
 
 [dev-dependencies]
 aws-config = "1"
@@ -58,6 +61,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         runtime = runtime_dependency(svc, &options.runtime_dependency),
         // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
         fancy = if svc.needs_fancy_regex() { r#""smithygen-runtime/fancy-regex", "# } else { "" },
+        fancy_validate = if svc.needs_fancy_regex() { r#", "smithygen-runtime/fancy-regex""# } else { "" },
     )
 }
 
@@ -99,6 +103,54 @@ pub fn http_versions_section(svc: &Service) -> String {
          HTTP/1.1 by default; set `http2_prior_knowledge(true)` on `Config::builder()` to send these operations over \
          HTTP/2 with prior knowledge (h2c). A client given with `http_client(..)` is used as is.\n\n",
         only = if only_h2 { " The service may refuse HTTP/1.1 for them." } else { "" },
+    )
+}
+
+/// The program of the "Check inputs before sending" section (README and crate docs): the
+/// `validate_input` setting on a config from `aws-config`, a call, and the violations of an
+/// input that breaks the model's constraints. `main` is `#[tokio::main] async fn main()` in the
+/// README and a hidden `async fn` in rustdoc.
+pub fn validation_example(svc: &Service) -> String {
+    let lib = svc.crate_name.replace('-', "_");
+    let call = svc
+        .operations
+        .first()
+        .map(|op| {
+            format!(
+                "// An input that breaks a constraint fails here, before anything is signed or sent.\n\
+                 let result = client.{}()\n    // set the input here\n    .send()\n    .await;\n\
+                 if let Err(err) = &result {{\n    \
+                 if let Some(invalid) = std::error::Error::source(err).and_then(|e| e.downcast_ref::<InvalidInput>()) {{\n        \
+                 for violation in invalid.violations() {{\n            \
+                 // The member path, the constraint and the value's length (never a @sensitive value).\n            \
+                 eprintln!(\"{{}}: {{:?}} (length {{:?}})\", violation.member_path(), violation.constraint, violation.length);\n        \
+                 }}\n    }}\n}}\n",
+                op.method_text
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "use {lib}::error::InvalidInput;\n\n\
+         let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\n\
+         let config = {lib}::config::Builder::from(&sdk_config)\n    .validate_input(true)\n    .build();\n\
+         let client = {lib}::Client::from_conf(config);\n{call}"
+    )
+}
+
+/// The text before the example of the "Check inputs before sending" section.
+pub fn validation_intro(svc: &Service) -> String {
+    format!(
+        "With the crate's `validate` feature (off by default: the default build and the official \
+         crate's behaviour stay as they are) and `validate_input(true)` on the config (or one \
+         call's `config_override`), every call first checks its input against the model's \
+         constraints (`@required`, `@length`, `@range`, `@pattern` with Java's meaning, enum values, \
+         `@uniqueItems`), with the validators the `server` feature runs. An input that breaks one \
+         fails with `SdkError::ConstructionFailure` before anything is signed or sent; its source \
+         is an `error::InvalidInput` that names each member, constraint and length.{unchecked}",
+        unchecked = match svc.patterns.values().filter(|p| matches!(p, crate::ir::PatternCheck::Unchecked { .. })).count() {
+            0 => String::new(),
+            n => format!(" {n} `@pattern`(s) of the model have no translation and are left to the service (listed in `src/validate.rs`)."),
+        },
     )
 }
 
@@ -206,7 +258,23 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
 | method | HTTP |
 |---|---|
 {ops}{skipped}
-{http_versions}{decode}## Serve it (feature `server`)
+{http_versions}{decode}## Check inputs before sending (feature `validate`)
+
+{validation_intro}
+
+```toml
+[dependencies]
+{crate_name} = {{ path = "generated/{crate_name}", features = ["validate"] }}
+```
+
+```rust,no_run
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {{
+{validation_example}    Ok(())
+}}
+```
+
+## Serve it (feature `server`)
 
 With `features = ["server"]` the crate also has `{lib}::server`: a trait `{lib}::server::{service}`
 with one `async fn` per operation (the same input, output and error types as the client), and
@@ -229,5 +297,12 @@ the client's `endpoint_url` and a graceful `shutdown()`.
         service = svc.server_trait,
         http_versions = http_versions_section(svc),
         decode = super::event_stream::client::decode_docs(svc, false).map(|d| d + "\n").unwrap_or_default(),
+        validation_intro = validation_intro(svc),
+        validation_example = indent(&validation_example(svc)),
     )
+}
+
+/// Each non-empty line indented by four spaces (the body of `main`).
+fn indent(code: &str) -> String {
+    code.lines().map(|l| if l.is_empty() { "\n".to_string() } else { format!("    {l}\n") }).collect()
 }

@@ -21,6 +21,7 @@ pub mod rest_json;
 // Server stub behind the generated crate's `server` feature (emit/server/).
 pub mod server;
 pub mod shapes;
+pub mod validate;
 
 use crate::error::Errors;
 use crate::ir::{Service, TypeHome};
@@ -43,6 +44,7 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     let mut rust: Vec<(String, TokenStream)> = vec![
         ("src/lib.rs".into(), {
             let mut lib = client::lib_rs(svc);
+            lib.extend(validate::lib_module());
             lib.extend(server::lib_module());
             lib
         }),
@@ -63,6 +65,8 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(protocol_files(svc));
     rust.extend(examples::examples(svc));
     rust.extend(endpoint_tests::test_files(svc));
+    // Constraint validators (features `server` and `validate`).
+    rust.push(("src/validate.rs".into(), validate::validators(svc)));
     // Server stub (feature `server`): adds its files and the server halves of protocol files.
     rust.extend(server::files(svc));
     rust.extend(protocol_tests::test_files(svc));

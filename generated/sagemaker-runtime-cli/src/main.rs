@@ -667,6 +667,44 @@ fn round_trip(
         _ => ::std::result::Result::Ok(::std::option::Option::None),
     }
 }
+/// The members of a modeled error other than its message, as JSON.
+fn error_details_invoke_endpoint<R>(
+    err: &::sagemaker_runtime::error::SdkError<
+        ::sagemaker_runtime::operation::invoke_endpoint::InvokeEndpointError,
+        R,
+    >,
+) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    let mut object = ::serde_json::Map::new();
+    #[allow(clippy::single_match)]
+    match err.as_service_error() {
+        ::std::option::Option::Some(
+            ::sagemaker_runtime::operation::invoke_endpoint::InvokeEndpointError::ModelError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.original_status_code {
+                object
+                    .insert("OriginalStatusCode".into(), ::serde_json::Value::from(*x));
+            }
+            if let ::std::option::Option::Some(x) = &s.original_message {
+                object
+                    .insert(
+                        "OriginalMessage".into(),
+                        ::serde_json::Value::from(x.as_str()),
+                    );
+            }
+            if let ::std::option::Option::Some(x) = &s.log_stream_arn {
+                object
+                    .insert(
+                        "LogStreamArn".into(),
+                        ::serde_json::Value::from(x.as_str()),
+                    );
+            }
+        }
+        _ => {}
+    }
+    object
+}
 fn input_invoke_endpoint(
     mut call: ::sagemaker_runtime::operation::invoke_endpoint::builders::InvokeEndpointFluentBuilder,
     input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -801,7 +839,13 @@ async fn call_invoke_endpoint(
 > {
     let client = ::sagemaker_runtime::Client::from_conf(config);
     let call = input_invoke_endpoint(client.invoke_endpoint(), &input)?;
-    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let mut s = call
+        .send()
+        .await
+        .map_err(|e| {
+            let details = error_details_invoke_endpoint(&e);
+            ::smithygen_cli_runtime::CliError::from_sdk(e).with_details(details)
+        })?;
     let mut outcome = ::smithygen_cli_runtime::Outcome::default();
     let mut sink = sink;
     outcome.payload = s.body.take().map(|b| b.into_inner());
@@ -962,6 +1006,53 @@ async fn call_invoke_endpoint_async(
     outcome.output = object;
     ::std::result::Result::Ok(outcome)
 }
+/// The members of a modeled error other than its message, as JSON.
+fn error_details_invoke_endpoint_with_response_stream<R>(
+    err: &::sagemaker_runtime::error::SdkError<
+        ::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+        R,
+    >,
+) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    let mut object = ::serde_json::Map::new();
+    #[allow(clippy::single_match)]
+    match err.as_service_error() {
+        ::std::option::Option::Some(
+            ::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.original_status_code {
+                object
+                    .insert("OriginalStatusCode".into(), ::serde_json::Value::from(*x));
+            }
+            if let ::std::option::Option::Some(x) = &s.original_message {
+                object
+                    .insert(
+                        "OriginalMessage".into(),
+                        ::serde_json::Value::from(x.as_str()),
+                    );
+            }
+            if let ::std::option::Option::Some(x) = &s.log_stream_arn {
+                object
+                    .insert(
+                        "LogStreamArn".into(),
+                        ::serde_json::Value::from(x.as_str()),
+                    );
+            }
+        }
+        ::std::option::Option::Some(
+            ::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError::ModelStreamError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.error_code {
+                object.insert("ErrorCode".into(), ::serde_json::Value::from(x.as_str()));
+            }
+        }
+        _ => {}
+    }
+    object
+}
 fn input_invoke_endpoint_with_response_stream(
     mut call: ::sagemaker_runtime::operation::invoke_endpoint_with_response_stream::builders::InvokeEndpointWithResponseStreamFluentBuilder,
     input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1083,7 +1174,13 @@ async fn call_invoke_endpoint_with_response_stream(
         client.invoke_endpoint_with_response_stream(),
         &input,
     )?;
-    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let mut s = call
+        .send()
+        .await
+        .map_err(|e| {
+            let details = error_details_invoke_endpoint_with_response_stream(&e);
+            ::smithygen_cli_runtime::CliError::from_sdk(e).with_details(details)
+        })?;
     let mut outcome = ::smithygen_cli_runtime::Outcome::default();
     let mut sink = sink;
     while let ::std::option::Option::Some(event) = s

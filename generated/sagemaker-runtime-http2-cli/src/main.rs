@@ -214,6 +214,83 @@ fn round_trip(
         _ => ::std::result::Result::Ok(::std::option::Option::None),
     }
 }
+/// The members of a modeled error other than its message, as JSON.
+fn error_details_invoke_endpoint_with_bidirectional_stream<R>(
+    err: &::sagemaker_runtime_http2::error::SdkError<
+        ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError,
+        R,
+    >,
+) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    let mut object = ::serde_json::Map::new();
+    #[allow(clippy::single_match)]
+    match err.as_service_error() {
+        ::std::option::Option::Some(
+            ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError::InputValidationError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.error_code {
+                object.insert("ErrorCode".into(), ::serde_json::Value::from(x.as_str()));
+            }
+        }
+        ::std::option::Option::Some(
+            ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError::InternalServerError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.error_code {
+                object.insert("ErrorCode".into(), ::serde_json::Value::from(x.as_str()));
+            }
+        }
+        ::std::option::Option::Some(
+            ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError::ModelError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.original_status_code {
+                object
+                    .insert("OriginalStatusCode".into(), ::serde_json::Value::from(*x));
+            }
+            if let ::std::option::Option::Some(x) = &s.original_message {
+                object
+                    .insert(
+                        "OriginalMessage".into(),
+                        ::serde_json::Value::from(x.as_str()),
+                    );
+            }
+            if let ::std::option::Option::Some(x) = &s.log_stream_arn {
+                object
+                    .insert(
+                        "LogStreamArn".into(),
+                        ::serde_json::Value::from(x.as_str()),
+                    );
+            }
+            if let ::std::option::Option::Some(x) = &s.error_code {
+                object.insert("ErrorCode".into(), ::serde_json::Value::from(x.as_str()));
+            }
+        }
+        ::std::option::Option::Some(
+            ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError::ModelStreamError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.error_code {
+                object.insert("ErrorCode".into(), ::serde_json::Value::from(x.as_str()));
+            }
+        }
+        ::std::option::Option::Some(
+            ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError::ServiceUnavailableError(
+                s,
+            ),
+        ) => {
+            if let ::std::option::Option::Some(x) = &s.error_code {
+                object.insert("ErrorCode".into(), ::serde_json::Value::from(x.as_str()));
+            }
+        }
+        _ => {}
+    }
+    object
+}
 fn input_invoke_endpoint_with_bidirectional_stream(
     mut call: ::sagemaker_runtime_http2::operation::invoke_endpoint_with_bidirectional_stream::builders::InvokeEndpointWithBidirectionalStreamFluentBuilder,
     input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -341,7 +418,13 @@ async fn call_invoke_endpoint_with_bidirectional_stream(
                 ),
             ),
         );
-    let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+    let mut s = call
+        .send()
+        .await
+        .map_err(|e| {
+            let details = error_details_invoke_endpoint_with_bidirectional_stream(&e);
+            ::smithygen_cli_runtime::CliError::from_sdk(e).with_details(details)
+        })?;
     let mut outcome = ::smithygen_cli_runtime::Outcome::default();
     let mut sink = sink;
     while let ::std::option::Option::Some(event) = s

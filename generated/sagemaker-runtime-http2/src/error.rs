@@ -13,6 +13,13 @@ pub use ::aws_smithy_types::error::metadata::{ErrorMetadata, ProvideErrorMetadat
 pub use ::aws_smithy_types::error::operation::BuildError;
 pub use ::aws_types::request_id::RequestId;
 pub use ::smithygen_runtime::error::Unhandled;
+/// The source of the `SdkError::ConstructionFailure` of a call whose input breaks the
+/// model's constraints (feature `validate`, with `validate_input` on in the config).
+#[cfg(feature = "validate")]
+pub use ::smithygen_runtime::client::InvalidInput;
+/// One constraint an input broke, where and how ([`InvalidInput::violations`]).
+#[cfg(feature = "validate")]
+pub use ::smithygen_runtime::constraints::{Constraint, Step, Violation};
 /// Every error any operation of the service can return, for code that
 /// handles errors from several operations in one place (`?` converts).
 #[non_exhaustive]

@@ -68,6 +68,36 @@
 //! ## HTTP versions
 //!
 //! The model lists the HTTP versions the service supports, in order of preference, and asks for HTTP/2 (`h2`) for `InvokeEndpointWithBidirectionalStream` (listed: `h2`). The service may refuse HTTP/1.1 for them. Over TLS (`https://`) the client offers `h2` first by ALPN, then `http/1.1`, as the official client does. Over `http://` (a local server) it speaks HTTP/1.1 by default; set `http2_prior_knowledge(true)` on `Config::builder()` to send these operations over HTTP/2 with prior knowledge (h2c). A client given with `http_client(..)` is used as is.
+//!
+//! ## Checking inputs before sending (feature `validate`)
+//!
+//! With the crate's `validate` feature (off by default: the default build and the official crate's behaviour stay as they are) and `validate_input(true)` on the config (or one call's `config_override`), every call first checks its input against the model's constraints (`@required`, `@length`, `@range`, `@pattern` with Java's meaning, enum values, `@uniqueItems`), with the validators the `server` feature runs. An input that breaks one fails with `SdkError::ConstructionFailure` before anything is signed or sent; its source is an `error::InvalidInput` that names each member, constraint and length.
+#![cfg_attr(feature = "validate", doc = " ```rust,no_run")]
+#![cfg_attr(not(feature = "validate"), doc = " ```rust,ignore")]
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use sagemaker_runtime_http2::error::InvalidInput;
+//!
+//! let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+//! let config = sagemaker_runtime_http2::config::Builder::from(&sdk_config)
+//!     .validate_input(true)
+//!     .build();
+//! let client = sagemaker_runtime_http2::Client::from_conf(config);
+//! // An input that breaks a constraint fails here, before anything is signed or sent.
+//! let result = client.invoke_endpoint_with_bidirectional_stream()
+//!     // set the input here
+//!     .send()
+//!     .await;
+//! if let Err(err) = &result {
+//!     if let Some(invalid) = std::error::Error::source(err).and_then(|e| e.downcast_ref::<InvalidInput>()) {
+//!         for violation in invalid.violations() {
+//!             // The member path, the constraint and the value's length (never a @sensitive value).
+//!             eprintln!("{}: {:?} (length {:?})", violation.member_path(), violation.constraint, violation.length);
+//!         }
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(deprecated)]
@@ -97,5 +127,7 @@ pub mod meta {
     /// The version of this crate (`CARGO_PKG_VERSION`), reported in the user agent.
     pub static PKG_VERSION: &str = env!("CARGO_PKG_VERSION");
 }
+#[cfg(any(feature = "server", feature = "validate"))]
+pub(crate) mod validate;
 #[cfg(feature = "server")]
 pub mod server;

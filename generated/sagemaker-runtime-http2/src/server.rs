@@ -14,7 +14,6 @@
 //! server.shutdown().await?;
 //! ```
 pub(crate) mod protocol;
-pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{
     Bytes, Http2Config, Router, ServerConfig, ServerHandle, TlsConfig,
 };
@@ -97,7 +96,7 @@ pub fn router<S: AmazonSageMakerRuntimeHttp2>(service: S) -> Router {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: "InvokeEndpointWithBidirectionalStream",
                             read_request: crate::server::protocol::invoke_endpoint_with_bidirectional_stream::de_request,
-                            validate: validate::validate_input_of_invoke_endpoint_with_bidirectional_stream,
+                            validate: crate::validate::validate_input_of_invoke_endpoint_with_bidirectional_stream,
                             write_validation_error: crate::server::protocol::invoke_endpoint_with_bidirectional_stream::ser_validation_error,
                             write_error: crate::server::protocol::invoke_endpoint_with_bidirectional_stream::ser_error,
                         };

@@ -14,7 +14,6 @@
 //! server.shutdown().await?;
 //! ```
 pub(crate) mod protocol;
-pub(crate) mod validate;
 pub use ::smithygen_runtime::server::{
     Bytes, Http2Config, Router, ServerConfig, ServerHandle, TlsConfig,
 };
@@ -113,7 +112,7 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: "InvokeEndpoint",
                             read_request: crate::server::protocol::invoke_endpoint::de_request,
-                            validate: validate::validate_input_of_invoke_endpoint,
+                            validate: crate::validate::validate_input_of_invoke_endpoint,
                             write_validation_error: crate::server::protocol::invoke_endpoint::ser_validation_error,
                             write_error: crate::server::protocol::invoke_endpoint::ser_error,
                         };
@@ -140,7 +139,7 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: "InvokeEndpointAsync",
                             read_request: crate::server::protocol::invoke_endpoint_async::de_request,
-                            validate: validate::validate_input_of_invoke_endpoint_async,
+                            validate: crate::validate::validate_input_of_invoke_endpoint_async,
                             write_validation_error: crate::server::protocol::invoke_endpoint_async::ser_validation_error,
                             write_error: crate::server::protocol::invoke_endpoint_async::ser_error,
                         };
@@ -167,7 +166,7 @@ pub fn router<S: AmazonSageMakerRuntime>(service: S) -> Router {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: "InvokeEndpointWithResponseStream",
                             read_request: crate::server::protocol::invoke_endpoint_with_response_stream::de_request,
-                            validate: validate::validate_input_of_invoke_endpoint_with_response_stream,
+                            validate: crate::validate::validate_input_of_invoke_endpoint_with_response_stream,
                             write_validation_error: crate::server::protocol::invoke_endpoint_with_response_stream::ser_validation_error,
                             write_error: crate::server::protocol::invoke_endpoint_with_response_stream::ser_error,
                         };

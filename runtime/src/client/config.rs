@@ -969,6 +969,30 @@ client_settings! {
         }
     }
 
+    // Off by default: the official SDK crates send whatever the input holds and let the service
+    // judge it. Checked by calls only with the generated crate's `validate` feature.
+    validate_input: Option<bool> {
+        merge: replace,
+        resolved: bool = default(false),
+        builder {
+            /// Checks every input against the model's constraints before the call signs or
+            /// sends anything (`@required`, `@length`, `@range`, `@pattern`, enum values,
+            /// `@uniqueItems`): an input that breaks one fails with
+            /// `SdkError::ConstructionFailure` whose source is an `InvalidInput` (feature
+            /// `validate`) naming each member, constraint and length (never the value of a
+            /// `@sensitive` member). Needs the generated crate's
+            /// `validate` feature; without it, a call with this on fails the same way, saying
+            /// so, rather than go unchecked. Default `false`.
+            fn validate_input(validate: bool) => set_validate_input(Some(validate));
+            /// Sets or clears the input validation switch.
+            set fn set_validate_input(validate: Option<bool>);
+        }
+        config {
+            /// Whether calls check their input against the model's constraints first.
+            fn validate_input() -> bool = |validate| *validate;
+        }
+    }
+
     request_min_compression_size_bytes: Option<u32> {
         merge: replace,
         resolved: u32 = default(DEFAULT_MIN_COMPRESSION_SIZE_BYTES),
@@ -1503,6 +1527,14 @@ impl<S> ClientConfig<S> {
         let default_http_client = self.inner.default_http_client && config_override.fields.http_client.is_none();
         builder.build_inner(Some(&self.inner), keep_metrics, default_http_client)
     }
+
+    /// Whether a call made with `config_override` checks its input (the override's
+    /// `validate_input`, when it sets one, wins), without building the merged config.
+    pub(crate) fn validates_input_with(&self, config_override: Option<&ClientConfigBuilder<S>>) -> bool {
+        config_override
+            .and_then(|over| over.fields.validate_input)
+            .unwrap_or(self.inner.settings.validate_input)
+    }
 }
 
 impl<S: Service> ClientConfig<S> {
@@ -1566,6 +1598,7 @@ mod tests {
         assert!(!config.use_fips());
         assert!(config.stalled_stream_protection().unwrap().is_enabled());
         assert!(!config.disable_request_compression());
+        assert!(!config.validate_input());
         assert_eq!(config.request_min_compression_size_bytes(), 10_240);
         assert!(uuid::Uuid::parse_str(&config.idempotency_token_provider().make_idempotency_token()).is_ok());
     }
@@ -1757,6 +1790,7 @@ mod tests {
             .idempotency_token_provider("fixed-token")
             .disable_request_compression(true)
             .request_min_compression_size_bytes(1)
+            .validate_input(true)
             .auth_scheme_resolver(NoAuthSchemeOptions)
             .push_auth_scheme(NoAuthScheme::new())
             .auth_scheme_preference([aws_smithy_runtime_api::client::auth::AuthSchemeId::from("sigv4a")])

@@ -38,6 +38,12 @@ pub enum ConfigError {
         /// Why, as the typed parameters' builder says it.
         message: String,
     },
+    /// `validate_input` is on but the generated crate was built without its `validate`
+    /// feature, so it has no validators to run.
+    InputValidationUnavailable {
+        /// The generated crate's name.
+        crate_name: &'static str,
+    },
     /// A runtime component could not be set up (a bug in this runtime).
     Internal {
         /// What failed.
@@ -71,6 +77,12 @@ impl fmt::Display for ConfigError {
                 f,
                 "{service} has no endpoint rule set, so an endpoint URL is required: \
                  set `endpoint_url` on the ClientConfigBuilder"
+            ),
+            ConfigError::InputValidationUnavailable { crate_name } => write!(
+                f,
+                "validate_input is on, but {crate_name} was built without its `validate` feature, \
+                 so the input cannot be checked: add `features = [\"validate\"]` to its dependency \
+                 in Cargo.toml, or turn validate_input off"
             ),
             ConfigError::InvalidRequestMinCompressionSize { value } => write!(
                 f,

@@ -64,6 +64,7 @@ mod interceptors;
 mod http2;
 mod invoke;
 mod request_body;
+mod validate;
 
 /// The `api/<service-id>/<version>` user-agent token of a service (aws-runtime's type, read by
 /// its `UserAgentInterceptor`).
@@ -73,6 +74,9 @@ pub use config::{
     DEFAULT_READ_TIMEOUT,
 };
 pub use error::ConfigError;
+#[cfg(feature = "validate")]
+pub use validate::{validate_input, InvalidInput};
+pub use validate::input_validation_unavailable;
 pub use idempotency::IdempotencyTokenProvider;
 pub use invoke::fill_idempotency_token;
 pub use interceptors::AttemptTracingInterceptor;

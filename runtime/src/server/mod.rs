@@ -50,7 +50,6 @@ mod connection;
 mod content;
 mod http2;
 mod operation;
-mod pattern;
 mod rejection;
 mod request;
 mod route;
@@ -60,10 +59,8 @@ pub(crate) mod streaming;
 mod tls;
 #[cfg(feature = "event-stream")]
 pub mod event_stream;
-mod validation;
 
 pub use operation::{serve_operation, ServerOperation};
-pub use pattern::Pattern;
 pub use http2::Http2Config;
 pub use tls::TlsConfig;
 pub use content::{check_accept, check_content_type, media_type_essence};
@@ -73,7 +70,9 @@ pub use route::UriPattern;
 pub use router::{BodyTap, Router, ServerConfig, DEFAULT_BODY_LIMIT};
 pub use serve::ServerHandle;
 pub use streaming::{streaming_body, streaming_response, StreamingBody};
-pub use validation::{Constraint, Step, Violation, Violations};
+/// The constraint checking generated validators use, shared with the client's input checks
+/// (feature `validate`).
+pub use crate::constraints::{Constraint, Pattern, Step, Violation, Violations};
 
 /// Response bodies are whole `Bytes` (re-exported so generated crates need no `bytes` dependency).
 pub use bytes::Bytes;

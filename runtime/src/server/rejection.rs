@@ -130,6 +130,23 @@ pub fn error_response(
     response
 }
 
+impl crate::constraints::Violations {
+    /// The Smithy framework `ValidationException`: 400, `X-Amzn-ErrorType: ValidationException`,
+    /// `{"message": ..., "fieldList": [{"message": ..., "path": ...}]}`.
+    pub fn framework_response(&self) -> ServerResponse {
+        let fields: Vec<serde_json::Value> = self
+            .violations()
+            .iter()
+            .map(|v| serde_json::json!({"message": v.framework_message(), "path": v.framework_path()}))
+            .collect();
+        let message = self.framework_message();
+        let mut body = serde_json::Map::new();
+        body.insert("message".into(), serde_json::Value::String(message.clone()));
+        body.insert("fieldList".into(), serde_json::Value::Array(fields));
+        error_response(400, "ValidationException", &message, body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

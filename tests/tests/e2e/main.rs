@@ -5,7 +5,7 @@
 //!
 //! `../wire_props.rs` stays a binary of its own: it counts every panic in its process.
 
-mod mock_support;
+use crate::mock_support;
 
 mod api_parity;
 mod bidi_h2;
@@ -13,8 +13,10 @@ mod bidi_server_frames;
 mod bidi_wire;
 mod cli;
 mod cli_input_stream;
+mod cli_print_request;
 mod client_decode;
 mod client_stream;
+mod client_validation;
 mod client_wire;
 mod mock_async;
 mod mock_bidi;

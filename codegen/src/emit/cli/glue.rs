@@ -346,7 +346,45 @@ pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
             }
         }
     };
+    // A modeled error's other members are printed after its message.
+    let (to_cli_error, details_fn) = match &command.error_details_fn {
+        None => (quote! { ::smithygen_cli_runtime::CliError::from_sdk }, quote! {}),
+        Some(f) => {
+            let f = ident(f);
+            let error = ident(&op.error);
+            let arms = op.errors.iter().filter_map(|e| {
+                let s = svc.structure(e);
+                let sets = members_to_json(cx, crate::cli_plan::error_detail_members(s));
+                if sets.is_empty() {
+                    return None;
+                }
+                let variant = super::super::common::error_variant(s);
+                Some(quote! {
+                    ::std::option::Option::Some(::#client::operation::#module::#error::#variant(s)) => { #(#sets)* }
+                })
+            });
+            (
+                quote! { |e| { let details = #f(&e); ::smithygen_cli_runtime::CliError::from_sdk(e).with_details(details) } },
+                quote! {
+                    /// The members of a modeled error other than its message, as JSON.
+                    fn #f<R>(
+                        err: &::#client::error::SdkError<::#client::operation::#module::#error, R>,
+                    ) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                        let mut object = ::serde_json::Map::new();
+                        #[allow(clippy::single_match)]
+                        match err.as_service_error() {
+                            #(#arms)*
+                            _ => {}
+                        }
+                        object
+                    }
+                },
+            )
+        }
+    };
     quote! {
+        #details_fn
+
         fn #input_fn(
             mut call: ::#client::operation::#module::builders::#fluent,
             input: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -364,7 +402,7 @@ pub fn call_fn(cx: &Cx, command: &Command) -> TokenStream {
             let client = ::#client::Client::from_conf(config);
             let call = #input_fn(client.#method(), &input)?;
             #send_events
-            let mut s = call.send().await.map_err(::smithygen_cli_runtime::CliError::from_sdk)?;
+            let mut s = call.send().await.map_err(#to_cli_error)?;
             let mut outcome = ::smithygen_cli_runtime::Outcome::default();
             let mut sink = sink;
             #write_payload

@@ -86,6 +86,30 @@ The `{bin}` command: {title} from the shell, with the AWS CLI's options, built o
         }
         s.push('\n');
     }
+    s.push_str(&format!(
+        "\n`{bin} --print-request <command> ...` prints the request the command would send (method, URL, \
+headers with the signature, the session token and `@sensitive` values redacted, and the body, or its \
+size when it is binary or sensitive) and sends nothing.\n",
+        bin = plan.binary
+    ));
+    let mut detailed: Vec<String> = Vec::new();
+    for c in plan.commands.iter().filter(|c| c.error_details_fn.is_some()) {
+        for e in &svc.operations[c.operation].errors {
+            let error = svc.structure(e);
+            let members: Vec<String> = crate::cli_plan::error_detail_members(error).map(|m| format!("`{}`", m.name)).collect();
+            let line = format!("`{}` ({})", crate::model::local_name(e), members.join(", "));
+            if !members.is_empty() && !detailed.contains(&line) {
+                detailed.push(line);
+            }
+        }
+    }
+    if !detailed.is_empty() {
+        s.push_str(&format!(
+            "\nA service error prints as the AWS CLI prints it, then the error's other members, one `Name: value` \
+line each: {}.\n",
+            detailed.join(", ")
+        ));
+    }
     for n in &plan.without_command {
         s.push_str(&format!("\nNo command for `{}` ({}): {}.\n", n.name, n.operation, n.why));
     }

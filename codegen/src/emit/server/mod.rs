@@ -8,9 +8,9 @@
 
 mod request;
 mod response;
-mod validate;
 
 use super::common::*;
+use super::validate;
 use super::event_stream::server as event_streams;
 use crate::ir::{Operation, Service};
 use crate::model::local_name;
@@ -50,8 +50,7 @@ pub fn lib_module() -> TokenStream {
     }
 }
 
-/// The server's own files: `src/server.rs` (trait and router), `src/server/validate.rs`,
-/// and `src/server/protocol.rs` with one module per operation (`de_request`, `ser_response`,
+/// The server's own files: `src/server.rs` (trait and router) and `src/server/protocol.rs` with one module per operation (`de_request`, `ser_response`,
 /// `ser_error`, `ser_validation_error`) and `errors` (one writer per modeled error).
 /// A `@pattern` without a translation (see [`crate::pattern`]) is left unchecked by the server.
 pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
@@ -61,7 +60,6 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
     });
     let mut files = vec![
         ("src/server.rs".to_string(), server_module(svc)),
-        ("src/server/validate.rs".to_string(), validate::validators(svc)),
         (
             "src/server/protocol.rs".to_string(),
             quote! {
@@ -174,7 +172,7 @@ fn server_module(svc: &Service) -> TokenStream {
                         let operation = ::smithygen_runtime::server::ServerOperation {
                             name: #name,
                             read_request: crate::server::protocol::#module::de_request,
-                            validate: validate::#validate,
+                            validate: crate::validate::#validate,
                             write_validation_error: crate::server::protocol::#module::ser_validation_error,
                             write_error: crate::server::protocol::#module::ser_error,
                         };
@@ -199,7 +197,6 @@ fn server_module(svc: &Service) -> TokenStream {
     quote! {
         #( #![doc = #module_doc] )*
         pub(crate) mod protocol;
-        pub(crate) mod validate;
 
         pub use ::smithygen_runtime::server::{Bytes, Http2Config, Router, ServerConfig, ServerHandle, TlsConfig};
         #event_stream_uses
@@ -291,7 +288,7 @@ mod tests {
     #[test]
     fn an_untranslatable_pattern_is_left_unchecked_naming_member_and_pattern() {
         let krate = generate(&model(r"^\p{InKlingon}+$", &[]), &options()).unwrap();
-        let validate = &krate.files["src/server/validate.rs"];
+        let validate = &krate.files["src/validate.rs"];
         assert!(!validate.contains("Pattern::"), "{validate}");
         assert!(!validate.contains("check_pattern"), "{validate}");
         assert!(validate.contains(r#"@pattern("^\p{InKlingon}+$")"#), "{validate}");
@@ -303,8 +300,8 @@ mod tests {
     #[test]
     fn a_lookahead_pattern_runs_on_fancy_regex_which_the_server_feature_then_enables() {
         let krate = generate(&model("^(?!aws:)b$", &[]), &options()).unwrap();
-        let validate = &krate.files["src/server/validate.rs"];
-        assert!(validate.contains("::smithygen_runtime::server::Pattern::fancy("), "{validate}");
+        let validate = &krate.files["src/validate.rs"];
+        assert!(validate.contains("::smithygen_runtime::constraints::Pattern::fancy("), "{validate}");
         assert!(validate.contains(r#""^(?!aws:)b(?:(?mR:$)"#), "{validate}");
         assert!(validate.contains("check_pattern"), "{validate}");
         assert!(krate.files["Cargo.toml"].contains(r#"server = ["smithygen-runtime/server", "smithygen-runtime/fancy-regex", "dep:regex", "dep:tokio"]"#));
@@ -313,8 +310,8 @@ mod tests {
     #[test]
     fn the_translated_pattern_is_carried_as_a_literal_and_the_style_follows_the_model() {
         let krate = generate(&model(r"^\p{Alpha}+$", &["ex.srv#ValidationException"]), &options()).unwrap();
-        let validate = &krate.files["src/server/validate.rs"];
-        assert!(validate.contains("::smithygen_runtime::server::Pattern::regex("), "{validate}");
+        let validate = &krate.files["src/validate.rs"];
+        assert!(validate.contains("::smithygen_runtime::constraints::Pattern::regex("), "{validate}");
         assert!(validate.contains(r#""^[a-zA-Z]+(?:"#), "{validate}");
         let protocol = &krate.files["src/server/protocol/put_thing.rs"];
         assert!(protocol.contains("violations.aws_message()"), "{protocol}");

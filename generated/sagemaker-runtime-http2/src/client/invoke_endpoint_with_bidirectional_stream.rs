@@ -58,6 +58,20 @@ impl crate::operation::invoke_endpoint_with_bidirectional_stream::builders::Invo
             .map_err(
                 ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
             )?;
+        #[cfg(feature = "validate")]
+        ::smithygen_runtime::client::validate_input(
+            &self.config,
+            self.config_override.as_ref(),
+            &crate::operation::invoke_endpoint_with_bidirectional_stream::OPERATION,
+            &input,
+            crate::validate::validate_input_of_invoke_endpoint_with_bidirectional_stream,
+        )?;
+        #[cfg(not(feature = "validate"))]
+        ::smithygen_runtime::client::input_validation_unavailable(
+            &self.config,
+            self.config_override.as_ref(),
+            &crate::config::SERVICE,
+        )?;
         ::smithygen_runtime::client::invoke_streaming(
                 &self.config,
                 &crate::config::SERVICE,

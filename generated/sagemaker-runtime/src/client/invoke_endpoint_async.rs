@@ -54,6 +54,20 @@ impl crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluen
             .map_err(
                 ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
             )?;
+        #[cfg(feature = "validate")]
+        ::smithygen_runtime::client::validate_input(
+            &self.config,
+            self.config_override.as_ref(),
+            &crate::operation::invoke_endpoint_async::OPERATION,
+            &input,
+            crate::validate::validate_input_of_invoke_endpoint_async,
+        )?;
+        #[cfg(not(feature = "validate"))]
+        ::smithygen_runtime::client::input_validation_unavailable(
+            &self.config,
+            self.config_override.as_ref(),
+            &crate::config::SERVICE,
+        )?;
         ::smithygen_runtime::client::invoke(
                 &self.config,
                 &crate::config::SERVICE,

@@ -1,7 +1,10 @@
-//! `src/server/validate.rs`: one validator per structure and union an operation input reaches,
+//! `src/validate.rs`: one validator per structure and union an operation input reaches,
 //! checking `@required`, `@length`, `@range`, `@pattern`, enum values and `@uniqueItems`.
+//! One rendering of the analysed constraints that two features compile: `server` (the stub
+//! answers violations with the operation's validation error) and `validate` (the client checks
+//! its input before sending, when its `validate_input` setting is on).
 
-use super::super::common::*;
+use super::common::*;
 use crate::ir::{Constraints, Member, Service, Type};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -44,7 +47,40 @@ fn shapes_in(ty: &Type, out: &mut Vec<String>) {
     }
 }
 
-/// The whole `src/server/validate.rs` file.
+/// The `validate` module's declaration in `src/lib.rs`: compiled for the server stub and for the
+/// client's input checks, and only then (the pattern engines stay out of the default build).
+pub fn lib_module() -> TokenStream {
+    quote! {
+        #[cfg(any(feature = "server", feature = "validate"))]
+        pub(crate) mod validate;
+    }
+}
+
+/// The statements of a fluent builder's `send` that check `input` before the call: the
+/// operation's validator with the `validate` feature, else a refusal when `validate_input` is
+/// on (the setting never goes silently unchecked).
+pub fn send_check(svc: &Service, op: &crate::ir::Operation) -> TokenStream {
+    let module = ident(&op.module);
+    let f = validator_fn(svc, &op.input);
+    quote! {
+        #[cfg(feature = "validate")]
+        ::smithygen_runtime::client::validate_input(
+            &self.config,
+            self.config_override.as_ref(),
+            &crate::operation::#module::OPERATION,
+            &input,
+            crate::validate::#f,
+        )?;
+        #[cfg(not(feature = "validate"))]
+        ::smithygen_runtime::client::input_validation_unavailable(
+            &self.config,
+            self.config_override.as_ref(),
+            &crate::config::SERVICE,
+        )?;
+    }
+}
+
+/// The whole `src/validate.rs` file.
 pub fn validators(svc: &Service) -> TokenStream {
     let reach = reachable(svc);
     let mut used_patterns = BTreeSet::new();
@@ -91,7 +127,7 @@ pub fn validators(svc: &Service) -> TokenStream {
         fns.push(quote! {
             #[doc = #doc]
             #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
-            pub(crate) fn #f(value: &#path, v: &mut ::smithygen_runtime::server::Violations) {
+            pub(crate) fn #f(value: &#path, v: &mut ::smithygen_runtime::constraints::Violations) {
                 #body
             }
         });
@@ -110,8 +146,8 @@ pub fn validators(svc: &Service) -> TokenStream {
         let doc = format!(" `@pattern(\"{}\")`, translated for {engine} at generation time.", text.replace('`', "'"));
         quote! {
             #[doc = #doc]
-            static #name: ::std::sync::LazyLock<::smithygen_runtime::server::Pattern> =
-                ::std::sync::LazyLock::new(|| ::smithygen_runtime::server::Pattern::#constructor(#rust));
+            static #name: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> =
+                ::std::sync::LazyLock::new(|| ::smithygen_runtime::constraints::Pattern::#constructor(#rust));
         }
     });
     let unsupported: Vec<(&String, &String)> = svc
@@ -134,9 +170,11 @@ pub fn validators(svc: &Service) -> TokenStream {
         }
     });
     quote! {
-        //! Constraint validators for operation inputs (server side): one function per structure
-        //! and union an input reaches. Patterns were translated from the model's Java syntax
-        //! and compiled once at generation time; here each compiles once on first use.
+        //! Constraint validators for operation inputs: one function per structure and union an
+        //! input reaches, run by the server stub (feature `server`) on every request and by the
+        //! client (feature `validate`) before sending when its `validate_input` setting is on.
+        //! Patterns were translated from the model's Java syntax and compiled once at
+        //! generation time; here each compiles once on first use.
         #unchecked_intro
         #(#unchecked)*
         #(#statics)*
@@ -316,7 +354,7 @@ fn value_checks(svc: &Service, ty: &Type, c: &Constraints, used: &mut BTreeSet<S
         }
         Type::Structure(id) | Type::Union(id) => {
             let f = validator_fn(svc, id);
-            out.extend(quote! { crate::server::validate::#f(value, v); });
+            out.extend(quote! { crate::validate::#f(value, v); });
         }
         // An event stream's events are checked as they are read, not here.
         Type::Boolean | Type::Timestamp | Type::Document | Type::Unit | Type::EventStream { .. } => {}

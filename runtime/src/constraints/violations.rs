@@ -3,11 +3,11 @@
 //! Generated validators walk the typed input, [`Violations::enter`] each member, list index
 //! or map key, and call the `check_*` methods, which record a [`Violation`] at the current
 //! path. The result is worded either as the Smithy framework `ValidationException`
-//! ([`Violations::framework_response`]) or as AWS services word their own validation errors
-//! ([`Violations::aws_message`]).
+//! (`Violations::framework_response`, feature `server`: `server::rejection`, so that this
+//! module, shared with the client, does not import the server), as AWS services word their own
+//! validation errors ([`Violations::aws_message`]), or for a client error that names each
+//! member, constraint and length ([`Violation::client_message`]).
 
-use super::{error_response, ServerResponse};
-use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 use std::hash::Hash;
 
@@ -63,6 +63,9 @@ pub struct Violation {
     pub constraint: Constraint,
     /// The value as text, when it is a scalar and not `@sensitive`.
     pub value: Option<String>,
+    /// The value's length, for strings (Unicode scalar values), blobs (bytes), lists and maps
+    /// (entries); shown even for a `@sensitive` value, whose text never is.
+    pub length: Option<usize>,
 }
 
 impl Violation {
@@ -115,6 +118,45 @@ impl Violation {
             (_, None) => "Value".to_string(),
         };
         format!("{value} at '{}' failed to satisfy constraint: {}", self.aws_path(), self.aws_rule())
+    }
+
+    /// `Tags[2].Key`: the path with members by model name, list elements zero-based and map
+    /// values by key, as the client's error names the member.
+    pub fn member_path(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Member(m) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(m);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+                Step::Key(k) => out.push_str(&format!("[{k:?}]")),
+            }
+        }
+        out
+    }
+
+    /// The client's wording: `` `EndpointName` (length 70, value 'a..'): Member must have length
+    /// less than or equal to 63 ``. The value is shown only when it may be (not `@sensitive`),
+    /// and cut to its first 64 characters; the length always, when the value has one.
+    pub fn client_message(&self) -> String {
+        const SHOWN: usize = 64;
+        let mut facts = Vec::new();
+        if let Some(length) = self.length {
+            facts.push(format!("length {length}"));
+        }
+        match (&self.constraint, &self.value) {
+            (Constraint::Required, _) => facts.push("missing".to_string()),
+            (_, Some(v)) if v.chars().count() > SHOWN => {
+                facts.push(format!("value '{}...'", v.chars().take(SHOWN).collect::<String>()))
+            }
+            (_, Some(v)) => facts.push(format!("value '{v}'")),
+            (_, None) => {}
+        }
+        format!("`{}` ({}): {}", self.member_path(), facts.join(", "), self.aws_rule())
     }
 
     fn framework_rule(&self) -> String {
@@ -211,30 +253,31 @@ impl Violations {
         self.path.iter().any(|(_, s)| *s)
     }
 
-    /// Records a violation at the current path; `value` is dropped when sensitive.
-    pub fn push(&mut self, constraint: Constraint, value: Option<String>) {
+    /// Records a violation at the current path; `value` is dropped when sensitive, `length`
+    /// (of the value, when it has one) is kept.
+    pub fn push(&mut self, constraint: Constraint, value: Option<String>, length: Option<usize>) {
         let value = if self.sensitive() { None } else { value };
         let path = self.path.iter().map(|(s, _)| s.clone()).collect();
-        self.found.push(Violation { path, constraint, value });
+        self.found.push(Violation { path, constraint, value, length });
     }
 
     /// `@required` member missing.
     pub fn missing(&mut self) {
-        self.push(Constraint::Required, None);
+        self.push(Constraint::Required, None, None);
     }
 
     /// `@length` of a string: Unicode scalar values.
     pub fn check_string_length(&mut self, value: &str, min: Option<u64>, max: Option<u64>) {
         let actual = value.chars().count();
         if out_of(actual, min, max) {
-            self.push(Constraint::Length { actual, min, max }, Some(value.to_string()));
+            self.push(Constraint::Length { actual, min, max }, Some(value.to_string()), Some(actual));
         }
     }
 
     /// `@length` of a blob (bytes), list or map (entries): the value is never shown.
     pub fn check_length(&mut self, actual: usize, min: Option<u64>, max: Option<u64>) {
         if out_of(actual, min, max) {
-            self.push(Constraint::Length { actual, min, max }, None);
+            self.push(Constraint::Length { actual, min, max }, None, Some(actual));
         }
     }
 
@@ -247,7 +290,7 @@ impl Violations {
     ) {
         let below = min.is_some_and(|(m, _)| value < m);
         if below || max.is_some_and(|(m, _)| value > m) {
-            self.push(Constraint::Range { min: min.map(|m| m.1), max: max.map(|m| m.1), below }, Some(value.to_string()));
+            self.push(Constraint::Range { min: min.map(|m| m.1), max: max.map(|m| m.1), below }, Some(value.to_string()), None);
         }
     }
 
@@ -261,14 +304,14 @@ impl Violations {
         let below = min.is_some_and(|(m, _)| value.is_nan() || value < m);
         let above = max.is_some_and(|(m, _)| value.is_nan() || value > m);
         if below || above {
-            self.push(Constraint::Range { min: min.map(|m| m.1), max: max.map(|m| m.1), below }, Some(value.to_string()));
+            self.push(Constraint::Range { min: min.map(|m| m.1), max: max.map(|m| m.1), below }, Some(value.to_string()), None);
         }
     }
 
     /// `@pattern`: `matched` is the compiled pattern's verdict, `pattern` the model's text.
     pub fn check_pattern(&mut self, value: &str, matched: bool, pattern: &'static str) {
         if !matched {
-            self.push(Constraint::Pattern(pattern), Some(value.to_string()));
+            self.push(Constraint::Pattern(pattern), Some(value.to_string()), Some(value.chars().count()));
         }
     }
 
@@ -276,14 +319,14 @@ impl Violations {
     /// values not marked `@internal`) are listed in the message.
     pub fn check_enum(&mut self, value: &str, allowed: &[&str], shown: &'static [&'static str]) {
         if !allowed.contains(&value) {
-            self.push(Constraint::Enum(shown), Some(value.to_string()));
+            self.push(Constraint::Enum(shown), Some(value.to_string()), Some(value.chars().count()));
         }
     }
 
     /// Enum membership of an intEnum's value; `texts` lists the allowed values for messages.
     pub fn check_int_enum(&mut self, value: i32, allowed: &[i32], texts: &'static [&'static str]) {
         if !allowed.contains(&value) {
-            self.push(Constraint::Enum(texts), Some(value.to_string()));
+            self.push(Constraint::Enum(texts), Some(value.to_string()), None);
         }
     }
 
@@ -291,7 +334,7 @@ impl Violations {
     pub fn check_unique_hashed<T: Hash + Eq>(&mut self, items: impl IntoIterator<Item = T>) {
         let mut seen = HashSet::new();
         if !items.into_iter().all(|i| seen.insert(i)) {
-            self.push(Constraint::UniqueItems, None);
+            self.push(Constraint::UniqueItems, None, None);
         }
     }
 
@@ -299,7 +342,7 @@ impl Violations {
     pub fn check_unique<T: PartialEq>(&mut self, items: &[T]) {
         let dup = items.iter().enumerate().any(|(i, a)| items[..i].contains(a));
         if dup {
-            self.push(Constraint::UniqueItems, None);
+            self.push(Constraint::UniqueItems, None, Some(items.len()));
         }
     }
 
@@ -313,19 +356,15 @@ impl Violations {
         summary(&self.found, ": ", Violation::aws_message)
     }
 
-    /// The Smithy framework `ValidationException`: 400, `X-Amzn-ErrorType: ValidationException`,
-    /// `{"message": ..., "fieldList": [{"message": ..., "path": ...}]}`.
-    pub fn framework_response(&self) -> ServerResponse {
-        let fields: Vec<Value> = self
-            .found
-            .iter()
-            .map(|v| json!({"message": v.framework_message(), "path": v.framework_path()}))
-            .collect();
-        let message = self.framework_message();
-        let mut body = Map::new();
-        body.insert("message".into(), Value::String(message.clone()));
-        body.insert("fieldList".into(), Value::Array(fields));
-        error_response(400, "ValidationException", &message, body)
+    /// The violations, as the client's error words them: `N validation error(s) detected:
+    /// <first>; <second>` in [`Violation::client_message`]'s wording.
+    pub fn client_message(&self) -> String {
+        summary(&self.found, ": ", Violation::client_message)
+    }
+
+    /// Takes the violations found, leaving none.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.found
     }
 }
 
@@ -390,7 +429,33 @@ mod tests {
     }
 
     #[test]
+    fn client_wording_names_member_constraint_and_length_never_a_sensitive_value() {
+        let mut v = Violations::new();
+        v.enter("EndpointName", false);
+        v.check_string_length(&"e".repeat(70), Some(1), Some(63));
+        v.leave();
+        v.enter("CustomAttributes", true);
+        v.check_pattern("top-secret\u{7f}", false, "\\p{ASCII}*");
+        v.leave();
+        v.enter("Tags", false);
+        v.enter_index(2);
+        v.enter("Key", false);
+        v.missing();
+        v.leave();
+        v.leave();
+        v.leave();
+        let m = v.client_message();
+        assert!(m.starts_with("3 validation errors detected: `EndpointName` (length 70, value 'eeee"), "{m}");
+        assert!(m.contains("...'): Member must have length less than or equal to 63; "), "{m}");
+        assert!(m.contains("`CustomAttributes` (length 11): Member must satisfy regular expression pattern: \\p{ASCII}*; "), "{m}");
+        assert!(!m.contains("top-secret"), "{m}");
+        assert!(m.ends_with("`Tags[2].Key` (missing): Member must not be null"), "{m}");
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
     fn unique_items_and_paths() {
+        use serde_json::Value;
         let mut v = Violations::new();
         v.enter("Tags", false);
         v.check_unique_hashed(["a", "b", "a"]);

@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+/// The compiled-program size limit: 64 MiB instead of the `regex` crate's default 10 MiB, which
+/// a large Unicode class under a bounded repetition exceeds (the generator checks each pattern
+/// compiles with the same limit, `smithygen::pattern::SIZE_LIMIT`).
+pub const SIZE_LIMIT: usize = 64 << 20;
+
 /// A `@pattern` translated from Java's syntax at generation time, on the `regex` crate
 /// (linear time) or, for lookaround, atomic groups and backreferences, on `fancy-regex`
 /// (feature `fancy-regex`, enabled by generated crates only when a pattern needs it).
@@ -18,7 +23,7 @@ impl Pattern {
     /// A pattern for the `regex` crate. Panics with the pattern when it does not compile:
     /// the generator compiled it already, so that is a bug in the generator.
     pub fn regex(text: &str) -> Self {
-        match regex::Regex::new(text) {
+        match regex::RegexBuilder::new(text).size_limit(SIZE_LIMIT).build() {
             Ok(re) => Pattern(Engine::Regex(re)),
             Err(e) => panic!("pattern `{text}` was checked to compile with regex at generation time: {e}"),
         }
@@ -27,7 +32,7 @@ impl Pattern {
     /// A pattern for `fancy-regex`. Panics as [`Pattern::regex`] does.
     #[cfg(feature = "fancy-regex")]
     pub fn fancy(text: &str) -> Self {
-        match fancy_regex::Regex::new(text) {
+        match fancy_regex::RegexBuilder::new(text).delegate_size_limit(SIZE_LIMIT).build() {
             Ok(re) => Pattern(Engine::Fancy(re)),
             Err(e) => panic!("pattern `{text}` was checked to compile with fancy-regex at generation time: {e}"),
         }
