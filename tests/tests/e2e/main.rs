@@ -5,7 +5,7 @@
 //!
 //! `../wire_props.rs` stays a binary of its own: it counts every panic in its process.
 
-use crate::mock_support;
+mod mock_support;
 
 mod api_parity;
 mod bidi_h2;
