@@ -9,7 +9,7 @@
 
 #[path = "../../../xtask/src/api_parity.rs"]
 #[allow(dead_code)]
-mod api_parity;
+mod reader;
 
 use std::path::Path;
 
@@ -20,7 +20,7 @@ fn root() -> &'static Path {
 #[test]
 fn every_official_public_item_is_present() {
     let mut failures = Vec::new();
-    for pair in &api_parity::PAIRS {
+    for pair in &reader::PAIRS {
         let parity = pair.parity(root()).expect("both crates' sources are read");
         assert!(
             parity.items.len() >= pair.min_items,
@@ -39,7 +39,7 @@ fn every_official_public_item_is_present() {
 #[test]
 fn committed_lists_are_current() {
     let mut stale = Vec::new();
-    for pair in &api_parity::PAIRS {
+    for pair in &reader::PAIRS {
         let parity = pair.parity(root()).expect("both crates' sources are read");
         let committed = std::fs::read_to_string(root().join(pair.list_file)).unwrap_or_default();
         if committed != parity.markdown() {
@@ -54,10 +54,10 @@ fn committed_lists_are_current() {
 #[test]
 fn pairs_are_distinct_and_locked() {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
-    for (i, a) in api_parity::PAIRS.iter().enumerate() {
+    for (i, a) in reader::PAIRS.iter().enumerate() {
         assert!(lock.contains(&format!("name = \"{}\"\n", a.official)), "{} is not in Cargo.lock", a.official);
         assert!(root().join("generated").join(a.ours).join("src/lib.rs").is_file(), "generated/{} has no src/lib.rs", a.ours);
-        for b in &api_parity::PAIRS[i + 1..] {
+        for b in &reader::PAIRS[i + 1..] {
             assert!(a.official != b.official && a.ours != b.ours && a.list_file != b.list_file, "{a:?} and {b:?} overlap");
         }
     }
@@ -91,7 +91,7 @@ fn reader_follows_reexports_and_visibility() {
     write("b/src/lib.rs", "pub mod config { pub type Builder = rt::Generic<u8>; }\npub use rt::Thing as Renamed;\npub fn from_glob() {}\n");
     write("rt/src/lib.rs", "pub struct Generic<S>(S); impl<S> Generic<S> { pub fn set(self) -> Self { self } }\npub struct Thing; impl Thing { pub fn new() -> Self { Thing } }\n");
 
-    let a = api_parity::World::load(&[("a", &dir.path().join("a/src/lib.rs"))]).unwrap();
+    let a = reader::World::load(&[("a", &dir.path().join("a/src/lib.rs"))]).unwrap();
     let items: Vec<String> = a.items().iter().map(|i| format!("{} {}", i.path, i.kind.label())).collect();
     assert_eq!(
         items,
@@ -111,8 +111,8 @@ fn reader_follows_reexports_and_visibility() {
             "from_glob function",
         ]
     );
-    let b = api_parity::World::load(&[("b", &dir.path().join("b/src/lib.rs")), ("rt", &dir.path().join("rt/src/lib.rs"))]).unwrap();
-    let parity = api_parity::Parity::compare("a".into(), &a, "b".into(), &b);
+    let b = reader::World::load(&[("b", &dir.path().join("b/src/lib.rs")), ("rt", &dir.path().join("rt/src/lib.rs"))]).unwrap();
+    let parity = reader::Parity::compare("a".into(), &a, "b".into(), &b);
     let absent: Vec<&str> = parity.absent().iter().map(|i| i.path.as_str()).collect();
     assert_eq!(absent, ["E", "E::A", "E::B", "External", "T", "T::required", "config::Builder::field"]);
     assert_eq!(parity.summary(), "6 of 13 public items of a present");
