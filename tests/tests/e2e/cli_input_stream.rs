@@ -350,7 +350,8 @@ async fn a_service_error_before_the_stream_is_the_aws_cli_error_and_254() {
     assert_eq!(r.code, 254, "{}", r.stderr);
     assert_eq!(
         r.stderr.trim(),
-        "An error occurred (ModelError) when calling the InvokeEndpointWithBidirectionalStream operation: the container answered 500"
+        // The AWS CLI's line, then the modeled error's other members that are set.
+        "An error occurred (ModelError) when calling the InvokeEndpointWithBidirectionalStream operation: the container answered 500\nOriginalStatusCode: 500"
     );
     server.shutdown().await.unwrap();
 }
