@@ -55,6 +55,9 @@ pub struct Command {
     pub streaming: bool,
     /// The input event stream, when the operation has one: how the command line gives its events.
     pub input_events: Option<InputEvents>,
+    /// The operation's result is an S3 object (customization data): the command takes
+    /// `--wait-for-result PATH` and `--wait-timeout SECONDS`.
+    pub wait_for_result: Option<crate::ir::AsyncResult>,
 }
 
 /// How a command sends its operation's input event stream: one event per line of standard input
@@ -283,6 +286,7 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
             outfile,
             streaming,
             input_events,
+            wait_for_result: svc.async_results.get(&op.name).cloned(),
         });
         for m in &output.members {
             walk(svc, &m.ty, &mut plan.output_shapes);

@@ -227,6 +227,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         payload_out: Some("Body"),
         streaming: false,
         input_events: None,
+        wait: None,
     },
     ::smithygen_cli_runtime::OperationSpec {
         name: "InvokeEndpointAsync",
@@ -393,6 +394,14 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         payload_out: None,
         streaming: false,
         input_events: None,
+        wait: Some(::smithygen_cli_runtime::WaitSpec {
+            output_member: "OutputLocation",
+            failure_member: Some("FailureLocation"),
+            deadline: &[
+                ("RequestTTLSeconds", 21600i64),
+                ("InvocationTimeoutSeconds", 900i64),
+            ],
+        }),
     },
     ::smithygen_cli_runtime::OperationSpec {
         name: "InvokeEndpointWithResponseStream",
@@ -562,6 +571,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         payload_out: Some("Body"),
         streaming: true,
         input_events: None,
+        wait: None,
     },
 ];
 static SHAPE_PAYLOADPART: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec {
