@@ -10,7 +10,9 @@
 //! `Content-MD5`) are checked before an object becomes visible: a mismatch is `BadDigest` and
 //! nothing is written.
 //!
-//! Which requests are S3's ([`is_s3_request`]): those signed for the `s3` service; unsigned
+//! Which requests are S3's ([`is_s3_request`]): not SageMaker's operation paths
+//! (`/endpoints/NAME/invocations` and the like), whatever they are signed for; else those signed
+//! for the `s3` service; unsigned
 //! ones sent to an S3-style host (`bucket.s3.region.amazonaws.com`, `s3.region.amazonaws.com`,
 //! `bucket.s3.localhost`); and, when the mock checks no signatures, unsigned ones to paths no
 //! SageMaker API has (not under `/endpoints/` or `/_mock/`), as `--no-sign-request` sends them.
@@ -33,6 +35,11 @@ const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Whether a request (by its head) is an S3 call rather than a SageMaker one.
 pub(crate) fn is_s3_request(head: &http::request::Parts, checks_signatures: bool) -> bool {
+    // SageMaker's own operations stay SageMaker's whatever they were signed for, so a request
+    // signed for the wrong service gets SageMaker's answer to it.
+    if is_sagemaker_operation(head.uri.path()) {
+        return false;
+    }
     if let Some(service) = signing_service(head) {
         return service == "s3";
     }
@@ -47,6 +54,19 @@ pub(crate) fn is_s3_request(head: &http::request::Parts, checks_signatures: bool
     }
     let path = head.uri.path();
     !checks_signatures && !path.starts_with("/endpoints/") && !path.starts_with(crate::admin::ADMIN_PREFIX)
+}
+
+/// `/endpoints/{EndpointName}/<operation>`: the paths of SageMaker Runtime's operations (and
+/// SageMaker Runtime HTTP2's).
+fn is_sagemaker_operation(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/endpoints/") else { return false };
+    match rest.split_once('/') {
+        Some((name, operation)) => {
+            !name.is_empty()
+                && matches!(operation, "invocations" | "async-invocations" | "invocations-response-stream" | "invocations-bidirectional-stream")
+        }
+        None => false,
+    }
 }
 
 /// The service a SigV4-signed request is scoped to (header or presigned query), if signed.
