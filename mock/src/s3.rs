@@ -127,6 +127,8 @@ impl S3Host for Hosts {
 #[derive(Clone)]
 pub(crate) struct S3Front {
     service: Arc<s3s::service::S3Service>,
+    /// SigV4 is configured: s3s verifies every signature with that key.
+    checks_signatures: bool,
 }
 
 impl std::fmt::Debug for S3Front {
@@ -144,12 +146,21 @@ impl S3Front {
         if let Some(auth) = auth {
             builder.set_auth(s3s::auth::SimpleAuth::from_single(auth.access_key_id.clone(), auth.secret_access_key.clone()));
         }
-        S3Front { service: Arc::new(builder.build()) }
+        S3Front { service: Arc::new(builder.build()), checks_signatures: auth.is_some() }
     }
 
     /// Answers one S3 request, its body read as it arrives and the response body (an object
     /// being read) sent as it is produced.
     pub(crate) async fn serve(&self, request: http::Request<aws_smithy_types::body::SdkBody>) -> ServerResponse {
+        let mut request = request;
+        if !self.checks_signatures {
+            // Without [auth] any credentials do, as for SageMaker calls: the signature cannot be
+            // checked (the client's secret is unknown), so the request is taken as unsigned.
+            // A body whose chunks are signed (aws-chunked) can only be read with that secret.
+            if let Err(response) = unsign(&mut request) {
+                return response;
+            }
+        }
         let request = request.map(s3s::Body::http_body_unsync);
         match self.service.call(request).await {
             Ok(response) => {
@@ -168,6 +179,35 @@ impl S3Front {
             }
         }
     }
+}
+
+/// Drops a request's SigV4 signature (header or presigned query), for a mock that checks none.
+fn unsign<B>(request: &mut http::Request<B>) -> Result<(), ServerResponse> {
+    let streaming_signed = request
+        .headers()
+        .get("x-amz-content-sha256")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("STREAMING-"));
+    if streaming_signed {
+        let mut response = http::Response::new(Bytes::from_static(
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidRequest</Code><Message>This mock checks no signatures, so it cannot read an aws-chunked body: configure [auth] with the key your client signs with, or send the body unchunked.</Message></Error>",
+        ));
+        *response.status_mut() = http::StatusCode::BAD_REQUEST;
+        response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/xml"));
+        return Err(response);
+    }
+    request.headers_mut().remove(http::header::AUTHORIZATION);
+    if let Some(query) = request.uri().query() {
+        if query.contains("X-Amz-Signature=") {
+            let kept: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with("X-Amz-")).collect();
+            let path = request.uri().path();
+            let target = if kept.is_empty() { path.to_string() } else { format!("{path}?{}", kept.join("&")) };
+            if let Ok(uri) = target.parse() {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The `S3` trait over the store.

@@ -297,6 +297,15 @@ async fn virtual_host_style_and_unsigned_requests_reach_the_bucket_when_no_signa
     let missing = raw(addr, "GET", "/vh-bucket/k/none", &[], "").await;
     assert_eq!(missing.status, 404);
     assert!(String::from_utf8_lossy(&missing.body).contains("<Code>NoSuchKey</Code>"), "{:?}", missing.body);
+    // Signed with any key: taken as unsigned, as SageMaker calls are while no signature is checked.
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("in.txt"), "signed by anyone").unwrap();
+    let mut command = Command::new("aws");
+    aws_env(&mut command).env("AWS_SECRET_ACCESS_KEY", "whatever").args(["--endpoint-url", &mock.url(), "s3", "cp"]);
+    command.arg(work.path().join("in.txt")).arg("s3://vh-bucket/k/in.txt");
+    let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(mock.get_object("s3://vh-bucket/k/in.txt").await.unwrap(), "signed by anyone");
     // SageMaker's own paths still reach the SageMaker API.
     let api = raw(addr, "GET", "/endpoints/ep/unknown", &[], "").await;
     assert_eq!((api.status, api.header("x-amzn-errortype")), (404, "UnknownOperationException"));
