@@ -157,8 +157,8 @@ impl S3Front {
             // Without [auth] any credentials do, as for SageMaker calls: the signature cannot be
             // checked (the client's secret is unknown), so the request is taken as unsigned.
             // A body whose chunks are signed (aws-chunked) can only be read with that secret.
-            if let Err(response) = unsign(&mut request) {
-                return response;
+            if let Some(refusal) = unsign(&mut request) {
+                return refusal;
             }
         }
         let request = request.map(s3s::Body::http_body_unsync);
@@ -181,8 +181,9 @@ impl S3Front {
     }
 }
 
-/// Drops a request's SigV4 signature (header or presigned query), for a mock that checks none.
-fn unsign<B>(request: &mut http::Request<B>) -> Result<(), ServerResponse> {
+/// Drops a request's SigV4 signature (header or presigned query), for a mock that checks none;
+/// the answer instead when the request cannot be read without it.
+fn unsign<B>(request: &mut http::Request<B>) -> Option<ServerResponse> {
     let streaming_signed = request
         .headers()
         .get("x-amz-content-sha256")
@@ -194,7 +195,7 @@ fn unsign<B>(request: &mut http::Request<B>) -> Result<(), ServerResponse> {
         ));
         *response.status_mut() = http::StatusCode::BAD_REQUEST;
         response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/xml"));
-        return Err(response);
+        return Some(response);
     }
     request.headers_mut().remove(http::header::AUTHORIZATION);
     if let Some(query) = request.uri().query() {
@@ -207,7 +208,7 @@ fn unsign<B>(request: &mut http::Request<B>) -> Result<(), ServerResponse> {
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// The `S3` trait over the store.
