@@ -24,7 +24,7 @@ pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
     sagemaker_runtime::server::router(MockService(mock.clone()))
         .merge(sagemaker_runtime_http2::server::router(crate::bidi::BidiService(mock)))
         .divert(
-            move |head| crate::s3::is_s3_request(head, checks_signatures),
+            move |head| crate::s3::is_s3_request(head, checks_signatures, ADMIN_PREFIX),
             move |request| {
                 let s3 = s3.clone();
                 async move { s3.serve(request).await }

@@ -33,8 +33,9 @@ use std::sync::Arc;
 /// Multipart parts below this size (all but the last) are refused, as S3 refuses them.
 const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 
-/// Whether a request (by its head) is an S3 call rather than a SageMaker one.
-pub(crate) fn is_s3_request(head: &http::request::Parts, checks_signatures: bool) -> bool {
+/// Whether a request (by its head) is an S3 call rather than a SageMaker one; `own_paths` is
+/// the prefix of the paths the mock serves itself (`/_mock/`).
+pub(crate) fn is_s3_request(head: &http::request::Parts, checks_signatures: bool, own_paths: &str) -> bool {
     // SageMaker's own operations stay SageMaker's whatever they were signed for, so a request
     // signed for the wrong service gets SageMaker's answer to it.
     if is_sagemaker_operation(head.uri.path()) {
@@ -53,7 +54,7 @@ pub(crate) fn is_s3_request(head: &http::request::Parts, checks_signatures: bool
         return true;
     }
     let path = head.uri.path();
-    !checks_signatures && !path.starts_with("/endpoints/") && !path.starts_with(crate::admin::ADMIN_PREFIX)
+    !checks_signatures && !path.starts_with("/endpoints/") && !path.starts_with(own_paths)
 }
 
 /// `/endpoints/{EndpointName}/<operation>`: the paths of SageMaker Runtime's operations (and
