@@ -310,3 +310,38 @@ async fn virtual_host_style_and_unsigned_requests_reach_the_bucket_when_no_signa
     let api = raw(addr, "GET", "/endpoints/ep/unknown", &[], "").await;
     assert_eq!((api.status, api.header("x-amzn-errortype")), (404, "UnknownOperationException"));
 }
+
+#[tokio::test]
+async fn aws_sdk_s3_puts_with_its_default_and_crc64nvme_checksums_and_reads_back() {
+    let data = tempfile::tempdir().unwrap();
+    let mock = signed_mock(data.path()).await;
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(KEY, SECRET, None, None, "test"))
+        .endpoint_url(mock.url())
+        .force_path_style(true)
+        .build();
+    let s3 = aws_sdk_s3::Client::from_conf(config);
+    let body = pattern(3 * 1024 * 1024 + 7);
+    s3.put_object().bucket("sdk").key("in/default.bin").body(body.clone().into()).send().await.unwrap();
+    let put = s3
+        .put_object()
+        .bucket("sdk")
+        .key("in/crc64.bin")
+        .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc64Nvme)
+        .body(body.clone().into())
+        .send()
+        .await
+        .unwrap();
+    assert!(put.checksum_crc64_nvme().is_some(), "the CRC64NVME the SDK sent is checked and answered");
+    for key in ["in/default.bin", "in/crc64.bin"] {
+        let got = s3.get_object().bucket("sdk").key(key).send().await.unwrap().body.collect().await.unwrap().into_bytes();
+        assert!(got[..] == body[..], "{key}: {} of {} bytes", got.len(), body.len());
+    }
+    let missing = s3.get_object().bucket("sdk").key("in/none").send().await.unwrap_err().into_service_error();
+    assert!(missing.is_no_such_key(), "{missing:?}");
+    let listed = s3.list_objects_v2().bucket("sdk").prefix("in/").send().await.unwrap();
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, ["in/crc64.bin", "in/default.bin"]);
+}
