@@ -396,7 +396,7 @@ impl Intercept for DebugTrace {
 mod tests {
     use super::*;
 
-    static OP: OperationSpec = OperationSpec { name: "Op", command: "op", docs: "", input: &[], output: &[], payload_out: None, streaming: false, decode: false, input_events: None };
+    static OP: OperationSpec = OperationSpec { name: "Op", command: "op", docs: "", input: &[], output: &[], payload_out: None, streaming: false, decode: false, input_events: None, wait: None };
 
     fn globals(read: Option<u64>, connect: Option<u64>) -> Globals {
         Globals {

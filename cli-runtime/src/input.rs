@@ -85,6 +85,9 @@ pub fn operation_command(op: &'static OperationSpec) -> Command {
     for m in op.input {
         cmd = member_arg(cmd, m, m.name.to_string(), "");
     }
+    if op.wait.is_some() {
+        cmd = crate::wait::args(cmd);
+    }
     if let Some(payload) = op.payload_out {
         cmd = cmd.arg(
             Arg::new("outfile")

@@ -17,10 +17,11 @@ pub mod print_request;
 pub mod shorthand;
 pub mod spec;
 pub mod tls;
+pub mod wait;
 
 pub use error::{CliError, ExitStatus};
 pub use events::{EventItem, EventSource, EventStream};
-pub use spec::{EventForm, InputEvents, Kind, Location, MemberSpec, OperationSpec, ServiceSpec, StructSpec};
+pub use spec::{EventForm, InputEvents, Kind, Location, MemberSpec, OperationSpec, ServiceSpec, StructSpec, WaitSpec};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -168,6 +169,7 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
         return output::print_skeleton(&skeleton, kind);
     }
     let input = input::collect(op, sub, globals.binary_format)?;
+    let wait = wait::Request::from_matches(op, sub, &input)?;
     let outfile = op.payload_out.map(|_| sub.get_one::<String>("outfile").cloned().expect("outfile is required"));
     // The events option and the event header options are read (and checked) now; the events
     // themselves once the call is under way.
@@ -200,7 +202,10 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
             if let (Some(path), Some(bytes)) = (&outfile, &outcome.payload) {
                 Sink::open(path)?.part(bytes)?;
             }
-            output::print(&Value::Object(outcome.output), &globals, op)
+            match &wait {
+                Some(wait) => wait.run(&globals, op, &outcome.output).await,
+                None => output::print(&Value::Object(outcome.output), &globals, op),
+            }
         };
         // Ctrl-C during the call ends it as the AWS CLI does: a newline on stdout, exit 130.
         // Dropping the call closes the outfile; every part written so far was flushed. So does

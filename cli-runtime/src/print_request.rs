@@ -124,7 +124,7 @@ mod tests {
         MemberSpec { name: "Secret", option: "secret", kind: Kind::String, location: Location::Header("x-secret"), required: false, sensitive: true, docs: "" },
         MemberSpec { name: "Body", option: "body", kind: Kind::Blob, location: Location::Payload, required: false, sensitive: true, docs: "" },
     ];
-    static OP: OperationSpec = OperationSpec { name: "Op", command: "op", docs: "", input: MEMBERS, output: &[], payload_out: None, streaming: false, decode: false, input_events: None };
+    static OP: OperationSpec = OperationSpec { name: "Op", command: "op", docs: "", input: MEMBERS, output: &[], payload_out: None, streaming: false, decode: false, input_events: None, wait: None };
 
     #[test]
     fn secrets_are_redacted_and_the_body_shown_by_size() {

@@ -36,6 +36,20 @@ pub struct OperationSpec {
     /// The input event stream, when the operation has one: its events come from standard input,
     /// one per line, or from the events option.
     pub input_events: Option<InputEvents>,
+    /// The result is an S3 object written later (the model's customization data): the command
+    /// takes `--wait-for-result PATH` and `--wait-timeout SECONDS`.
+    pub wait: Option<WaitSpec>,
+}
+
+/// Where an operation's result appears, and how long it is worth waiting for.
+#[derive(Debug)]
+pub struct WaitSpec {
+    /// The output member holding the S3 URI of the result, e.g. `OutputLocation`.
+    pub output_member: &'static str,
+    /// The output member holding the S3 URI of the failure report, if any.
+    pub failure_member: Option<&'static str>,
+    /// Input members (integers, seconds) whose sum bounds the wait, each with its default.
+    pub deadline: &'static [(&'static str, i64)],
 }
 
 /// An operation's input event stream, as the command line gives it: each line of standard input

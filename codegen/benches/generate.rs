@@ -40,7 +40,7 @@ fn main() {
             _ => (arg.clone(), None),
         };
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let options = Options { service: service.clone(), crate_options: workspace_crate_options() };
+        let options = Options { service: service.clone(), crate_options: workspace_crate_options(), customizations: None };
         let (mut parse, mut total, mut load, mut lower, mut emit, mut format) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut files = 0;

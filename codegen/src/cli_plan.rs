@@ -61,6 +61,9 @@ pub struct Command {
     /// `fn` reading a modeled error's members other than its message, printed after the
     /// message (`OriginalStatusCode: 424`); `None` when no error of the operation has any.
     pub error_details_fn: Option<String>,
+    /// The operation's result is an S3 object (customization data): the command takes
+    /// `--wait-for-result PATH` and `--wait-timeout SECONDS`.
+    pub wait_for_result: Option<crate::ir::AsyncResult>,
 }
 
 /// The members of a modeled error printed after its message: every member but the message
@@ -312,6 +315,7 @@ pub fn plan(svc: &Service) -> Result<CliPlan, Errors> {
             streaming,
             decode,
             input_events,
+            wait_for_result: svc.async_results.get(&op.name).cloned(),
         });
         for m in &output.members {
             walk(svc, &m.ty, &mut plan.output_shapes);

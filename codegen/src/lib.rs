@@ -18,6 +18,7 @@ pub mod analyze;
 pub mod changelog;
 pub mod cli_plan;
 pub mod conformance;
+pub mod customizations;
 pub mod docs;
 pub mod emit;
 pub mod endpoint_stale;
@@ -43,6 +44,20 @@ pub struct Options {
     pub service: Option<String>,
     /// How the generated crate depends on the runtime, and its version.
     pub crate_options: CrateOptions,
+    /// The model's customization data (JSON text, see [`customizations`]): facts the model
+    /// cannot state, such as results an asynchronous call leaves in S3.
+    pub customizations: Option<String>,
+}
+
+/// The customization data beside a model file, `<dir>/customizations/<file name>`, if there is
+/// one: what `cargo xtask codegen` and the drift test pass as [`Options::customizations`].
+pub fn customizations_beside(model: &std::path::Path) -> std::io::Result<Option<String>> {
+    let (Some(dir), Some(name)) = (model.parent(), model.file_name()) else { return Ok(None) };
+    match std::fs::read_to_string(dir.join("customizations").join(name)) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The options `cargo xtask codegen` generates `generated/<crate>/` with: the
@@ -85,6 +100,15 @@ pub fn lower_model(json: &str, service: Option<&str>) -> Result<ir::Service, Err
     lower::lower(&model, &service_id)
 }
 
+/// [`lower_model`] with the options' customization data applied.
+fn lower_with(json: &str, options: &Options) -> Result<ir::Service, Errors> {
+    let mut service = lower_model(json, options.service.as_deref())?;
+    if let Some(text) = &options.customizations {
+        customizations::apply(&mut service, text)?;
+    }
+    Ok(service)
+}
+
 fn api_summary_text(summary: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(summary).expect("a JSON value always serializes");
     text.push('\n');
@@ -113,7 +137,7 @@ impl GeneratedCrate {
 
 /// Generates the client crate for a model given as JSON AST text.
 pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
-    let service = lower_model(json, options.service.as_deref())?;
+    let service = lower_with(json, options)?;
     let mut files = emit::client_crate(&service, &options.crate_options)?;
     let summary = changelog::summarize(&service);
     files.insert(changelog::CHANGELOG_FILE.into(), changelog::update(&service.crate_name, &summary, None, None));
@@ -138,7 +162,7 @@ pub fn generate_cli(json: &str, options: &Options) -> Result<GeneratedCrate, Err
 /// [`generate_cli`] with the client crate's folder given relative to the CLI crate's (`None`:
 /// `../<crate>`), for layouts where the client's folder is not named like the crate.
 pub fn generate_cli_with_client(json: &str, options: &Options, client_path: Option<&str>) -> Result<GeneratedCrate, Errors> {
-    let service = lower_model(json, options.service.as_deref())?;
+    let service = lower_with(json, options)?;
     let cli_runtime = options.crate_options.runtime_dependency.replace("runtime\"", "cli-runtime\"");
     let client_path = client_path.map(str::to_string).unwrap_or_else(|| format!("../{}", service.crate_name));
     let plan = cli_plan::plan(&service)?;

@@ -259,6 +259,7 @@ impl<'m> Lowerer<'m> {
             enums: self.enums,
             unions: self.unions,
             patterns: BTreeMap::new(),
+            async_results: BTreeMap::new(),
         };
         crate::analyze::patterns(&mut service);
         crate::protocol::plan(&mut service)?;

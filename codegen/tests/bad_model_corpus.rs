@@ -42,7 +42,7 @@ fn run(text: String, limit: Duration) -> (Outcome, Duration) {
         .name("generate".into())
         .stack_size(8 * 1024 * 1024)
         .spawn(move || {
-            let options = Options { service: None, crate_options: workspace_crate_options() };
+            let options = Options { service: None, crate_options: workspace_crate_options(), customizations: None };
             let outcome = match std::panic::catch_unwind(|| generate(&text, &options)) {
                 Ok(Ok(krate)) => Outcome::Generated(krate.files),
                 Ok(Err(errors)) => Outcome::Failed(errors.to_string()),

@@ -58,7 +58,7 @@ fn with_shape(mut model: Value, id: &str, value: Value) -> Value {
 }
 
 fn options() -> Options {
-    Options { service: None, crate_options: workspace_crate_options() }
+    Options { service: None, crate_options: workspace_crate_options(), customizations: None }
 }
 
 fn generate_text(text: &str) -> Result<GeneratedCrate, Errors> {

@@ -28,11 +28,13 @@ fn generated_code_is_what_the_models_generate() {
     let root = workspace_root();
     let models = json_files(&root.join("models"));
     assert!(!models.is_empty(), "models/ has no *.json model");
-    let options = Options { service: None, crate_options: workspace_crate_options() };
     let mut problems = Vec::new();
     let mut crates = Vec::new();
     for model in &models {
         let json = std::fs::read_to_string(model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+        let customizations =
+            smithygen::customizations_beside(model).unwrap_or_else(|e| panic!("{}: customizations: {e}", model.display()));
+        let options = Options { service: None, crate_options: workspace_crate_options(), customizations };
         let mut krate = match generate(&json, &options) {
             Ok(krate) => krate,
             Err(errors) => {

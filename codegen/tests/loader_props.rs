@@ -7,7 +7,7 @@ use serde_json::Value;
 use smithygen::{generate, workspace_crate_options, Options};
 
 fn options() -> Options {
-    Options { service: None, crate_options: workspace_crate_options() }
+    Options { service: None, crate_options: workspace_crate_options(), customizations: None }
 }
 
 fn base() -> Value {

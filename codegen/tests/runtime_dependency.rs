@@ -15,6 +15,7 @@ fn runtime_line(json: &str, runtime_dependency: &str) -> String {
     let options = Options {
         service: None,
         crate_options: CrateOptions { runtime_dependency: runtime_dependency.into(), version: "0.3.0".into() },
+        customizations: None,
     };
     let krate = generate(json, &options).expect("the model generates");
     let manifest = &krate.files["Cargo.toml"];
@@ -46,6 +47,7 @@ fn the_cli_names_the_client_with_its_version() {
     let options = Options {
         service: None,
         crate_options: CrateOptions { runtime_dependency: r#""0.1.0""#.into(), version: "0.3.0".into() },
+        customizations: None,
     };
     let cli = generate_cli(&model("models/runtime.sagemaker-2017-05-13.json"), &options).expect("the CLI generates");
     assert!(

@@ -22,7 +22,7 @@ fn codegen_dir() -> PathBuf {
 /// Generates a model file as `cargo xtask codegen` would.
 fn generate_file(model: &Path) -> GeneratedCrate {
     let json = std::fs::read_to_string(model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
-    let options = Options { service: None, crate_options: workspace_crate_options() };
+    let options = Options { service: None, crate_options: workspace_crate_options(), customizations: None };
     generate(&json, &options).unwrap_or_else(|errors| panic!("{} does not generate:\n{errors}", model.display()))
 }
 
@@ -167,7 +167,7 @@ fn event_stream_operations_are_generated() {
 fn fixture_cli(name: &str) -> GeneratedCrate {
     let model = codegen_dir().join("tests/fixtures").join(format!("{name}.json"));
     let json = std::fs::read_to_string(&model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
-    let options = Options { service: None, crate_options: workspace_crate_options() };
+    let options = Options { service: None, crate_options: workspace_crate_options(), customizations: None };
     let krate = smithygen::generate_cli(&json, &options).unwrap_or_else(|errors| panic!("{} does not generate:\n{errors}", model.display()));
     assert_crate_snapshot(&format!("{name}-cli"), &model, &krate);
     krate

@@ -1,6 +1,7 @@
 //! The router: the generated SageMaker Runtime routes and SageMaker Runtime HTTP2's
 //! (`InvokeEndpointWithBidirectionalStream`) on one listener, behind hooks that serve the
-//! mock-only `/_mock/` paths, record every request and check SigV4.
+//! mock-only `/_mock/` paths, record every request and check SigV4; S3 calls for the store's
+//! objects are diverted to `s3.rs` before those hooks (not recorded, signatures checked by s3s).
 
 use crate::record::RecordedRequest;
 use crate::service::{Mock, MockService};
@@ -13,12 +14,22 @@ use std::time::SystemTime;
 /// The prefix of mock-only paths; API routes all start with `/endpoints/`.
 pub(crate) const ADMIN_PREFIX: &str = "/_mock/";
 
-pub(crate) fn router(mock: Arc<Mock>) -> Router {
+pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
+    // S3 calls for the store's objects, told apart by their signing scope or host (src/s3.rs).
+    let s3 = crate::s3::S3Front::new(mock.store.clone(), data_dir.join(".s3-uploads"), mock.config.auth.as_ref());
+    let checks_signatures = mock.config.auth.is_some();
     let admin_mock = mock.clone();
     let record_mock = mock.clone();
     let auth_mock = mock.clone();
     sagemaker_runtime::server::router(MockService(mock.clone()))
         .merge(sagemaker_runtime_http2::server::router(crate::bidi::BidiService(mock)))
+        .divert(
+            move |head| crate::s3::is_s3_request(head, checks_signatures, ADMIN_PREFIX),
+            move |request| {
+                let s3 = s3.clone();
+                async move { s3.serve(request).await }
+            },
+        )
         .before(move |request: http::Request<Bytes>| {
             let mock = admin_mock.clone();
             async move {

@@ -16,6 +16,9 @@
 //!   the failure location, honouring `RequestTTLSeconds` and `InvocationTimeoutSeconds`. The
 //!   default store is the data directory (`s3://bucket/key` is `<data-dir>/bucket/key`); an
 //!   S3-compatible service can be configured instead. Queued requests survive a restart.
+//! - **S3 for its store** (`s3.rs`): the S3 API for the store's objects on the same port
+//!   (GetObject, PutObject, ListObjectsV2, multipart uploads, ...), so any S3 client puts
+//!   async inputs and reads results; requests are told apart by their signing scope or host.
 //! - **Recording**: the newest requests are kept, 10,000 by default ([`RecordConfig`],
 //!   [`MockHandle::requests`], `GET /_mock/requests`).
 //! - **SigV4 verification** (off by default, [`AuthConfig`]): bad signatures get AWS's 403s.
@@ -55,6 +58,7 @@ pub mod behaviour;
 pub mod config;
 pub mod queue;
 pub mod record;
+mod s3;
 mod s3_uri;
 mod service;
 pub mod sigv4;
@@ -195,7 +199,7 @@ impl MockServer {
                 (temp.path().to_path_buf(), Some(temp))
             }
         };
-        let store = store::Store::new(&self.config.store, &data_dir).map_err(|e| MockError::Store(e.to_string()))?;
+        let store = Arc::new(store::Store::new(&self.config.store, &data_dir).map_err(|e| MockError::Store(e.to_string()))?);
         let (queue, jobs) =
             queue::Queue::open(&data_dir).map_err(|e| MockError::io(format!("queue in {}", data_dir.display()), e))?;
         let mock = Arc::new(Mock::new(self.config, store, queue));
@@ -204,7 +208,7 @@ impl MockServer {
             .await
             .map_err(|e| MockError::io(format!("cannot listen on {}", self.listen), e))?;
         let dispatcher = tokio::spawn(dispatcher::run(mock.clone(), jobs));
-        let router = admin::router(mock.clone());
+        let router = admin::router(mock.clone(), &data_dir);
         let mut server_config = router.config().clone();
         server_config.tls = tls;
         let server = router.with_config(server_config).spawn(listener).map_err(|e| MockError::io("server", e))?;

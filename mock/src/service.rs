@@ -32,7 +32,7 @@ use std::time::{Duration, SystemTime};
 #[derive(Debug)]
 pub(crate) struct Mock {
     pub config: MockConfig,
-    pub store: Store,
+    pub store: Arc<Store>,
     pub recorder: Recorder,
     pub queue: Queue,
     pub(crate) upstream: Upstream,
@@ -59,7 +59,7 @@ pub(crate) struct Invocation {
 }
 
 impl Mock {
-    pub(crate) fn new(config: MockConfig, store: Store, queue: Queue) -> Self {
+    pub(crate) fn new(config: MockConfig, store: Arc<Store>, queue: Queue) -> Self {
         Mock { recorder: Recorder::new(&config.record), config, store, queue, upstream: Upstream::default(), counters: Mutex::default() }
     }
 
@@ -187,9 +187,6 @@ impl Mock {
         let places = AsyncPlaces::resolve(&ep, &inference_id, input.s3_output_path_extension.as_deref(), input.filename.as_deref());
         let (output, failure) = match places {
             Ok(places) => places,
-            Err(PlaceError::Unusable(message)) => {
-                return Err(InvokeEndpointAsyncError::ValidationError(ValidationError::builder().message(message).build()))
-            }
             Err(PlaceError::Config(message)) => {
                 return Err(InvokeEndpointAsyncError::InternalFailure(
                     InternalFailure::builder().message(format!("endpoint {name}: {message}")).build(),
@@ -270,8 +267,6 @@ impl Mock {
 
 /// Why an async request's result locations could not be formed.
 enum PlaceError {
-    /// The request's `S3OutputPathExtension` or `Filename` makes no usable object key.
-    Unusable(String),
     /// The endpoint's configured paths are broken.
     Config(String),
 }
@@ -300,15 +295,8 @@ impl AsyncPlaces {
             None => (format!("{inference_id}.out"), format!("{inference_id}-error.out")),
         };
         let (output, failure) = (output.join(&output_name), failure.join(&failure_name));
-        // The model's patterns allow `..` and `//` in an extension; S3 would keep them as key
-        // text, but the mock's store is a folder, so such keys are refused rather than resolved.
-        for uri in [&output, &failure] {
-            crate::store::check_key(uri).map_err(|why| {
-                PlaceError::Unusable(format!(
-                    "The S3 output path extension and file name must form a valid object key: {why}"
-                ))
-            })?;
-        }
+        // The model's patterns allow `..` and `//` in an extension: S3 keeps them as key text,
+        // and so does the store (under an escaped name, never outside the bucket's folder).
         Ok((output, failure))
     }
 }

@@ -1,22 +1,98 @@
 //! Objects behind `s3://bucket/key` URIs: a local directory (`<data-dir>/bucket/key`) or an
 //! S3-compatible service, both through the `object_store` crate.
+//!
+//! Any key S3 accepts is stored, under an escaped name where `object_store` (and a file system)
+//! could not take it as it is ([`escape_key`]): `..` or `.` segments, empty segments (`a//b`,
+//! a trailing `/`), `%`, control characters. No key can name a place outside its bucket folder.
 
 use crate::config::{StoreConfig, StoreKind};
 pub use crate::s3_uri::S3Uri;
 use bytes::Bytes;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
-use object_store::path::Path as ObjectPath;
-use object_store::{GetOptions, ObjectStore, PutOptions, PutPayload};
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
+use object_store::path::{Path as ObjectPath, PathPart};
+use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, PutOptions, PutPayload, WriteMultipart};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Checks that `uri`'s key is one the store can hold: no empty, `.` or `..` segments, nothing
-/// that could name a place outside its bucket.
-pub(crate) fn check_key(uri: &S3Uri) -> Result<(), String> {
-    ObjectPath::parse(&uri.key).map(drop).map_err(|e| e.to_string())
+/// The name an empty key segment is stored under: a lone `=`, which [`escape_segment`] never
+/// produces (it writes `=` itself as `=3D`), so names stay reversible.
+const EMPTY_SEGMENT: &str = "=";
+
+/// The name one `/`-separated segment of a key (or a bucket name) is stored under: ASCII
+/// letters and digits, non-ASCII characters and `-_.!$&'()+,;@ ` as they are, every other byte
+/// as `=XX` (hexadecimal), and the segments `.` and `..` as `=2E` and `=2E=2E`.
+///
+/// Why not `object_store`'s own `PathPart` encoding: the local store turns a path into a file
+/// URL and back, which decodes `%XX` again, and URL parsing reads `%2E%2E` as `..` and `\`
+/// as `/`; with no `%` and no `\` left in a name, what reaches the file system is exactly
+/// the escaped name, a plain file name inside its folder.
+fn escape_segment(segment: &str) -> String {
+    match segment {
+        "" => EMPTY_SEGMENT.to_string(),
+        "." => "=2E".to_string(),
+        ".." => "=2E=2E".to_string(),
+        other => {
+            let mut out = String::with_capacity(other.len());
+            for c in other.chars() {
+                if c.is_ascii_alphanumeric() || !c.is_ascii() || "-_.!$&'()+,;@ ".contains(c) {
+                    out.push(c);
+                } else {
+                    out.push_str(&format!("={:02X}", c as u32));
+                }
+            }
+            out
+        }
+    }
+}
+
+/// The segment stored under `name` (the inverse of [`escape_segment`]); `None` for a name
+/// no key is stored under (a file put there by hand).
+fn unescape_segment(name: &str) -> Option<String> {
+    if name == EMPTY_SEGMENT {
+        return Some(String::new());
+    }
+    let mut out = Vec::with_capacity(name.len());
+    let mut bytes = name.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'=' {
+            let hex = [bytes.next()?, bytes.next()?];
+            out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The names an S3 key is stored under, one per `/`-separated segment ([`escape_segment`]): a
+/// key like `out/../../etc/passwd` is kept, as S3 keeps it, as the object
+/// `out/=2E=2E/=2E=2E/etc/passwd` inside its bucket.
+pub(crate) fn escape_key(key: &str) -> Vec<String> {
+    key.split('/').map(escape_segment).collect()
+}
+
+/// The object path of escaped names, taken as they are (no further encoding).
+fn object_path(names: &[String]) -> Result<ObjectPath, StoreError> {
+    // An escaped name has no control character, no `/` and is never `.` or `..`: the only
+    // things `parse` refuses.
+    ObjectPath::parse(names.join("/")).map_err(|e| StoreError::Other(format!("not a usable object path: {e}")))
+}
+
+/// The S3 key stored under `parts` (the inverse of [`escape_key`]), if it is one.
+pub(crate) fn unescape_key<'a>(parts: impl IntoIterator<Item = PathPart<'a>>) -> Option<String> {
+    let segments: Option<Vec<String>> = parts.into_iter().map(|part| unescape_segment(part.as_ref())).collect();
+    Some(segments?.join("/"))
+}
+
+/// An object as listed: its key and what the store knows of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Listed {
+    pub key: String,
+    pub meta: ObjectMeta,
 }
 
 /// Why an object could not be read or written.
@@ -69,21 +145,36 @@ impl Store {
     /// For the local store: the file that holds `uri`.
     pub(crate) fn local_path(&self, uri: &S3Uri) -> Option<PathBuf> {
         match &self.backend {
-            Backend::Local { root, .. } => Some(root.join(&uri.bucket).join(&uri.key)),
+            Backend::Local { root, .. } => {
+                let mut path = root.join(escape_segment(&uri.bucket));
+                for name in escape_key(&uri.key) {
+                    path.push(name);
+                }
+                Some(path)
+            }
             Backend::S3 { .. } => None,
         }
     }
 
     fn locate(&self, uri: &S3Uri) -> Result<(Arc<dyn ObjectStore>, ObjectPath), StoreError> {
-        let bad = |e: object_store::path::Error| StoreError::Other(format!("{uri}: not a usable object key: {e}"));
+        if uri.key.is_empty() {
+            return Err(StoreError::Other(format!("{uri}: an object needs a key")));
+        }
+        self.locate_prefix(&uri.bucket, escape_key(&uri.key))
+    }
+
+    /// The store of `bucket` and the path of `parts` (escaped key segments) in it.
+    fn locate_prefix(&self, bucket: &str, names: Vec<String>) -> Result<(Arc<dyn ObjectStore>, ObjectPath), StoreError> {
         match &self.backend {
             Backend::Local { root, fs } => {
-                let path = ObjectPath::parse(format!("{}/{}", uri.bucket, uri.key)).map_err(bad)?;
-                refuse_links(root, &path).map_err(|why| StoreError::Other(format!("{uri}: {why}")))?;
+                let names: Vec<String> = std::iter::once(escape_segment(bucket)).chain(names).collect();
+                let path = object_path(&names)?;
+                refuse_links(root, &path).map_err(|why| StoreError::Other(format!("s3://{bucket}: {why}")))?;
                 Ok((fs.clone() as Arc<dyn ObjectStore>, path))
             }
             Backend::S3 { config, buckets } => {
-                let path = ObjectPath::parse(&uri.key).map_err(bad)?;
+                let path = object_path(&names)?;
+                let uri = S3Uri { bucket: bucket.to_string(), key: String::new() };
                 let mut buckets = buckets.lock().unwrap_or_else(|p| p.into_inner());
                 if let Some(store) = buckets.get(&uri.bucket) {
                     return Ok((store.clone(), path));
@@ -132,6 +223,152 @@ impl Store {
         let (store, path) = self.locate(uri)?;
         store.put_opts(&path, PutPayload::from(body), PutOptions::default()).await.map_err(|e| map_err(uri, e))?;
         Ok(())
+    }
+
+    /// What the store knows of the object at `uri` (size, last change, entity tag).
+    pub(crate) async fn head(&self, uri: &S3Uri) -> Result<ObjectMeta, StoreError> {
+        let (store, path) = self.locate(uri)?;
+        store.head(&path).await.map_err(|e| map_err(uri, e))
+    }
+
+    /// The object at `uri` (or the bytes `range` of it) as it is read, with its metadata.
+    pub(crate) async fn get_stream(
+        &self,
+        uri: &S3Uri,
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<(ObjectMeta, BoxStream<'static, Result<Bytes, StoreError>>), StoreError> {
+        let (store, path) = self.locate(uri)?;
+        let options = GetOptions { range: range.map(GetRange::Bounded), ..GetOptions::default() };
+        let result = store.get_opts(&path, options).await.map_err(|e| map_err(uri, e))?;
+        let meta = result.meta.clone();
+        let owned = uri.clone();
+        Ok((meta, result.into_stream().map_err(move |e| map_err(&owned, e)).boxed()))
+    }
+
+    /// Starts writing an object at `uri` part by part: nothing is visible at `uri` until
+    /// [`ObjectWriter::finish`], and an abandoned writer leaves nothing behind.
+    pub(crate) async fn writer(&self, uri: &S3Uri) -> Result<ObjectWriter, StoreError> {
+        let (store, path) = self.locate(uri)?;
+        let upload = store.put_multipart(&path).await.map_err(|e| map_err(uri, e))?;
+        Ok(ObjectWriter { uri: uri.clone(), inner: Some(WriteMultipart::new(upload)) })
+    }
+
+    /// Removes the object at `uri`; no object there is no error (as S3 answers).
+    pub(crate) async fn delete(&self, uri: &S3Uri) -> Result<(), StoreError> {
+        let (store, path) = self.locate(uri)?;
+        match store.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(map_err(uri, e)),
+        }
+    }
+
+    /// Every object of `bucket` whose key starts with `prefix`, in key order.
+    pub(crate) async fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<Listed>, StoreError> {
+        // object_store lists by whole segments: list from the prefix's last complete folder
+        // and filter by the key text, as S3 compares prefixes.
+        let folder = match prefix.rfind('/') {
+            Some(at) => escape_key(&prefix[..at]),
+            None => Vec::new(),
+        };
+        let (store, path) = self.locate_prefix(bucket, folder)?;
+        let skip = match &self.backend {
+            Backend::Local { .. } => 1,
+            Backend::S3 { .. } => 0,
+        };
+        let uri = S3Uri { bucket: bucket.to_string(), key: prefix.to_string() };
+        let listed: Vec<ObjectMeta> = store.list(Some(&path)).try_collect().await.map_err(|e| map_err(&uri, e))?;
+        let mut objects: Vec<Listed> = listed
+            .into_iter()
+            .filter_map(|meta| Some(Listed { key: unescape_key(meta.location.parts().skip(skip))?, meta }))
+            .filter(|o| o.key.starts_with(prefix))
+            .collect();
+        objects.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(objects)
+    }
+
+    /// The buckets: the local store's folders (not the mock's own `.queue` and such), or the
+    /// buckets an S3-compatible store has been used with so far (object_store cannot list them).
+    pub(crate) fn buckets(&self) -> Result<Vec<(String, Option<std::time::SystemTime>)>, StoreError> {
+        match &self.backend {
+            Backend::Local { root, .. } => {
+                let mut names = Vec::new();
+                let entries = std::fs::read_dir(root).map_err(|e| StoreError::Other(format!("data directory: {e}")))?;
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let Ok(meta) = std::fs::symlink_metadata(entry.path()) else { continue };
+                    if meta.is_dir() && !name.starts_with('.') {
+                        names.push((name, meta.created().or_else(|_| meta.modified()).ok()));
+                    }
+                }
+                names.sort();
+                Ok(names)
+            }
+            Backend::S3 { buckets, .. } => {
+                let mut names: Vec<_> =
+                    buckets.lock().unwrap_or_else(|p| p.into_inner()).keys().map(|name| (name.clone(), None)).collect();
+                names.sort();
+                Ok(names)
+            }
+        }
+    }
+
+    /// Whether `bucket` exists: the local store's folder; an S3-compatible store's buckets are
+    /// taken to exist (its own answers tell otherwise).
+    pub(crate) fn bucket_exists(&self, bucket: &str) -> bool {
+        match &self.backend {
+            Backend::Local { root, .. } => {
+                std::fs::symlink_metadata(root.join(escape_segment(bucket))).is_ok_and(|m| m.is_dir())
+            }
+            Backend::S3 { .. } => true,
+        }
+    }
+
+    /// Creates `bucket` (the local store's folder; nothing to do for an S3-compatible store).
+    pub(crate) fn create_bucket(&self, bucket: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Local { root, .. } => std::fs::create_dir_all(root.join(escape_segment(bucket)))
+                .map_err(|e| StoreError::Other(format!("bucket {bucket}: {e}"))),
+            Backend::S3 { .. } => Ok(()),
+        }
+    }
+}
+
+/// An object being written ([`Store::writer`]).
+pub(crate) struct ObjectWriter {
+    uri: S3Uri,
+    inner: Option<WriteMultipart>,
+}
+
+impl fmt::Debug for ObjectWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ObjectWriter").field("uri", &self.uri).finish()
+    }
+}
+
+impl ObjectWriter {
+    /// Adds the next bytes, waiting while too many parts are still being uploaded.
+    pub(crate) async fn write(&mut self, bytes: Bytes) -> Result<(), StoreError> {
+        let Some(inner) = self.inner.as_mut() else { return Err(StoreError::Other(format!("{}: writer closed", self.uri))) };
+        inner.wait_for_capacity(4).await.map_err(|e| map_err(&self.uri, e))?;
+        inner.put(bytes);
+        Ok(())
+    }
+
+    /// Makes the object visible, whole.
+    pub(crate) async fn finish(mut self) -> Result<(), StoreError> {
+        match self.inner.take() {
+            Some(inner) => inner.finish().await.map(drop).map_err(|e| map_err(&self.uri, e)),
+            None => Err(StoreError::Other(format!("{}: writer closed", self.uri))),
+        }
+    }
+
+    /// Drops what was written.
+    pub(crate) async fn abort(mut self) {
+        if let Some(inner) = self.inner.take() {
+            if let Err(e) = inner.abort().await {
+                tracing::warn!(uri = %self.uri, error = %e, "an unfinished object could not be removed");
+            }
+        }
     }
 }
 
@@ -196,8 +433,28 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("bucket/in/one.json")).unwrap(), b"{}");
         assert_eq!(store.get(&uri).await.unwrap(), Bytes::from_static(b"{}"));
         assert_eq!(store.local_path(&uri).unwrap(), dir.path().join("bucket/in/one.json"));
-        let err = store.get(&S3Uri::parse("s3://bucket/a/../b").unwrap()).await.unwrap_err();
-        assert!(err.to_string().contains("not a usable object key"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn any_key_s3_accepts_is_stored_inside_its_bucket_under_an_escaped_name() {
+        let parent = tempfile::tempdir().unwrap();
+        let data = parent.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let store = Store::new(&StoreConfig::default(), &data).unwrap();
+        let keys = ["../../x", "a/../../../y", "p/.", "q/..", "./z", "a//b/", "%2E%2E/%2e%2e/q", "b\\..\\..\\w", "=", "=3D", "t#1", "\u{1}c"];
+        for key in keys {
+            let uri = S3Uri { bucket: "bucket".into(), key: key.into() };
+            store.put(&uri, Bytes::from(key.to_string())).await.unwrap();
+            assert_eq!(store.get(&uri).await.unwrap(), Bytes::from(key.to_string()), "{key}");
+            assert!(store.local_path(&uri).unwrap().starts_with(data.join("bucket")), "{key}");
+        }
+        let listed: Vec<String> = store.list("bucket", "").await.unwrap().into_iter().map(|o| o.key).collect();
+        let mut expected: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        expected.sort();
+        assert_eq!(listed, expected);
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1, "nothing beside the data folder");
+        assert_eq!(escape_key("a/../b//c."), ["a", "=2E=2E", "b", "=", "c."]);
+        assert!(store.get(&S3Uri { bucket: "bucket".into(), key: String::new() }).await.is_err(), "an object needs a key");
     }
 
     #[cfg(unix)]

@@ -4,6 +4,8 @@
 //! turn are built on `aws-smithy-runtime` (orchestration, retries, timeouts),
 //! `aws-sigv4` (signing) and `serde_json` (JSON documents).
 
+#[cfg(feature = "async-result")]
+pub mod async_result;
 pub mod client;
 pub mod decode;
 #[cfg(any(feature = "server", feature = "validate"))]

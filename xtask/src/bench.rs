@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli,bidi,decode] [--build-runs N]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only generator,client,mock,build,stream,cli,bidi,decode,async] [--build-runs N]";
 
 /// What to measure and how hard.
 struct BenchArgs {
@@ -68,6 +68,9 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     }
     if parsed.wants("decode") {
         doc.push_str(&decode_section(root, &parsed)?);
+    }
+    if parsed.wants("async") {
+        doc.push_str(&async_wait_section(root, &parsed)?);
     }
     let run = format!(
         "\n_The whole run took {:.0} s; load average at the start {}, at the end {} (other work on the \
@@ -128,7 +131,7 @@ fn header(root: &Path, args: &BenchArgs) -> String {
         "# Benchmarks\n\nWritten by `{command}` on {date}: {cores} cores ({cpu}), {memory} memory, {rustc}. \
          Every figure is measured side by side in the same run as its peer and shown with the ratio; \
          each is the median of several runs. Regenerate with `cargo xtask bench` (a few minutes; \
-         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli,bidi,decode` for some sections).\n",
+         `--quick` for a rough pass, `--only generator,client,mock,build,stream,cli,bidi,decode,async` for some sections).\n",
         date = output_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
         rustc = output_of("rustc", &["--version"]),
     )
@@ -459,6 +462,34 @@ fn streaming_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
             num(r, &[key, "first_part_p99_us"]) / 1000.0,
             num(r, &[key, "whole_stream_p50_us"]) / 1000.0,
         );
+    }
+    Ok(out)
+}
+
+/// `InvokeEndpointAsync` and its result through `send_and_wait()` against the earliest moment the
+/// mock has written the result: the overhead of waiting (polling granularity and S3 reads).
+fn async_wait_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
+    let mut bench_args = vec!["bench", "-p", "e2e-tests", "--bench", "async_wait"];
+    if args.quick {
+        bench_args.extend(["--", "--quick"]);
+    }
+    let results = run_bench(root, &bench_args)?;
+    let r = results.iter().find(|r| r["section"] == "async_wait").ok_or("the async_wait benchmark printed no result")?;
+    let earliest = num(r, &["earliest_p50_ms"]);
+    let mut out = format!(
+        "\n## 9. Asynchronous invoke and wait\n\n`InvokeEndpointAsync` with an inline body to the in-process mock, whose \
+         endpoint answers after {delay:.0} ms, then its result: `send_and_wait()` of our client (feature `async-result`; \
+         aws-sdk-s3 reads the result from the mock's S3 API) against the earliest possible moment, the same call \
+         sent with `send()` and the mock's own notification that it wrote the result. {calls} calls of each kind, \
+         alternating; the difference of the medians is what waiting adds (polling granularity and the S3 reads).\n\n\
+         | how | p50 | p90 | added over the earliest (p50) |\n|---|---:|---:|---:|\n\
+         | earliest (result written, in-process notification) | {earliest:.1} ms | | |\n",
+        delay = num(r, &["delay_ms"]),
+        calls = r["calls"],
+    );
+    for (label, key) in [("`send_and_wait()`, default backoff (100 ms, x1.5, up to 10 s)", "default"), ("`send_and_wait()`, backoff 10 ms, x1.5, up to 100 ms", "tight")] {
+        let p50 = num(r, &[&format!("{key}_p50_ms")]);
+        let _ = writeln!(out, "| {label} | {p50:.1} ms | {:.1} ms | {:+.1} ms ({:.2}x) |", num(r, &[&format!("{key}_p90_ms")]), p50 - earliest, p50 / earliest);
     }
     Ok(out)
 }

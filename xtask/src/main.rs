@@ -239,7 +239,8 @@ fn generate_one_with(
             CrateOptions { runtime_dependency: source.dependency(root), ..workspace_crate_options() }
         }
     };
-    let options = Options { service: service.map(str::to_string), crate_options };
+    let customizations = smithygen::customizations_beside(&job.model).map_err(|e| format!("{}: customizations: {e}", job.model.display()))?;
+    let options = Options { service: service.map(str::to_string), crate_options, customizations };
     let krate = generate(&text, &options).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
@@ -253,7 +254,8 @@ fn generate_one_with(
 /// The command-line client crate of a model in `generated/`, as `generate_one` does the client.
 fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
-    let options = Options { service: service.map(str::to_string), crate_options: workspace_crate_options() };
+    let customizations = smithygen::customizations_beside(&job.model).map_err(|e| format!("{}: customizations: {e}", job.model.display()))?;
+    let options = Options { service: service.map(str::to_string), crate_options: workspace_crate_options(), customizations };
     let krate = generate_cli(&text, &options).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
@@ -266,7 +268,8 @@ fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(Pa
 fn generate_cli_at(root: &Path, model: &Path, out: &Path, client_path: &str) -> Result<GeneratedCrate, String> {
     let text = std::fs::read_to_string(model).map_err(|e| format!("{}: {e}", model.display()))?;
     let crate_options = CrateOptions { runtime_dependency: RuntimeSource::default_for(root, out).dependency(root), ..workspace_crate_options() };
-    let options = Options { service: None, crate_options };
+    let customizations = smithygen::customizations_beside(model).map_err(|e| format!("{}: customizations: {e}", model.display()))?;
+    let options = Options { service: None, crate_options, customizations };
     smithygen::generate_cli_with_client(&text, &options, Some(client_path)).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", model.display())).collect();
         lines.join("\n")

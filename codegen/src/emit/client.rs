@@ -117,9 +117,11 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
         }
     };
     let check = super::validate::send_check(svc, op);
-    let send_result = quote! {
-        ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>>
+    let sdk_error = quote! {
+        crate::error::SdkError<crate::operation::#module::#error, ::aws_smithy_runtime_api::client::orchestrator::HttpResponse>
     };
+    let send_result = quote! { ::std::result::Result<#output_path, #sdk_error> };
+    let wait = svc.async_results.get(&op.name).map(|result| wait_methods(result, &fluent_path, &output_path, &sdk_error));
     quote! {
         #![doc = #module_doc]
         #[allow(deprecated)]
@@ -156,6 +158,85 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
                 #(#fill_tokens)*
                 #check
                 #invoke
+            }
+        }
+        #wait
+    }
+}
+
+/// `send_and_wait()` / `send_and_wait_for()` on the fluent builder and `wait_for_result()` on
+/// the output of an operation whose result is an S3 object (`crate::customizations`).
+fn wait_methods(result: &crate::ir::AsyncResult, fluent_path: &TokenStream, output_path: &TokenStream, sdk_error: &TokenStream) -> TokenStream {
+    let output_getter = ident(&result.output_getter);
+    let failure = match &result.failure_getter {
+        Some(getter) => {
+            let getter = ident(getter);
+            quote! { self.#getter() }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let limits = result.deadline.iter().map(|(getter, default)| {
+        let getter = ident(getter);
+        quote! { ((*self.inner.#getter()).map(i64::from), #default) }
+    });
+    let deadline_doc = if result.deadline_members.is_empty() {
+        " It waits up to `deadline`.".to_string()
+    } else {
+        let members: Vec<String> = result.deadline_members.iter().map(|m| format!("`{m}`")).collect();
+        format!(" It waits as long as the request's {} allow together (each one's default when unset).", members.join(" and "))
+    };
+    let output_doc = format!(
+        " Sends the request, then waits for its result: the object at `{}`, polled with backoff.{deadline_doc}",
+        result.output_member
+    );
+    let failure_doc = match &result.failure_member {
+        Some(member) => format!(" The object at `{member}` appearing instead ends the wait with `WaitError::Failed` and its content."),
+        None => String::new(),
+    };
+    let waits_doc = format!(
+        " Waits for the result of the call that returned this output: the object at `{}`, polled with backoff, up to `deadline`.",
+        result.output_member
+    );
+    let result_type = quote! {
+        ::std::result::Result<::smithygen_runtime::async_result::Bytes, ::smithygen_runtime::async_result::WaitError<#sdk_error>>
+    };
+    quote! {
+        #[cfg(feature = "async-result")]
+        #[allow(deprecated)]
+        impl #fluent_path {
+            #[doc = #output_doc]
+            #[doc = #failure_doc]
+            ///
+            /// Dropping the future stops waiting; each look is logged with `tracing`.
+            pub async fn send_and_wait(self, results: &::smithygen_runtime::async_result::ResultReader) -> #result_type {
+                let deadline = ::smithygen_runtime::async_result::default_deadline(&[#(#limits),*]);
+                self.send_and_wait_for(results, deadline).await
+            }
+            /// [`send_and_wait`](Self::send_and_wait) with a deadline of your own.
+            pub async fn send_and_wait_for(
+                self,
+                results: &::smithygen_runtime::async_result::ResultReader,
+                deadline: ::std::time::Duration,
+            ) -> #result_type {
+                let output = self.send().await.map_err(::smithygen_runtime::async_result::WaitError::Call)?;
+                output.wait_for_result(results, deadline).await.map_err(::smithygen_runtime::async_result::WaitError::with_call_error)
+            }
+        }
+        #[cfg(feature = "async-result")]
+        impl #output_path {
+            #[doc = #waits_doc]
+            #[doc = #failure_doc]
+            ///
+            /// Dropping the future stops waiting; each look is logged with `tracing`.
+            pub async fn wait_for_result(
+                &self,
+                results: &::smithygen_runtime::async_result::ResultReader,
+                deadline: ::std::time::Duration,
+            ) -> ::std::result::Result<::smithygen_runtime::async_result::Bytes, ::smithygen_runtime::async_result::WaitError> {
+                match self.#output_getter() {
+                    ::std::option::Option::Some(output) => results.wait(output, #failure, deadline).await,
+                    ::std::option::Option::None => ::std::result::Result::Err(::smithygen_runtime::async_result::WaitError::NoOutputLocation),
+                }
             }
         }
     }
@@ -304,6 +385,12 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         text.push_str(http_versions.trim_end());
         text.push('\n');
     }
+    let async_result = super::manifest::async_result_section(svc, false);
+    if !async_result.is_empty() {
+        text.push('\n');
+        text.push_str(async_result.trim_end());
+        text.push('\n');
+    }
     if !svc.skipped_operations.is_empty() {
         text.push_str("\n## Not generated\n\nThese operations of the model are not in this crate yet:\n\n");
         for (name, why) in &svc.skipped_operations {
@@ -313,6 +400,16 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
     let endpoint_tests = (svc.endpoint_rule_set.is_some() && !svc.endpoint_tests.is_empty()).then(|| quote! { mod endpoint_tests; });
     // Protocol compliance tests: only models with `smithy.test#http*Tests` (see `protocol_tests`).
     let protocol_tests = super::protocol_tests::has_protocol_tests(svc).then(|| quote! { #[cfg(test)] mod protocol_tests; });
+    let async_result_module = (!svc.async_results.is_empty()).then(|| {
+        quote! {
+            /// Waiting for the results asynchronous calls leave in S3 (feature `async-result`):
+            /// the reader, its polling schedule and the ways a wait ends without a result.
+            #[cfg(feature = "async-result")]
+            pub mod async_result {
+                pub use ::smithygen_runtime::async_result::{Backoff, Bytes, ResultReader, WaitError};
+            }
+        }
+    });
     let doc = doc_lines(&text);
     let doc = doc.to_string().replace("# [doc", "#![doc");
     let doc: TokenStream = doc.parse().unwrap_or_default();
@@ -364,6 +461,7 @@ pub fn lib_rs(svc: &Service) -> TokenStream {
         pub use client::Client;
         pub use config::Config;
         pub use error::Error;
+        #async_result_module
 
         /// Facts about this crate.
         pub mod meta {

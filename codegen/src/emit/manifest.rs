@@ -51,7 +51,7 @@ server = ["smithygen-runtime/server", {fancy}"dep:regex", "dep:tokio"]
 # `validate`: with `Config::builder().validate_input(true)`, calls check their input against the
 # model's constraints before anything is signed or sent (the validators `server` runs too).
 validate = ["smithygen-runtime/validate"{fancy_validate}]
-
+{async_result}
 [dev-dependencies]
 aws-config = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
@@ -62,6 +62,70 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
         fancy = if svc.needs_fancy_regex() { r#""smithygen-runtime/fancy-regex", "# } else { "" },
         fancy_validate = if svc.needs_fancy_regex() { r#", "smithygen-runtime/fancy-regex""# } else { "" },
+        async_result = async_result_feature(svc),
+    )
+}
+
+/// The `async-result` feature, for a service whose customization data names operations with
+/// results in S3 (none otherwise).
+fn async_result_feature(svc: &Service) -> String {
+    if svc.async_results.is_empty() {
+        return String::new();
+    }
+    let ops: Vec<String> = svc.async_results.keys().map(|op| format!("`{op}`")).collect();
+    format!(
+        "# `async-result`: wait for the results of {} in S3 (`send_and_wait()`, `wait_for_result()`),\n\
+         # read with aws-sdk-s3 from the same `SdkConfig`. Off by default: aws-sdk-s3 is a large crate.\n\
+         async-result = [\"smithygen-runtime/async-result\"]\n",
+        ops.join(", ")
+    )
+}
+
+/// The section of the README and crate docs that shows an asynchronous call awaited (feature
+/// `async-result`); empty without such operations. For the README a whole program, for the
+/// crate docs a doc test compiled when the feature is on.
+pub fn async_result_section(svc: &Service, readme: bool) -> String {
+    let Some((name, result)) = svc.async_results.iter().next() else { return String::new() };
+    let Some(op) = svc.operations.iter().find(|o| &o.name == name) else { return String::new() };
+    let lib = svc.crate_name.replace('-', "_");
+    let deadline = if result.deadline_members.is_empty() {
+        String::new()
+    } else {
+        let members: Vec<String> = result.deadline_members.iter().map(|m| format!("`{m}`")).collect();
+        format!(" By default it waits as long as the request's {} allow (their defaults when unset); `send_and_wait_for(&results, duration)` sets the deadline.", members.join(" and "))
+    };
+    let failure = match &result.failure_member {
+        Some(member) => format!(
+            " If the object at `{member}` appears instead, the call failed: the error is `WaitError::Failed` with that object's content."
+        ),
+        None => String::new(),
+    };
+    let body = format!(
+        "let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\n\
+         let client = {lib}::Client::new(&sdk_config);\n\
+         // S3 read with the same credentials and region (and AWS_ENDPOINT_URL_S3 when set).\n\
+         let results = {lib}::async_result::ResultReader::new(&sdk_config);\n\
+         let result = client\n    .{method}()\n    // set the input with the builder's methods\n    .send_and_wait(&results)\n    .await?;\n\
+         println!(\"{{}}\", String::from_utf8_lossy(&result));\n",
+        method = op.method_text,
+    );
+    // The README shows a whole program; the crate docs a doc test with the scaffolding hidden.
+    let code = if readme {
+        let indented: String = body.lines().map(|l| format!("    {l}\n")).collect();
+        format!("#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n{indented}    Ok(())\n}}\n")
+    } else {
+        format!("# #[cfg(feature = \"async-result\")]\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n{body}# Ok(())\n# }}\n")
+    };
+    format!(
+        "## Wait for an asynchronous result (feature `async-result`)\n\n\
+         `{name}` answers at once with `{output}`, the S3 location its result will be written to. \
+         With `features = [\"async-result\"]`, `send_and_wait()` sends the request and then polls that \
+         object with backoff until it exists, and returns its bytes.{failure}{deadline} S3 is read with \
+         `aws-sdk-s3` built from the same `SdkConfig` (credentials, region, and the S3 endpoint from \
+         `AWS_ENDPOINT_URL_S3` or the profile); progress is logged with `tracing`, and dropping the future \
+         stops the wait. `output.wait_for_result(&results, deadline)` waits for an output you already have.\n\n\
+         ```rust,no_run\n{code}```\n\n",
+        output = result.output_member,
     )
 }
 
@@ -258,7 +322,7 @@ match on the operation's error enum (`{lib}::operation::<op>::<Op>Error`) for mo
 | method | HTTP |
 |---|---|
 {ops}{skipped}
-{http_versions}{decode}## Check inputs before sending (feature `validate`)
+{http_versions}{decode}{async_result}## Check inputs before sending (feature `validate`)
 
 {validation_intro}
 
@@ -299,6 +363,7 @@ the client's `endpoint_url` and a graceful `shutdown()`.
         decode = super::event_stream::client::decode_docs(svc, false).map(|d| d + "\n").unwrap_or_default(),
         validation_intro = validation_intro(svc),
         validation_example = indent(&validation_example(svc)),
+        async_result = async_result_section(svc, true),
     )
 }
 

@@ -65,6 +65,26 @@ pub struct Service {
     /// Every distinct `@pattern` of the service (model text as the key), analysed for the
     /// server stub once: translated to a Rust engine, or why it has no translation.
     pub patterns: BTreeMap<String, PatternCheck>,
+    /// Operations whose answer is an S3 object written later, by operation name: from the
+    /// model's customization data (`crate::customizations`), never from the model itself.
+    pub async_results: BTreeMap<String, AsyncResult>,
+}
+
+/// An operation whose result is an S3 object to wait for (`crate::customizations`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsyncResult {
+    /// The output member holding the result's S3 URI.
+    pub output_member: String,
+    /// The output's getter of `output_member` (its field name).
+    pub output_getter: String,
+    /// The output member holding the failure report's S3 URI, if any.
+    pub failure_member: Option<String>,
+    /// The output's getter of `failure_member`.
+    pub failure_getter: Option<String>,
+    /// The input members bounding the wait, as the model names them.
+    pub deadline_members: Vec<String>,
+    /// Their input-builder getters (`get_<field>`), each with its default in seconds.
+    pub deadline: Vec<(String, i64)>,
 }
 
 /// A parameter of the service's endpoint rules, as the typed `config::endpoint::Params` holds it.

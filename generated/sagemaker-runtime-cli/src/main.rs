@@ -228,6 +228,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         streaming: false,
         decode: false,
         input_events: None,
+        wait: None,
     },
     ::smithygen_cli_runtime::OperationSpec {
         name: "InvokeEndpointAsync",
@@ -395,6 +396,14 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         streaming: false,
         decode: false,
         input_events: None,
+        wait: Some(::smithygen_cli_runtime::WaitSpec {
+            output_member: "OutputLocation",
+            failure_member: Some("FailureLocation"),
+            deadline: &[
+                ("RequestTTLSeconds", 21600i64),
+                ("InvocationTimeoutSeconds", 900i64),
+            ],
+        }),
     },
     ::smithygen_cli_runtime::OperationSpec {
         name: "InvokeEndpointWithResponseStream",
@@ -565,6 +574,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 3usize] = [
         streaming: true,
         decode: true,
         input_events: None,
+        wait: None,
     },
 ];
 static SHAPE_PAYLOADPART: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec {

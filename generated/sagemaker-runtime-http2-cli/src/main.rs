@@ -131,6 +131,7 @@ static OPERATIONS: [::smithygen_cli_runtime::OperationSpec; 1usize] = [
                 ],
             },
         }),
+        wait: None,
     },
 ];
 static SHAPE_RESPONSEPAYLOADPART: ::smithygen_cli_runtime::StructSpec = ::smithygen_cli_runtime::StructSpec {

@@ -73,6 +73,27 @@
 //! - [`Client::invoke_endpoint_async`](crate::Client::invoke_endpoint_async): `POST /endpoints/{EndpointName}/async-invocations`
 //! - [`Client::invoke_endpoint_with_response_stream`](crate::Client::invoke_endpoint_with_response_stream): `POST /endpoints/{EndpointName}/invocations-response-stream`
 //!
+//! ## Wait for an asynchronous result (feature `async-result`)
+//!
+//! `InvokeEndpointAsync` answers at once with `OutputLocation`, the S3 location its result will be written to. With `features = ["async-result"]`, `send_and_wait()` sends the request and then polls that object with backoff until it exists, and returns its bytes. If the object at `FailureLocation` appears instead, the call failed: the error is `WaitError::Failed` with that object's content. By default it waits as long as the request's `RequestTTLSeconds` and `InvocationTimeoutSeconds` allow (their defaults when unset); `send_and_wait_for(&results, duration)` sets the deadline. S3 is read with `aws-sdk-s3` built from the same `SdkConfig` (credentials, region, and the S3 endpoint from `AWS_ENDPOINT_URL_S3` or the profile); progress is logged with `tracing`, and dropping the future stops the wait. `output.wait_for_result(&results, deadline)` waits for an output you already have.
+//!
+//! ```rust,no_run
+//! # #[cfg(feature = "async-result")]
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+//! let client = sagemaker_runtime::Client::new(&sdk_config);
+//! // S3 read with the same credentials and region (and AWS_ENDPOINT_URL_S3 when set).
+//! let results = sagemaker_runtime::async_result::ResultReader::new(&sdk_config);
+//! let result = client
+//!     .invoke_endpoint_async()
+//!     // set the input with the builder's methods
+//!     .send_and_wait(&results)
+//!     .await?;
+//! println!("{}", String::from_utf8_lossy(&result));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Checking inputs before sending (feature `validate`)
 //!
 //! With the crate's `validate` feature (off by default: the default build and the official crate's behaviour stay as they are) and `validate_input(true)` on the config (or one call's `config_override`), every call first checks its input against the model's constraints (`@required`, `@length`, `@range`, `@pattern` with Java's meaning, enum values, `@uniqueItems`), with the validators the `server` feature runs. An input that breaks one fails with `SdkError::ConstructionFailure` before anything is signed or sent; its source is an `error::InvalidInput` that names each member, constraint and length.
@@ -126,6 +147,12 @@ mod endpoint_tests;
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
+/// Waiting for the results asynchronous calls leave in S3 (feature `async-result`):
+/// the reader, its polling schedule and the ways a wait ends without a result.
+#[cfg(feature = "async-result")]
+pub mod async_result {
+    pub use ::smithygen_runtime::async_result::{Backoff, Bytes, ResultReader, WaitError};
+}
 /// Facts about this crate.
 pub mod meta {
     /// The version of this crate (`CARGO_PKG_VERSION`), reported in the user agent.

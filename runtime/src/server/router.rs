@@ -76,6 +76,18 @@ impl Default for ServerConfig {
 type BoxFuture = Pin<Box<dyn Future<Output = ServerResponse> + Send>>;
 type Handler = Arc<dyn Fn(ServerRequest) -> BoxFuture + Send + Sync>;
 type BeforeFuture = Pin<Box<dyn Future<Output = Result<http::Request<Bytes>, ServerResponse>> + Send>>;
+/// Whether a request head goes to a [`Diversion`] handler.
+type DivertTest = Arc<dyn Fn(&Parts) -> bool + Send + Sync>;
+/// A [`Diversion`]'s handler: the request with its body still arriving.
+type DivertHandler = Arc<dyn Fn(http::Request<SdkBody>) -> BoxFuture + Send + Sync>;
+
+/// Another service on the same listener ([`Router::divert`]).
+#[derive(Clone)]
+struct Diversion {
+    test: DivertTest,
+    handler: DivertHandler,
+}
+
 type BeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
 type AfterHook = Arc<dyn Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync>;
 
@@ -125,6 +137,7 @@ enum Found<'a> {
 #[derive(Clone, Default)]
 pub struct Router {
     routes: Vec<Route>,
+    diversions: Vec<Diversion>,
     before: Vec<BeforeHook>,
     after: Vec<AfterHook>,
     config: ServerConfig,
@@ -136,6 +149,7 @@ impl fmt::Debug for Router {
             self.routes.iter().map(|r| format!("{} {} ({})", r.method, r.pattern.as_str(), r.operation)).collect();
         f.debug_struct("Router")
             .field("routes", &routes)
+            .field("diversions", &self.diversions.len())
             .field("before_hooks", &self.before.len())
             .field("after_hooks", &self.after.len())
             .field("config", &self.config)
@@ -228,6 +242,41 @@ impl Router {
         self
     }
 
+    /// Serves the requests whose head `test` accepts with `handler` instead of this router's
+    /// routes: a second protocol on the same listener (a mock that also answers S3 calls, for
+    /// example), told apart by method, URI and headers alone. Such a request skips the
+    /// [`before`](Self::before) hooks, routing, the body limit and the
+    /// [`after`](Self::after) hooks: the handler gets the body as it arrives (in process,
+    /// through [`handle`](Self::handle), the whole body as a stream) and its response (a
+    /// [`streaming_response`](super::streaming_response) too) is sent as it is, with no
+    /// `x-amzn-RequestId` added. Diversions are tried in the order they were added; a handler
+    /// that panics is a 500 `InternalFailure`.
+    ///
+    /// ```
+    /// use smithygen_runtime::server::Router;
+    ///
+    /// let router = Router::new().divert(
+    ///     |head| head.uri.path().starts_with("/other/"),
+    ///     |request| async move { http::Response::new(bytes::Bytes::from(request.uri().path().to_string())) },
+    /// );
+    /// # let _ = router;
+    /// ```
+    pub fn divert<T, H, F>(mut self, test: T, handler: H) -> Self
+    where
+        T: Fn(&Parts) -> bool + Send + Sync + 'static,
+        H: Fn(http::Request<SdkBody>) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        let handler: DivertHandler = Arc::new(move |request| Box::pin(handler(request)) as BoxFuture);
+        self.diversions.push(Diversion { test: Arc::new(test), handler });
+        self
+    }
+
+    /// The diversion that serves a request with this head, if any.
+    fn diversion(&self, parts: &Parts) -> Option<&Diversion> {
+        self.diversions.iter().find(|d| (d.test)(parts))
+    }
+
     /// Adds every route and hook of `other` to this router: two generated services (or a
     /// generated one and routes of your own) served on one listener. Routes keep their
     /// handlers; `other`'s [`before`](Self::before) hooks run after this router's own, on
@@ -246,6 +295,7 @@ impl Router {
     /// ```
     pub fn merge(mut self, other: Router) -> Self {
         self.routes.extend(other.routes);
+        self.diversions.extend(other.diversions);
         self.before.extend(other.before);
         self.after.extend(other.after);
         self
@@ -295,6 +345,20 @@ impl Router {
     /// operation, the request id.
     pub(crate) async fn handle_body(&self, request: http::Request<RequestBody>) -> ServerResponse {
         let (parts, body) = request.into_parts();
+        if let Some(diversion) = self.diversion(&parts) {
+            let body = match body {
+                RequestBody::Whole(bytes) => SdkBody::from(bytes),
+                RequestBody::Stream(body) => body,
+            };
+            // Like handlers, it runs as its own task so that a panic stays inside it.
+            return match tokio::spawn((diversion.handler)(http::Request::from_parts(parts, body))).await {
+                Ok(response) => response,
+                Err(e) => {
+                    tracing::error!(panicked = e.is_panic(), "a diverted request's handler failed");
+                    Rejection::Internal("the request's handler failed unexpectedly".into()).into_response()
+                }
+            };
+        }
         let head = (!self.after.is_empty()).then(|| (parts.method.clone(), parts.uri.path().to_string()));
         let (whole, stream) = match body {
             RequestBody::Whole(bytes) => (bytes, None),
@@ -324,9 +388,12 @@ impl Router {
         response
     }
 
-    /// Whether the request with this head goes to a route that reads its body as it arrives
-    /// (so the HTTP server hands the body over unread).
+    /// Whether the request with this head goes to a route that reads its body as it arrives, or
+    /// to a diversion (so the HTTP server hands the body over unread).
     pub(crate) fn streams_body(&self, parts: &Parts) -> bool {
+        if self.diversion(parts).is_some() {
+            return true;
+        }
         let query = parse_query(parts.uri.query().unwrap_or(""));
         matches!(self.find(&parts.method, parts.uri.path(), &query), Found::Route(route, _) if route.streams_body)
     }
@@ -545,5 +612,30 @@ mod tests {
         let response = router.handle_body(request).await;
         assert_eq!(&response.body()[..], b"streamed bytes");
         assert_eq!(&seen.lock().unwrap()[..], b"streamed bytes");
+    }
+
+    #[tokio::test]
+    async fn a_diversion_serves_its_requests_before_hooks_routing_and_the_body_limit() {
+        let router = Router::new()
+            .route("Op", "POST", "/op", |_r: ServerRequest| async move { text(Bytes::from_static(b"routed")) })
+            .before(|_r: http::Request<Bytes>| async move {
+                Err(crate::server::error_response(403, "Refused", "every request refused", Default::default()))
+            })
+            .with_body_limit(4)
+            .divert(
+                |head| head.headers.get("x-other").is_some(),
+                |r: http::Request<SdkBody>| async move {
+                    let body = r.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                    text(body)
+                },
+            );
+        let mut request = http::Request::post("/op").body(Bytes::from_static(b"longer than the limit")).unwrap();
+        request.headers_mut().insert("x-other", http::HeaderValue::from_static("1"));
+        let response = router.handle(request).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(&response.body()[..], b"longer than the limit", "the whole body, past the limit");
+        assert!(!response.headers().contains_key(REQUEST_ID_HEADER), "the other service's response as it is");
+        let response = router.handle(post("/op")).await;
+        assert_eq!(response.status(), 403, "other requests still go through the hooks");
     }
 }

@@ -8,12 +8,14 @@
 mod mock_support;
 
 mod api_parity;
+mod async_wait;
 mod bidi_h2;
 mod bidi_server_frames;
 mod bidi_wire;
 mod cli;
 mod cli_input_stream;
 mod cli_print_request;
+mod cli_wait;
 mod client_decode;
 mod client_stream;
 mod client_validation;
@@ -24,6 +26,7 @@ mod mock_hostile;
 mod mock_http;
 mod mock_invoke;
 mod mock_official_sdk;
+mod mock_s3_api;
 mod mock_s3_store;
 mod mock_sigv4;
 mod mock_stream;

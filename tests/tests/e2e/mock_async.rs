@@ -387,17 +387,22 @@ async fn an_inline_body_runs_through_the_queue_and_lands_where_extension_and_fil
     // Inline payloads are kept as input objects in the data folder, never outside it.
     let inputs = std::fs::read_dir(data.path().join("sagemaker-mock-input/model")).unwrap().count();
     assert_eq!(inputs, 2);
-    // An extension that climbs out of its prefix is refused before anything is written.
-    let err = client(&mock.url())
+    // An extension with `..` segments is a valid key prefix in S3: accepted, and its result kept
+    // under an escaped name inside the output bucket's folder, never outside the data folder.
+    let climbing = client(&mock.url())
         .invoke_endpoint_async()
         .endpoint_name("model")
+        .inference_id("inline-4")
         .body(aws_smithy_types::Blob::new(b"x".to_vec()))
         .s3_output_path_extension("../../escape")
         .send()
         .await
-        .expect_err("refused")
-        .into_service_error();
-    assert!(err.is_validation_error(), "{err:?}");
+        .expect("accepted, as SageMaker accepts it");
+    let location = climbing.output_location().unwrap().to_string();
+    assert!(location.contains("/../../escape/"), "the key keeps its text: {location}");
+    mock.wait_for_async("inline-4", WAIT).await.expect("the request finishes");
+    assert_eq!(mock.get_object(&location).await.unwrap(), "x");
+    assert!(mock.object_path(&location).unwrap().starts_with(data.path()));
     assert!(!data.path().join("escape").exists() && !data.path().parent().unwrap().join("escape").exists());
     mock.stop().await.unwrap();
 }

@@ -42,7 +42,22 @@ description = \"Command-line client for {title}, generated from its Smithy model
         title = svc.title,
         bin = plan.binary,
         client = svc.crate_name,
+        // `--wait-for-result` reads S3: the runtime's `async-result` feature, only where a command waits.
+        cli_runtime = if plan.commands.iter().any(|c| c.wait_for_result.is_some()) {
+            with_feature(cli_runtime, "async-result")
+        } else {
+            cli_runtime.to_string()
+        },
     )
+}
+
+/// A dependency spec (`"0.1.0"` or an inline table) with `feature` turned on.
+fn with_feature(spec: &str, feature: &str) -> String {
+    let trimmed = spec.trim();
+    match trimmed.strip_suffix('}') {
+        Some(open) if trimmed.starts_with('{') => format!("{}, features = [\"{feature}\"] }}", open.trim_end()),
+        _ => format!("{{ version = {trimmed}, features = [\"{feature}\"] }}"),
+    }
 }
 
 fn readme(svc: &Service, plan: &CliPlan) -> String {
@@ -83,6 +98,24 @@ The `{bin}` command: {title} from the shell, with the AWS CLI's options, built o
                 "; `--decode lines|sse|json` writes the streamed data decoded, one item per line, as each item completes \
                  (lines as they are, each Server-Sent Event's data, each JSON value printed compactly)",
             );
+        }
+        if let Some(result) = &c.wait_for_result {
+            let deadline = if result.deadline_members.is_empty() {
+                String::new()
+            } else {
+                let members: Vec<String> = result.deadline_members.iter().map(|m| format!("`{m}`")).collect();
+                format!(" (by default as long as {} allow)", members.join(" and "))
+            };
+            let failure = match &result.failure_member {
+                Some(member) => format!(", or exits 254 with the content of the object at `{member}` on standard error"),
+                None => String::new(),
+            };
+            s.push_str(&format!(
+                ": `--wait-for-result PATH` (`-`: standard output) waits for the object at `{}` and writes it there{failure}; \
+                 `--wait-timeout SECONDS` bounds the wait{deadline}. S3 is reached as the AWS tools reach it: \
+                 `AWS_ENDPOINT_URL_S3` or the profile's `services` section, not `--endpoint-url`.",
+                result.output_member
+            ));
         }
         s.push('\n');
     }
@@ -209,6 +242,21 @@ fn member_spec(svc: &Service, plan: &CliPlan, m: &Member, option: &str, loc: Tok
     }
 }
 
+/// The `wait` of an operation's spec: where its result and failure report appear, and the input
+/// members bounding the wait.
+fn wait_spec(command: &crate::cli_plan::Command) -> TokenStream {
+    let Some(result) = &command.wait_for_result else { return quote! { None } };
+    let output = &result.output_member;
+    let failure = match &result.failure_member {
+        Some(member) => quote! { Some(#member) },
+        None => quote! { None },
+    };
+    let deadline = result.deadline_members.iter().zip(&result.deadline).map(|(member, (_, default))| quote! { (#member, #default) });
+    quote! {
+        Some(::smithygen_cli_runtime::WaitSpec { output_member: #output, failure_member: #failure, deadline: &[#(#deadline),*] })
+    }
+}
+
 /// The `input_events` of an operation's spec.
 fn input_events_spec(svc: &Service, plan: &CliPlan, command: &crate::cli_plan::Command) -> TokenStream {
     let Some(events) = &command.input_events else { return quote! { None } };
@@ -273,10 +321,12 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
         let streaming = c.streaming;
         let decode = c.decode;
         let input_events = input_events_spec(svc, plan, c);
+        let wait = wait_spec(c);
         quote! {
             ::smithygen_cli_runtime::OperationSpec {
                 name: #name, command: #command, docs: #docs, input: #input, output: #output,
                 payload_out: #payload, streaming: #streaming, decode: #decode, input_events: #input_events,
+                wait: #wait,
             }
         }
     });

@@ -282,6 +282,7 @@ mod tests {
         Options {
             service: None,
             crate_options: CrateOptions { runtime_dependency: "{ path = \"../../runtime\" }".into(), version: "0.1.0".into() },
+            customizations: None,
         }
     }
 

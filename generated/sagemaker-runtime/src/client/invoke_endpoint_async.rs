@@ -80,3 +80,80 @@ impl crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluen
             .await
     }
 }
+#[cfg(feature = "async-result")]
+#[allow(deprecated)]
+impl crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluentBuilder {
+    /// Sends the request, then waits for its result: the object at `OutputLocation`, polled with backoff. It waits as long as the request's `RequestTTLSeconds` and `InvocationTimeoutSeconds` allow together (each one's default when unset).
+    /// The object at `FailureLocation` appearing instead ends the wait with `WaitError::Failed` and its content.
+    ///
+    /// Dropping the future stops waiting; each look is logged with `tracing`.
+    pub async fn send_and_wait(
+        self,
+        results: &::smithygen_runtime::async_result::ResultReader,
+    ) -> ::std::result::Result<
+        ::smithygen_runtime::async_result::Bytes,
+        ::smithygen_runtime::async_result::WaitError<
+            crate::error::SdkError<
+                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    > {
+        let deadline = ::smithygen_runtime::async_result::default_deadline(
+            &[
+                ((*self.inner.get_request_ttl_seconds()).map(i64::from), 21600i64),
+                ((*self.inner.get_invocation_timeout_seconds()).map(i64::from), 900i64),
+            ],
+        );
+        self.send_and_wait_for(results, deadline).await
+    }
+    /// [`send_and_wait`](Self::send_and_wait) with a deadline of your own.
+    pub async fn send_and_wait_for(
+        self,
+        results: &::smithygen_runtime::async_result::ResultReader,
+        deadline: ::std::time::Duration,
+    ) -> ::std::result::Result<
+        ::smithygen_runtime::async_result::Bytes,
+        ::smithygen_runtime::async_result::WaitError<
+            crate::error::SdkError<
+                crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+                ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    > {
+        let output = self
+            .send()
+            .await
+            .map_err(::smithygen_runtime::async_result::WaitError::Call)?;
+        output
+            .wait_for_result(results, deadline)
+            .await
+            .map_err(::smithygen_runtime::async_result::WaitError::with_call_error)
+    }
+}
+#[cfg(feature = "async-result")]
+impl crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput {
+    /// Waits for the result of the call that returned this output: the object at `OutputLocation`, polled with backoff, up to `deadline`.
+    /// The object at `FailureLocation` appearing instead ends the wait with `WaitError::Failed` and its content.
+    ///
+    /// Dropping the future stops waiting; each look is logged with `tracing`.
+    pub async fn wait_for_result(
+        &self,
+        results: &::smithygen_runtime::async_result::ResultReader,
+        deadline: ::std::time::Duration,
+    ) -> ::std::result::Result<
+        ::smithygen_runtime::async_result::Bytes,
+        ::smithygen_runtime::async_result::WaitError,
+    > {
+        match self.output_location() {
+            ::std::option::Option::Some(output) => {
+                results.wait(output, self.failure_location(), deadline).await
+            }
+            ::std::option::Option::None => {
+                ::std::result::Result::Err(
+                    ::smithygen_runtime::async_result::WaitError::NoOutputLocation,
+                )
+            }
+        }
+    }
+}

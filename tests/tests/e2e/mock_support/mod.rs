@@ -72,7 +72,10 @@ pub async fn raw(addr: SocketAddr, method: &str, uri: &str, headers: &[(&str, &[
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
     tokio::spawn(connection);
-    let mut request = http::Request::builder().method(method).uri(uri).header("host", addr.to_string());
+    let mut request = http::Request::builder().method(method).uri(uri);
+    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+        request = request.header("host", addr.to_string());
+    }
     for (name, value) in headers {
         request = request.header(*name, http::HeaderValue::from_bytes(value).unwrap());
     }
