@@ -524,7 +524,7 @@ mod tests {
         assert_eq!((request.passed, request.by_rule), (1, 1));
         assert_eq!(request.failed, vec!["op::bad".to_string(), "op::silent".to_string()]);
         assert_eq!(report.tallies[1].1.known, 1);
-        assert_eq!(report.summary_lines()[4], "request: 1 passed, 2 failed, 1 skipped");
+        assert_eq!(report.summary_lines()[4], "restJson1 request: 1 passed, 2 failed, 1 skipped");
         assert!(!report.is_empty());
     }
 }
