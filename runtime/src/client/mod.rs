@@ -61,8 +61,12 @@ pub mod customize;
 mod error;
 mod idempotency;
 mod interceptors;
+// Only over the default HTTPS client (feature `default-https-client`): a client the user supplies
+// is used as it is.
+#[cfg(feature = "default-https-client")]
 mod http2;
 mod invoke;
+#[cfg(any(feature = "content-md5", feature = "request-compression"))]
 mod request_body;
 
 /// The `api/<service-id>/<version>` user-agent token of a service (aws-runtime's type, read by
