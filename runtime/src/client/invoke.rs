@@ -45,7 +45,7 @@ use aws_types::SigningName;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -539,16 +539,15 @@ pub(crate) fn cached_endpoint_rules(
         (None, Some(json)) => (json, |j| RuleSet::from_json(j).map(EndpointRules::from)),
         (None, None) => return Ok(None),
     };
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), EndpointRules>>> = OnceLock::new();
+    // Read by every call (concurrent callers share the read lock); written once per service.
+    static CACHE: OnceLock<RwLock<HashMap<(usize, usize), EndpointRules>>> = OnceLock::new();
     let key = (json.as_ptr() as usize, json.len());
     let cache = CACHE.get_or_init(Default::default);
     // A poisoned lock only means another thread panicked while holding it; the map is intact.
-    let mut map = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(rules) = map.get(&key) {
+    if let Some(rules) = cache.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&key) {
         return Ok(Some(rules.clone()));
     }
+    let mut map = cache.write().unwrap_or_else(|poisoned| poisoned.into_inner());
     let rules = parse(json).map_err(|err| ConfigError::InvalidRuleSet {
         service: service.sdk_id,
         message: err.to_string(),
