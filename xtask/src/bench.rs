@@ -3,7 +3,7 @@
 //! The measuring programs are ordinary `cargo bench` targets that print one `BENCH {json}`
 //! line per result (`codegen/benches/generate.rs`, `tests/benches/client.rs`,
 //! `mock/benches/load.rs`, `tests/benches/stream.rs`, `tests/benches/bidi.rs`); this command
-//! runs them, builds the three size programs from empty target folders, and renders the
+//! runs them, builds the size programs (default setup and lean recipe) from empty target folders, and renders the
 //! tables. Not part of `cargo xtask test`: it takes minutes and its figures are for people, not
 //! for pass/fail.
 
