@@ -1,7 +1,8 @@
 //! How a generated crate names `smithygen-runtime` in its `Cargo.toml`, for each form
 //! `cargo xtask codegen --runtime path|version|git=URL` passes: always with the version (so the
 //! crate can be packaged and published, and a registry copy resolves to the published runtime),
-//! and with the `event-stream` feature when the service has event streams, whatever the form.
+//! without the runtime's default features (the crate's own turn them on), and with the optional
+//! parts its model needs (`event-stream`, `content-md5`, `request-compression`), whatever the form.
 
 use smithygen::{generate, generate_cli, CrateOptions, Options};
 use std::path::Path;
@@ -27,19 +28,44 @@ fn every_runtime_form_keeps_version_and_features() {
     let streams = model("models/runtime.sagemaker-2017-05-13.json");
     assert_eq!(
         runtime_line(&streams, r#"{ version = "0.1.0", path = "/src/smithygen/runtime" }"#),
-        r#"smithygen-runtime = { version = "0.1.0", path = "/src/smithygen/runtime", features = ["event-stream"] }"#
+        r#"smithygen-runtime = { version = "0.1.0", path = "/src/smithygen/runtime", default-features = false, features = ["event-stream"] }"#
     );
     assert_eq!(
         runtime_line(&streams, r#""0.1.0""#),
-        r#"smithygen-runtime = { version = "0.1.0", features = ["event-stream"] }"#
+        r#"smithygen-runtime = { version = "0.1.0", default-features = false, features = ["event-stream"] }"#
     );
     assert_eq!(
         runtime_line(&streams, r#"{ version = "0.1.0", git = "https://example.com/smithygen.git" }"#),
-        r#"smithygen-runtime = { version = "0.1.0", git = "https://example.com/smithygen.git", features = ["event-stream"] }"#
+        r#"smithygen-runtime = { version = "0.1.0", git = "https://example.com/smithygen.git", default-features = false, features = ["event-stream"] }"#
     );
-    // No event streams: the form as given.
+    // No event streams, checksums or compression: no optional part.
     let plain = model("codegen/tests/fixtures/shapes.json");
-    assert_eq!(runtime_line(&plain, r#""0.1.0""#), r#"smithygen-runtime = "0.1.0""#);
+    assert_eq!(runtime_line(&plain, r#""0.1.0""#), r#"smithygen-runtime = { version = "0.1.0", default-features = false }"#);
+    // @httpChecksumRequired and @requestCompression: md-5 and flate2, only for such a model.
+    let payloads = model("codegen/tests/fixtures/payloads.json");
+    assert_eq!(
+        runtime_line(&payloads, r#""0.1.0""#),
+        r#"smithygen-runtime = { version = "0.1.0", default-features = false, features = ["content-md5", "request-compression"] }"#
+    );
+}
+
+/// The crate's `default-https-client` and `rt-tokio` features are the runtime's too: without
+/// them the runtime compiles no HTTPS client and no tokio runtime either.
+#[test]
+fn the_crate_features_turn_on_the_runtime_features() {
+    let options = Options {
+        service: None,
+        crate_options: CrateOptions { runtime_dependency: r#""0.1.0""#.into(), version: "0.3.0".into() },
+        customizations: None,
+    };
+    let krate = generate(&model("codegen/tests/fixtures/shapes.json"), &options).expect("the model generates");
+    let manifest = &krate.files["Cargo.toml"];
+    let feature = |name: &str| {
+        manifest.lines().find(|l| l.starts_with(&format!("{name} = ["))).unwrap_or_else(|| panic!("no feature {name}:\n{manifest}")).to_string()
+    };
+    assert!(feature("default-https-client").contains(r#""smithygen-runtime/default-https-client""#));
+    assert!(feature("rt-tokio").contains(r#""smithygen-runtime/rt-tokio""#));
+    assert_eq!(feature("rustls"), r#"rustls = ["default-https-client"]"#);
 }
 
 #[test]

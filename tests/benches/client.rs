@@ -101,18 +101,28 @@ fn main() {
     // First: this binary may have been started as the echo server (see `ChildServer::echo`).
     support::serve_echo_if_asked();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a tokio runtime");
-    runtime.block_on(measure());
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--calls") {
+        Some(at) => {
+            let side = match args.get(at + 1).map(String::as_str) {
+                Some("ours") => Side::Ours,
+                Some("official") => Side::Official,
+                _ => panic!("usage: client --calls ours|official N"),
+            };
+            let calls = args.get(at + 2).and_then(|n| n.parse().ok()).expect("usage: client --calls ours|official N");
+            runtime.block_on(calls_only(side, calls));
+        }
+        None => runtime.block_on(measure()),
+    }
 }
 
-async fn measure() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let server = ChildServer::echo();
-    let clients = Clients {
+fn clients(url: &str) -> Clients {
+    Clients {
         ours: sagemaker_runtime::Client::from_conf(
             sagemaker_runtime::Config::builder()
                 .region(sagemaker_runtime::config::Region::new("us-east-1"))
                 .credentials_provider(sagemaker_runtime::config::Credentials::new(KEY, SECRET, None, None, "bench"))
-                .endpoint_url(&server.url)
+                .endpoint_url(url)
                 .build(),
         ),
         official: aws_sdk_sagemakerruntime::Client::from_conf(
@@ -120,10 +130,30 @@ async fn measure() {
                 .behavior_version(aws_sdk_sagemakerruntime::config::BehaviorVersion::latest())
                 .region(aws_sdk_sagemakerruntime::config::Region::new("us-east-1"))
                 .credentials_provider(aws_sdk_sagemakerruntime::config::Credentials::new(KEY, SECRET, None, None, "bench"))
-                .endpoint_url(&server.url)
+                .endpoint_url(url)
                 .build(),
         ),
-    };
+    }
+}
+
+/// `--calls SIDE N`: 10 warm-up calls, then `N` sequential 1 KiB calls of one client, and
+/// nothing else: the program `cargo xtask bench` runs under `valgrind --tool=callgrind` (which
+/// counts this process's instructions, not the echo server's, whatever the machine's load) with
+/// two values of `N`, so that the difference divided by the difference of `N` is the
+/// instructions of one call, start-up and warm-up cancelled out.
+async fn calls_only(side: Side, calls: usize) {
+    let server = ChildServer::echo();
+    let clients = clients(&server.url);
+    let payload = support::payload(1024).to_vec();
+    for _ in 0..10 + calls {
+        assert_eq!(clients.call(side, payload.clone()).await, payload.len());
+    }
+}
+
+async fn measure() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let server = ChildServer::echo();
+    let clients = clients(&server.url);
     let blocks = if quick { 3 } else { 7 };
     println!("{:<8} {:<12} {:>6} {:>12} {:>12} {:>7} {:>12} {:>12}", "payload", "callers", "calls", "ours cpu", "theirs cpu", "ratio", "ours p50", "theirs p50");
     for (label, size, calls) in [("1 KiB", 1024usize, if quick { 200 } else { 1000 }), ("6 MiB", 6 << 20, if quick { 8 } else { 24 })] {
@@ -159,6 +189,29 @@ async fn measure() {
             }));
         }
     }
+
+    // Allocations per 1 KiB call (sequential, after the calls above): a count that does not
+    // depend on the machine's load.
+    let payload = support::payload(1024).to_vec();
+    let calls = 200;
+    let mut per_call = Vec::new();
+    for side in [Side::Ours, Side::Official] {
+        let window = AllocWindow::open(usize::MAX);
+        for _ in 0..calls {
+            clients.call(side, payload.clone()).await;
+        }
+        let figures = window.close();
+        per_call.push((figures.allocations as f64 / calls as f64, figures.allocated as f64 / calls as f64));
+    }
+    println!(
+        "1 KiB call: ours {:.1} allocations ({:.0} bytes), official {:.1} allocations ({:.0} bytes) per call",
+        per_call[0].0, per_call[0].1, per_call[1].0, per_call[1].1
+    );
+    report(json!({
+        "section": "client-allocations", "payload": "1 KiB", "calls": calls,
+        "ours": { "allocations_per_call": per_call[0].0, "bytes_per_call": per_call[0].1 },
+        "official": { "allocations_per_call": per_call[1].0, "bytes_per_call": per_call[1].1 },
+    }));
 
     // Memory of one 6 MiB call each: what is allocated beyond the caller's own payload.
     let size = 6 << 20;

@@ -33,14 +33,15 @@ regex = {{ version = "1", optional = true }}
 tokio = {{ version = "1", features = ["net"], optional = true }}
 
 [features]
-# The official SDK crates' features, with their meanings. The runtime always builds the default
-# HTTPS client (hyper 1 + rustls) and tokio support, so turning these off removes nothing.
+# The official SDK crates' features, with their meanings. With `default-features = false` neither
+# the default HTTPS client nor tokio is compiled: set `http_client` (and `sleep_impl`, for
+# retries and timeouts) on the config.
 default = ["rustls", "default-https-client", "rt-tokio"]
-# The official crate's `rustls` adds the legacy hyper 0.14 + rustls stack; here the one client is
-# already rustls on hyper 1, so the name is kept (code that names it compiles) and adds nothing.
-rustls = []
-default-https-client = ["aws-smithy-runtime/default-https-client"]
-rt-tokio = ["aws-smithy-async/rt-tokio", "aws-smithy-types/rt-tokio"]
+# The official crate's `rustls` is a default HTTPS client on rustls (its legacy hyper 0.14 stack);
+# here that client is the one of `default-https-client` (hyper 1 + rustls).
+rustls = ["default-https-client"]
+default-https-client = ["smithygen-runtime/default-https-client", "aws-smithy-runtime/default-https-client"]
+rt-tokio = ["smithygen-runtime/rt-tokio", "aws-smithy-async/rt-tokio", "aws-smithy-types/rt-tokio"]
 # Without it a behavior version is still optional here: `BehaviorVersion::latest()` is the default.
 behavior-version-latest = []
 # Test helpers of the official crates (`aws-credential-types/test-util`); with it, `aws-smithy-mocks`
@@ -129,17 +130,23 @@ pub fn async_result_section(svc: &Service, readme: bool) -> String {
     )
 }
 
-/// The runtime dependency, with its `event-stream` feature when the service has event streams:
-/// an inline table `{ ... }` gets a `features` key, a bare version string (`"0.1.0"`, the
-/// registry form) becomes a table with one; a spec that already names features is left as it is.
+/// The runtime dependency without its default features (the crate's own `default-https-client`
+/// and `rt-tokio` turn them on) and with the optional parts the plan says the model needs: an
+/// inline table `{ ... }` gets the keys, a bare version string (`"0.1.0"`, the registry form)
+/// becomes a table with them; a spec that already names features is left as it is.
 fn runtime_dependency(svc: &Service, spec: &str) -> String {
     let trimmed = spec.trim();
-    if !super::event_stream::has_event_streams(svc) || trimmed.contains("features") {
+    if trimmed.contains("features") {
         return spec.to_string();
     }
+    let features = svc.runtime_features().iter().map(|f| format!("{f:?}")).collect::<Vec<_>>();
+    let keys = match features.is_empty() {
+        true => "default-features = false".to_string(),
+        false => format!("default-features = false, features = [{}]", features.join(", ")),
+    };
     match trimmed.strip_suffix('}') {
-        Some(open) if trimmed.starts_with('{') => format!("{}, features = [\"event-stream\"] }}", open.trim_end()),
-        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, features = [\"event-stream\"] }}"),
+        Some(open) if trimmed.starts_with('{') => format!("{}, {keys} }}", open.trim_end()),
+        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, {keys} }}"),
         _ => spec.to_string(),
     }
 }

@@ -772,6 +772,23 @@ impl Service {
         self.patterns.values().any(|c| matches!(c, PatternCheck::Checked { engine: crate::pattern::Engine::Fancy, .. }))
     }
 
+    /// The optional parts of `smithygen-runtime` this service's client uses, as the runtime's
+    /// Cargo features: a crate compiles only what its model needs (flate2 only for
+    /// `@requestCompression`, md-5 only for `@httpChecksumRequired`).
+    pub fn runtime_features(&self) -> Vec<&'static str> {
+        let mut features = Vec::new();
+        if self.unions.values().any(|u| u.event_stream.is_some()) {
+            features.push("event-stream");
+        }
+        if self.operations.iter().any(|op| op.http_checksum_required) {
+            features.push("content-md5");
+        }
+        if self.operations.iter().any(|op| op.request_compression.is_some()) {
+            features.push("request-compression");
+        }
+        features
+    }
+
     /// The event-stream member of an operation's input or output, with its union's plan.
     pub fn event_stream_member(&self, structure: &str) -> Option<(&Member, &Union, &EventStream)> {
         self.structure(structure).members.iter().find_map(|m| match &m.ty {

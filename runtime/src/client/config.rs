@@ -1430,11 +1430,17 @@ impl ClientConfigInner {
         if !(self.settings.http2_prior_knowledge && self.default_http_client) {
             return None;
         }
-        let default = self.settings.http_client.as_ref()?;
-        let client = self.http2_client.get_or_init(|| {
-            super::http2::Http2PriorKnowledgeClient::shared(default.clone(), self.settings.timeout_config.connect_timeout())
-        });
-        Some(client.clone())
+        #[cfg(feature = "default-https-client")]
+        {
+            let default = self.settings.http_client.as_ref()?;
+            let client = self.http2_client.get_or_init(|| {
+                super::http2::Http2PriorKnowledgeClient::shared(default.clone(), self.settings.timeout_config.connect_timeout())
+            });
+            Some(client.clone())
+        }
+        // Without the default client there is nothing to route over HTTP/2 here.
+        #[cfg(not(feature = "default-https-client"))]
+        None
     }
 
     /// The metrics plugin for calls of the crate `scope` (a config is used with one service;

@@ -49,6 +49,15 @@ pub enum ConfigError {
         /// What failed.
         message: String,
     },
+    /// The operation needs a part of this runtime that was compiled out: its Cargo feature is
+    /// off (a generated crate turns on the features its model needs, so this is a generator bug
+    /// or a hand-written caller's missing feature).
+    MissingFeature {
+        /// The operation's name.
+        operation: &'static str,
+        /// The Cargo feature of `smithygen-runtime` that provides it.
+        feature: &'static str,
+    },
     /// The service's endpoint rule set could not be parsed (a generator or model bug).
     InvalidRuleSet {
         /// `sdk_id` of the service.
@@ -95,6 +104,10 @@ impl fmt::Display for ConfigError {
                 "the endpoint parameters of this {service} call are invalid: {message}"
             ),
             ConfigError::Internal { message } => write!(f, "internal error: {message}"),
+            ConfigError::MissingFeature { operation, feature } => write!(
+                f,
+                "{operation} needs smithygen-runtime's Cargo feature `{feature}`, which is not enabled"
+            ),
             ConfigError::InvalidRuleSet { service, message } => write!(
                 f,
                 "the endpoint rule set of {service} is invalid: {message}"

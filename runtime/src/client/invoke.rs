@@ -3,7 +3,6 @@
 use super::config::{ClientConfig, ClientConfigBuilder};
 use super::error::ConfigError;
 use super::interceptors::OperationContext;
-use super::request_body::{ContentMd5Interceptor, RequestCompressionInterceptor};
 use super::{auth, AnyService, OperationInfo, ServiceInfo, StaticParam};
 use auth::ResolveAuthScheme;
 use aws_smithy_runtime::client::auth::no_auth::NoAuthRuntimePluginV2;
@@ -12,7 +11,9 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationIn
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_types::telemetry::RequestedTelemetryAttributes;
 use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, Params, RuleSet};
-use crate::protocol::compression::{self, MAX_MIN_COMPRESSION_SIZE_BYTES};
+#[cfg(feature = "request-compression")]
+use crate::protocol::compression;
+use crate::protocol::compression::MAX_MIN_COMPRESSION_SIZE_BYTES;
 use aws_runtime::auth::{SigV4OperationSigningConfig, SigningOptions};
 use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
 use aws_runtime::service_clock_skew::ServiceClockSkewClassifier;
@@ -44,7 +45,7 @@ use aws_types::SigningName;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -326,15 +327,23 @@ where
         if min_size > MAX_MIN_COMPRESSION_SIZE_BYTES {
             return Err(ConfigError::InvalidRequestMinCompressionSize { value: min_size });
         }
-        let coding = compression::supported_encoding(rc.encodings);
-        if let (false, Some(coding)) = (settings.disable_request_compression, coding) {
+        // Without the `request-compression` feature this runtime supports no coding, and the
+        // body is sent as it is (as Smithy says of a client that supports none of the model's).
+        #[cfg(not(feature = "request-compression"))]
+        let _ = rc;
+        #[cfg(feature = "request-compression")]
+        if let (false, Some(coding)) = (settings.disable_request_compression, compression::supported_encoding(rc.encodings)) {
             components.push_interceptor(SharedInterceptor::new(
-                RequestCompressionInterceptor::new(coding, min_size, rc.streaming),
+                super::request_body::RequestCompressionInterceptor::new(coding, min_size, rc.streaming),
             ));
         }
     }
     if operation.http_checksum_required {
-        components.push_interceptor(SharedInterceptor::new(ContentMd5Interceptor));
+        #[cfg(feature = "content-md5")]
+        components.push_interceptor(SharedInterceptor::new(super::request_body::ContentMd5Interceptor));
+        // Sending without the checksum would only get the request refused by the service.
+        #[cfg(not(feature = "content-md5"))]
+        return Err(ConfigError::MissingFeature { operation: operation.name, feature: "content-md5" });
     }
 
     // HTTP version: with `http2_prior_knowledge`, operations whose model lists `h2` use the
@@ -530,16 +539,15 @@ pub(crate) fn cached_endpoint_rules(
         (None, Some(json)) => (json, |j| RuleSet::from_json(j).map(EndpointRules::from)),
         (None, None) => return Ok(None),
     };
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), EndpointRules>>> = OnceLock::new();
+    // Read by every call (concurrent callers share the read lock); written once per service.
+    static CACHE: OnceLock<RwLock<HashMap<(usize, usize), EndpointRules>>> = OnceLock::new();
     let key = (json.as_ptr() as usize, json.len());
     let cache = CACHE.get_or_init(Default::default);
     // A poisoned lock only means another thread panicked while holding it; the map is intact.
-    let mut map = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(rules) = map.get(&key) {
+    if let Some(rules) = cache.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&key) {
         return Ok(Some(rules.clone()));
     }
+    let mut map = cache.write().unwrap_or_else(|poisoned| poisoned.into_inner());
     let rules = parse(json).map_err(|err| ConfigError::InvalidRuleSet {
         service: service.sdk_id,
         message: err.to_string(),

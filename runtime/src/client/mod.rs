@@ -61,8 +61,12 @@ pub mod customize;
 mod error;
 mod idempotency;
 mod interceptors;
+// Only over the default HTTPS client (feature `default-https-client`): a client the user supplies
+// is used as it is.
+#[cfg(feature = "default-https-client")]
 mod http2;
 mod invoke;
+#[cfg(any(feature = "content-md5", feature = "request-compression"))]
 mod request_body;
 mod validate;
 
@@ -258,17 +262,45 @@ pub enum StaticParam {
 pub struct ServiceEndpointRules {
     rules: Result<Option<crate::endpoint::EndpointRules>, String>,
     service: &'static str,
+    /// The endpoints resolved so far, by parameters (shared by clones): the rules are a pure
+    /// function of the parameters, and a client calls with the same few sets over and over, so
+    /// each set is evaluated once instead of once per call. At most [`RESOLVED_ENDPOINTS`]
+    /// entries, the oldest dropped first; errors are not kept.
+    resolved: std::sync::Arc<std::sync::RwLock<Vec<(crate::endpoint::Params, aws_smithy_types::endpoint::Endpoint)>>>,
 }
+
+/// How many parameter sets a default resolver remembers the endpoint of (a client uses one per
+/// region and FIPS / dual-stack setting, and per static context parameters of its operations).
+const RESOLVED_ENDPOINTS: usize = 16;
 
 impl ServiceEndpointRules {
     /// The rules of the service `info` describes. Rules that do not parse are reported by every
     /// resolution (a generator or model bug), not here.
     pub fn new(info: &'static ServiceInfo) -> Self {
-        Self { rules: info.endpoint_rules().map_err(|err| err.to_string()), service: info.sdk_id }
+        Self { rules: info.endpoint_rules().map_err(|err| err.to_string()), service: info.sdk_id, resolved: Default::default() }
     }
 
-    /// Resolves the endpoint for `params` (by rule-set parameter name).
+    /// Resolves the endpoint for `params` (by rule-set parameter name): the one found before for
+    /// the same parameters, else what the rules give.
     pub fn resolve(&self, params: &crate::endpoint::Params) -> Result<aws_smithy_types::endpoint::Endpoint, BoxError> {
+        // A poisoned lock only means another thread panicked while holding it; the list is intact.
+        let known = self.resolved.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, endpoint)) = known.iter().find(|(p, _)| p == params) {
+            return Ok(endpoint.clone());
+        }
+        drop(known);
+        let endpoint = self.evaluate(params)?;
+        let mut known = self.resolved.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !known.iter().any(|(p, _)| p == params) {
+            if known.len() == RESOLVED_ENDPOINTS {
+                known.remove(0);
+            }
+            known.push((params.clone(), endpoint.clone()));
+        }
+        Ok(endpoint)
+    }
+
+    fn evaluate(&self, params: &crate::endpoint::Params) -> Result<aws_smithy_types::endpoint::Endpoint, BoxError> {
         match &self.rules {
             Ok(Some(rules)) => rules.resolve(params).map_err(Into::into),
             Ok(None) => match params.string("Endpoint") {
@@ -277,5 +309,46 @@ impl ServiceEndpointRules {
             },
             Err(message) => Err(message.clone().into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::Params;
+
+    static NO_RULES: ServiceInfo = ServiceInfo {
+        sdk_id: "NoRules",
+        service_name: "NoRules",
+        api_version: "2024-01-01",
+        signing_name: None,
+        api_metadata: ApiMetadata::new("norules", "0.1.0"),
+        endpoint_rule_set: None,
+        endpoint_bdd: None,
+        typed_endpoint: None,
+        crate_name: "norules",
+    };
+
+    fn url(rules: &ServiceEndpointRules, params: &Params) -> String {
+        rules.resolve(params).expect("resolves").url().to_string()
+    }
+
+    #[test]
+    fn endpoints_are_remembered_per_parameter_set_and_bounded() {
+        let rules = ServiceEndpointRules::new(&NO_RULES);
+        let a = Params::new().with("Endpoint", "http://a.example");
+        assert_eq!(url(&rules, &a), "http://a.example");
+        assert_eq!(url(&rules.clone(), &a), "http://a.example", "clones share what was resolved");
+        assert_eq!(rules.resolved.read().unwrap().len(), 1);
+        // An error (no endpoint at all) is reported each time and not remembered.
+        assert!(rules.resolve(&Params::new()).is_err());
+        assert_eq!(rules.resolved.read().unwrap().len(), 1);
+        for i in 0..40 {
+            let p = Params::new().with("Endpoint", format!("http://{i}.example"));
+            assert_eq!(url(&rules, &p), format!("http://{i}.example"));
+        }
+        let known = rules.resolved.read().unwrap();
+        assert_eq!(known.len(), RESOLVED_ENDPOINTS);
+        assert_eq!(known.last().map(|(_, e)| e.url()), Some("http://39.example"));
     }
 }

@@ -5,16 +5,19 @@
 //! Both run once per call, before the retry loop: the request every attempt starts from (and
 //! signs) is already compressed and checksummed, and a retry does not compress again.
 
+#[cfg(feature = "request-compression")]
 use crate::protocol::compression;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+#[cfg(feature = "content-md5")]
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 /// Compresses the request body of an operation with `@requestCompression`.
 #[derive(Debug)]
+#[cfg(feature = "request-compression")]
 pub(crate) struct RequestCompressionInterceptor {
     /// The coding to apply (the first of the model's encodings this runtime supports).
     coding: &'static str,
@@ -24,12 +27,14 @@ pub(crate) struct RequestCompressionInterceptor {
     streaming: bool,
 }
 
+#[cfg(feature = "request-compression")]
 impl RequestCompressionInterceptor {
     pub(crate) fn new(coding: &'static str, min_size: u32, streaming: bool) -> Self {
         RequestCompressionInterceptor { coding, min_size, streaming }
     }
 }
 
+#[cfg(feature = "request-compression")]
 impl Intercept for RequestCompressionInterceptor {
     fn name(&self) -> &'static str {
         "RequestCompressionInterceptor"
@@ -48,8 +53,10 @@ impl Intercept for RequestCompressionInterceptor {
 
 /// Sets `Content-MD5` on the requests of an operation with `@httpChecksumRequired`.
 #[derive(Debug)]
+#[cfg(feature = "content-md5")]
 pub(crate) struct ContentMd5Interceptor;
 
+#[cfg(feature = "content-md5")]
 impl Intercept for ContentMd5Interceptor {
     fn name(&self) -> &'static str {
         "ContentMd5Interceptor"
@@ -68,6 +75,7 @@ impl Intercept for ContentMd5Interceptor {
 /// Sets `Content-MD5` to the MD5 of the in-memory body, unless the request already carries
 /// one (an input member bound to the header wins). A body that streams cannot be hashed
 /// before it is sent: that is an error naming the header, not a request without it.
+#[cfg(feature = "content-md5")]
 fn set_content_md5(request: &mut HttpRequest) -> Result<(), BoxError> {
     if request.headers().contains_key("content-md5") {
         return Ok(());
@@ -82,7 +90,7 @@ fn set_content_md5(request: &mut HttpRequest) -> Result<(), BoxError> {
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "content-md5"))]
 mod tests {
     use super::*;
     use aws_smithy_types::body::SdkBody;

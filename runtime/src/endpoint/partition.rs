@@ -6,7 +6,7 @@
 
 use super::error::RuleSetError;
 use super::value::Value;
-use regex::Regex;
+use regex_lite::Regex;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -221,10 +221,10 @@ fn record_of(
         .collect()
 }
 
-/// Region regexes come from Java, where `\w` and `\d` are ASCII-only; compile
-/// them the same way, falling back to Unicode mode if the pattern needs it.
-fn compile_region_regex(src: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&format!("(?-u){src}")).or_else(|_| Regex::new(src))
+/// Region regexes come from Java, where `\w` and `\d` are ASCII-only: so are regex-lite's
+/// classes (it has no Unicode classes), which matches them as the official SDK crates do.
+fn compile_region_regex(src: &str) -> Result<Regex, regex_lite::Error> {
+    Regex::new(src)
 }
 
 #[cfg(test)]

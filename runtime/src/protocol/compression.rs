@@ -13,16 +13,26 @@
 //! - compression happens before signing, and can be switched off with
 //!   `disable_request_compression`.
 
+#[cfg(feature = "request-compression")]
 use aws_smithy_runtime_api::box_error::BoxError;
+#[cfg(feature = "request-compression")]
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::http::Headers;
+#[cfg(feature = "request-compression")]
 use aws_smithy_types::body::SdkBody;
+#[cfg(feature = "request-compression")]
 use bytes::Bytes;
+#[cfg(feature = "request-compression")]
 use flate2::write::GzEncoder;
+#[cfg(feature = "request-compression")]
 use flate2::Compression;
+#[cfg(feature = "request-compression")]
 use http_body::{Body, Frame};
+#[cfg(feature = "request-compression")]
 use std::io::Write;
+#[cfg(feature = "request-compression")]
 use std::pin::Pin;
+#[cfg(feature = "request-compression")]
 use std::task::{ready, Context, Poll};
 
 /// The `gzip` content coding: the only algorithm Smithy defines for `@requestCompression`.
@@ -42,6 +52,7 @@ pub fn supported_encoding(encodings: &[&str]) -> Option<&'static str> {
 }
 
 /// Gzips `data` at flate2's default level (6, the balanced setting the specification asks for).
+#[cfg(feature = "request-compression")]
 pub fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(data.len() / 2 + 32), Compression::default());
     encoder.write_all(data)?;
@@ -73,6 +84,7 @@ pub fn append_content_encoding(headers: &mut Headers, coding: &str) {
 ///   that can be rebuilt for a retry still can: it is compressed again.
 /// - An empty body is left alone: there is nothing to compress, and a request without a body
 ///   must stay without one.
+#[cfg(feature = "request-compression")]
 pub fn compress_request(request: &mut HttpRequest, coding: &str, min_size: u32, always: bool) -> Result<bool, BoxError> {
     if !coding.eq_ignore_ascii_case(GZIP) {
         return Ok(false);
@@ -99,6 +111,7 @@ pub fn compress_request(request: &mut HttpRequest, coding: &str, min_size: u32, 
 /// A streaming body gzipped as it is read: each data frame of the inner body goes through the
 /// encoder, whatever the encoder has produced so far is passed on, and the gzip trailer follows
 /// the last frame. Trailers of the inner body (if any) come after the compressed data.
+#[cfg(feature = "request-compression")]
 pub struct GzipBody {
     inner: SdkBody,
     /// `None` once the inner body has ended and the gzip stream is finished.
@@ -106,6 +119,7 @@ pub struct GzipBody {
     trailers: Option<http::HeaderMap>,
 }
 
+#[cfg(feature = "request-compression")]
 impl GzipBody {
     /// Gzips `inner` as it is read, at the default level.
     pub fn new(inner: SdkBody) -> Self {
@@ -113,12 +127,14 @@ impl GzipBody {
     }
 }
 
+#[cfg(feature = "request-compression")]
 impl std::fmt::Debug for GzipBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GzipBody").field("finished", &self.encoder.is_none()).finish_non_exhaustive()
     }
 }
 
+#[cfg(feature = "request-compression")]
 impl Body for GzipBody {
     type Data = Bytes;
     type Error = BoxError;
@@ -158,7 +174,7 @@ impl Body for GzipBody {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "request-compression"))]
 mod tests {
     use super::*;
     use flate2::read::GzDecoder;

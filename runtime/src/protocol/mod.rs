@@ -41,5 +41,5 @@ impl std::error::Error for WireError {}
 /// `@idempotencyToken` member of a nested structure left unset (only top-level input members
 /// take their token from the client's provider).
 pub fn idempotency_token() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid().to_string()
 }

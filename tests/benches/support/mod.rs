@@ -224,6 +224,7 @@ pub fn payload(size: usize) -> Bytes {
 pub struct CountingAllocator;
 
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static BIG_THRESHOLD: AtomicUsize = AtomicUsize::new(usize::MAX);
@@ -231,6 +232,7 @@ static BIG: AtomicUsize = AtomicUsize::new(0);
 
 fn on_alloc(size: usize) {
     ALLOCATED.fetch_add(size, Ordering::Relaxed);
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
     let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
     PEAK.fetch_max(now, Ordering::Relaxed);
     if size >= BIG_THRESHOLD.load(Ordering::Relaxed) {
@@ -268,11 +270,14 @@ pub struct AllocFigures {
     pub peak_above_start: usize,
     /// Allocations of at least the threshold size (payload copies).
     pub big_allocations: usize,
+    /// Allocations (and reallocations) of any size.
+    pub allocations: usize,
 }
 
 /// A measuring window of the counting allocator.
 pub struct AllocWindow {
     allocated: usize,
+    allocations: usize,
     current: usize,
 }
 
@@ -283,7 +288,7 @@ impl AllocWindow {
         BIG.store(0, Ordering::Relaxed);
         let current = CURRENT.load(Ordering::Relaxed);
         PEAK.store(current, Ordering::Relaxed);
-        AllocWindow { allocated: ALLOCATED.load(Ordering::Relaxed), current }
+        AllocWindow { allocated: ALLOCATED.load(Ordering::Relaxed), allocations: ALLOCATIONS.load(Ordering::Relaxed), current }
     }
 
     /// Stops counting.
@@ -292,6 +297,7 @@ impl AllocWindow {
             allocated: ALLOCATED.load(Ordering::Relaxed) - self.allocated,
             peak_above_start: PEAK.load(Ordering::Relaxed).saturating_sub(self.current),
             big_allocations: BIG.load(Ordering::Relaxed),
+            allocations: ALLOCATIONS.load(Ordering::Relaxed) - self.allocations,
         };
         BIG_THRESHOLD.store(usize::MAX, Ordering::Relaxed);
         figures
