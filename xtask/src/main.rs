@@ -7,7 +7,7 @@ mod api_parity;
 mod bench;
 
 use smithygen::write::{check_crate, write_crate};
-use smithygen::{generate, generate_cli, workspace_crate_options, CrateOptions, GeneratedCrate, Options};
+use smithygen::{generate_cli, generate_with_history, workspace_crate_options, CrateOptions, GeneratedCrate, History, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -15,8 +15,9 @@ const USAGE: &str = "\
 Usage:
   cargo xtask codegen [--check]                  regenerate generated/ from models/ (or only compare)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--check] [--runtime path|version|git=URL]
-      --runtime: how the crate depends on smithygen-runtime: `path` (this checkout, absolute),
-      `version` (the registry; the default when DIR is outside this repository) or `git=URL`
+      --runtime: how the crate depends on smithygen-runtime: `path` (this checkout, absolute; the
+      default while the runtime is not on crates.io), `version` (the registry; the default outside
+      this repository once it is) or `git=URL` (a clone of this repository); the choice is printed
                                                  generate one model into DIR
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
@@ -101,18 +102,44 @@ impl RuntimeSource {
         }
     }
 
-    /// The default for an output folder: this checkout's runtime when the folder is inside
-    /// the repository (upstream checks, conformance, benches), else the registry's.
+    /// The default for an output folder: a crate that builds on a fresh machine. Inside the
+    /// repository (upstream checks, conformance, benches) and, while the runtime is not on
+    /// crates.io, anywhere else too: this checkout's runtime by absolute path; once it is
+    /// published, the registry's version outside the repository.
     fn default_for(root: &Path, out: &Path) -> Self {
         let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        if absolute.starts_with(&root) {
+        if absolute.starts_with(&root) || !RUNTIME_ON_CRATES_IO {
             Self::Path
         } else {
             Self::Version
         }
     }
+
+    /// One sentence for the user: which form was chosen and why.
+    fn explain(&self, root: &Path, chosen: bool) -> String {
+        let how = if chosen { "as --runtime says" } else { "the default" };
+        match self {
+            Self::Path if RUNTIME_ON_CRATES_IO || chosen => {
+                format!("smithygen-runtime from this checkout, {} ({how})", root.join("runtime").display())
+            }
+            Self::Path => format!(
+                "smithygen-runtime from this checkout, {} (the default while smithygen-runtime {} is not on crates.io; \
+                 `--runtime git=URL` for a crate that builds without this checkout)",
+                root.join("runtime").display(),
+                smithygen::RUNTIME_VERSION
+            ),
+            Self::Version => format!("smithygen-runtime {} from crates.io ({how})", smithygen::RUNTIME_VERSION),
+            Self::Git(url) => format!("smithygen-runtime from {url} ({how})"),
+        }
+    }
 }
+
+/// Whether `smithygen-runtime` (and `smithygen-cli-runtime`) at [`smithygen::RUNTIME_VERSION`]
+/// are on crates.io: until they are, a crate generated outside this repository depends on this
+/// checkout's runtime by path, since a registry dependency would not resolve. Set to `true` in
+/// the commit after the first `cargo publish` of the runtimes (RELEASING.md).
+const RUNTIME_ON_CRATES_IO: bool = false;
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
     let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None, runtime: None };
@@ -156,7 +183,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             Ok(out) => {
                 // The command-line client beside the client crate (generated/<crate>-cli).
                 if job.out.is_none() {
-                    match generate_cli_one(&root, job, args.service.as_deref()) {
+                    match generate_cli_one(&root, job, args.service.as_deref(), &out.1.version) {
                         Ok(cli) => outputs.push(cli),
                         Err(e) => failures.push(e),
                     }
@@ -183,9 +210,16 @@ fn codegen(args: &[String]) -> Result<(), String> {
         println!("generated code is up to date ({} crate(s))", outputs.len());
         return Ok(());
     }
+    if let Some(out) = &args.out {
+        let source = args.runtime.clone().unwrap_or_else(|| RuntimeSource::default_for(&root, out));
+        println!("{}", source.explain(&root, args.runtime.is_some()));
+    }
     for (dir, krate) in &outputs {
         write_crate(dir, &krate.files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
-        println!("wrote {} ({} files) to {}", krate.name, krate.files.len(), dir.display());
+        println!("wrote {} {} ({} files) to {}", krate.name, krate.version, krate.files.len(), dir.display());
+        if let Some(release) = krate.release.as_ref().filter(|r| r.section.is_some()) {
+            println!("{}: version {} ({}); CHANGELOG.md has a new section", krate.name, release.version, release.bump.label());
+        }
         for (op, why) in &krate.skipped_operations {
             eprintln!("note: {}: operation {op} not generated: {why}", krate.name);
         }
@@ -230,8 +264,8 @@ fn generate_one_with(
 ) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
     // In `generated/` the runtime is a relative path (the checked-in crate moves with
-    // the repository); elsewhere as `--runtime` says, by default an absolute path inside this
-    // repository and the registry's version outside it.
+    // the repository); elsewhere as `--runtime` says, by default an absolute path to this
+    // checkout's runtime while it is not on crates.io (see `RuntimeSource::default_for`).
     let crate_options = match &job.out {
         None => workspace_crate_options(),
         Some(out) => {
@@ -240,20 +274,27 @@ fn generate_one_with(
         }
     };
     let options = Options { service: service.map(str::to_string), crate_options };
-    let krate = generate(&text, &options).map_err(|errors| {
+    let model_errors = |errors: smithygen::Errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
-    })?;
-    let dir = job.out.clone().unwrap_or_else(|| root.join("generated").join(&krate.name));
-    let mut krate = krate;
-    krate.carry_history(&dir).map_err(|e| format!("{}: reading the last generation's changelog: {e}", dir.display()))?;
+    };
+    // The folder, and so the history the version and changelog continue, depends on the
+    // crate's name when it goes to `generated/<crate name>`.
+    let dir = match &job.out {
+        Some(out) => out.clone(),
+        None => root.join("generated").join(smithygen::lower_model(&text, service).map_err(model_errors)?.crate_name),
+    };
+    let history = History::read(&dir).map_err(|e| format!("{}: reading the last generation's changelog: {e}", dir.display()))?;
+    let krate = generate_with_history(&text, &options, &history).map_err(model_errors)?;
     Ok((dir, krate))
 }
 
-/// The command-line client crate of a model in `generated/`, as `generate_one` does the client.
-fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
+/// The command-line client crate of a model in `generated/`, as `generate_one` does the client,
+/// at its client's `version`.
+fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>, version: &str) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
-    let options = Options { service: service.map(str::to_string), crate_options: workspace_crate_options() };
+    let crate_options = CrateOptions { version: version.to_string(), ..workspace_crate_options() };
+    let options = Options { service: service.map(str::to_string), crate_options };
     let krate = generate_cli(&text, &options).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
@@ -262,10 +303,13 @@ fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(Pa
 }
 
 /// The command-line client of a model into `out` (outside `generated/`), its client crate at
-/// `client_path` relative to it and the runtimes from this checkout.
-fn generate_cli_at(root: &Path, model: &Path, out: &Path, client_path: &str) -> Result<GeneratedCrate, String> {
+/// `client_path` relative to it, at the client's `version`, and the runtimes from this checkout.
+fn generate_cli_at(root: &Path, model: &Path, out: &Path, client_path: &str, version: &str) -> Result<GeneratedCrate, String> {
     let text = std::fs::read_to_string(model).map_err(|e| format!("{}: {e}", model.display()))?;
-    let crate_options = CrateOptions { runtime_dependency: RuntimeSource::default_for(root, out).dependency(root), ..workspace_crate_options() };
+    let crate_options = CrateOptions {
+        runtime_dependency: RuntimeSource::default_for(root, out).dependency(root),
+        version: version.to_string(),
+    };
     let options = Options { service: None, crate_options };
     smithygen::generate_cli_with_client(&text, &options, Some(client_path)).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", model.display())).collect();
@@ -315,7 +359,7 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         // The model's command-line client beside it, built and tested with it (its generated
         // tests check clap's consistency and every operation's input conversions).
         let cli_dir = work.join(format!("{stem}-cli"));
-        let cli = generate_cli_at(&root, &model, &cli_dir, &format!("../{stem}"))?;
+        let cli = generate_cli_at(&root, &model, &cli_dir, &format!("../{stem}"), &krate.version)?;
         write_crate(&cli_dir, &cli.files).map_err(|e| format!("writing {}: {e}", cli_dir.display()))?;
         println!("generated {} from {}", cli.name, model.display());
         members.push(stem.clone());
