@@ -25,6 +25,7 @@ pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod model;
+pub mod model_update;
 pub mod naming;
 pub mod pattern;
 pub mod protocol;

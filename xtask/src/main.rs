@@ -19,6 +19,10 @@ Usage:
       default while the runtime is not on crates.io), `version` (the registry; the default outside
       this repository once it is) or `git=URL` (a clone of this repository); the choice is printed
                                                  generate one model into DIR
+  cargo xtask update-model --upstream AWS_MODEL.json [--model models/FILE.json]
+                                                 bring the project model of the same service to AWS's facts,
+                                                 keep our documentation of everything unchanged, mark the rest
+                                                 TODO(update-model), regenerate, print the new CHANGELOG section
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance(&args[1..]),
         Some("test") => test_all(),
         Some("api-parity") => api_parity_cmd(&args[1..]),
+        Some("update-model") => update_model(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -238,6 +243,110 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `cargo xtask update-model`: AWS's new model of a service in, the project's model of it
+/// (`models/`, paired by service shape id as the facts test pairs them) brought to its facts
+/// with our documentation kept wherever nothing changed (`smithygen::model_update`), the crates
+/// regenerated (version bumped by the API diff) and the new CHANGELOG section printed.
+fn update_model(args: &[String]) -> Result<(), String> {
+    use smithygen::model_update::{merge, to_text, TODO_MARKER};
+    let usage = || format!("usage: cargo xtask update-model --upstream AWS_MODEL.json [--model models/FILE.json]\n\n{USAGE}");
+    let (mut upstream_path, mut model_path) = (None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match (arg.as_str(), it.next()) {
+            ("--upstream", Some(path)) => upstream_path = Some(PathBuf::from(path)),
+            ("--model", Some(path)) => model_path = Some(PathBuf::from(path)),
+            _ => return Err(usage()),
+        }
+    }
+    let upstream_path = upstream_path.ok_or_else(usage)?;
+    let root = root();
+    let read_json = |path: &Path| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+    };
+    let upstream = read_json(&upstream_path)?;
+    let services = service_ids(&upstream);
+    if services.is_empty() {
+        return Err(format!("{} defines no service shape", upstream_path.display()));
+    }
+    let model_path = match model_path {
+        Some(path) => path,
+        None => {
+            let mut paired = Vec::new();
+            for file in model_files(&root.join("models"))? {
+                if service_ids(&read_json(&file)?) == services {
+                    paired.push(file);
+                }
+            }
+            match paired.as_slice() {
+                [one] => one.clone(),
+                [] => return Err(format!(
+                    "no model in models/ defines {services:?}; for a new service pass --model models/<name>.json \
+                     (a new file: every piece of documentation is then to be written)"
+                )),
+                several => return Err(format!("several models in models/ define {services:?}: {several:?}; pass --model")),
+            }
+        }
+    };
+    let ours = match std::fs::read_to_string(&model_path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", model_path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => serde_json::json!({ "shapes": {} }),
+        Err(e) => return Err(format!("{}: {e}", model_path.display())),
+    };
+    let merged = merge(&ours, &upstream)?;
+    let text = to_text(&merged.model);
+    // The crate's version before, to tell whether regenerating made a release.
+    let crate_name = smithygen::lower_model(&text, None).map_err(|e| format!("the updated model does not load:\n{e}"))?.crate_name;
+    let crate_dir = root.join("generated").join(&crate_name);
+    let version_before = smithygen::History::read(&crate_dir).ok().and_then(|h| h.changelog).map(|c| newest_section(&c));
+    std::fs::write(&model_path, &text).map_err(|e| format!("{}: {e}", model_path.display()))?;
+    println!(
+        "updated {} to the facts of {}: {} piece(s) of our documentation kept, {} to write",
+        model_path.display(),
+        upstream_path.display(),
+        merged.kept,
+        merged.to_write.len()
+    );
+    codegen(&[])?;
+    let changelog = std::fs::read_to_string(crate_dir.join(smithygen::changelog::CHANGELOG_FILE)).map_err(|e| format!("{crate_name}: {e}"))?;
+    let section = newest_section(&changelog);
+    if version_before.as_deref() == Some(section.as_str()) {
+        println!("\nthe API of {crate_name} did not change: no new CHANGELOG section");
+    } else {
+        println!("\nnew section of generated/{crate_name}/CHANGELOG.md:\n\n{}", section.trim_end());
+    }
+    if !merged.to_write.is_empty() {
+        println!("\ndocumentation to write in {}, in our own words (each says {TODO_MARKER:?}):", model_path.display());
+        for path in &merged.to_write {
+            println!("  - {path}");
+        }
+        println!(
+            "the facts test fails until then: cargo test -p e2e-tests --test model_facts; then review the generated/ diff, \
+             follow the change where the model cannot say it (mock, tests) and commit"
+        );
+    }
+    Ok(())
+}
+
+/// The service shape ids of a model, which pair it with AWS's model of the same service.
+fn service_ids(model: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let shapes = model.get("shapes").and_then(serde_json::Value::as_object);
+    shapes
+        .into_iter()
+        .flatten()
+        .filter(|(_, shape)| shape.get("type").and_then(serde_json::Value::as_str) == Some("service"))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// The newest section of a changelog (from its first `## ` heading to the next).
+fn newest_section(changelog: &str) -> String {
+    let Some((_, rest)) = changelog.split_once("\n## ") else { return String::new() };
+    let section = rest.split("\n## ").next().unwrap_or_default();
+    format!("## {section}")
 }
 
 /// Names each endpoint test case the reviewed stale list matched (its test expects the rules to
