@@ -5,6 +5,7 @@
 
 mod api_parity;
 mod bench;
+mod release;
 
 use smithygen::write::{check_crate, write_crate};
 use smithygen::{generate_cli, generate_with_history, workspace_crate_options, CrateOptions, GeneratedCrate, History, Options};
@@ -23,6 +24,9 @@ Usage:
                                                  bring the project model of the same service to AWS's facts,
                                                  keep our documentation of everything unchanged, mark the rest
                                                  TODO(update-model), regenerate, print the new CHANGELOG section
+  cargo xtask release [--dry-run]                list the crates to publish (versions, order), check rust-version,
+                                                 CHANGELOGs and tags agree, `cargo package` them all with
+                                                 verification; without --dry-run, tag the new versions
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Some("test") => test_all(),
         Some("api-parity") => api_parity_cmd(&args[1..]),
         Some("update-model") => update_model(&args[1..]),
+        Some("release") => release::release(&root(), &args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
