@@ -558,6 +558,63 @@ fn test_all() -> Result<(), String> {
     run("tests", &["test", "--workspace", "--all-features", "--no-fail-fast"], &[])?;
     upstream_check(&[])?;
     conformance(&[])?;
+    // cargo-semver-checks takes minutes to install and to run: CI turns it on (`.ci/run`).
+    if std::env::var_os(SEMVER_CHECKS_ENV).is_some() {
+        semver_checks(&root)?;
+    }
+    Ok(())
+}
+
+/// Set (to anything) to run `cargo semver-checks` as the last step of `cargo xtask test`.
+const SEMVER_CHECKS_ENV: &str = "SMITHYGEN_SEMVER_CHECKS";
+
+/// `cargo semver-checks` on every generated client crate against its previous generated
+/// version: the crate at its newest release tag (`<crate>-v<version>`) when it has one, else at
+/// the newest commit whose `Cargo.toml` names another version. cargo-semver-checks reads the
+/// version change as the release type (0.y.z: `y` breaking, `z` not), so it fails when the
+/// generator's bump is smaller than the API change calls for.
+fn semver_checks(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let generated = root.join("generated");
+    let mut names: Vec<String> = std::fs::read_dir(&generated)
+        .map_err(|e| format!("{}: {e}", generated.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join(smithygen::changelog::CHANGELOG_FILE).is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    for name in names {
+        let manifest = format!("generated/{name}/Cargo.toml");
+        let version = |text: &str| text.lines().find_map(|l| l.strip_prefix("version = \"")).map(|v| v.trim_end_matches('"').to_string());
+        let current = version(&std::fs::read_to_string(root.join(&manifest)).map_err(|e| format!("{manifest}: {e}"))?);
+        let git = |args: &[&str]| -> Option<String> {
+            let out = Command::new("git").args(args).current_dir(root).output().ok()?;
+            out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        };
+        let tag = git(&["tag", "--list", &format!("{name}-v*"), "--sort=-v:refname"]).and_then(|t| t.lines().next().map(str::to_string));
+        let baseline = match tag {
+            Some(tag) => Some((tag.clone(), tag)),
+            None => git(&["log", "--format=%H", "--", &manifest]).and_then(|commits| {
+                commits.lines().find_map(|commit| {
+                    let then = version(&git(&["show", &format!("{commit}:{manifest}")])?)?;
+                    (Some(&then) != current.as_ref()).then(|| (commit.to_string(), format!("{commit:.10} (version {then})")))
+                })
+            }),
+        };
+        let Some((rev, what)) = baseline else {
+            println!("==> semver-checks: {name} has no previous version yet");
+            continue;
+        };
+        println!("==> semver-checks: {name} {} against {what}", current.as_deref().unwrap_or("?"));
+        let status = Command::new(&cargo)
+            .args(["semver-checks", "check-release", "-p", &name, "--baseline-rev", &rev])
+            .current_dir(root)
+            .status()
+            .map_err(|e| format!("running cargo semver-checks (install it: cargo install --locked cargo-semver-checks): {e}"))?;
+        if !status.success() {
+            return Err(format!("cargo semver-checks: the version of {name} does not match its API change"));
+        }
+    }
     Ok(())
 }
 
