@@ -119,6 +119,18 @@ fn merge_traits(path: &str, holder: &mut Value, ours: Option<&Value>, same: bool
     if holder.get("traits").and_then(Value::as_object).is_some_and(Map::is_empty) {
         holder.as_object_mut().map(|h| h.remove("traits"));
     }
+    // Traits in our file's order (then AWS's for new ones): an unchanged model is rewritten
+    // byte for byte, and a changed one's diff shows only what changed.
+    if let (Some(our_traits), Some(traits)) = (our_traits, holder.get_mut("traits").and_then(Value::as_object_mut)) {
+        let mut ordered = Map::new();
+        for key in our_traits.keys() {
+            if let Some(value) = traits.remove(key) {
+                ordered.insert(key.clone(), value);
+            }
+        }
+        ordered.append(traits);
+        *traits = ordered;
+    }
 }
 
 /// A trait value with `documentation` keys: ours where the value around them has the same

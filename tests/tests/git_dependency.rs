@@ -19,7 +19,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-const PROGRAM: &str = r#"
+const PROGRAM: &str = r##"
 use sagemaker_runtime::primitives::Blob;
 
 #[tokio::main]
@@ -42,7 +42,7 @@ async fn main() {
     let body = output.body().expect("a body").as_ref().to_vec();
     println!("{}", String::from_utf8(body).expect("UTF-8"));
 }
-"#;
+"##;
 
 #[test]
 fn a_project_outside_the_tree_depends_on_the_crates_by_git() {
