@@ -27,6 +27,8 @@ Usage:
   cargo xtask release [--dry-run]                list the crates to publish (versions, order), check rust-version,
                                                  CHANGELOGs and tags agree, `cargo package` them all with
                                                  verification; without --dry-run, tag the new versions
+  cargo xtask semver-checks                      cargo-semver-checks on each generated client against its previous
+                                                 generated version (CI: the last step of `test`)
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Some("api-parity") => api_parity_cmd(&args[1..]),
         Some("update-model") => update_model(&args[1..]),
         Some("release") => release::release(&root(), &args[1..]),
+        Some("semver-checks") => semver_checks(&root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
