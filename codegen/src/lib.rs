@@ -26,6 +26,7 @@ pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod model;
+pub mod model_update;
 pub mod naming;
 pub mod pattern;
 pub mod protocol;
@@ -63,7 +64,9 @@ pub fn customizations_beside(model: &std::path::Path) -> std::io::Result<Option<
 /// The options `cargo xtask codegen` generates `generated/<crate>/` with: the
 /// runtime as a path relative to that folder (with its version, so `cargo package` of the
 /// generated crate works and a registry copy resolves to the published runtime), version
-/// `0.1.0`. The drift test uses the same function, so the two cannot disagree.
+/// `0.1.0` (a client crate's version comes from its history, see [`generate_with_history`];
+/// its command-line client is given the client's). The drift test uses the same function, so
+/// the two cannot disagree.
 pub fn workspace_crate_options() -> CrateOptions {
     CrateOptions {
         runtime_dependency: format!("{{ version = \"{RUNTIME_VERSION}\", path = \"../../runtime\" }}"),
@@ -79,6 +82,11 @@ pub const RUNTIME_VERSION: &str = "0.1.0";
 pub struct GeneratedCrate {
     /// The crate name, e.g. `weather-service`.
     pub name: String,
+    /// The crate version written into its `Cargo.toml`.
+    pub version: String,
+    /// A client crate's changelog and version as this generation continues them (`None` for a
+    /// command-line client, which takes its client's version).
+    pub release: Option<changelog::Release>,
     /// File contents keyed by path relative to the crate root.
     pub files: BTreeMap<String, String>,
     /// Operations not generated, with the reason.
@@ -115,35 +123,50 @@ fn api_summary_text(summary: &serde_json::Value) -> String {
     text
 }
 
-impl GeneratedCrate {
-    /// Continues the changelog of the crate already in `dir` (the last generation's
-    /// `CHANGELOG.md` and `api-summary.json`): a section is added when the API changed,
-    /// nothing when it did not. A missing `dir` is a first generation.
-    pub fn carry_history(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
+/// What the last generation of a crate left in its folder: the API summary and the changelog
+/// (each `None` when absent, as for a first generation). The next generation continues them:
+/// a section when the API changed, and the version the change calls for.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The last generation's `api-summary.json`.
+    pub summary: Option<String>,
+    /// The last generation's `CHANGELOG.md`.
+    pub changelog: Option<String>,
+}
+
+impl History {
+    /// The history a crate folder holds; a missing folder or file is no history.
+    pub fn read(dir: &std::path::Path) -> std::io::Result<Self> {
         let read = |name: &str| match std::fs::read_to_string(dir.join(name)) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         };
-        let previous_summary = read(changelog::SUMMARY_FILE)?;
-        let previous_changelog = read(changelog::CHANGELOG_FILE)?;
-        let summary: serde_json::Value = serde_json::from_str(&self.files[changelog::SUMMARY_FILE])
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let text = changelog::update(&self.name, &summary, previous_summary.as_deref(), previous_changelog.as_deref());
-        self.files.insert(changelog::CHANGELOG_FILE.into(), text);
-        Ok(())
+        Ok(Self { summary: read(changelog::SUMMARY_FILE)?, changelog: read(changelog::CHANGELOG_FILE)? })
     }
 }
 
-/// Generates the client crate for a model given as JSON AST text.
+/// Generates the client crate for a model given as JSON AST text, as a first generation
+/// (version [`changelog::FIRST_VERSION`], a changelog that starts here).
 pub fn generate(json: &str, options: &Options) -> Result<GeneratedCrate, Errors> {
+    generate_with_history(json, options, &History::default())
+}
+
+/// Generates the client crate over the last generation's `history`: the changelog goes on,
+/// and the crate's version is the last one bumped by what the API diff calls for
+/// ([`changelog::Bump`]); `options.crate_options.version` is not used for a client crate.
+pub fn generate_with_history(json: &str, options: &Options, history: &History) -> Result<GeneratedCrate, Errors> {
     let service = lower_with(json, options)?;
-    let mut files = emit::client_crate(&service, &options.crate_options)?;
     let summary = changelog::summarize(&service);
-    files.insert(changelog::CHANGELOG_FILE.into(), changelog::update(&service.crate_name, &summary, None, None));
+    let release = changelog::update(&service.crate_name, &summary, history.summary.as_deref(), history.changelog.as_deref());
+    let crate_options = CrateOptions { version: release.version.to_string(), ..options.crate_options.clone() };
+    let mut files = emit::client_crate(&service, &crate_options)?;
+    files.insert(changelog::CHANGELOG_FILE.into(), release.changelog.clone());
     files.insert(changelog::SUMMARY_FILE.into(), api_summary_text(&summary));
     Ok(GeneratedCrate {
         name: service.crate_name.clone(),
+        version: release.version.to_string(),
+        release: Some(release),
         files,
         unchecked_constraints: service.unchecked_patterns(),
         protocol_cases: conformance::service_cases(&service),
@@ -169,6 +192,8 @@ pub fn generate_cli_with_client(json: &str, options: &Options, client_path: Opti
     let files = emit::cli::cli_crate(&service, &plan, &cli_runtime, &options.crate_options.version, &client_path)?;
     Ok(GeneratedCrate {
         name: plan.package,
+        version: options.crate_options.version.clone(),
+        release: None,
         files,
         unchecked_constraints: Vec::new(),
         stale_endpoint_cases: Vec::new(),

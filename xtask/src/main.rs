@@ -5,9 +5,10 @@
 
 mod api_parity;
 mod bench;
+mod release;
 
 use smithygen::write::{check_crate, write_crate};
-use smithygen::{generate, generate_cli, workspace_crate_options, CrateOptions, GeneratedCrate, Options};
+use smithygen::{generate_cli, generate_with_history, workspace_crate_options, CrateOptions, GeneratedCrate, History, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -15,9 +16,19 @@ const USAGE: &str = "\
 Usage:
   cargo xtask codegen [--check]                  regenerate generated/ from models/ (or only compare)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--check] [--runtime path|version|git=URL]
-      --runtime: how the crate depends on smithygen-runtime: `path` (this checkout, absolute),
-      `version` (the registry; the default when DIR is outside this repository) or `git=URL`
+      --runtime: how the crate depends on smithygen-runtime: `path` (this checkout, absolute; the
+      default while the runtime is not on crates.io), `version` (the registry; the default outside
+      this repository once it is) or `git=URL` (a clone of this repository); the choice is printed
                                                  generate one model into DIR
+  cargo xtask update-model --upstream AWS_MODEL.json [--model models/FILE.json]
+                                                 bring the project model of the same service to AWS's facts,
+                                                 keep our documentation of everything unchanged, mark the rest
+                                                 TODO(update-model), regenerate, print the new CHANGELOG section
+  cargo xtask release [--dry-run]                list the crates to publish (versions, order), check rust-version,
+                                                 CHANGELOGs and tags agree, `cargo package` them all with
+                                                 verification; without --dry-run, tag the new versions
+  cargo xtask semver-checks                      cargo-semver-checks on each generated client against its previous
+                                                 generated version (CI: the last step of `test`)
   cargo xtask test                               the whole test suite, as CI runs it
   cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
@@ -40,6 +51,9 @@ fn main() -> ExitCode {
         Some("conformance") => conformance(&args[1..]),
         Some("test") => test_all(),
         Some("api-parity") => api_parity_cmd(&args[1..]),
+        Some("update-model") => update_model(&args[1..]),
+        Some("release") => release::release(&root(), &args[1..]),
+        Some("semver-checks") => semver_checks(&root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -101,18 +115,44 @@ impl RuntimeSource {
         }
     }
 
-    /// The default for an output folder: this checkout's runtime when the folder is inside
-    /// the repository (upstream checks, conformance, benches), else the registry's.
+    /// The default for an output folder: a crate that builds on a fresh machine. Inside the
+    /// repository (upstream checks, conformance, benches) and, while the runtime is not on
+    /// crates.io, anywhere else too: this checkout's runtime by absolute path; once it is
+    /// published, the registry's version outside the repository.
     fn default_for(root: &Path, out: &Path) -> Self {
         let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        if absolute.starts_with(&root) {
+        if absolute.starts_with(&root) || !RUNTIME_ON_CRATES_IO {
             Self::Path
         } else {
             Self::Version
         }
     }
+
+    /// One sentence for the user: which form was chosen and why.
+    fn explain(&self, root: &Path, chosen: bool) -> String {
+        let how = if chosen { "as --runtime says" } else { "the default" };
+        match self {
+            Self::Path if RUNTIME_ON_CRATES_IO || chosen => {
+                format!("smithygen-runtime from this checkout, {} ({how})", root.join("runtime").display())
+            }
+            Self::Path => format!(
+                "smithygen-runtime from this checkout, {} (the default while smithygen-runtime {} is not on crates.io; \
+                 `--runtime git=URL` for a crate that builds without this checkout)",
+                root.join("runtime").display(),
+                smithygen::RUNTIME_VERSION
+            ),
+            Self::Version => format!("smithygen-runtime {} from crates.io ({how})", smithygen::RUNTIME_VERSION),
+            Self::Git(url) => format!("smithygen-runtime from {url} ({how})"),
+        }
+    }
 }
+
+/// Whether `smithygen-runtime` (and `smithygen-cli-runtime`) at [`smithygen::RUNTIME_VERSION`]
+/// are on crates.io: until they are, a crate generated outside this repository depends on this
+/// checkout's runtime by path, since a registry dependency would not resolve. Set to `true` in
+/// the commit after the first `cargo publish` of the runtimes (RELEASING.md).
+const RUNTIME_ON_CRATES_IO: bool = false;
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
     let mut parsed = CodegenArgs { check: false, model: None, out: None, service: None, runtime: None };
@@ -156,7 +196,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
             Ok(out) => {
                 // The command-line client beside the client crate (generated/<crate>-cli).
                 if job.out.is_none() {
-                    match generate_cli_one(&root, job, args.service.as_deref()) {
+                    match generate_cli_one(&root, job, args.service.as_deref(), &out.1.version) {
                         Ok(cli) => outputs.push(cli),
                         Err(e) => failures.push(e),
                     }
@@ -183,9 +223,16 @@ fn codegen(args: &[String]) -> Result<(), String> {
         println!("generated code is up to date ({} crate(s))", outputs.len());
         return Ok(());
     }
+    if let Some(out) = &args.out {
+        let source = args.runtime.clone().unwrap_or_else(|| RuntimeSource::default_for(&root, out));
+        println!("{}", source.explain(&root, args.runtime.is_some()));
+    }
     for (dir, krate) in &outputs {
         write_crate(dir, &krate.files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
-        println!("wrote {} ({} files) to {}", krate.name, krate.files.len(), dir.display());
+        println!("wrote {} {} ({} files) to {}", krate.name, krate.version, krate.files.len(), dir.display());
+        if let Some(release) = krate.release.as_ref().filter(|r| r.section.is_some()) {
+            println!("{}: version {} ({}); CHANGELOG.md has a new section", krate.name, release.version, release.bump.label());
+        }
         for (op, why) in &krate.skipped_operations {
             eprintln!("note: {}: operation {op} not generated: {why}", krate.name);
         }
@@ -204,6 +251,110 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `cargo xtask update-model`: AWS's new model of a service in, the project's model of it
+/// (`models/`, paired by service shape id as the facts test pairs them) brought to its facts
+/// with our documentation kept wherever nothing changed (`smithygen::model_update`), the crates
+/// regenerated (version bumped by the API diff) and the new CHANGELOG section printed.
+fn update_model(args: &[String]) -> Result<(), String> {
+    use smithygen::model_update::{merge, to_text, TODO_MARKER};
+    let usage = || format!("usage: cargo xtask update-model --upstream AWS_MODEL.json [--model models/FILE.json]\n\n{USAGE}");
+    let (mut upstream_path, mut model_path) = (None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match (arg.as_str(), it.next()) {
+            ("--upstream", Some(path)) => upstream_path = Some(PathBuf::from(path)),
+            ("--model", Some(path)) => model_path = Some(PathBuf::from(path)),
+            _ => return Err(usage()),
+        }
+    }
+    let upstream_path = upstream_path.ok_or_else(usage)?;
+    let root = root();
+    let read_json = |path: &Path| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+    };
+    let upstream = read_json(&upstream_path)?;
+    let services = service_ids(&upstream);
+    if services.is_empty() {
+        return Err(format!("{} defines no service shape", upstream_path.display()));
+    }
+    let model_path = match model_path {
+        Some(path) => path,
+        None => {
+            let mut paired = Vec::new();
+            for file in model_files(&root.join("models"))? {
+                if service_ids(&read_json(&file)?) == services {
+                    paired.push(file);
+                }
+            }
+            match paired.as_slice() {
+                [one] => one.clone(),
+                [] => return Err(format!(
+                    "no model in models/ defines {services:?}; for a new service pass --model models/<name>.json \
+                     (a new file: every piece of documentation is then to be written)"
+                )),
+                several => return Err(format!("several models in models/ define {services:?}: {several:?}; pass --model")),
+            }
+        }
+    };
+    let ours = match std::fs::read_to_string(&model_path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", model_path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => serde_json::json!({ "shapes": {} }),
+        Err(e) => return Err(format!("{}: {e}", model_path.display())),
+    };
+    let merged = merge(&ours, &upstream)?;
+    let text = to_text(&merged.model);
+    // The crate's version before, to tell whether regenerating made a release.
+    let crate_name = smithygen::lower_model(&text, None).map_err(|e| format!("the updated model does not load:\n{e}"))?.crate_name;
+    let crate_dir = root.join("generated").join(&crate_name);
+    let version_before = smithygen::History::read(&crate_dir).ok().and_then(|h| h.changelog).map(|c| newest_section(&c));
+    std::fs::write(&model_path, &text).map_err(|e| format!("{}: {e}", model_path.display()))?;
+    println!(
+        "updated {} to the facts of {}: {} piece(s) of our documentation kept, {} to write",
+        model_path.display(),
+        upstream_path.display(),
+        merged.kept,
+        merged.to_write.len()
+    );
+    codegen(&[])?;
+    let changelog = std::fs::read_to_string(crate_dir.join(smithygen::changelog::CHANGELOG_FILE)).map_err(|e| format!("{crate_name}: {e}"))?;
+    let section = newest_section(&changelog);
+    if version_before.as_deref() == Some(section.as_str()) {
+        println!("\nthe API of {crate_name} did not change: no new CHANGELOG section");
+    } else {
+        println!("\nnew section of generated/{crate_name}/CHANGELOG.md:\n\n{}", section.trim_end());
+    }
+    if !merged.to_write.is_empty() {
+        println!("\ndocumentation to write in {}, in our own words (each says {TODO_MARKER:?}):", model_path.display());
+        for path in &merged.to_write {
+            println!("  - {path}");
+        }
+        println!(
+            "the facts test fails until then: cargo test -p e2e-tests --test e2e model_facts::; then review the generated/ diff, \
+             follow the change where the model cannot say it (mock, tests) and commit"
+        );
+    }
+    Ok(())
+}
+
+/// The service shape ids of a model, which pair it with AWS's model of the same service.
+fn service_ids(model: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let shapes = model.get("shapes").and_then(serde_json::Value::as_object);
+    shapes
+        .into_iter()
+        .flatten()
+        .filter(|(_, shape)| shape.get("type").and_then(serde_json::Value::as_str) == Some("service"))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// The newest section of a changelog (from its first `## ` heading to the next).
+fn newest_section(changelog: &str) -> String {
+    let Some((_, rest)) = changelog.split_once("\n## ") else { return String::new() };
+    let section = rest.split("\n## ").next().unwrap_or_default();
+    format!("## {section}")
 }
 
 /// Names each endpoint test case the reviewed stale list matched (its test expects the rules to
@@ -230,8 +381,8 @@ fn generate_one_with(
 ) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
     // In `generated/` the runtime is a relative path (the checked-in crate moves with
-    // the repository); elsewhere as `--runtime` says, by default an absolute path inside this
-    // repository and the registry's version outside it.
+    // the repository); elsewhere as `--runtime` says, by default an absolute path to this
+    // checkout's runtime while it is not on crates.io (see `RuntimeSource::default_for`).
     let crate_options = match &job.out {
         None => workspace_crate_options(),
         Some(out) => {
@@ -241,21 +392,28 @@ fn generate_one_with(
     };
     let customizations = smithygen::customizations_beside(&job.model).map_err(|e| format!("{}: customizations: {e}", job.model.display()))?;
     let options = Options { service: service.map(str::to_string), crate_options, customizations };
-    let krate = generate(&text, &options).map_err(|errors| {
+    let model_errors = |errors: smithygen::Errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
-    })?;
-    let dir = job.out.clone().unwrap_or_else(|| root.join("generated").join(&krate.name));
-    let mut krate = krate;
-    krate.carry_history(&dir).map_err(|e| format!("{}: reading the last generation's changelog: {e}", dir.display()))?;
+    };
+    // The folder, and so the history the version and changelog continue, depends on the
+    // crate's name when it goes to `generated/<crate name>`.
+    let dir = match &job.out {
+        Some(out) => out.clone(),
+        None => root.join("generated").join(smithygen::lower_model(&text, service).map_err(model_errors)?.crate_name),
+    };
+    let history = History::read(&dir).map_err(|e| format!("{}: reading the last generation's changelog: {e}", dir.display()))?;
+    let krate = generate_with_history(&text, &options, &history).map_err(model_errors)?;
     Ok((dir, krate))
 }
 
-/// The command-line client crate of a model in `generated/`, as `generate_one` does the client.
-fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(PathBuf, GeneratedCrate), String> {
+/// The command-line client crate of a model in `generated/`, as `generate_one` does the client,
+/// at its client's `version`.
+fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>, version: &str) -> Result<(PathBuf, GeneratedCrate), String> {
     let text = std::fs::read_to_string(&job.model).map_err(|e| format!("{}: {e}", job.model.display()))?;
+    let crate_options = CrateOptions { version: version.to_string(), ..workspace_crate_options() };
     let customizations = smithygen::customizations_beside(&job.model).map_err(|e| format!("{}: customizations: {e}", job.model.display()))?;
-    let options = Options { service: service.map(str::to_string), crate_options: workspace_crate_options(), customizations };
+    let options = Options { service: service.map(str::to_string), crate_options, customizations };
     let krate = generate_cli(&text, &options).map_err(|errors| {
         let lines: Vec<String> = errors.0.iter().map(|e| format!("  {}: {e}", job.model.display())).collect();
         lines.join("\n")
@@ -264,10 +422,13 @@ fn generate_cli_one(root: &Path, job: &Job, service: Option<&str>) -> Result<(Pa
 }
 
 /// The command-line client of a model into `out` (outside `generated/`), its client crate at
-/// `client_path` relative to it and the runtimes from this checkout.
-fn generate_cli_at(root: &Path, model: &Path, out: &Path, client_path: &str) -> Result<GeneratedCrate, String> {
+/// `client_path` relative to it, at the client's `version`, and the runtimes from this checkout.
+fn generate_cli_at(root: &Path, model: &Path, out: &Path, client_path: &str, version: &str) -> Result<GeneratedCrate, String> {
     let text = std::fs::read_to_string(model).map_err(|e| format!("{}: {e}", model.display()))?;
-    let crate_options = CrateOptions { runtime_dependency: RuntimeSource::default_for(root, out).dependency(root), ..workspace_crate_options() };
+    let crate_options = CrateOptions {
+        runtime_dependency: RuntimeSource::default_for(root, out).dependency(root),
+        version: version.to_string(),
+    };
     let customizations = smithygen::customizations_beside(model).map_err(|e| format!("{}: customizations: {e}", model.display()))?;
     let options = Options { service: None, crate_options, customizations };
     smithygen::generate_cli_with_client(&text, &options, Some(client_path)).map_err(|errors| {
@@ -318,7 +479,7 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         // The model's command-line client beside it, built and tested with it (its generated
         // tests check clap's consistency and every operation's input conversions).
         let cli_dir = work.join(format!("{stem}-cli"));
-        let cli = generate_cli_at(&root, &model, &cli_dir, &format!("../{stem}"))?;
+        let cli = generate_cli_at(&root, &model, &cli_dir, &format!("../{stem}"), &krate.version)?;
         write_crate(&cli_dir, &cli.files).map_err(|e| format!("writing {}: {e}", cli_dir.display()))?;
         println!("generated {} from {}", cli.name, model.display());
         members.push(stem.clone());
@@ -403,6 +564,63 @@ fn test_all() -> Result<(), String> {
     run("tests", &["test", "--workspace", "--all-features", "--no-fail-fast"], &[])?;
     upstream_check(&[])?;
     conformance(&[])?;
+    // cargo-semver-checks takes minutes to install and to run: CI turns it on (`.ci/run`).
+    if std::env::var_os(SEMVER_CHECKS_ENV).is_some() {
+        semver_checks(&root)?;
+    }
+    Ok(())
+}
+
+/// Set (to anything) to run `cargo semver-checks` as the last step of `cargo xtask test`.
+const SEMVER_CHECKS_ENV: &str = "SMITHYGEN_SEMVER_CHECKS";
+
+/// `cargo semver-checks` on every generated client crate against its previous generated
+/// version: the crate at its newest release tag (`<crate>-v<version>`) when it has one, else at
+/// the newest commit whose `Cargo.toml` names another version. cargo-semver-checks reads the
+/// version change as the release type (0.y.z: `y` breaking, `z` not), so it fails when the
+/// generator's bump is smaller than the API change calls for.
+fn semver_checks(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let generated = root.join("generated");
+    let mut names: Vec<String> = std::fs::read_dir(&generated)
+        .map_err(|e| format!("{}: {e}", generated.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join(smithygen::changelog::CHANGELOG_FILE).is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    for name in names {
+        let manifest = format!("generated/{name}/Cargo.toml");
+        let version = |text: &str| text.lines().find_map(|l| l.strip_prefix("version = \"")).map(|v| v.trim_end_matches('"').to_string());
+        let current = version(&std::fs::read_to_string(root.join(&manifest)).map_err(|e| format!("{manifest}: {e}"))?);
+        let git = |args: &[&str]| -> Option<String> {
+            let out = Command::new("git").args(args).current_dir(root).output().ok()?;
+            out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        };
+        let tag = git(&["tag", "--list", &format!("{name}-v*"), "--sort=-v:refname"]).and_then(|t| t.lines().next().map(str::to_string));
+        let baseline = match tag {
+            Some(tag) => Some((tag.clone(), tag)),
+            None => git(&["log", "--format=%H", "--", &manifest]).and_then(|commits| {
+                commits.lines().find_map(|commit| {
+                    let then = version(&git(&["show", &format!("{commit}:{manifest}")])?)?;
+                    (Some(&then) != current.as_ref()).then(|| (commit.to_string(), format!("{commit:.10} (version {then})")))
+                })
+            }),
+        };
+        let Some((rev, what)) = baseline else {
+            println!("==> semver-checks: {name} has no previous version yet");
+            continue;
+        };
+        println!("==> semver-checks: {name} {} against {what}", current.as_deref().unwrap_or("?"));
+        let status = Command::new(&cargo)
+            .args(["semver-checks", "check-release", "-p", &name, "--baseline-rev", &rev])
+            .current_dir(root)
+            .status()
+            .map_err(|e| format!("running cargo semver-checks (install it: cargo install --locked cargo-semver-checks): {e}"))?;
+        if !status.success() {
+            return Err(format!("cargo semver-checks: the version of {name} does not match its API change"));
+        }
+    }
     Ok(())
 }
 

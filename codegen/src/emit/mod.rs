@@ -35,7 +35,9 @@ use std::collections::BTreeMap;
 pub struct CrateOptions {
     /// The dependency specification of `smithygen-runtime`, e.g. `{ path = "../../runtime" }`.
     pub runtime_dependency: String,
-    /// The crate version to write into `Cargo.toml`.
+    /// The crate version to write into `Cargo.toml`. A client crate is given the version its
+    /// history calls for ([`crate::generate_with_history`]); a command-line client takes its
+    /// client crate's, for itself and for its dependency on the client.
     pub version: String,
 }
 

@@ -20,6 +20,7 @@ mod client_decode;
 mod client_stream;
 mod client_validation;
 mod client_wire;
+mod git_dependency;
 mod mock_async;
 mod mock_bidi;
 mod mock_hostile;

@@ -31,6 +31,9 @@ const OURS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../models");
 const UPSTREAM_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models/upstream");
 const OURS_OVERRIDE_ENV: &str = "MODEL_FACTS_OURS";
 const DOC_TRAIT: &str = "smithy.api#documentation";
+/// What `cargo xtask update-model` writes where documentation is still to be written
+/// (`smithygen::model_update::TODO_MARKER` begins with it): counted as no documentation.
+const TODO_MARKER: &str = "TODO(update-model)";
 /// Length of a word run that counts as copied prose.
 const COPY_RUN: usize = 8;
 
@@ -520,6 +523,12 @@ fn plain_text(doc: &str) -> String {
     words(doc).join(" ")
 }
 
+/// Whether a documentation string has been written: words, and not the marker
+/// `cargo xtask update-model` leaves on what changed.
+fn written(doc: &str) -> bool {
+    !plain_text(doc).is_empty() && !doc.contains(TODO_MARKER)
+}
+
 /// Problems with the documentation of our model, independent of upstream.
 fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> {
     let mut out = Vec::new();
@@ -527,7 +536,7 @@ fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> 
         traits_of(holder)
             .get(DOC_TRAIT)
             .and_then(Value::as_str)
-            .is_some_and(|s| !plain_text(s).is_empty())
+            .is_some_and(written)
     };
     let upstream_shapes = upstream.map(shapes);
     for (id, shape) in shapes(ours) {
@@ -561,7 +570,7 @@ fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> 
                     .get("documentation")
                     .and_then(Value::as_str)
                     .unwrap_or("");
-                if plain_text(doc).is_empty() {
+                if !written(doc) {
                     out.push(format!(
                         "{path}.traits[\"smithy.rules#endpointRuleSet\"].parameters.{name}: \
                          no documentation"
@@ -579,7 +588,7 @@ fn missing_documentation(ours: &Value, upstream: Option<&Value>) -> Vec<String> 
                     .get("documentation")
                     .and_then(Value::as_str)
                     .unwrap_or("");
-                if plain_text(doc).is_empty() {
+                if !written(doc) {
                     out.push(format!(
                         "{path}.traits[\"smithy.rules#endpointTests\"].testCases[{i}]: \
                          no documentation"
@@ -918,4 +927,24 @@ fn checks_detect_deliberate_breakage() {
 
     // And the documentation check notices a missing member doc.
     assert!(!missing_documentation(&copied, Some(&upstream)).is_empty());
+
+    // Documentation `cargo xtask update-model` marked as still to be written counts as none,
+    // on a member and on an endpoint test case alike.
+    let ours = &load_pairs().expect("upstream models are here").1[0].ours;
+    assert_eq!(missing_documentation(ours, None), Vec::<String>::new());
+    let mut marked = ours.clone();
+    let (id, shape) = marked["shapes"]
+        .as_object_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|(_, s)| s.get("members").is_some_and(|m| !m.as_object().unwrap().is_empty()))
+        .expect("a shape with members");
+    let id = id.clone();
+    let (member, value) = shape["members"].as_object_mut().unwrap().iter_mut().next().unwrap();
+    let member = member.clone();
+    value["traits"][DOC_TRAIT] = Value::from(format!("{TODO_MARKER}: new or changed in AWS's model; describe it."));
+    assert_eq!(
+        missing_documentation(&marked, None),
+        vec![format!("shapes[\"{id}\"].members.{member}: member has no documentation")]
+    );
 }
