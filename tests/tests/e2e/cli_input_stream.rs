@@ -13,28 +13,12 @@ use sagemaker_runtime_http2::server::{self, AmazonSageMakerRuntimeHttp2, EventPr
 use sagemaker_runtime_http2::types::error::{ModelError, RequestStreamEventError, ResponseStreamEventError};
 use sagemaker_runtime_http2::types::{RequestStreamEvent, ResponsePayloadPart, ResponseStreamEvent};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
-/// Builds the binary once (tests of another package cannot use `CARGO_BIN_EXE_*`).
-fn binary() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "sagemaker-runtime-http2-cli", "--bin", "sagemaker-runtime-http2"])
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the CLI failed");
-        // tests/../target/debug/sagemaker-runtime-http2, next to this test's own deps folder.
-        let exe = std::env::current_exe().unwrap();
-        exe.parent().unwrap().parent().unwrap().join(format!("sagemaker-runtime-http2{}", std::env::consts::EXE_SUFFIX))
-    })
-    .clone()
-}
+use crate::cli_support::sagemaker_runtime_http2 as binary;
 
 /// One request event as the service read it.
 #[derive(Debug, Clone, PartialEq)]

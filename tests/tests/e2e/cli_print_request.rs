@@ -4,26 +4,10 @@
 
 use e2e_tests::start_black_hole;
 use sagemaker_runtime_mock::{Behaviour, ErrorSpec, MockServer};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-/// Builds the binary once (tests of another package cannot use `CARGO_BIN_EXE_*`).
-fn binary() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "sagemaker-runtime-cli", "--bin", "sagemaker-runtime"])
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the CLI failed");
-        let exe = std::env::current_exe().unwrap();
-        exe.parent().unwrap().parent().unwrap().join(format!("sagemaker-runtime{}", std::env::consts::EXE_SUFFIX))
-    })
-    .clone()
-}
+use crate::cli_support::sagemaker_runtime as binary;
 
 struct Run {
     code: i32,

@@ -5,30 +5,14 @@
 //! stderr with exit 254, a deadline that passes.
 
 use sagemaker_runtime_mock::{AuthConfig, Behaviour, EndpointConfig, ErrorSpec, MockHandle, MockServer, StoreConfig, StoreKind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 const KEY: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
-/// Builds the binary once (tests of another package cannot use `CARGO_BIN_EXE_*`).
-fn binary() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "sagemaker-runtime-cli", "--bin", "sagemaker-runtime"])
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the CLI failed");
-        let exe = std::env::current_exe().unwrap();
-        exe.parent().unwrap().parent().unwrap().join(format!("sagemaker-runtime{}", std::env::consts::EXE_SUFFIX))
-    })
-    .clone()
-}
+use crate::cli_support::sagemaker_runtime as binary;
 
 /// The SageMaker mock (its store kept in the S3 mock) and the S3 mock, both checking SigV4.
 async fn mocks() -> (MockHandle, MockHandle) {

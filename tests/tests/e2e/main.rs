@@ -15,6 +15,7 @@ mod bidi_wire;
 mod cli;
 mod cli_input_stream;
 mod cli_print_request;
+mod cli_support;
 mod cli_wait;
 mod client_decode;
 mod client_stream;
