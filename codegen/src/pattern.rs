@@ -78,6 +78,9 @@ pub const TABLE: &[(&str, &str)] = &[
     ("javaDigit", r"\p{Nd}"),
     ("javaLetter", r"\p{L}"),
     ("javaLetterOrDigit", r"[\p{L}\p{Nd}]"),
+    // `java.util.regex`'s own short name for the same class (Directory Service's
+    // `RadiusSharedSecret` uses it).
+    ("LD", r"[\p{L}\p{Nd}]"),
     ("javaAlphabetic", r"\p{Alphabetic}"),
     ("javaIdeographic", r"\p{Ideographic}"),
     ("javaTitleCase", r"\p{Lt}"),

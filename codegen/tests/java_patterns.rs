@@ -137,6 +137,8 @@ const CORPUS: &[(&str, &[&str])] = &[
     (r"^[0-9A-Za-z]{11}{0,1011}$", &["abcdefghijk", "", "abcdefghijkl"]),
     (r"^a*{2}b+{0}?c$", &["aaabc", "bc", "aac"]),
     (r"^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]{1,1024}$", &["héllo, wörld 1!", "", "tab\there"]),
+    // `LD` (letter or digit), as Directory Service's `RadiusSharedSecret` writes it.
+    (r"^(\p{LD}|\p{Punct}| )+$", &["ab1! x", "_", "é9\u{663}", "a\tb", "\u{2160}"]),
     (r"a{2}{x}", &["aa"]),
     (r"a{2}*", &["aa"]),
     // Patterns Java rejects: we must reject them too.
