@@ -2,7 +2,7 @@
 //! S3-compatible service, both through the `object_store` crate.
 //!
 //! Any key S3 accepts is stored, under an escaped name where `object_store` (and a file system)
-//! could not take it as it is ([`escape_key`]): `..` or `.` segments, empty segments (`a//b`,
+//! could not take it as it is (`escape_key`): `..` or `.` segments, empty segments (`a//b`,
 //! a trailing `/`), `%`, control characters. No key can name a place outside its bucket folder.
 
 use crate::config::{StoreConfig, StoreKind};
