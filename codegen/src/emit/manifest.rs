@@ -12,7 +12,7 @@ pub fn cargo_toml(svc: &Service, options: &CrateOptions) -> String {
 name = "{name}"
 version = "{version}"
 edition = "2021"
-rust-version = "1.85"
+rust-version = "1.94.1"
 license = "Apache-2.0"
 description = "{description}"
 readme = "README.md"
