@@ -1496,13 +1496,13 @@ mod blob_data_tests {
 
     #[test]
     fn a_blob_event_payload_or_the_one_blob_of_the_body_is_the_data() {
-        // SageMaker Runtime's form: a blob @eventPayload beside headers.
+        // A blob @eventPayload beside headers.
         let got = blob_data(json!({"Note": {"Text": {"target": STRING}}, "PayloadPart": {
             "Bytes": {"target": BLOB, "traits": {"smithy.api#eventPayload": {}}},
             "Kind": {"target": STRING, "traits": {"smithy.api#eventHeader": {}}}
         }}));
         assert_eq!(got, Some(BlobDataEvent { event: 1, member: "Bytes".into() }));
-        // Bedrock Runtime's form: the one blob member of a JSON body.
+        // The one blob member of a JSON event body.
         let got = blob_data(json!({"chunk": {"bytes": {"target": BLOB}, "index": {"target": STRING}}}));
         assert_eq!(got, Some(BlobDataEvent { event: 0, member: "bytes".into() }));
     }

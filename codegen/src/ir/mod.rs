@@ -534,9 +534,9 @@ pub struct EventStream {
 /// The one event of a stream whose data is a blob, and the member holding it.
 ///
 /// The rule (decided in lowering, for any model): an event's data is its `@eventPayload`
-/// member when that is a blob (SageMaker Runtime's `PayloadPart.Bytes`); without an
+/// member when that is a blob (a `@eventPayload` blob beside event headers); without an
 /// `@eventPayload`, the one blob among the members of its JSON body, if there is exactly one
-/// (Bedrock Runtime's `PayloadPart.bytes`). A stream has blob data when exactly one of its
+/// (a JSON event body with one blob member). A stream has blob data when exactly one of its
 /// events has data by this rule: with several, which bytes continue which would be a guess.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobDataEvent {
