@@ -15,6 +15,9 @@ use crate::naming;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+// Paginators and waiters, lowered onto the finished operations (`lower/paging.rs`).
+mod paging;
+
 /// Trait ids the generator reads.
 mod t {
     pub const DOCUMENTATION: &str = "smithy.api#documentation";
@@ -260,9 +263,12 @@ impl<'m> Lowerer<'m> {
             unions: self.unions,
             patterns: BTreeMap::new(),
             async_results: BTreeMap::new(),
+            paginators: BTreeMap::new(),
+            waiters: Vec::new(),
         };
         crate::analyze::patterns(&mut service);
         crate::protocol::plan(&mut service)?;
+        paging::lower(self.model, &mut service)?;
         Ok(service)
     }
 

@@ -59,7 +59,7 @@ fn assert_nothing_skipped(krate: &GeneratedCrate) {
 }
 
 /// Fixture names with a test below; a fixture file without one fails `every_fixture_has_a_snapshot_test`.
-const FIXTURES: &[&str] = &["composition", "endpoint-params", "errors", "event-stream", "http-bindings", "payloads", "shapes"];
+const FIXTURES: &[&str] = &["composition", "endpoint-params", "errors", "event-stream", "http-bindings", "paging", "payloads", "shapes"];
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
@@ -78,6 +78,27 @@ fn http_bindings() {
     let krate = fixture("http-bindings");
     assert_nothing_skipped(&krate);
     assert_eq!(krate.name, "fixture-http-bindings");
+}
+
+#[test]
+fn paging() {
+    let krate = fixture("paging");
+    assert_nothing_skipped(&krate);
+    // A paginator module per paginated operation and one module per waiter, at the official paths.
+    for path in [
+        "src/operation/list_crates/paginator.rs",
+        "src/operation/list_shelves/paginator.rs",
+        "src/operation/list_labels/paginator.rs",
+        "src/waiters.rs",
+        "src/waiters/crate_stocked.rs",
+        "src/waiters/crate_packed.rs",
+        "src/waiters/crate_owned_by_caller.rs",
+        "src/waiters/crate_gone.rs",
+        "src/waiters/matchers.rs",
+    ] {
+        assert!(krate.files.contains_key(path), "{path} is missing");
+    }
+    assert!(!krate.files.contains_key("src/operation/describe_crate/paginator.rs"));
 }
 
 #[test]

@@ -15,6 +15,8 @@ pub mod http_bindings;
 pub mod json_codec;
 pub mod manifest;
 pub mod operation;
+// Paginators (`smithy.api#paginated`): `crate::operation::<op>::paginator`.
+pub mod paginator;
 // Protocol compliance tests (`smithy.test#http*Tests`), only for models that carry them.
 pub mod protocol_tests;
 pub mod rest_json;
@@ -22,6 +24,8 @@ pub mod rest_json;
 pub mod server;
 pub mod shapes;
 pub mod validate;
+// Waiters (`smithy.waiters#waitable`): `crate::waiters`, `client::Waiters`.
+pub mod waiter;
 
 use crate::error::Errors;
 use crate::ir::{Service, TypeHome};
@@ -48,9 +52,14 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
             let mut lib = client::lib_rs(svc);
             lib.extend(validate::lib_module());
             lib.extend(server::lib_module());
+            lib.extend(waiter::lib_module(svc));
             lib
         }),
-        ("src/client.rs".into(), client::client(svc)),
+        ("src/client.rs".into(), {
+            let mut client = client::client(svc);
+            client.extend(waiter::client_trait(svc));
+            client
+        }),
         ("src/config.rs".into(), config::config(svc)),
         ("src/config/endpoint.rs".into(), config::endpoint_module(svc)),
         ("src/config/auth.rs".into(), config::auth_module()),
@@ -64,6 +73,8 @@ pub fn client_crate(svc: &Service, options: &CrateOptions) -> Result<BTreeMap<St
     rust.extend(svc.operations.iter().map(|op| (format!("src/client/{}.rs", op.file), client::operation_call(svc, op))));
     rust.extend(types_files(svc));
     rust.extend(operation_files(svc));
+    rust.extend(paginator::files(svc));
+    rust.extend(waiter::files(svc));
     rust.extend(protocol_files(svc));
     rust.extend(examples::examples(svc));
     rust.extend(endpoint_tests::test_files(svc));
@@ -173,10 +184,9 @@ fn operation_files(svc: &Service) -> Vec<(String, TokenStream)> {
         },
     )];
     for op in &svc.operations {
-        files.push((
-            format!("src/operation/{}.rs", op.file),
-            operation::operation_module(svc, op),
-        ));
+        let mut module = operation::operation_module(svc, op);
+        module.extend(paginator::module_declaration(svc, op));
+        files.push((format!("src/operation/{}.rs", op.file), module));
     }
     files
 }

@@ -232,7 +232,68 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
     let error = ident(&op.error);
     let doc = format!(" Fluent builder for the `{}` operation: set the input, then `.send().await`.", op.name);
     let op_docs = docs(op.docs.as_deref());
-    let setters = input.members.iter().map(|m| {
+    let setters = fluent_setters(svc, input);
+    let module = ident(&op.module);
+    // A streaming body can be sent once only: such a builder cannot be cloned.
+    let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
+    quote! {
+        impl ::smithygen_runtime::client::customize::CustomizableSend<#output_path, crate::operation::#module::#error> for #fluent {
+            type Service = crate::config::ServiceMarker;
+            fn send(
+                self,
+                config_override: crate::config::Builder,
+            ) -> ::smithygen_runtime::client::customize::BoxFuture<::smithygen_runtime::client::customize::SendResult<#output_path, crate::operation::#module::#error>> {
+                ::std::boxed::Box::pin(async move {
+                    // Layered over an override set on the fluent builder itself.
+                    let merged = match self.config_override.clone() {
+                        ::std::option::Option::Some(mut mine) => {
+                            mine.merge(&config_override);
+                            mine
+                        }
+                        ::std::option::Option::None => config_override,
+                    };
+                    self.config_override(merged).send().await
+                })
+            }
+        }
+        #[doc = #doc]
+        #op_docs
+        #clone
+        #[derive(::std::fmt::Debug)]
+        pub struct #fluent {
+            pub(crate) config: crate::config::Config,
+            pub(crate) inner: #input_builder,
+            pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
+        }
+        #[allow(deprecated)]
+        impl #fluent {
+            pub(crate) fn new(config: crate::config::Config) -> Self {
+                Self { config, inner: ::std::default::Default::default(), config_override: ::std::option::Option::None }
+            }
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+            /// Customizes this call: config override, interceptors, request mutation; then
+            /// `.send().await` on the returned [`CustomizableOperation`](crate::client::customize::CustomizableOperation).
+            pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output_path, crate::operation::#module::#error, Self> {
+                crate::client::customize::CustomizableOperation::new(self)
+            }
+            /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
+            pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::Builder>) -> Self {
+                self.config_override = ::std::option::Option::Some(config_override.into());
+                self
+            }
+            #(#setters)*
+        }
+    }
+}
+
+/// The setters, `set_` setters and getters of a fluent builder over `input`, each delegating to
+/// the field `inner` (an input builder, or a fluent builder with the same setters: waiters'
+/// builders delegate to the operation's).
+pub(crate) fn fluent_setters(svc: &Service, input: &crate::ir::Structure) -> Vec<TokenStream> {
+    input.members.iter().map(|m| {
         let f = ident(&m.field);
         let set = ident(&m.setter);
         let get = ident(&m.getter);
@@ -288,61 +349,7 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
                 self.inner.#get()
             }
         }
-    });
-    let module = ident(&op.module);
-    // A streaming body can be sent once only: such a builder cannot be cloned.
-    let clone = (!shapes::has_stream(input)).then(|| quote! { #[derive(::std::clone::Clone)] });
-    quote! {
-        impl ::smithygen_runtime::client::customize::CustomizableSend<#output_path, crate::operation::#module::#error> for #fluent {
-            type Service = crate::config::ServiceMarker;
-            fn send(
-                self,
-                config_override: crate::config::Builder,
-            ) -> ::smithygen_runtime::client::customize::BoxFuture<::smithygen_runtime::client::customize::SendResult<#output_path, crate::operation::#module::#error>> {
-                ::std::boxed::Box::pin(async move {
-                    // Layered over an override set on the fluent builder itself.
-                    let merged = match self.config_override.clone() {
-                        ::std::option::Option::Some(mut mine) => {
-                            mine.merge(&config_override);
-                            mine
-                        }
-                        ::std::option::Option::None => config_override,
-                    };
-                    self.config_override(merged).send().await
-                })
-            }
-        }
-        #[doc = #doc]
-        #op_docs
-        #clone
-        #[derive(::std::fmt::Debug)]
-        pub struct #fluent {
-            pub(crate) config: crate::config::Config,
-            pub(crate) inner: #input_builder,
-            pub(crate) config_override: ::std::option::Option<crate::config::Builder>,
-        }
-        #[allow(deprecated)]
-        impl #fluent {
-            pub(crate) fn new(config: crate::config::Config) -> Self {
-                Self { config, inner: ::std::default::Default::default(), config_override: ::std::option::Option::None }
-            }
-            /// The input built so far.
-            pub fn as_input(&self) -> &#input_builder {
-                &self.inner
-            }
-            /// Customizes this call: config override, interceptors, request mutation; then
-            /// `.send().await` on the returned [`CustomizableOperation`](crate::client::customize::CustomizableOperation).
-            pub fn customize(self) -> crate::client::customize::CustomizableOperation<#output_path, crate::operation::#module::#error, Self> {
-                crate::client::customize::CustomizableOperation::new(self)
-            }
-            /// Overrides client configuration (timeouts, retries, endpoint, ...) for this call only.
-            pub fn config_override(mut self, config_override: impl ::std::convert::Into<crate::config::Builder>) -> Self {
-                self.config_override = ::std::option::Option::Some(config_override.into());
-                self
-            }
-            #(#setters)*
-        }
-    }
+    }).collect()
 }
 
 /// Whether the client fills this input member from its idempotency token provider at `send()`:

@@ -5,6 +5,8 @@
 //! emitters never look at raw traits and never need the model.
 
 mod bindings;
+/// Paginators and waiters (`smithy.api#paginated`, `smithy.waiters#waitable`).
+pub mod paging;
 
 pub use bindings::*;
 use crate::model::ShapeId;
@@ -68,6 +70,10 @@ pub struct Service {
     /// Operations whose answer is an S3 object written later, by operation name: from the
     /// model's customization data (`crate::customizations`), never from the model itself.
     pub async_results: BTreeMap<String, AsyncResult>,
+    /// Paginators, by operation name (`smithy.api#paginated`).
+    pub paginators: BTreeMap<String, paging::Paginator>,
+    /// Waiters (`smithy.waiters#waitable`), by name.
+    pub waiters: Vec<paging::Waiter>,
 }
 
 /// An operation whose result is an S3 object to wait for (`crate::customizations`).
@@ -785,6 +791,9 @@ impl Service {
         }
         if self.operations.iter().any(|op| op.request_compression.is_some()) {
             features.push("request-compression");
+        }
+        if !self.waiters.is_empty() {
+            features.push("waiters");
         }
         features
     }

@@ -69,6 +69,9 @@ mod invoke;
 #[cfg(any(feature = "content-md5", feature = "request-compression"))]
 mod request_body;
 mod validate;
+/// Waiters (`smithy.waiters#waitable`): JMESPath acceptors (feature `waiters`).
+#[cfg(feature = "waiters")]
+pub mod waiter;
 
 /// The `api/<service-id>/<version>` user-agent token of a service (aws-runtime's type, read by
 /// its `UserAgentInterceptor`).
