@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod output;
+pub mod paging;
 pub mod print_request;
 pub mod shorthand;
 pub mod spec;
@@ -103,6 +104,12 @@ pub type Dispatch<S = smithygen_runtime::client::AnyService> =
 
 /// The whole clap command of a service: global options, one subcommand per operation.
 pub fn command(svc: &'static ServiceSpec) -> Command {
+    command_with_paging(svc, &paging::Paging::NONE)
+}
+
+/// [`command`] with the pagination options of paginated operations and a `wait` command with
+/// one subcommand per waiter.
+pub fn command_with_paging(svc: &'static ServiceSpec, paging: &'static paging::Paging) -> Command {
     let mut cmd = Command::new(svc.binary)
         .about(svc.about)
         .version(svc.version)
@@ -127,22 +134,33 @@ pub fn command(svc: &'static ServiceSpec) -> Command {
         if let Some(events) = &op.input_events {
             sub = events::args(sub, events);
         }
+        if let Some(paginator) = paging.paginators.iter().find(|p| p.operation == op.name) {
+            sub = paging::args(sub, paginator);
+        }
         cmd = cmd.subcommand(sub);
+    }
+    if let Some(wait) = paging::wait_command(svc, paging) {
+        cmd = cmd.subcommand(wait);
     }
     cmd
 }
 
 /// Runs the CLI on the process's arguments and returns its exit code.
 pub fn main<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>) -> std::process::ExitCode {
-    let status = match run(svc, dispatch, std::env::args_os().collect()) {
+    main_with_paging(svc, dispatch, &paging::Paging::NONE)
+}
+
+/// [`main`] for a service with paginators or waiters.
+pub fn main_with_paging<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, paging: &'static paging::Paging) -> std::process::ExitCode {
+    let status = match run(svc, dispatch, paging, std::env::args_os().collect()) {
         Ok(()) => ExitStatus::Success,
         Err(e) => e.report(),
     };
     std::process::ExitCode::from(status as u8)
 }
 
-fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::OsString>) -> Result<(), CliError> {
-    let matches = match command(svc).try_get_matches_from(args) {
+fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, paging: &'static paging::Paging, args: Vec<std::ffi::OsString>) -> Result<(), CliError> {
+    let matches = match command_with_paging(svc, paging).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -159,8 +177,11 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
     if name == "completion" {
         let shell: clap_complete::Shell = sub.get_one::<String>("shell").expect("required").parse().map_err(CliError::usage)?;
-        clap_complete::generate(shell, &mut command(svc), svc.binary, &mut std::io::stdout());
+        clap_complete::generate(shell, &mut command_with_paging(svc, paging), svc.binary, &mut std::io::stdout());
         return Ok(());
+    }
+    if name == "wait" {
+        return paging::run_wait(svc, dispatch, paging, sub);
     }
     let op = svc.operations.iter().find(|o| o.command == name).expect("every subcommand is an operation");
     let globals = config::Globals::from_matches(sub)?;
@@ -170,6 +191,7 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
     }
     let input = input::collect(op, sub, globals.binary_format)?;
     let wait = wait::Request::from_matches(op, sub, &input)?;
+    let pages = paging::Pages::from_matches(paging, op, sub, &input);
     let outfile = op.payload_out.map(|_| sub.get_one::<String>("outfile").cloned().expect("outfile is required"));
     // The events option and the event header options are read (and checked) now; the events
     // themselves once the call is under way.
@@ -191,6 +213,15 @@ fn run<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, args: Vec<std::ffi::
                 (Some(path), true) if !print_request => Some(Sink::open(path)?.decoding(decode::from_matches(sub))),
                 _ => None,
             };
+            if let Some(pages) = pages {
+                // Every page, merged (a paginated operation has neither stream nor payload).
+                let config = client_config.clone();
+                let merged = match pages.run(input, move |input| dispatch(op.name, config.clone().for_service(), input, None, None)).await {
+                    Err(e) if print_request => return print_request::finish(e),
+                    merged => merged.map_err(|e| e.in_operation(op.name).in_connection(config::last_request_uri()))?,
+                };
+                return output::print(&Value::Object(merged), &globals, op);
+            }
             let outcome = match dispatch(op.name, client_config.for_service(), input, sink.as_mut(), events).await {
                 // `--print-request`: the call stopped before sending; print what it would send.
                 Err(e) if print_request => return print_request::finish(e),

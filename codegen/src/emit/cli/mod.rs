@@ -4,6 +4,8 @@
 //! client call and from its output back to JSON (`glue`). Generic: nothing here knows a service.
 
 mod glue;
+// Paginators and waiters of the command line (`smithygen_cli_runtime::paging`).
+mod paging;
 
 use crate::emit::common::{format_file, ident};
 use crate::error::Errors;
@@ -399,6 +401,7 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
     let calls = ops.iter().map(|c| glue::call_fn(&cx, c));
     let conversions = glue::shape_fns(&cx);
     let count = ops.len();
+    let paging::Rendered { statics: paging_statics, main: main_body, command: whole_command } = paging::render(svc);
     quote! {
         //! The command-line client: one subcommand per operation, the AWS CLI's options.
         #![allow(clippy::needless_update, clippy::field_reassign_with_default, clippy::single_match, clippy::match_single_binding, clippy::needless_question_mark, clippy::redundant_closure, unused_mut, unused_variables, dead_code, deprecated)]
@@ -414,8 +417,10 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
 
         #(#shapes)*
 
+        #paging_statics
+
         fn main() -> ::std::process::ExitCode {
-            ::smithygen_cli_runtime::main(&SERVICE, dispatch)
+            #main_body
         }
 
         fn dispatch<'a>(
@@ -455,7 +460,7 @@ fn main_rs(svc: &Service, plan: &CliPlan) -> TokenStream {
             /// clap's own checks of the whole command line (no two options with one name, ...).
             #[test]
             fn command_line_is_consistent() {
-                ::smithygen_cli_runtime::command(&super::SERVICE).debug_assert();
+                #whole_command.debug_assert();
             }
 
             /// An example input of every operation, with every member set (nested ones too),
