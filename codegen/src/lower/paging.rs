@@ -54,7 +54,7 @@ pub(super) fn lower(model: &Model, svc: &mut Service) -> Result<(), Errors> {
 }
 
 fn member<'s>(s: &'s Structure, name: &str) -> Result<&'s Member, String> {
-    s.members.iter().find(|m| m.name == name).ok_or_else(|| format!("`{}` has no member `{name}`", s.id))
+    s.members.iter().find(|m| m.name == name).ok_or_else(|| format!("`{}` has no member `{name}`", s.rust_name))
 }
 
 fn has_stream(s: &Structure) -> bool {
@@ -219,7 +219,11 @@ fn path_matcher(v: &Value) -> Result<PathMatcher, String> {
         return Err(format!("booleanEquals expects `true` or `false`, not `{expected}`"));
     }
     // The same JMESPath implementation the generated crate evaluates it with.
-    jmespath::compile(path).map_err(|e| format!("JMESPath `{path}` does not parse: {e}"))?;
+    jmespath::compile(path).map_err(|e| {
+        // The crate's message ends with the expression and a caret under the place: one line here.
+        let first = e.to_string().lines().next().unwrap_or_default().to_string();
+        format!("JMESPath `{path}` does not parse: {first}")
+    })?;
     Ok(PathMatcher { path: path.to_string(), expected: expected.to_string(), comparator })
 }
 

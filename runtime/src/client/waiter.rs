@@ -87,6 +87,8 @@ pub fn blob_view(blob: &aws_smithy_types::Blob) -> Value {
 /// The sleep and the clock a waiter's orchestrator needs, from the client's configuration; a
 /// configuration without a sleep implementation (built without `rt-tokio` and without
 /// `sleep_impl`) is a construction failure, which names the setting.
+// The error is the official crates' `WaiterError`, which `wait()` returns as it is.
+#[allow(clippy::result_large_err)]
 pub fn time_components<O, E>(
     sleep: Option<SharedAsyncSleep>,
     time: Option<SharedTimeSource>,
