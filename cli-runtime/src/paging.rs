@@ -476,3 +476,44 @@ pub(crate) fn run_wait<S>(svc: &'static ServiceSpec, dispatch: Dispatch<S>, pagi
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The expected tokens are what botocore's `TokenEncoder().encode(...)` returns.
+    #[test]
+    fn tokens_are_the_aws_clis() {
+        assert_eq!(encode_token("NextToken", &json!("3"), Some(2)), "eyJOZXh0VG9rZW4iOiAiMyIsICJib3RvX3RydW5jYXRlX2Ftb3VudCI6IDJ9");
+        assert_eq!(encode_token("NextToken", &json!("caf\u{e9} \u{1F600}"), None), "eyJOZXh0VG9rZW4iOiAiY2FmXHUwMGU5IFx1ZDgzZFx1ZGUwMCJ9");
+        assert_eq!(
+            encode_token("ExclusiveStartKey", &json!({"id": {"S": "a"}, "n": [1, 2]}), None),
+            "eyJFeGNsdXNpdmVTdGFydEtleSI6IHsiaWQiOiB7IlMiOiAiYSJ9LCAibiI6IFsxLCAyXX19"
+        );
+        assert_eq!(encode_token("NextToken", &Value::Null, Some(1)), "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==");
+    }
+
+    #[test]
+    fn starting_tokens_decode_both_forms() {
+        assert_eq!(decode_token("eyJOZXh0VG9rZW4iOiAiMyIsICJib3RvX3RydW5jYXRlX2Ftb3VudCI6IDJ9", "NextToken").unwrap(), (json!("3"), 2));
+        // A service token as it is (here not base64 JSON naming the input token).
+        assert_eq!(decode_token("abc==", "NextToken").unwrap(), (json!("abc=="), 0));
+        assert_eq!(decode_token("eyJOZXh0VG9rZW4iOiAiMyJ9", "Marker").unwrap(), (json!("eyJOZXh0VG9rZW4iOiAiMyJ9"), 0));
+        assert!(decode_token(&aws_smithy_types::base64::encode(br#"{"NextToken": "3", "boto_truncate_amount": "x"}"#), "NextToken").is_err());
+    }
+
+    #[test]
+    fn items_merge_under_nested_paths() {
+        let mut merged = Map::new();
+        append(&mut merged, "Page.Items", json!([1, 2]));
+        append(&mut merged, "Page.Items", json!([3]));
+        append(&mut merged, "Page.Items", Value::Null);
+        append(&mut merged, "Labels", json!({"a": 1}));
+        append(&mut merged, "Labels", json!({"b": 2}));
+        assert_eq!(Value::Object(merged), json!({"Page": {"Items": [1, 2, 3]}, "Labels": {"a": 1, "b": 2}}));
+        assert_eq!(get_path(&json!({"Page": {"Next": "t"}}), "Page.Next"), Some(&json!("t")));
+        assert_eq!(get_path(&json!({"Page": null}), "Page.Next"), None);
+        assert!(is_empty_token(&json!("")) && is_empty_token(&Value::Null) && !is_empty_token(&json!("x")));
+    }
+}
