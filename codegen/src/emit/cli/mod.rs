@@ -145,6 +145,7 @@ line each: {}.\n",
             detailed.join(", ")
         ));
     }
+    s.push_str(&paging::readme(svc, plan));
     for n in &plan.without_command {
         s.push_str(&format!("\nNo command for `{}` ({}): {}.\n", n.name, n.operation, n.why));
     }

@@ -111,3 +111,32 @@ pub fn render(svc: &Service) -> Rendered {
         command: quote! { ::smithygen_cli_runtime::command_with_paging(&super::SERVICE, &super::PAGING) },
     }
 }
+
+/// The README's lines on pagination and waiters (empty for a service with neither).
+pub fn readme(svc: &Service, plan: &crate::cli_plan::CliPlan) -> String {
+    let mut s = String::new();
+    let paginated: Vec<String> = plan
+        .commands
+        .iter()
+        .filter(|c| svc.paginators.get(&svc.operations[c.operation].name).is_some_and(|p| p.items.is_some()))
+        .map(|c| format!("`{}`", c.name))
+        .collect();
+    if !paginated.is_empty() {
+        s.push_str(&format!(
+            "\nPaginated commands ({}) fetch every page and print the items merged, as the AWS CLI does: \
+`--page-size N` sets each page's size, `--max-items N` stops after N items and prints a `NextToken` to pass to \
+`--starting-token`, and `--no-paginate` (or the token or page-size option given by hand) makes one call.\n",
+            paginated.join(", ")
+        ));
+    }
+    if !svc.waiters.is_empty() {
+        let waiters: Vec<String> = svc.waiters.iter().map(|w| format!("`wait {}` ({})", w.command, w.operation)).collect();
+        s.push_str(&format!(
+            "\nWaiters: {}. Each takes its operation's options and polls until the resource is in the state \
+(exit 0, nothing printed); a failure state, `--max-wait SECONDS` (default 3600) passing or an unexpected error \
+exits 255.\n",
+            waiters.join(", ")
+        ));
+    }
+    s
+}
