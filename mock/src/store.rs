@@ -181,6 +181,9 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// A store and a path in it.
+type Located = (Arc<dyn ObjectStore>, ObjectPath);
+
 /// The configured object store.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -272,7 +275,7 @@ impl Store {
     }
 
     /// The local store's [`ObjectInfo`] file of `uri` (`None` for an S3-compatible store).
-    fn info_path(&self, uri: &S3Uri) -> Result<Option<(Arc<dyn ObjectStore>, ObjectPath)>, StoreError> {
+    fn info_path(&self, uri: &S3Uri) -> Result<Option<Located>, StoreError> {
         let Backend::Local { root, fs } = &self.backend else { return Ok(None) };
         let names: Vec<String> = [INFO_DIR.to_string(), escape_segment(&uri.bucket)].into_iter().chain(escape_key(&uri.key)).collect();
         let path = object_path(&names)?;
