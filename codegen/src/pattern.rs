@@ -12,6 +12,10 @@
 //! - [`Engine::Fancy`], `fancy-regex`, for lookaround, atomic groups, possessive quantifiers,
 //!   backreferences, and the anchors that need lookaround (`$` before more pattern, `(?m)`
 //!   `^`/`$`, `\b`). It hands every part without those to `regex`.
+//! - [`Engine::Counted`], for a whole pattern `^C{m,n}$` whose single-character atom `C` (a
+//!   large class, or `.`) repeated `n` times makes a program past [`SIZE_LIMIT`]
+//!   (`^[^\p{C}]{1,2048}$`, `^.{1,100000}$`): `regex` checks `C*` and the value's code points
+//!   are counted, as Java counts them (a supplementary character is one match of a class).
 //!
 //! Java properties go through one table, [`TABLE`]. Deliberate differences, all about text a
 //! Rust `&str` cannot hold or Java-version details:
@@ -40,6 +44,20 @@ pub enum Engine {
     Regex,
     /// `fancy-regex`: lookaround, atomic groups, backreferences; delegates the rest to `regex`.
     Fancy,
+    /// A whole pattern `^C{min,max}$` (or `\A...\z`) of one character atom `C`: `text` is
+    /// `\A(?:C)*\z` on `regex`, and the value's length in code points must be within
+    /// `min..=max`. With `final_terminator` (Java's `$` ends the pattern) the value may end in
+    /// one line terminator that `$` looks past (`\r\n`, `\n`, `\r`, `\u0085`, `\u2028`,
+    /// `\u2029`), which is then not counted unless `C` matches it too (Java backtracks to
+    /// whichever split matches). Chosen only when the repetition's program is too large.
+    Counted {
+        /// The fewest matches of `C`.
+        min: u32,
+        /// The most, when bounded.
+        max: Option<u32>,
+        /// Whether the pattern ends in Java's `$` (not `\z`).
+        final_terminator: bool,
+    },
 }
 
 /// A `@pattern` ready for the server: the engine and the text it compiles.
@@ -211,16 +229,43 @@ pub fn translate(java: &str) -> Result<Translated, String> {
     let mut r = Renderer { fancy: false };
     let mut text = String::new();
     r.node(&node, true, &mut text);
-    let engine = if r.fancy { Engine::Fancy } else { Engine::Regex };
-    match engine {
-        Engine::Regex => {
-            compile_regex(&text).map_err(|e| format!("translated to `{text}`, which the regex crate rejects: {e}"))?;
-        }
-        Engine::Fancy => {
-            compile_fancy(&text).map_err(|e| format!("translated to `{text}`, which fancy-regex rejects: {e}"))?;
-        }
+    if r.fancy {
+        compile_fancy(&text).map_err(|e| format!("translated to `{text}`, which fancy-regex rejects: {e}"))?;
+        return Ok(Translated { engine: Engine::Fancy, text });
     }
-    Ok(Translated { engine, text })
+    match compile_regex(&text) {
+        Ok(_) => Ok(Translated { engine: Engine::Regex, text }),
+        Err(regex::Error::CompiledTooBig(_)) if counted(&node).is_some() => {
+            let (atom, min, max, final_terminator) = counted(&node).ok_or("checked above")?;
+            let mut one = String::new();
+            r.node(atom, false, &mut one);
+            let text = format!(r"\A(?:{one})*\z");
+            compile_regex(&text).map_err(|e| format!("translated to `{text}` (counted), which the regex crate rejects: {e}"))?;
+            Ok(Translated { engine: Engine::Counted { min, max, final_terminator }, text })
+        }
+        Err(e) => Err(format!("translated to `{text}`, which the regex crate rejects: {e}")),
+    }
+}
+
+/// A whole pattern `^C{min,max}$` of one single-character atom, as [`Engine::Counted`] checks
+/// it: the atom, the bounds, and whether it ends in Java's `$`. `^` and `$` without `(?m)`
+/// (`(?d)`'s `$`, which looks past `\n` only, is left to the other engines), or `\A`, `\z`;
+/// a possessive repetition is left out too (it gives no characters back to `$`).
+fn counted(node: &Node) -> Option<(&Node, u32, Option<u32>, bool)> {
+    let Node::Concat(items) = node else { return None };
+    let [start, Node::Repeat(atom, min, max, Greed::Greedy | Greed::Lazy), end] = items.as_slice() else { return None };
+    let anchored = match start {
+        Node::Caret(f) => !f.m,
+        Node::StartInput => true,
+        _ => false,
+    };
+    let final_terminator = match end {
+        Node::Dollar(f) if !f.m && !f.d => true,
+        Node::EndInput => false,
+        _ => return None,
+    };
+    let one_character = matches!(**atom, Node::Lit(..) | Node::Class(_) | Node::Dot(_));
+    (anchored && one_character).then_some((&**atom, *min, *max, final_terminator))
 }
 
 /// The compiled-program size limit patterns are built with, as `smithygen_runtime`'s `Pattern`
@@ -1106,16 +1151,25 @@ fn sample(node: &Node, rng: &mut u64, out: &mut String) {
     }
 }
 
+/// The runtime's `Pattern` for a translation, as generated validators construct it: tests
+/// check the engine that runs, not a copy of it.
+#[cfg(test)]
+pub(crate) fn runtime_pattern(t: &Translated) -> smithygen_runtime::constraints::Pattern {
+    use smithygen_runtime::constraints::Pattern;
+    match t.engine {
+        Engine::Regex => Pattern::regex(&t.text),
+        Engine::Fancy => Pattern::fancy(&t.text),
+        Engine::Counted { min, max, final_terminator } => Pattern::counted(&t.text, min, max, final_terminator),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The verdict of the runtime's `Pattern`, built as generated validators build it.
     fn matches(java: &str, text: &str) -> bool {
-        let t = translate(java).unwrap_or_else(|e| panic!("{java}: {e}"));
-        match t.engine {
-            Engine::Regex => compile_regex(&t.text).unwrap().is_match(text),
-            Engine::Fancy => fancy_regex::Regex::new(&t.text).unwrap().is_match(text).unwrap(),
-        }
+        runtime_pattern(&translate(java).unwrap_or_else(|e| panic!("{java}: {e}"))).is_match(text)
     }
 
     #[test]
@@ -1196,6 +1250,29 @@ mod tests {
         let t = translate(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]{1,1024}$").expect("translates");
         assert!(regex::Regex::new(&t.text).is_err(), "the regex crate's default limit is exceeded");
         assert!(compile_regex(&t.text).expect("compiles with SIZE_LIMIT").is_match("héllo, wörld 1!"));
+    }
+
+    #[test]
+    fn a_counted_class_past_the_size_limit_is_checked_by_counting_code_points() {
+        for (java, atom, max) in [(r"^[^\p{C}]{1,2048}$", r"[^\p{C}]", 2048), (r"^.{1,100000}$", DOT, 100_000)] {
+            let t = translate(java).expect("translates");
+            assert_eq!(t.engine, Engine::Counted { min: 1, max: Some(max), final_terminator: true }, "{java}");
+            assert_eq!(t.text, format!(r"\A(?:{atom})*\z"));
+            let n = max as usize;
+            assert!(matches(java, "a") && matches(java, &"a".repeat(n)) && !matches(java, &"a".repeat(n + 1)) && !matches(java, ""));
+            assert!(matches(java, &"😀".repeat(n)) && !matches(java, &"😀".repeat(n + 1)), "a supplementary character counts once");
+            assert!(matches(java, &format!("{}\n", "a".repeat(n))) && matches(java, "a\r\n") && !matches(java, "a\n\n"));
+            assert!(!matches(java, "a\u{1}b") || java.starts_with("^."), "a control character is outside [^\\p{{C}}]");
+        }
+        assert!(!matches(r"^.{1,100000}$", "a\nb") && matches(r"^.{1,100000}$", "a\u{1}b"));
+        assert!(matches(r"^[^\p{C}]{1,2048}$", "a\u{2028}") && !matches(r"^[^\p{C}]{1,2048}$", "a\u{2028}b\n\n"));
+        assert!(matches(r"\A[^\p{C}]{2,2048}\z", "ab") && !matches(r"\A[^\p{C}]{2,2048}\z", "ab\n"));
+        // Only that whole shape: a possessive repetition, `(?d)` or more pattern keep the
+        // engine's error.
+        for java in [r"^[^\p{C}]{1,2048}+$", r"^x[^\p{C}]{1,2048}$", r"^(?d)[^\p{C}]{1,2048}$"] {
+            let e = translate(java).expect_err(java);
+            assert!(!e.contains("(counted)"), "{java}: {e}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Needs a JDK (`javac`, `java`); skipped with a message without one, unless `CI` is set.
 
 use smithygen::pattern::{samples, translate, Engine};
+use smithygen_runtime::constraints::Pattern;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -137,6 +138,12 @@ const CORPUS: &[(&str, &[&str])] = &[
     (r"^[0-9A-Za-z]{11}{0,1011}$", &["abcdefghijk", "", "abcdefghijkl"]),
     (r"^a*{2}b+{0}?c$", &["aaabc", "bc", "aac"]),
     (r"^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]{1,1024}$", &["héllo, wörld 1!", "", "tab\there"]),
+    // A whole `^C{m,n}$` past even the raised size limit (IoT Secure Tunneling's and SSM's): a
+    // count of code points; a supplementary character is one match of the class.
+    (r"^[^\p{C}]{1,2048}$", &["a\u{1}b", "a\u{2028}", "ab\u{2028}\n", "\u{200B}x", "a\u{E000}", "a\u{85}", "\u{2029}"]),
+    (r"^.{1,100000}$", &["a\nb", "a\u{1}b", "a\u{2028}b", "x\r\n", "x\r\r"]),
+    (r"\A[^\p{C}]{0,3}\z", &["", "abc", "abcd", "ab\n", "😀😀😀"]),
+    (r"^(?s).{2,3}$", &["\n\n", "a\n\n\n", "a\n", "a"]),
     // `LD` (letter or digit), as Directory Service's `RadiusSharedSecret` writes it.
     (r"^(\p{LD}|\p{Punct}| )+$", &["ab1! x", "_", "é9\u{663}", "a\tb", "\u{2160}"]),
     (r"a{2}{x}", &["aa"]),
@@ -174,6 +181,23 @@ fn model_patterns(out: &mut BTreeSet<String>) -> usize {
         walk(&json, out);
     }
     files.len()
+}
+
+/// The `@pattern`s of more models, for a wider check than the repository's own: the
+/// environment variable `SMITHYGEN_EXTRA_PATTERNS` names a JSON file holding either a model
+/// (its patterns are collected) or an array of pattern strings (AWS's published models' patterns,
+/// extracted once, are checked this way without copying the models into the repository).
+fn extra_patterns(out: &mut BTreeSet<String>) -> usize {
+    let Some(path) = std::env::var_os("SMITHYGEN_EXTRA_PATTERNS") else { return 0 };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("SMITHYGEN_EXTRA_PATTERNS={}: {e}", Path::new(&path).display()));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("SMITHYGEN_EXTRA_PATTERNS: {e}"));
+    match json {
+        serde_json::Value::Array(items) => {
+            out.extend(items.iter().map(|p| p.as_str().expect("SMITHYGEN_EXTRA_PATTERNS: an array of strings").to_string()))
+        }
+        model => walk(&model, out),
+    }
+    1
 }
 
 fn collect_json(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) {
@@ -243,6 +267,28 @@ fn inputs(pattern: &str, extra: &[&str], seed: u64) -> Vec<String> {
     set
 }
 
+/// For a pattern checked by counting ([`Engine::Counted`]): values at and past its bounds, of
+/// ASCII, of a two-byte and of a supplementary character (one code point, two UTF-16 units), and
+/// with a final line terminator.
+fn counted_bounds(pattern: &str) -> Vec<String> {
+    let Ok(t) = translate(pattern) else { return Vec::new() };
+    let Engine::Counted { min, max, .. } = t.engine else { return Vec::new() };
+    let mut lengths = vec![min as usize, min.saturating_sub(1) as usize];
+    if let Some(max) = max {
+        lengths.extend([max as usize, max as usize + 1]);
+    }
+    let mut out = Vec::new();
+    for n in lengths {
+        for c in ["a", "é", "😀"] {
+            out.push(c.repeat(n));
+        }
+        out.push(format!("{}\n", "a".repeat(n)));
+        out.push(format!("{}\r\n", "a".repeat(n)));
+        out.push(format!("{}\u{2028}", "a".repeat(n)));
+    }
+    out
+}
+
 fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
@@ -255,12 +301,18 @@ fn ours(pattern: &str) -> Result<(Engine, Matcher), String> {
     let t = translate(pattern)?;
     Ok(match t.engine {
         Engine::Regex => {
-            let re = smithygen::pattern::compile_regex(&t.text).map_err(|e| e.to_string())?;
-            (Engine::Regex, Box::new(move |s: &str| re.is_match(s)))
+            let p = Pattern::regex(&t.text);
+            (t.engine, Box::new(move |s: &str| p.is_match(s)))
         }
         Engine::Fancy => {
+            // Not the runtime's `Pattern::fancy`, which rejects a value when the backtracking
+            // limit is reached: here that would hide a disagreement.
             let re = smithygen::pattern::compile_fancy(&t.text).map_err(|e| e.to_string())?;
             (Engine::Fancy, Box::new(move |s: &str| re.is_match(s).expect("no backtracking limit reached")))
+        }
+        Engine::Counted { min, max, final_terminator } => {
+            let p = Pattern::counted(&t.text, min, max, final_terminator);
+            (t.engine, Box::new(move |s: &str| p.is_match(s)))
         }
     })
 }
@@ -283,16 +335,21 @@ fn every_pattern_means_what_java_means() {
         return;
     };
     let mut from_models = BTreeSet::new();
-    let files = model_patterns(&mut from_models);
+    let mut files = model_patterns(&mut from_models);
+    files += extra_patterns(&mut from_models);
     assert!(files > 3 && !from_models.is_empty(), "found {files} model files and {} patterns", from_models.len());
 
     // (pattern, from a model, inputs)
     let mut cases: Vec<(String, bool, Vec<String>)> = Vec::new();
     for (n, p) in from_models.iter().enumerate() {
-        cases.push((p.clone(), true, inputs(p, &[], n as u64)));
+        let mut ins = inputs(p, &[], n as u64);
+        ins.extend(counted_bounds(p));
+        cases.push((p.clone(), true, ins));
     }
     for (n, (p, extra)) in CORPUS.iter().enumerate() {
-        cases.push((p.to_string(), false, inputs(p, extra, 1000 + n as u64)));
+        let mut ins = inputs(p, extra, 1000 + n as u64);
+        ins.extend(counted_bounds(p));
+        cases.push((p.to_string(), false, ins));
     }
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -322,8 +379,8 @@ fn every_pattern_means_what_java_means() {
     let answers = String::from_utf8(output.stdout).expect("UTF-8 from java");
     let mut answers = answers.lines();
 
-    let (mut inputs_checked, mut both_verdicts, mut regex_engine, mut fancy_engine, mut java_rejects, mut inside_pair, mut newer_unicode) =
-        (0, 0, 0, 0, 0, 0, 0);
+    let (mut inputs_checked, mut both_verdicts, mut regex_engine, mut fancy_engine, mut counted_engine, mut java_rejects, mut inside_pair, mut newer_unicode) =
+        (0, 0, 0, 0, 0, 0, 0, 0);
     let mut problems = Vec::new();
     for (p, from_model, ins) in &cases {
         let compiled = answers.next().expect("an answer per pattern");
@@ -347,6 +404,7 @@ fn every_pattern_means_what_java_means() {
         match engine {
             Engine::Regex => regex_engine += 1,
             Engine::Fancy => fancy_engine += 1,
+            Engine::Counted { .. } => counted_engine += 1,
         }
         let mut seen = [false; 2];
         for s in ins {
@@ -374,7 +432,7 @@ fn every_pattern_means_what_java_means() {
     let total = cases.len() - java_rejects;
     println!(
         "{} patterns ({} from {files} model files, {} hand-written; {java_rejects} rejected by Java and by us), {inputs_checked} inputs; \
-         {regex_engine} on regex, {fancy_engine} on fancy-regex; both verdicts for {both_verdicts} of {total}; \
+         {regex_engine} on regex, {fancy_engine} on fancy-regex, {counted_engine} counted; both verdicts for {both_verdicts} of {total}; \
          {inside_pair} Java matches only from inside a surrogate pair (not ours by design); \
          {newer_unicode} inputs not compared, holding code points unassigned in this JDK's Unicode version",
         cases.len(),

@@ -1,7 +1,8 @@
 //! The router: the generated SageMaker Runtime routes and SageMaker Runtime HTTP2's
 //! (`InvokeEndpointWithBidirectionalStream`) on one listener, behind hooks that serve the
 //! mock-only `/_mock/` paths, record every request and check SigV4; S3 calls for the store's
-//! objects are diverted to `s3.rs` before those hooks (not recorded, signatures checked by s3s).
+//! objects are diverted to `s3.rs` before those hooks (which logs them itself; signatures
+//! checked by s3s).
 
 use crate::record::RecordedRequest;
 use crate::service::{Mock, MockService};
@@ -16,7 +17,7 @@ pub(crate) const ADMIN_PREFIX: &str = "/_mock/";
 
 pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
     // S3 calls for the store's objects, told apart by their signing scope or host (src/s3.rs).
-    let s3 = crate::s3::S3Front::new(mock.store.clone(), data_dir.join(".s3-uploads"), mock.config.auth.as_ref());
+    let s3 = crate::s3::S3Front::new(mock.clone(), data_dir.join(".s3-uploads"));
     let checks_signatures = mock.config.auth.is_some();
     let admin_mock = mock.clone();
     let record_mock = mock.clone();

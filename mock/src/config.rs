@@ -465,6 +465,23 @@ impl MockConfig {
         Ok(())
     }
 
+    /// The buckets of the async paths (`output_path`, `failure_path`, `input_path` of the
+    /// default and of every listed endpoint, and the built-in defaults): they exist from the
+    /// start, as the buckets a SageMaker endpoint is configured with exist in S3. A bucket
+    /// named after the endpoint (`s3://{endpoint}-out/`) is left out: every name could be one.
+    pub(crate) fn configured_buckets(&self) -> std::collections::BTreeSet<String> {
+        let builtin = [DEFAULT_OUTPUT_PATH, DEFAULT_FAILURE_PATH, DEFAULT_INPUT_PATH].map(|p| Some(p.to_string()));
+        std::iter::once(&self.default)
+            .chain(self.endpoints.values())
+            .flat_map(|ep| [ep.output_path.clone(), ep.failure_path.clone(), ep.input_path.clone()])
+            .chain(builtin)
+            .flatten()
+            .filter_map(|path| crate::s3_uri::S3Uri::parse(&path).ok())
+            .map(|uri| uri.bucket)
+            .filter(|bucket| !bucket.contains("{endpoint}"))
+            .collect()
+    }
+
     /// The settings of endpoint `name`, with defaults applied.
     pub(crate) fn resolve(&self, name: &str) -> Resolved<'_> {
         let listed = self.endpoints.get(name);

@@ -200,6 +200,9 @@ impl MockServer {
             }
         };
         let store = Arc::new(store::Store::new(&self.config.store, &data_dir).map_err(|e| MockError::Store(e.to_string()))?);
+        for bucket in self.config.configured_buckets() {
+            store.create_bucket(&bucket).map_err(|e| MockError::Store(e.to_string()))?;
+        }
         let (queue, jobs) =
             queue::Queue::open(&data_dir).map_err(|e| MockError::io(format!("queue in {}", data_dir.display()), e))?;
         let mock = Arc::new(Mock::new(self.config, store, queue));

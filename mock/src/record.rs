@@ -17,14 +17,37 @@ pub const INVOKE_ENDPOINT_WITH_RESPONSE_STREAM: &str = "InvokeEndpointWithRespon
 /// is read, see [`RecordedRequest::body`].
 pub const INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM: &str = "InvokeEndpointWithBidirectionalStream";
 
+/// The S3 operations the mock answers (`s3.rs`), by their names in S3's API: what
+/// [`RecordedRequest::operation`] holds for an S3 call.
+pub const S3_OPERATIONS: &[&str] = &[
+    "ListBuckets",
+    "CreateBucket",
+    "HeadBucket",
+    "GetObject",
+    "HeadObject",
+    "PutObject",
+    "DeleteObject",
+    "DeleteObjects",
+    "ListObjectsV2",
+    "CreateMultipartUpload",
+    "UploadPart",
+    "CompleteMultipartUpload",
+    "AbortMultipartUpload",
+];
+
 /// At most this much of one input event stream is kept in the log (its first bytes).
 pub const MAX_STREAMED_BODY_BYTES: usize = 1024 * 1024;
 
 /// A request as the mock received it, before any check (SigV4, validation) ran.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedRequest {
+    /// Whose API the request was for: `"sagemaker"` (SageMaker Runtime and its HTTP2 API), or
+    /// `"s3"` for the S3 calls the mock answers for its store's objects.
+    pub service: &'static str,
     /// `InvokeEndpoint` or `InvokeEndpointAsync` when method and path are those of an
-    /// operation; `None` for anything else (which got 404 or 405).
+    /// operation; for an S3 call, the S3 operation it was routed to (one of [`S3_OPERATIONS`],
+    /// such as `PutObject`); `None` for anything else (which got 404 or 405, or an S3 error
+    /// before it reached an operation, such as a refused signature).
     pub operation: Option<&'static str>,
     /// The endpoint name from the path, percent-decoded.
     pub endpoint_name: Option<String>,
@@ -36,7 +59,9 @@ pub struct RecordedRequest {
     pub http_version: String,
     /// Headers in arrival order, names lowercase.
     pub headers: Vec<(String, String)>,
-    /// The body. For `InvokeEndpointWithBidirectionalStream`, the input event stream's frames
+    /// The body; for S3 calls empty (their bodies, up to gigabytes, are not kept; the
+    /// `content-length` header says their size). For `InvokeEndpointWithBidirectionalStream`,
+    /// the input event stream's frames
     /// as the operation read them (they keep arriving after the request is first logged), at
     /// most [`MAX_STREAMED_BODY_BYTES`] and within [`RecordConfig::max_body_bytes`].
     pub body: Bytes,
@@ -50,6 +75,7 @@ impl RecordedRequest {
     pub(crate) fn from_request(request: &http::Request<Bytes>) -> Self {
         let (operation, endpoint_name) = classify(request.method(), request.uri().path());
         RecordedRequest {
+            service: "sagemaker",
             operation,
             endpoint_name,
             method: request.method().to_string(),
@@ -61,6 +87,27 @@ impl RecordedRequest {
                 .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect(),
             body: request.body().clone(),
+            body_truncated: false,
+            received_at: SystemTime::now(),
+        }
+    }
+
+    /// An S3 call, as it arrived (its operation is set once s3s has routed it, see
+    /// [`Recorder::set_operation`]; its body is not kept).
+    pub(crate) fn from_s3_head<B>(request: &http::Request<B>) -> Self {
+        RecordedRequest {
+            service: "s3",
+            operation: None,
+            endpoint_name: None,
+            method: request.method().to_string(),
+            http_version: format!("{:?}", request.version()),
+            uri: request.uri().to_string(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect(),
+            body: Bytes::new(),
             body_truncated: false,
             received_at: SystemTime::now(),
         }
@@ -91,6 +138,7 @@ impl RecordedRequest {
             }
         }
         let mut value = json!({
+            "service": self.service,
             "operation": self.operation,
             "endpoint_name": self.endpoint_name,
             "method": self.method,
@@ -232,6 +280,14 @@ impl Recorder {
         log.ids.push_back(id);
         self.trim(&mut log);
         Some(id)
+    }
+
+    /// Names the operation of request `id` (an S3 call, once routed), while it is in the log.
+    pub(crate) fn set_operation(&self, id: u64, operation: &'static str) {
+        let mut log = self.log();
+        if let Ok(index) = log.ids.binary_search(&id) {
+            log.requests[index].operation = Some(operation);
+        }
     }
 
     /// Adds a chunk of a streamed body to request `id`, while it is still in the log and within

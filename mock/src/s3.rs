@@ -10,6 +10,14 @@
 //! `Content-MD5`) are checked before an object becomes visible: a mismatch is `BadDigest` and
 //! nothing is written.
 //!
+//! What S3 keeps with an object is kept too ([`ObjectInfo`]): `Content-Type` and `x-amz-meta-*`
+//! user metadata as put (PutObject, CreateMultipartUpload) come back from GetObject and
+//! HeadObject, and ETags are S3's (the MD5 of a single PUT, the MD5 of the parts' MD5s and
+//! `-N` after a multipart upload). Only existing buckets take objects: the buckets of the
+//! configured async paths exist from the start, others after CreateBucket; PutObject into any
+//! other bucket is `NoSuchBucket`, as in S3. S3 calls appear in the request log too
+//! (`service` `"s3"`, the S3 operation's name, headers; not their bodies).
+//!
 //! Which requests are S3's ([`is_s3_request`]): not SageMaker's operation paths
 //! (`/endpoints/NAME/invocations` and the like), whatever they are signed for; else those signed
 //! for the `s3` service; unsigned
@@ -18,7 +26,8 @@
 //! SageMaker API has (not under `/endpoints/` or `/_mock/`), as `--no-sign-request` sends them.
 
 use crate::config::AuthConfig;
-use crate::store::{S3Uri, Store, StoreError};
+use crate::service::Mock;
+use crate::store::{ObjectInfo, S3Uri, Store, StoreError};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use s3s::checksum::ChecksumHasher;
@@ -130,7 +139,13 @@ pub(crate) struct S3Front {
     service: Arc<s3s::service::S3Service>,
     /// SigV4 is configured: s3s verifies every signature with that key.
     checks_signatures: bool,
+    /// Where requests are logged.
+    mock: Arc<Mock>,
 }
+
+/// The request log's id of an S3 call, carried in its extensions to the operation that answers.
+#[derive(Debug, Clone, Copy)]
+struct RecordId(u64);
 
 impl std::fmt::Debug for S3Front {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -139,21 +154,27 @@ impl std::fmt::Debug for S3Front {
 }
 
 impl S3Front {
-    /// Serves `store`'s objects; multipart parts wait in `uploads` until completed. With `auth`,
-    /// every request must be signed with that key (SigV4, checked by s3s).
-    pub(crate) fn new(store: Arc<Store>, uploads: PathBuf, auth: Option<&AuthConfig>) -> Self {
-        let mut builder = s3s::service::S3ServiceBuilder::new(S3Api { store, uploads, signed_only: auth.is_some() });
+    /// Serves the mock's store's objects, logging each call in its request log; multipart
+    /// parts wait in `uploads` until completed. With `[auth]`, every request must be signed
+    /// with that key (SigV4, checked by s3s).
+    pub(crate) fn new(mock: Arc<Mock>, uploads: PathBuf) -> Self {
+        let auth: Option<&AuthConfig> = mock.config.auth.as_ref();
+        let api = S3Api { store: mock.store.clone(), uploads, signed_only: auth.is_some(), mock: mock.clone() };
+        let mut builder = s3s::service::S3ServiceBuilder::new(api);
         builder.set_host(Hosts);
         if let Some(auth) = auth {
             builder.set_auth(s3s::auth::SimpleAuth::from_single(auth.access_key_id.clone(), auth.secret_access_key.clone()));
         }
-        S3Front { service: Arc::new(builder.build()), checks_signatures: auth.is_some() }
+        S3Front { service: Arc::new(builder.build()), checks_signatures: auth.is_some(), mock }
     }
 
     /// Answers one S3 request, its body read as it arrives and the response body (an object
     /// being read) sent as it is produced.
     pub(crate) async fn serve(&self, request: http::Request<aws_smithy_types::body::SdkBody>) -> ServerResponse {
         let mut request = request;
+        if let Some(id) = self.mock.recorder.push(crate::record::RecordedRequest::from_s3_head(&request)) {
+            request.extensions_mut().insert(RecordId(id));
+        }
         if !self.checks_signatures {
             // Without [auth] any credentials do, as for SageMaker calls: the signature cannot be
             // checked (the client's secret is unknown), so the request is taken as unsigned.
@@ -218,6 +239,21 @@ struct S3Api {
     uploads: PathBuf,
     /// SigV4 is configured: anonymous requests are refused.
     signed_only: bool,
+    /// Its request log names each call's operation.
+    mock: Arc<Mock>,
+}
+
+/// What a multipart upload is for, kept in its folder from CreateMultipartUpload on.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct UploadTarget {
+    bucket: String,
+    key: String,
+    info: ObjectInfo,
+}
+
+/// What PutObject and CreateMultipartUpload ask S3 to keep with the object.
+fn object_info(content_type: Option<String>, metadata: Option<Metadata>) -> ObjectInfo {
+    ObjectInfo { content_type, metadata: metadata.unwrap_or_default().into_iter().collect(), e_tag: None }
 }
 
 fn store_error(e: StoreError) -> s3s::S3Error {
@@ -231,9 +267,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn etag(meta: &object_store::ObjectMeta) -> Option<ETag> {
-    meta.e_tag.as_ref().map(|t| ETag::Strong(t.trim_matches('"').to_string()))
+fn etag(info: &ObjectInfo) -> Option<ETag> {
+    info.e_tag.clone().map(ETag::Strong)
 }
+
+/// S3's answer for an object put without a `Content-Type`.
+const DEFAULT_CONTENT_TYPE: &str = "binary/octet-stream";
 
 /// Key characters ListObjectsV2 leaves as they are with `encoding-type=url`.
 const KEY_URL_SET: &percent_encoding::AsciiSet =
@@ -329,7 +368,13 @@ impl S3Api {
         S3Uri { bucket: bucket.to_string(), key: key.to_string() }
     }
 
-    fn check_caller<T>(&self, req: &S3Request<T>) -> S3Result<()> {
+    /// Names the call's operation in the request log, then refuses an anonymous caller when
+    /// signatures are checked.
+    fn check_caller<T>(&self, req: &S3Request<T>, operation: &'static str) -> S3Result<()> {
+        debug_assert!(crate::record::S3_OPERATIONS.contains(&operation), "{operation}");
+        if let Some(RecordId(id)) = req.extensions.get::<RecordId>() {
+            self.mock.recorder.set_operation(*id, operation);
+        }
         if self.signed_only && req.credentials.is_none() {
             return Err(s3_error!(AccessDenied, "Anonymous access is refused: this mock checks SigV4 signatures."));
         }
@@ -351,8 +396,9 @@ impl S3Api {
         body: Option<StreamingBlob>,
         mut declared: Declared,
         trailers: Option<s3s::TrailingHeaders>,
+        info: ObjectInfo,
     ) -> S3Result<(String, Checksum)> {
-        let mut writer = self.store.writer(uri).await.map_err(store_error)?;
+        let mut writer = self.store.writer(uri, info).await.map_err(store_error)?;
         if let Some(mut body) = body {
             while let Some(chunk) = body.next().await {
                 let chunk = match chunk {
@@ -370,9 +416,9 @@ impl S3Api {
             }
         }
         match declared.verify(trailers) {
-            Ok(sums) => {
-                writer.finish().await.map_err(store_error)?;
-                Ok(sums)
+            Ok((md5, sums)) => {
+                writer.finish(md5.clone()).await.map_err(store_error)?;
+                Ok((md5, sums))
             }
             Err(e) => {
                 writer.abort().await;
@@ -387,25 +433,25 @@ impl S3Api {
         Ok(self.uploads.join(id.to_string()))
     }
 
-    /// The upload's folder, checked to be for `bucket`/`key`.
-    async fn open_upload(&self, upload_id: &str, bucket: &str, key: &str) -> S3Result<PathBuf> {
+    /// The upload's folder, checked to be for `bucket`/`key`, and what to keep with the object.
+    async fn open_upload(&self, upload_id: &str, bucket: &str, key: &str) -> S3Result<(PathBuf, ObjectInfo)> {
         let dir = self.upload_dir(upload_id)?;
         let target = tokio::fs::read(dir.join("target.json"))
             .await
             .map_err(|_| s3_error!(NoSuchUpload, "The specified upload does not exist: {upload_id}"))?;
-        let target: (String, String) =
+        let target: UploadTarget =
             serde_json::from_slice(&target).map_err(|e| s3_error!(InternalError, "upload {upload_id}: {e}"))?;
-        if target != (bucket.to_string(), key.to_string()) {
+        if (target.bucket.as_str(), target.key.as_str()) != (bucket, key) {
             return Err(s3_error!(NoSuchUpload, "Upload {upload_id} is not for s3://{bucket}/{key}"));
         }
-        Ok(dir)
+        Ok((dir, target.info))
     }
 }
 
 #[async_trait::async_trait]
 impl S3 for S3Api {
     async fn list_buckets(&self, req: S3Request<ListBucketsInput>) -> S3Result<S3Response<ListBucketsOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "ListBuckets")?;
         let buckets = self
             .store
             .buckets()
@@ -417,28 +463,28 @@ impl S3 for S3Api {
     }
 
     async fn create_bucket(&self, req: S3Request<CreateBucketInput>) -> S3Result<S3Response<CreateBucketOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "CreateBucket")?;
         self.store.create_bucket(&req.input.bucket).map_err(store_error)?;
         Ok(S3Response::new(CreateBucketOutput { location: Some(format!("/{}", req.input.bucket)) }))
     }
 
     async fn head_bucket(&self, req: S3Request<HeadBucketInput>) -> S3Result<S3Response<HeadBucketOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "HeadBucket")?;
         self.check_bucket(&req.input.bucket)?;
         Ok(S3Response::new(HeadBucketOutput::default()))
     }
 
     async fn get_object(&self, req: S3Request<GetObjectInput>) -> S3Result<S3Response<GetObjectOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "GetObject")?;
         let input = req.input;
         self.check_bucket(&input.bucket)?;
         let uri = Self::uri(&input.bucket, &input.key);
-        let meta = self.store.head(&uri).await.map_err(store_error)?;
+        let (meta, _) = self.store.head_info(&uri).await.map_err(store_error)?;
         let range = match &input.range {
             Some(range) => Some(range.check(meta.size)?),
             None => None,
         };
-        let (meta, stream) = self.store.get_stream(&uri, range.clone()).await.map_err(store_error)?;
+        let (meta, info, stream) = self.store.get_stream(&uri, range.clone()).await.map_err(store_error)?;
         // A channel makes the body `Sync`, as s3s's streaming blob wants it.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, StoreError>>(4);
         tokio::spawn(async move {
@@ -457,34 +503,36 @@ impl S3 for S3Api {
             content_range: range.map(|r| format!("bytes {}-{}/{}", r.start, r.end.saturating_sub(1), meta.size)),
             accept_ranges: Some("bytes".into()),
             last_modified: Some(Timestamp::from(std::time::SystemTime::from(meta.last_modified))),
-            e_tag: etag(&meta),
-            content_type: Some("binary/octet-stream".into()),
+            e_tag: etag(&info),
+            content_type: Some(info.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.into())),
+            metadata: (!info.metadata.is_empty()).then(|| info.metadata.into_iter().collect()),
             ..Default::default()
         }))
     }
 
     async fn head_object(&self, req: S3Request<HeadObjectInput>) -> S3Result<S3Response<HeadObjectOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "HeadObject")?;
         let input = req.input;
         self.check_bucket(&input.bucket)?;
-        let meta = self.store.head(&Self::uri(&input.bucket, &input.key)).await.map_err(store_error)?;
+        let (meta, info) = self.store.head_info(&Self::uri(&input.bucket, &input.key)).await.map_err(store_error)?;
         Ok(S3Response::new(HeadObjectOutput {
             content_length: i64::try_from(meta.size).ok(),
             accept_ranges: Some("bytes".into()),
             last_modified: Some(Timestamp::from(std::time::SystemTime::from(meta.last_modified))),
-            e_tag: etag(&meta),
-            content_type: Some("binary/octet-stream".into()),
+            e_tag: etag(&info),
+            content_type: Some(info.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.into())),
+            metadata: (!info.metadata.is_empty()).then(|| info.metadata.into_iter().collect()),
             ..Default::default()
         }))
     }
 
     async fn put_object(&self, req: S3Request<PutObjectInput>) -> S3Result<S3Response<PutObjectOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "PutObject")?;
         let headers = req.headers;
         let trailers = req.trailing_headers;
         let input = req.input;
-        // A mock convenience: putting into a bucket creates it (S3 would answer NoSuchBucket).
-        self.store.create_bucket(&input.bucket).map_err(store_error)?;
+        self.check_bucket(&input.bucket)?;
+        let info = object_info(input.content_type, input.metadata);
         let declared_sums = Checksum {
             checksum_crc32: input.checksum_crc32,
             checksum_crc32c: input.checksum_crc32c,
@@ -495,7 +543,7 @@ impl S3 for S3Api {
         };
         let declared = Declared::new(&headers, input.checksum_algorithm.as_ref(), declared_sums, input.content_md5);
         let uri = Self::uri(&input.bucket, &input.key);
-        let (md5, sums) = self.receive(&uri, input.body, declared, trailers).await?;
+        let (md5, sums) = self.receive(&uri, input.body, declared, trailers, info).await?;
         tracing::info!(%uri, "S3 PutObject");
         Ok(S3Response::new(PutObjectOutput {
             e_tag: Some(ETag::Strong(md5)),
@@ -509,14 +557,14 @@ impl S3 for S3Api {
     }
 
     async fn delete_object(&self, req: S3Request<DeleteObjectInput>) -> S3Result<S3Response<DeleteObjectOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "DeleteObject")?;
         self.check_bucket(&req.input.bucket)?;
         self.store.delete(&Self::uri(&req.input.bucket, &req.input.key)).await.map_err(store_error)?;
         Ok(S3Response::new(DeleteObjectOutput::default()))
     }
 
     async fn delete_objects(&self, req: S3Request<DeleteObjectsInput>) -> S3Result<S3Response<DeleteObjectsOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "DeleteObjects")?;
         let input = req.input;
         self.check_bucket(&input.bucket)?;
         let mut deleted = Vec::new();
@@ -541,7 +589,7 @@ impl S3 for S3Api {
     }
 
     async fn list_objects_v2(&self, req: S3Request<ListObjectsV2Input>) -> S3Result<S3Response<ListObjectsV2Output>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "ListObjectsV2")?;
         let input = req.input;
         self.check_bucket(&input.bucket)?;
         let prefix = input.prefix.clone().unwrap_or_default();
@@ -585,7 +633,7 @@ impl S3 for S3Api {
                     key: Some(encode(&key)),
                     size: i64::try_from(object.meta.size).ok(),
                     last_modified: Some(Timestamp::from(std::time::SystemTime::from(object.meta.last_modified))),
-                    e_tag: etag(&object.meta),
+                    e_tag: object.e_tag.clone().map(ETag::Strong),
                     storage_class: Some(ObjectStorageClass::from_static(ObjectStorageClass::STANDARD)),
                     ..Default::default()
                 }),
@@ -615,14 +663,15 @@ impl S3 for S3Api {
         &self,
         req: S3Request<CreateMultipartUploadInput>,
     ) -> S3Result<S3Response<CreateMultipartUploadOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "CreateMultipartUpload")?;
         let input = req.input;
-        self.store.create_bucket(&input.bucket).map_err(store_error)?;
+        self.check_bucket(&input.bucket)?;
         // The object's place is checked now, not after the parts have been sent.
         self.store.check_place(&Self::uri(&input.bucket, &input.key)).map_err(store_error)?;
         let id = uuid::Uuid::new_v4().to_string();
         let dir = self.uploads.join(&id);
-        let target = serde_json::to_vec(&(&input.bucket, &input.key)).map_err(|e| s3_error!(InternalError, "{e}"))?;
+        let target = UploadTarget { bucket: input.bucket.clone(), key: input.key.clone(), info: object_info(input.content_type, input.metadata) };
+        let target = serde_json::to_vec(&target).map_err(|e| s3_error!(InternalError, "{e}"))?;
         tokio::fs::create_dir_all(&dir).await.map_err(|e| s3_error!(InternalError, "upload folder: {e}"))?;
         tokio::fs::write(dir.join("target.json"), target).await.map_err(|e| s3_error!(InternalError, "upload folder: {e}"))?;
         Ok(S3Response::new(CreateMultipartUploadOutput {
@@ -635,14 +684,14 @@ impl S3 for S3Api {
     }
 
     async fn upload_part(&self, req: S3Request<UploadPartInput>) -> S3Result<S3Response<UploadPartOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "UploadPart")?;
         let headers = req.headers;
         let trailers = req.trailing_headers;
         let input = req.input;
         if !(1..=10_000).contains(&input.part_number) {
             return Err(s3_error!(InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive"));
         }
-        let dir = self.open_upload(&input.upload_id, &input.bucket, &input.key).await?;
+        let (dir, _) = self.open_upload(&input.upload_id, &input.bucket, &input.key).await?;
         let declared_sums = Checksum {
             checksum_crc32: input.checksum_crc32,
             checksum_crc32c: input.checksum_crc32c,
@@ -692,15 +741,15 @@ impl S3 for S3Api {
         &self,
         req: S3Request<CompleteMultipartUploadInput>,
     ) -> S3Result<S3Response<CompleteMultipartUploadOutput>> {
-        self.check_caller(&req)?;
+        self.check_caller(&req, "CompleteMultipartUpload")?;
         let input = req.input;
-        let dir = self.open_upload(&input.upload_id, &input.bucket, &input.key).await?;
+        let (dir, info) = self.open_upload(&input.upload_id, &input.bucket, &input.key).await?;
         let parts = input.multipart_upload.and_then(|m| m.parts).unwrap_or_default();
         if parts.is_empty() {
             return Err(s3_error!(MalformedXML, "You must specify at least one part"));
         }
         let uri = Self::uri(&input.bucket, &input.key);
-        let mut writer = self.store.writer(&uri).await.map_err(store_error)?;
+        let mut writer = self.store.writer(&uri, info).await.map_err(store_error)?;
         let mut md5s = Md5::new();
         let mut previous = 0;
         let count = parts.len();
@@ -747,13 +796,14 @@ impl S3 for S3Api {
             }
             previous = number;
         }
-        writer.finish().await.map_err(store_error)?;
+        let e_tag = format!("{}-{count}", hex(&md5s.finalize()));
+        writer.finish(e_tag.clone()).await.map_err(store_error)?;
         let _ = tokio::fs::remove_dir_all(&dir).await;
         tracing::info!(%uri, parts = count, "S3 CompleteMultipartUpload");
         Ok(S3Response::new(CompleteMultipartUploadOutput {
             bucket: Some(input.bucket),
             key: Some(input.key),
-            e_tag: Some(ETag::Strong(format!("{}-{count}", hex(&md5s.finalize())))),
+            e_tag: Some(ETag::Strong(e_tag)),
             ..Default::default()
         }))
     }
@@ -762,8 +812,8 @@ impl S3 for S3Api {
         &self,
         req: S3Request<AbortMultipartUploadInput>,
     ) -> S3Result<S3Response<AbortMultipartUploadOutput>> {
-        self.check_caller(&req)?;
-        let dir = self.open_upload(&req.input.upload_id, &req.input.bucket, &req.input.key).await?;
+        self.check_caller(&req, "AbortMultipartUpload")?;
+        let (dir, _) = self.open_upload(&req.input.upload_id, &req.input.bucket, &req.input.key).await?;
         let _ = tokio::fs::remove_dir_all(&dir).await;
         Ok(S3Response::new(AbortMultipartUploadOutput::default()))
     }

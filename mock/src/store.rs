@@ -4,6 +4,11 @@
 //! Any key S3 accepts is stored, under an escaped name where `object_store` (and a file system)
 //! could not take it as it is (`escape_key`): `..` or `.` segments, empty segments (`a//b`,
 //! a trailing `/`), `%`, control characters. No key can name a place outside its bucket folder.
+//!
+//! What S3 keeps beside an object's bytes ([`ObjectInfo`]: `Content-Type`, `x-amz-meta-*` user
+//! metadata, S3's entity tag) goes with the object: as object attributes in an S3-compatible
+//! store, in a JSON file under `<data-dir>/.s3-meta/bucket/key` in the local one (no bucket name
+//! starts with a dot, so that folder is nobody's bucket).
 
 use crate::config::{StoreConfig, StoreKind};
 pub use crate::s3_uri::S3Uri;
@@ -12,8 +17,12 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::path::{Path as ObjectPath, PathPart};
-use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, PutOptions, PutPayload, WriteMultipart};
-use std::collections::HashMap;
+use object_store::{
+    Attribute, AttributeValue, Attributes, GetOptions, GetRange, ObjectMeta, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions,
+    PutPayload, WriteMultipart,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -88,11 +97,68 @@ pub(crate) fn unescape_key<'a>(parts: impl IntoIterator<Item = PathPart<'a>>) ->
     Some(segments?.join("/"))
 }
 
+/// The local store's folder of [`ObjectInfo`] files (a dot: never a bucket's folder).
+const INFO_DIR: &str = ".s3-meta";
+
+/// What S3 keeps with an object beside its bytes, and answers in GetObject and HeadObject.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ObjectInfo {
+    /// `Content-Type` as it was put.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// User metadata (`x-amz-meta-NAME`), by NAME.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// S3's entity tag without quotes (the MD5 of a single PUT, `MD5-of-part-MD5s-N` after a
+    /// multipart upload); the store's own tag when unknown (an object put there by hand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+}
+
+impl ObjectInfo {
+    /// As object attributes (S3-compatible store): `Content-Type` and `x-amz-meta-*`.
+    fn attributes(&self) -> Attributes {
+        let mut attributes = Attributes::new();
+        if let Some(content_type) = &self.content_type {
+            attributes.insert(Attribute::ContentType, AttributeValue::from(content_type.clone()));
+        }
+        for (name, value) in &self.metadata {
+            attributes.insert(Attribute::Metadata(name.clone().into()), AttributeValue::from(value.clone()));
+        }
+        attributes
+    }
+
+    /// From an S3-compatible store's attributes and tag.
+    fn from_attributes(attributes: &Attributes, e_tag: Option<&String>) -> Self {
+        let mut info = ObjectInfo { e_tag: e_tag.map(|t| t.trim_matches('"').to_string()), ..Default::default() };
+        for (key, value) in attributes.iter() {
+            match key {
+                Attribute::ContentType => info.content_type = Some(value.to_string()),
+                Attribute::Metadata(name) => {
+                    info.metadata.insert(name.to_string(), value.to_string());
+                }
+                _ => {}
+            }
+        }
+        info
+    }
+
+    /// With the store's tag where S3's is unknown.
+    fn or_store_tag(mut self, meta: &ObjectMeta) -> Self {
+        if self.e_tag.is_none() {
+            self.e_tag = meta.e_tag.as_ref().map(|t| t.trim_matches('"').to_string());
+        }
+        self
+    }
+}
+
 /// An object as listed: its key and what the store knows of it.
 #[derive(Debug, Clone)]
 pub(crate) struct Listed {
     pub key: String,
     pub meta: ObjectMeta,
+    /// S3's entity tag (see [`ObjectInfo::e_tag`]).
+    pub e_tag: Option<String>,
 }
 
 /// Why an object could not be read or written.
@@ -114,6 +180,9 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+/// A store and a path in it.
+type Located = (Arc<dyn ObjectStore>, ObjectPath);
 
 /// The configured object store.
 #[derive(Debug)]
@@ -205,6 +274,53 @@ impl Store {
         }
     }
 
+    /// The local store's [`ObjectInfo`] file of `uri` (`None` for an S3-compatible store).
+    fn info_path(&self, uri: &S3Uri) -> Result<Option<Located>, StoreError> {
+        let Backend::Local { root, fs } = &self.backend else { return Ok(None) };
+        let names: Vec<String> = [INFO_DIR.to_string(), escape_segment(&uri.bucket)].into_iter().chain(escape_key(&uri.key)).collect();
+        let path = object_path(&names)?;
+        refuse_links(root, &path).map_err(|why| StoreError::Other(format!("{uri}: {why}")))?;
+        Ok(Some((fs.clone() as Arc<dyn ObjectStore>, path)))
+    }
+
+    /// The local store's [`ObjectInfo`] of `uri`: empty when none was kept (an object put by hand).
+    async fn read_info(&self, uri: &S3Uri) -> Result<ObjectInfo, StoreError> {
+        let Some((store, path)) = self.info_path(uri)? else { return Ok(ObjectInfo::default()) };
+        match store.get(&path).await {
+            Ok(result) => {
+                let bytes = result.bytes().await.map_err(|e| map_err(uri, e))?;
+                Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+            }
+            Err(_) => Ok(ObjectInfo::default()),
+        }
+    }
+
+    /// Keeps `info` with the object at `uri` (local store; an S3-compatible one keeps it as
+    /// the object's attributes).
+    async fn write_info(&self, uri: &S3Uri, info: &ObjectInfo) -> Result<(), StoreError> {
+        let Some((store, path)) = self.info_path(uri)? else { return Ok(()) };
+        let json = serde_json::to_vec(info).map_err(|e| StoreError::Other(format!("{uri}: {e}")))?;
+        store.put(&path, PutPayload::from(json)).await.map_err(|e| map_err(uri, e))?;
+        Ok(())
+    }
+
+    /// The object at `uri`'s metadata and what S3 keeps with it.
+    pub(crate) async fn head_info(&self, uri: &S3Uri) -> Result<(ObjectMeta, ObjectInfo), StoreError> {
+        let (store, path) = self.locate(uri)?;
+        match &self.backend {
+            Backend::Local { .. } => {
+                let meta = store.head(&path).await.map_err(|e| map_err(uri, e))?;
+                let info = self.read_info(uri).await?.or_store_tag(&meta);
+                Ok((meta, info))
+            }
+            Backend::S3 { .. } => {
+                let result = store.get_opts(&path, GetOptions { head: true, ..GetOptions::default() }).await.map_err(|e| map_err(uri, e))?;
+                let info = ObjectInfo::from_attributes(&result.attributes, result.meta.e_tag.as_ref());
+                Ok((result.meta, info))
+            }
+        }
+    }
+
     /// Whether `uri` names a place the store can hold an object at (for the local store: no
     /// symbolic link on the way), without reading or writing it.
     pub(crate) fn check_place(&self, uri: &S3Uri) -> Result<(), StoreError> {
@@ -218,48 +334,63 @@ impl Store {
         result.bytes().await.map_err(|e| map_err(uri, e))
     }
 
-    /// Writes `body` to `uri` atomically (a reader sees the whole object or none).
+    /// Writes `body` to `uri` atomically (a reader sees the whole object or none), with S3's
+    /// entity tag for it (its MD5).
     pub(crate) async fn put(&self, uri: &S3Uri, body: Bytes) -> Result<(), StoreError> {
         let (store, path) = self.locate(uri)?;
+        let info = ObjectInfo { e_tag: Some(md5_hex(&body)), ..Default::default() };
         store.put_opts(&path, PutPayload::from(body), PutOptions::default()).await.map_err(|e| map_err(uri, e))?;
-        Ok(())
+        self.write_info(uri, &info).await
     }
 
-    /// What the store knows of the object at `uri` (size, last change, entity tag).
-    pub(crate) async fn head(&self, uri: &S3Uri) -> Result<ObjectMeta, StoreError> {
-        let (store, path) = self.locate(uri)?;
-        store.head(&path).await.map_err(|e| map_err(uri, e))
-    }
-
-    /// The object at `uri` (or the bytes `range` of it) as it is read, with its metadata.
+    /// The object at `uri` (or the bytes `range` of it) as it is read, with its metadata and
+    /// what S3 keeps with it.
     pub(crate) async fn get_stream(
         &self,
         uri: &S3Uri,
         range: Option<std::ops::Range<u64>>,
-    ) -> Result<(ObjectMeta, BoxStream<'static, Result<Bytes, StoreError>>), StoreError> {
+    ) -> Result<(ObjectMeta, ObjectInfo, BoxStream<'static, Result<Bytes, StoreError>>), StoreError> {
         let (store, path) = self.locate(uri)?;
         let options = GetOptions { range: range.map(GetRange::Bounded), ..GetOptions::default() };
         let result = store.get_opts(&path, options).await.map_err(|e| map_err(uri, e))?;
         let meta = result.meta.clone();
+        let info = match &self.backend {
+            Backend::Local { .. } => self.read_info(uri).await?.or_store_tag(&meta),
+            Backend::S3 { .. } => ObjectInfo::from_attributes(&result.attributes, meta.e_tag.as_ref()),
+        };
         let owned = uri.clone();
-        Ok((meta, result.into_stream().map_err(move |e| map_err(&owned, e)).boxed()))
+        Ok((meta, info, result.into_stream().map_err(move |e| map_err(&owned, e)).boxed()))
     }
 
-    /// Starts writing an object at `uri` part by part: nothing is visible at `uri` until
-    /// [`ObjectWriter::finish`], and an abandoned writer leaves nothing behind.
-    pub(crate) async fn writer(&self, uri: &S3Uri) -> Result<ObjectWriter, StoreError> {
+    /// Starts writing an object at `uri` part by part, to be kept with `info`: nothing is
+    /// visible at `uri` until [`ObjectWriter::finish`], and an abandoned writer leaves nothing
+    /// behind.
+    pub(crate) async fn writer(self: &Arc<Self>, uri: &S3Uri, info: ObjectInfo) -> Result<ObjectWriter, StoreError> {
         let (store, path) = self.locate(uri)?;
-        let upload = store.put_multipart(&path).await.map_err(|e| map_err(uri, e))?;
-        Ok(ObjectWriter { uri: uri.clone(), inner: Some(WriteMultipart::new(upload)) })
+        let options = PutMultipartOptions { attributes: info.attributes(), ..Default::default() };
+        let upload = match &self.backend {
+            Backend::S3 { .. } => store.put_multipart_opts(&path, options).await,
+            Backend::Local { .. } => store.put_multipart(&path).await,
+        }
+        .map_err(|e| map_err(uri, e))?;
+        Ok(ObjectWriter { uri: uri.clone(), inner: Some(WriteMultipart::new(upload)), store: self.clone(), info })
     }
 
-    /// Removes the object at `uri`; no object there is no error (as S3 answers).
+    /// Removes the object at `uri` (and what is kept with it); no object there is no error
+    /// (as S3 answers).
     pub(crate) async fn delete(&self, uri: &S3Uri) -> Result<(), StoreError> {
         let (store, path) = self.locate(uri)?;
         match store.delete(&path).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(map_err(uri, e)),
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(map_err(uri, e)),
         }
+        if let Some((store, path)) = self.info_path(uri)? {
+            match store.delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(map_err(uri, e)),
+            }
+        }
+        Ok(())
     }
 
     /// Every object of `bucket` whose key starts with `prefix`, in key order.
@@ -279,10 +410,17 @@ impl Store {
         let listed: Vec<ObjectMeta> = store.list(Some(&path)).try_collect().await.map_err(|e| map_err(&uri, e))?;
         let mut objects: Vec<Listed> = listed
             .into_iter()
-            .filter_map(|meta| Some(Listed { key: unescape_key(meta.location.parts().skip(skip))?, meta }))
+            .filter_map(|meta| Some(Listed { key: unescape_key(meta.location.parts().skip(skip))?, e_tag: None, meta }))
             .filter(|o| o.key.starts_with(prefix))
             .collect();
         objects.sort_by(|a, b| a.key.cmp(&b.key));
+        for object in &mut objects {
+            let uri = S3Uri { bucket: bucket.to_string(), key: object.key.clone() };
+            object.e_tag = match &self.backend {
+                Backend::Local { .. } => self.read_info(&uri).await?.or_store_tag(&object.meta).e_tag,
+                Backend::S3 { .. } => object.meta.e_tag.as_ref().map(|t| t.trim_matches('"').to_string()),
+            };
+        }
         Ok(objects)
     }
 
@@ -337,6 +475,8 @@ impl Store {
 pub(crate) struct ObjectWriter {
     uri: S3Uri,
     inner: Option<WriteMultipart>,
+    store: Arc<Store>,
+    info: ObjectInfo,
 }
 
 impl fmt::Debug for ObjectWriter {
@@ -354,12 +494,12 @@ impl ObjectWriter {
         Ok(())
     }
 
-    /// Makes the object visible, whole.
-    pub(crate) async fn finish(mut self) -> Result<(), StoreError> {
-        match self.inner.take() {
-            Some(inner) => inner.finish().await.map(drop).map_err(|e| map_err(&self.uri, e)),
-            None => Err(StoreError::Other(format!("{}: writer closed", self.uri))),
-        }
+    /// Makes the object visible, whole, with S3's entity tag `e_tag` for it.
+    pub(crate) async fn finish(mut self, e_tag: String) -> Result<(), StoreError> {
+        let Some(inner) = self.inner.take() else { return Err(StoreError::Other(format!("{}: writer closed", self.uri))) };
+        inner.finish().await.map_err(|e| map_err(&self.uri, e))?;
+        let info = ObjectInfo { e_tag: Some(e_tag), ..std::mem::take(&mut self.info) };
+        self.store.write_info(&self.uri, &info).await
     }
 
     /// Drops what was written.
@@ -395,6 +535,14 @@ fn refuse_links(root: &Path, path: &ObjectPath) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The MD5 of `bytes` in hexadecimal, as S3's entity tag of a single PUT.
+fn md5_hex(bytes: &[u8]) -> String {
+    use s3s::crypto::Checksum as _;
+    let mut md5 = s3s::crypto::Md5::new();
+    md5.update(bytes);
+    md5.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn map_err(uri: &S3Uri, e: object_store::Error) -> StoreError {

@@ -940,25 +940,27 @@ fn timed_call(command: &[String], url: &str, data: &Path) -> Result<f64, String>
 /// `old` with each `## N. Title` section of `new` in place of its namesake (same number), and
 /// the sections `old` lacks added in order; notes of earlier partial runs are dropped.
 fn merge_sections(old: &str, new: &str) -> String {
-    fn split(doc: &str) -> (String, Vec<(String, String)>) {
+    /// The head, the numbered sections, and the notes of earlier partial runs (`_Sections ...`).
+    fn split(doc: &str) -> (String, Vec<(String, String)>, Vec<String>) {
         let mut head = String::new();
         let mut sections: Vec<(String, String)> = Vec::new();
+        let mut notes = Vec::new();
         for line in doc.split_inclusive('\n') {
             if let Some(title) = line.strip_prefix("## ") {
                 let number = title.split('.').next().unwrap_or_default().to_string();
                 sections.push((number, line.to_string()));
             } else if line.starts_with("_Sections ") {
-                continue;
+                notes.push(line.trim_end().to_string());
             } else if let Some((_, text)) = sections.last_mut() {
                 text.push_str(line);
             } else {
                 head.push_str(line);
             }
         }
-        (head, sections)
+        (head, sections, notes)
     }
-    let (head, mut sections) = split(old);
-    let (_, fresh) = split(new);
+    let (head, mut sections, notes) = split(old);
+    let (_, fresh, _) = split(new);
     for (number, text) in fresh {
         match sections.iter_mut().find(|(n, _)| *n == number) {
             Some(slot) => slot.1 = text,
@@ -972,6 +974,12 @@ fn merge_sections(old: &str, new: &str) -> String {
             out.push('\n');
         }
         out.push_str(text.trim_end_matches('\n'));
+        out.push('\n');
+    }
+    // Earlier partial runs' notes stay: they say when the sections not measured now were.
+    for note in notes {
+        out.push('\n');
+        out.push_str(&note);
         out.push('\n');
     }
     out

@@ -1,7 +1,7 @@
 //! `Cargo.toml` and `README.md` of the generated crate.
 
 use super::CrateOptions;
-use crate::ir::Service;
+use crate::ir::{Service, Type};
 
 /// The crate manifest. Versions are ranges, the workspace lock file pins them.
 pub fn cargo_toml(svc: &Service, options: &CrateOptions) -> String {
@@ -101,14 +101,34 @@ pub fn async_result_section(svc: &Service, readme: bool) -> String {
         ),
         None => String::new(),
     };
+    // The call with its required members and its payload set, so the code runs as pasted.
+    let mut call = format!("let result = client\n    .{}()\n", op.method_text);
+    let mut unset = false;
+    for m in svc.structure(&op.input).members.iter() {
+        let payload = matches!(m.binding, crate::ir::Binding::Payload);
+        match &m.ty {
+            Type::String | Type::Enum(_) if m.required => {
+                call.push_str(&format!("    .{}(\"my-{}\")\n", m.field, heck::ToKebabCase::to_kebab_case(m.name.as_str())))
+            }
+            Type::Blob { streaming: false } if m.required || payload => call.push_str(&format!(
+                "    .{}({lib}::primitives::Blob::new(br#\"{{\"inputs\": \"Summarize this document\"}}\"#.to_vec()))\n",
+                m.field
+            )),
+            _ if m.required => unset = true,
+            _ => {}
+        }
+    }
+    if unset {
+        call.push_str("    // and the other required members\n");
+    }
+    call.push_str("    .send_and_wait(&results)\n    .await?;\n");
     let body = format!(
         "let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\n\
          let client = {lib}::Client::new(&sdk_config);\n\
          // S3 read with the same credentials and region (and AWS_ENDPOINT_URL_S3 when set).\n\
          let results = {lib}::async_result::ResultReader::new(&sdk_config);\n\
-         let result = client\n    .{method}()\n    // set the input with the builder's methods\n    .send_and_wait(&results)\n    .await?;\n\
+         {call}\
          println!(\"{{}}\", String::from_utf8_lossy(&result));\n",
-        method = op.method_text,
     );
     // The README shows a whole program; the crate docs a doc test with the scaffolding hidden.
     let code = if readme {
@@ -188,8 +208,8 @@ pub fn validation_example(svc: &Service) -> String {
         .first()
         .map(|op| {
             format!(
-                "// An input that breaks a constraint fails here, before anything is signed or sent.\n\
-                 let result = client.{}()\n    // set the input here\n    .send()\n    .await;\n\
+                "// Its required members left unset, this call fails here, before anything is signed or sent.\n\
+                 let result = client.{}()\n    .send()\n    .await;\n\
                  if let Err(err) = &result {{\n    \
                  if let Some(invalid) = std::error::Error::source(err).and_then(|e| e.downcast_ref::<InvalidInput>()) {{\n        \
                  for violation in invalid.violations() {{\n            \

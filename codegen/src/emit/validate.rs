@@ -7,7 +7,7 @@
 use super::common::*;
 use crate::ir::{Constraints, Member, Service, Type};
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeSet;
 
 /// The validator function of a structure or union.
@@ -140,14 +140,21 @@ pub fn validators(svc: &Service) -> TokenStream {
     let statics = numbered.into_iter().map(|(name, _, engine, rust, text)| {
         let name = ident(name);
         let (engine, constructor) = match engine {
-            crate::pattern::Engine::Regex => ("regex", format_ident!("regex")),
-            crate::pattern::Engine::Fancy => ("fancy-regex", format_ident!("fancy")),
+            crate::pattern::Engine::Regex => ("regex", quote! { regex(#rust) }),
+            crate::pattern::Engine::Fancy => ("fancy-regex", quote! { fancy(#rust) }),
+            crate::pattern::Engine::Counted { min, max, final_terminator } => {
+                let max = match max {
+                    Some(max) => quote! { ::std::option::Option::Some(#max) },
+                    None => quote! { ::std::option::Option::None },
+                };
+                ("regex with a count of code points", quote! { counted(#rust, #min, #max, #final_terminator) })
+            }
         };
         let doc = format!(" `@pattern(\"{}\")`, translated for {engine} at generation time.", text.replace('`', "'"));
         quote! {
             #[doc = #doc]
             static #name: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> =
-                ::std::sync::LazyLock::new(|| ::smithygen_runtime::constraints::Pattern::#constructor(#rust));
+                ::std::sync::LazyLock::new(|| ::smithygen_runtime::constraints::Pattern::#constructor);
         }
     });
     let unsupported: Vec<(&String, &String)> = svc

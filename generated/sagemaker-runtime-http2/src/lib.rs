@@ -82,9 +82,8 @@
 //!     .validate_input(true)
 //!     .build();
 //! let client = sagemaker_runtime_http2::Client::from_conf(config);
-//! // An input that breaks a constraint fails here, before anything is signed or sent.
+//! // Its required members left unset, this call fails here, before anything is signed or sent.
 //! let result = client.invoke_endpoint_with_bidirectional_stream()
-//!     // set the input here
 //!     .send()
 //!     .await;
 //! if let Err(err) = &result {

@@ -86,7 +86,8 @@
 //! let results = sagemaker_runtime::async_result::ResultReader::new(&sdk_config);
 //! let result = client
 //!     .invoke_endpoint_async()
-//!     // set the input with the builder's methods
+//!     .endpoint_name("my-endpoint-name")
+//!     .body(sagemaker_runtime::primitives::Blob::new(br#"{"inputs": "Summarize this document"}"#.to_vec()))
 //!     .send_and_wait(&results)
 //!     .await?;
 //! println!("{}", String::from_utf8_lossy(&result));
@@ -107,9 +108,8 @@
 //!     .validate_input(true)
 //!     .build();
 //! let client = sagemaker_runtime::Client::from_conf(config);
-//! // An input that breaks a constraint fails here, before anything is signed or sent.
+//! // Its required members left unset, this call fails here, before anything is signed or sent.
 //! let result = client.invoke_endpoint()
-//!     // set the input here
 //!     .send()
 //!     .await;
 //! if let Err(err) = &result {

@@ -2,7 +2,9 @@
 //! `s3` commands and boto3 (real processes, real SigV4 for the `s3` service, their default
 //! checksums, multipart above 8 MB) against the mock over loopback, the async workflow end to
 //! end (input put with boto3, `InvokeEndpointAsync` through the generated client, result read
-//! with the AWS CLI), hostile keys kept inside the data folder, and S3's error codes.
+//! with the AWS CLI), hostile keys kept inside the data folder, S3's error codes (`NoSuchBucket`
+//! for a bucket never created), `Content-Type` and user metadata kept with objects, S3's
+//! ETags, and S3 calls in the mock's request log.
 //!
 //! Needs `aws` (the AWS CLI) and `python3` with `boto3` on the PATH (`.ci/run` installs them).
 
@@ -126,7 +128,18 @@ async fn the_aws_cli_copies_lists_and_removes_a_20_mb_object_both_ways() {
     let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("SignatureDoesNotMatch"), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(mock.requests().is_empty(), "S3 calls are not SageMaker requests: the request log has none");
+
+    // Every S3 call is in the request log, as S3's, named by its operation once routed.
+    let log = mock.requests();
+    assert!(log.iter().all(|r| r.service == "s3" && r.endpoint_name.is_none() && r.body.is_empty()), "{log:?}");
+    let operations: std::collections::BTreeSet<&str> = log.iter().filter_map(|r| r.operation).collect();
+    for operation in ["CreateBucket", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "ListObjectsV2", "ListBuckets", "HeadObject", "GetObject", "DeleteObject"] {
+        assert!(operations.contains(operation), "{operation} logged: {operations:?}");
+    }
+    assert_eq!(log.iter().filter(|r| r.operation == Some("UploadPart")).count(), 3, "20 MiB in 8 MiB parts");
+    let refused = log.last().unwrap();
+    assert_eq!((refused.operation, refused.method.as_str()), (None, "GET"), "a refused signature is logged, before any operation");
+    assert!(refused.header("authorization").is_some_and(|a| a.contains("/s3/aws4_request")));
 }
 
 #[tokio::test]
@@ -139,15 +152,36 @@ async fn boto3_uploads_in_parts_checks_checksums_and_gets_s3_errors() {
     let script = format!(
         "{BOTO3_PRELUDE}{}",
         r#"
+import hashlib
 out = {"parts": 0}
 def count_part(**kwargs):
     out["parts"] += 1
+out["put_no_bucket"] = code(lambda: s3.put_object(Bucket="data", Key="in/x", Body=b"x"))
+out["multipart_no_bucket"] = code(lambda: s3.create_multipart_upload(Bucket="data", Key="in/x"))
+out["configured_bucket"] = s3.put_object(Bucket="sagemaker-mock-input", Key="own/x", Body=b"x")["ETag"]
+s3.create_bucket(Bucket="data")
 s3.meta.events.register("before-call.s3.UploadPart", count_part)
-s3.upload_file("big.bin", "data", "in/big.bin")
+s3.upload_file("big.bin", "data", "in/big.bin", ExtraArgs={"ContentType": "application/x-npy", "Metadata": {"run": "7", "Model-Name": "m1"}})
+big = open("big.bin", "rb").read()
+part = 8 * 1024 * 1024
+out["multipart_etag"] = '"%s-%d"' % (hashlib.md5(b"".join(hashlib.md5(big[i:i + part]).digest() for i in range(0, len(big), part))).hexdigest(), (len(big) + part - 1) // part)
 s3.download_file("data", "in/big.bin", "back.bin")
 out["round_trip"] = open("back.bin", "rb").read() == open("big.bin", "rb").read()
 head = s3.head_object(Bucket="data", Key="in/big.bin")
 out["size"] = head["ContentLength"]
+out["big_head"] = [head["ETag"], head["ContentType"], head["Metadata"]]
+got = s3.get_object(Bucket="data", Key="in/big.bin", Range="bytes=0-0")
+out["big_get"] = [got["ETag"], got["ContentType"], got["Metadata"]]
+r = s3.put_object(Bucket="data", Key="in/typed.json", Body=b'{"t":1}', ContentType="application/json", Metadata={"a": "b"})
+out["single_etag"] = [r["ETag"], '"%s"' % hashlib.md5(b'{"t":1}').hexdigest()]
+got = s3.get_object(Bucket="data", Key="in/typed.json")
+out["typed_get"] = [got["ETag"], got["ContentType"], got["Metadata"]]
+listed = s3.list_objects_v2(Bucket="data", Prefix="in/")
+out["listed_etags"] = {o["Key"]: o["ETag"] for o in listed["Contents"]}
+s3.put_object(Bucket="data", Key="in/typed.json", Body=b'{"t":2}')
+got = s3.head_object(Bucket="data", Key="in/typed.json")
+out["overwritten"] = [got["ContentType"], got.get("Metadata", {})]
+s3.delete_object(Bucket="data", Key="in/typed.json")
 out["etags_agree"] = head["ETag"] == s3.get_object(Bucket="data", Key="in/big.bin", Range="bytes=0-0")["ETag"]
 r = s3.put_object(Bucket="data", Key="in/small.json", Body=b'{"a":1}', ChecksumAlgorithm="SHA256")
 import hashlib, base64
@@ -175,6 +209,19 @@ print(json.dumps(out))
     assert_eq!(out["size"], big.len());
     assert_eq!(out["parts"], 3, "upload_file sends 8 MB parts: 3 of them");
     assert_eq!(out["etags_agree"], true, "HEAD and GET give one ETag (what ranged downloads compare)");
+    assert_eq!(out["put_no_bucket"], "NoSuchBucket", "as S3: putting creates no bucket");
+    assert_eq!(out["multipart_no_bucket"], "NoSuchBucket");
+    assert!(out["configured_bucket"].as_str().is_some_and(|t| t.len() == 34), "the async paths' buckets exist: {out}");
+    let multipart_etag = &out["multipart_etag"];
+    assert!(multipart_etag.as_str().is_some_and(|t| t.ends_with("-3\"")), "{multipart_etag}");
+    let big_info = serde_json::json!([multipart_etag, "application/x-npy", {"run": "7", "model-name": "m1"}]);
+    assert_eq!(out["big_head"], big_info, "S3's multipart ETag, Content-Type and user metadata (names in lowercase)");
+    assert_eq!(out["big_get"], big_info);
+    assert_eq!(out["single_etag"][0], out["single_etag"][1], "a single PUT's ETag is its MD5");
+    assert_eq!(out["typed_get"], serde_json::json!([out["single_etag"][1], "application/json", {"a": "b"}]));
+    assert_eq!(out["listed_etags"]["in/big.bin"], *multipart_etag, "ListObjectsV2 gives the same ETags");
+    assert_eq!(out["listed_etags"]["in/typed.json"], out["single_etag"][1]);
+    assert_eq!(out["overwritten"], serde_json::json!(["binary/octet-stream", {}]), "a new PUT replaces what was kept");
     assert_eq!(out["sha256"], true, "the SHA-256 sent is checked and answered");
     assert_eq!(out["small"], "{\"a\":1}");
     assert_eq!(out["range"], "\"a\"");
@@ -248,6 +295,20 @@ print(json.dumps({"got": got, "listed": listed}))
         }
     }
     assert_eq!(files.len(), keys.len(), "one file per key, all inside the bucket's folder: {files:?}");
+    // What S3 keeps with each object (its ETag), under the same escaped names.
+    let mut kept = Vec::new();
+    let mut stack = vec![data.join(".s3-meta/bkt")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                kept.push(entry.path());
+            }
+        }
+    }
+    assert_eq!(kept.len(), keys.len(), "one file per key, inside the data folder: {kept:?}");
     // Through the mock's own API too, as the async queue reads and writes them.
     assert_eq!(mock.get_object("s3://bkt/../../outside.txt").await.unwrap(), "../../outside.txt");
 }
@@ -260,6 +321,7 @@ async fn an_async_request_runs_on_an_input_put_with_boto3_and_its_result_is_read
     let script = format!(
         "{BOTO3_PRELUDE}{}",
         r#"
+s3.create_bucket(Bucket="inputs")
 s3.put_object(Bucket="inputs", Key="job/1.json", Body=b'{"instances":[1,2,3]}')
 print(json.dumps({}))
 "#
@@ -324,6 +386,9 @@ async fn aws_sdk_s3_puts_with_its_default_and_crc64nvme_checksums_and_reads_back
         .build();
     let s3 = aws_sdk_s3::Client::from_conf(config);
     let body = pattern(3 * 1024 * 1024 + 7);
+    let missing_bucket = s3.put_object().bucket("sdk").key("in/default.bin").body(body.clone().into()).send().await.unwrap_err();
+    assert_eq!(missing_bucket.into_service_error().meta().code(), Some("NoSuchBucket"));
+    s3.create_bucket().bucket("sdk").send().await.unwrap();
     s3.put_object().bucket("sdk").key("in/default.bin").body(body.clone().into()).send().await.unwrap();
     let put = s3
         .put_object()

@@ -99,13 +99,19 @@ pub fn decode_docs(svc: &Service, hidden: bool) -> Option<String> {
     }
     call.push_str("    .send()\n    .await?;\n");
     let field = &stream.field;
+    // The crate docs hide the scaffolding; the README shows a whole program (with `tokio`,
+    // `aws-config` and, for the JSON Lines example, `serde_json`).
     let wrap = |body: String| {
-        let (open, close) = if hidden {
-            (format!("# async fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n"), "# Ok(())\n# }\n".to_string())
-        } else {
-            (String::new(), String::new())
-        };
-        format!("```rust,no_run\n{open}{call}{body}{close}```\n")
+        if hidden {
+            let open = format!("# async fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n");
+            return format!("```rust,no_run\n{open}{call}{body}# Ok(())\n# }}\n```\n");
+        }
+        let program = format!(
+            "let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\n\
+             let client = {lib}::Client::new(&sdk_config);\n{call}{body}"
+        );
+        let indented: String = program.lines().map(|l| if l.is_empty() { "\n".to_string() } else { format!("    {l}\n") }).collect();
+        format!("```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n{indented}    Ok(())\n}}\n```\n")
     };
     let lines = wrap(format!(
         "// A model answering in JSON Lines, one token a line: {{\"token\": {{\"text\": \"Once\"}}}}\\n...\n\

@@ -309,6 +309,16 @@ mod tests {
     }
 
     #[test]
+    fn a_counted_class_past_the_size_limit_is_checked_by_counting() {
+        let krate = generate(&model(r"^.{1,100000}$", &[]), &options()).unwrap();
+        let validate = &krate.files["src/validate.rs"];
+        assert!(validate.contains("::smithygen_runtime::constraints::Pattern::counted("), "{validate}");
+        assert!(validate.contains("100000u32") && validate.contains("Some(100000u32)"), "{validate}");
+        assert!(krate.unchecked_constraints.is_empty(), "{:?}", krate.unchecked_constraints);
+        assert!(!krate.files["Cargo.toml"].contains("fancy-regex"));
+    }
+
+    #[test]
     fn the_translated_pattern_is_carried_as_a_literal_and_the_style_follows_the_model() {
         let krate = generate(&model(r"^\p{Alpha}+$", &["ex.srv#ValidationException"]), &options()).unwrap();
         let validate = &krate.files["src/validate.rs"];
