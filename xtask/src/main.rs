@@ -30,9 +30,9 @@ Usage:
   cargo xtask semver-checks                      cargo-semver-checks on each generated client against its previous
                                                  generated version (CI: the last step of `test`)
   cargo xtask test                               the whole test suite, as CI runs it
-  cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
+  cargo xtask conformance [--suite PATH]        generate the restJson1 and awsJson protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
-                                                 run their protocol tests and count them per kind
+                                                 run their protocol tests and count them per protocol and kind
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
                                                  and every fixture, client and command-line client, into
                                                  target/upstream-check, lint them with -D warnings and test them
@@ -669,12 +669,15 @@ fn api_parity_cmd(args: &[String]) -> Result<(), String> {
 }
 
 /// The suite's services this generator speaks the protocol of, and their folder.
-const CONFORMANCE_SERVICES: [(&str, &str); 2] = [
+const CONFORMANCE_SERVICES: [(&str, &str); 5] = [
     ("aws.protocoltests.restjson#RestJson", "restjson"),
     ("aws.protocoltests.restjson.validation#RestJsonValidation", "restjson-validation"),
+    ("aws.protocoltests.json#JsonProtocol", "awsjson1_1"),
+    ("aws.protocoltests.json10#JsonRpc10", "awsjson1_0"),
+    ("aws.protocoltests.json10#QueryCompatibleJsonRpc10", "awsjson1_0-query-compatible"),
 ];
 
-/// Generates the conformance suite's restJson1 services (client and server) into
+/// Generates the conformance suite's services of the protocols spoken (client and server) into
 /// `target/conformance` as one throwaway workspace sharing this workspace's lock file and
 /// target directory, runs their protocol tests once, and prints one line per kind. Known
 /// failures (`codegen/conformance/known-failures.txt`) count as skipped while they fail;
