@@ -302,6 +302,17 @@ impl<'m> Lowerer<'m> {
 
         // Streams: an event stream in the input is written, not read; a stream member is the payload.
         let (input_stream, output_stream) = self.classify_streams(&input, &output).map_err(OpSkip::Fail)?;
+        if !self.wire.http_bindings() {
+            if let Some(stream) = input_stream.as_ref().or(output_stream.as_ref()) {
+                return Err(OpSkip::Fail(Error::at(
+                    op_id,
+                    format!(
+                        "streams `{stream}`; streams over {} (event streams with initial-request and initial-response messages) are not generated yet",
+                        self.protocol.label()
+                    ),
+                )));
+            }
+        }
 
         // Labels in the URI must match @httpLabel members, and the reverse.
         let input_struct = &self.structures[&input];

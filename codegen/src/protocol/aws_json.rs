@@ -9,7 +9,7 @@
 //! smithy-rs) also gives the awsQuery code in `x-amzn-query-error: Code;Fault`, and its clients
 //! say so with `x-amzn-query-mode: true`. Servers route by `X-Amz-Target`.
 
-use super::{BindingRules, Routing, WireProtocol};
+use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};
 
 /// awsJson1_0 or awsJson1_1 (they differ in the `Content-Type` alone), and whether the
@@ -119,5 +119,9 @@ impl WireProtocol for AwsJson {
 
     fn routing(&self) -> Routing {
         Routing::TargetHeader(TARGET_HEADER)
+    }
+
+    fn error_envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope::AwsJson(self.body_content_type())
     }
 }

@@ -84,6 +84,15 @@ pub enum Routing {
     TargetHeader(&'static str),
 }
 
+/// How the server stub writes an error (the runtime's `server::ErrorEnvelope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorEnvelope {
+    /// `X-Amzn-ErrorType` and a JSON body (restJson1; the router's default).
+    RestJson1,
+    /// Also `__type` in the body, with this content type.
+    AwsJson(&'static str),
+}
+
 /// The rules of one wire protocol: how operations and members are bound to HTTP and what
 /// every message carries besides its members.
 pub trait WireProtocol: BindingRules + Sync {
@@ -106,6 +115,8 @@ pub trait WireProtocol: BindingRules + Sync {
     fn error_metadata_fn(&self) -> &'static str;
     /// How the server stub routes requests.
     fn routing(&self) -> Routing;
+    /// How the server stub writes errors.
+    fn error_envelope(&self) -> ErrorEnvelope;
 }
 
 /// The binding rules of one HTTP protocol.

@@ -1,6 +1,6 @@
 //! `aws.protocols#restJson1`: the binding rules of the protocol, each decided here once.
 
-use super::{BindingRules, Routing, WireProtocol};
+use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol};
 use crate::ir::{Binding, Http, Member, Role, TimestampFormat, Type};
 
 /// `aws.protocols#restJson1`.
@@ -90,5 +90,9 @@ impl WireProtocol for RestJson1 {
 
     fn routing(&self) -> Routing {
         Routing::Uri
+    }
+
+    fn error_envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope::RestJson1
     }
 }
