@@ -389,9 +389,10 @@ pub struct Member {
     pub ty: Type,
     /// Documentation as Markdown.
     pub docs: Option<String>,
-    /// HTTP binding.
+    /// HTTP binding (`Body` for every member under a protocol without HTTP bindings).
     pub binding: Binding,
-    /// The key in a JSON body (`@jsonName` or the member name).
+    /// The key in a JSON body: `@jsonName` where the protocol honours it (restJson1), else the
+    /// member name.
     pub json_name: String,
     /// An explicit timestamp format (member first, then target).
     pub timestamp_format: Option<TimestampFormat>,
