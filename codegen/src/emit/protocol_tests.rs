@@ -10,13 +10,17 @@
 //!   credentials, region `us-east-1`, endpoint `https://<host>`) to an HTTP
 //!   client that captures the request, and checks method, path, host, query
 //!   parameters, headers and body.
+//! - A server-side request test (`appliesTo: server`) sends the case's raw request through the
+//!   generated router in process (with the header naming the operation added when the protocol
+//!   routes by one and the case leaves it out) to an implementation that keeps its input, and
+//!   compares that input with `params`.
 //! - A response test answers any request with the case's status, headers and
 //!   body and compares the parsed output (or modeled error) member by member
 //!   with the expected value built from `params` (NaN-aware: members whose
 //!   expected value holds NaN compare by their `Debug` text).
 //! - An event-stream test checks the client's and the server stub's side of the stream (see
 //!   `protocol_tests/event_stream.rs`).
-//! - Cases for another protocol or for the other side (`appliesTo`) become
+//! - Cases for another protocol, and server-side response cases, become
 //!   ignored tests, skipped by rule. Cases listed in [`KNOWN_FAILURES_FILE`]
 //!   are generated to expect their failure: the test fails when the case
 //!   starts passing, so the list cannot go stale.
@@ -92,16 +96,19 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
 }
 
 fn operation_tests(svc: &Service, op: &Operation, known: &[KnownFailure]) -> Vec<TokenStream> {
-    operation_cases(op, known)
+    operation_cases(svc.protocol, op, known)
         .iter()
         .map(|planned| {
             let case = &planned.case;
+            let server_side = case.get("appliesTo").and_then(Value::as_str) == Some("server");
             let server = match planned.kind {
                 Kind::Malformed => true,
                 Kind::EventStream => event_stream::needs_server(svc, op, case),
-                Kind::Request | Kind::Response => false,
+                Kind::Request => server_side,
+                Kind::Response => false,
             };
             test_case(planned, server, || match planned.kind {
+                Kind::Request if server_side => server_request_body(svc, op, case),
                 Kind::Request => request_body(svc, op, case),
                 Kind::Response => response_body(svc, op, planned.error.as_deref(), case),
                 Kind::Malformed => malformed::test_body(case),
@@ -284,24 +291,23 @@ fn holds_nan(v: &Value) -> bool {
     }
 }
 
-fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Value) -> TokenStream {
-    let input = svc.structure(&op.input);
-    // The reply ignores the request, but the client must be able to build one: fill URI labels.
-    let placeholders = input.members.iter().filter(|m| m.binding == Binding::Label || m.host_label).map(|m| {
-        let set = ident(&m.setter);
-        let v = values::placeholder(svc, &m.ty);
-        quote! { .#set(::std::option::Option::Some(#v)) }
-    });
-    let method_name = ident(&op.method);
-    let code = case.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
-    let headers = header_pairs(case);
-    let body = str_field(case, "body").unwrap_or_default();
-    let params = case.get("params").cloned().unwrap_or(Value::Null);
-    let shape_id = error.unwrap_or(&op.output);
-    let expected = match values::structure(svc, shape_id, &params, "params") {
-        Ok(e) => e,
-        Err(e) => return cannot_build(e),
-    };
+/// The error code (and awsQuery `type`) an error response case expects in the error's
+/// metadata: its `vendorParams` of shape `aws.protocoltests.config#ErrorCodeParams`.
+fn error_code_checks(case: &Value) -> TokenStream {
+    if case.get("vendorParamsShape").and_then(Value::as_str) != Some("aws.protocoltests.config#ErrorCodeParams") {
+        return quote! {};
+    }
+    let params = case.get("vendorParams");
+    let field = |key: &str| params.and_then(|p| p.get(key)).and_then(Value::as_str);
+    let meta = quote! { ::aws_smithy_types::error::metadata::ProvideErrorMetadata::meta(&output) };
+    let code = field("code").map(|code| quote! { assert_eq!(#meta.code(), ::std::option::Option::Some(#code), "error code"); });
+    let fault = field("type").map(|t| quote! { assert_eq!(#meta.extra("type"), ::std::option::Option::Some(#t), "error type"); });
+    quote! { #code #fault }
+}
+
+/// Statements comparing every member of `got` (a value of structure `shape_id`) with
+/// `expected` (built from `params`), NaN-aware, streams collected.
+fn compare_members(svc: &Service, shape_id: &str, params: &Value, got: &TokenStream) -> TokenStream {
     let members = &svc.structure(shape_id).members;
     let compares = members.iter().map(|m| {
         let f = ident(&m.field);
@@ -320,21 +326,123 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
                     quote! { #side.#f.collect().await.expect("the stream reads").into_bytes() }
                 }
             };
-            let got = collect(quote! { output });
+            let got = collect(got.clone());
             let want = collect(quote! { expected });
             quote! { assert_eq!(#got, #want, #label); }
         } else if holds_nan(expected_json) {
-            quote! { assert_eq!(format!("{:?}", output.#f), format!("{:?}", expected.#f), #label); }
+            quote! { assert_eq!(format!("{:?}", #got.#f), format!("{:?}", expected.#f), #label); }
         } else {
-            quote! { assert_eq!(output.#f, expected.#f, #label); }
+            quote! { assert_eq!(#got.#f, expected.#f, #label); }
         }
     });
     let compares: Vec<TokenStream> = compares.collect();
-    let compares = if compares.is_empty() {
-        quote! { let _ = (output, expected); }
+    if compares.is_empty() {
+        quote! { let _ = (#got, expected); }
     } else {
         quote! { #(#compares)* }
+    }
+}
+
+/// A server-side request case (`appliesTo: server`): the case's raw request goes through the
+/// generated router in process to an implementation that keeps the input it is given, which
+/// must equal the case's `params`.
+fn server_request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStream {
+    let params = case.get("params").cloned().unwrap_or(Value::Null);
+    let expected = match values::structure(svc, &op.input, &params, "params") {
+        Ok(e) => e,
+        Err(e) => return cannot_build(e),
     };
+    let output = match values::structure(svc, &op.output, &Value::Object(Default::default()), "output") {
+        Ok(o) => o,
+        Err(e) => return cannot_build(e),
+    };
+    let (events, _) = super::server::method_types(svc, op);
+    if events.is_some() {
+        return cannot_build("a server-side request case of an operation with an input event stream".into());
+    }
+    let input_path = super::common::shape_path(svc, &op.input);
+    let output_path = super::common::shape_path(svc, &op.output);
+    let (module, err, m) = (ident(&op.module), ident(&op.error), ident(&op.method));
+    let others = svc
+        .operations
+        .iter()
+        .filter(|o| o.id != op.id)
+        .map(|o| never_called(svc, o, &format!("the request was routed to {} instead of {}", o.name, op.name)));
+    let service_trait = ident(&svc.server_trait);
+    let method = str_field(case, "method").unwrap_or("POST");
+    let mut uri = str_field(case, "uri").unwrap_or("/").to_string();
+    let query = str_list(case, "queryParams");
+    if !query.is_empty() {
+        uri.push(if uri.contains('?') { '&' } else { '?' });
+        uri.push_str(&query.join("&"));
+    }
+    let headers = case.get("headers").and_then(Value::as_object).map(|o| {
+        o.iter()
+            .map(|(k, v)| {
+                let v = v.as_str().unwrap_or_default();
+                quote! { .header(#k, #v.as_bytes()) }
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut headers = headers.unwrap_or_default();
+    // The suite's awsJson server cases leave out the header naming the operation, which every
+    // client sends (smithy-rs's server tests add it the same way).
+    let given = |name: &str| case.get("headers").and_then(Value::as_object).is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(name)));
+    for (name, value) in &super::http_bindings::plan_of(svc.structure(&op.input)).fixed_headers {
+        if !given(name) {
+            headers.push(quote! { .header(#name, #value) });
+        }
+    }
+    let body = str_field(case, "body").unwrap_or_default();
+    let compares = compare_members(svc, &op.input, &params, &quote! { input });
+    quote! {
+        type Seen = ::std::sync::Arc<::std::sync::Mutex<::std::option::Option<#input_path>>>;
+        /// Keeps the input of the operation under test; every other operation panics.
+        struct Recorder(Seen);
+        #[allow(unused_variables, unreachable_code)]
+        impl crate::server::#service_trait for Recorder {
+            async fn #m(&self, input: #input_path) -> ::std::result::Result<#output_path, crate::operation::#module::#err> {
+                *self.0.lock().expect("not poisoned") = ::std::option::Option::Some(input);
+                ::std::result::Result::Ok(#output)
+            }
+            #(#others)*
+        }
+        let seen: Seen = ::std::default::Default::default();
+        let router = crate::server::router(Recorder(seen.clone()));
+        let request = ::http::Request::builder()
+            .method(#method)
+            .uri(#uri)
+            #(#headers)*
+            .body(#body.as_bytes().to_vec().into())
+            .expect("the test's request is valid HTTP");
+        let response = router.handle(request).await;
+        let input = seen.lock().expect("not poisoned").take().unwrap_or_else(|| {
+            panic!("the operation was not called: {} {}", response.status(), ::std::string::String::from_utf8_lossy(response.body()))
+        });
+        let expected = #expected;
+        #compares
+    }
+}
+
+fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Value) -> TokenStream {
+    let input = svc.structure(&op.input);
+    // The reply ignores the request, but the client must be able to build one: fill URI labels.
+    let placeholders = input.members.iter().filter(|m| m.binding == Binding::Label || m.host_label).map(|m| {
+        let set = ident(&m.setter);
+        let v = values::placeholder(svc, &m.ty);
+        quote! { .#set(::std::option::Option::Some(#v)) }
+    });
+    let method_name = ident(&op.method);
+    let code = case.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+    let headers = header_pairs(case);
+    let body = str_field(case, "body").unwrap_or_default();
+    let params = case.get("params").cloned().unwrap_or(Value::Null);
+    let shape_id = error.unwrap_or(&op.output);
+    let expected = match values::structure(svc, shape_id, &params, "params") {
+        Ok(e) => e,
+        Err(e) => return cannot_build(e),
+    };
+    let compares = compare_members(svc, shape_id, &params, &quote! { output });
     let call = quote! {
         let http_client = super::support::ReplyClient::new(#code, &[#(#headers),*], #body.as_bytes());
         let client = super::support::client(super::support::DEFAULT_HOST, http_client);
@@ -352,11 +460,13 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
             let err = ident(&op.error);
             let variant = super::common::error_variant(svc.structure(e));
             let what = format!("expected {}::{}", err, variant);
+            let codes = error_code_checks(case);
             quote! {
                 #call
                 let error = result.expect_err("the response is read as an error").into_service_error();
                 match error {
                     crate::operation::#module::#err::#variant(output) => {
+                        #codes
                         #compares
                     }
                     other => panic!("{}, got {:?}", #what, other),
