@@ -30,7 +30,7 @@ Usage:
   cargo xtask semver-checks                      cargo-semver-checks on each generated client against its previous
                                                  generated version (CI: the last step of `test`)
   cargo xtask test                               the whole test suite, as CI runs it
-  cargo xtask conformance [--suite PATH]        generate the restJson1 and awsJson protocol test services of the suite
+  cargo xtask conformance [--suite PATH]        generate the restJson1, awsJson and rpcv2Cbor protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
                                                  run their protocol tests and count them per protocol and kind
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
@@ -669,12 +669,16 @@ fn api_parity_cmd(args: &[String]) -> Result<(), String> {
 }
 
 /// The suite's services this generator speaks the protocol of, and their folder.
-const CONFORMANCE_SERVICES: [(&str, &str); 5] = [
+const CONFORMANCE_SERVICES: [(&str, &str); 7] = [
     ("aws.protocoltests.restjson#RestJson", "restjson"),
     ("aws.protocoltests.restjson.validation#RestJsonValidation", "restjson-validation"),
     ("aws.protocoltests.json#JsonProtocol", "awsjson1_1"),
     ("aws.protocoltests.json10#JsonRpc10", "awsjson1_0"),
     ("aws.protocoltests.json10#QueryCompatibleJsonRpc10", "awsjson1_0-query-compatible"),
+    // The rpcv2Cbor services of the AWS suite (the protocol's own suite, smithy's
+    // `smithy.protocoltests.rpcv2Cbor#RpcV2Protocol`, is not in smithy-aws-protocol-tests).
+    ("aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol", "rpcv2cbor"),
+    ("aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol", "rpcv2cbor-query-compatible"),
 ];
 
 /// Generates the conformance suite's services of the protocols spoken (client and server) into

@@ -69,7 +69,8 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
             },
         ));
     }
-    let mut support = support::support_module(KNOWN_FAILURES_FILE);
+    let cbor = crate::protocol::rules(svc.protocol).body_codec() == crate::protocol::BodyCodec::Cbor;
+    let mut support = support::support_module(KNOWN_FAILURES_FILE, cbor);
     if svc.operations.iter().any(|op| !op.malformed_tests.is_empty()) {
         support.extend(malformed::support(svc));
     }
@@ -349,8 +350,14 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
     } else {
         quote! { #(#compares)* }
     };
+    // A binary body (CBOR) is given as its base64.
+    let reply = if str_field(case, "bodyMediaType") == Some("application/cbor") {
+        quote! { super::support::ReplyClient::with_body(#code, &[#(#headers),*], ::aws_smithy_types::base64::decode(#body).expect("the test's body is base64")) }
+    } else {
+        quote! { super::support::ReplyClient::new(#code, &[#(#headers),*], #body.as_bytes()) }
+    };
     let call = quote! {
-        let http_client = super::support::ReplyClient::new(#code, &[#(#headers),*], #body.as_bytes());
+        let http_client = #reply;
         let client = super::support::client(super::support::DEFAULT_HOST, http_client);
         let result = client.#method_name() #(#placeholders)* .send().await;
         let expected = #expected;
