@@ -137,6 +137,10 @@ pub trait WireProtocol: BindingRules + Sync {
     fn supports_documents(&self) -> bool {
         true
     }
+    /// Whether this generator renders the protocol's event streams yet.
+    fn supports_event_streams(&self) -> bool {
+        true
+    }
     /// The runtime function a server writes an error response with,
     /// `fn(status: u16, error_type: &str, message: &str, body: <codec's map>) -> ServerResponse`.
     fn server_error_response_fn(&self) -> &'static str {
@@ -198,6 +202,14 @@ pub fn plan(svc: &mut Service) -> Result<(), Errors> {
     }
     for s in svc.structures.values().filter(|s| s.error.is_some()) {
         plans.push(message(rules, s, Role::Error, None));
+    }
+    if !rules.supports_event_streams() {
+        for op in svc.operations.iter().filter(|op| op.input_stream.is_some() || op.output_stream.is_some()) {
+            errors.push(Error::at(
+                &op.id,
+                format!("has an event stream; event streams of {} are not generated yet", svc.protocol.label()),
+            ));
+        }
     }
     if !rules.supports_documents() {
         let members = svc.structures.values().flat_map(|s| s.members.iter().map(move |m| (&s.id, &m.name, &m.ty)));

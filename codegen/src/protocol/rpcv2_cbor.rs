@@ -131,6 +131,12 @@ impl WireProtocol for RpcV2Cbor {
         false
     }
 
+    /// Not yet: CBOR event payloads and the initial-request / initial-response messages of an
+    /// RPC protocol are still to come; refused at generation rather than generated wrong.
+    fn supports_event_streams(&self) -> bool {
+        false
+    }
+
     /// `__type` in the CBOR body.
     fn server_error_response_fn(&self) -> &'static str {
         "::smithygen_runtime::protocol::rpcv2_cbor::server_error_response"
