@@ -323,7 +323,7 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
     }
     // An operation without modeled input (`smithy.api#Unit`, lowered to an empty `…Input`).
     let unit_input = role == Role::Request && s.members.is_empty() && s.wire_name == "Unit";
-    let empty_body = rules.always_has_body(role) && !(unit_input && !rules.unit_input_has_body());
+    let empty_body = rules.always_has_body(role) && (!unit_input || rules.unit_input_has_body());
     if plan.payload().is_none() && (!document.is_empty() || empty_body) {
         plan.body = BodyBinding::Document { members: document, content_type: rules.body_content_type().to_string() };
     }

@@ -92,14 +92,14 @@ pub fn parse_body(body: &[u8]) -> Result<Value, WireError> {
         return Ok(Value::Map(Map::new()));
     }
     let mut decoder = Decoder::new(body);
-    let value = read_item(&mut decoder, 0)?;
+    let value = read_item(&mut decoder, body, 0)?;
     if decoder.position() != body.len() {
         return Err(WireError::new("$", format!("has {} bytes after its CBOR data item", body.len() - decoder.position())));
     }
     Ok(value)
 }
 
-fn read_item(d: &mut Decoder<'_>, depth: usize) -> Result<Value, WireError> {
+fn read_item(d: &mut Decoder<'_>, body: &[u8], depth: usize) -> Result<Value, WireError> {
     let at = d.position();
     let err = |e| malformed(at, e);
     if depth > MAX_DEPTH {
@@ -126,12 +126,12 @@ fn read_item(d: &mut Decoder<'_>, depth: usize) -> Result<Value, WireError> {
             match d.list().map_err(err)? {
                 Some(len) => {
                     for _ in 0..len {
-                        items.push(read_item(d, depth + 1)?);
+                        items.push(read_item(d, body, depth + 1)?);
                     }
                 }
                 None => {
                     while !at_break(d)? {
-                        items.push(read_item(d, depth + 1)?);
+                        items.push(read_item(d, body, depth + 1)?);
                     }
                 }
             }
@@ -142,12 +142,12 @@ fn read_item(d: &mut Decoder<'_>, depth: usize) -> Result<Value, WireError> {
             match d.map().map_err(err)? {
                 Some(len) => {
                     for _ in 0..len {
-                        entries.push(read_entry(d, depth)?);
+                        entries.push(read_entry(d, body, depth)?);
                     }
                 }
                 None => {
                     while !at_break(d)? {
-                        entries.push(read_entry(d, depth)?);
+                        entries.push(read_entry(d, body, depth)?);
                     }
                 }
             }
@@ -155,7 +155,9 @@ fn read_item(d: &mut Decoder<'_>, depth: usize) -> Result<Value, WireError> {
         }
         CborType::Tag => {
             // The tags Smithy writes: 1 (timestamp), 2 / 3 (bignum), 4 (decimal fraction).
-            if let Ok(t) = d.timestamp() {
+            if let Some(t) = epoch_timestamp(d, body, at)? {
+                Value::Timestamp(t)
+            } else if let Ok(t) = d.timestamp() {
                 Value::Timestamp(t)
             } else {
                 d.set_position(at);
@@ -181,10 +183,39 @@ fn at_break(d: &mut Decoder<'_>) -> Result<bool, WireError> {
     Ok(false)
 }
 
-fn read_entry(d: &mut Decoder<'_>, depth: usize) -> Result<(String, Value), WireError> {
+/// A tag-1 timestamp in its one-byte form (`0xc1`, as every Smithy implementation writes it),
+/// to the millisecond: the official decoder truncates the float's seconds, which turns the
+/// nearest double of `.123` (`.12299999…`) into `.122`, so a timestamp written and read back
+/// loses a millisecond per hop. Here the milliseconds are truncated only past what the float's
+/// own rounding explains (finer values still lose their extra digits, as Smithy says). `None`:
+/// another tag, or tag 1 in a longer form (left to the official decoder).
+fn epoch_timestamp(d: &mut Decoder<'_>, body: &[u8], at: usize) -> Result<Option<DateTime>, WireError> {
+    if body.get(at) != Some(&0xc1) {
+        return Ok(None);
+    }
+    d.set_position(at + 1);
+    let err = |e| malformed(at + 1, e);
+    let secs = match d.datatype().map_err(err)? {
+        CborType::F16 | CborType::F32 | CborType::F64 => d.double().map_err(err)?,
+        CborType::U8 | CborType::U16 | CborType::U32 | CborType::U64 | CborType::I8 | CborType::I16 | CborType::I32 | CborType::I64 => {
+            let secs = d.long().map_err(|_| WireError::new("$", format!("has a timestamp at byte {at} out of range")))?;
+            return Ok(Some(DateTime::from_secs(secs)));
+        }
+        _ => return Err(WireError::new("$", format!("has a timestamp at byte {at} that is not a number"))),
+    };
+    let millis = secs * 1000.0;
+    if !millis.is_finite() || millis.abs() >= 9.0e15 {
+        return Err(WireError::new("$", format!("has a timestamp at byte {at} out of range")));
+    }
+    let nearest = millis.round();
+    let millis = if (millis - nearest).abs() < 1e-3 { nearest } else { millis.floor() };
+    Ok(Some(DateTime::from_millis(millis as i64)))
+}
+
+fn read_entry(d: &mut Decoder<'_>, body: &[u8], depth: usize) -> Result<(String, Value), WireError> {
     let at = d.position();
     let key = d.str().map_err(|_| WireError::new("$", format!("has a map key at byte {at} that is not a text string")))?.into_owned();
-    let value = read_item(d, depth + 1).map_err(|e| e.at_key(&key))?;
+    let value = read_item(d, body, depth + 1).map_err(|e| e.at_key(&key))?;
     Ok((key, value))
 }
 
@@ -447,6 +478,24 @@ mod tests {
             ("t".into(), Value::Timestamp(DateTime::from_secs(1_576_540_098))),
             ("l".into(), Value::Array(vec![Value::Null, Value::Bool(true)])),
         ]));
+    }
+
+    #[test]
+    fn timestamps_keep_their_milliseconds_and_drop_finer_digits() {
+        for millis in [1_576_540_098_123, 946_845_296_123, -1_500, 0, 1_700_000_000_999] {
+            let t = DateTime::from_millis(millis);
+            let mut once = t;
+            for _ in 0..3 {
+                once = timestamp(&parse_body(&to_body(&Value::Timestamp(once))).unwrap()).unwrap();
+            }
+            assert_eq!(once, t, "{millis}");
+        }
+        // 1.2349 s: the digits past the millisecond go (truncated, not rounded).
+        let finer = [0xc1, 0xfb, 0x3f, 0xf3, 0xc2, 0x26, 0x80, 0x9d, 0x49, 0x52];
+        assert_eq!(timestamp(&parse_body(&finer).unwrap()).unwrap(), DateTime::from_millis(1_234));
+        // Integer seconds, and tag 1 over something else.
+        assert_eq!(timestamp(&parse_body(&[0xc1, 0x1a, 0x65, 0x53, 0xf1, 0x00]).unwrap()).unwrap(), DateTime::from_secs(1_700_000_000));
+        assert!(parse_body(&[0xc1, 0x61, b'x']).is_err());
     }
 
     #[test]
