@@ -821,9 +821,6 @@ impl Service {
         if self.operations.iter().any(|op| op.request_compression.is_some()) {
             features.push("request-compression");
         }
-        if let Some(feature) = crate::protocol::rules(self.protocol).runtime_feature() {
-            features.push(feature);
-        }
         features
     }
 
