@@ -282,7 +282,7 @@ impl<'m> Lowerer<'m> {
         let name = local_name(op_id).to_string();
         let traits = &op.traits;
         // An RPC protocol fixes the request line and ignores `@http`; a REST one needs it.
-        let http = match (self.wire.fixed_request(), traits.get(t::HTTP)) {
+        let http = match (self.wire.fixed_request(local_name(&self.service_id), &name), traits.get(t::HTTP)) {
             (Some(fixed), _) => fixed,
             (None, Some(v)) => parse_http(op_id, v).map_err(OpSkip::Fail)?,
             (None, None) => {
@@ -860,7 +860,12 @@ impl<'m> Lowerer<'m> {
                                 query_code: s
                                     .traits
                                     .get(t::AWS_QUERY_ERROR)
-                                    .filter(|_| matches!(self.protocol, Protocol::AwsJson1_0 { query_compatible: true }))
+                                    .filter(|_| {
+                                        matches!(
+                                            self.protocol,
+                                            Protocol::AwsJson1_0 { query_compatible: true } | Protocol::RpcV2Cbor { query_compatible: true }
+                                        )
+                                    })
                                     .and_then(|v| v.get("code"))
                                     .and_then(Value::as_str)
                                     .map(str::to_string),

@@ -59,8 +59,18 @@ fn assert_nothing_skipped(krate: &GeneratedCrate) {
 }
 
 /// Fixture names with a test below; a fixture file without one fails `every_fixture_has_a_snapshot_test`.
-const FIXTURES: &[&str] =
-    &["aws-json", "composition", "endpoint-params", "errors", "event-stream", "http-bindings", "paging", "payloads", "shapes"];
+const FIXTURES: &[&str] = &[
+    "aws-json",
+    "composition",
+    "endpoint-params",
+    "errors",
+    "event-stream",
+    "http-bindings",
+    "paging",
+    "payloads",
+    "rpcv2-cbor",
+    "shapes",
+];
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
@@ -120,6 +130,14 @@ fn aws_json() {
 #[test]
 fn payloads() {
     assert_nothing_skipped(&fixture("payloads"));
+}
+
+#[test]
+fn rpcv2_cbor() {
+    let krate = fixture("rpcv2-cbor");
+    assert_nothing_skipped(&krate);
+    // The protocol's runtime module is compiled only into crates that speak it.
+    assert!(krate.files["Cargo.toml"].contains("rpcv2-cbor"), "the crate turns on smithygen-runtime's rpcv2-cbor feature");
 }
 
 #[test]

@@ -30,7 +30,7 @@ Usage:
   cargo xtask semver-checks                      cargo-semver-checks on each generated client against its previous
                                                  generated version (CI: the last step of `test`)
   cargo xtask test                               the whole test suite, as CI runs it
-  cargo xtask conformance [--suite PATH]        generate the restJson1 and awsJson protocol test services of the suite
+  cargo xtask conformance [--suite PATH]        generate the restJson1, awsJson and rpcv2Cbor protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
                                                  run their protocol tests and count them per protocol and kind
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream and next)
@@ -680,13 +680,21 @@ fn api_parity_cmd(args: &[String]) -> Result<(), String> {
 }
 
 /// The suite's services this generator speaks the protocol of, and their folder.
-const CONFORMANCE_SERVICES: [(&str, &str); 5] = [
+const CONFORMANCE_SERVICES: [(&str, &str); 8] = [
     ("aws.protocoltests.restjson#RestJson", "restjson"),
     ("aws.protocoltests.restjson.validation#RestJsonValidation", "restjson-validation"),
     ("aws.protocoltests.json#JsonProtocol", "awsjson1_1"),
     ("aws.protocoltests.json10#JsonRpc10", "awsjson1_0"),
     ("aws.protocoltests.json10#QueryCompatibleJsonRpc10", "awsjson1_0-query-compatible"),
+    ("aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol", "rpcv2cbor-aws"),
+    ("aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol", "rpcv2cbor-aws-query-compatible"),
+    // The protocol's own suite (smithy-protocol-tests, not smithy-aws-protocol-tests): run when
+    // the suite file has it, as the other optional services below.
+    ("smithy.protocoltests.rpcv2Cbor#RpcV2Protocol", "rpcv2cbor"),
 ];
+
+/// Services of [`CONFORMANCE_SERVICES`] a suite may lack (it is reported, not an error).
+const OPTIONAL_CONFORMANCE_SERVICES: [&str; 1] = ["smithy.protocoltests.rpcv2Cbor#RpcV2Protocol"];
 
 /// Generates the conformance suite's services of the protocols spoken (client and server) into
 /// `target/conformance` as one throwaway workspace sharing this workspace's lock file and
@@ -707,9 +715,15 @@ fn conformance(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("{}: expected one model file, found {}", suite.display(), models.len())),
     };
     let work = root.join("target/conformance");
+    let text = std::fs::read_to_string(&model).map_err(|e| format!("{}: {e}", model.display()))?;
+    let shapes: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", model.display()))?;
     let mut members = Vec::new();
     let mut cases = Vec::new();
     for (service, dir) in CONFORMANCE_SERVICES {
+        if OPTIONAL_CONFORMANCE_SERVICES.contains(&service) && shapes["shapes"].get(service).is_none() {
+            println!("{} has no {service}: its protocol tests do not run", model.display());
+            continue;
+        }
         let job = Job { model: model.clone(), out: Some(work.join(dir)) };
         let (out, krate) = generate_one(&root, &job, Some(service))?;
         write_crate(&out, &krate.files).map_err(|e| format!("writing {}: {e}", out.display()))?;

@@ -4,7 +4,7 @@
 //! which format, was decided by the protocol's plan; these functions only turn it into code.
 
 use super::common::*;
-use super::json_codec::{de_value, read_body_members, ser_members};
+use super::codec::{de_value, read_body_members, ser_members};
 use crate::ir::{
     BodyBinding, HeaderBinding, Member, MessageBindings, PayloadBinding, PayloadKind, PrefixHeadersBinding, Service, Structure, TextCodec,
     TextValue, Type,
@@ -285,9 +285,10 @@ fn read_payload(svc: &Service, s: &Structure, p: &PayloadBinding, body: &TokenSt
         PayloadKind::Json => {
             let read = de_value(svc, &m.ty, quote! { &document }, m.timestamp_format);
             let value = setter_value(m, quote! { #read.map_err(|e| e.in_body())? });
+            let parse = super::codec::parse_body(svc, body.clone());
             quote! {
                 if !#body.iter().all(u8::is_ascii_whitespace) {
-                    let document = ::smithygen_runtime::protocol::json::parse_body(#body)?;
+                    let document = #parse?;
                     builder = builder.#set(#value);
                 }
             }

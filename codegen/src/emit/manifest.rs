@@ -159,7 +159,9 @@ fn runtime_dependency(svc: &Service, spec: &str) -> String {
     if trimmed.contains("features") {
         return spec.to_string();
     }
-    let features = svc.runtime_features().iter().map(|f| format!("{f:?}")).collect::<Vec<_>>();
+    // The model's features, and the protocol's runtime module (rpcv2Cbor's CBOR codec).
+    let protocol = crate::protocol::rules(svc.protocol).runtime_feature();
+    let features = svc.runtime_features().into_iter().chain(protocol).map(|f| format!("{f:?}")).collect::<Vec<_>>();
     let keys = match features.is_empty() {
         true => "default-features = false".to_string(),
         false => format!("default-features = false, features = [{}]", features.join(", ")),
@@ -404,6 +406,9 @@ fn server_routing(svc: &Service) -> String {
         crate::protocol::Routing::TargetHeader(header) => format!(
             "Requests (`POST /`) are routed by the operation\n`{header}` names, read from their JSON body"
         ),
+        crate::protocol::Routing::ServiceOperationPath => {
+            "Requests are routed by their path\n(`POST /service/{Service}/operation/{Operation}`), read from their CBOR body".to_string()
+        }
     }
 }
 

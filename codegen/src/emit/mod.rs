@@ -12,6 +12,8 @@ pub mod endpoint_tests;
 pub mod event_stream;
 pub mod examples;
 pub mod http_bindings;
+pub mod cbor_codec;
+pub mod codec;
 pub mod json_codec;
 pub mod manifest;
 pub mod operation;
@@ -200,11 +202,13 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
         .structures
         .values()
         .filter(|s| s.home == TypeHome::Types)
-        .map(|s| json_codec::structure_codec(svc, s))
-        .chain(svc.unions.values().filter(|u| !u.streaming).map(|u| json_codec::union_codec(svc, u)));
+        .map(|s| codec::structure_codec(svc, s))
+        .chain(svc.unions.values().filter(|u| !u.streaming).map(|u| codec::union_codec(svc, u)));
     let event_streams = event_stream::client::protocol_file(svc);
     let event_streams_mod = event_streams.as_ref().map(|_| quote! { pub(crate) mod event_streams; });
-    let doc = format!(" {} wire format: requests, responses, errors and JSON documents.", svc.protocol.label());
+    let format = codec::format_name(svc);
+    let doc = format!(" {} wire format: requests, responses, errors and {format} documents.", svc.protocol.label());
+    let shapes_doc = format!(" {format} readers and writers for structures and unions.");
     let mut files = vec![
         (
             "src/protocol.rs".to_string(),
@@ -219,7 +223,7 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
         (
             "src/protocol/shapes.rs".to_string(),
             quote! {
-                //! JSON readers and writers for structures and unions.
+                #![doc = #shapes_doc]
                 // A shape sent only in requests needs no reader, and one only received needs no writer.
                 #![allow(dead_code)]
                 #(#codecs)*

@@ -73,7 +73,8 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
             },
         ));
     }
-    let mut support = support::support_module(KNOWN_FAILURES_FILE);
+    let cbor = crate::protocol::rules(svc.protocol).body_codec() == crate::protocol::BodyCodec::Cbor;
+    let mut support = support::support_module(KNOWN_FAILURES_FILE, cbor);
     if svc.operations.iter().any(|op| !op.malformed_tests.is_empty()) {
         support.extend(malformed::support(svc));
     }
@@ -394,6 +395,12 @@ fn server_request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStre
         }
     }
     let body = str_field(case, "body").unwrap_or_default();
+    // A binary body (CBOR) is given as its base64.
+    let request_body = if str_field(case, "bodyMediaType") == Some("application/cbor") {
+        quote! { ::aws_smithy_types::base64::decode(#body).expect("the test's body is base64") }
+    } else {
+        quote! { #body.as_bytes().to_vec() }
+    };
     let compares = compare_members(svc, &op.input, &params, &quote! { input });
     quote! {
         type Seen = ::std::sync::Arc<::std::sync::Mutex<::std::option::Option<#input_path>>>;
@@ -413,7 +420,7 @@ fn server_request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStre
             .method(#method)
             .uri(#uri)
             #(#headers)*
-            .body(#body.as_bytes().to_vec().into())
+            .body(#request_body.into())
             .expect("the test's request is valid HTTP");
         let response = router.handle(request).await;
         let input = seen.lock().expect("not poisoned").take().unwrap_or_else(|| {
@@ -443,8 +450,14 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
         Err(e) => return cannot_build(e),
     };
     let compares = compare_members(svc, shape_id, &params, &quote! { output });
+    // A binary body (CBOR) is given as its base64.
+    let reply = if str_field(case, "bodyMediaType") == Some("application/cbor") {
+        quote! { super::support::ReplyClient::with_body(#code, &[#(#headers),*], ::aws_smithy_types::base64::decode(#body).expect("the test's body is base64")) }
+    } else {
+        quote! { super::support::ReplyClient::new(#code, &[#(#headers),*], #body.as_bytes()) }
+    };
     let call = quote! {
-        let http_client = super::support::ReplyClient::new(#code, &[#(#headers),*], #body.as_bytes());
+        let http_client = #reply;
         let client = super::support::client(super::support::DEFAULT_HOST, http_client);
         let result = client.#method_name() #(#placeholders)* .send().await;
         let expected = #expected;

@@ -6,7 +6,7 @@
 use super::common::*;
 use super::event_stream::client as event_streams;
 use super::http_bindings::{plan_of, read_body, read_headers, text_of, when_set, write_document, write_headers};
-use super::json_codec::ser_value;
+use super::codec::ser_value;
 use crate::ir::{
     BodyBinding, HostPiece, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue, Type,
 };
@@ -199,11 +199,12 @@ fn write_body(svc: &Service, input: &Structure, plan: &MessageBindings, stream: 
             // A top-level member left at its default is not sent: the service applies the same
             // default, and a client must not turn "unset" into an explicit value.
             let writes = write_document(svc, input, members, &quote! { input }, true);
+            let (new_object, body) = (super::codec::new_object(svc), super::codec::object_body(svc, &format_ident!("object")));
             quote! {
-                let mut object = ::serde_json::Map::new();
+                let mut object = #new_object;
                 #writes
                 #http::default_content_type(&mut headers, #content_type);
-                let body = ::aws_smithy_types::body::SdkBody::from(::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)));
+                let body = ::aws_smithy_types::body::SdkBody::from(#body);
             }
         }
     }
@@ -223,7 +224,8 @@ fn write_payload(svc: &Service, input: &Structure, p: &PayloadBinding, stream: &
         PayloadKind::EnumText => quote! { ::aws_smithy_types::body::SdkBody::from(::std::string::String::from(value.as_str())) },
         PayloadKind::Json => {
             let value = ser_value(svc, &m.ty, quote! { value }, m.timestamp_format);
-            quote! { { let value = &value; ::aws_smithy_types::body::SdkBody::from(::smithygen_runtime::protocol::json::to_body(&#value)) } }
+            let body = super::codec::value_body(svc, value);
+            quote! { { let value = &value; ::aws_smithy_types::body::SdkBody::from(#body) } }
         }
     };
     let unset = if p.unset_as_empty_object {
@@ -367,7 +369,7 @@ pub fn error_reader(svc: &Service, op: &Operation) -> TokenStream {
         // An awsQuery-compatible service's error is also known by its awsQuery code.
         let query_code = s.error.as_ref().and_then(|e| e.query_code.as_ref()).map(|q| quote! { | ::std::option::Option::Some(#q) });
         let v = super::common::error_variant(s);
-        let f = super::json_codec::de_fn(svc, e);
+        let f = super::codec::de_fn(svc, e);
         quote! {
             ::std::option::Option::Some(#code) #query_code => crate::protocol::errors::#f(status, headers, body)
                 .map_or_else(#err_path::unhandled, |builder| #err_path::#v(builder.meta(meta).build())),
@@ -393,7 +395,7 @@ pub fn error_readers(svc: &Service) -> TokenStream {
     ids.dedup();
     let readers = ids.into_iter().map(|id| {
         let s = svc.structure(id);
-        let f = super::json_codec::de_fn(svc, id);
+        let f = super::codec::de_fn(svc, id);
         let builder = builder_path(s);
         let read = response_members(svc, s);
         quote! {

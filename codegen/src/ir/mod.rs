@@ -141,6 +141,12 @@ pub enum Protocol {
     },
     /// `aws.protocols#awsJson1_1`.
     AwsJson1_1,
+    /// `smithy.protocols#rpcv2Cbor`; `query_compatible` when the service also has
+    /// `aws.protocols#awsQueryCompatible`.
+    RpcV2Cbor {
+        /// The service was migrated from awsQuery: errors carry their awsQuery code.
+        query_compatible: bool,
+    },
 }
 
 impl Protocol {
@@ -150,6 +156,7 @@ impl Protocol {
             Protocol::RestJson1 => "aws.protocols#restJson1",
             Protocol::AwsJson1_0 { .. } => "aws.protocols#awsJson1_0",
             Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::RpcV2Cbor { .. } => "smithy.protocols#rpcv2Cbor",
         }
     }
 

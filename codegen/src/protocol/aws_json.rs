@@ -81,7 +81,7 @@ impl WireProtocol for AwsJson {
         false
     }
 
-    fn fixed_request(&self) -> Option<Http> {
+    fn fixed_request(&self, _service: &str, _operation: &str) -> Option<Http> {
         Some(Http {
             method: "POST".into(),
             path: vec![PathSegment::Literal("/".into())],

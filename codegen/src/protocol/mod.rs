@@ -17,6 +17,7 @@
 
 pub mod aws_json;
 pub mod rest_json1;
+pub mod rpcv2_cbor;
 
 use crate::error::{Error, Errors};
 use crate::ir::{
@@ -36,7 +37,10 @@ pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
 /// service has: rpcv2Cbor, awsJson1_0, awsJson1_1, restJson1, restXml, awsQuery, ec2Query.
 /// `None`: a protocol this generator does not speak yet.
 pub const PRIORITY: [(&str, Option<ProtocolOf>); 7] = [
-    ("smithy.protocols#rpcv2Cbor", None),
+    (
+        "smithy.protocols#rpcv2Cbor",
+        Some(|traits| Protocol::RpcV2Cbor { query_compatible: traits.contains_key(AWS_QUERY_COMPATIBLE) }),
+    ),
     (
         "aws.protocols#awsJson1_0",
         Some(|traits| Protocol::AwsJson1_0 { query_compatible: traits.contains_key(AWS_QUERY_COMPATIBLE) }),
@@ -82,6 +86,19 @@ pub enum Routing {
     Uri,
     /// By the value of a header naming `Service.Operation` (`X-Amz-Target`), on `POST /`.
     TargetHeader(&'static str),
+    /// By the path `/service/{Service}/operation/{Operation}`, on `POST` (rpcv2Cbor).
+    ServiceOperationPath,
+}
+
+/// The codec of a protocol's bodies (documents, structures, unions, timestamps, blobs,
+/// numbers); the emitters render through the one the protocol names (`emit::codec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyCodec {
+    /// JSON (`serde_json::Value`, `smithygen_runtime::protocol::json`): restJson1, awsJson.
+    Json,
+    /// CBOR (`smithygen_runtime::protocol::rpcv2_cbor::Value`, written and read by
+    /// `aws-smithy-cbor`): rpcv2Cbor.
+    Cbor,
 }
 
 /// How the server stub writes an error (the runtime's `server::ErrorEnvelope`).
@@ -91,6 +108,8 @@ pub enum ErrorEnvelope {
     RestJson1,
     /// Also `__type` in the body, with this content type.
     AwsJson(&'static str),
+    /// A CBOR body with `__type` (rpcv2Cbor).
+    RpcV2Cbor,
 }
 
 /// The rules of one wire protocol: how operations and members are bound to HTTP and what
@@ -100,8 +119,9 @@ pub trait WireProtocol: BindingRules + Sync {
     /// protocols); without them the protocol fixes the request line and every member
     /// travels in the body.
     fn http_bindings(&self) -> bool;
-    /// The request line every operation uses, for protocols that fix it (`POST /`).
-    fn fixed_request(&self) -> Option<Http>;
+    /// The request line of `operation` of the service named `service`, for protocols that fix
+    /// it (`POST /`, `POST /service/{service}/operation/{operation}`).
+    fn fixed_request(&self, service: &str, operation: &str) -> Option<Http>;
     /// Headers a request of `operation` of the service named `service` carries beside its
     /// members (awsJson's `X-Amz-Target`), as the model writes the names.
     fn request_headers(&self, service: &str, operation: &str) -> Vec<(String, String)>;
@@ -117,6 +137,32 @@ pub trait WireProtocol: BindingRules + Sync {
     fn routing(&self) -> Routing;
     /// How the server stub writes errors.
     fn error_envelope(&self) -> ErrorEnvelope;
+    /// The codec of the protocol's bodies.
+    fn body_codec(&self) -> BodyCodec {
+        BodyCodec::Json
+    }
+    /// Whether the input of an operation that models none (`smithy.api#Unit`) is still sent as
+    /// a body (awsJson's `{}`); rpcv2Cbor sends no body and no `Content-Type`.
+    fn unit_input_has_body(&self) -> bool {
+        true
+    }
+    /// Whether `smithy.api#Document` can travel in the protocol's bodies.
+    fn supports_documents(&self) -> bool {
+        true
+    }
+    /// Whether this generator renders the protocol's event streams yet.
+    fn supports_event_streams(&self) -> bool {
+        true
+    }
+    /// The runtime function a server writes an error response with,
+    /// `fn(status: u16, error_type: &str, message: &str, body: <codec's map>) -> ServerResponse`.
+    fn server_error_response_fn(&self) -> &'static str {
+        "::smithygen_runtime::server::error_response"
+    }
+    /// The `smithygen-runtime` feature the protocol's runtime module needs, if any.
+    fn runtime_feature(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The binding rules of one HTTP protocol.
@@ -149,6 +195,8 @@ pub fn rules(protocol: Protocol) -> &'static dyn WireProtocol {
         Protocol::AwsJson1_0 { query_compatible: false } => &aws_json::AWS_JSON_1_0,
         Protocol::AwsJson1_0 { query_compatible: true } => &aws_json::AWS_JSON_1_0_QUERY_COMPATIBLE,
         Protocol::AwsJson1_1 => &aws_json::AWS_JSON_1_1,
+        Protocol::RpcV2Cbor { query_compatible: false } => &rpcv2_cbor::RPC_V2_CBOR,
+        Protocol::RpcV2Cbor { query_compatible: true } => &rpcv2_cbor::RPC_V2_CBOR_QUERY_COMPATIBLE,
     }
 }
 
@@ -168,6 +216,26 @@ pub fn plan(svc: &mut Service) -> Result<(), Errors> {
     for s in svc.structures.values().filter(|s| s.error.is_some()) {
         plans.push(message(rules, s, Role::Error, None));
     }
+    if !rules.supports_event_streams() {
+        for op in svc.operations.iter().filter(|op| op.input_stream.is_some() || op.output_stream.is_some()) {
+            errors.push(Error::at(
+                &op.id,
+                format!("has an event stream; event streams of {} are not generated yet", svc.protocol.label()),
+            ));
+        }
+    }
+    if !rules.supports_documents() {
+        let members = svc.structures.values().flat_map(|s| s.members.iter().map(move |m| (&s.id, &m.name, &m.ty)));
+        let variants = svc.unions.values().flat_map(|u| u.members.iter().map(move |m| (&u.id, &m.name, &m.ty)));
+        for (shape, member, ty) in members.chain(variants) {
+            if holds_document(ty) {
+                errors.push(Error::at(
+                    format!("{shape}${member}"),
+                    format!("is a document, which {} cannot carry (the protocol has no document type)", svc.protocol.label()),
+                ));
+            }
+        }
+    }
     for plan in plans {
         match plan {
             Ok(plan) => {
@@ -179,6 +247,15 @@ pub fn plan(svc: &mut Service) -> Result<(), Errors> {
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(Errors(errors)) }
+}
+
+/// Whether a value of `ty` is or holds a document (through lists and maps).
+fn holds_document(ty: &Type) -> bool {
+    match ty {
+        Type::Document => true,
+        Type::List(c) | Type::Map(c) => holds_document(&c.item),
+        _ => false,
+    }
 }
 
 /// The bindings of one message. `op` is the operation whose input it is (requests).
@@ -257,7 +334,10 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
             Binding::Payload => plan.body = BodyBinding::Payload(payload(rules, index, m, role)),
         }
     }
-    if plan.payload().is_none() && (!document.is_empty() || rules.always_has_body(role)) {
+    // An operation without modeled input (`smithy.api#Unit`, lowered to an empty `…Input`).
+    let unit_input = role == Role::Request && s.members.is_empty() && s.wire_name == "Unit";
+    let empty_body = rules.always_has_body(role) && (!unit_input || rules.unit_input_has_body());
+    if plan.payload().is_none() && (!document.is_empty() || empty_body) {
         plan.body = BodyBinding::Document { members: document, content_type: rules.body_content_type().to_string() };
     }
     Ok(plan)
@@ -388,10 +468,13 @@ mod tests {
         assert_eq!(resolve("ex#S", &both).unwrap(), Protocol::AwsJson1_1);
         let json10_first = traits(&["aws.protocols#awsJson1_1", "aws.protocols#awsJson1_0"]);
         assert_eq!(resolve("ex#S", &json10_first).unwrap(), Protocol::AwsJson1_0 { query_compatible: false });
-        // rpcv2Cbor comes first: not spoken yet, so the service is refused rather than given
+        // rpcv2Cbor comes first.
+        let cbor = traits(&["aws.protocols#awsJson1_0", "smithy.protocols#rpcv2Cbor"]);
+        assert_eq!(resolve("ex#S", &cbor).unwrap(), Protocol::RpcV2Cbor { query_compatible: false });
+        // restXml is not spoken yet: a service preferring it is refused rather than given
         // another protocol than the official SDK's.
-        let cbor = traits(&["smithy.protocols#rpcv2Cbor", "aws.protocols#awsJson1_0"]);
-        assert!(resolve("ex#S", &cbor).unwrap_err().to_string().contains("speaks smithy.protocols#rpcv2Cbor"));
+        let xml = traits(&["aws.protocols#restXml", "aws.protocols#awsQuery"]);
+        assert!(resolve("ex#S", &xml).unwrap_err().to_string().contains("speaks aws.protocols#restXml"));
         assert!(resolve("ex#S", &traits(&[])).is_err());
     }
 

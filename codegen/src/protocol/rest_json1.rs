@@ -66,7 +66,7 @@ impl WireProtocol for RestJson1 {
         true
     }
 
-    fn fixed_request(&self) -> Option<Http> {
+    fn fixed_request(&self, _service: &str, _operation: &str) -> Option<Http> {
         None
     }
 

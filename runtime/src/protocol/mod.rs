@@ -11,6 +11,8 @@ pub mod compression;
 pub mod error;
 pub mod http;
 pub mod json;
+#[cfg(feature = "rpcv2-cbor")]
+pub mod rpcv2_cbor;
 
 use std::fmt;
 

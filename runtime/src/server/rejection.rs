@@ -154,13 +154,22 @@ pub enum ErrorEnvelope {
         /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`.
         content_type: &'static str,
     },
+    /// rpcv2Cbor: a CBOR body naming the error in `__type`, `Content-Type: application/cbor`
+    /// and `smithy-protocol: rpc-v2-cbor`.
+    #[cfg(feature = "rpcv2-cbor")]
+    RpcV2Cbor,
 }
 
 impl ErrorEnvelope {
     /// `response` in this envelope, when it is an error response made by [`error_response`];
     /// any other response as it is.
     pub fn apply(self, mut response: ServerResponse) -> ServerResponse {
-        let ErrorEnvelope::AwsJson { content_type } = self else { return response };
+        let content_type = match self {
+            ErrorEnvelope::RestJson1 => return response,
+            ErrorEnvelope::AwsJson { content_type } => content_type,
+            #[cfg(feature = "rpcv2-cbor")]
+            ErrorEnvelope::RpcV2Cbor => return rpcv2_cbor_envelope(response),
+        };
         let Some(ErrorCode(code)) = response.extensions_mut().remove::<ErrorCode>() else { return response };
         let mut body = match serde_json::from_slice::<serde_json::Value>(response.body()) {
             Ok(serde_json::Value::Object(body)) => body,
@@ -171,6 +180,37 @@ impl ErrorEnvelope {
         response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
         response
     }
+}
+
+/// An error response made by [`error_response`] rewritten in rpcv2Cbor's envelope: the same
+/// status and headers, the JSON body's members as CBOR with `__type` naming the error.
+#[cfg(feature = "rpcv2-cbor")]
+fn rpcv2_cbor_envelope(mut response: ServerResponse) -> ServerResponse {
+    use crate::protocol::rpcv2_cbor::{self as cbor, Value};
+    fn to_cbor(json: serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => n.as_i64().map(Value::Integer).unwrap_or_else(|| Value::Double(n.as_f64().unwrap_or(f64::NAN))),
+            serde_json::Value::String(s) => Value::Text(s),
+            serde_json::Value::Array(items) => Value::Array(items.into_iter().map(to_cbor).collect()),
+            serde_json::Value::Object(members) => Value::Map(members.into_iter().map(|(k, v)| (k, to_cbor(v))).collect()),
+        }
+    }
+    let Some(ErrorCode(code)) = response.extensions_mut().remove::<ErrorCode>() else { return response };
+    let body = match serde_json::from_slice::<serde_json::Value>(response.body()) {
+        Ok(serde_json::Value::Object(body)) => body,
+        _ => serde_json::Map::new(),
+    };
+    let message = body.get("message").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+    let body = body.into_iter().map(|(k, v)| (k, to_cbor(v))).collect();
+    let mut cbor_response = cbor::server_error_response(response.status().as_u16(), &code, &message, body);
+    for (name, value) in response.headers() {
+        if name != http::header::CONTENT_TYPE && name != http::header::CONTENT_LENGTH {
+            cbor_response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    cbor_response
 }
 
 impl crate::constraints::Violations {
@@ -193,6 +233,20 @@ impl crate::constraints::Violations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "rpcv2-cbor")]
+    #[test]
+    fn rpcv2_cbor_rejections_name_the_error_in_a_cbor_body() {
+        use crate::protocol::rpcv2_cbor::{self as cbor, Value};
+        let response = ErrorEnvelope::RpcV2Cbor.apply(Rejection::Internal("boom".into()).into_response());
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers()["content-type"], "application/cbor");
+        assert_eq!(response.headers()["smithy-protocol"], "rpc-v2-cbor");
+        let body = cbor::parse_body(response.body()).expect("the body is CBOR");
+        assert_eq!(cbor::error_code(&body), Some(INTERNAL_FAILURE));
+        let Value::Map(members) = &body else { panic!("a map: {body:?}") };
+        assert!(members.iter().any(|(k, _)| k == "message"), "{members:?}");
+    }
 
     #[test]
     fn rejections_carry_status_type_and_message() {

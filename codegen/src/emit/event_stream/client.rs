@@ -11,7 +11,7 @@
 
 use super::super::common::*;
 use super::super::http_bindings::read_body;
-use super::super::json_codec::{de_value, read_body_members, ser_members, ser_value};
+use super::super::codec::{de_value, read_body_members, ser_members, ser_value};
 use super::{error_path, has_event_streams, member_plan, receiver, streams};
 use crate::ir::{Direction, Event, EventPayload, EventStream, Member, Service, Structure, Type, Union};
 use proc_macro2::{Ident, TokenStream};

@@ -6,8 +6,37 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The support module.
-pub fn support_module(known_failures_file: &str) -> TokenStream {
+/// The support module. `cbor`: the crate's bodies are CBOR (rpcv2Cbor), compared as CBOR
+/// values (the runtime's `rpcv2_cbor`, compiled only into such crates).
+pub fn support_module(known_failures_file: &str, cbor: bool) -> TokenStream {
+    let cbor_branch = cbor.then(|| {
+        quote! {
+            if media_type == ::std::option::Option::Some("application/cbor") {
+                return check_cbor_body(got, expected);
+            }
+        }
+    });
+    let cbor_check = cbor.then(|| {
+        quote! {
+            /// Compares a CBOR body with the test's (base64 of the CBOR) as values, as the protocol
+            /// tests require: map entries in any order, integers and floats of any width, NaN equal
+            /// to NaN, definite and indefinite lengths alike. An empty expected body wants none.
+            pub(crate) fn check_cbor_body(got: &[u8], expected: &[u8]) {
+                use ::smithygen_runtime::protocol::rpcv2_cbor;
+                let expected = ::std::str::from_utf8(expected).ok().and_then(|text| ::aws_smithy_types::base64::decode(text).ok()).expect("the test's body is base64");
+                if expected.is_empty() {
+                    assert!(got.is_empty(), "expected no body, got {} bytes", got.len());
+                    return;
+                }
+                let got_value = rpcv2_cbor::parse_body(got).unwrap_or_else(|e| panic!("the body is not CBOR ({e}): {got:02x?}"));
+                let expected_value = rpcv2_cbor::parse_body(&expected).expect("the test's body is CBOR");
+                assert!(
+                    rpcv2_cbor::same(&got_value, &expected_value),
+                    "CBOR body differs\n  got: {got_value:?}\n want: {expected_value:?}"
+                );
+            }
+        }
+    });
     let stale = format!("known failure now passes: remove `{{id}}` from {known_failures_file}");
     let results_env = crate::conformance::RESULTS_ENV;
     quote! {
@@ -200,6 +229,7 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
 
         /// Compares a body with the expected one: JSON media types as JSON values, others exactly.
         pub(crate) fn check_body(got: &[u8], expected: &[u8], media_type: ::std::option::Option<&str>) {
+            #cbor_branch
             let json = media_type.is_some_and(|m| m == "application/json" || m.ends_with("+json"));
             if json && !expected.iter().all(u8::is_ascii_whitespace) {
                 let got_value: ::serde_json::Value = ::serde_json::from_slice(got)
@@ -217,6 +247,8 @@ pub fn support_module(known_failures_file: &str) -> TokenStream {
                 );
             }
         }
+
+        #cbor_check
 
         /// JSON equality where numbers compare by value (`1` equals `1.0`) and object keys in any order.
         pub(crate) fn json_equal(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {

@@ -112,6 +112,7 @@ fn server_module(svc: &Service) -> TokenStream {
     let routes_what = match wire.routing() {
         Routing::Uri => "each operation's `@http` method and URI".to_string(),
         Routing::TargetHeader(header) => format!("each operation (`POST /`, named by `{header}`)"),
+        Routing::ServiceOperationPath => "each operation (`POST /service/{Service}/operation/{Operation}`)".to_string(),
     };
     let protocol = svc.protocol.label();
     let module_doc = format!(
@@ -174,7 +175,8 @@ fn server_module(svc: &Service) -> TokenStream {
         // The protocol says how a request finds its operation: its `@http` method and URI, or
         // a header naming it (awsJson's `X-Amz-Target`, on `POST /`).
         let (route, selector) = match wire.routing() {
-            Routing::Uri => (route, quote! { #method, #uri }),
+            // rpcv2Cbor's fixed path is the operation's URI in the plan.
+            Routing::Uri | Routing::ServiceOperationPath => (route, quote! { #method, #uri }),
             Routing::TargetHeader(header) => {
                 let target = plan_of(svc.structure(&op.input))
                     .fixed_headers
@@ -213,10 +215,14 @@ fn server_module(svc: &Service) -> TokenStream {
         ErrorEnvelope::AwsJson(content_type) => quote! {
             .with_error_envelope(::smithygen_runtime::server::ErrorEnvelope::AwsJson { content_type: #content_type })
         },
+        ErrorEnvelope::RpcV2Cbor => quote! {
+            .with_error_envelope(::smithygen_runtime::server::ErrorEnvelope::RpcV2Cbor)
+        },
     };
     let routed = match wire.routing() {
         Routing::Uri => "at its `@http` method and URI".to_string(),
         Routing::TargetHeader(header) => format!("at `POST /` with the `{header}` naming it"),
+        Routing::ServiceOperationPath => "at `POST /service/{Service}/operation/{Operation}`".to_string(),
     };
     let router_doc = format!(
         " A [`Router`] for `service`: every operation of [`{name}`] {routed}.\n\n\

@@ -2,7 +2,7 @@
 
 use super::super::common::*;
 use super::super::http_bindings::{plan_of, when_set, write_document, write_headers};
-use super::super::json_codec::ser_value;
+use super::super::codec::ser_value;
 use super::{validation_style, ValidationStyle};
 use crate::ir::{BodyBinding, MessageBindings, Operation, PayloadKind, Service, Structure, Type};
 use proc_macro2::TokenStream;
@@ -54,11 +54,12 @@ fn write_body(svc: &Service, output: &Structure, plan: &MessageBindings) -> Toke
         BodyBinding::Empty => quote! { let body = #bytes::new(); },
         BodyBinding::Document { members, content_type } => {
             let writes = write_document(svc, output, members, &quote! { output }, false);
+            let (new_object, body) = (super::super::codec::new_object(svc), super::super::codec::object_body(svc, &quote::format_ident!("object")));
             quote! {
-                let mut object = ::serde_json::Map::new();
+                let mut object = #new_object;
                 #writes
                 #http::default_content_type(&mut headers, #content_type);
-                let body = #bytes::from(::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)));
+                let body = #bytes::from(#body);
             }
         }
         BodyBinding::Payload(p) => {
@@ -79,7 +80,8 @@ fn write_body(svc: &Service, output: &Structure, plan: &MessageBindings) -> Toke
                 PayloadKind::Json => {
                     // `ser_value` reads through a reference; borrow the owned payload once.
                     let v = ser_value(svc, &m.ty, quote! { value_ref }, m.timestamp_format);
-                    quote! { { let value_ref = &value; #bytes::from(::smithygen_runtime::protocol::json::to_body(&#v)) } }
+                    let body = super::super::codec::value_body(svc, v);
+                    quote! { { let value_ref = &value; #bytes::from(#body) } }
                 }
             };
             let ct = &p.content_type;
@@ -115,6 +117,7 @@ pub fn error_serializer(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
+    let (error_response, new_object) = error_envelope(svc);
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
         let v = super::super::common::error_variant(s);
@@ -132,11 +135,11 @@ pub fn error_serializer(svc: &Service, op: &Operation) -> TokenStream {
                 #(#arms)*
                 #err_path::Unhandled(_) => {
                     let meta = error.meta();
-                    ::std::result::Result::Ok(::smithygen_runtime::server::error_response(
+                    ::std::result::Result::Ok(#error_response(
                         500,
                         meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
                         meta.message().unwrap_or("the service failed to handle the request"),
-                        ::serde_json::Map::new(),
+                        #new_object,
                     ))
                 }
             }
@@ -184,13 +187,20 @@ pub fn validation_error(svc: &Service, op: &Operation) -> TokenStream {
     }
 }
 
+/// The protocol's error response writer and the empty map of its body codec.
+fn error_envelope(svc: &Service) -> (TokenStream, TokenStream) {
+    let writer = crate::protocol::rules(svc.protocol).server_error_response_fn().parse().expect("the protocol names a runtime function");
+    (writer, super::super::codec::new_object(svc))
+}
+
 /// The name of a modeled error's response writer.
 fn writer_fn(svc: &Service, id: &str) -> proc_macro2::Ident {
-    super::super::json_codec::ser_fn(svc, id)
+    super::super::codec::ser_fn(svc, id)
 }
 
 /// `src/server/protocol/errors.rs`: one response writer per modeled error.
 pub fn error_writers(svc: &Service) -> TokenStream {
+    let (error_response, new_object) = error_envelope(svc);
     let mut ids: Vec<&String> = svc.operations.iter().flat_map(|o| o.errors.iter()).collect();
     ids.sort();
     ids.dedup();
@@ -222,10 +232,10 @@ pub fn error_writers(svc: &Service) -> TokenStream {
             ) -> ::std::result::Result<::smithygen_runtime::server::ServerResponse, ::smithygen_runtime::protocol::WireError> {
                 let mut headers = ::http::HeaderMap::new();
                 #headers
-                let mut object = ::serde_json::Map::new();
+                let mut object = #new_object;
                 #writes
                 let message = error.message().unwrap_or(#wire);
-                let mut response = ::smithygen_runtime::server::error_response(#status, #wire, message, object);
+                let mut response = #error_response(#status, #wire, message, object);
                 #restore
                 for (name, value) in headers.iter() {
                     if name != ::http::header::CONTENT_TYPE {
