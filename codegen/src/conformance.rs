@@ -274,9 +274,7 @@ fn rule_skip(service: Protocol, kind: Kind, case: &Value) -> Option<String> {
     // Both sides of an event-stream case are generated (the client and the server stub), so
     // `appliesTo` only says which side the test checks (see [`EventStreamPlan`]).
     match (kind, case.get("appliesTo").and_then(Value::as_str)) {
-        // Server-side request cases run against the server stub; server-side response cases
-        // (what the stub writes for an output) are not generated yet.
-        (Kind::Response, Some("server")) => Some("applies to servers only".into()),
+        // Server-side request and response cases run against the server stub.
         (Kind::Malformed, Some("client")) => Some("applies to clients only".into()),
         _ => None,
     }

@@ -18,10 +18,12 @@
 //!   body and compares the parsed output (or modeled error) member by member
 //!   with the expected value built from `params` (NaN-aware: members whose
 //!   expected value holds NaN compare by their `Debug` text).
+//! - A server-side response test (`appliesTo: server`) sends a request the client writes for
+//!   the operation through the generated router to an implementation that answers `params`
+//!   (the output, or the modeled error), and checks the response's status, headers and body.
 //! - An event-stream test checks the client's and the server stub's side of the stream (see
 //!   `protocol_tests/event_stream.rs`).
-//! - Cases for another protocol, and server-side response cases, become
-//!   ignored tests, skipped by rule. Cases listed in [`KNOWN_FAILURES_FILE`]
+//! - Cases for another protocol become ignored tests, skipped by rule. Cases listed in [`KNOWN_FAILURES_FILE`]
 //!   are generated to expect their failure: the test fails when the case
 //!   starts passing, so the list cannot go stale.
 
@@ -105,12 +107,12 @@ fn operation_tests(svc: &Service, op: &Operation, known: &[KnownFailure]) -> Vec
             let server = match planned.kind {
                 Kind::Malformed => true,
                 Kind::EventStream => event_stream::needs_server(svc, op, case),
-                Kind::Request => server_side,
-                Kind::Response => false,
+                Kind::Request | Kind::Response => server_side,
             };
             test_case(planned, server, || match planned.kind {
                 Kind::Request if server_side => server_request_body(svc, op, case),
                 Kind::Request => request_body(svc, op, case),
+                Kind::Response if server_side => server_response_body(svc, op, planned.error.as_deref(), case),
                 Kind::Response => response_body(svc, op, planned.error.as_deref(), case),
                 Kind::Malformed => malformed::test_body(case),
                 Kind::EventStream => event_stream::test_body(svc, op, case),
@@ -428,6 +430,103 @@ fn server_request_body(svc: &Service, op: &Operation, case: &Value) -> TokenStre
         });
         let expected = #expected;
         #compares
+    }
+}
+
+/// A server-side response case (`appliesTo: server`): an implementation whose operation
+/// answers the case's `params` (as its output, or as the modeled error) gets a request the
+/// client writes for the operation through the generated router in process; the response's
+/// status, headers and body must be the case's.
+fn server_response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Value) -> TokenStream {
+    let params = case.get("params").cloned().unwrap_or(Value::Null);
+    let shape_id = error.unwrap_or(&op.output);
+    let answer = match values::structure(svc, shape_id, &params, "params") {
+        Ok(e) => e,
+        Err(e) => return cannot_build(e),
+    };
+    let (events, _) = super::server::method_types(svc, op);
+    let output_events = svc.structure(&op.output).members.iter().any(|m| matches!(m.ty, Type::EventStream { .. }));
+    if events.is_some() || output_events {
+        return cannot_build("a server-side response case of an operation with an event stream".into());
+    }
+    let input_path = super::common::shape_path(svc, &op.input);
+    let output_path = super::common::shape_path(svc, &op.output);
+    let (module, err, m) = (ident(&op.module), ident(&op.error), ident(&op.method));
+    let answer = match error {
+        None => quote! { ::std::result::Result::Ok(#answer) },
+        Some(e) => {
+            let variant = super::common::error_variant(svc.structure(e));
+            quote! { ::std::result::Result::Err(crate::operation::#module::#err::#variant(#answer)) }
+        }
+    };
+    let others = svc
+        .operations
+        .iter()
+        .filter(|o| o.id != op.id)
+        .map(|o| never_called(svc, o, &format!("the request was routed to {} instead of {}", o.name, op.name)));
+    let service_trait = ident(&svc.server_trait);
+    // The request only has to reach the operation: labels and @required members at harmless
+    // values.
+    let input = svc.structure(&op.input);
+    let placeholders = match values::setters(svc, &input.members, &values::required_params(svc, &op.input), "input") {
+        Ok(s) => s,
+        Err(e) => return cannot_build(e),
+    };
+    let method_name = ident(&op.method);
+    let code = case.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+    let headers = header_pairs(case);
+    let forbid_headers = str_list(case, "forbidHeaders");
+    let require_headers = str_list(case, "requireHeaders");
+    let (n_headers, n_forbid, n_require) = (headers.len(), forbid_headers.len(), require_headers.len());
+    let body_check = str_field(case, "body").map(|body| {
+        let media_type = opt(str_field(case, "bodyMediaType"));
+        quote! { super::support::check_body(response.body(), #body.as_bytes(), #media_type); }
+    });
+    quote! {
+        /// Answers the case's `params`; every other operation panics.
+        struct Responder;
+        #[allow(unused_variables, unreachable_code)]
+        impl crate::server::#service_trait for Responder {
+            async fn #m(&self, input: #input_path) -> ::std::result::Result<#output_path, crate::operation::#module::#err> {
+                #answer
+            }
+            #(#others)*
+        }
+        // The request the client writes for the operation.
+        let http_client = super::support::CaptureClient::default();
+        let client = super::support::client(super::support::DEFAULT_HOST, http_client.clone());
+        let result = client.#method_name() #placeholders .send().await;
+        let sent = http_client.request(result);
+        let uri: ::http::Uri = sent.uri().parse().expect("the request URI parses");
+        let mut request = ::http::Request::builder()
+            .method(sent.method())
+            .uri(uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+        for (name, value) in sent.headers() {
+            request = request.header(name, value);
+        }
+        let body = sent.body().bytes().expect("the request body is in memory").to_vec();
+        let request = request.body(body.into()).expect("the client's request is valid HTTP");
+        let response = crate::server::router(Responder).handle(request).await;
+        assert_eq!(
+            response.status().as_u16(),
+            #code,
+            "status (body: {})",
+            ::std::string::String::from_utf8_lossy(response.body())
+        );
+        let headers: [(&str, &str); #n_headers] = [#(#headers),*];
+        let forbid_headers: [&str; #n_forbid] = [#(#forbid_headers),*];
+        let require_headers: [&str; #n_require] = [#(#require_headers),*];
+        for (name, value) in headers {
+            let got: ::std::vec::Vec<&str> = response.headers().get_all(name).iter().map(|v| v.to_str().expect("a text header")).collect();
+            assert_eq!(got.join(", "), value, "header `{name}`");
+        }
+        for name in forbid_headers {
+            assert!(!response.headers().contains_key(name), "header `{name}` is forbidden: {:?}", response.headers().get(name));
+        }
+        for name in require_headers {
+            assert!(response.headers().contains_key(name), "header `{name}` is required");
+        }
+        #body_check
     }
 }
 

@@ -98,7 +98,8 @@ pub struct QueryParamsBinding {
     pub item: TextCodec,
     /// The map's values are lists: each item repeats the key.
     pub multi: bool,
-    /// Keys bound to their own members, which win over the map's entries.
+    /// Keys bound to their own members, which win over the map's entries when a client
+    /// writes the query (a server reads every parameter into the map).
     pub shadowed: Vec<String>,
 }
 
@@ -167,6 +168,9 @@ pub struct PayloadBinding {
     pub content_type_optional: bool,
     /// An unset payload is sent as an empty JSON object rather than no body.
     pub unset_as_empty_object: bool,
+    /// A server takes this payload with any `Content-Type` and answers it whatever the
+    /// `Accept` header says (a blob without `@mediaType`: any bytes are valid).
+    pub any_media_type: bool,
 }
 
 /// How a payload member becomes the body.
@@ -214,6 +218,11 @@ pub struct MessageBindings {
     pub status: Option<usize>,
     /// The body.
     pub body: BodyBinding,
+    /// The media type of the protocol's document for a message with no body binding that is
+    /// modeled as a structure (not `smithy.api#Unit`): a server takes and ignores such a body
+    /// in a request to an input without members (clients may send `{}`), and writes `{}` for
+    /// an output without body members, as smithy-rs servers do.
+    pub empty_document: Option<String>,
 }
 
 impl MessageBindings {
@@ -242,6 +251,12 @@ impl MessageBindings {
     /// as it arrives, events in order, rather than whole.
     pub fn streams_events(&self) -> bool {
         self.payload().is_some_and(|p| p.kind == PayloadKind::EventStream)
+    }
+
+    /// Whether the body is a payload a server takes with any `Content-Type` and answers
+    /// whatever the `Accept` header says.
+    pub fn any_media_type(&self) -> bool {
+        self.payload().is_some_and(|p| p.any_media_type)
     }
 
     /// The body's media type, and whether it may come without a `Content-Type`; `None`

@@ -179,6 +179,10 @@ pub trait BindingRules {
     fn payload_content_type(&self, payload: &Member) -> String;
     /// Whether a body of this type may come without a `Content-Type`.
     fn payload_content_type_optional(&self, payload: &Member) -> bool;
+    /// Whether a server takes this payload with any `Content-Type` and `Accept`.
+    fn payload_any_media_type(&self, _payload: &Member) -> bool {
+        false
+    }
     /// Whether an unset payload of this role is sent as an empty JSON object.
     fn unset_payload_as_empty_object(&self, payload: &Member, role: Role) -> bool;
     /// The `Content-Type` of a body made of several members.
@@ -274,6 +278,7 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
         prefix_headers: Vec::new(),
         status: None,
         body: BodyBinding::Empty,
+        empty_document: None,
     };
     if let Some(op) = op {
         plan.path = path(rules, s, op)?;
@@ -339,6 +344,14 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
     let empty_body = rules.always_has_body(role) && (!unit_input || rules.unit_input_has_body());
     if plan.payload().is_none() && (!document.is_empty() || empty_body) {
         plan.body = BodyBinding::Document { members: document, content_type: rules.body_content_type().to_string() };
+    }
+    let structured = match role {
+        Role::Request => s.members.is_empty() && !unit_input,
+        Role::Response => s.wire_name != "Unit",
+        Role::Error => false,
+    };
+    if structured && plan.body == BodyBinding::Empty {
+        plan.empty_document = Some(rules.body_content_type().to_string());
     }
     Ok(plan)
 }
@@ -420,6 +433,7 @@ fn payload(rules: &dyn BindingRules, index: usize, m: &Member, role: Role) -> Pa
         content_type: rules.payload_content_type(m),
         content_type_optional: rules.payload_content_type_optional(m),
         unset_as_empty_object: rules.unset_payload_as_empty_object(m, role),
+        any_media_type: rules.payload_any_media_type(m),
     }
 }
 

@@ -41,6 +41,13 @@ impl BindingRules for RestJson1 {
         matches!(payload.ty, Type::Blob { .. })
     }
 
+    /// A blob payload without `@mediaType` is any bytes of any media type, so a server
+    /// accepts every `Content-Type` and `Accept` for it (as smithy-rs servers do; the
+    /// suite's RestJsonHttpPayloadTraitsWithBlobAccepts* cases).
+    fn payload_any_media_type(&self, payload: &Member) -> bool {
+        matches!(payload.ty, Type::Blob { .. }) && payload.media_type.is_none()
+    }
+
     /// A client sends an unset structure payload as `{}`.
     fn unset_payload_as_empty_object(&self, payload: &Member, role: Role) -> bool {
         role == Role::Request && matches!(payload.ty, Type::Structure(_)) && payload.is_optional()

@@ -52,6 +52,29 @@ pub fn member_value(svc: &Service, m: &Member, v: &Value, path: &str) -> Result<
     Ok(if m.boxed { quote! { ::std::boxed::Box::new(#value) } } else { value })
 }
 
+/// `params` for a structure with every `@required` member without a default at a harmless
+/// value (nested structures likewise): a message that reaches an operation past the server's
+/// validation, for tests whose case gives none (server-side response cases).
+pub fn required_params(svc: &Service, shape_id: &str) -> Value {
+    let members = svc.structure(shape_id).members.iter().filter(|m| (m.required && m.default.is_none()) || m.binding == crate::ir::Binding::Label || m.host_label);
+    Value::Object(members.filter_map(|m| Some((m.name.clone(), harmless(svc, &m.ty)?))).collect())
+}
+
+fn harmless(svc: &Service, ty: &Type) -> Option<Value> {
+    Some(match ty {
+        Type::Blob { .. } | Type::String => Value::from("placeholder"),
+        Type::Boolean => Value::from(true),
+        Type::Byte | Type::Short | Type::Integer | Type::Long | Type::BigInteger | Type::Timestamp => Value::from(1),
+        Type::Float | Type::Double | Type::BigDecimal => Value::from(1.0),
+        Type::Enum(id) => Value::from(svc.enums.get(id)?.variants.first()?.value.clone()),
+        Type::IntEnum(id) => Value::from(svc.enums.get(id)?.variants.first()?.value.parse::<i64>().ok()?),
+        Type::List(_) => Value::Array(Vec::new()),
+        Type::Map(_) => Value::Object(Default::default()),
+        Type::Structure(id) => required_params(svc, id),
+        _ => return None,
+    })
+}
+
 /// A harmless value of a type, for members a test does not set but the client
 /// needs (URI labels of response tests).
 pub fn placeholder(svc: &Service, ty: &Type) -> TokenStream {

@@ -57,7 +57,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
 /// (unless members are bound to those headers).
 fn media_type_checks(request: &MessageBindings, response: &MessageBindings) -> TokenStream {
     let server = quote! { ::smithygen_runtime::server };
-    let content = if request.binds_header("Content-Type") {
+    let content = if request.binds_header("Content-Type") || request.any_media_type() {
         quote! {}
     } else {
         match request.body_media_type() {
@@ -65,15 +65,25 @@ fn media_type_checks(request: &MessageBindings, response: &MessageBindings) -> T
             Some((media, allow_missing)) => quote! {
                 request.check_content_type(::std::option::Option::Some(#media), #allow_missing)?;
             },
-            None => quote! {
-                request.check_content_type(::std::option::Option::None, false)?;
+            None => match &request.empty_document {
+                // A document for an input without members: taken, and ignored.
+                Some(media) => quote! {
+                    request.check_content_type(::std::option::Option::Some(#media), false)?;
+                },
+                None => quote! {
+                    request.check_content_type(::std::option::Option::None, false)?;
+                },
             },
         }
     };
     let accept = match response.body_media_type() {
-        Some((media, _)) if !request.binds_header("Accept") && !response.binds_header("Content-Type") => quote! {
+        Some((media, _))
+            if !request.binds_header("Accept") && !response.binds_header("Content-Type") && !response.any_media_type() =>
+        {
+            quote! {
             #server::check_accept(request.headers(), ::std::option::Option::Some(#media))?;
-        },
+            }
+        }
         _ => quote! {},
     };
     quote! { #content #accept }
@@ -128,7 +138,6 @@ fn read_query(svc: &Service, input: &Structure, plan: &MessageBindings) -> Token
     let params = plan.query_params.iter().map(|q| {
         let m = &input.members[q.member];
         let set = ident(&m.setter);
-        let shadowed = &q.shadowed;
         let parse = parse(svc, &q.item, quote! { text.as_str() }, "query params");
         let fill = if q.multi {
             quote! { map.entry(key.clone()).or_insert_with(::std::vec::Vec::new).push(#parse?); }
@@ -138,11 +147,10 @@ fn read_query(svc: &Service, input: &Structure, plan: &MessageBindings) -> Token
         let value = setter_value(m, quote! { map });
         quote! {
             {
+                // Every query parameter, those of @httpQuery members too (the Smithy suite's
+                // RestJsonServersPutAllQueryParamsInMap); only a client leaves those out.
                 let mut map = ::std::collections::HashMap::new();
                 for (key, text) in request.query_pairs() {
-                    if [#(#shadowed),*].contains(&key.as_str()) {
-                        continue;
-                    }
                     #fill
                 }
                 if !map.is_empty() {

@@ -51,7 +51,18 @@ fn write_body(svc: &Service, output: &Structure, plan: &MessageBindings) -> Toke
     let http = quote! { ::smithygen_runtime::protocol::http };
     let bytes = quote! { ::smithygen_runtime::server::Bytes };
     match &plan.body {
-        BodyBinding::Empty => quote! { let body = #bytes::new(); },
+        BodyBinding::Empty => match &plan.empty_document {
+            // An output without body members is still an (empty) document.
+            Some(content_type) => {
+                let (new_object, body) = (super::super::codec::new_object(svc), super::super::codec::object_body(svc, &quote::format_ident!("object")));
+                quote! {
+                    let object = #new_object;
+                    #http::default_content_type(&mut headers, #content_type);
+                    let body = #bytes::from(#body);
+                }
+            }
+            None => quote! { let body = #bytes::new(); },
+        },
         BodyBinding::Document { members, content_type } => {
             let writes = write_document(svc, output, members, &quote! { output }, false);
             let (new_object, body) = (super::super::codec::new_object(svc), super::super::codec::object_body(svc, &quote::format_ident!("object")));

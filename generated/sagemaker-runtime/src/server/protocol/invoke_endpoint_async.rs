@@ -17,11 +17,6 @@ pub(crate) fn de_request(
     crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput,
     ::smithygen_runtime::server::Rejection,
 > {
-    request
-        .check_content_type(
-            ::std::option::Option::Some("application/octet-stream"),
-            true,
-        )?;
     ::smithygen_runtime::server::check_accept(
         request.headers(),
         ::std::option::Option::Some("application/json"),
