@@ -455,17 +455,6 @@ async fn malformed_requests_get_restjson1_rejections() {
     assert_eq!(a.header("allow"), "POST");
     assert_request_id(&a);
 
-    // InvokeEndpointAsync reads no body: a JSON one is an unsupported media type.
-    let a = send(
-        addr,
-        "POST",
-        "/endpoints/ep/async-invocations",
-        &[("X-Amzn-SageMaker-InputLocation", "s3://b/k"), ("Content-Type", "application/json")],
-        "{}",
-    )
-    .await;
-    assert_eq!((a.status, a.header("x-amzn-errortype")), (415, "UnsupportedMediaTypeException"));
-
     for (header, value) in [
         ("X-Amzn-SageMaker-RequestTTLSeconds", "abc"),
         ("X-Amzn-SageMaker-RequestTTLSeconds", "1.5"),
@@ -483,6 +472,20 @@ async fn malformed_requests_get_restjson1_rejections() {
         assert!(a.message().contains(header), "{}", a.message());
     }
     assert!(echo.seen.lock().unwrap().is_empty());
+
+    // InvokeEndpointAsync's payload is a blob without @mediaType: any bytes of any media type,
+    // so a JSON body is taken, not refused with 415 (the Smithy suite's
+    // RestJsonHttpPayloadTraitsWithBlobAcceptsAllContentTypes, as smithy-rs servers do).
+    let a = send(
+        addr,
+        "POST",
+        "/endpoints/json-body/async-invocations",
+        &[("X-Amzn-SageMaker-InputLocation", "s3://b/k"), ("Content-Type", "application/json")],
+        "{}",
+    )
+    .await;
+    assert_eq!(a.status, 202, "{:?}", a.body);
+    assert_eq!(*echo.seen.lock().unwrap(), ["json-body"]);
 }
 
 #[tokio::test]
