@@ -7,7 +7,7 @@
 //! [`crate::GeneratedCrate::protocol_cases`]) and counts the result lines the generated tests
 //! write to the file named by [`RESULTS_ENV`], so nothing parses `cargo test` output.
 
-use crate::ir::{Operation, Service};
+use crate::ir::{Operation, Protocol, Service};
 use crate::model::ShapeId;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -21,9 +21,6 @@ pub const KNOWN_FAILURES_FILE: &str = "codegen/conformance/known-failures.txt";
 
 /// The list's text, embedded so generation needs no file system access.
 const KNOWN_FAILURES: &str = include_str!("../conformance/known-failures.txt");
-
-/// The only protocol the generated clients speak.
-const PROTOCOL: &str = "aws.protocols#restJson1";
 
 /// The four kinds of protocol test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -119,6 +116,8 @@ pub enum Disposition {
 /// One generated protocol test.
 #[derive(Debug, Clone)]
 pub struct PlannedCase {
+    /// The protocol of the service the case is generated for, as users name it (`restJson1`).
+    pub protocol: &'static str,
     /// The kind of test.
     pub kind: Kind,
     /// The case id, as in the model.
@@ -142,17 +141,18 @@ impl PlannedCase {
     }
 }
 
-/// The protocol tests of one operation, in the order they are generated.
-pub fn operation_cases(op: &Operation, known: &[KnownFailure]) -> Vec<PlannedCase> {
+/// The protocol tests of one operation of a service speaking `protocol`, in the order they
+/// are generated.
+pub fn operation_cases(protocol: Protocol, op: &Operation, known: &[KnownFailure]) -> Vec<PlannedCase> {
     let mut out = Vec::new();
     let mut push = |kind: Kind, case: Value, row: Option<usize>, error: Option<String>| {
         let id = case.get("id").and_then(Value::as_str).unwrap_or("unnamed").to_string();
-        let disposition = match (rule_skip(kind, &case), known.iter().find(|k| k.kind == kind && k.id == id)) {
+        let disposition = match (rule_skip(protocol, kind, &case), known.iter().find(|k| k.kind == kind && k.id == id)) {
             (Some(reason), _) => Disposition::SkippedByRule(reason),
             (None, Some(k)) => Disposition::Known(k.clone()),
             (None, None) => Disposition::Run,
         };
-        out.push(PlannedCase { kind, name: case_fn_name(kind, &id, row), id, file: op.file.clone(), case, error, disposition });
+        out.push(PlannedCase { protocol: protocol.label(), kind, name: case_fn_name(kind, &id, row), id, file: op.file.clone(), case, error, disposition });
     };
     for case in &op.request_tests {
         push(Kind::Request, case.clone(), None, None);
@@ -174,7 +174,7 @@ pub fn operation_cases(op: &Operation, known: &[KnownFailure]) -> Vec<PlannedCas
 /// Every protocol test of the service, operation by operation.
 pub fn service_cases(svc: &Service) -> Vec<PlannedCase> {
     let known = known_failures();
-    svc.operations.iter().flat_map(|op| operation_cases(op, &known)).collect()
+    svc.operations.iter().flat_map(|op| operation_cases(svc.protocol, op, &known)).collect()
 }
 
 /// The counts of one kind of test after a run.
@@ -193,8 +193,9 @@ pub struct Tally {
 /// The result of a conformance run.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// Counts per kind, in [`Kind::ALL`] order.
-    pub tallies: Vec<(Kind, Tally)>,
+    /// Counts per protocol (as users name it) and kind: protocols in the order their cases
+    /// came, kinds in [`Kind::ALL`] order.
+    pub tallies: Vec<(&'static str, Kind, Tally)>,
     /// Known failures that name no generated test (`<kind> <id>`).
     pub stale_known: Vec<String>,
 }
@@ -212,9 +213,16 @@ impl Report {
                 *entry = *entry && passed;
             }
         }
-        let mut tallies: Vec<(Kind, Tally)> = Kind::ALL.iter().map(|k| (*k, Tally::default())).collect();
+        let mut tallies: Vec<(&'static str, Kind, Tally)> = Vec::new();
         for case in cases {
-            let tally = &mut tallies.iter_mut().find(|(k, _)| *k == case.kind).expect("every kind has a tally").1;
+            if !tallies.iter().any(|(p, _, _)| *p == case.protocol) {
+                tallies.extend(Kind::ALL.iter().map(|k| (case.protocol, *k, Tally::default())));
+            }
+            let tally = &mut tallies
+                .iter_mut()
+                .find(|(p, k, _)| *p == case.protocol && *k == case.kind)
+                .expect("every protocol and kind has a tally")
+                .2;
             let key = case.key();
             match (&case.disposition, outcome.get(key.as_str())) {
                 (Disposition::SkippedByRule(_), _) => tally.by_rule += 1,
@@ -233,39 +241,35 @@ impl Report {
 
     /// Whether no test ran or was skipped at all.
     pub fn is_empty(&self) -> bool {
-        self.tallies.iter().all(|(_, t)| t.passed + t.failed.len() + t.by_rule + t.known == 0)
+        self.tallies.iter().all(|(_, _, t)| t.passed + t.failed.len() + t.by_rule + t.known == 0)
     }
 
     /// Every failed test, by kind.
     pub fn failed(&self) -> Vec<&String> {
-        self.tallies.iter().flat_map(|(_, t)| t.failed.iter()).collect()
+        self.tallies.iter().flat_map(|(_, _, t)| t.failed.iter()).collect()
     }
 
-    /// The summary: per kind `<kind>: N skipped by rule (...), N known failures`, then per kind
-    /// `<protocol> <kind>: N passed, N failed, N skipped`, the protocol named as the suite's trait
-    /// is (`restJson1`), so one run over several protocols prints one line per protocol and kind.
+    /// The summary: per protocol and kind `<protocol> <kind>: N skipped by rule (...), N known
+    /// failures`, then per protocol and kind `<protocol> <kind>: N passed, N failed, N skipped`,
+    /// the protocol named as its trait is (`restJson1`, `awsJson1_0`). A kind no case of a
+    /// protocol has (awsJson's `malformed`) is left out of that protocol's lines.
     pub fn summary_lines(&self) -> Vec<String> {
-        let details = self.tallies.iter().map(|(kind, t)| {
-            format!("  {}: {} skipped by rule (other protocol or side), {} known failures", kind.word(), t.by_rule, t.known)
+        let present = || self.tallies.iter().filter(|(_, _, t)| t.passed + t.failed.len() + t.by_rule + t.known > 0);
+        let details = present().map(|(protocol, kind, t)| {
+            format!("  {protocol} {}: {} skipped by rule (other protocol or side), {} known failures", kind.word(), t.by_rule, t.known)
         });
-        let counts = self
-            .tallies
-            .iter()
-            .map(|(kind, t)| format!("{} {}: {} passed, {} failed, {} skipped", protocol_label(), kind.word(), t.passed, t.failed.len(), t.by_rule + t.known));
+        let counts = present().map(|(protocol, kind, t)| {
+            format!("{protocol} {}: {} passed, {} failed, {} skipped", kind.word(), t.passed, t.failed.len(), t.by_rule + t.known)
+        });
         details.chain(counts).collect()
     }
 }
 
-/// The protocol's name as users write it: the trait's name without its namespace.
-fn protocol_label() -> &'static str {
-    PROTOCOL.rsplit_once('#').map_or(PROTOCOL, |(_, name)| name)
-}
-
 /// Why a case is skipped by rule, if it is.
-fn rule_skip(kind: Kind, case: &Value) -> Option<String> {
+fn rule_skip(service: Protocol, kind: Kind, case: &Value) -> Option<String> {
     let protocol = case.get("protocol").and_then(Value::as_str).unwrap_or_default();
-    if protocol != PROTOCOL {
-        return Some(format!("protocol {protocol} is not generated"));
+    if protocol != service.trait_id() {
+        return Some(format!("protocol {protocol} is not the service's ({})", service.trait_id()));
     }
     // Both sides of an event-stream case are generated (the client and the server stub), so
     // `appliesTo` only says which side the test checks (see [`EventStreamPlan`]).
@@ -483,7 +487,7 @@ mod tests {
         let case = |extra: Value| {
             let mut case = serde_json::json!({
                 "id": "C",
-                "protocol": PROTOCOL,
+                "protocol": "aws.protocols#restJson1",
                 "events": [{"type": "response", "params": {"Tick": {"Price": 1.5}}}, {"type": "request"}],
             });
             case.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -506,7 +510,7 @@ mod tests {
     }
 
     fn planned(kind: Kind, name: &str, disposition: Disposition) -> PlannedCase {
-        PlannedCase { kind, id: name.into(), file: "op".into(), name: name.into(), case: Value::Null, error: None, disposition }
+        PlannedCase { protocol: "restJson1", kind, id: name.into(), file: "op".into(), name: name.into(), case: Value::Null, error: None, disposition }
     }
 
     #[test]
@@ -520,11 +524,11 @@ mod tests {
             planned(Kind::Response, "k", Disposition::Known(known)),
         ];
         let report = Report::tally(&cases, "op::ok passed\nop::bad failed\nop::k passed\n");
-        let request = &report.tallies[0].1;
+        let request = &report.tallies[0].2;
         assert_eq!((request.passed, request.by_rule), (1, 1));
         assert_eq!(request.failed, vec!["op::bad".to_string(), "op::silent".to_string()]);
-        assert_eq!(report.tallies[1].1.known, 1);
-        assert_eq!(report.summary_lines()[4], "restJson1 request: 1 passed, 2 failed, 1 skipped");
+        assert_eq!(report.tallies[1].2.known, 1);
+        assert_eq!(report.summary_lines()[2], "restJson1 request: 1 passed, 2 failed, 1 skipped");
         assert!(!report.is_empty());
     }
 }

@@ -12,6 +12,7 @@ use crate::ir::*;
 pub use crate::model::local_name;
 use crate::model::{Model, Shape, ShapeId, Traits};
 use crate::naming;
+use crate::protocol::WireProtocol;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,9 +60,9 @@ mod t {
     pub const HOST_LABEL: &str = "smithy.api#hostLabel";
     pub const AWS_SERVICE: &str = "aws.api#service";
     pub const SIGV4: &str = "aws.auth#sigv4";
+    pub const AWS_QUERY_ERROR: &str = "aws.protocols#awsQueryError";
     pub const AUTH: &str = "smithy.api#auth";
     pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
-    pub const REST_JSON1: &str = "aws.protocols#restJson1";
     pub const RULE_SET: &str = "smithy.rules#endpointRuleSet";
     pub const ENDPOINT_BDD: &str = "smithy.rules#endpointBdd";
     pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
@@ -73,17 +74,6 @@ mod t {
     pub const MALFORMED_TESTS: &str = "smithy.test#httpMalformedRequestTests";
     pub const EVENT_STREAM_TESTS: &str = "smithy.test#eventStreamTests";
 }
-
-/// Protocol traits the generator knows by name, to say which one a service uses.
-const KNOWN_PROTOCOLS: &[&str] = &[
-    "aws.protocols#restJson1",
-    "aws.protocols#awsJson1_0",
-    "aws.protocols#awsJson1_1",
-    "aws.protocols#restXml",
-    "aws.protocols#awsQuery",
-    "aws.protocols#ec2Query",
-    "smithy.protocols#rpcv2Cbor",
-];
 
 /// Picks the service to generate: the one named, or the only one in the model.
 pub fn select_service(model: &Model, wanted: Option<&str>) -> Result<ShapeId> {
@@ -133,6 +123,9 @@ struct Lowerer<'m> {
     pending: Vec<ShapeId>,
     visited: BTreeSet<ShapeId>,
     error_shapes: BTreeSet<ShapeId>,
+    /// The service's protocol, whose rules decide which bindings exist.
+    protocol: Protocol,
+    wire: &'static dyn WireProtocol,
 }
 
 impl<'m> Lowerer<'m> {
@@ -140,7 +133,10 @@ impl<'m> Lowerer<'m> {
         let Some(Shape::Service(service)) = model.shapes.get(service_id) else {
             return Err(Error::at(service_id, "is not a service shape"));
         };
+        let protocol = crate::protocol::resolve(service_id, &service.traits)?;
         Ok(Lowerer {
+            protocol,
+            wire: crate::protocol::rules(protocol),
             model,
             service_id: service_id.to_string(),
             renames: service.rename.clone(),
@@ -159,16 +155,6 @@ impl<'m> Lowerer<'m> {
         let traits = &service.traits;
         let id = self.service_id.clone();
         let name = local_name(&id).to_string();
-
-        if !traits.contains_key(t::REST_JSON1) {
-            let found: Vec<&str> = KNOWN_PROTOCOLS.iter().copied().filter(|p| traits.contains_key(*p)).collect();
-            let said = if found.is_empty() { "no protocol trait".to_string() } else { found.join(", ") };
-            return Err(Error::at(
-                &id,
-                format!("uses {said}; this generator supports aws.protocols#restJson1 only"),
-            )
-            .into());
-        }
 
         let sdk_id = traits
             .get(t::AWS_SERVICE)
@@ -201,7 +187,7 @@ impl<'m> Lowerer<'m> {
             .unwrap_or_default();
 
         let endpoint_params = self.endpoint_params(traits.get(t::ENDPOINT_BDD).or_else(|| traits.get(t::RULE_SET)));
-        let http_versions = match http_versions(&id, traits.get(t::REST_JSON1)) {
+        let http_versions = match http_versions(&id, self.protocol.trait_id(), traits.get(self.protocol.trait_id())) {
             Ok(versions) => versions,
             Err(e) => {
                 self.errors.push(e);
@@ -247,7 +233,7 @@ impl<'m> Lowerer<'m> {
             version: service.version.clone(),
             title,
             docs: docs(traits).or_else(|| Some(format!("The {} service.", local_name(&self.service_id)))),
-            protocol: Protocol::RestJson1,
+            protocol: self.protocol,
             http_versions,
             signing_name,
             endpoint_rule_set,
@@ -295,12 +281,17 @@ impl<'m> Lowerer<'m> {
         };
         let name = local_name(op_id).to_string();
         let traits = &op.traits;
-        let http = match traits.get(t::HTTP) {
-            Some(v) => parse_http(op_id, v).map_err(OpSkip::Fail)?,
-            None => {
+        // An RPC protocol fixes the request line and ignores `@http`; a REST one needs it.
+        let http = match (self.wire.fixed_request(), traits.get(t::HTTP)) {
+            (Some(fixed), _) => fixed,
+            (None, Some(v)) => parse_http(op_id, v).map_err(OpSkip::Fail)?,
+            (None, None) => {
                 return Err(OpSkip::Fail(Error::at(
                     op_id,
-                    "has no @http trait; every restJson1 operation needs one (e.g. @http(method: \"POST\", uri: \"/path\"))",
+                    format!(
+                        "has no @http trait; every {} operation needs one (e.g. @http(method: \"POST\", uri: \"/path\"))",
+                        self.protocol.label()
+                    ),
                 )))
             }
         };
@@ -317,6 +308,17 @@ impl<'m> Lowerer<'m> {
 
         // Streams: an event stream in the input is written, not read; a stream member is the payload.
         let (input_stream, output_stream) = self.classify_streams(&input, &output).map_err(OpSkip::Fail)?;
+        if !self.wire.http_bindings() {
+            if let Some(stream) = input_stream.as_ref().or(output_stream.as_ref()) {
+                return Err(OpSkip::Fail(Error::at(
+                    op_id,
+                    format!(
+                        "streams `{stream}`; streams over {} (event streams with initial-request and initial-response messages) are not generated yet",
+                        self.protocol.label()
+                    ),
+                )));
+            }
+        }
 
         // Labels in the URI must match @httpLabel members, and the reverse.
         let input_struct = &self.structures[&input];
@@ -670,7 +672,8 @@ impl<'m> Lowerer<'m> {
         let traits = &m.traits;
         let tt = target.traits();
         let ty = self.type_of(&member_id, &m.target)?;
-        let binding = binding(&member_id, traits)?;
+        // Under an RPC protocol `@http*` member traits mean nothing: every member is in the body.
+        let binding = if self.wire.http_bindings() { binding(&member_id, traits)? } else { Binding::Body };
         check_binding_target(&member_id, &binding, traits, target, &m.target)?;
         let timestamp_format = timestamp_format(traits).or_else(|| timestamp_format(tt));
         let default = traits.get(t::DEFAULT).or_else(|| tt.get(t::DEFAULT)).filter(|v| !v.is_null()).cloned();
@@ -688,7 +691,12 @@ impl<'m> Lowerer<'m> {
             variant: naming::member_variant_name(name),
             target: m.target.clone(),
             docs: docs(traits).or_else(|| docs(tt)).or_else(|| Some(binding_doc(name, &binding))),
-            json_name: traits.get(t::JSON_NAME).and_then(Value::as_str).unwrap_or(name).to_string(),
+            json_name: traits
+                .get(t::JSON_NAME)
+                .and_then(Value::as_str)
+                .filter(|_| self.wire.honours_json_name())
+                .unwrap_or(name)
+                .to_string(),
             timestamp_format,
             media_type: tt.get(t::MEDIA_TYPE).and_then(Value::as_str).map(str::to_string),
             required: traits.contains_key(t::REQUIRED),
@@ -849,6 +857,13 @@ impl<'m> Lowerer<'m> {
                                 retryable: s.traits.get(t::RETRYABLE).map(|v| {
                                     v.get("throttling").and_then(Value::as_bool).unwrap_or(false)
                                 }),
+                                query_code: s
+                                    .traits
+                                    .get(t::AWS_QUERY_ERROR)
+                                    .filter(|_| matches!(self.protocol, Protocol::AwsJson1_0 { query_compatible: true }))
+                                    .and_then(|v| v.get("code"))
+                                    .and_then(Value::as_str)
+                                    .map(str::to_string),
                             })
                         }
                         None => None,
@@ -1333,11 +1348,11 @@ fn namespace(id: &str) -> &str {
 /// The protocol trait's `http` and `eventStreamHttp` lists (`protocol` is the trait's value),
 /// validated: each entry a known version (`http/1.1`, `h2`), once, and no list empty. Smithy's
 /// defaults apply: `http` is `["http/1.1"]`, `eventStreamHttp` is `http`.
-fn http_versions(service: &str, protocol: Option<&Value>) -> Result<HttpVersions> {
+fn http_versions(service: &str, trait_id: &str, protocol: Option<&Value>) -> Result<HttpVersions> {
     let known = || HttpVersion::KNOWN.map(|(token, _)| format!("\"{token}\"")).join(", ");
     let list = |key: &str| -> Result<Option<Vec<HttpVersion>>> {
         let Some(value) = protocol.and_then(|p| p.get(key)) else { return Ok(None) };
-        let path = format!("$.shapes[\"{service}\"].traits[\"{}\"].{key}", t::REST_JSON1);
+        let path = format!("$.shapes[\"{service}\"].traits[\"{trait_id}\"].{key}");
         let Some(items) = value.as_array() else {
             return Err(Error::at(path, format!("must be a list of HTTP versions ({}), not {value}", known())));
         };

@@ -59,7 +59,8 @@ fn assert_nothing_skipped(krate: &GeneratedCrate) {
 }
 
 /// Fixture names with a test below; a fixture file without one fails `every_fixture_has_a_snapshot_test`.
-const FIXTURES: &[&str] = &["composition", "endpoint-params", "errors", "event-stream", "http-bindings", "paging", "payloads", "shapes"];
+const FIXTURES: &[&str] =
+    &["aws-json", "composition", "endpoint-params", "errors", "event-stream", "http-bindings", "paging", "payloads", "shapes"];
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
@@ -99,6 +100,21 @@ fn paging() {
         assert!(krate.files.contains_key(path), "{path} is missing");
     }
     assert!(!krate.files.contains_key("src/operation/describe_crate/paginator.rs"));
+}
+
+#[test]
+fn aws_json() {
+    let krate = fixture("aws-json");
+    assert_nothing_skipped(&krate);
+    assert_eq!(krate.name, "fixture-awsjson");
+    // The protocol fixes the request line and names the operation in a header; the server
+    // routes by it and answers errors in awsJson's envelope.
+    let request = &krate.files["src/protocol/put_secret.rs"];
+    assert!(request.contains(r#".method("POST")"#) && request.contains(r#""Vault.PutSecret""#), "{request}");
+    assert!(request.contains("application/x-amz-json-1.1") && !request.contains("X-Note") && !request.contains("note_text"));
+    assert!(krate.files["src/protocol/list_secrets.rs"].contains("::serde_json::Map::new()"), "an input-less call still sends `{{}}`");
+    let server = &krate.files["src/server.rs"];
+    assert!(server.contains(".route_target(") && server.contains("ErrorEnvelope::AwsJson"), "{server}");
 }
 
 #[test]

@@ -30,10 +30,10 @@ Usage:
   cargo xtask semver-checks                      cargo-semver-checks on each generated client against its previous
                                                  generated version (CI: the last step of `test`)
   cargo xtask test                               the whole test suite, as CI runs it
-  cargo xtask conformance [--suite PATH]        generate the restJson1 protocol test services of the suite
+  cargo xtask conformance [--suite PATH]        generate the restJson1 and awsJson protocol test services of the suite
                                                  (default ../shared/conformance) into target/conformance,
-                                                 run their protocol tests and count them per kind
-  cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream)
+                                                 run their protocol tests and count them per protocol and kind
+  cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream and next)
                                                  and every fixture, client and command-line client, into
                                                  target/upstream-check, lint them with -D warnings and test them
   cargo xtask api-parity [--check]               list each official crate's public items and whether ours has each
@@ -459,12 +459,23 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// it with warnings denied (clippy reports rustc's warnings too) and runs its tests.
 fn upstream_check(args: &[String]) -> Result<(), String> {
     let root = root();
-    let dir = args.first().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/models/upstream"));
+    // By default AWS's models of the services in `models/` (`upstream`) and of the other
+    // protocols' services (`next`: awsJson1_1's ACM, awsJson1_0's Cloud Control).
+    let dirs = match args.first() {
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => ["upstream", "next"]
+            .iter()
+            .map(|d| root.join("../shared/models").join(d))
+            .filter(|d| d.is_dir())
+            .collect(),
+    };
     let work = root.join("target/upstream-check");
     // Fixture crates get a `fixture-` prefix so their folders cannot clash with upstream ones.
     let mut models: Vec<(String, PathBuf)> = Vec::new();
-    for model in model_files(&dir)? {
-        models.push((model.file_stem().unwrap_or_default().to_string_lossy().to_string(), model));
+    for dir in &dirs {
+        for model in model_files(dir)? {
+            models.push((model.file_stem().unwrap_or_default().to_string_lossy().to_string(), model));
+        }
     }
     for model in model_files(&root.join("codegen/tests/fixtures"))? {
         models.push((format!("fixture-{}", model.file_stem().unwrap_or_default().to_string_lossy()), model));
@@ -669,12 +680,15 @@ fn api_parity_cmd(args: &[String]) -> Result<(), String> {
 }
 
 /// The suite's services this generator speaks the protocol of, and their folder.
-const CONFORMANCE_SERVICES: [(&str, &str); 2] = [
+const CONFORMANCE_SERVICES: [(&str, &str); 5] = [
     ("aws.protocoltests.restjson#RestJson", "restjson"),
     ("aws.protocoltests.restjson.validation#RestJsonValidation", "restjson-validation"),
+    ("aws.protocoltests.json#JsonProtocol", "awsjson1_1"),
+    ("aws.protocoltests.json10#JsonRpc10", "awsjson1_0"),
+    ("aws.protocoltests.json10#QueryCompatibleJsonRpc10", "awsjson1_0-query-compatible"),
 ];
 
-/// Generates the conformance suite's restJson1 services (client and server) into
+/// Generates the conformance suite's services of the protocols spoken (client and server) into
 /// `target/conformance` as one throwaway workspace sharing this workspace's lock file and
 /// target directory, runs their protocol tests once, and prints one line per kind. Known
 /// failures (`codegen/conformance/known-failures.txt`) count as skipped while they fail;

@@ -127,7 +127,9 @@ pub(crate) fn setter_value(m: &Member, value: TokenStream) -> TokenStream {
 pub fn write_headers(s: &Structure, plan: &MessageBindings, source: &TokenStream) -> TokenStream {
     let headers = plan.headers.iter().map(|h| write_header(&s.members[h.member], h, source));
     let prefixed = plan.prefix_headers.iter().map(|p| write_prefix_headers(&s.members[p.member], p, source));
-    quote! { #(#headers)* #(#prefixed)* }
+    let http = http();
+    let fixed = plan.fixed_headers.iter().map(|(name, value)| quote! { #http::append_header(&mut headers, #name, #value)?; });
+    quote! { #(#fixed)* #(#headers)* #(#prefixed)* }
 }
 
 fn write_header(m: &Member, h: &HeaderBinding, source: &TokenStream) -> TokenStream {

@@ -352,8 +352,7 @@ with one `async fn` per operation (the same input, output and error types as the
 `server::router(service)` / `server::serve(listener, service)` / `server::start(service)` to run
 any implementation: HTTP/1.1 and HTTP/2 (h2c) on one port, and HTTPS with ALPN (`h2`, then
 `http/1.1`) when its `ServerConfig` has a `TlsConfig` (both re-exported there, with the HTTP/2
-limits in `Http2Config`). Requests are routed by each operation's `@http` method and
-URI, read per its HTTP bindings and checked against the model's constraints before the
+limits in `Http2Config`). {server_routing} and checked against the model's constraints before the
 implementation runs; `start` listens on a free loopback port and its handle gives the URL for
 the client's `endpoint_url` and a graceful `shutdown()`.
 
@@ -367,11 +366,25 @@ the client's `endpoint_url` and a graceful `shutdown()`.
         version = svc.version,
         service = svc.server_trait,
         http_versions = http_versions_section(svc),
+        server_routing = server_routing(svc),
         decode = super::event_stream::client::decode_docs(svc, false).map(|d| d + "\n").unwrap_or_default(),
         validation_intro = validation_intro(svc),
         validation_example = indent(&validation_example(svc)),
         async_result = async_result_section(svc, true),
     )
+}
+
+/// How the server stub finds and reads a request, as the protocol says (the words go on a line
+/// of the README's server paragraph).
+fn server_routing(svc: &Service) -> String {
+    match crate::protocol::rules(svc.protocol).routing() {
+        crate::protocol::Routing::Uri => {
+            "Requests are routed by each operation's `@http` method and\nURI, read per its HTTP bindings".to_string()
+        }
+        crate::protocol::Routing::TargetHeader(header) => format!(
+            "Requests (`POST /`) are routed by the operation\n`{header}` names, read from their JSON body"
+        ),
+    }
 }
 
 /// Each non-empty line indented by four spaces (the body of `main`).

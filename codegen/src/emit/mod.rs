@@ -204,11 +204,12 @@ fn protocol_files(svc: &Service) -> Vec<(String, TokenStream)> {
         .chain(svc.unions.values().filter(|u| !u.streaming).map(|u| json_codec::union_codec(svc, u)));
     let event_streams = event_stream::client::protocol_file(svc);
     let event_streams_mod = event_streams.as_ref().map(|_| quote! { pub(crate) mod event_streams; });
+    let doc = format!(" {} wire format: requests, responses, errors and JSON documents.", svc.protocol.label());
     let mut files = vec![
         (
             "src/protocol.rs".to_string(),
             quote! {
-                //! restJson1 wire format: requests, responses, errors and JSON documents.
+                #![doc = #doc]
                 pub(crate) mod errors;
                 #event_streams_mod
                 pub(crate) mod shapes;

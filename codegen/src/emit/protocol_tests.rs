@@ -92,7 +92,7 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
 }
 
 fn operation_tests(svc: &Service, op: &Operation, known: &[KnownFailure]) -> Vec<TokenStream> {
-    operation_cases(op, known)
+    operation_cases(svc.protocol, op, known)
         .iter()
         .map(|planned| {
             let case = &planned.case;
@@ -284,6 +284,20 @@ fn holds_nan(v: &Value) -> bool {
     }
 }
 
+/// The error code (and awsQuery `type`) an error response case expects in the error's
+/// metadata: its `vendorParams` of shape `aws.protocoltests.config#ErrorCodeParams`.
+fn error_code_checks(case: &Value) -> TokenStream {
+    if case.get("vendorParamsShape").and_then(Value::as_str) != Some("aws.protocoltests.config#ErrorCodeParams") {
+        return quote! {};
+    }
+    let params = case.get("vendorParams");
+    let field = |key: &str| params.and_then(|p| p.get(key)).and_then(Value::as_str);
+    let meta = quote! { ::aws_smithy_types::error::metadata::ProvideErrorMetadata::meta(&output) };
+    let code = field("code").map(|code| quote! { assert_eq!(#meta.code(), ::std::option::Option::Some(#code), "error code"); });
+    let fault = field("type").map(|t| quote! { assert_eq!(#meta.extra("type"), ::std::option::Option::Some(#t), "error type"); });
+    quote! { #code #fault }
+}
+
 fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Value) -> TokenStream {
     let input = svc.structure(&op.input);
     // The reply ignores the request, but the client must be able to build one: fill URI labels.
@@ -352,11 +366,13 @@ fn response_body(svc: &Service, op: &Operation, error: Option<&str>, case: &Valu
             let err = ident(&op.error);
             let variant = super::common::error_variant(svc.structure(e));
             let what = format!("expected {}::{}", err, variant);
+            let codes = error_code_checks(case);
             quote! {
                 #call
                 let error = result.expect_err("the response is read as an error").into_service_error();
                 match error {
                     crate::operation::#module::#err::#variant(output) => {
+                        #codes
                         #compares
                     }
                     other => panic!("{}, got {:?}", #what, other),

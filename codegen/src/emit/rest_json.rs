@@ -7,7 +7,9 @@ use super::common::*;
 use super::event_stream::client as event_streams;
 use super::http_bindings::{plan_of, read_body, read_headers, text_of, when_set, write_document, write_headers};
 use super::json_codec::ser_value;
-use crate::ir::{BodyBinding, HostPiece, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue};
+use crate::ir::{
+    BodyBinding, HostPiece, MessageBindings, Operation, PathPiece, PayloadBinding, PayloadKind, Service, Structure, TextValue, Type,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -19,7 +21,7 @@ pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     } else {
         response_deserializer(svc, op)
     };
-    let doc = format!(" restJson1 request and response handling for `{}`.", op.name);
+    let doc = format!(" {} request and response handling for `{}`.", svc.protocol.label(), op.name);
     quote! {
         #![doc = #doc]
         #ser
@@ -252,13 +254,51 @@ pub fn response_members(svc: &Service, s: &Structure) -> TokenStream {
         quote! { builder = builder.#set(::std::option::Option::Some(status as i32)); }
     });
     let body = read_body(svc, s, &quote! { body }, quote! { ::aws_smithy_types::byte_stream::ByteStream::from(body.to_vec()) });
+    let corrected = error_correction(svc, s, plan);
     quote! {
         // A client reads responses leniently (see `Side`).
         let side = ::smithygen_runtime::protocol::json::Side::Client;
         #headers
         #status
         #body
+        #corrected
     }
+}
+
+/// Client error correction (smithy.io/2.0/spec/aggregate-types.html#client-error-correction):
+/// a `@required` member of the body, without a default, that the response left out gets its
+/// type's zero value, as the official SDK's builders fill it, so a service that fails to
+/// serialize one does not fail the call. Structures, unions and documents are left unset.
+fn error_correction(svc: &Service, s: &Structure, plan: &MessageBindings) -> TokenStream {
+    let BodyBinding::Document { members, .. } = &plan.body else { return quote! {} };
+    let fixes = members.iter().map(|i| &s.members[*i]).filter(|m| m.required && m.default.is_none()).filter_map(|m| {
+        let zero = match &m.ty {
+            Type::String => quote! { ::std::string::String::new() },
+            Type::Boolean => quote! { false },
+            Type::Byte => quote! { 0i8 },
+            Type::Short => quote! { 0i16 },
+            Type::Integer => quote! { 0i32 },
+            Type::Long => quote! { 0i64 },
+            Type::Float => quote! { 0.0f32 },
+            Type::Double => quote! { 0.0f64 },
+            Type::Timestamp => quote! { ::aws_smithy_types::DateTime::from_secs(0) },
+            Type::Blob { streaming: false } => quote! { ::aws_smithy_types::Blob::new(::std::vec::Vec::new()) },
+            Type::List(_) => quote! { ::std::vec::Vec::new() },
+            Type::Map(_) => quote! { ::std::collections::HashMap::new() },
+            Type::Enum(id) => {
+                let path = shape_path(svc, id);
+                quote! { <#path as ::std::convert::From<&str>>::from("") }
+            }
+            _ => return None,
+        };
+        let (get, set) = (ident(&m.getter), ident(&m.setter));
+        Some(quote! {
+            if builder.#get().is_none() {
+                builder = builder.#set(::std::option::Option::Some(#zero));
+            }
+        })
+    });
+    quote! { #(#fixes)* }
 }
 
 fn response_deserializer(svc: &Service, op: &Operation) -> TokenStream {
@@ -319,13 +359,17 @@ pub fn error_reader(svc: &Service, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let err = ident(&op.error);
     let err_path = quote! { crate::operation::#module::#err };
+    let error_metadata: TokenStream =
+        crate::protocol::rules(svc.protocol).error_metadata_fn().parse().expect("the protocol names a runtime function");
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
         let code = &s.wire_name;
+        // An awsQuery-compatible service's error is also known by its awsQuery code.
+        let query_code = s.error.as_ref().and_then(|e| e.query_code.as_ref()).map(|q| quote! { | ::std::option::Option::Some(#q) });
         let v = super::common::error_variant(s);
         let f = super::json_codec::de_fn(svc, e);
         quote! {
-            ::std::option::Option::Some(#code) => crate::protocol::errors::#f(status, headers, body)
+            ::std::option::Option::Some(#code) #query_code => crate::protocol::errors::#f(status, headers, body)
                 .map_or_else(#err_path::unhandled, |builder| #err_path::#v(builder.meta(meta).build())),
         }
     });
@@ -333,7 +377,7 @@ pub fn error_reader(svc: &Service, op: &Operation) -> TokenStream {
         /// Picks the modeled error by code (`X-Amzn-ErrorType`, then `code`, then `__type`).
         #[allow(unused_variables)]
         fn de_error(status: u16, headers: &::aws_smithy_runtime_api::http::Headers, body: &[u8]) -> #err_path {
-            let meta = ::smithygen_runtime::protocol::error::error_metadata(headers, body).build();
+            let meta = #error_metadata(headers, body).build();
             match meta.code() {
                 #(#arms)*
                 _ => #err_path::generic(meta),

@@ -205,6 +205,9 @@ pub struct MessageBindings {
     pub host_prefix: Vec<HostPiece>,
     /// Members bound to headers.
     pub headers: Vec<HeaderBinding>,
+    /// Headers with a value fixed by the protocol, as the model writes the names (requests:
+    /// awsJson's `X-Amz-Target`).
+    pub fixed_headers: Vec<(String, String)>,
     /// Maps of prefixed headers.
     pub prefix_headers: Vec<PrefixHeadersBinding>,
     /// The member holding the HTTP status (responses and errors).

@@ -128,11 +128,36 @@ pub enum EndpointParamType {
     StringArray,
 }
 
-/// The wire protocol of a service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The wire protocol of a service (`crate::protocol` holds each one's rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     /// `aws.protocols#restJson1`.
     RestJson1,
+    /// `aws.protocols#awsJson1_0`; `query_compatible` when the service also has
+    /// `aws.protocols#awsQueryCompatible`.
+    AwsJson1_0 {
+        /// The service was migrated from awsQuery: errors carry their awsQuery code.
+        query_compatible: bool,
+    },
+    /// `aws.protocols#awsJson1_1`.
+    AwsJson1_1,
+}
+
+impl Protocol {
+    /// The protocol trait's shape id, as protocol tests name it.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+            Protocol::AwsJson1_0 { .. } => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        }
+    }
+
+    /// The name users write (`restJson1`, `awsJson1_0`): the trait's name.
+    pub fn label(self) -> &'static str {
+        let id = self.trait_id();
+        id.rsplit_once('#').map_or(id, |(_, name)| name)
+    }
 }
 
 /// An HTTP version a protocol trait's `http` / `eventStreamHttp` list may name.
@@ -370,9 +395,10 @@ pub struct Member {
     pub ty: Type,
     /// Documentation as Markdown.
     pub docs: Option<String>,
-    /// HTTP binding.
+    /// HTTP binding (`Body` for every member under a protocol without HTTP bindings).
     pub binding: Binding,
-    /// The key in a JSON body (`@jsonName` or the member name).
+    /// The key in a JSON body: `@jsonName` where the protocol honours it (restJson1), else the
+    /// member name.
     pub json_name: String,
     /// An explicit timestamp format (member first, then target).
     pub timestamp_format: Option<TimestampFormat>,
@@ -426,6 +452,9 @@ pub struct ErrorInfo {
     pub http_status: u16,
     /// `@retryable`: `Some(throttling)` when retryable.
     pub retryable: Option<bool>,
+    /// The code a service with `awsQueryCompatible` also names the error by
+    /// (`aws.protocols#awsQueryError`), for its clients to recognise it.
+    pub query_code: Option<String>,
 }
 
 /// Who is at fault for an error.

@@ -1,19 +1,123 @@
-//! Protocol binding rules and the binding plan they produce.
+//! The protocol seam: everything that differs between wire protocols is decided here, one
+//! module per protocol ([`rest_json1`], [`aws_json`]), and stored in the IR as a plan the
+//! emitters render.
 //!
-//! [`rules`] gives the rules of a service's [`Protocol`]: each rule (a default timestamp
-//! format, header-list quoting, a default content type) is one method of [`BindingRules`],
-//! decided once. [`plan`] applies them to every message of the service and stores the
-//! resulting [`MessageBindings`] in the IR, where the client and server emitters render it.
-//! A second HTTP protocol implements [`BindingRules`] beside [`rest_json1`].
+//! [`resolve`] picks a service's protocol (the official Rust SDK's choice among those it
+//! lists). [`rules`] gives that protocol's rules: how operations and members are bound to HTTP
+//! ([`WireProtocol::http_bindings`]; REST protocols read `@http*`, RPC protocols fix the
+//! request line, [`WireProtocol::fixed_request`]), extra request headers (`X-Amz-Target`),
+//! where an error's code comes from, how the server routes, and, in [`BindingRules`], each
+//! HTTP binding rule (a default timestamp format, header-list quoting, a default content
+//! type). [`plan`] applies them to every message of the service and stores the resulting
+//! [`MessageBindings`] in the IR, where the client and server emitters render it.
+//!
+//! A new protocol is a module here implementing [`WireProtocol`], a variant of
+//! [`Protocol`], a line in [`PRIORITY`], and its runtime module in
+//! `smithygen_runtime::protocol` (the error envelope and the body codec's helpers).
 
+pub mod aws_json;
 pub mod rest_json1;
 
 use crate::error::{Error, Errors};
 use crate::ir::{
-    Binding, BodyBinding, HeaderBinding, HostPiece, LabelBinding, ListSplit, Member, MessageBindings, Operation, PathPiece,
-    PathSegment, PayloadBinding, PayloadKind, PrefixHeadersBinding, Protocol, QueryBinding, QueryParamsBinding, Role, Service,
-    Structure, TextCodec, TextValue, TimestampFormat, Type,
+    Binding, BodyBinding, HeaderBinding, HostPiece, Http, LabelBinding, ListSplit, Member, MessageBindings, Operation,
+    PathPiece, PathSegment, PayloadBinding, PayloadKind, PrefixHeadersBinding, Protocol, QueryBinding, QueryParamsBinding,
+    Role, Service, Structure, TextCodec, TextValue, TimestampFormat, Type,
 };
+use crate::model::Traits;
+
+/// `aws.protocols#awsQueryCompatible`: an awsJson1_0 service migrated from awsQuery.
+pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
+
+/// The protocol traits a service may list, in the order the official Rust SDK prefers them
+/// when a service lists several: smithy-rs's `ClientProtocolLoader.DefaultProtocols`
+/// (`codegen-client/src/main/kotlin/software/amazon/smithy/rust/codegen/client/smithy/protocols/ClientProtocolLoader.kt`),
+/// walked in order by `ProtocolLoader.protocolFor` (codegen-core), which takes the first one the
+/// service has: rpcv2Cbor, awsJson1_0, awsJson1_1, restJson1, restXml, awsQuery, ec2Query.
+/// `None`: a protocol this generator does not speak yet.
+pub const PRIORITY: [(&str, Option<ProtocolOf>); 7] = [
+    ("smithy.protocols#rpcv2Cbor", None),
+    (
+        "aws.protocols#awsJson1_0",
+        Some(|traits| Protocol::AwsJson1_0 { query_compatible: traits.contains_key(AWS_QUERY_COMPATIBLE) }),
+    ),
+    // smithy-rs applies awsQueryCompatible to awsJson1_0 only (`compatibleWithAwsQuery`).
+    ("aws.protocols#awsJson1_1", Some(|_| Protocol::AwsJson1_1)),
+    ("aws.protocols#restJson1", Some(|_| Protocol::RestJson1)),
+    ("aws.protocols#restXml", None),
+    ("aws.protocols#awsQuery", None),
+    ("aws.protocols#ec2Query", None),
+];
+
+/// Makes the [`Protocol`] of a service from its traits (its variant's settings).
+pub type ProtocolOf = fn(&Traits) -> Protocol;
+
+/// The protocol of the service `id` with `traits`: the first of [`PRIORITY`] it lists, as the
+/// official Rust SDK chooses; an error when that one is not spoken yet (generating another
+/// one would make a client that differs from the official one) or when it lists none.
+pub fn resolve(id: &str, traits: &Traits) -> Result<Protocol, Error> {
+    let listed: Vec<&str> = PRIORITY.iter().map(|(t, _)| *t).filter(|t| traits.contains_key(*t)).collect();
+    match PRIORITY.iter().find(|(t, _)| traits.contains_key(*t)) {
+        Some((_, Some(make))) => Ok(make(traits)),
+        Some((chosen, None)) => Err(Error::at(
+            id,
+            format!(
+                "lists {}; the official Rust SDK speaks {chosen} to it, which this generator does not speak yet (it speaks {})",
+                listed.join(", "),
+                spoken().join(", ")
+            ),
+        )),
+        None => Err(Error::at(id, format!("has no protocol trait; add one of {}", spoken().join(", ")))),
+    }
+}
+
+fn spoken() -> Vec<&'static str> {
+    PRIORITY.iter().filter(|(_, make)| make.is_some()).map(|(t, _)| *t).collect()
+}
+
+/// How the server stub finds the operation a request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routing {
+    /// By the `@http` method and URI pattern (REST protocols).
+    Uri,
+    /// By the value of a header naming `Service.Operation` (`X-Amz-Target`), on `POST /`.
+    TargetHeader(&'static str),
+}
+
+/// How the server stub writes an error (the runtime's `server::ErrorEnvelope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorEnvelope {
+    /// `X-Amzn-ErrorType` and a JSON body (restJson1; the router's default).
+    RestJson1,
+    /// Also `__type` in the body, with this content type.
+    AwsJson(&'static str),
+}
+
+/// The rules of one wire protocol: how operations and members are bound to HTTP and what
+/// every message carries besides its members.
+pub trait WireProtocol: BindingRules + Sync {
+    /// Whether operations are bound by `@http` and members by `@http*` traits (REST
+    /// protocols); without them the protocol fixes the request line and every member
+    /// travels in the body.
+    fn http_bindings(&self) -> bool;
+    /// The request line every operation uses, for protocols that fix it (`POST /`).
+    fn fixed_request(&self) -> Option<Http>;
+    /// Headers a request of `operation` of the service named `service` carries beside its
+    /// members (awsJson's `X-Amz-Target`), as the model writes the names.
+    fn request_headers(&self, service: &str, operation: &str) -> Vec<(String, String)>;
+    /// Whether a member's `@jsonName` renames its key in the body.
+    fn honours_json_name(&self) -> bool;
+    /// Whether a message of this role with no member in the body still has one: the empty
+    /// document (awsJson requests send `{}`).
+    fn always_has_body(&self, role: Role) -> bool;
+    /// The runtime function that reads a failed response's error metadata (code, message,
+    /// request id), `fn(&Headers, &[u8]) -> ErrorMetadataBuilder`.
+    fn error_metadata_fn(&self) -> &'static str;
+    /// How the server stub routes requests.
+    fn routing(&self) -> Routing;
+    /// How the server stub writes errors.
+    fn error_envelope(&self) -> ErrorEnvelope;
+}
 
 /// The binding rules of one HTTP protocol.
 pub trait BindingRules {
@@ -38,20 +142,27 @@ pub trait BindingRules {
     fn in_body(&self, binding: &Binding, role: Role) -> bool;
 }
 
-/// The binding rules of `protocol`.
-pub fn rules(protocol: &Protocol) -> &'static dyn BindingRules {
+/// The rules of `protocol`.
+pub fn rules(protocol: Protocol) -> &'static dyn WireProtocol {
     match protocol {
         Protocol::RestJson1 => &rest_json1::RestJson1,
+        Protocol::AwsJson1_0 { query_compatible: false } => &aws_json::AWS_JSON_1_0,
+        Protocol::AwsJson1_0 { query_compatible: true } => &aws_json::AWS_JSON_1_0_QUERY_COMPATIBLE,
+        Protocol::AwsJson1_1 => &aws_json::AWS_JSON_1_1,
     }
 }
 
 /// Plans every operation's input and output and every modeled error.
 pub fn plan(svc: &mut Service) -> Result<(), Errors> {
-    let rules = rules(&svc.protocol);
+    let rules = rules(svc.protocol);
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     for op in &svc.operations {
-        plans.push(message(rules, svc.structure(&op.input), Role::Request, Some(op)));
+        let request = message(rules, svc.structure(&op.input), Role::Request, Some(op)).map(|mut plan| {
+            plan.fixed_headers = rules.request_headers(&svc.name, &op.name);
+            plan
+        });
+        plans.push(request);
         plans.push(message(rules, svc.structure(&op.output), Role::Response, None));
     }
     for s in svc.structures.values().filter(|s| s.error.is_some()) {
@@ -71,7 +182,7 @@ pub fn plan(svc: &mut Service) -> Result<(), Errors> {
 }
 
 /// The bindings of one message. `op` is the operation whose input it is (requests).
-fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Operation>) -> Result<MessageBindings, Error> {
+fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Operation>) -> Result<MessageBindings, Error> {
     let at = |m: &Member| format!("{}${}", s.id, m.name);
     let mut plan = MessageBindings {
         shape: s.id.clone(),
@@ -82,6 +193,7 @@ fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Oper
         query_params: Vec::new(),
         host_prefix: Vec::new(),
         headers: Vec::new(),
+        fixed_headers: Vec::new(),
         prefix_headers: Vec::new(),
         status: None,
         body: BodyBinding::Empty,
@@ -145,7 +257,7 @@ fn message(rules: &dyn BindingRules, s: &Structure, role: Role, op: Option<&Oper
             Binding::Payload => plan.body = BodyBinding::Payload(payload(rules, index, m, role)),
         }
     }
-    if plan.payload().is_none() && !document.is_empty() {
+    if plan.payload().is_none() && (!document.is_empty() || rules.always_has_body(role)) {
         plan.body = BodyBinding::Document { members: document, content_type: rules.body_content_type().to_string() };
     }
     Ok(plan)
@@ -259,4 +371,38 @@ fn host_prefix(s: &Structure, pattern: &str) -> Result<Vec<HostPiece>, String> {
         pieces.push(HostPiece::Literal(rest.to_string()));
     }
     Ok(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn traits(ids: &[&str]) -> Traits {
+        ids.iter().map(|id| (id.to_string(), json!({}))).collect()
+    }
+
+    #[test]
+    fn a_service_listing_several_protocols_gets_the_official_sdks_choice() {
+        let both = traits(&["aws.protocols#restJson1", "aws.protocols#awsJson1_1"]);
+        assert_eq!(resolve("ex#S", &both).unwrap(), Protocol::AwsJson1_1);
+        let json10_first = traits(&["aws.protocols#awsJson1_1", "aws.protocols#awsJson1_0"]);
+        assert_eq!(resolve("ex#S", &json10_first).unwrap(), Protocol::AwsJson1_0 { query_compatible: false });
+        // rpcv2Cbor comes first: not spoken yet, so the service is refused rather than given
+        // another protocol than the official SDK's.
+        let cbor = traits(&["smithy.protocols#rpcv2Cbor", "aws.protocols#awsJson1_0"]);
+        assert!(resolve("ex#S", &cbor).unwrap_err().to_string().contains("speaks smithy.protocols#rpcv2Cbor"));
+        assert!(resolve("ex#S", &traits(&[])).is_err());
+    }
+
+    #[test]
+    fn query_compatibility_applies_to_aws_json_1_0_only() {
+        let q10 = traits(&["aws.protocols#awsJson1_0", AWS_QUERY_COMPATIBLE]);
+        assert_eq!(resolve("ex#S", &q10).unwrap(), Protocol::AwsJson1_0 { query_compatible: true });
+        let q11 = traits(&["aws.protocols#awsJson1_1", AWS_QUERY_COMPATIBLE]);
+        assert_eq!(resolve("ex#S", &q11).unwrap(), Protocol::AwsJson1_1);
+        let headers = rules(Protocol::AwsJson1_0 { query_compatible: true }).request_headers("Svc", "Op");
+        assert_eq!(headers, [("X-Amz-Target".into(), "Svc.Op".into()), ("x-amzn-query-mode".into(), "true".into())]);
+        assert_eq!(rules(Protocol::AwsJson1_1).request_headers("Svc", "Op").len(), 1);
+    }
 }

@@ -1,7 +1,7 @@
 //! `aws.protocols#restJson1`: the binding rules of the protocol, each decided here once.
 
-use super::BindingRules;
-use crate::ir::{Binding, Member, Role, TimestampFormat, Type};
+use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol};
+use crate::ir::{Binding, Http, Member, Role, TimestampFormat, Type};
 
 /// `aws.protocols#restJson1`.
 #[derive(Debug, Clone, Copy)]
@@ -58,5 +58,41 @@ impl BindingRules for RestJson1 {
             Binding::Query(_) | Binding::QueryParams | Binding::Label => role != Role::Request,
             Binding::Header(_) | Binding::ResponseCode | Binding::PrefixHeaders(_) | Binding::Payload => false,
         }
+    }
+}
+
+impl WireProtocol for RestJson1 {
+    fn http_bindings(&self) -> bool {
+        true
+    }
+
+    fn fixed_request(&self) -> Option<Http> {
+        None
+    }
+
+    fn request_headers(&self, _service: &str, _operation: &str) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    fn honours_json_name(&self) -> bool {
+        true
+    }
+
+    /// A message whose members are all bound elsewhere has no body.
+    fn always_has_body(&self, _role: Role) -> bool {
+        false
+    }
+
+    /// `X-Amzn-ErrorType`, then the body's `code`, then `__type`.
+    fn error_metadata_fn(&self) -> &'static str {
+        "::smithygen_runtime::protocol::error::error_metadata"
+    }
+
+    fn routing(&self) -> Routing {
+        Routing::Uri
+    }
+
+    fn error_envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope::RestJson1
     }
 }

@@ -1,9 +1,12 @@
-//! Wire helpers for the restJson1 protocol shared by generated clients and servers.
+//! Wire helpers of the protocols, shared by generated clients and servers: one module per
+//! protocol where they differ ([`aws_json`]; restJson1's errors are [`error`]), and the JSON
+//! body codec ([`json`]) and HTTP binding helpers ([`http`]) the JSON protocols share.
 //!
 //! Generated serializers and deserializers are per shape; everything here is
 //! per protocol rule (how a label is escaped, how a header list is split, how
 //! a float is written in JSON, where an error code comes from).
 
+pub mod aws_json;
 pub mod compression;
 pub mod error;
 pub mod http;

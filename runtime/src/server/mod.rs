@@ -64,7 +64,7 @@ pub use operation::{serve_operation, ServerOperation};
 pub use http2::Http2Config;
 pub use tls::TlsConfig;
 pub use content::{check_accept, check_content_type, media_type_essence};
-pub use rejection::{error_response, Rejection, INTERNAL_FAILURE, REQUEST_ID_HEADER};
+pub use rejection::{error_response, ErrorEnvelope, Rejection, INTERNAL_FAILURE, REQUEST_ID_HEADER};
 pub use request::ServerRequest;
 pub use route::UriPattern;
 pub use router::{BodyTap, Router, ServerConfig, DEFAULT_BODY_LIMIT};

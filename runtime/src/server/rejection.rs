@@ -1,4 +1,5 @@
-//! Requests the server will not hand to an operation, and restJson1 error responses.
+//! Requests the server will not hand to an operation, and error responses in each
+//! protocol's envelope ([`ErrorEnvelope`]).
 
 use super::ServerResponse;
 use crate::protocol::error::ERROR_TYPE_HEADER;
@@ -127,7 +128,49 @@ pub fn error_response(
     if let Ok(v) = http::HeaderValue::from_str(error_type) {
         headers.insert(ERROR_TYPE_HEADER, v);
     }
+    response.extensions_mut().insert(ErrorCode(error_type.to_string()));
     response
+}
+
+/// The code of an error response made by [`error_response`], for the router to write it in
+/// its protocol's [`ErrorEnvelope`].
+#[derive(Debug, Clone)]
+struct ErrorCode(String);
+
+/// How a protocol's server writes an error: where the code goes and the body's content type.
+/// Every error response (a [`Rejection`], a validation error, a modeled error) is made by
+/// [`error_response`] in restJson1's envelope; a [`Router`](super::Router) of another
+/// protocol puts it in that protocol's envelope as it answers
+/// ([`Router::with_error_envelope`](super::Router::with_error_envelope)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ErrorEnvelope {
+    /// restJson1: `X-Amzn-ErrorType: Code`, `Content-Type: application/json`.
+    #[default]
+    RestJson1,
+    /// awsJson1_0 / awsJson1_1: the body also names the error (`"__type": "Code"`, which
+    /// clients read when a proxy drops the header) and has the protocol's content type.
+    AwsJson {
+        /// `application/x-amz-json-1.0` or `application/x-amz-json-1.1`.
+        content_type: &'static str,
+    },
+}
+
+impl ErrorEnvelope {
+    /// `response` in this envelope, when it is an error response made by [`error_response`];
+    /// any other response as it is.
+    pub fn apply(self, mut response: ServerResponse) -> ServerResponse {
+        let ErrorEnvelope::AwsJson { content_type } = self else { return response };
+        let Some(ErrorCode(code)) = response.extensions_mut().remove::<ErrorCode>() else { return response };
+        let mut body = match serde_json::from_slice::<serde_json::Value>(response.body()) {
+            Ok(serde_json::Value::Object(body)) => body,
+            _ => serde_json::Map::new(),
+        };
+        body.insert("__type".into(), serde_json::Value::String(code));
+        *response.body_mut() = Bytes::from(crate::protocol::json::to_body(&serde_json::Value::Object(body)));
+        response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+        response
+    }
 }
 
 impl crate::constraints::Violations {
@@ -162,5 +205,22 @@ mod tests {
         let resp = Rejection::MethodNotAllowed { allowed: vec!["POST".into()] }.into_response();
         assert_eq!(resp.status(), 405);
         assert_eq!(resp.headers()["allow"], "POST");
+    }
+
+    #[test]
+    fn the_aws_json_envelope_names_the_error_in_the_body_too() {
+        let envelope = ErrorEnvelope::AwsJson { content_type: "application/x-amz-json-1.1" };
+        let resp = envelope.apply(Rejection::UnknownOperation { method: "POST".into(), path: "/".into() }.into_response());
+        assert_eq!(resp.status(), 404);
+        assert_eq!(resp.headers()["content-type"], "application/x-amz-json-1.1");
+        assert_eq!(resp.headers()["x-amzn-errortype"], "UnknownOperationException");
+        let body: serde_json::Value = serde_json::from_slice(resp.body()).unwrap();
+        assert_eq!(body["__type"], "UnknownOperationException");
+        assert_eq!(body["message"], "no operation matches POST /");
+        // A response that is not an error is left alone, and restJson1 changes nothing.
+        let ok = envelope.apply(http::Response::new(Bytes::from_static(b"{}")));
+        assert_eq!(ok.body().as_ref(), b"{}");
+        let rest = ErrorEnvelope::RestJson1.apply(Rejection::Internal("boom".into()).into_response());
+        assert_eq!(rest.headers()["content-type"], "application/json");
     }
 }

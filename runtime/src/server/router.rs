@@ -96,6 +96,9 @@ struct Route {
     operation: &'static str,
     method: Method,
     pattern: UriPattern,
+    /// A header the request must carry with this value (an RPC protocol's operation name,
+    /// [`Router::route_target`]).
+    target: Option<(http::HeaderName, String)>,
     handler: Handler,
     /// The handler reads the body as it arrives ([`Router::route_streaming`]).
     streams_body: bool,
@@ -141,6 +144,7 @@ pub struct Router {
     before: Vec<BeforeHook>,
     after: Vec<AfterHook>,
     config: ServerConfig,
+    error_envelope: super::ErrorEnvelope,
 }
 
 impl fmt::Debug for Router {
@@ -177,6 +181,34 @@ impl Router {
         self.add_route(operation, method, uri, handler, false)
     }
 
+    /// Adds an operation of an RPC protocol, which names the operation in a header rather
+    /// than the URI: `POST /` requests whose `header` is `target` (awsJson's
+    /// `X-Amz-Target: Service.Operation`) go to `handler`. A `POST /` naming no known
+    /// operation gets 404 `UnknownOperationException`.
+    ///
+    /// # Panics
+    /// When `header` is not a header name (the generator writes it).
+    pub fn route_target<H, F>(mut self, operation: &'static str, header: &str, target: &str, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        let name = http::HeaderName::from_bytes(header.as_bytes())
+            .unwrap_or_else(|_| panic!("operation {operation}: `{header}` is not a header name"));
+        self = self.add_route(operation, "POST", "/", handler, false);
+        if let Some(route) = self.routes.last_mut() {
+            route.target = Some((name, target.to_string()));
+        }
+        self
+    }
+
+    /// Writes every error response in `envelope` (restJson1's by default): what a router of
+    /// another protocol's service sets (the generated `router` does).
+    pub fn with_error_envelope(mut self, envelope: super::ErrorEnvelope) -> Self {
+        self.error_envelope = envelope;
+        self
+    }
+
     /// Adds an operation that reads its request body as it arrives, as [`route`](Self::route)
     /// does otherwise: over HTTP the handler runs once the request head is in, and
     /// [`ServerRequest::take_body`] gives it the body still arriving (in process, through
@@ -205,7 +237,7 @@ impl Router {
             .unwrap_or_else(|_| panic!("operation {operation}: `{method}` is not an HTTP method"));
         let pattern = UriPattern::parse(uri).unwrap_or_else(|e| panic!("operation {operation}: {e}"));
         let handler: Handler = Arc::new(move |request| Box::pin(handler(request)) as BoxFuture);
-        self.routes.push(Route { operation, method, pattern, handler, streams_body });
+        self.routes.push(Route { operation, method, pattern, target: None, handler, streams_body });
         self
     }
 
@@ -385,7 +417,7 @@ impl Router {
                 response.headers_mut().insert(REQUEST_ID_HEADER, v);
             }
         }
-        response
+        self.error_envelope.apply(response)
     }
 
     /// Whether the request with this head goes to a route that reads its body as it arrives, or
@@ -395,7 +427,7 @@ impl Router {
             return true;
         }
         let query = parse_query(parts.uri.query().unwrap_or(""));
-        matches!(self.find(&parts.method, parts.uri.path(), &query), Found::Route(route, _) if route.streams_body)
+        matches!(self.find(parts, &query), Found::Route(route, _) if route.streams_body)
     }
 
     /// Runs the [`before`](Self::before) hooks in order; the first response ends the chain.
@@ -413,13 +445,20 @@ impl Router {
         Ok(request)
     }
 
-    /// The most specific route for a method, path and query.
-    fn find(&self, method: &Method, path: &str, query: &[(String, String)]) -> Found<'_> {
+    /// The most specific route for a request's method, path, query and (for routes of RPC
+    /// protocols) operation header.
+    fn find(&self, parts: &Parts, query: &[(String, String)]) -> Found<'_> {
+        let (method, path) = (&parts.method, parts.uri.path());
         let mut best: Option<(&Route, Vec<String>)> = None;
         let mut method_matched = false;
         let mut allowed: Vec<String> = Vec::new();
         for route in &self.routes {
             let Some(labels) = route.pattern.match_path(path) else { continue };
+            if let Some((header, target)) = &route.target {
+                if parts.headers.get(header).and_then(|v| v.to_str().ok()) != Some(target.as_str()) {
+                    continue;
+                }
+            }
             if route.method != method {
                 if !allowed.contains(&route.method.to_string()) {
                     allowed.push(route.method.to_string());
@@ -448,7 +487,7 @@ impl Router {
         }
         let path = parts.uri.path();
         let query = parse_query(parts.uri.query().unwrap_or(""));
-        let (route, labels) = match self.find(&parts.method, path, &query) {
+        let (route, labels) = match self.find(&parts, &query) {
             Found::Route(route, labels) => (route, labels),
             Found::OtherMethods(allowed) => return Rejection::MethodNotAllowed { allowed }.into_response(),
             Found::Nothing => {

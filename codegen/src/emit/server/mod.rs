@@ -13,6 +13,8 @@ use super::common::*;
 use super::validate;
 use super::event_stream::server as event_streams;
 use crate::ir::{Operation, Service};
+use crate::protocol::{ErrorEnvelope, Routing};
+use super::http_bindings::plan_of;
 use crate::model::local_name;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -54,6 +56,7 @@ pub fn lib_module() -> TokenStream {
 /// `ser_error`, `ser_validation_error`) and `errors` (one writer per modeled error).
 /// A `@pattern` without a translation (see [`crate::pattern`]) is left unchecked by the server.
 pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let protocol_doc = format!(" {} for the server: per operation, the request reader and the response,", svc.protocol.label());
     let modules = svc.operations.iter().map(|op| {
         let m = ident(&op.module);
         quote! { pub(crate) mod #m; }
@@ -63,8 +66,8 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
         (
             "src/server/protocol.rs".to_string(),
             quote! {
-                //! restJson1 for the server: per operation, the request reader and the response,
-                //! error and validation-error writers; `errors` writes each modeled error.
+                #![doc = #protocol_doc]
+                #![doc = " error and validation-error writers; `errors` writes each modeled error."]
                 pub(crate) mod errors;
                 #(#modules)*
             },
@@ -105,12 +108,18 @@ fn trait_name(svc: &Service) -> proc_macro2::Ident {
 fn server_module(svc: &Service) -> TokenStream {
     let name = trait_name(svc);
     let title = &svc.title;
+    let wire = crate::protocol::rules(svc.protocol);
+    let routes_what = match wire.routing() {
+        Routing::Uri => "each operation's `@http` method and URI".to_string(),
+        Routing::TargetHeader(header) => format!("each operation (`POST /`, named by `{header}`)"),
+    };
+    let protocol = svc.protocol.label();
     let module_doc = format!(
         " Server stub for {title} (feature `server`): implement [`{name}`], then serve it.\n\n\
-         [`router`] routes each operation's `@http` method and URI to the implementation, reading\n\
+         [`router`] routes {routes_what} to the implementation, reading\n\
          requests and validating their constraints first (`@required`, `@length`, `@range`,\n\
          `@pattern`, enum values, `@uniqueItems`) and writing outputs and modeled errors per\n\
-         restJson1. [`start`] runs it on a free loopback port for tests and mocks; [`serve`] and\n\
+         {protocol}. [`start`] runs it on a free loopback port for tests and mocks; [`serve`] and\n\
          [`serve_with_shutdown`] run it on a listener of your own.\n\n\
          ```text\n\
          let server = {lib}::server::start(MyService::default()).await?;\n\
@@ -162,8 +171,22 @@ fn server_module(svc: &Service) -> TokenStream {
         let events_arg = read_events.as_ref().map(|_| quote! { , #events });
         let write_output = event_streams::write_output(svc, op, quote! { crate::server::protocol::#module::ser_response });
         let route = event_streams::route_method(svc, op);
+        // The protocol says how a request finds its operation: its `@http` method and URI, or
+        // a header naming it (awsJson's `X-Amz-Target`, on `POST /`).
+        let (route, selector) = match wire.routing() {
+            Routing::Uri => (route, quote! { #method, #uri }),
+            Routing::TargetHeader(header) => {
+                let target = plan_of(svc.structure(&op.input))
+                    .fixed_headers
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(header))
+                    .map(|(_, value)| value.clone())
+                    .unwrap_or_default();
+                (format_ident!("route_target"), quote! { #header, #target })
+            }
+        };
         quote! {
-            .#route(#name, #method, #uri, {
+            .#route(#name, #selector, {
                 let service = service.clone();
                 move |request| {
                     let service = service.clone();
@@ -184,8 +207,19 @@ fn server_module(svc: &Service) -> TokenStream {
     });
     let event_stream_uses = event_streams::reexports(svc);
     let streams = event_streams::body_limit_note(svc);
+    // restJson1's envelope is the router's default.
+    let envelope = match wire.error_envelope() {
+        ErrorEnvelope::RestJson1 => quote! {},
+        ErrorEnvelope::AwsJson(content_type) => quote! {
+            .with_error_envelope(::smithygen_runtime::server::ErrorEnvelope::AwsJson { content_type: #content_type })
+        },
+    };
+    let routed = match wire.routing() {
+        Routing::Uri => "at its `@http` method and URI".to_string(),
+        Routing::TargetHeader(header) => format!("at `POST /` with the `{header}` naming it"),
+    };
     let router_doc = format!(
-        " A [`Router`] for `service`: every operation of [`{name}`] at its `@http` method and URI.\n\n\
+        " A [`Router`] for `service`: every operation of [`{name}`] {routed}.\n\n\
          Unknown paths get 404 `UnknownOperationException`, known paths with another method 405,\n\
          malformed requests 400 `SerializationException`, wrong media types 415, bodies over\n\
          [`ServerConfig::body_limit`](::smithygen_runtime::server::ServerConfig) 413{streams}, constraint\n\
@@ -210,6 +244,7 @@ fn server_module(svc: &Service) -> TokenStream {
         pub fn router<S: #name>(service: S) -> Router {
             let service = ::std::sync::Arc::new(service);
             Router::new()
+                #envelope
                 #(#routes)*
         }
 
