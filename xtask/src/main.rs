@@ -455,7 +455,8 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// `target/upstream-check/<model>-cli`) as one
 /// throwaway workspace (sharing this workspace's lock file and target
 /// directory, so nothing already built is compiled again), with the hand-written
-/// tests of fixtures that have some (`codegen/tests/fixture-tests/<model>/`), lints
+/// tests of the fixtures and models that have some (`codegen/tests/fixture-tests/<model>/`,
+/// `codegen/tests/model-tests/<model>/`), lints
 /// it with warnings denied (clippy reports rustc's warnings too) and runs its tests.
 fn upstream_check(args: &[String]) -> Result<(), String> {
     let root = root();
@@ -496,15 +497,17 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         members.push(stem.clone());
         members.push(format!("{stem}-cli"));
     }
-    // Hand-written tests of a generated fixture crate (its client and server stub together):
-    // `codegen/tests/fixture-tests/<model>/`, a crate that depends on `../fixture-<model>`,
-    // copied beside it.
-    let companions = root.join("codegen/tests/fixture-tests");
+    // Hand-written tests of a generated crate (its client and server stub together), copied
+    // beside it: a fixture's in `codegen/tests/fixture-tests/<model>/` (a crate that depends on
+    // `../fixture-<model>`), an AWS model's in `codegen/tests/model-tests/<model file stem>/`
+    // (one that depends on `../<model file stem>`).
     let generated = members.len();
     for stem in members.clone() {
-        let Some(model) = stem.strip_prefix("fixture-") else { continue };
-        let dir = companions.join(model);
-        // (`fixture-<model>-cli` finds no folder either.)
+        let dir = match stem.strip_prefix("fixture-") {
+            Some(model) => root.join("codegen/tests/fixture-tests").join(model),
+            None => root.join("codegen/tests/model-tests").join(&stem),
+        };
+        // (`<model>-cli` finds no folder.)
         if !dir.is_dir() {
             continue;
         }
