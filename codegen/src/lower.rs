@@ -865,6 +865,9 @@ impl<'m> Lowerer<'m> {
                                     .filter(|_| matches!(self.protocol, Protocol::AwsJson1_0 { query_compatible: true }))
                                     .and_then(|v| v.get("code"))
                                     .and_then(Value::as_str)
+                                    // A code equal to the error's own name adds nothing (SQS names
+                                    // many errors so).
+                                    .filter(|code| *code != local_name(id))
                                     .map(str::to_string),
                             })
                         }
