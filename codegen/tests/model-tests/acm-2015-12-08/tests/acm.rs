@@ -24,13 +24,16 @@ enum Answer {
     NotFound,
 }
 
+/// One `ListCertificates` call as the service read it: token, max items.
+type ListCall = (Option<String>, Option<i32>);
+
 /// A certificate store behind the stub: `n` certificates to list, scripted descriptions.
 #[derive(Clone, Default)]
 struct Store {
     certificates: Vec<String>,
     answers: Arc<Mutex<VecDeque<Answer>>>,
-    /// `ListCertificates`: (token, max items) of every call; `DescribeCertificate`: its ARN.
-    listed: Arc<Mutex<Vec<(Option<String>, Option<i32>)>>>,
+    /// Every `ListCertificates` call, and the ARN of every `DescribeCertificate` call.
+    listed: Arc<Mutex<Vec<ListCall>>>,
     described: Arc<Mutex<Vec<String>>>,
 }
 

@@ -18,14 +18,17 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// One call as the service read it: operation name, token, page size.
+type Call = (&'static str, Option<String>, Option<i32>);
+
 /// Resources and requests behind the stub, and the statuses `GetResourceRequestStatus`
 /// answers one poll at a time (the last repeats).
 #[derive(Clone, Default)]
 struct Resources {
     identifiers: Vec<String>,
     statuses: Arc<Mutex<VecDeque<OperationStatus>>>,
-    /// Every call: operation name, token, page size.
-    seen: Arc<Mutex<Vec<(&'static str, Option<String>, Option<i32>)>>>,
+    /// Every call, in order.
+    seen: Arc<Mutex<Vec<Call>>>,
 }
 
 impl Resources {
@@ -37,7 +40,7 @@ impl Resources {
         Resources { statuses: Arc::new(Mutex::new(statuses.into())), ..Default::default() }
     }
 
-    fn seen(&self) -> Vec<(&'static str, Option<String>, Option<i32>)> {
+    fn seen(&self) -> Vec<Call> {
         self.seen.lock().unwrap().clone()
     }
 
