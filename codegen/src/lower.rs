@@ -464,7 +464,9 @@ impl<'m> Lowerer<'m> {
                 if !is_stream {
                     continue;
                 }
-                if m.binding != Binding::Payload {
+                // (Under an RPC protocol the stream is the whole body by definition; `operation`
+                // says whether that protocol's streams are generated.)
+                if self.wire.http_bindings() && m.binding != Binding::Payload {
                     return Err(Error::at(
                         format!("{}${}", s.wire_name, m.name),
                         "is a stream (@streaming) but not the @httpPayload; a stream can only be the whole body",
@@ -868,6 +870,9 @@ impl<'m> Lowerer<'m> {
                                     })
                                     .and_then(|v| v.get("code"))
                                     .and_then(Value::as_str)
+                                    // A code equal to the error's own name adds nothing (SQS names
+                                    // many errors so).
+                                    .filter(|code| *code != local_name(id))
                                     .map(str::to_string),
                             })
                         }

@@ -415,8 +415,11 @@ pub fn check_traits(model: &Model) -> std::result::Result<(), Errors> {
             }
         }
         if let Some(v) = traits.get("smithy.api#httpError") {
-            if !v.as_u64().is_some_and(|code| (400..=599).contains(&code)) {
-                errors.push(Error::at(id.clone(), format!("@httpError must be an HTTP error status code from 400 to 599, not {v}")));
+            // Smithy's text asks for 400–599, but AWS's published models also answer errors with
+            // redirects (License Manager's `RedirectException` is 308) and the official SDKs
+            // generate them: any status that is not a success (300–599) is accepted.
+            if !v.as_u64().is_some_and(|code| (300..=599).contains(&code)) {
+                errors.push(Error::at(id.clone(), format!("@httpError must be a non-success HTTP status code from 300 to 599, not {v}")));
             }
         }
         check_constraint_traits(model, id, shape, traits, &mut errors);

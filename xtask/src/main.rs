@@ -36,6 +36,10 @@ Usage:
   cargo xtask upstream-check [DIR]               generate every model in DIR (default ../shared/models/upstream and next)
                                                  and every fixture, client and command-line client, into
                                                  target/upstream-check, lint them with -D warnings and test them
+  cargo xtask sweep DIR [--protocol TRAIT]... [--out OUT]
+                                                 generate every model in DIR whose service has one of the protocol
+                                                 traits (e.g. aws.protocols#awsJson1_1; default: any), print each
+                                                 failure and the counts; --out writes the crates to OUT/<model>
   cargo xtask api-parity [--check]               list each official crate's public items and whether ours has each
                                                  (tests/dropin/API-PARITY.md, API-PARITY-HTTP2.md; --check: fail if
                                                  one is stale or any item is absent)
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance(&args[1..]),
         Some("test") => test_all(),
         Some("api-parity") => api_parity_cmd(&args[1..]),
+        Some("sweep") => sweep(&args[1..]),
         Some("update-model") => update_model(&args[1..]),
         Some("release") => release::release(&root(), &args[1..]),
         Some("semver-checks") => semver_checks(&root()),
@@ -455,7 +460,8 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// `target/upstream-check/<model>-cli`) as one
 /// throwaway workspace (sharing this workspace's lock file and target
 /// directory, so nothing already built is compiled again), with the hand-written
-/// tests of fixtures that have some (`codegen/tests/fixture-tests/<model>/`), lints
+/// tests of the fixtures and models that have some (`codegen/tests/fixture-tests/<model>/`,
+/// `codegen/tests/model-tests/<model>/`), lints
 /// it with warnings denied (clippy reports rustc's warnings too) and runs its tests.
 fn upstream_check(args: &[String]) -> Result<(), String> {
     let root = root();
@@ -496,15 +502,17 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         members.push(stem.clone());
         members.push(format!("{stem}-cli"));
     }
-    // Hand-written tests of a generated fixture crate (its client and server stub together):
-    // `codegen/tests/fixture-tests/<model>/`, a crate that depends on `../fixture-<model>`,
-    // copied beside it.
-    let companions = root.join("codegen/tests/fixture-tests");
+    // Hand-written tests of a generated crate (its client and server stub together), copied
+    // beside it: a fixture's in `codegen/tests/fixture-tests/<model>/` (a crate that depends on
+    // `../fixture-<model>`), an AWS model's in `codegen/tests/model-tests/<model file stem>/`
+    // (one that depends on `../<model file stem>`).
     let generated = members.len();
     for stem in members.clone() {
-        let Some(model) = stem.strip_prefix("fixture-") else { continue };
-        let dir = companions.join(model);
-        // (`fixture-<model>-cli` finds no folder either.)
+        let dir = match stem.strip_prefix("fixture-") {
+            Some(model) => root.join("codegen/tests/fixture-tests").join(model),
+            None => root.join("codegen/tests/model-tests").join(&stem),
+        };
+        // (`<model>-cli` finds no folder.)
         if !dir.is_dir() {
             continue;
         }
@@ -532,6 +540,72 @@ fn upstream_check(args: &[String]) -> Result<(), String> {
         members.len() - generated
     );
     Ok(())
+}
+
+/// `cargo xtask sweep`: generation over many published models (AWS's `aws/api-models-aws`
+/// checked out or extracted into one folder), the models of the protocols asked for, with every
+/// failure on one line and the counts; nothing is compiled (compile a sample of `--out`).
+fn sweep(args: &[String]) -> Result<(), String> {
+    let mut dir = None;
+    let mut protocols: Vec<String> = Vec::new();
+    let mut out: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--protocol" => protocols.push(value("--protocol")?),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            other if dir.is_none() && !other.starts_with("--") => dir = Some(PathBuf::from(other)),
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    let dir = dir.ok_or_else(|| format!("sweep needs a folder of models\n\n{USAGE}"))?;
+    let root = root();
+    let (mut chosen, mut generated, mut failed) = (0, 0, Vec::new());
+    for model in model_files(&dir)? {
+        let text = std::fs::read_to_string(&model).map_err(|e| format!("{}: {e}", model.display()))?;
+        let json: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(json) => json,
+            Err(e) => {
+                chosen += 1;
+                failed.push(format!("{}: not JSON: {e}", model.display()));
+                continue;
+            }
+        };
+        // The protocols are traits of the service shape.
+        let speaks = |protocol: &str| {
+            json["shapes"].as_object().is_some_and(|shapes| {
+                shapes.values().any(|s| s["type"] == "service" && s["traits"].get(protocol).is_some())
+            })
+        };
+        if !protocols.is_empty() && !protocols.iter().any(|p| speaks(p)) {
+            continue;
+        }
+        chosen += 1;
+        let stem = model.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let crate_dir = out.as_ref().map_or_else(|| root.join("target/sweep").join(&stem), |o| o.join(&stem));
+        match generate_one(&root, &Job { model: model.clone(), out: Some(crate_dir.clone()) }, None) {
+            Ok((dir, krate)) => {
+                generated += 1;
+                if out.is_some() {
+                    write_crate(&dir, &krate.files).map_err(|e| format!("writing {}: {e}", dir.display()))?;
+                }
+                for (op, why) in &krate.skipped_operations {
+                    println!("note: {stem}: operation {op} not generated: {why}");
+                }
+            }
+            Err(e) => failed.push(e),
+        }
+    }
+    for failure in &failed {
+        println!("FAILED {failure}");
+    }
+    println!("{chosen} model(s), {generated} generate, {} fail", failed.len());
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} model(s) do not generate", failed.len()))
+    }
 }
 
 /// Every file under `dir`, by path relative to it (`/`-separated).

@@ -460,7 +460,8 @@ pub struct ErrorInfo {
     /// `@retryable`: `Some(throttling)` when retryable.
     pub retryable: Option<bool>,
     /// The code a service with `awsQueryCompatible` also names the error by
-    /// (`aws.protocols#awsQueryError`), for its clients to recognise it.
+    /// (`aws.protocols#awsQueryError`), for its clients to recognise it; `None` when it is the
+    /// error's own name.
     pub query_code: Option<String>,
 }
 
