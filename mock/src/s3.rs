@@ -10,7 +10,7 @@
 //! `Content-MD5`) are checked before an object becomes visible: a mismatch is `BadDigest` and
 //! nothing is written.
 //!
-//! What S3 keeps with an object is kept too ([`ObjectInfo`]): `Content-Type` and `x-amz-meta-*`
+//! What S3 keeps with an object is kept too (`ObjectInfo`): `Content-Type` and `x-amz-meta-*`
 //! user metadata as put (PutObject, CreateMultipartUpload) come back from GetObject and
 //! HeadObject, and ETags are S3's (the MD5 of a single PUT, the MD5 of the parts' MD5s and
 //! `-N` after a multipart upload). Only existing buckets take objects: the buckets of the

@@ -5,7 +5,7 @@
 //! could not take it as it is (`escape_key`): `..` or `.` segments, empty segments (`a//b`,
 //! a trailing `/`), `%`, control characters. No key can name a place outside its bucket folder.
 //!
-//! What S3 keeps beside an object's bytes ([`ObjectInfo`]: `Content-Type`, `x-amz-meta-*` user
+//! What S3 keeps beside an object's bytes (`ObjectInfo`: `Content-Type`, `x-amz-meta-*` user
 //! metadata, S3's entity tag) goes with the object: as object attributes in an S3-compatible
 //! store, in a JSON file under `<data-dir>/.s3-meta/bucket/key` in the local one (no bucket name
 //! starts with a dot, so that folder is nobody's bucket).

@@ -11,7 +11,7 @@ pub const SIZE_LIMIT: usize = 64 << 20;
 /// (linear time) or, for lookaround, atomic groups and backreferences, on `fancy-regex`
 /// (feature `fancy-regex`, enabled by generated crates only when a pattern needs it).
 /// Like Smithy's `@pattern`, a match anywhere in the value counts (it is not anchored).
-/// A whole pattern `^C{m,n}$` whose repetition would compile to a program past [`SIZE_LIMIT`]
+/// A whole pattern `^C{m,n}$` whose repetition would compile to a program past `SIZE_LIMIT`
 /// is a [`Pattern::counted`]: `C*` on `regex` and a count of code points.
 pub struct Pattern(Engine);
 
