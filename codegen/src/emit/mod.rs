@@ -13,6 +13,7 @@ pub mod event_stream;
 pub mod examples;
 pub mod http_bindings;
 pub mod cbor_codec;
+pub mod body_format;
 pub mod codec;
 pub mod json_codec;
 pub mod manifest;
