@@ -442,7 +442,9 @@ pub fn query_compatible_error_metadata(headers: &Headers, body: &[u8]) -> ErrorM
 /// error's members in `body`, with `__type` naming the error and `message` when the members have
 /// none, as [`error_metadata`] reads them.
 #[cfg(feature = "server")]
-pub fn server_error_response(status: u16, error_type: &str, message: &str, mut body: Map) -> crate::server::ServerResponse {
+// The server's `ServerResponse` spelled out: the server module uses this one (its CBOR error
+// envelope), so naming it here would close an import circle.
+pub fn server_error_response(status: u16, error_type: &str, message: &str, mut body: Map) -> http::Response<bytes::Bytes> {
     body.retain(|(key, _)| key != "__type");
     body.insert(0, ("__type".into(), Value::Text(error_type.into())));
     if !body.iter().any(|(key, _)| key == "message") {
