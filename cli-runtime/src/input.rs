@@ -81,8 +81,16 @@ pub(crate) fn member_arg(cmd: Command, m: &'static MemberSpec, id: String, note:
 /// The subcommand of one operation: one option per input member, `--help` from the model (the
 /// options of an input event stream are added by the `events` module, which builds on this one).
 pub fn operation_command(op: &'static OperationSpec) -> Command {
+    operation_command_without(op, &[])
+}
+
+/// [`operation_command`] without the options of members named like one in `taken`: options
+/// the command line gives another meaning replace the member's, as in the AWS CLI's argument
+/// table (ACM's `MaxItems` page size gives way to the pagination option `--max-items`; the page
+/// size is then `--page-size`).
+pub fn operation_command_without(op: &'static OperationSpec, taken: &[&str]) -> Command {
     let mut cmd = Command::new(op.command).about(first_sentence(op.docs)).long_about(op.docs);
-    for m in op.input {
+    for m in op.input.iter().filter(|m| !taken.contains(&option_name(m).as_str())) {
         cmd = member_arg(cmd, m, m.name.to_string(), "");
     }
     if op.wait.is_some() {
@@ -341,7 +349,7 @@ pub fn collect(op: &OperationSpec, m: &ArgMatches, format: BinaryFormat) -> Resu
             } else if crate::flag(m, &format!("no-{}", option_name(member))) {
                 input.insert(member.name.into(), Value::Bool(false));
             }
-        } else if let Some(texts) = m.get_many::<String>(member.name) {
+        } else if let Some(texts) = m.try_get_many::<String>(member.name).ok().flatten() {
             let texts: Vec<&String> = texts.collect();
             input.insert(member.name.into(), option_value(member, &texts, format)?);
         }

@@ -127,14 +127,16 @@ pub fn command_with_paging(svc: &'static ServiceSpec, paging: &'static paging::P
         ),
     );
     for op in svc.operations {
-        let mut sub = input::operation_command(op);
+        let paginator = paging.paginators.iter().find(|p| p.operation == op.name);
+        let taken = if paginator.is_some() { paging::OPTIONS } else { &[] };
+        let mut sub = input::operation_command_without(op, taken);
         if op.decode {
             sub = sub.arg(decode::arg());
         }
         if let Some(events) = &op.input_events {
             sub = events::args(sub, events);
         }
-        if let Some(paginator) = paging.paginators.iter().find(|p| p.operation == op.name) {
+        if let Some(paginator) = paginator {
             sub = paging::args(sub, paginator);
         }
         cmd = cmd.subcommand(sub);

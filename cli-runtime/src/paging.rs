@@ -118,6 +118,9 @@ pub enum Matcher {
 /// waiters (the AWS CLI bounds a wait by attempts, which Smithy models do not carry).
 pub const DEFAULT_MAX_WAIT: u64 = 3600;
 
+/// The options [`args`] adds; a model member of the same option name gives way to them.
+pub const OPTIONS: &[&str] = &["starting-token", "max-items", "no-paginate", "page-size"];
+
 /// The pagination options of a paginated operation's command.
 pub fn args(cmd: Command, spec: &PaginatorSpec) -> Command {
     let cmd = cmd
