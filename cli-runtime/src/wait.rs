@@ -9,7 +9,7 @@
 //! command's service's endpoint, not S3's.
 
 use crate::config::Globals;
-use crate::error::{CliError, ExitStatus};
+use crate::error::CliError;
 use crate::spec::{OperationSpec, WaitSpec};
 use clap::{Arg, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -84,7 +84,7 @@ impl Request {
                 if !content.ends_with(b"\n") {
                     let _ = err.write_all(b"\n");
                 }
-                Err(CliError { message: format!("The call failed: its failure report is {location}."), status: ExitStatus::Service, code: None, details: Vec::new() })
+                Err(CliError { message: format!("The call failed: its failure report is {location}."), status: crate::error::ExitStatus::Service, code: None, details: Vec::new() })
             }
             Err(e) => Err(CliError::client(e.to_string())),
         }
