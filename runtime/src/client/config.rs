@@ -231,6 +231,7 @@ impl<S> ClientConfigBuilder<S> {
             metrics,
             default_http_client,
             http2_client,
+            prepared: Default::default(),
         }))
     }
 }
@@ -1421,6 +1422,8 @@ pub(crate) struct ClientConfigInner {
     /// The HTTP/2 client of `http2_prior_knowledge`, built by the first call that needs it and
     /// shared by clones and per-call overrides (see [`Self::http2_client`]).
     http2_client: Arc<std::sync::OnceLock<SharedHttpClient>>,
+    /// The runtime plugins of each operation called with this config, built by its first call.
+    pub(crate) prepared: super::invoke::PreparedCalls,
 }
 
 impl ClientConfigInner {

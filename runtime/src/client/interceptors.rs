@@ -7,13 +7,14 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
-use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::{dyn_dispatch_hint, Intercept};
 use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use std::time::Instant;
 
-/// Facts about the running operation that the interceptors need, stored by `invoke`.
+/// Facts about the running operation that the interceptors need, stored by `invoke` when its
+/// span is enabled (a disabled span would be no parent and record nothing).
 #[derive(Clone, Debug)]
 pub(crate) struct OperationContext {
     /// The operation's tracing span (parent of the attempt spans).
@@ -49,6 +50,8 @@ impl AttemptTracingInterceptor {
     }
 }
 
+// The hint lets the orchestrator skip the hooks this interceptor leaves alone.
+#[dyn_dispatch_hint]
 impl Intercept for AttemptTracingInterceptor {
     fn name(&self) -> &'static str {
         "AttemptTracingInterceptor"
@@ -61,9 +64,10 @@ impl Intercept for AttemptTracingInterceptor {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
-        let parent = cfg.load::<OperationContext>().map(|op| op.span.clone());
+        // `invoke` stores no context for a disabled operation span (it has no id).
+        let parent = cfg.load::<OperationContext>().and_then(|op| op.span.id());
         let span = tracing::info_span!(
-            parent: parent.as_ref().and_then(|p| p.id()),
+            parent: parent,
             "smithygen.attempt",
             attempt,
             http.status = tracing::field::Empty,
@@ -71,6 +75,10 @@ impl Intercept for AttemptTracingInterceptor {
             duration_ms = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
+        // Nothing listens to the span or to the closing event: nothing to keep for the end.
+        if span.is_disabled() && !tracing::enabled!(tracing::Level::DEBUG) {
+            return Ok(());
+        }
         cfg.interceptor_state().store_put(AttemptState {
             span,
             started: Instant::now(),
@@ -85,12 +93,12 @@ impl Intercept for AttemptTracingInterceptor {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         // aws-runtime's InvocationIdInterceptor (registered before this one) has set the header.
+        let Some(op) = cfg.load::<OperationContext>() else {
+            return Ok(());
+        };
         let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
         if attempt <= 1 {
-            if let (Some(op), Some(id)) = (
-                cfg.load::<OperationContext>(),
-                context.request().headers().get("amz-sdk-invocation-id"),
-            ) {
+            if let Some(id) = context.request().headers().get("amz-sdk-invocation-id") {
                 op.span.record("invocation_id", id);
             }
         }

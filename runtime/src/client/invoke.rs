@@ -42,6 +42,7 @@ use aws_smithy_types::config_bag::{ConfigBag, Layer};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::retry::ProvideErrorKind;
 use aws_types::SigningName;
+use std::any::TypeId;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
@@ -80,7 +81,7 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let deserializer = SharedResponseDeserializer::new(FnDeserializer { whole: deserializer, streamed: None });
+    let deserializer = FnDeserializer { whole: deserializer, streamed: None };
     run(config, service, operation, input, serializer, deserializer, config_override).await
 }
 
@@ -111,7 +112,7 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let deserializer = SharedResponseDeserializer::new(FnDeserializer { whole: error, streamed: Some(output) });
+    let deserializer = FnDeserializer { whole: error, streamed: Some(output) };
     run(config, service, operation, input, serializer, deserializer, config_override).await
 }
 
@@ -121,7 +122,7 @@ async fn run<S, I, O, E>(
     operation: &'static OperationInfo,
     input: I,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
-    deserializer: SharedResponseDeserializer,
+    deserializer: FnDeserializer<O, E>,
     config_override: Option<&ClientConfigBuilder<S>>,
 ) -> Result<O, SdkError<E, HttpResponse>>
 where
@@ -142,14 +143,14 @@ where
             None => Cow::Borrowed(config),
         };
         let input = Input::erase(input);
-        let plugins = runtime_plugins::<S, I, E>(
+        let plugins = runtime_plugins::<S, I, O, E>(
             &config,
             service,
             operation,
             &input,
             serializer,
             deserializer,
-            span.clone(),
+            &span,
         )
         .map_err(SdkError::construction_failure)?;
         let output = aws_smithy_runtime::client::orchestrator::invoke(
@@ -214,13 +215,29 @@ where
 /// The operation's own runtime plugin: what a call needs from the operation alone, whatever the
 /// configuration (metadata, the auth scheme resolver's parameters, SigV4 signing options, the
 /// official SDK crates' retry classifiers for the operation's error `E`, the input capture for
-/// telemetry). [`invoke`] adds it to every call; a generated crate's operation type
-/// (`operation::<op>::<Op>`, as in the official SDK crates) is this plugin.
+/// telemetry). [`invoke`] adds its contents to every call (in the operation plugin it builds
+/// once per configuration); a generated crate's operation type (`operation::<op>::<Op>`, as in
+/// the official SDK crates) is this plugin.
 pub fn operation_plugin<E>(service: &'static ServiceInfo, operation: &'static OperationInfo) -> StaticRuntimePlugin
 where
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let mut layer = Layer::new(operation.name);
+    let (layer, components) = operation_parts::<E>(Layer::new(operation.name), service, operation);
+    StaticRuntimePlugin::new()
+        .with_config(layer.freeze())
+        .with_runtime_components(components)
+}
+
+/// The contents of [`operation_plugin`], added to `layer` (so that a call can hold them and its
+/// own settings in one layer of the config bag, which every lookup walks).
+fn operation_parts<E>(
+    mut layer: Layer,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+) -> (Layer, RuntimeComponentsBuilder)
+where
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
     layer.store_put(SensitiveOutput);
@@ -242,9 +259,7 @@ where
     if let Some(capture) = operation.capture_input {
         components.push_interceptor(SharedInterceptor::permanent(InputCaptureInterceptor { capture }));
     }
-    StaticRuntimePlugin::new()
-        .with_config(layer.freeze())
-        .with_runtime_components(components)
+    (layer, components)
 }
 
 /// Stores the input members a configuration asked for (`emit_input_attributes`,
@@ -255,6 +270,7 @@ struct InputCaptureInterceptor {
     capture: super::CaptureInput,
 }
 
+#[aws_smithy_runtime_api::client::interceptors::dyn_dispatch_hint]
 impl Intercept for InputCaptureInterceptor {
     fn name(&self) -> &'static str {
         "InputCaptureInterceptor"
@@ -275,23 +291,85 @@ impl Intercept for InputCaptureInterceptor {
     }
 }
 
-/// Builds the client + operation runtime plugins for one call.
+/// Builds the client + operation runtime plugins for one call: the ones every call of this
+/// operation with this configuration shares, built by the first call and kept by the config
+/// (see [`PreparedCalls`]), plus what only this call has: its tracing span (when a subscriber
+/// listens to it) and, for an operation that binds input members to endpoint parameters, its
+/// endpoint parameters.
 #[allow(clippy::too_many_arguments)]
-fn runtime_plugins<S, I, E>(
+fn runtime_plugins<S, I, O, E>(
     config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     input: &Input,
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
-    deserializer: SharedResponseDeserializer,
-    span: tracing::Span,
+    deserializer: FnDeserializer<O, E>,
+    span: &tracing::Span,
 ) -> Result<RuntimePlugins, ConfigError>
 where
     I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
+{
+    let key = PreparedKey {
+        operation: operation as *const OperationInfo as usize,
+        types: TypeId::of::<(I, O, E)>(),
+        serializer: serializer as usize,
+        deserializer: (deserializer.whole as usize, deserializer.streamed.map(|f| f as usize)),
+    };
+    let mut plugins = match config.inner.prepared.get(&key) {
+        Some(plugins) => plugins,
+        None => {
+            let plugins = prepare::<S, I, O, E>(config, service, operation, serializer, deserializer)?;
+            config.inner.prepared.insert(key, &plugins);
+            plugins
+        }
+    };
+    let mut layer = None;
+    let mut components = None;
+    if operation.context_params.is_some() {
+        // Input members bound to endpoint parameters: this call's own parameters.
+        let (resolver, params) = endpoint_resolver(config, service, operation, Some(input))?;
+        components.get_or_insert_with(|| RuntimeComponentsBuilder::new("smithygen.call.endpoint")).set_endpoint_resolver(Some(resolver));
+        layer.get_or_insert_with(|| Layer::new("smithygen.call.endpoint")).store_put(params);
+    }
+    // The attempt spans' parent. A disabled span would be no parent (the attempt span a root,
+    // as `parent: None` makes it) and records nothing: then nothing needs storing.
+    if !span.is_disabled() {
+        layer.get_or_insert_with(|| Layer::new("smithygen.call.span")).store_put(OperationContext { span: span.clone() });
+    }
+    if layer.is_some() || components.is_some() {
+        let mut call_plugin = StaticRuntimePlugin::new();
+        if let Some(layer) = layer {
+            call_plugin = call_plugin.with_config(layer.freeze());
+        }
+        if let Some(components) = components {
+            call_plugin = call_plugin.with_runtime_components(components);
+        }
+        plugins = plugins.with_operation_plugin(call_plugin);
+    }
+    Ok(plugins)
+}
+
+/// Builds the runtime plugins that every call of `operation` (with these serializer and
+/// deserializer) shares under `config`: the client's plugins, then one operation plugin that
+/// holds [`operation_plugin`]'s contents and the call settings drawn from the configuration
+/// (auth, endpoint unless the input feeds it, request body transforms, HTTP version, serde,
+/// retry partition). Errors are not kept: a call that fails here fails the same way again.
+fn prepare<S, I, O, E>(
+    config: &ClientConfig<S>,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    serializer: fn(I) -> Result<HttpRequest, BoxError>,
+    deserializer: FnDeserializer<O, E>,
+) -> Result<RuntimePlugins, ConfigError>
+where
+    I: Debug + Send + Sync + 'static,
+    O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
     let settings = &config.inner.settings;
-    let mut layer = Layer::new("smithygen.call");
+    let (mut layer, operation_components) = operation_parts::<E>(Layer::new(operation.name), service, operation);
     let mut components = RuntimeComponentsBuilder::new("smithygen.call");
 
     // Auth: the configured resolver, else the schemes the model names. With the default
@@ -315,11 +393,13 @@ where
     };
     components.set_auth_scheme_option_resolver(Some(auth_resolver));
 
-    // Endpoint.
-    let (resolver, params) = endpoint_resolver(config, service, operation, input)?;
-    components.set_endpoint_resolver(Some(resolver));
-    layer.store_put(params);
-
+    // Endpoint: the parameters come from the configuration and the model alone unless the
+    // operation binds input members to them (then each call resolves its own).
+    if operation.context_params.is_none() {
+        let (resolver, params) = endpoint_resolver(config, service, operation, None)?;
+        components.set_endpoint_resolver(Some(resolver));
+        layer.store_put(params);
+    }
     // Request body transforms the model asks for, in this order: compress, then checksum the
     // body as sent.
     if let Some(rc) = &operation.request_compression {
@@ -354,9 +434,9 @@ where
         }
     }
 
-    // Serde, retry partition, SDK headers and tracing context.
+    // Serde, retry partition and SDK headers.
     layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
-    layer.store_put(deserializer);
+    layer.store_put(SharedResponseDeserializer::new(deserializer));
     let partition = match &settings.retry_partition {
         Some(partition) => partition.clone(),
         None => {
@@ -371,17 +451,16 @@ where
     };
     layer.store_put(partition);
     layer.store_put(service.api_metadata.clone());
-    layer.store_put(OperationContext { span });
 
+    // The operation's components first, as when they were a plugin of their own before this one.
     let call_plugin = StaticRuntimePlugin::new()
         .with_config(layer.freeze())
-        .with_runtime_components(components);
+        .with_runtime_components(operation_components.merge_from(&components));
     let metrics = config.inner.metrics_plugin(service.crate_name)?;
     let mut plugins = RuntimePlugins::new()
         .with_client_plugins(config.inner.defaults.iter().cloned())
         .with_client_plugin(config.inner.client_plugin.clone())
         .with_client_plugin(metrics)
-        .with_operation_plugin(operation_plugin::<E>(service, operation))
         .with_operation_plugin(call_plugin);
     if settings.allow_no_auth {
         // Wraps the call's auth scheme resolver (it runs after the plugins above, by its order)
@@ -389,6 +468,39 @@ where
         plugins = plugins.with_operation_plugin(NoAuthRuntimePluginV2::new());
     }
     Ok(plugins)
+}
+
+/// Which calls share one set of prepared runtime plugins: the same operation, with the same
+/// input, output and error types and the same serializer and deserializer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PreparedKey {
+    operation: usize,
+    types: TypeId,
+    serializer: usize,
+    deserializer: (usize, Option<usize>),
+}
+
+/// The runtime plugins [`invoke`] prepared for each operation called with one configuration
+/// (kept by the configuration, so an override, a new configuration, starts empty). Building
+/// them costs a call as much as the rest of its own work: a call of an operation seen before
+/// clones them (a few reference counts) instead. One entry per operation called, at most the
+/// operations of the services the configuration is used with.
+#[derive(Debug, Default)]
+pub(crate) struct PreparedCalls(RwLock<Vec<(PreparedKey, RuntimePlugins)>>);
+
+impl PreparedCalls {
+    fn get(&self, key: &PreparedKey) -> Option<RuntimePlugins> {
+        // A poisoned lock only means another thread panicked while holding it; the list is intact.
+        let prepared = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        prepared.iter().find(|(k, _)| k == key).map(|(_, plugins)| plugins.clone())
+    }
+
+    fn insert(&self, key: PreparedKey, plugins: &RuntimePlugins) {
+        let mut prepared = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !prepared.iter().any(|(k, _)| *k == key) {
+            prepared.push((key, plugins.clone()));
+        }
+    }
 }
 
 /// SigV4 options of an `aws.auth#sigv4` service, as the official SDK crates set them: S3 signs
@@ -449,7 +561,7 @@ fn endpoint_resolver<S>(
     config: &ClientConfig<S>,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
-    input: &Input,
+    input: Option<&Input>,
 ) -> Result<(SharedEndpointResolver, EndpointResolverParams), ConfigError> {
     let settings = &config.inner.settings;
     let custom = settings.endpoint_resolver.clone();
@@ -495,7 +607,8 @@ fn endpoint_resolver<S>(
             }
         }
     }
-    if let Some(context_params) = operation.context_params {
+    // Without the input (a call's shared plugins are being prepared) the operation has none.
+    if let (Some(context_params), Some(input)) = (operation.context_params, input) {
         context_params(input, &mut params);
     }
     for (name, value) in operation.static_context_params {
