@@ -1423,7 +1423,7 @@ pub(crate) struct ClientConfigInner {
     /// shared by clones and per-call overrides (see [`Self::http2_client`]).
     http2_client: Arc<std::sync::OnceLock<SharedHttpClient>>,
     /// The runtime plugins of each operation called with this config, built by its first call.
-    pub(crate) prepared: super::invoke::PreparedCalls,
+    pub(crate) prepared: super::prepared::PreparedCalls,
 }
 
 impl ClientConfigInner {

@@ -42,10 +42,14 @@ use aws_smithy_types::config_bag::{ConfigBag, Layer};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::retry::ProvideErrorKind;
 use aws_types::SigningName;
+use aws_smithy_types::endpoint::Endpoint;
 use std::any::TypeId;
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
+use super::prepared::PreparedKey;
 use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use tracing::Instrument;
@@ -397,6 +401,11 @@ where
     // operation binds input members to them (then each call resolves its own).
     if operation.context_params.is_none() {
         let (resolver, params) = endpoint_resolver(config, service, operation, None)?;
+        let resolver = match &settings.endpoint_resolver {
+            // A resolver of the user's may answer differently from one call to the next.
+            Some(_) => resolver,
+            None => resolved_once(resolver, &params),
+        };
         components.set_endpoint_resolver(Some(resolver));
         layer.store_put(params);
     }
@@ -470,36 +479,32 @@ where
     Ok(plugins)
 }
 
-/// Which calls share one set of prepared runtime plugins: the same operation, with the same
-/// input, output and error types and the same serializer and deserializer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct PreparedKey {
-    operation: usize,
-    types: TypeId,
-    serializer: usize,
-    deserializer: (usize, Option<usize>),
+/// This crate's own resolvers (the service's rules, or the endpoint URL as it is) are pure
+/// functions of their parameters and answer at once: for parameters every call shares, the
+/// endpoint is resolved here, once, and each call gets a copy of it. A resolution that fails or
+/// would wait keeps the resolver, so each call resolves (and reports the error) as before.
+fn resolved_once(resolver: SharedEndpointResolver, params: &EndpointResolverParams) -> SharedEndpointResolver {
+    use aws_smithy_runtime_api::client::endpoint::ResolveEndpoint as _;
+    let resolved = {
+        let future = std::pin::pin!(resolver.resolve_endpoint(params));
+        match future.poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(Ok(endpoint)) => Some(endpoint),
+            _ => None,
+        }
+    };
+    match resolved {
+        Some(endpoint) => SharedEndpointResolver::new(ResolvedEndpoint(endpoint)),
+        None => resolver,
+    }
 }
 
-/// The runtime plugins [`invoke`] prepared for each operation called with one configuration
-/// (kept by the configuration, so an override, a new configuration, starts empty). Building
-/// them costs a call as much as the rest of its own work: a call of an operation seen before
-/// clones them (a few reference counts) instead. One entry per operation called, at most the
-/// operations of the services the configuration is used with.
-#[derive(Debug, Default)]
-pub(crate) struct PreparedCalls(RwLock<Vec<(PreparedKey, RuntimePlugins)>>);
+/// The endpoint [`resolved_once`] found, given to every call.
+#[derive(Debug)]
+struct ResolvedEndpoint(Endpoint);
 
-impl PreparedCalls {
-    fn get(&self, key: &PreparedKey) -> Option<RuntimePlugins> {
-        // A poisoned lock only means another thread panicked while holding it; the list is intact.
-        let prepared = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-        prepared.iter().find(|(k, _)| k == key).map(|(_, plugins)| plugins.clone())
-    }
-
-    fn insert(&self, key: PreparedKey, plugins: &RuntimePlugins) {
-        let mut prepared = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if !prepared.iter().any(|(k, _)| *k == key) {
-            prepared.push((key, plugins.clone()));
-        }
+impl aws_smithy_runtime_api::client::endpoint::ResolveEndpoint for ResolvedEndpoint {
+    fn resolve_endpoint<'a>(&'a self, _params: &'a EndpointResolverParams) -> EndpointFuture<'a> {
+        EndpointFuture::ready(Ok(self.0.clone()))
     }
 }
 

@@ -66,6 +66,7 @@ mod interceptors;
 #[cfg(feature = "default-https-client")]
 mod http2;
 mod invoke;
+mod prepared;
 #[cfg(any(feature = "content-md5", feature = "request-compression"))]
 mod request_body;
 mod validate;
