@@ -221,3 +221,87 @@ fn configs_keep_the_new_settings_across_builders_and_services() {
     assert_eq!(rebuilt.disable_clock_skew_correction(), Some(true));
     assert_eq!(rebuilt.retry_partition().map(ToString::to_string).as_deref(), Some("mine"));
 }
+
+/// How many times [`counting_default_resolver`]'s resolver was asked.
+static DEFAULT_RESOLUTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The port of this test's server (the other tests run at the same time, with [`PORT`]).
+static COUNTED_PORT: AtomicU16 = AtomicU16::new(0);
+
+/// Counts its resolutions into the counter; the URL names the resolver and the `Op` parameter.
+#[derive(Debug)]
+struct Counting(&'static std::sync::atomic::AtomicUsize, &'static str);
+
+impl Counting {
+    fn resolve<'a>(&'a self, params: &'a Typed) -> EndpointFuture<'a> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let port = COUNTED_PORT.load(Ordering::SeqCst);
+        let url = format!("http://127.0.0.1:{port}/{}/{}", self.1, params.op.as_deref().unwrap_or("none"));
+        EndpointFuture::ready(Ok(Endpoint::builder().url(url).build()))
+    }
+}
+
+fn counting_default_resolver() -> SharedEndpointResolver {
+    SharedEndpointResolver::new(TypedResolver::new(Counting(&DEFAULT_RESOLUTIONS, "counted"), Counting::resolve))
+}
+
+static COUNTED: ServiceInfo = ServiceInfo {
+    sdk_id: "Counted Service",
+    service_name: "CountedService",
+    api_version: "2024-01-01",
+    signing_name: Some("typed"),
+    api_metadata: smithygen_runtime::client::ApiMetadata::new("counted", "0.1.0"),
+    endpoint_rule_set: Some(RULES),
+    endpoint_bdd: None,
+    typed_endpoint: Some(TypedEndpoint { params: typed_params, default_resolver: counting_default_resolver }),
+    crate_name: "counted-service",
+};
+
+/// A configuration keeps what its calls of an operation share: the default resolver (a pure
+/// function of the parameters) is asked once for parameters every call shares, a configured
+/// resolver by every call, and parameters bound to input members are each call's own.
+#[tokio::test]
+async fn calls_of_one_configuration_share_what_does_not_change() {
+    let server = support::start(|_, _| Reply::ok("ok")).await;
+    COUNTED_PORT.store(server.addr.port(), Ordering::SeqCst);
+
+    let config = signed().build();
+    for _ in 0..3 {
+        invoke(&config, &COUNTED, &SPECIAL, TestInput::new("x"), serialize, deserialize, None).await.expect("sent");
+    }
+    assert_eq!(DEFAULT_RESOLUTIONS.load(Ordering::SeqCst), 1, "the default resolver's endpoint is reused");
+    // Input members bound to parameters: each call resolves with its own input.
+    for input in ["first", "second"] {
+        invoke(&config, &COUNTED, &BOUND, TestInput::new(input), serialize, deserialize, None).await.expect("sent");
+    }
+    assert_eq!(DEFAULT_RESOLUTIONS.load(Ordering::SeqCst), 3, "one resolution per call bound to its input");
+
+    static CUSTOM_RESOLUTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let mut custom = signed();
+    custom.set_endpoint_resolver(Some(SharedEndpointResolver::new(TypedResolver::new(
+        Counting(&CUSTOM_RESOLUTIONS, "custom"),
+        Counting::resolve,
+    ))));
+    let custom = custom.build();
+    for _ in 0..3 {
+        invoke(&custom, &COUNTED, &SPECIAL, TestInput::new("x"), serialize, deserialize, None).await.expect("sent");
+    }
+    assert_eq!(CUSTOM_RESOLUTIONS.load(Ordering::SeqCst), 3, "a configured resolver is asked by every call");
+
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.uri.split('?').next().unwrap_or_default().to_string()).collect();
+    let special = "/counted/special/endpoints/my-endpoint/invocations";
+    let custom_path = "/custom/special/endpoints/my-endpoint/invocations";
+    assert_eq!(
+        paths,
+        [
+            special,
+            special,
+            special,
+            "/counted/first/endpoints/my-endpoint/invocations",
+            "/counted/second/endpoints/my-endpoint/invocations",
+            custom_path,
+            custom_path,
+            custom_path,
+        ]
+    );
+}
