@@ -29,6 +29,7 @@ use super::partition::Partitions;
 use super::Params;
 use aws_smithy_types::endpoint::Endpoint;
 use serde_json::Value as Json;
+use crate::protocol::json::number_text;
 
 /// References at or above this value name results (`RESULT_OFFSET + index`).
 const RESULT_OFFSET: i32 = 100_000_000;
@@ -181,7 +182,7 @@ fn integer(obj: &serde_json::Map<String, Json>, key: &str) -> Result<i32, RuleSe
             .as_i64()
             .and_then(|n| i32::try_from(n).ok())
             .ok_or_else(|| {
-                RuleSetError::new(format!("$.{key}"), format!("{n} is not a 32-bit integer"))
+                RuleSetError::new(format!("$.{key}"), format!("{} is not a 32-bit integer", number_text(n)))
             }),
         Some(_) => Err(RuleSetError::new(format!("$.{key}"), "expected an integer")),
         None => Err(RuleSetError::new(

@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 
 /// Evaluation state for one resolution.
 pub(crate) struct Scope<'a> {
-    /// Bound parameters (caller values and defaults).
-    params: BTreeMap<&'a str, Value>,
+    /// Bound parameters (caller values and defaults), in declaration order: a rule set declares
+    /// a few dozen at most, so a list searched in order costs no more than a map, and spares a
+    /// client binary a `BTreeMap<&str, Value>` instantiation of its own.
+    params: Vec<(&'a str, Value)>,
     /// Variables assigned by conditions, innermost last.
     vars: Vec<(&'a str, Value)>,
     partitions: Option<&'a Partitions>,
@@ -30,7 +32,7 @@ impl<'a> Scope<'a> {
         params: &Params,
         partitions: Option<&'a Partitions>,
     ) -> Result<Scope<'a>, ResolveError> {
-        let mut bound = BTreeMap::new();
+        let mut bound = Vec::with_capacity(parameters.len());
         for p in parameters {
             let value = params.get(&p.name).or(p.default.as_ref());
             match value {
@@ -46,7 +48,7 @@ impl<'a> Scope<'a> {
                     ));
                 }
                 Some(v) => {
-                    bound.insert(p.name.as_str(), v.clone());
+                    bound.push((p.name.as_str(), v.clone()));
                 }
                 None if p.required => {
                     return Err(ResolveError::new(
@@ -73,7 +75,7 @@ impl<'a> Scope<'a> {
             .rev()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
-            .or_else(|| self.params.get(name))
+            .or_else(|| self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v))
     }
 }
 

@@ -10,6 +10,7 @@ use super::error::RuleSetError;
 use super::params::{Deprecated, Parameter, ParameterType};
 use super::value::Value;
 use serde_json::{Map, Value as Json};
+use crate::protocol::json::number_text;
 
 /// A parsed rule set.
 #[derive(Debug)]
@@ -487,7 +488,7 @@ fn parse_expr(v: &Json, path: &str, scope: &[String]) -> Result<Expr, RuleSetErr
         Json::Number(n) => n
             .as_i64()
             .map(Expr::Int)
-            .ok_or_else(|| RuleSetError::new(path, format!("number {n} is not an integer"))),
+            .ok_or_else(|| RuleSetError::new(path, format!("number {} is not an integer", number_text(n)))),
         Json::Array(items) => Ok(Expr::Array(
             items
                 .iter()

@@ -121,10 +121,23 @@ pub fn boolean(v: &Value) -> Result<bool, WireError> {
 /// An integer that fits `T` (byte, short, integer or long).
 pub fn integer<T: TryFrom<i64>>(v: &Value) -> Result<T, WireError> {
     let n = v.as_i64().ok_or_else(|| match v {
-        Value::Number(_) => WireError::new("", format!("expected an integer, found {v}")),
+        Value::Number(n) => WireError::new("", format!("expected an integer, found {}", number_text(n))),
         _ => wrong("an integer", v),
     })?;
     T::try_from(n).map_err(|_| WireError::new("", format!("{n} is out of range")))
+}
+
+/// A JSON number as text for an error message, without `serde_json`'s own number formatting
+/// (`Display` of `Value` or `Number`): that drags its serializer and its float formatter
+/// (the `zmij` tables, ~40 KiB) into every client whose reader can report a bad number, where
+/// the standard library's float formatting is linked anyway.
+pub fn number_text(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (_, Some(u), _) => u.to_string(),
+        (_, _, Some(f)) => format!("{f:?}"),
+        _ => "a number".to_string(),
+    }
 }
 
 /// A double: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
