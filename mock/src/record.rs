@@ -81,11 +81,7 @@ impl RecordedRequest {
             method: request.method().as_str().to_string(),
             http_version: version_text(request.version()).to_string(),
             uri: request.uri().to_string(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect(),
+            headers: header_texts(request.headers()),
             // A copy, not a second reference: a small body is a slice of the connection's read
             // buffer, and kept in the log it would pin that whole buffer (8 KiB or more per
             // request, which the log's byte bound does not see) and make the connection
@@ -106,11 +102,7 @@ impl RecordedRequest {
             method: request.method().to_string(),
             http_version: version_text(request.version()).to_string(),
             uri: request.uri().to_string(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect(),
+            headers: header_texts(request.headers()),
             body: Bytes::new(),
             body_truncated: false,
             received_at: SystemTime::now(),
@@ -224,6 +216,19 @@ impl RecordedEvent {
             "payload_base64": aws_smithy_types::base64::encode(&self.payload),
         })
     }
+}
+
+/// Headers in arrival order as text (a value that is not UTF-8 with U+FFFD in its place).
+fn header_texts(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    let mut texts = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let value = match std::str::from_utf8(value.as_bytes()) {
+            Ok(text) => text.to_string(),
+            Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        };
+        texts.push((name.as_str().to_string(), value));
+    }
+    texts
 }
 
 /// `HTTP/1.1`, as `Debug` writes it, without the formatting machinery.
