@@ -118,7 +118,7 @@ impl ServerRequest {
         let raw = self
             .labels
             .get(index)
-            .ok_or_else(|| WireError::new(&location(), "is missing from the path"))?;
+            .ok_or_else(|| WireError::new(location(), "is missing from the path"))?;
         if !raw.contains('%') {
             // Nothing to decode (the path is text already): the label as it is.
             return Ok(raw.clone());

@@ -178,9 +178,7 @@ fn literal_matches(part: &str, text: &str) -> bool {
 pub(crate) fn path_parts(path: &str) -> Option<Vec<&str>> {
     let rest = path.strip_prefix('/')?;
     let rest = if rest.len() > 1 { rest.strip_suffix('/').unwrap_or(rest) } else { rest };
-    // A predicate rather than the char '/': paths are short, and the char searcher's set-up
-    // costs more than looking at each character.
-    Some(if rest.is_empty() { Vec::new() } else { rest.split(|c: char| c == '/').collect() })
+    Some(if rest.is_empty() { Vec::new() } else { rest.split('/').collect() })
 }
 
 /// Percent-decodes for matching; invalid UTF-8 becomes U+FFFD (it then matches no literal).
