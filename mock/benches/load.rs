@@ -4,8 +4,13 @@
 //! mock's resident memory after a first and a second run (flat memory means a bounded
 //! request log and no leak). The load generator is a hyper client in this process.
 //!
+//! Each server's CPU time (user plus system, from `/proc`) per request is reported beside its
+//! throughput: what the server spends on a request, less disturbed by whatever else the
+//! machine runs than requests per second are.
+//!
 //! Run: `cargo bench -p sagemaker-runtime-mock --bench load [-- --seconds N --rounds N]`;
-//! `cargo xtask bench` runs it and writes the results into BENCHMARKS.md.
+//! `cargo xtask bench` runs it and writes the results into BENCHMARKS.md. `--mock-bin PATH`
+//! measures another build of the mock binary (an earlier commit's, say) against the same floor.
 
 #[path = "../../tests/benches/support/mod.rs"]
 mod support;
@@ -81,9 +86,13 @@ async fn load(url: &str, duration: Duration) -> Run {
     run
 }
 
-fn arg(name: &str, default: u64) -> u64 {
+fn arg_text(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|at| args.get(at + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter().position(|a| a == name).and_then(|at| args.get(at + 1)).cloned()
+}
+
+fn arg(name: &str, default: u64) -> u64 {
+    arg_text(name).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn main() {
@@ -97,7 +106,8 @@ async fn measure() {
     let seconds = Duration::from_secs(arg("--seconds", 5));
     let rounds = arg("--rounds", 3) as usize;
     let data = tempfile::tempdir().expect("a data folder");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sagemaker-runtime-mock"));
+    let binary = arg_text("--mock-bin").unwrap_or_else(|| env!("CARGO_BIN_EXE_sagemaker-runtime-mock").to_string());
+    let mut command = Command::new(binary);
     command.args(["--listen", "127.0.0.1:0", "--data-dir"]).arg(data.path()).env_remove("RUST_LOG");
     let mock = ChildServer::start(command);
     let floor = ChildServer::echo();
@@ -109,10 +119,18 @@ async fn measure() {
     let mut rps = [Vec::new(), Vec::new()];
     let mut latencies = [Vec::new(), Vec::new()];
     let mut errors = [0usize, 0usize];
+    let mut cpu_us_per_request = [Vec::new(), Vec::new()];
     let mut rss_after_round = Vec::new();
+    let mut served = 0usize;
     for _ in 0..rounds {
         for (i, server) in [&mock, &floor].into_iter().enumerate() {
+            let cpu_before = support::cpu_time_of(server.child.id());
             let run = load(&server.url, seconds).await;
+            let cpu = support::cpu_time_of(server.child.id()).saturating_sub(cpu_before);
+            cpu_us_per_request[i].push(cpu.as_secs_f64() * 1e6 / run.requests.max(1) as f64);
+            if i == 0 {
+                served += run.requests + run.errors;
+            }
             rps[i].push(run.requests as f64 / run.elapsed.as_secs_f64());
             latencies[i].extend(run.latencies);
             errors[i] += run.errors;
@@ -122,24 +140,26 @@ async fn measure() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_idle = mock.rss_bytes();
     let [rps_mock, rps_floor] = [median(&mut rps[0]), median(&mut rps[1])];
+    let [cpu_mock, cpu_floor] = [median(&mut cpu_us_per_request[0]), median(&mut cpu_us_per_request[1])];
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let [mut lat_mock, mut lat_floor] = latencies;
     let (p50_mock, p99_mock) = (ms(percentile(&mut lat_mock, 0.5)), ms(percentile(&mut lat_mock, 0.99)));
     let (p50_floor, p99_floor) = (ms(percentile(&mut lat_floor, 0.5)), ms(percentile(&mut lat_floor, 0.99)));
     let mib = |b: u64| b as f64 / (1 << 20) as f64;
-    println!("{:<10} {:>10} {:>10} {:>10} {:>8}", "server", "req/s", "p50", "p99", "errors");
-    println!("{:<10} {rps_mock:>10.0} {p50_mock:>8.2}ms {p99_mock:>8.2}ms {:>8}", "mock", errors[0]);
-    println!("{:<10} {rps_floor:>10.0} {p50_floor:>8.2}ms {p99_floor:>8.2}ms {:>8}", "bare hyper", errors[1]);
-    println!("ratio mock/floor: {:.2}", rps_mock / rps_floor);
+    println!("{:<10} {:>10} {:>10} {:>10} {:>8} {:>12}", "server", "req/s", "p50", "p99", "errors", "CPU/request");
+    println!("{:<10} {rps_mock:>10.0} {p50_mock:>8.2}ms {p99_mock:>8.2}ms {:>8} {cpu_mock:>10.1}µs", "mock", errors[0]);
+    println!("{:<10} {rps_floor:>10.0} {p50_floor:>8.2}ms {p99_floor:>8.2}ms {:>8} {cpu_floor:>10.1}µs", "bare hyper", errors[1]);
+    println!("ratio mock/floor: {:.2} (CPU per request: {:.2})", rps_mock / rps_floor, cpu_mock / cpu_floor);
     println!(
-        "mock RSS after each round: {} MiB; 1 s after the last: {:.1} MiB",
+        "mock RSS after each round: {} MiB; 1 s after the last: {:.1} MiB; {served} requests to the mock",
         rss_after_round.iter().map(|b| format!("{:.1}", mib(*b))).collect::<Vec<_>>().join(", "),
         mib(rss_idle)
     );
     report(json!({
         "section": "mock", "connections": CONNECTIONS, "seconds_per_round": seconds.as_secs(), "rounds": rounds, "body_bytes": 1024,
-        "mock": { "rps": rps_mock, "p50_ms": p50_mock, "p99_ms": p99_mock, "errors": errors[0] },
-        "floor": { "rps": rps_floor, "p50_ms": p50_floor, "p99_ms": p99_floor, "errors": errors[1] },
+        "mock": { "rps": rps_mock, "p50_ms": p50_mock, "p99_ms": p99_mock, "errors": errors[0], "cpu_us_per_request": cpu_mock },
+        "floor": { "rps": rps_floor, "p50_ms": p50_floor, "p99_ms": p99_floor, "errors": errors[1], "cpu_us_per_request": cpu_floor },
+        "mock_requests": served,
         "mock_rss_mib_after_rounds": rss_after_round.iter().map(|b| mib(*b)).collect::<Vec<_>>(),
         "mock_rss_mib_idle": mib(rss_idle),
     }));

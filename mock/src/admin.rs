@@ -19,11 +19,8 @@ pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
     // S3 calls for the store's objects, told apart by their signing scope or host (src/s3.rs).
     let s3 = crate::s3::S3Front::new(mock.clone(), data_dir.join(".s3-uploads"));
     let checks_signatures = mock.config.auth.is_some();
-    let admin_mock = mock.clone();
-    let record_mock = mock.clone();
-    let auth_mock = mock.clone();
     sagemaker_runtime::server::router(MockService(mock.clone()))
-        .merge(sagemaker_runtime_http2::server::router(crate::bidi::BidiService(mock)))
+        .merge(sagemaker_runtime_http2::server::router(crate::bidi::BidiService(mock.clone())))
         .divert(
             move |head| crate::s3::is_s3_request(head, checks_signatures, ADMIN_PREFIX),
             move |request| {
@@ -31,27 +28,18 @@ pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
                 async move { s3.serve(request).await }
             },
         )
-        .before(move |request: http::Request<Bytes>| {
-            let mock = admin_mock.clone();
-            async move {
-                if request.uri().path().starts_with(ADMIN_PREFIX) {
-                    Err(admin(&mock, &request))
-                } else {
-                    Ok(request)
-                }
-            }
-        })
+        // One hook for the three checks every request goes through, in this order (one hook
+        // rather than three: each hook is a boxed future of its own): the mock-only paths are
+        // answered (and not logged); everything else is logged as it arrived, then its SigV4
+        // signature checked when verification is on.
         .before(move |mut request: http::Request<Bytes>| {
-            let recorded = RecordedRequest::from_request(&request);
-            let streamed = recorded.operation == Some(crate::record::INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM);
-            if let Some(id) = record_mock.recorder.push(recorded) {
-                if streamed {
-                    // Its body (the input event stream) reaches the log as the operation reads it.
-                    let mock = record_mock.clone();
-                    request.extensions_mut().insert(BodyTap::new(move |chunk| mock.recorder.append_body(id, chunk)));
+            let answer = front_door(&mock, &mut request);
+            async move {
+                match answer {
+                    Some(answer) => Err(answer),
+                    None => Ok(request),
                 }
             }
-            async move { Ok(request) }
         })
         .after(|_method: &http::Method, path: &str, response: ServerResponse| {
             if path.ends_with(crate::bidi::OPERATION_PATH_SUFFIX) {
@@ -60,21 +48,30 @@ pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
                 response
             }
         })
-        .before(move |request: http::Request<Bytes>| {
-            let outcome = match &auth_mock.config.auth {
-                Some(auth) => crate::sigv4::verify(auth, &auth_mock.config.region, &request, SystemTime::now()),
-                None => Ok(()),
-            };
-            async move {
-                match outcome {
-                    Ok(()) => Ok(request),
-                    Err(failure) => {
-                        tracing::info!(code = failure.code, uri = %request.uri(), "request refused by SigV4 verification");
-                        Err(failure.into_response())
-                    }
-                }
-            }
-        })
+}
+
+/// The mock-only paths, the request log and SigV4 verification (see [`router`]): the answer
+/// to a request that goes no further, if it is one.
+fn front_door(mock: &Arc<Mock>, request: &mut http::Request<Bytes>) -> Option<ServerResponse> {
+    if request.uri().path().starts_with(ADMIN_PREFIX) {
+        return Some(admin(mock, request));
+    }
+    let recorded = RecordedRequest::from_request(request);
+    let streamed = recorded.operation == Some(crate::record::INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM);
+    if let Some(id) = mock.recorder.push(recorded) {
+        if streamed {
+            // Its body (the input event stream) reaches the log as the operation reads it.
+            let tapped = mock.clone();
+            request.extensions_mut().insert(BodyTap::new(move |chunk| tapped.recorder.append_body(id, chunk)));
+        }
+    }
+    if let Some(auth) = &mock.config.auth {
+        if let Err(failure) = crate::sigv4::verify(auth, &mock.config.region, request, SystemTime::now()) {
+            tracing::info!(code = failure.code, uri = %request.uri(), "request refused by SigV4 verification");
+            return Some(failure.into_response());
+        }
+    }
+    None
 }
 
 fn json_response(status: u16, value: &Value) -> ServerResponse {

@@ -370,9 +370,38 @@ pub(crate) struct Resolved<'a> {
     pub accept: &'a Behaviour,
     pub delay: Duration,
     pub variant: String,
-    pub output_path: String,
-    pub failure_path: String,
-    pub input_path: String,
+    /// For the async paths, made only when a request needs them.
+    name: &'a str,
+    own: &'a EndpointConfig,
+    default: &'a EndpointConfig,
+}
+
+impl Resolved<'_> {
+    /// Where async results go (`{endpoint}` replaced).
+    pub fn output_path(&self) -> String {
+        inherit(&self.own.output_path, &self.default.output_path, DEFAULT_OUTPUT_PATH, self.name)
+    }
+
+    /// Where async failure reports go.
+    pub fn failure_path(&self) -> String {
+        inherit(&self.own.failure_path, &self.default.failure_path, DEFAULT_FAILURE_PATH, self.name)
+    }
+
+    /// Where inline async payloads are stored.
+    pub fn input_path(&self) -> String {
+        inherit(&self.own.input_path, &self.default.input_path, DEFAULT_INPUT_PATH, self.name)
+    }
+}
+
+/// An endpoint's own setting, else the `[default]` one, else the built-in one, with
+/// `{endpoint}` replaced by the endpoint's name.
+fn inherit(own: &Option<String>, default: &Option<String>, builtin: &str, name: &str) -> String {
+    let text = own.as_deref().or(default.as_deref()).unwrap_or(builtin);
+    if text.contains("{endpoint}") {
+        text.replace("{endpoint}", name)
+    } else {
+        text.to_string()
+    }
 }
 
 static ECHO: std::sync::LazyLock<Behaviour> = std::sync::LazyLock::new(Behaviour::echo);
@@ -483,21 +512,18 @@ impl MockConfig {
     }
 
     /// The settings of endpoint `name`, with defaults applied.
-    pub(crate) fn resolve(&self, name: &str) -> Resolved<'_> {
+    pub(crate) fn resolve<'a>(&'a self, name: &'a str) -> Resolved<'a> {
         let listed = self.endpoints.get(name);
         let ep = listed.unwrap_or(&self.default);
-        let inherit = |own: &Option<String>, default: &Option<String>, builtin: &str| {
-            own.clone().or_else(|| default.clone()).unwrap_or_else(|| builtin.to_string()).replace("{endpoint}", name)
-        };
         Resolved {
             behaviour: ep.behaviour.as_ref().unwrap_or(&ECHO),
             bidi: ep.bidi.as_ref(),
             accept: ep.async_accept.as_ref().unwrap_or(&ACCEPT),
             delay: Duration::from_millis(ep.delay_ms),
-            variant: inherit(&ep.variant, &self.default.variant, DEFAULT_VARIANT),
-            output_path: inherit(&ep.output_path, &self.default.output_path, DEFAULT_OUTPUT_PATH),
-            failure_path: inherit(&ep.failure_path, &self.default.failure_path, DEFAULT_FAILURE_PATH),
-            input_path: inherit(&ep.input_path, &self.default.input_path, DEFAULT_INPUT_PATH),
+            variant: inherit(&ep.variant, &self.default.variant, DEFAULT_VARIANT, name),
+            name,
+            own: ep,
+            default: &self.default,
         }
     }
 }
@@ -527,8 +553,8 @@ mod tests {
         let r = c.resolve("anything");
         assert_eq!(r.behaviour, &Behaviour::echo());
         assert_eq!(r.accept, &Behaviour::accept());
-        assert_eq!(r.output_path, "s3://sagemaker-mock-output/anything");
-        assert_eq!(r.failure_path, "s3://sagemaker-mock-failure/anything");
+        assert_eq!(r.output_path(), "s3://sagemaker-mock-output/anything");
+        assert_eq!(r.failure_path(), "s3://sagemaker-mock-failure/anything");
         assert_eq!(r.variant, "AllTraffic");
         assert!(c.auth.is_none());
     }
@@ -572,11 +598,11 @@ mod tests {
         assert_eq!(c.resolve("nope").behaviour, &Behaviour::not_found());
         let r = c.resolve("fixed-ep");
         assert_eq!((r.variant.as_str(), r.delay), ("Blue", Duration::from_millis(20)));
-        assert_eq!(r.output_path, "s3://results/fixed-ep/out", "listed endpoints inherit [default] paths");
+        assert_eq!(r.output_path(), "s3://results/fixed-ep/out", "listed endpoints inherit [default] paths");
         let r = c.resolve("flaky");
         assert_eq!(r.behaviour.step_at(0).action, Action::Error(ErrorSpec::model_not_ready()));
         assert_eq!(r.accept.steps().len(), 2);
-        assert_eq!(r.failure_path, "s3://failures/flaky");
+        assert_eq!(r.failure_path(), "s3://failures/flaky");
         assert_eq!(c.async_queue.scaled(60), Duration::from_millis(600));
         assert_eq!(c.store.kind, StoreKind::S3);
         assert_eq!(c.auth.unwrap().max_skew_seconds, 900);

@@ -78,15 +78,15 @@ impl RecordedRequest {
             service: "sagemaker",
             operation,
             endpoint_name,
-            method: request.method().to_string(),
-            http_version: format!("{:?}", request.version()),
+            method: request.method().as_str().to_string(),
+            http_version: version_text(request.version()).to_string(),
             uri: request.uri().to_string(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect(),
-            body: request.body().clone(),
+            headers: header_texts(request.headers()),
+            // A copy, not a second reference: a small body is a slice of the connection's read
+            // buffer, and kept in the log it would pin that whole buffer (8 KiB or more per
+            // request, which the log's byte bound does not see) and make the connection
+            // allocate a new one for every request.
+            body: Bytes::copy_from_slice(request.body()),
             body_truncated: false,
             received_at: SystemTime::now(),
         }
@@ -100,13 +100,9 @@ impl RecordedRequest {
             operation: None,
             endpoint_name: None,
             method: request.method().to_string(),
-            http_version: format!("{:?}", request.version()),
+            http_version: version_text(request.version()).to_string(),
             uri: request.uri().to_string(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect(),
+            headers: header_texts(request.headers()),
             body: Bytes::new(),
             body_truncated: false,
             received_at: SystemTime::now(),
@@ -222,11 +218,38 @@ impl RecordedEvent {
     }
 }
 
+/// Headers in arrival order as text (a value that is not UTF-8 with U+FFFD in its place).
+fn header_texts(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    let mut texts = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let value = match std::str::from_utf8(value.as_bytes()) {
+            Ok(text) => text.to_string(),
+            Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        };
+        texts.push((name.as_str().to_string(), value));
+    }
+    texts
+}
+
+/// `HTTP/1.1`, as `Debug` writes it, without the formatting machinery.
+fn version_text(version: http::Version) -> &'static str {
+    match version {
+        http::Version::HTTP_09 => "HTTP/0.9",
+        http::Version::HTTP_10 => "HTTP/1.0",
+        http::Version::HTTP_11 => "HTTP/1.1",
+        http::Version::HTTP_2 => "HTTP/2.0",
+        http::Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/?",
+    }
+}
+
 /// `POST /endpoints/{EndpointName}/invocations` and `/async-invocations`.
 fn classify(method: &http::Method, path: &str) -> (Option<&'static str>, Option<String>) {
-    let segments: Vec<&str> = path.split('/').collect();
-    let ["", "endpoints", name, last] = segments.as_slice() else { return (None, None) };
-    let operation = match *last {
+    let Some((name, last)) = path.strip_prefix("/endpoints/").and_then(|rest| rest.split_once('/')) else { return (None, None) };
+    if last.contains('/') {
+        return (None, None);
+    }
+    let operation = match last {
         "invocations" => INVOKE_ENDPOINT,
         "async-invocations" => INVOKE_ENDPOINT_ASYNC,
         "invocations-response-stream" => INVOKE_ENDPOINT_WITH_RESPONSE_STREAM,

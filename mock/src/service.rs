@@ -63,13 +63,13 @@ impl Mock {
         Mock { recorder: Recorder::new(&config.record), config, store, queue, upstream: Upstream::default(), counters: Mutex::default() }
     }
 
-    /// The step of `behaviour` for this invocation of `key`.
-    pub(crate) fn next_step<'b>(&self, key: String, behaviour: &'b Behaviour) -> &'b crate::behaviour::Step {
+    /// The step of `behaviour` for this invocation of `key` (made only for a sequence).
+    pub(crate) fn next_step<'b>(&self, key: impl FnOnce() -> String, behaviour: &'b Behaviour) -> &'b crate::behaviour::Step {
         if let Behaviour::Step(step) = behaviour {
             return step;
         }
         let mut counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
-        let n = counters.entry(key).or_insert(0);
+        let n = counters.entry(key()).or_insert(0);
         let step = behaviour.step_at(*n);
         *n += 1;
         step
@@ -78,7 +78,7 @@ impl Mock {
     /// Runs the endpoint's behaviour for one invocation.
     pub(crate) async fn invoke(&self, inv: Invocation) -> Result<InvokeEndpointOutput, InvokeEndpointError> {
         let ep = self.config.resolve(&inv.endpoint_name);
-        let step = self.next_step(format!("invoke/{}", inv.endpoint_name), ep.behaviour).clone();
+        let step = self.next_step(|| format!("invoke/{}", inv.endpoint_name), ep.behaviour).clone();
         let delay = ep.delay + step.delay;
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
@@ -164,7 +164,7 @@ impl Mock {
         if matches!(ep.behaviour, Behaviour::Step(step) if step.action == Action::NotFound) {
             return Err(InvokeEndpointAsyncError::ValidationError(not_found(&ctx)));
         }
-        let step = self.next_step(format!("accept/{name}"), ep.accept).clone();
+        let step = self.next_step(|| format!("accept/{name}"), ep.accept).clone();
         if !step.delay.is_zero() {
             tokio::time::sleep(step.delay).await;
         }
@@ -210,7 +210,7 @@ impl Mock {
             (None, Some(body)) => {
                 // An inline payload becomes an input object like any other, written before the
                 // request is journaled, so the queue (and a restart) treats both forms alike.
-                let stored = S3Uri::parse(&ep.input_path).map(|p| p.join(&format!("{job_id}.in")));
+                let stored = S3Uri::parse(&ep.input_path()).map(|p| p.join(&format!("{job_id}.in")));
                 let stored = match stored {
                     Ok(uri) => uri,
                     Err(e) => {
@@ -284,8 +284,8 @@ impl AsyncPlaces {
         extension: Option<&str>,
         filename: Option<&str>,
     ) -> Result<(S3Uri, S3Uri), PlaceError> {
-        let output = S3Uri::parse(&ep.output_path).map_err(|e| PlaceError::Config(format!("output_path {e}")))?;
-        let failure = S3Uri::parse(&ep.failure_path).map_err(|e| PlaceError::Config(format!("failure_path {e}")))?;
+        let output = S3Uri::parse(&ep.output_path()).map_err(|e| PlaceError::Config(format!("output_path {e}")))?;
+        let failure = S3Uri::parse(&ep.failure_path()).map_err(|e| PlaceError::Config(format!("failure_path {e}")))?;
         let (output, failure) = match extension.map(|e| e.trim_matches('/')) {
             Some(ext) if !ext.is_empty() => (output.join(ext), failure.join(ext)),
             _ => (output, failure),
@@ -319,11 +319,14 @@ impl AmazonSageMakerRuntime for MockService {
             prefix_aware_id: input.prefix_aware_id,
             from_queue: false,
         };
-        let name = inv.endpoint_name.clone();
+        // The name is copied for the debug line only when that line is written.
+        let name = tracing::enabled!(tracing::Level::DEBUG).then(|| inv.endpoint_name.clone());
         let result = self.0.invoke(inv).await;
-        match &result {
-            Ok(_) => tracing::debug!(endpoint = %name, "InvokeEndpoint answered"),
-            Err(e) => tracing::debug!(endpoint = %name, error = describe_error(e).0, "InvokeEndpoint failed"),
+        if let Some(name) = name {
+            match &result {
+                Ok(_) => tracing::debug!(endpoint = %name, "InvokeEndpoint answered"),
+                Err(e) => tracing::debug!(endpoint = %name, error = describe_error(e).0, "InvokeEndpoint failed"),
+            }
         }
         result
     }

@@ -52,7 +52,7 @@ impl Mock {
     async fn stream(&self, input: StreamInput) -> Result<(StreamOutput, Events), InvokeEndpointError> {
         let endpoint_name = input.endpoint_name.clone().unwrap_or_default();
         let ep = self.config.resolve(&endpoint_name);
-        let step = self.next_step(format!("stream/{endpoint_name}"), ep.behaviour).clone();
+        let step = self.next_step(|| format!("stream/{endpoint_name}"), ep.behaviour).clone();
         let delay = ep.delay + step.delay;
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;

@@ -29,7 +29,14 @@ pub trait HeaderSource {
 /// `@pattern` checks).
 impl HeaderSource for http::HeaderMap {
     fn one(&self, name: &str) -> Result<Option<&str>, WireError> {
-        self.get(name).map(|v| header_text(name, v)).transpose()
+        // A request carries a handful of headers and an operation asks for a dozen names, most
+        // absent: comparing names there is cheaper than lowercasing and hashing each name.
+        let value = if self.keys_len() <= FEW_HEADERS {
+            self.keys().find(|n| n.as_str().eq_ignore_ascii_case(name)).and_then(|n| self.get(n))
+        } else {
+            self.get(name)
+        };
+        value.map(|v| header_text(name, v)).transpose()
     }
 
     fn all(&self, name: &str) -> Result<Vec<&str>, WireError> {
@@ -59,6 +66,9 @@ impl HeaderSource for aws_smithy_runtime_api::http::Headers {
         Ok(join_prefixed(self.iter(), prefix))
     }
 }
+
+/// Up to this many header names a lookup compares names rather than hashing (see `one`).
+const FEW_HEADERS: usize = 16;
 
 fn header_text<'a>(name: &str, value: &'a http::HeaderValue) -> Result<&'a str, WireError> {
     std::str::from_utf8(value.as_bytes()).map_err(|_| WireError::new(format!("header {name}"), "is not UTF-8 text"))

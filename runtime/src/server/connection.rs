@@ -7,20 +7,25 @@ use http_body::{Body, Frame, SizeHint};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::Notify;
 use tokio::time::{Instant, Sleep};
 
 /// Requests in flight on one connection, and since when it has had none.
+///
+/// Requests only count up and down and note the time: nothing is woken per request. The idle
+/// check ([`idle`](Self::idle)) runs on a timer and looks again when it fires, so a connection
+/// serving request after request costs no timer or wake-up per request.
 #[derive(Debug)]
 pub(crate) struct Activity {
     in_flight: AtomicUsize,
     served_any: AtomicBool,
-    idle_since: Mutex<Instant>,
-    changed: Notify,
+    /// When the connection was accepted: the origin of `idle_since`.
+    opened: Instant,
+    /// When the last request in flight ended, in nanoseconds since `opened`.
+    idle_since: AtomicU64,
 }
 
 impl Activity {
@@ -29,8 +34,8 @@ impl Activity {
         Arc::new(Activity {
             in_flight: AtomicUsize::new(0),
             served_any: AtomicBool::new(false),
-            idle_since: Mutex::new(Instant::now()),
-            changed: Notify::new(),
+            opened: Instant::now(),
+            idle_since: AtomicU64::new(0),
         })
     }
 
@@ -39,7 +44,6 @@ impl Activity {
     pub(crate) fn begin(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
         self.served_any.store(true, Ordering::SeqCst);
-        self.changed.notify_one();
         InFlight(self.clone())
     }
 
@@ -47,25 +51,21 @@ impl Activity {
     /// first request) or `then` (after it; `None`: never).
     pub(crate) async fn idle(&self, first: Duration, then: Option<Duration>) {
         loop {
-            // `notify_one` keeps a permit when no one waits, so a change between the check
-            // below and the wait is not missed.
-            let deadline = if self.in_flight.load(Ordering::SeqCst) > 0 {
-                None
+            let limit = if self.served_any.load(Ordering::SeqCst) { then } else { Some(first) };
+            let Some(limit) = limit else { return std::future::pending().await };
+            let now = Instant::now();
+            // Busy: no request can end sooner than now, so no idle period can end before
+            // `now + limit`; look again then. Idle: it ends `limit` after the last request.
+            let deadline = if self.busy() {
+                now.checked_add(limit).unwrap_or_else(far_future)
             } else {
-                let limit = if self.served_any.load(Ordering::SeqCst) { then } else { Some(first) };
-                let since = *self.idle_since.lock().unwrap_or_else(|p| p.into_inner());
-                limit.map(|limit| since.checked_add(limit).unwrap_or_else(far_future))
+                let since = self.opened + Duration::from_nanos(self.idle_since.load(Ordering::SeqCst));
+                since.checked_add(limit).unwrap_or_else(far_future)
             };
-            match deadline {
-                Some(deadline) if deadline <= Instant::now() => return,
-                Some(deadline) => {
-                    tokio::select! {
-                        () = tokio::time::sleep_until(deadline) => {}
-                        () = self.changed.notified() => {}
-                    }
-                }
-                None => self.changed.notified().await,
+            if deadline <= now {
+                return;
             }
+            tokio::time::sleep_until(deadline).await;
         }
     }
 
@@ -87,10 +87,10 @@ pub(crate) struct InFlight(Arc<Activity>);
 impl Drop for InFlight {
     fn drop(&mut self) {
         let activity = &self.0;
-        if activity.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-            *activity.idle_since.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
-        }
-        activity.changed.notify_one();
+        // The time first: an idle check that sees no request in flight reads a time at least this late.
+        let since = u64::try_from(activity.opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        activity.idle_since.fetch_max(since, Ordering::SeqCst);
+        activity.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -136,16 +136,20 @@ impl fmt::Display for BodyIdle {
 impl std::error::Error for BodyIdle {}
 
 /// A request body that fails with [`BodyIdle`] when `timeout` passes without a frame.
+///
+/// The timer is made (and later moved) only when the body has to wait for data: a body that
+/// has arrived with its request head, as most small ones have, is read without one.
 pub(crate) struct IdleLimited<B> {
     inner: B,
     timeout: Duration,
-    timer: Pin<Box<Sleep>>,
+    /// When the last frame arrived (at first: when reading began).
+    last_frame: Instant,
+    timer: Option<Pin<Box<Sleep>>>,
 }
 
 impl<B> IdleLimited<B> {
     pub(crate) fn new(inner: B, timeout: Duration) -> Self {
-        let deadline = Instant::now().checked_add(timeout).unwrap_or_else(far_future);
-        IdleLimited { inner, timeout, timer: Box::pin(tokio::time::sleep_until(deadline)) }
+        IdleLimited { inner, timeout, last_frame: Instant::now(), timer: None }
     }
 }
 
@@ -161,14 +165,25 @@ where
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(frame) => {
-                let deadline = Instant::now().checked_add(this.timeout).unwrap_or_else(far_future);
-                this.timer.as_mut().reset(deadline);
+                this.last_frame = Instant::now();
                 Poll::Ready(frame.map(|f| f.map_err(Into::into)))
             }
-            Poll::Pending => match this.timer.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyIdle(this.timeout))))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                let deadline = this.last_frame.checked_add(this.timeout).unwrap_or_else(far_future);
+                let timer = match &mut this.timer {
+                    Some(timer) => {
+                        if timer.deadline() != deadline {
+                            timer.as_mut().reset(deadline);
+                        }
+                        timer
+                    }
+                    None => this.timer.insert(Box::pin(tokio::time::sleep_until(deadline))),
+                };
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyIdle(this.timeout))))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 

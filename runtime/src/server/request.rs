@@ -114,11 +114,16 @@ impl ServerRequest {
     /// The `index`-th label of the URI pattern, percent-decoded. A greedy label keeps its `/`
     /// separators and has each segment decoded.
     pub fn label(&self, index: usize, name: &str) -> Result<String, WireError> {
-        let location = format!("label {name}");
+        let location = || format!("label {name}");
         let raw = self
             .labels
             .get(index)
-            .ok_or_else(|| WireError::new(&location, "is missing from the path"))?;
+            .ok_or_else(|| WireError::new(location(), "is missing from the path"))?;
+        if !raw.contains('%') {
+            // Nothing to decode (the path is text already): the label as it is.
+            return Ok(raw.clone());
+        }
+        let location = location();
         let decoded: Result<Vec<String>, WireError> = raw.split('/').map(|s| decode_percent(s, &location)).collect();
         Ok(decoded?.join("/"))
     }

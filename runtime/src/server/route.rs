@@ -21,6 +21,8 @@ enum Segment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UriPattern {
     segments: Vec<Segment>,
+    /// Where the greedy label is among `segments`, if there is one.
+    greedy_at: Option<usize>,
     query: Vec<(String, Option<String>)>,
     text: String,
 }
@@ -67,7 +69,8 @@ impl UriPattern {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(UriPattern { segments, query, text: pattern.to_string() })
+        let greedy_at = segments.iter().position(|s| *s == Segment::Greedy);
+        Ok(UriPattern { segments, greedy_at, query, text: pattern.to_string() })
     }
 
     /// The pattern as written.
@@ -79,41 +82,48 @@ impl UriPattern {
     /// raw (still encoded) text of each label in pattern order; a greedy label's text keeps
     /// its `/` separators.
     pub fn match_path(&self, path: &str) -> Option<Vec<String>> {
-        let rest = path.strip_prefix('/')?;
-        // A trailing slash is tolerated: `/a/b/` is `/a/b`.
-        let rest = if rest.len() > 1 { rest.strip_suffix('/').unwrap_or(rest) } else { rest };
-        let parts: Vec<&str> = if rest.is_empty() { Vec::new() } else { rest.split('/').collect() };
-        let mut labels = Vec::new();
-        let greedy_at = self.segments.iter().position(|s| *s == Segment::Greedy);
-        match greedy_at {
-            None => {
-                if parts.len() != self.segments.len() {
-                    return None;
-                }
-                for (seg, part) in self.segments.iter().zip(&parts) {
-                    match_one(seg, part, &mut labels)?;
-                }
-            }
-            Some(g) => {
-                let after = self.segments.len() - g - 1;
-                if parts.len() < g + 1 + after {
-                    return None;
-                }
-                for (seg, part) in self.segments[..g].iter().zip(&parts[..g]) {
-                    match_one(seg, part, &mut labels)?;
-                }
-                let greedy_end = parts.len() - after;
-                let greedy_parts = &parts[g..greedy_end];
-                if greedy_parts.iter().all(|p| p.is_empty()) {
-                    return None;
-                }
-                labels.push(greedy_parts.join("/"));
-                for (seg, part) in self.segments[g + 1..].iter().zip(&parts[greedy_end..]) {
-                    match_one(seg, part, &mut labels)?;
-                }
-            }
+        self.match_parts(&path_parts(path)?)
+    }
+
+    /// [`match_path`](Self::match_path) for a path already split by [`path_parts`] (a router
+    /// splits each request's path once, not once per route).
+    pub(crate) fn match_parts(&self, parts: &[&str]) -> Option<Vec<String>> {
+        let layout = self.layout(parts).filter(|layout| self.check(parts, *layout))?;
+        let part = |i: usize| layout.part(parts, i);
+        let labels = self.segments.iter().enumerate().filter_map(|(i, segment)| match segment {
+            Segment::Literal(_) => None,
+            Segment::Label => Some(part(i).to_string()),
+            Segment::Greedy => Some(layout.greedy(parts).join("/")),
+        });
+        Some(labels.collect())
+    }
+
+    /// Whether the split path matches, without collecting the labels (nothing is allocated).
+    pub(crate) fn matches_parts(&self, parts: &[&str]) -> bool {
+        self.layout(parts).is_some_and(|layout| self.check(parts, layout))
+    }
+
+    /// Which part each segment takes, when the number of parts fits the pattern.
+    fn layout(&self, parts: &[&str]) -> Option<Layout> {
+        let segments = self.segments.len();
+        // Segments before the greedy label (all of them, without one) take one part each from
+        // the start, those after it one each from the end, and the greedy label what is left
+        // (at least one part).
+        match self.greedy_at {
+            None if parts.len() == segments => Some(Layout { before: segments, greedy_end: segments }),
+            None => None,
+            Some(g) if parts.len() >= segments => Some(Layout { before: g, greedy_end: parts.len() - (segments - g - 1) }),
+            Some(_) => None,
         }
-        Some(labels)
+    }
+
+    /// Whether every literal segment is its part and every label's part is not empty.
+    fn check(&self, parts: &[&str], layout: Layout) -> bool {
+        self.segments.iter().enumerate().all(|(i, segment)| match segment {
+            Segment::Literal(text) => literal_matches(layout.part(parts, i), text),
+            Segment::Label => !layout.part(parts, i).is_empty(),
+            Segment::Greedy => !layout.greedy(parts).iter().all(|p| p.is_empty()),
+        })
     }
 
     /// Whether the decoded query parameters contain every literal query part of the pattern.
@@ -128,22 +138,47 @@ impl UriPattern {
     /// without a greedy label, then those with more literal query parts.
     pub fn rank(&self) -> (usize, bool, usize) {
         let literals = self.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
-        let no_greedy = !self.segments.contains(&Segment::Greedy);
+        let no_greedy = self.greedy_at.is_none();
         (literals, no_greedy, self.query.len())
     }
 }
 
-fn match_one(seg: &Segment, part: &str, labels: &mut Vec<String>) -> Option<()> {
-    match seg {
-        Segment::Literal(text) => (decode_lossy(part) == text.as_str()).then_some(()),
-        Segment::Label | Segment::Greedy => {
-            if part.is_empty() {
-                return None;
-            }
-            labels.push(part.to_string());
-            Some(())
+/// Where a path's parts go in a pattern with a greedy label at `before` (or none: `before` is
+/// the number of segments): segment `i < before` takes part `i`, the greedy label parts
+/// `before..greedy_end`, and the segments after it the parts from `greedy_end` on.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    before: usize,
+    greedy_end: usize,
+}
+
+impl Layout {
+    /// The part of segment `i` (not the greedy label).
+    fn part<'p>(self, parts: &[&'p str], i: usize) -> &'p str {
+        if i < self.before {
+            parts[i]
+        } else {
+            parts[self.greedy_end + (i - self.before - 1)]
         }
     }
+
+    /// The parts of the greedy label.
+    fn greedy<'a, 'p>(self, parts: &'a [&'p str]) -> &'a [&'p str] {
+        &parts[self.before.min(parts.len())..self.greedy_end]
+    }
+}
+
+/// Whether a path part (still percent-encoded) is the literal segment `text`.
+fn literal_matches(part: &str, text: &str) -> bool {
+    part == text || (part.bytes().any(|b| b == b'%') && decode_lossy(part) == text)
+}
+
+/// A request path's `/`-separated parts (`None` unless it starts with `/`); a trailing slash
+/// is tolerated: `/a/b/` is `/a/b`.
+pub(crate) fn path_parts(path: &str) -> Option<Vec<&str>> {
+    let rest = path.strip_prefix('/')?;
+    let rest = if rest.len() > 1 { rest.strip_suffix('/').unwrap_or(rest) } else { rest };
+    Some(if rest.is_empty() { Vec::new() } else { rest.split('/').collect() })
 }
 
 /// Percent-decodes for matching; invalid UTF-8 becomes U+FFFD (it then matches no literal).

@@ -4,7 +4,7 @@ use super::http2::Http2Config;
 use super::rejection::REQUEST_ID_HEADER;
 use super::streaming::BoxError;
 use super::tls::TlsConfig;
-use super::route::{parse_query, UriPattern};
+use super::route::{parse_query, path_parts, UriPattern};
 use super::{request_id, Rejection, ServerRequest, ServerResponse};
 use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
@@ -382,11 +382,11 @@ impl Router {
                 RequestBody::Whole(bytes) => SdkBody::from(bytes),
                 RequestBody::Stream(body) => body,
             };
-            // Like handlers, it runs as its own task so that a panic stays inside it.
-            return match tokio::spawn((diversion.handler)(http::Request::from_parts(parts, body))).await {
+            // Like handlers, it runs isolated so that a panic stays inside it.
+            return match isolated(|| (diversion.handler)(http::Request::from_parts(parts, body))).await {
                 Ok(response) => response,
-                Err(e) => {
-                    tracing::error!(panicked = e.is_panic(), "a diverted request's handler failed");
+                Err(failed) => {
+                    tracing::error!(panicked = failed.panicked, "a diverted request's handler failed");
                     Rejection::Internal("the request's handler failed unexpectedly".into()).into_response()
                 }
             };
@@ -426,6 +426,14 @@ impl Router {
         if self.diversion(parts).is_some() {
             return true;
         }
+        // Most requests are for routes that read their body whole: when no streaming route's
+        // pattern matches the path, there is no need to find the route here (routing runs
+        // again after the hooks anyway).
+        let streaming_match = path_parts(parts.uri.path())
+            .is_some_and(|path| self.routes.iter().any(|r| r.streams_body && r.pattern.matches_parts(&path)));
+        if !streaming_match {
+            return false;
+        }
         let query = parse_query(parts.uri.query().unwrap_or(""));
         matches!(self.find(parts, &query), Found::Route(route, _) if route.streams_body)
     }
@@ -433,11 +441,11 @@ impl Router {
     /// Runs the [`before`](Self::before) hooks in order; the first response ends the chain.
     async fn run_before(&self, mut request: http::Request<Bytes>) -> Result<http::Request<Bytes>, ServerResponse> {
         for hook in &self.before {
-            // Like handlers, each hook runs as its own task so that a panic stays inside it.
-            request = match tokio::spawn(hook(request)).await {
+            // Like handlers, each hook runs isolated so that a panic stays inside it.
+            request = match isolated(|| hook(request)).await {
                 Ok(outcome) => outcome?,
-                Err(e) => {
-                    tracing::error!(panicked = e.is_panic(), "a before-routing hook failed");
+                Err(failed) => {
+                    tracing::error!(panicked = failed.panicked, "a before-routing hook failed");
                     return Err(Rejection::Internal("the request could not be pre-processed".into()).into_response());
                 }
             };
@@ -448,12 +456,15 @@ impl Router {
     /// The most specific route for a request's method, path, query and (for routes of RPC
     /// protocols) operation header.
     fn find(&self, parts: &Parts, query: &[(String, String)]) -> Found<'_> {
-        let (method, path) = (&parts.method, parts.uri.path());
-        let mut best: Option<(&Route, Vec<String>)> = None;
+        let method = &parts.method;
+        let Some(path_parts) = path_parts(parts.uri.path()) else { return Found::Nothing };
+        let mut best: Option<&Route> = None;
         let mut method_matched = false;
         let mut allowed: Vec<String> = Vec::new();
         for route in &self.routes {
-            let Some(labels) = route.pattern.match_path(path) else { continue };
+            if !route.pattern.matches_parts(&path_parts) {
+                continue;
+            }
             if let Some((header, target)) = &route.target {
                 if parts.headers.get(header).and_then(|v| v.to_str().ok()) != Some(target.as_str()) {
                     continue;
@@ -469,12 +480,13 @@ impl Router {
             if !route.pattern.match_query(query) {
                 continue;
             }
-            if best.as_ref().is_none_or(|(b, _)| route.pattern.rank() > b.pattern.rank()) {
-                best = Some((route, labels));
+            if best.is_none_or(|b| route.pattern.rank() > b.pattern.rank()) {
+                best = Some(route);
             }
         }
         match best {
-            Some((route, labels)) => Found::Route(route, labels),
+            // The labels of the winner only (it matched, so they are there).
+            Some(route) => Found::Route(route, route.pattern.match_parts(&path_parts).unwrap_or_default()),
             None if !method_matched && !allowed.is_empty() => Found::OtherMethods(allowed),
             None => Found::Nothing,
         }
@@ -510,15 +522,41 @@ impl Router {
             },
         };
         let operation = route.operation;
-        // The handler runs as its own task so that a panic stays inside it.
-        match tokio::spawn((route.handler)(request)).await {
+        // The handler runs isolated so that a panic stays inside it.
+        match isolated(|| (route.handler)(request)).await {
             Ok(response) => response,
-            Err(e) if e.is_panic() => {
+            Err(failed) if failed.panicked => {
                 tracing::error!(operation, "operation handler panicked");
                 Rejection::Internal(format!("the {operation} handler failed unexpectedly")).into_response()
             }
             Err(_) => Rejection::Internal(format!("the {operation} handler was cancelled")).into_response(),
         }
+    }
+}
+
+/// A hook or handler that did not finish: it panicked, or (as its own task) was cancelled.
+struct Failed {
+    panicked: bool,
+}
+
+/// Starts a hook or handler and runs its future so that a panic in it becomes an error here rather than
+/// the connection's end, and so that, once it has to wait, it finishes even if the client goes
+/// away (as its own task). The first poll happens in place: most hooks and many handlers
+/// answer without waiting, and a task for each (four per request in a mock: three hooks and
+/// the operation) cost more than the request's own work (a task, a wake-up, often a hand-over
+/// to the other worker thread). A future still pending after that poll is moved into a task
+/// as it is (it is boxed, so moving it is sound) and awaited.
+async fn isolated<T: Send + 'static>(start: impl FnOnce() -> Pin<Box<dyn Future<Output = T> + Send>>) -> Result<T, Failed> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::task::Poll;
+    // Making the future runs the hook's or handler's synchronous part: isolated too.
+    let Ok(mut future) = catch_unwind(AssertUnwindSafe(start)) else { return Err(Failed { panicked: true }) };
+    // The future is dropped unpolled again after a panic, as a panicked task's is.
+    let first = std::future::poll_fn(|cx| Poll::Ready(catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))))).await;
+    match first {
+        Ok(Poll::Ready(value)) => Ok(value),
+        Err(_panic) => Err(Failed { panicked: true }),
+        Ok(Poll::Pending) => tokio::spawn(future).await.map_err(|e| Failed { panicked: e.is_panic() }),
     }
 }
 
