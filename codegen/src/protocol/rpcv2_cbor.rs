@@ -11,7 +11,7 @@
 //! `x-amzn-query-error` (and its clients send `x-amzn-query-mode: true`), as for awsJson1_0.
 //! Servers route by the path.
 
-use super::{BindingRules, BodyCodec, ErrorEnvelope, Routing, WireProtocol};
+use super::{BindingRules, BodyCodec, ErrorEnvelope, Routing, WireProtocol, EVENT_STREAM_CONTENT_TYPE};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};
 
 /// rpcv2Cbor, and whether the service is awsQuery-compatible.
@@ -48,8 +48,9 @@ impl BindingRules for RpcV2Cbor {
         false
     }
 
+    /// Only an event stream is ever a payload (the whole body).
     fn payload_content_type(&self, _payload: &Member) -> String {
-        CONTENT_TYPE.to_string()
+        EVENT_STREAM_CONTENT_TYPE.to_string()
     }
 
     fn payload_content_type_optional(&self, _payload: &Member) -> bool {
@@ -135,10 +136,13 @@ impl WireProtocol for RpcV2Cbor {
         false
     }
 
-    /// Not yet: CBOR event payloads and the initial-request / initial-response messages of an
-    /// RPC protocol are still to come; refused at generation rather than generated wrong.
-    fn supports_event_streams(&self) -> bool {
-        false
+    fn initial_messages(&self) -> bool {
+        true
+    }
+
+    /// Event payloads are CBOR too.
+    fn event_content_type(&self) -> &'static str {
+        CONTENT_TYPE
     }
 
     /// `__type` in the CBOR body.

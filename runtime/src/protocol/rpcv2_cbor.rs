@@ -428,6 +428,22 @@ pub fn error_metadata(headers: &Headers, body: &[u8]) -> ErrorMetadataBuilder {
     aws_types::request_id::apply_request_id(builder, headers)
 }
 
+/// The error metadata of an event stream's `exception` message whose payload is CBOR (the
+/// counterpart of `event_stream::message::exception_metadata` for JSON payloads): code from
+/// `__type`, message from `message` / `Message`; `None` when the payload is not CBOR (the
+/// error is then unhandled, without code or message). An empty payload is an empty map.
+pub fn exception_metadata(payload: &[u8]) -> Option<aws_smithy_types::error::ErrorMetadata> {
+    let parsed = if payload.is_empty() { Value::Map(Map::new()) } else { parse_body(payload).ok()? };
+    let mut builder = ErrorMetadataBuilder::default();
+    if let Some(code) = error_code(&parsed) {
+        builder = builder.code(code);
+    }
+    if let Some(message) = error_message(&parsed) {
+        builder = builder.message(message);
+    }
+    Some(builder.build())
+}
+
 /// As [`error_metadata`], for a service migrated from awsQuery: the awsQuery code and fault of
 /// `x-amzn-query-error` win, as for awsJson1_0 ([`super::aws_json::query_error`]).
 pub fn query_compatible_error_metadata(headers: &Headers, body: &[u8]) -> ErrorMetadataBuilder {
