@@ -407,7 +407,9 @@ pub fn sender_body_with_initial<T, E>(
     use aws_smithy_http::event_stream::{EventOrInitial, EventOrInitialMarshaller};
     use futures_util::StreamExt;
     let events = sender.into_inner().map(|item| item.map(EventOrInitial::Event));
-    let stream = futures_util::stream::once(async move { Ok(EventOrInitial::InitialMessage(initial)) }).chain(events);
+    // Fused: the adapter polls again after the end (to send the end signal), which a stream
+    // such as `unfold` does not allow.
+    let stream = futures_util::stream::once(async move { Ok(EventOrInitial::InitialMessage(initial)) }).chain(events).fuse();
     let (signer, signer_sender) = DeferredSigner::new();
     let adapter = EventStreamSender::from(stream).into_body_stream(
         EventOrInitialMarshaller::new(EventMarshaller::new(marshall)),
