@@ -7,7 +7,9 @@
 //! epoch seconds, blobs as base64). Errors name their shape in the `X-Amzn-ErrorType` header or
 //! the body's `__type` / `code`; a service with `awsQueryCompatible` (awsJson1_0 only, as in
 //! smithy-rs) also gives the awsQuery code in `x-amzn-query-error: Code;Fault`, and its clients
-//! say so with `x-amzn-query-mode: true`. Servers route by `X-Amz-Target`.
+//! say so with `x-amzn-query-mode: true`. Servers route by `X-Amz-Target`. An event stream is
+//! the whole body; the other members travel in its `initial-request` / `initial-response`
+//! event (`:content-type` this protocol's), events with a structure payload are JSON.
 
 use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol, EVENT_STREAM_CONTENT_TYPE};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};

@@ -9,7 +9,9 @@
 //! tag 1 over epoch seconds). Documents are not part of the protocol. Errors name their shape in
 //! the body's `__type`; an `awsQueryCompatible` service also gives the awsQuery code in
 //! `x-amzn-query-error` (and its clients send `x-amzn-query-mode: true`), as for awsJson1_0.
-//! Servers route by the path.
+//! Servers route by the path. An event stream is the whole body (`application/vnd.amazon.eventstream`,
+//! which a client of an output stream also sends as `Accept`); the other members travel in its
+//! `initial-request` / `initial-response` event and every event payload is CBOR.
 
 use super::{BindingRules, BodyCodec, ErrorEnvelope, Routing, WireProtocol, EVENT_STREAM_CONTENT_TYPE};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};
