@@ -478,6 +478,18 @@ pub fn server_error_response(status: u16, error_type: &str, message: &str, mut b
 mod tests {
     use super::*;
 
+    #[test]
+    fn error_events_are_read_from_their_cbor_payload() {
+        let payload = to_body(&Value::Map(vec![
+            ("__type".into(), Value::Text("ns#Halted".into())),
+            ("message".into(), Value::Text("stop".into())),
+        ]));
+        let meta = exception_metadata(&payload).expect("CBOR");
+        assert_eq!((meta.code(), meta.message()), (Some("Halted"), Some("stop")));
+        assert_eq!(exception_metadata(&[]).expect("an empty payload is an empty map").code(), None);
+        assert!(exception_metadata(b"{\"json\": true}").is_none(), "not CBOR: unhandled, without code or message");
+    }
+
     fn round_trip(v: Value) {
         let bytes = to_body(&v);
         assert!(same(&parse_body(&bytes).unwrap(), &v), "{v:?}");
