@@ -180,10 +180,13 @@ async fn on_the_wire_initial_response_is_the_first_frame_in_the_protocols_media_
     assert_eq!(response.headers()["content-type"], "application/vnd.amazon.eventstream");
     let body = response.into_body().collect().await.unwrap().to_bytes();
     let messages = frames(BytesMut::from(&body[..]));
-    let types: Vec<(&str, &str)> = messages
-        .iter()
-        .map(|m| (header(m, ":message-type"), m.headers().iter().any(|h| h.name().as_str() == ":event-type").then(|| header(m, ":event-type")).unwrap_or_else(|| header(m, ":exception-type"))))
-        .collect();
+    // An event names its member in `:event-type`, an error event in `:exception-type`.
+    let kind = |m: &Message| match header(m, ":message-type") {
+        "event" => ("event", header(m, ":event-type").to_string()),
+        other => (if other == "exception" { "exception" } else { "other" }, header(m, ":exception-type").to_string()),
+    };
+    let types: Vec<(&str, String)> = messages.iter().map(kind).collect();
+    let types: Vec<(&str, &str)> = types.iter().map(|(t, name)| (*t, name.as_str())).collect();
     assert_eq!(types, [("event", "initial-response"), ("event", "Change"), ("event", "Note"), ("exception", "Failed")]);
     assert_eq!(header(&messages[0], ":content-type"), "application/x-amz-json-1.1");
     assert_eq!(json(&messages[0]), serde_json::json!({"Cursor": "cursor-t"}));
