@@ -620,7 +620,9 @@ pub fn finish_request(svc: &Service, input: &Structure, m: &Member, source: &Tok
         return quote! { compile_error!("a request payload that is not an input event stream with a plan") };
     };
     let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
-    if let Some(initial) = &plan_of(input).initial_message {
+    // Only an input with other members sends one, as smithy-rs does
+    // (`handlesEventStreamInitialRequest`).
+    if let Some(initial) = plan_of(input).initial_message.as_ref().filter(|i| !i.members.is_empty()) {
         // Members left at their default are not sent, as in any request document.
         let writes = write_document(svc, input, &initial.members, source, true);
         let (new_object, body) = (new_object(svc), object_body(svc, &ident("object")));

@@ -118,7 +118,9 @@ pub fn reexports(svc: &Service) -> Option<TokenStream> {
 pub fn read_input_events(svc: &Service, op: &Operation, events: &Ident, request: &TokenStream) -> Option<TokenStream> {
     let (_, _, es) = stream(svc, &op.input, Direction::Input)?;
     let receiver = receiver(svc, es, quote! { ::smithygen_runtime::server::event_stream::input_stream(#request.take_body()) });
-    if plan_of(svc.structure(&op.input)).initial_message.is_none() {
+    // A client sends `initial-request` only for an input with other members: without any, the
+    // first event is not waited for before the handler runs (it may answer first).
+    if plan_of(svc.structure(&op.input)).initial_message.as_ref().is_none_or(|i| i.members.is_empty()) {
         return Some(quote! { let #events = #receiver; });
     }
     // An RPC protocol's input members come first, in `initial-request`: its payload becomes
