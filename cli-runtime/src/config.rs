@@ -159,6 +159,19 @@ fn timeout(seconds: Option<u64>) -> Option<Duration> {
     }
 }
 
+/// The TLS options among the global ones: what the command's client and any other client a
+/// command builds (the S3 reader of `--wait-for-result`) connect with.
+impl<'a> From<&'a Globals> for crate::tls::TlsOptions<'a> {
+    fn from(g: &'a Globals) -> Self {
+        crate::tls::TlsOptions {
+            no_verify_ssl: g.no_verify_ssl,
+            ca_bundle: g.ca_bundle.as_deref(),
+            profile: g.profile.as_deref(),
+            connect_timeout: g.connect_timeout,
+        }
+    }
+}
+
 /// The generated client's configuration for these options, loaded through aws-config; `op` is
 /// the operation about to be called (its members' sensitivity drives `--debug` redaction).
 pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serde_json::Map<String, serde_json::Value>) -> Result<ClientConfig, CliError> {
@@ -180,13 +193,7 @@ pub async fn client_config(g: &Globals, op: &'static OperationSpec, input: &serd
     timeouts.set_read_timeout(timeout(g.read_timeout));
     timeouts.set_connect_timeout(timeout(g.connect_timeout));
     loader = loader.timeout_config(timeouts.build());
-    let tls = crate::tls::TlsOptions {
-        no_verify_ssl: g.no_verify_ssl,
-        ca_bundle: g.ca_bundle.as_deref(),
-        profile: g.profile.as_deref(),
-        connect_timeout: g.connect_timeout,
-    };
-    if let Some(client) = crate::tls::http_client(tls).await? {
+    if let Some(client) = crate::tls::http_client(crate::tls::TlsOptions::from(g)).await? {
         loader = loader.http_client(client);
     }
     let sdk = loader.load().await;

@@ -435,7 +435,9 @@ fn example_value(kind: &Kind, depth: usize) -> Option<Value> {
         Kind::Structure(s) => Value::Object(
             s.members
                 .iter()
-                .filter(|m| !deep || m.required)
+                // Deep down, only what ends the recursion: required members and scalars (a
+                // scalar with a model default comes back from the client set, so it must be).
+                .filter(|m| !deep || m.required || !m.kind.is_json())
                 .filter_map(|m| example_value(&m.kind, depth + 1).map(|v| (m.name.to_string(), v)))
                 .collect(),
         ),

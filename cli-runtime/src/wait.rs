@@ -111,13 +111,7 @@ async fn s3_config(g: &Globals) -> Result<aws_types::SdkConfig, CliError> {
     if g.no_sign_request {
         loader = loader.no_credentials();
     }
-    let tls = crate::tls::TlsOptions {
-        no_verify_ssl: g.no_verify_ssl,
-        ca_bundle: g.ca_bundle.as_deref(),
-        profile: g.profile.as_deref(),
-        connect_timeout: g.connect_timeout,
-    };
-    if let Some(client) = crate::tls::http_client(tls).await? {
+    if let Some(client) = crate::tls::http_client(crate::tls::TlsOptions::from(g)).await? {
         loader = loader.http_client(client);
     }
     Ok(loader.load().await)

@@ -308,15 +308,18 @@ impl<'m> Lowerer<'m> {
 
         // Streams: an event stream in the input is written, not read; a stream member is the payload.
         let (input_stream, output_stream) = self.classify_streams(&input, &output).map_err(OpSkip::Fail)?;
+        // An RPC protocol carries event streams (the other members in the initial message), but
+        // no streamed blob: its body is always a document.
         if !self.wire.http_bindings() {
-            if let Some(stream) = input_stream.as_ref().or(output_stream.as_ref()) {
-                return Err(OpSkip::Fail(Error::at(
-                    op_id,
-                    format!(
-                        "streams `{stream}`; streams over {} (event streams with initial-request and initial-response messages) are not generated yet",
-                        self.protocol.label()
-                    ),
-                )));
+            for (s, stream) in [(&input, &input_stream), (&output, &output_stream)] {
+                let Some(stream) = stream else { continue };
+                let blob = self.structures[s].members.iter().any(|m| &m.name == stream && matches!(m.ty, Type::Blob { streaming: true }));
+                if blob {
+                    return Err(OpSkip::Fail(Error::at(
+                        op_id,
+                        format!("streams the blob `{stream}`; {} has no streamed blobs (only event streams)", self.protocol.label()),
+                    )));
+                }
             }
         }
 

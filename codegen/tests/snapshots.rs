@@ -61,6 +61,7 @@ fn assert_nothing_skipped(krate: &GeneratedCrate) {
 /// Fixture names with a test below; a fixture file without one fails `every_fixture_has_a_snapshot_test`.
 const FIXTURES: &[&str] = &[
     "aws-json",
+    "aws-json-streams",
     "composition",
     "endpoint-params",
     "errors",
@@ -69,6 +70,7 @@ const FIXTURES: &[&str] = &[
     "paging",
     "payloads",
     "rpcv2-cbor",
+    "rpcv2-cbor-streams",
     "shapes",
 ];
 
@@ -128,6 +130,22 @@ fn aws_json() {
 }
 
 #[test]
+fn aws_json_streams() {
+    let krate = fixture("aws-json-streams");
+    assert_nothing_skipped(&krate);
+    // The members beside a stream travel in its initial messages, in the protocol's media type.
+    let watch = &krate.files["src/protocol/watch.rs"];
+    assert!(watch.contains("fn read_initial_response"), "the client reads initial-response:\n{watch}");
+    let publish = &krate.files["src/protocol/publish.rs"];
+    for part in ["sender_body_with_initial", r#""initial-request""#, r#""application/x-amz-json-1.1""#] {
+        assert!(publish.contains(part), "{part} in:\n{publish}");
+    }
+    let server = &krate.files["src/server.rs"];
+    assert!(server.contains(".route_target_streaming(") && server.contains("try_recv_initial_request"), "{server}");
+    assert!(krate.files["src/server/protocol/watch.rs"].contains("serve_events_after"), "the server sends initial-response first");
+}
+
+#[test]
 fn payloads() {
     assert_nothing_skipped(&fixture("payloads"));
 }
@@ -138,6 +156,18 @@ fn rpcv2_cbor() {
     assert_nothing_skipped(&krate);
     // The protocol's runtime module is compiled only into crates that speak it.
     assert!(krate.files["Cargo.toml"].contains("rpcv2-cbor"), "the crate turns on smithygen-runtime's rpcv2-cbor feature");
+}
+
+#[test]
+fn rpcv2_cbor_streams() {
+    let krate = fixture("rpcv2-cbor-streams");
+    assert_nothing_skipped(&krate);
+    let events = &krate.files["src/protocol/event_streams.rs"];
+    assert!(events.contains("rpcv2_cbor::to_body") && !events.contains("serde_json"), "CBOR event payloads:\n{events}");
+    assert!(events.contains("exception_with_content_type") && events.contains(r#""application/cbor""#), "{events}");
+    let follow = &krate.files["src/protocol/follow.rs"];
+    assert!(follow.contains(r#""application/vnd.amazon.eventstream""#), "Accept names the event stream:\n{follow}");
+    assert!(krate.files.values().any(|f| f.contains("rpcv2_cbor::exception_metadata")), "error events are read as CBOR");
 }
 
 #[test]

@@ -89,8 +89,13 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
     });
     // An output stream is handed over unread (`invoke_streaming`); other outputs are read whole.
     let invoke = if op.output_stream.is_some() {
+        // An RPC protocol's output members come in the stream's `initial-response`.
+        let initial = super::event_stream::client::initial_response_reader(svc, op).map(|_| {
+            quote! { ?; crate::protocol::#module::read_initial_response(output).await }
+        });
+        let bind = initial.as_ref().map(|_| quote! { let output = });
         quote! {
-            ::smithygen_runtime::client::invoke_streaming(
+            #bind ::smithygen_runtime::client::invoke_streaming(
                 &self.config,
                 &crate::config::SERVICE,
                 &crate::operation::#module::OPERATION,
@@ -101,6 +106,7 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
                 self.config_override.as_ref(),
             )
             .await
+            #initial
         }
     } else {
         quote! {

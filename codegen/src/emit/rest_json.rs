@@ -21,11 +21,13 @@ pub fn operation_protocol(svc: &Service, op: &Operation) -> TokenStream {
     } else {
         response_deserializer(svc, op)
     };
+    let initial = event_streams::initial_response_reader(svc, op);
     let doc = format!(" {} request and response handling for `{}`.", svc.protocol.label(), op.name);
     quote! {
         #![doc = #doc]
         #ser
         #de
+        #initial
     }
 }
 
@@ -423,7 +425,7 @@ fn finish_request(svc: &Service, input: &Structure, plan: &MessageBindings, stre
     let finish = quote! { ::smithygen_runtime::protocol::http::finish_request(builder, headers, body) };
     match plan.payload() {
         Some(p) if p.kind == PayloadKind::EventStream => {
-            event_streams::finish_request(svc, &input.members[p.member], stream, &format_ident!("request"), &finish)
+            event_streams::finish_request(svc, input, &input.members[p.member], &quote! { input }, stream, &format_ident!("request"), &finish)
         }
         _ => finish,
     }

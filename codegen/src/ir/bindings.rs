@@ -223,6 +223,20 @@ pub struct MessageBindings {
     /// in a request to an input without members (clients may send `{}`), and writes `{}` for
     /// an output without body members, as smithy-rs servers do.
     pub empty_document: Option<String>,
+    /// RPC protocols with an event stream in this message (awsJson, rpcv2Cbor): the other
+    /// members travel in the stream's first message, `initial-request` or `initial-response`,
+    /// while the HTTP body is the stream itself. restJson1 binds them to HTTP instead (`None`).
+    pub initial_message: Option<InitialMessage>,
+}
+
+/// The members of an event stream's initial message (`initial-request` of an input stream,
+/// `initial-response` of an output stream), a document in the protocol's body codec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitialMessage {
+    /// The members, in model order (every member but the stream).
+    pub members: Vec<usize>,
+    /// The message's `:content-type`: the protocol's body media type.
+    pub content_type: String,
 }
 
 impl MessageBindings {

@@ -7,9 +7,11 @@
 //! epoch seconds, blobs as base64). Errors name their shape in the `X-Amzn-ErrorType` header or
 //! the body's `__type` / `code`; a service with `awsQueryCompatible` (awsJson1_0 only, as in
 //! smithy-rs) also gives the awsQuery code in `x-amzn-query-error: Code;Fault`, and its clients
-//! say so with `x-amzn-query-mode: true`. Servers route by `X-Amz-Target`.
+//! say so with `x-amzn-query-mode: true`. Servers route by `X-Amz-Target`. An event stream is
+//! the whole body; the other members travel in its `initial-request` / `initial-response`
+//! event (`:content-type` this protocol's), events with a structure payload are JSON.
 
-use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol};
+use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol, EVENT_STREAM_CONTENT_TYPE};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};
 
 /// awsJson1_0 or awsJson1_1 (they differ in the `Content-Type` alone), and whether the
@@ -51,8 +53,9 @@ impl BindingRules for AwsJson {
         false
     }
 
+    /// Only an event stream is ever a payload (the whole body).
     fn payload_content_type(&self, _payload: &Member) -> String {
-        self.body_content_type().to_string()
+        EVENT_STREAM_CONTENT_TYPE.to_string()
     }
 
     fn payload_content_type_optional(&self, _payload: &Member) -> bool {
@@ -123,5 +126,12 @@ impl WireProtocol for AwsJson {
 
     fn error_envelope(&self) -> ErrorEnvelope {
         ErrorEnvelope::AwsJson(self.body_content_type())
+    }
+
+    /// The members beside an event stream travel in `initial-request` / `initial-response`
+    /// (whose `:content-type` is the protocol's, as the official SDKs write it); events with a
+    /// structure payload say `application/json`.
+    fn initial_messages(&self) -> bool {
+        true
     }
 }

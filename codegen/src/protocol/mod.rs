@@ -21,7 +21,7 @@ pub mod rpcv2_cbor;
 
 use crate::error::{Error, Errors};
 use crate::ir::{
-    Binding, BodyBinding, HeaderBinding, HostPiece, Http, LabelBinding, ListSplit, Member, MessageBindings, Operation,
+    Binding, BodyBinding, HeaderBinding, HostPiece, Http, InitialMessage, LabelBinding, ListSplit, Member, MessageBindings, Operation,
     PathPiece, PathSegment, PayloadBinding, PayloadKind, PrefixHeadersBinding, Protocol, QueryBinding, QueryParamsBinding,
     Role, Service, Structure, TextCodec, TextValue, TimestampFormat, Type,
 };
@@ -29,6 +29,9 @@ use crate::model::Traits;
 
 /// `aws.protocols#awsQueryCompatible`: an awsJson1_0 service migrated from awsQuery.
 pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
+
+/// The media type of an event-stream body.
+pub const EVENT_STREAM_CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
 
 /// The protocol traits a service may list, in the order the official Rust SDK prefers them
 /// when a service lists several: smithy-rs's `ClientProtocolLoader.DefaultProtocols`
@@ -150,9 +153,16 @@ pub trait WireProtocol: BindingRules + Sync {
     fn supports_documents(&self) -> bool {
         true
     }
-    /// Whether this generator renders the protocol's event streams yet.
-    fn supports_event_streams(&self) -> bool {
-        true
+    /// Whether a message with an event stream sends its other members in the stream's first
+    /// message (`initial-request` / `initial-response`, RPC protocols) rather than bound to
+    /// HTTP (restJson1).
+    fn initial_messages(&self) -> bool {
+        false
+    }
+    /// The `:content-type` of an event whose payload is a structure or union, and of a modeled
+    /// error event: the body codec's media type for events.
+    fn event_content_type(&self) -> &'static str {
+        "application/json"
     }
     /// The runtime function a server writes an error response with,
     /// `fn(status: u16, error_type: &str, message: &str, body: <codec's map>) -> ServerResponse`.
@@ -210,23 +220,26 @@ pub fn plan(svc: &mut Service) -> Result<(), Errors> {
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     for op in &svc.operations {
+        let response = message(rules, svc.structure(&op.output), Role::Response, None);
+        // A fixed `Accept` names what the response body is: an event stream's media type for
+        // an output stream (rpcv2Cbor), as the Smithy spec asks.
+        let streams = response.as_ref().is_ok_and(MessageBindings::streams_events);
         let request = message(rules, svc.structure(&op.input), Role::Request, Some(op)).map(|mut plan| {
             plan.fixed_headers = rules.request_headers(&svc.name, &op.name);
+            if streams {
+                for (name, value) in &mut plan.fixed_headers {
+                    if name.eq_ignore_ascii_case("Accept") {
+                        *value = EVENT_STREAM_CONTENT_TYPE.to_string();
+                    }
+                }
+            }
             plan
         });
         plans.push(request);
-        plans.push(message(rules, svc.structure(&op.output), Role::Response, None));
+        plans.push(response);
     }
     for s in svc.structures.values().filter(|s| s.error.is_some()) {
         plans.push(message(rules, s, Role::Error, None));
-    }
-    if !rules.supports_event_streams() {
-        for op in svc.operations.iter().filter(|op| op.input_stream.is_some() || op.output_stream.is_some()) {
-            errors.push(Error::at(
-                &op.id,
-                format!("has an event stream; event streams of {} are not generated yet", svc.protocol.label()),
-            ));
-        }
     }
     if !rules.supports_documents() {
         let members = svc.structures.values().flat_map(|s| s.members.iter().map(move |m| (&s.id, &m.name, &m.ty)));
@@ -279,6 +292,7 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
         status: None,
         body: BodyBinding::Empty,
         empty_document: None,
+        initial_message: None,
     };
     if let Some(op) = op {
         plan.path = path(rules, s, op)?;
@@ -303,8 +317,19 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
             _ => None,
         })
         .collect();
+    // An RPC protocol's event stream is the whole body; the other members go in its initial
+    // message.
+    let stream = if rules.initial_messages() {
+        s.members.iter().position(|m| matches!(m.ty, Type::EventStream { .. }))
+    } else {
+        None
+    };
     let mut document = Vec::new();
     for (index, m) in s.members.iter().enumerate() {
+        if Some(index) == stream {
+            plan.body = BodyBinding::Payload(payload(rules, index, m, role));
+            continue;
+        }
         if rules.in_body(&m.binding, role) {
             document.push(index);
             continue;
@@ -338,6 +363,10 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
             Binding::ResponseCode => plan.status = Some(index),
             Binding::Payload => plan.body = BodyBinding::Payload(payload(rules, index, m, role)),
         }
+    }
+    if stream.is_some() {
+        plan.initial_message =
+            Some(InitialMessage { members: std::mem::take(&mut document), content_type: rules.body_content_type().to_string() });
     }
     // An operation without modeled input (`smithy.api#Unit`, lowered to an empty `…Input`).
     let unit_input = role == Role::Request && s.members.is_empty() && s.wire_name == "Unit";

@@ -9,9 +9,11 @@
 //! tag 1 over epoch seconds). Documents are not part of the protocol. Errors name their shape in
 //! the body's `__type`; an `awsQueryCompatible` service also gives the awsQuery code in
 //! `x-amzn-query-error` (and its clients send `x-amzn-query-mode: true`), as for awsJson1_0.
-//! Servers route by the path.
+//! Servers route by the path. An event stream is the whole body (`application/vnd.amazon.eventstream`,
+//! which a client of an output stream also sends as `Accept`); the other members travel in its
+//! `initial-request` / `initial-response` event and every event payload is CBOR.
 
-use super::{BindingRules, BodyCodec, ErrorEnvelope, Routing, WireProtocol};
+use super::{BindingRules, BodyCodec, ErrorEnvelope, Routing, WireProtocol, EVENT_STREAM_CONTENT_TYPE};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};
 
 /// rpcv2Cbor, and whether the service is awsQuery-compatible.
@@ -48,8 +50,9 @@ impl BindingRules for RpcV2Cbor {
         false
     }
 
+    /// Only an event stream is ever a payload (the whole body).
     fn payload_content_type(&self, _payload: &Member) -> String {
-        CONTENT_TYPE.to_string()
+        EVENT_STREAM_CONTENT_TYPE.to_string()
     }
 
     fn payload_content_type_optional(&self, _payload: &Member) -> bool {
@@ -135,10 +138,13 @@ impl WireProtocol for RpcV2Cbor {
         false
     }
 
-    /// Not yet: CBOR event payloads and the initial-request / initial-response messages of an
-    /// RPC protocol are still to come; refused at generation rather than generated wrong.
-    fn supports_event_streams(&self) -> bool {
-        false
+    fn initial_messages(&self) -> bool {
+        true
+    }
+
+    /// Event payloads are CBOR too.
+    fn event_content_type(&self) -> &'static str {
+        CONTENT_TYPE
     }
 
     /// `__type` in the CBOR body.

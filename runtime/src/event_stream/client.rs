@@ -271,13 +271,23 @@ pub struct EventUnmarshaller<T, E> {
     event: ReadEvent<T>,
     exception: ReadException<E>,
     generic: fn(ErrorMetadata) -> E,
+    /// The error metadata of an `exception` payload (`None`: not in the codec).
+    metadata: fn(&[u8]) -> Option<ErrorMetadata>,
 }
 
 impl<T, E> EventUnmarshaller<T, E> {
     /// The unmarshaller: `generic` builds the union's error for unmodeled errors (`error`
     /// messages, usually `E::generic`).
     pub fn new(event: ReadEvent<T>, exception: ReadException<E>, generic: fn(ErrorMetadata) -> E) -> Self {
-        EventUnmarshaller { event, exception, generic }
+        EventUnmarshaller { event, exception, generic, metadata: message::json_exception_metadata }
+    }
+
+    /// The unmarshaller of a protocol whose error events are not JSON: `metadata` reads the
+    /// code and message of an `exception` payload (rpcv2Cbor's
+    /// `protocol::rpcv2_cbor::exception_metadata`).
+    pub fn with_exception_metadata(mut self, metadata: fn(&[u8]) -> Option<ErrorMetadata>) -> Self {
+        self.metadata = metadata;
+        self
     }
 }
 
@@ -312,7 +322,7 @@ impl<T, E> UnmarshallMessage for EventUnmarshaller<T, E> {
                 // As the official SDKs: the code and message come from the JSON payload (not
                 // from `:exception-type`), and a payload that is not JSON is an unhandled error
                 // without either, whatever the type.
-                match message::exception_metadata(message) {
+                match (self.metadata)(message.payload()) {
                     Some(meta) => (self.exception)(exception_type, message, meta).map(UnmarshalledMessage::Error),
                     None => Ok(UnmarshalledMessage::Error((self.generic)(ErrorMetadata::default()))),
                 }
@@ -376,6 +386,37 @@ pub fn sender_body<T, E>(
     // The stream replaces a body whose length may already be on the request (`finish_request`
     // writes `Content-Length: 0` for the empty one): left there, the request would end after
     // its head. Without it the stream goes out chunked, as long as it lasts.
+    request.headers_mut().remove("content-length");
+    request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
+    request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
+}
+
+/// [`sender_body`] for an RPC protocol (awsJson, rpcv2Cbor): `initial`, the `initial-request`
+/// message of the input's other members ([`message::initial`]), goes first, signed and framed
+/// like the events after it (as the official SDKs send it, through `EventOrInitial`).
+pub fn sender_body_with_initial<T, E>(
+    sender: EventStreamSender<T, E>,
+    initial: Message,
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+    marshall_error: fn(E) -> Result<Message, EventStreamError>,
+    request: &mut HttpRequest,
+) where
+    T: Send + Sync + 'static,
+    E: StdError + Send + Sync + 'static,
+{
+    use aws_smithy_http::event_stream::{EventOrInitial, EventOrInitialMarshaller};
+    use futures_util::StreamExt;
+    let events = sender.into_inner().map(|item| item.map(EventOrInitial::Event));
+    // Fused: the adapter polls again after the end (to send the end signal), which a stream
+    // such as `unfold` does not allow.
+    let stream = futures_util::stream::once(async move { Ok(EventOrInitial::InitialMessage(initial)) }).chain(events).fuse();
+    let (signer, signer_sender) = DeferredSigner::new();
+    let adapter = EventStreamSender::from(stream).into_body_stream(
+        EventOrInitialMarshaller::new(EventMarshaller::new(marshall)),
+        EventMarshaller::new(marshall_error),
+        signer,
+    );
+    *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
     request.headers_mut().remove("content-length");
     request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
     request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));

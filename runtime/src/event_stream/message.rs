@@ -63,9 +63,21 @@ pub fn error(code: &str, message: &str) -> Message {
         .add_header(string_header(":error-message", message))
 }
 
-/// An initial message (`initial-request` or `initial-response`) with a JSON payload.
-pub fn initial(event_type: &str, json_payload: impl Into<Bytes>) -> Message {
-    event(event_type, Some("application/json"), json_payload)
+/// A modeled error whose payload is in another codec than JSON (rpcv2Cbor's
+/// `application/cbor`): as [`exception`], with that `:content-type`.
+pub fn exception_with_content_type(exception_type: &str, content_type: &str, payload: impl Into<Bytes>) -> Message {
+    Message::new(payload)
+        .add_header(string_header(":message-type", EXCEPTION))
+        .add_header(string_header(":exception-type", exception_type))
+        .add_header(string_header(":content-type", content_type))
+}
+
+/// An initial message of an RPC protocol's event stream: `event_type` is [`INITIAL_REQUEST`]
+/// or [`INITIAL_RESPONSE`], `payload` the document of the message's members other than the
+/// stream, `content_type` the protocol's media type for it (`application/x-amz-json-1.1`,
+/// `application/cbor`), as the official SDKs write it.
+pub fn initial(event_type: &str, content_type: &str, payload: impl Into<Bytes>) -> Message {
+    event(event_type, Some(content_type), payload)
 }
 
 /// The value of header `name`, if the message has it.
@@ -122,7 +134,12 @@ pub fn expect_content_type(message: &Message, expected: &str) -> Result<(), Even
 /// the payload is not JSON: the official client then reports an unhandled error without code
 /// or message. An empty payload is an empty document.
 pub fn exception_metadata(message: &Message) -> Option<ErrorMetadata> {
-    let payload = message.payload();
+    json_exception_metadata(message.payload())
+}
+
+/// [`exception_metadata`] of a payload: the JSON reading, which
+/// [`EventUnmarshaller`](super::EventUnmarshaller) uses unless told another codec's.
+pub fn json_exception_metadata(payload: &[u8]) -> Option<ErrorMetadata> {
     if !payload.iter().all(u8::is_ascii_whitespace) && serde_json::from_slice::<serde_json::Value>(payload).is_err() {
         return None;
     }

@@ -40,7 +40,7 @@ pub mod message;
 pub(crate) mod server;
 pub mod testing;
 
-pub use client::{empty_stream, sender_body, EventMarshaller, EventReceiver, EventUnmarshaller, FrameError, MAX_FRAME_LEN, MIN_FRAME_LEN};
+pub use client::{empty_stream, sender_body, sender_body_with_initial, EventMarshaller, EventReceiver, EventUnmarshaller, FrameError, MAX_FRAME_LEN, MIN_FRAME_LEN};
 pub(crate) use client::hand_over_signer;
 pub use decoded::{BlobData, Decoded, JsonValues, Lines, SseEvents};
 pub use message::EVENT_STREAM_CONTENT_TYPE;

@@ -382,6 +382,26 @@ pub fn serve_events<T: Send + 'static, E: Send + 'static>(
     streaming_response(head, body)
 }
 
+/// [`serve_events`] for an RPC protocol (awsJson, rpcv2Cbor): `initial`, the
+/// `initial-response` message of the output's other members ([`message::initial`]), is the
+/// first frame of the body, before the producer's events.
+pub fn serve_events_after<T: Send + 'static, E: Send + 'static>(
+    mut head: ServerResponse,
+    initial: Message,
+    events: EventProducer<T, E>,
+    marshall: fn(T) -> Result<Message, EventStreamError>,
+    marshall_error: fn(E) -> Result<Message, EventStreamError>,
+) -> ServerResponse {
+    let (writer, body) = event_stream(marshall, marshall_error);
+    tokio::spawn(async move {
+        if writer.send_message(initial).await.is_ok() {
+            events.run(writer).await;
+        }
+    });
+    head.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(EVENT_STREAM_CONTENT_TYPE));
+    streaming_response(head, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

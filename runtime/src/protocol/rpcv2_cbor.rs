@@ -428,6 +428,22 @@ pub fn error_metadata(headers: &Headers, body: &[u8]) -> ErrorMetadataBuilder {
     aws_types::request_id::apply_request_id(builder, headers)
 }
 
+/// The error metadata of an event stream's `exception` message whose payload is CBOR (the
+/// counterpart of `event_stream::message::exception_metadata` for JSON payloads): code from
+/// `__type`, message from `message` / `Message`; `None` when the payload is not CBOR (the
+/// error is then unhandled, without code or message). An empty payload is an empty map.
+pub fn exception_metadata(payload: &[u8]) -> Option<aws_smithy_types::error::ErrorMetadata> {
+    let parsed = if payload.is_empty() { Value::Map(Map::new()) } else { parse_body(payload).ok()? };
+    let mut builder = ErrorMetadataBuilder::default();
+    if let Some(code) = error_code(&parsed) {
+        builder = builder.code(code);
+    }
+    if let Some(message) = error_message(&parsed) {
+        builder = builder.message(message);
+    }
+    Some(builder.build())
+}
+
 /// As [`error_metadata`], for a service migrated from awsQuery: the awsQuery code and fault of
 /// `x-amzn-query-error` win, as for awsJson1_0 ([`super::aws_json::query_error`]).
 pub fn query_compatible_error_metadata(headers: &Headers, body: &[u8]) -> ErrorMetadataBuilder {
@@ -461,6 +477,18 @@ pub fn server_error_response(status: u16, error_type: &str, message: &str, mut b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_events_are_read_from_their_cbor_payload() {
+        let payload = to_body(&Value::Map(vec![
+            ("__type".into(), Value::Text("ns#Halted".into())),
+            ("message".into(), Value::Text("stop".into())),
+        ]));
+        let meta = exception_metadata(&payload).expect("CBOR");
+        assert_eq!((meta.code(), meta.message()), (Some("Halted"), Some("stop")));
+        assert_eq!(exception_metadata(&[]).expect("an empty payload is an empty map").code(), None);
+        assert!(exception_metadata(b"{\"json\": true}").is_none(), "not CBOR: unhandled, without code or message");
+    }
 
     fn round_trip(v: Value) {
         let bytes = to_body(&v);

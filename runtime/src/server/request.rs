@@ -65,6 +65,15 @@ impl ServerRequest {
         self
     }
 
+    /// The request with `payload` as its whole body ([`body`](Self::body)) beside the stream
+    /// the handler reads: an RPC protocol's input event stream takes its `initial-request`
+    /// message first and its payload, the document of the input's other members, is then read
+    /// as a body is.
+    pub fn with_initial_message(mut self, payload: Bytes) -> Self {
+        self.body = payload;
+        self
+    }
+
     /// The request method.
     pub fn method(&self) -> &Method {
         &self.method

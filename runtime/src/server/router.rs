@@ -188,14 +188,36 @@ impl Router {
     ///
     /// # Panics
     /// When `header` is not a header name (the generator writes it).
-    pub fn route_target<H, F>(mut self, operation: &'static str, header: &str, target: &str, handler: H) -> Self
+    pub fn route_target<H, F>(self, operation: &'static str, header: &str, target: &str, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        self.add_target_route(operation, header, target, handler, false)
+    }
+
+    /// [`route_target`](Self::route_target) for an operation that reads its request body as it
+    /// arrives, as [`route_streaming`](Self::route_streaming) does: an RPC protocol's input
+    /// event stream.
+    ///
+    /// # Panics
+    /// As [`route_target`](Self::route_target).
+    pub fn route_target_streaming<H, F>(self, operation: &'static str, header: &str, target: &str, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> F + Send + Sync + 'static,
+        F: Future<Output = ServerResponse> + Send + 'static,
+    {
+        self.add_target_route(operation, header, target, handler, true)
+    }
+
+    fn add_target_route<H, F>(mut self, operation: &'static str, header: &str, target: &str, handler: H, streams_body: bool) -> Self
     where
         H: Fn(ServerRequest) -> F + Send + Sync + 'static,
         F: Future<Output = ServerResponse> + Send + 'static,
     {
         let name = http::HeaderName::from_bytes(header.as_bytes())
             .unwrap_or_else(|_| panic!("operation {operation}: `{header}` is not a header name"));
-        self = self.add_route(operation, "POST", "/", handler, false);
+        self = self.add_route(operation, "POST", "/", handler, streams_body);
         if let Some(route) = self.routes.last_mut() {
             route.target = Some((name, target.to_string()));
         }

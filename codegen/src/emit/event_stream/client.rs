@@ -10,10 +10,11 @@
 //! member, passing the names of its locals; everything it gets back is self-contained.
 
 use super::super::common::*;
-use super::super::http_bindings::read_body;
-use super::super::codec::{de_value, read_body_members, ser_members, ser_value};
-use super::{error_path, has_event_streams, member_plan, receiver, streams};
-use crate::ir::{Direction, Event, EventPayload, EventStream, Member, Service, Structure, Type, Union};
+use super::super::codec::{de_value, new_object, object_body, parse_body, read_body_members, ser_members, ser_value, value_body};
+use super::super::http_bindings::{plan_of, read_body, write_document};
+use super::{error_path, has_event_streams, initial_message, member_plan, message_stream, receiver, streams};
+use crate::ir::{Direction, Event, EventPayload, EventStream, Member, Operation, Service, Structure, Type, Union};
+use crate::protocol::BodyCodec;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -181,8 +182,9 @@ pub fn protocol_file(svc: &Service) -> Option<TokenStream> {
         let write_error = write_error(svc, es);
         quote! { #read_event #read_exception #write_event #write_error }
     });
+    let doc = format!(" {} event streams: events and error events to and from event-stream messages.", svc.protocol.label());
     Some(quote! {
-        //! restJson1 event streams: events and error events to and from event-stream messages.
+        #![doc = #doc]
         // A stream only received needs no writer on the client, and one only sent no reader.
         #![allow(dead_code)]
         #(#items)*
@@ -197,13 +199,18 @@ fn member<'a>(s: &'a Structure, name: &str) -> &'a Member {
     s.members.iter().find(|m| m.name == name).unwrap_or_else(|| panic!("lowering checked that {}${name} exists", s.id))
 }
 
-/// The media type of an `@eventPayload` member.
-fn payload_content_type(m: &Member) -> &'static str {
+/// The media type of an `@eventPayload` member: a structure's is the protocol's event codec's.
+fn payload_content_type(svc: &Service, m: &Member) -> &'static str {
     match &m.ty {
         Type::Blob { .. } => "application/octet-stream",
         Type::String | Type::Enum(_) => "text/plain",
-        _ => "application/json",
+        _ => event_content_type(svc),
     }
+}
+
+/// The `:content-type` of events and error events whose payload is a document.
+fn event_content_type(svc: &Service) -> &'static str {
+    crate::protocol::rules(svc.protocol).event_content_type()
 }
 
 fn read_event(svc: &Service, u: &Union, es: &EventStream) -> TokenStream {
@@ -308,7 +315,7 @@ fn read_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
             // (an absent one is an error too); a structure or union payload is read whatever it says.
             let check = match &m.ty {
                 Type::Blob { .. } | Type::String | Type::Enum(_) => {
-                    let ct = payload_content_type(m);
+                    let ct = payload_content_type(svc, m);
                     quote! {
                         ::smithygen_runtime::event_stream::message::expect_content_type(message, #ct)
                             .map_err(|e| #we::new(":content-type", e.to_string()))?;
@@ -329,9 +336,10 @@ fn read_payload(svc: &Service, s: &Structure, ev: &Event) -> TokenStream {
                 }
                 ty => {
                     let read = de_value(svc, ty, quote! { &document }, m.timestamp_format);
+                    let parse = parse_body(svc, payload.clone());
                     quote! {
                         {
-                            let document = ::smithygen_runtime::protocol::json::parse_body(#payload)?;
+                            let document = #parse?;
                             #read.map_err(|e| e.in_body())?
                         }
                     }
@@ -480,15 +488,12 @@ fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> (TokenStream, Opti
         EventPayload::Member(p) => {
             let m = member(s, p);
             let f = ident(&m.field);
-            let ct = payload_content_type(m);
+            let ct = payload_content_type(svc, m);
             let bytes = match &m.ty {
                 Type::Blob { .. } => quote! { value.as_ref().to_vec() },
                 Type::String => quote! { value.clone().into_bytes() },
                 Type::Enum(_) => quote! { ::std::string::String::from(value.as_str()).into_bytes() },
-                ty => {
-                    let v = ser_value(svc, ty, quote! { value }, m.timestamp_format);
-                    quote! { ::smithygen_runtime::protocol::json::to_body(&#v) }
-                }
+                ty => value_body(svc, ser_value(svc, ty, quote! { value }, m.timestamp_format)),
             };
             let value = if m.is_optional() {
                 quote! {
@@ -508,16 +513,13 @@ fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> (TokenStream, Opti
         EventPayload::Document(names) => {
             let members: Vec<&Member> = names.iter().map(|n| member(s, n)).collect();
             let writes = ser_members(svc, &members, quote! { input });
+            let (new_object, body) = (new_object(svc), object_body(svc, &ident("object")));
             let tokens = quote! {
-                let mut object = ::serde_json::Map::new();
+                let mut object = #new_object;
                 #writes
-                let mut message = #event(
-                    #name,
-                    ::std::option::Option::None,
-                    ::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)),
-                );
+                let mut message = #event(#name, ::std::option::Option::None, #body);
             };
-            (tokens, Some("application/json"))
+            (tokens, Some(event_content_type(svc)))
         }
     }
 }
@@ -533,15 +535,24 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
         let members: Vec<&Member> = s.members.iter().collect();
         let writes = ser_members(svc, &members, quote! { input });
         let failed = format!("failed to marshall {name}");
+        let (new_object, body) = (new_object(svc), object_body(svc, &ident("object")));
+        // JSON error events are the runtime's default; another codec names its media type.
+        let exception = match crate::protocol::rules(svc.protocol).body_codec() {
+            BodyCodec::Json => quote! { ::smithygen_runtime::event_stream::message::exception(#name, payload) },
+            BodyCodec::Cbor => {
+                let ct = event_content_type(svc);
+                quote! { ::smithygen_runtime::event_stream::message::exception_with_content_type(#name, #ct, payload) }
+            }
+        };
         quote! {
             #err::#variant(input) => {
                 let write = || -> ::std::result::Result<::std::vec::Vec<u8>, #we> {
-                    let mut object = ::serde_json::Map::new();
+                    let mut object = #new_object;
                     #writes
-                    ::std::result::Result::Ok(::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)))
+                    ::std::result::Result::Ok(#body)
                 };
                 let payload = write().map_err(|e| ::smithygen_runtime::event_stream::EventStreamError::marshalling(format!("{}: {e}", #failed)))?;
-                ::std::result::Result::Ok(::smithygen_runtime::event_stream::message::exception(#name, payload))
+                ::std::result::Result::Ok(#exception)
             }
         }
     });
@@ -568,7 +579,7 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
 /// for any other member).
 pub fn empty_stream(svc: &Service, m: &Member) -> Option<TokenStream> {
     Some(match member_plan(svc, m)? {
-        (es, Direction::Output) => receiver(es, quote! { ::aws_smithy_types::body::SdkBody::empty() }),
+        (es, Direction::Output) => receiver(svc, es, quote! { ::aws_smithy_types::body::SdkBody::empty() }),
         (_, Direction::Input) => quote! {
             crate::primitives::event_stream::EventStreamSender::from(::smithygen_runtime::event_stream::empty_stream())
         },
@@ -580,7 +591,7 @@ pub fn empty_stream(svc: &Service, m: &Member) -> Option<TokenStream> {
 /// arrive (`None` for any other member).
 pub fn response_stream(svc: &Service, m: &Member, body: TokenStream) -> Option<TokenStream> {
     match member_plan(svc, m) {
-        Some((es, Direction::Output)) => Some(receiver(es, body)),
+        Some((es, Direction::Output)) => Some(receiver(svc, es, body)),
         Some((_, Direction::Input)) => Some(quote! { compile_error!("an input event stream in a response") }),
         None if matches!(m.ty, Type::EventStream { .. }) => Some(quote! { compile_error!("an event stream without a plan") }),
         None => None,
@@ -601,11 +612,38 @@ pub fn request_body(m: &Member, source: &TokenStream, body: &Ident, stream: &Ide
 /// The end of a request serializer whose payload `m` is an input stream, moved into local
 /// `stream` by [`request_body`]: the request `finish` builds (a `Result`), with the stream as
 /// its body, each event marshalled, signed and framed as the caller produces it.
-pub fn finish_request(svc: &Service, m: &Member, stream: &Ident, request: &Ident, finish: &TokenStream) -> TokenStream {
+///
+/// An RPC protocol sends the input's other members (read from `source`) first, as the
+/// `initial-request` event.
+pub fn finish_request(svc: &Service, input: &Structure, m: &Member, source: &TokenStream, stream: &Ident, request: &Ident, finish: &TokenStream) -> TokenStream {
     let Some((es, Direction::Input)) = member_plan(svc, m) else {
         return quote! { compile_error!("a request payload that is not an input event stream with a plan") };
     };
     let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
+    // Only an input with other members sends one, as smithy-rs does
+    // (`handlesEventStreamInitialRequest`).
+    if let Some(initial) = plan_of(input).initial_message.as_ref().filter(|i| !i.members.is_empty()) {
+        // Members left at their default are not sent, as in any request document.
+        let writes = write_document(svc, input, &initial.members, source, true);
+        let (new_object, body) = (new_object(svc), object_body(svc, &ident("object")));
+        let message = initial_message(initial, "initial-request", body);
+        return quote! {
+            let initial = {
+                let mut object = #new_object;
+                #writes
+                #message
+            };
+            let mut #request = #finish?;
+            ::smithygen_runtime::event_stream::sender_body_with_initial(
+                #stream,
+                initial,
+                crate::protocol::event_streams::#write_event,
+                crate::protocol::event_streams::#write_error,
+                &mut #request,
+            );
+            ::std::result::Result::Ok(#request)
+        };
+    }
     quote! {
         let mut #request = #finish?;
         ::smithygen_runtime::event_stream::sender_body(
@@ -616,4 +654,64 @@ pub fn finish_request(svc: &Service, m: &Member, stream: &Ident, request: &Ident
         );
         ::std::result::Result::Ok(#request)
     }
+}
+
+/// `read_initial_response` of an operation whose output stream comes with an
+/// `initial-response` message (RPC protocols): the fluent builder's `send` calls it on the
+/// output `invoke_streaming` returns, and it reads that message, if the stream starts with one,
+/// into the output's other members, as the official SDKs' `send` does. `None` for any other
+/// operation.
+pub fn initial_response_reader(svc: &Service, op: &Operation) -> Option<TokenStream> {
+    let output = svc.structure(&op.output);
+    let initial = plan_of(output).initial_message.as_ref()?;
+    let (stream, _, _) = message_stream(svc, &op.output, Direction::Output)?;
+    let stream = ident(&stream.field);
+    let output_path = shape_path(svc, &op.output);
+    let builder = builder_path(output);
+    let members: Vec<&Member> = initial.members.iter().map(|i| &output.members[*i]).collect();
+    let read = read_body_members(svc, &members, quote! { body });
+    let moves = members.iter().map(|m| {
+        let f = ident(&m.field);
+        if m.is_optional() {
+            quote! { if builder.#f.is_some() { output.#f = builder.#f; } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = builder.#f { output.#f = value; } }
+        }
+    });
+    let module = ident(&op.module);
+    let err = ident(&op.error);
+    let http_response = quote! { ::aws_smithy_runtime_api::client::orchestrator::HttpResponse };
+    let sdk_error = quote! { ::aws_smithy_runtime_api::client::result::SdkError<crate::operation::#module::#err, #http_response> };
+    Some(quote! {
+        /// Reads the `initial-response` event that starts the output stream, if it does, into
+        /// the output's other members; any other first event stays for the first `recv`.
+        /// An error here is a response error (the HTTP response is gone by now: its status
+        /// stands in, with no body).
+        #[allow(unused_mut, unused_variables, clippy::match_single_binding, clippy::needless_borrow)]
+        pub(crate) async fn read_initial_response(mut output: #output_path) -> ::std::result::Result<#output_path, #sdk_error> {
+            let response_error = |e: ::aws_smithy_runtime_api::box_error::BoxError| {
+                ::aws_smithy_runtime_api::client::result::SdkError::response_error(
+                    e,
+                    #http_response::new(
+                        ::aws_smithy_runtime_api::http::StatusCode::try_from(200u16).expect("200 is a status code"),
+                        ::aws_smithy_types::body::SdkBody::empty(),
+                    ),
+                )
+            };
+            let message = output.#stream.try_recv_initial_response().await.map_err(|e| response_error(::std::boxed::Box::new(e)))?;
+            let ::std::option::Option::Some(message) = message else { return ::std::result::Result::Ok(output) };
+            let read = || -> ::std::result::Result<#builder, ::smithygen_runtime::protocol::WireError> {
+                let side = ::smithygen_runtime::protocol::json::Side::Client;
+                let body: &[u8] = message.payload();
+                let mut builder = #builder::default();
+                if !body.iter().all(u8::is_ascii_whitespace) {
+                    #read
+                }
+                ::std::result::Result::Ok(builder)
+            };
+            let builder = read().map_err(|e| response_error(e.into()))?;
+            #(#moves)*
+            ::std::result::Result::Ok(output)
+        }
+    })
 }

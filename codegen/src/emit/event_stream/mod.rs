@@ -29,7 +29,8 @@
 pub mod client;
 pub mod server;
 
-use crate::ir::{Direction, EventStream, Member, Service, Type, Union};
+use crate::ir::{Direction, EventStream, InitialMessage, Member, Service, Type, Union};
+use crate::protocol::BodyCodec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -83,18 +84,30 @@ pub fn member_type(svc: &Service, union: &str, direction: Direction, events: Tok
 }
 
 /// An `EventReceiver` reading `body` (an `SdkBody`) with the union's generated readers: what a
-/// client reads an output stream with, and a server an input stream.
-pub fn receiver(es: &EventStream, body: TokenStream) -> TokenStream {
+/// client reads an output stream with, and a server an input stream. Error events are read in
+/// the protocol's body codec (the runtime reads JSON unless told otherwise).
+pub fn receiver(svc: &Service, es: &EventStream, body: TokenStream) -> TokenStream {
     let (read_event, read_exception) = (format_ident!("{}", es.read_event), format_ident!("{}", es.read_exception));
     let error = error_path(es);
+    let metadata = match crate::protocol::rules(svc.protocol).body_codec() {
+        BodyCodec::Json => TokenStream::new(),
+        BodyCodec::Cbor => quote! { .with_exception_metadata(::smithygen_runtime::protocol::rpcv2_cbor::exception_metadata) },
+    };
     quote! {
         crate::primitives::event_stream::EventReceiver::new(
             ::smithygen_runtime::event_stream::EventUnmarshaller::new(
                 crate::protocol::event_streams::#read_event,
                 crate::protocol::event_streams::#read_exception,
                 #error::generic,
-            ),
+            )#metadata,
             #body,
         )
     }
+}
+
+/// The `initial-request` / `initial-response` message of an RPC protocol's stream: its
+/// `:event-type` and the message built from `payload` (the document's bytes, `Vec<u8>`).
+pub fn initial_message(initial: &InitialMessage, event_type: &str, payload: TokenStream) -> TokenStream {
+    let ct = &initial.content_type;
+    quote! { ::smithygen_runtime::event_stream::message::initial(#event_type, #ct, #payload) }
 }

@@ -22,11 +22,15 @@
 //!   frame.
 //!
 //! restJson1 carries initial messages as HTTP bindings, so no `initial-request` /
-//! `initial-response` frame is read or written.
+//! `initial-response` frame is read or written. RPC protocols (awsJson, rpcv2Cbor) carry the
+//! members beside the stream in those messages: the route reads `initial-request` before the
+//! handler runs (its payload is the body `de_request` reads the members from), and the response
+//! sends `initial-response` before the first event.
 
 use super::super::common::*;
-use super::super::http_bindings::plan_of;
-use super::{error_path, message_stream, receiver};
+use super::super::codec::{new_object, object_body};
+use super::super::http_bindings::{plan_of, write_document};
+use super::{error_path, initial_message, message_stream, receiver};
 use crate::ir::{Direction, EventStream, Operation, Service};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -113,8 +117,28 @@ pub fn reexports(svc: &Service) -> Option<TokenStream> {
 /// taken from `request` (a `ServerRequest`); input streams only.
 pub fn read_input_events(svc: &Service, op: &Operation, events: &Ident, request: &TokenStream) -> Option<TokenStream> {
     let (_, _, es) = stream(svc, &op.input, Direction::Input)?;
-    let receiver = receiver(es, quote! { ::smithygen_runtime::server::event_stream::input_stream(#request.take_body()) });
-    Some(quote! { let #events = #receiver; })
+    let receiver = receiver(svc, es, quote! { ::smithygen_runtime::server::event_stream::input_stream(#request.take_body()) });
+    // A client sends `initial-request` only for an input with other members: without any, the
+    // first event is not waited for before the handler runs (it may answer first).
+    if plan_of(svc.structure(&op.input)).initial_message.as_ref().is_none_or(|i| i.members.is_empty()) {
+        return Some(quote! { let #events = #receiver; });
+    }
+    // An RPC protocol's input members come first, in `initial-request`: its payload becomes
+    // the body `de_request` reads them from.
+    Some(quote! {
+        let mut #events = #receiver;
+        let #request = match #events.try_recv_initial_request().await {
+            ::std::result::Result::Ok(::std::option::Option::Some(message)) => #request.with_initial_message(message.payload().clone()),
+            ::std::result::Result::Ok(::std::option::Option::None) => #request,
+            ::std::result::Result::Err(e) => {
+                return ::smithygen_runtime::server::Rejection::Serialization(::smithygen_runtime::protocol::WireError::new(
+                    "initial-request",
+                    ::std::format!("could not be read: {e}"),
+                ))
+                .into_response();
+            }
+        };
+    })
 }
 
 /// What the router writes a handler's success with: `ser_response` (the path of the
@@ -136,6 +160,45 @@ pub fn response_serializer(svc: &Service, op: &Operation, ordinary: TokenStream)
     };
     let output_path = shape_path(svc, &op.output);
     let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
+    let output = svc.structure(&op.output);
+    if let Some(initial) = &plan_of(output).initial_message {
+        // An RPC protocol: the output's other members go first, as `initial-response`.
+        let writes = write_document(svc, output, &initial.members, &quote! { output }, false);
+        let (new_object, body) = (new_object(svc), object_body(svc, &ident("object")));
+        let message = initial_message(initial, "initial-response", body);
+        return quote! {
+            /// The status of the output (server side).
+            #[cfg(feature = "server")]
+            mod response_head {
+                #ordinary
+            }
+
+            /// Writes the output as the response (server side): the status at once, then the
+            /// output's members as the `initial-response` event, then each event of `events` as
+            /// one frame, as it is produced.
+            #[cfg(feature = "server")]
+            #[allow(unused_mut, unused_variables, clippy::useless_conversion)]
+            pub(crate) async fn ser_response(
+                output: #output_path,
+                events: #events,
+            ) -> ::std::result::Result<::smithygen_runtime::server::ServerResponse, ::smithygen_runtime::protocol::WireError> {
+                let initial = {
+                    let output = &output;
+                    let mut object = #new_object;
+                    #writes
+                    #message
+                };
+                let head = response_head::ser_response(output).await?;
+                ::std::result::Result::Ok(::smithygen_runtime::server::event_stream::serve_events_after(
+                    head,
+                    initial,
+                    events,
+                    crate::protocol::event_streams::#write_event,
+                    crate::protocol::event_streams::#write_error,
+                ))
+            }
+        };
+    }
     quote! {
         /// The status and HTTP-bound members of the output (server side).
         #[cfg(feature = "server")]

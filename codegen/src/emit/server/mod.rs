@@ -184,7 +184,9 @@ fn server_module(svc: &Service) -> TokenStream {
                     .find(|(name, _)| name.eq_ignore_ascii_case(header))
                     .map(|(_, value)| value.clone())
                     .unwrap_or_default();
-                (format_ident!("route_target"), quote! { #header, #target })
+                // An input stream is read as it arrives, as `route_streaming` does.
+                let route = if route == "route_streaming" { "route_target_streaming" } else { "route_target" };
+                (format_ident!("{route}"), quote! { #header, #target })
             }
         };
         quote! {

@@ -1,6 +1,7 @@
 //! `de_request`: the server's rendering of an operation's request plan, reading an HTTP
 //! request into the input. The parts shared with the client are in `http_bindings`.
 
+use super::super::codec::read_body_members;
 use super::super::common::*;
 use super::super::http_bindings::{parse, plan_of, read_body, read_headers, setter_value, value_of};
 use crate::ir::{Member, MessageBindings, Operation, Service, Structure, TextValue};
@@ -23,6 +24,18 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
         &quote! { request.body() },
         quote! { ::aws_smithy_types::byte_stream::ByteStream::from(request.body().clone()) },
     );
+    // An RPC protocol's input stream: the other members come in its `initial-request`, whose
+    // payload the route made the request's body.
+    let initial = plan.initial_message.as_ref().map(|initial| {
+        let members: Vec<&Member> = initial.members.iter().map(|i| &input.members[*i]).collect();
+        let read = read_body_members(svc, &members, quote! { body });
+        quote! {
+            let body: &[u8] = request.body();
+            if !body.iter().all(u8::is_ascii_whitespace) {
+                #read
+            }
+        }
+    });
     let defaults = populate_defaults(svc, input);
     // An input stream reaches the handler beside the input, not in it.
     let build = if input.members.iter().any(Member::required_in_builder) {
@@ -47,6 +60,7 @@ pub fn request_deserializer(svc: &Service, op: &Operation) -> TokenStream {
             #query
             #headers
             #body
+            #initial
             #defaults
             #build
         }
