@@ -8,8 +8,10 @@
 //! the body's `__type` / `code`; a service with `awsQueryCompatible` (awsJson1_0 only, as in
 //! smithy-rs) also gives the awsQuery code in `x-amzn-query-error: Code;Fault`, and its clients
 //! say so with `x-amzn-query-mode: true`. Servers route by `X-Amz-Target`. An event stream is
-//! the whole body; the other members travel in its `initial-request` / `initial-response`
-//! event (`:content-type` this protocol's), events with a structure payload are JSON.
+//! the whole body (a request keeps this protocol's `Content-Type`, a response says
+//! `application/vnd.amazon.eventstream`); the other members travel in its `initial-request` /
+//! `initial-response` event (`:content-type` this protocol's), events with a structure payload
+//! are JSON.
 
 use super::{BindingRules, ErrorEnvelope, Routing, WireProtocol, EVENT_STREAM_CONTENT_TYPE};
 use crate::ir::{Binding, Http, Member, PathSegment, Role, TimestampFormat, Type};
@@ -53,9 +55,15 @@ impl BindingRules for AwsJson {
         false
     }
 
-    /// Only an event stream is ever a payload (the whole body).
-    fn payload_content_type(&self, _payload: &Member) -> String {
-        EVENT_STREAM_CONTENT_TYPE.to_string()
+    /// Only an event stream is ever a payload (the whole body). A request that is one keeps the
+    /// protocol's JSON `Content-Type`, as every official SDK sends it (smithy-rs's awsJson
+    /// binding resolver has one request content type; the Java SDK copies it into the
+    /// `initial-request` event); a response is labelled as the event stream it is.
+    fn payload_content_type(&self, _payload: &Member, role: Role) -> String {
+        match role {
+            Role::Request => self.body_content_type().to_string(),
+            Role::Response | Role::Error => EVENT_STREAM_CONTENT_TYPE.to_string(),
+        }
     }
 
     fn payload_content_type_optional(&self, _payload: &Member) -> bool {

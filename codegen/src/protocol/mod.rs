@@ -185,8 +185,9 @@ pub trait BindingRules {
     fn quotes_header_item(&self, item: &Type) -> bool;
     /// Whether a header value is the base64 of the value (for a member with this `@mediaType`).
     fn base64_header(&self, ty: &Type, media_type: Option<&str>) -> bool;
-    /// The `Content-Type` of an `@httpPayload` member: its `@mediaType`, else the default.
-    fn payload_content_type(&self, payload: &Member) -> String;
+    /// The `Content-Type` of a body that is one member (an `@httpPayload`, or an RPC protocol's
+    /// event stream) in a request or a response: its `@mediaType`, else the protocol's default.
+    fn payload_content_type(&self, payload: &Member, role: Role) -> String;
     /// Whether a body of this type may come without a `Content-Type`.
     fn payload_content_type_optional(&self, payload: &Member) -> bool;
     /// Whether a server takes this payload with any `Content-Type` and `Accept`.
@@ -459,7 +460,7 @@ fn payload(rules: &dyn BindingRules, index: usize, m: &Member, role: Role) -> Pa
             Type::Enum(_) => PayloadKind::EnumText,
             _ => PayloadKind::Json,
         },
-        content_type: rules.payload_content_type(m),
+        content_type: rules.payload_content_type(m, role),
         content_type_optional: rules.payload_content_type_optional(m),
         unset_as_empty_object: rules.unset_payload_as_empty_object(m, role),
         any_media_type: rules.payload_any_media_type(m),

@@ -26,7 +26,7 @@ impl BindingRules for RestJson1 {
         *ty == Type::String && media_type.is_some()
     }
 
-    fn payload_content_type(&self, payload: &Member) -> String {
+    fn payload_content_type(&self, payload: &Member, _role: Role) -> String {
         let default = match &payload.ty {
             Type::Blob { .. } => "application/octet-stream",
             Type::String | Type::Enum(_) => "text/plain",

@@ -50,8 +50,9 @@ impl BindingRules for RpcV2Cbor {
         false
     }
 
-    /// Only an event stream is ever a payload (the whole body).
-    fn payload_content_type(&self, _payload: &Member) -> String {
+    /// Only an event stream is ever a payload (the whole body), in either direction
+    /// `application/vnd.amazon.eventstream` (smithy-rs's `RpcV2Cbor` protocol says the same).
+    fn payload_content_type(&self, _payload: &Member, _role: Role) -> String {
         EVENT_STREAM_CONTENT_TYPE.to_string()
     }
 

@@ -215,7 +215,7 @@ async fn on_the_wire_a_server_reads_initial_request_then_the_events() {
     let mut body = event("initial-request", "application/x-amz-json-1.1", br#"{"Channel":"raw","Priority":3}"#);
     body.extend(event("Item", "application/json", br#"{"Name":"item-1","Size":1}"#));
     body.extend(event("Item", "application/json", br#"{"Name":"item-2"}"#));
-    let response = post(&handle, "Feed.Publish", "application/vnd.amazon.eventstream", Bytes::from(body)).await;
+    let response = post(&handle, "Feed.Publish", "application/x-amz-json-1.1", Bytes::from(body)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/x-amz-json-1.1");
     let body = response.into_body().collect().await.unwrap().to_bytes();
