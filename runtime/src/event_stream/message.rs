@@ -123,7 +123,7 @@ pub fn expect_content_type(message: &Message, expected: &str) -> Result<(), Even
 /// or message. An empty payload is an empty document.
 pub fn exception_metadata(message: &Message) -> Option<ErrorMetadata> {
     let payload = message.payload();
-    if !payload.iter().all(u8::is_ascii_whitespace) && serde_json::from_slice::<serde_json::Value>(payload).is_err() {
+    if !payload.iter().all(u8::is_ascii_whitespace) && crate::protocol::json::parse(payload).is_err() {
         return None;
     }
     let headers = aws_smithy_runtime_api::http::Headers::new();

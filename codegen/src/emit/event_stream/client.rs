@@ -11,7 +11,7 @@
 
 use super::super::common::*;
 use super::super::http_bindings::read_body;
-use super::super::codec::{de_value, read_body_members, ser_members, ser_value};
+use super::super::codec::{de_value, new_object, object_body, read_body_members, ser_members, ser_value};
 use super::{error_path, has_event_streams, member_plan, receiver, streams};
 use crate::ir::{Direction, Event, EventPayload, EventStream, Member, Service, Structure, Type, Union};
 use proc_macro2::{Ident, TokenStream};
@@ -30,8 +30,11 @@ pub fn primitives(svc: &Service) -> TokenStream {
             pub use ::smithygen_runtime::event_stream::{EventReceiver, EventStreamSender, Header, HeaderValue, Message};
             pub use ::aws_smithy_types::str_bytes::StrBytes;
             pub use ::smithygen_runtime::event_stream::{
-                BlobData, DecodeError, Decoded, Decoder, JsonDecoder, LineDecoder, SseDecoder, SseEvent, DEFAULT_MAX_ITEM_LEN,
+                BlobData, DecodeError, Decoded, Decoder, LineDecoder, SseDecoder, SseEvent, DEFAULT_MAX_ITEM_LEN,
             };
+            /// Whole JSON values as `serde_json::Value`s (feature `json-values`, on by default).
+            #[cfg(feature = "json-values")]
+            pub use ::smithygen_runtime::event_stream::JsonDecoder;
         }
     }
 }
@@ -508,14 +511,12 @@ fn write_payload(svc: &Service, s: &Structure, ev: &Event) -> (TokenStream, Opti
         EventPayload::Document(names) => {
             let members: Vec<&Member> = names.iter().map(|n| member(s, n)).collect();
             let writes = ser_members(svc, &members, quote! { input });
+            let new = new_object(svc);
+            let body = object_body(svc, &ident("object"));
             let tokens = quote! {
-                let mut object = ::serde_json::Map::new();
+                let mut object = #new;
                 #writes
-                let mut message = #event(
-                    #name,
-                    ::std::option::Option::None,
-                    ::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)),
-                );
+                let mut message = #event(#name, ::std::option::Option::None, #body);
             };
             (tokens, Some("application/json"))
         }
@@ -532,13 +533,15 @@ fn write_error(svc: &Service, es: &EventStream) -> TokenStream {
         let s = svc.structure(&e.target);
         let members: Vec<&Member> = s.members.iter().collect();
         let writes = ser_members(svc, &members, quote! { input });
+        let new = new_object(svc);
+        let body = object_body(svc, &ident("object"));
         let failed = format!("failed to marshall {name}");
         quote! {
             #err::#variant(input) => {
                 let write = || -> ::std::result::Result<::std::vec::Vec<u8>, #we> {
-                    let mut object = ::serde_json::Map::new();
+                    let mut object = #new;
                     #writes
-                    ::std::result::Result::Ok(::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(object)))
+                    ::std::result::Result::Ok(#body)
                 };
                 let payload = write().map_err(|e| ::smithygen_runtime::event_stream::EventStreamError::marshalling(format!("{}: {e}", #failed)))?;
                 ::std::result::Result::Ok(::smithygen_runtime::event_stream::message::exception(#name, payload))
