@@ -124,7 +124,7 @@ fn aws_json() {
     let request = &krate.files["src/protocol/put_secret.rs"];
     assert!(request.contains(r#".method("POST")"#) && request.contains(r#""Vault.PutSecret""#), "{request}");
     assert!(request.contains("application/x-amz-json-1.1") && !request.contains("X-Note") && !request.contains("note_text"));
-    assert!(krate.files["src/protocol/list_secrets.rs"].contains("::serde_json::Map::new()"), "an input-less call still sends `{{}}`");
+    assert!(krate.files["src/protocol/list_secrets.rs"].contains("::smithygen_runtime::protocol::json::Map::new()"), "an input-less call still sends `{{}}`");
     let server = &krate.files["src/server.rs"];
     assert!(server.contains(".route_target(") && server.contains("ErrorEnvelope::AwsJson"), "{server}");
 }

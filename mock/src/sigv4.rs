@@ -52,7 +52,7 @@ impl AuthFailure {
 
     /// The 403 response.
     pub fn into_response(self) -> ServerResponse {
-        error_response(403, &format!("{}{CORAL_SUFFIX}", self.code), &self.message, serde_json::Map::new())
+        error_response(403, &format!("{}{CORAL_SUFFIX}", self.code), &self.message, Default::default())
     }
 }
 

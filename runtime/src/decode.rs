@@ -51,6 +51,7 @@ pub enum DecodeError {
         valid_up_to: usize,
     },
     /// A JSON value is not valid JSON (`index`: its number, from 1).
+    #[cfg(feature = "json-values")]
     InvalidJson {
         /// The value's number, from 1.
         index: u64,
@@ -73,6 +74,7 @@ impl fmt::Display for DecodeError {
             DecodeError::InvalidUtf8 { line, valid_up_to } => {
                 write!(f, "line {line} of the stream is not UTF-8 (invalid bytes at byte {valid_up_to} of the line)")
             }
+            #[cfg(feature = "json-values")]
             DecodeError::InvalidJson { index, source } => write!(f, "JSON value {index} of the stream is not valid JSON: {source}"),
             DecodeError::UnexpectedJsonByte { index, byte } => {
                 write!(f, "JSON value {index} of the stream cannot start with {:?}", char::from(*byte))
@@ -84,6 +86,7 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            #[cfg(feature = "json-values")]
             DecodeError::InvalidJson { source, .. } => Some(source),
             _ => None,
         }
@@ -349,6 +352,9 @@ impl Decoder for SseDecoder {
 /// they arrive (nesting, strings, escapes), then serde_json parses it once: each byte is looked
 /// at a bounded number of times however the stream is split. A number or literal at the very
 /// end is yielded only when the stream ends (more digits may follow).
+///
+/// Feature `json-values`: the values are `serde_json::Value`s, for the caller to read as it likes.
+#[cfg(feature = "json-values")]
 #[derive(Debug)]
 pub struct JsonDecoder {
     buffer: Vec<u8>,
@@ -362,6 +368,7 @@ pub struct JsonDecoder {
 }
 
 /// Where the scan of the current value is.
+#[cfg(feature = "json-values")]
 #[derive(Debug, Default, Clone, Copy)]
 struct JsonScan {
     /// Open objects and arrays.
@@ -372,12 +379,14 @@ struct JsonScan {
     scalar: bool,
 }
 
+#[cfg(feature = "json-values")]
 impl Default for JsonDecoder {
     fn default() -> Self {
         Self::with_max_len(DEFAULT_MAX_ITEM_LEN)
     }
 }
 
+#[cfg(feature = "json-values")]
 impl JsonDecoder {
     /// A decoder refusing values over `max_len` bytes.
     pub fn with_max_len(max_len: usize) -> Self {
@@ -397,6 +406,7 @@ impl JsonDecoder {
     }
 }
 
+#[cfg(feature = "json-values")]
 impl Decoder for JsonDecoder {
     type Item = serde_json::Value;
 
@@ -493,6 +503,7 @@ pub fn decode_all<D: Decoder>(mut decoder: D, bytes: &[u8]) -> Result<Vec<D::Ite
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "json-values")]
     use serde_json::json;
 
     fn parts<D: Decoder>(mut decoder: D, parts: &[&[u8]]) -> Result<Vec<D::Item>, DecodeError> {
@@ -547,6 +558,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "json-values")]
     fn json_values_concatenated_or_separated() {
         let stream = br#"{"a":"}\"{"} [1,[2]]"s\"}" 12 true
 null{"b":{}}-3.5e2"#;

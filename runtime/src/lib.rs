@@ -2,7 +2,8 @@
 //!
 //! Generated code stays thin: it wires typed shapes to the pieces here, which in
 //! turn are built on `aws-smithy-runtime` (orchestration, retries, timeouts),
-//! `aws-sigv4` (signing) and `serde_json` (JSON documents).
+//! `aws-sigv4` (signing) and `aws-smithy-json` (JSON bodies, as the official SDK crates read
+//! and write them).
 
 #[cfg(feature = "async-result")]
 pub mod async_result;

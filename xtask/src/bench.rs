@@ -835,7 +835,7 @@ fn bidi_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
 /// The stream decoders (`lines`, `json_values`, `sse_events`) beside a plain `recv()` loop on the
 /// same 100 MB answer in 1–64-byte event frames over loopback (`runtime/benches/decode.rs`).
 fn decode_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
-    let mut bench_args = vec!["bench", "-p", "smithygen-runtime", "--features", "event-stream", "--bench", "decode"];
+    let mut bench_args = vec!["bench", "-p", "smithygen-runtime", "--features", "event-stream,json-values", "--bench", "decode"];
     if args.quick {
         bench_args.extend(["--", "--quick"]);
     }

@@ -67,7 +67,7 @@ pub fn format_name(svc: &Service) -> &'static str {
 /// An empty map of the codec, for `let mut object = …;`.
 pub fn new_object(svc: &Service) -> TokenStream {
     match of(svc) {
-        BodyCodec::Json => quote! { ::serde_json::Map::new() },
+        BodyCodec::Json => quote! { ::smithygen_runtime::protocol::json::Map::new() },
         BodyCodec::Cbor => quote! { ::smithygen_runtime::protocol::rpcv2_cbor::Map::new() },
     }
 }
@@ -76,7 +76,7 @@ pub fn new_object(svc: &Service) -> TokenStream {
 pub fn object_body(svc: &Service, object: &Ident) -> TokenStream {
     match of(svc) {
         BodyCodec::Json => {
-            quote! { ::smithygen_runtime::protocol::json::to_body(&::serde_json::Value::Object(#object)) }
+            quote! { ::smithygen_runtime::protocol::json::to_body(&::smithygen_runtime::protocol::json::Value::Object(#object)) }
         }
         BodyCodec::Cbor => {
             quote! { ::smithygen_runtime::protocol::rpcv2_cbor::to_body(&::smithygen_runtime::protocol::rpcv2_cbor::Value::Map(#object)) }

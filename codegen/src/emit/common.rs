@@ -172,7 +172,7 @@ pub fn default_value(svc: &Service, m: &Member) -> TokenStream {
         }
         (Type::Document, v) => {
             let text = v.to_string();
-            quote! { ::smithygen_runtime::protocol::json::document(&::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default()) }
+            quote! { ::smithygen_runtime::protocol::json::document(&::smithygen_runtime::protocol::json::parse(#text.as_bytes()).unwrap_or(::smithygen_runtime::protocol::json::Value::Null)) }
         }
         (Type::BigInteger, v) => {
             let text = v.to_string();

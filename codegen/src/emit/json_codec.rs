@@ -1,4 +1,5 @@
-//! JSON body format (restJson1, awsJson): values are `serde_json::Value`, member keys honour
+//! JSON body format (restJson1, awsJson): values are the runtime's `protocol::json::Value`
+//! (read and written with `aws-smithy-json`, as the official crates do), member keys honour
 //! `@jsonName`, and timestamps follow the member's or item's `@timestampFormat` (epoch seconds
 //! when none is given). The walk over shapes is [`super::body_format`]'s.
 
@@ -28,27 +29,33 @@ impl BodyFormat for Json {
     }
 
     fn value_type(&self) -> TokenStream {
-        quote! { ::serde_json::Value }
+        let rt = self.runtime();
+        quote! { #rt::Value }
     }
 
     fn map_type(&self) -> TokenStream {
-        quote! { ::serde_json::Map<_, _> }
+        let rt = self.runtime();
+        quote! { #rt::Map }
     }
 
     fn new_map(&self) -> TokenStream {
-        quote! { ::serde_json::Map::new() }
+        let rt = self.runtime();
+        quote! { #rt::Map::new() }
     }
 
     fn map_value(&self, map: TokenStream) -> TokenStream {
-        quote! { ::serde_json::Value::Object(#map) }
+        let rt = self.runtime();
+        quote! { #rt::Value::Object(#map) }
     }
 
     fn array_value(&self, items: TokenStream) -> TokenStream {
-        quote! { ::serde_json::Value::Array(#items) }
+        let rt = self.runtime();
+        quote! { #rt::Value::Array(#items) }
     }
 
     fn null_value(&self) -> TokenStream {
-        quote! { ::serde_json::Value::Null }
+        let rt = self.runtime();
+        quote! { #rt::Value::Null }
     }
 
     fn owned_key(&self, key: TokenStream) -> TokenStream {
@@ -60,7 +67,7 @@ impl BodyFormat for Json {
     }
 
     fn insert(&self, key: &str, value: TokenStream) -> TokenStream {
-        quote! { object.insert(::std::string::String::from(#key), #value); }
+        quote! { object.push((::std::string::String::from(#key), #value)); }
     }
 
     fn body_name(&self) -> &'static str {
@@ -71,12 +78,12 @@ impl BodyFormat for Json {
         let rt = self.runtime();
         match ty {
             Type::Blob { .. } => quote! { #rt::blob_value(#v) },
-            Type::Boolean => quote! { ::serde_json::Value::Bool(*#v) },
+            Type::Boolean => quote! { #rt::Value::Bool(*#v) },
             Type::String | Type::Enum(_) => {
-                quote! { ::serde_json::Value::String(::std::string::String::from(#v.as_str())) }
+                quote! { #rt::Value::String(::std::string::String::from(#v.as_str())) }
             }
             Type::Byte | Type::Short | Type::Integer | Type::Long => {
-                quote! { ::serde_json::Value::from(*#v) }
+                quote! { #rt::Value::from(*#v) }
             }
             Type::Float => quote! { #rt::float_value(*#v) },
             Type::Double => quote! { #rt::double_value(*#v) },
@@ -87,8 +94,8 @@ impl BodyFormat for Json {
                 let f = format_path(ts.unwrap_or(TimestampFormat::EpochSeconds));
                 quote! { #rt::timestamp_value(#v, #f)? }
             }
-            Type::Document => quote! { #rt::document_value(#v) },
-            Type::IntEnum(_) => quote! { ::serde_json::Value::from(#v.value()) },
+            Type::Document => quote! { #rt::document_to_value(#v) },
+            Type::IntEnum(_) => quote! { #rt::Value::from(#v.value()) },
             _ => not_scalar(svc, ty),
         }
     }

@@ -27,8 +27,7 @@ aws-smithy-runtime-api = {{ version = "1", features = ["client", "http-1x"] }}
 aws-smithy-types = {{ version = "1", features = ["http-body-1-x"] }}
 aws-types = "1"
 http = "1"
-serde_json = {{ version = "1", features = ["preserve_order"] }}
-# Feature `server` only: `messageRegex` of generated protocol tests, and the listener type of `server::serve`.
+{serde_json}# Feature `server` only: `messageRegex` of generated protocol tests, and the listener type of `server::serve`.
 regex = {{ version = "1", optional = true }}
 tokio = {{ version = "1", features = ["net"], optional = true }}
 
@@ -36,7 +35,7 @@ tokio = {{ version = "1", features = ["net"], optional = true }}
 # The official SDK crates' features, with their meanings. With `default-features = false` neither
 # the default HTTPS client nor tokio is compiled: set `http_client` (and `sleep_impl`, for
 # retries and timeouts) on the config.
-default = ["rustls", "default-https-client", "rt-tokio"]
+default = ["rustls", "default-https-client", "rt-tokio"{json_values_default}]
 # The official crate's `rustls` is a default HTTPS client on rustls (its legacy hyper 0.14 stack);
 # here that client is the one of `default-https-client` (hyper 1 + rustls).
 rustls = ["default-https-client"]
@@ -52,11 +51,13 @@ server = ["smithygen-runtime/server", {fancy}"dep:regex", "dep:tokio"]
 # `validate`: with `Config::builder().validate_input(true)`, calls check their input against the
 # model's constraints before anything is signed or sent (the validators `server` runs too).
 validate = ["smithygen-runtime/validate"{fancy_validate}]
-{async_result}
+{json_values}{async_result}
 [dev-dependencies]
 aws-config = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+# The examples in the crate docs and the protocol tests read JSON with serde_json.
+serde_json = {{ version = "1", features = ["preserve_order"] }}
+{test_runtime}"#,
         name = svc.crate_name,
         version = options.version,
         runtime = runtime_dependency(svc, &options.runtime_dependency),
@@ -64,7 +65,62 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         fancy = if svc.needs_fancy_regex() { r#""smithygen-runtime/fancy-regex", "# } else { "" },
         fancy_validate = if svc.needs_fancy_regex() { r#", "smithygen-runtime/fancy-regex""# } else { "" },
         async_result = async_result_feature(svc),
+        serde_json = serde_json_dependency(svc),
+        json_values = json_values_feature(svc),
+        json_values_default = if has_blob_events(svc) { r#", "json-values""# } else { "" },
+        test_runtime = test_runtime_dependency(svc, &options.runtime_dependency),
     )
+}
+
+/// The `serde_json` dependency, for a model with waiters: their JMESPath acceptors are evaluated
+/// on serde_json documents. Nothing else in the crate names it: JSON bodies are read and written
+/// with `aws-smithy-json` (through the runtime), so a client without waiters compiles neither
+/// serde nor serde_json unless a runtime feature that needs them (`server`, `json-values`) is on.
+fn serde_json_dependency(svc: &Service) -> String {
+    if svc.waiters.is_empty() {
+        return String::new();
+    }
+    "# Waiters' JMESPath acceptors are evaluated on serde_json documents.\n\
+     serde_json = { version = \"1\", features = [\"preserve_order\"] }\n"
+        .to_string()
+}
+
+/// Whether the model has event streams, whose receivers decode blob data (`EventReceiver::lines`,
+/// `sse_events`, `json_values`) and whose `primitives::event_stream` re-exports the decoders.
+fn has_blob_events(svc: &Service) -> bool {
+    super::event_stream::has_event_streams(svc)
+}
+
+/// The `json-values` feature (on by default) of a model with event streams: `json_values()` hands
+/// the caller arbitrary JSON as `serde_json::Value`s, so it compiles serde_json; a lean build
+/// (`default-features = false`) leaves it out with everything else it does not ask for.
+fn json_values_feature(svc: &Service) -> String {
+    if !has_blob_events(svc) {
+        return String::new();
+    }
+    "# `json-values` (default): `EventReceiver::json_values()`, the stream's data as whole JSON values\n\
+     # (`serde_json::Value`, compiling serde_json); `lines()` and `sse_events()` need no feature.\n\
+     json-values = [\"smithygen-runtime/json-values\"]\n"
+        .to_string()
+}
+
+/// The runtime again among the dev-dependencies, with `event-stream-testing` when the crate has
+/// event-stream protocol tests (the test messages are read from their JSON); empty otherwise.
+fn test_runtime_dependency(svc: &Service, spec: &str) -> String {
+    let has_tests = super::protocol_tests::has_protocol_tests(svc)
+        && svc.operations.iter().any(|op| !op.event_stream_tests.is_empty());
+    if !has_tests {
+        return String::new();
+    }
+    let trimmed = spec.trim();
+    let spec = match trimmed.strip_suffix('}') {
+        Some(open) if trimmed.starts_with('{') && !trimmed.contains("features") => {
+            format!("{}, features = [\"event-stream-testing\"] }}", open.trim_end())
+        }
+        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, features = [\"event-stream-testing\"] }}"),
+        _ => spec.to_string(),
+    };
+    format!("smithygen-runtime = {spec}\n")
 }
 
 /// The `async-result` feature, for a service whose customization data names operations with

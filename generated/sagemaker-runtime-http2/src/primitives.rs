@@ -13,7 +13,10 @@ pub mod event_stream {
     };
     pub use ::aws_smithy_types::str_bytes::StrBytes;
     pub use ::smithygen_runtime::event_stream::{
-        BlobData, DecodeError, Decoded, Decoder, JsonDecoder, LineDecoder, SseDecoder,
-        SseEvent, DEFAULT_MAX_ITEM_LEN,
+        BlobData, DecodeError, Decoded, Decoder, LineDecoder, SseDecoder, SseEvent,
+        DEFAULT_MAX_ITEM_LEN,
     };
+    /// Whole JSON values as `serde_json::Value`s (feature `json-values`, on by default).
+    #[cfg(feature = "json-values")]
+    pub use ::smithygen_runtime::event_stream::JsonDecoder;
 }

@@ -6,7 +6,9 @@
 //! the stream adapters are here, once, for every generated crate.
 
 use super::{EventReceiver, RawMessage};
-use crate::decode::{DecodeError, Decoder, JsonDecoder, LineDecoder, SseDecoder};
+#[cfg(feature = "json-values")]
+use crate::decode::JsonDecoder;
+use crate::decode::{DecodeError, Decoder, LineDecoder, SseDecoder};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::Blob;
 use futures_util::Stream;
@@ -47,7 +49,9 @@ impl<T: BlobData, E> EventReceiver<T, E> {
         self.decode(SseDecoder::default())
     }
 
-    /// The events' data as whole JSON values, concatenated or separated by whitespace.
+    /// The events' data as whole JSON values, concatenated or separated by whitespace
+    /// (feature `json-values`).
+    #[cfg(feature = "json-values")]
     pub fn json_values(self) -> Decoded<T, E, JsonDecoder> {
         self.decode(JsonDecoder::default())
     }
@@ -141,5 +145,6 @@ pub type Lines<T, E> = Decoded<T, E, LineDecoder>;
 /// Server-Sent Events of an output stream.
 pub type SseEvents<T, E> = Decoded<T, E, SseDecoder>;
 /// JSON values of an output stream.
+#[cfg(feature = "json-values")]
 pub type JsonValues<T, E> = Decoded<T, E, JsonDecoder>;
 

@@ -140,7 +140,7 @@ pub fn exception_metadata(message: &Message) -> Option<ErrorMetadata> {
 /// [`exception_metadata`] of a payload: the JSON reading, which
 /// [`EventUnmarshaller`](super::EventUnmarshaller) uses unless told another codec's.
 pub fn json_exception_metadata(payload: &[u8]) -> Option<ErrorMetadata> {
-    if !payload.iter().all(u8::is_ascii_whitespace) && serde_json::from_slice::<serde_json::Value>(payload).is_err() {
+    if !payload.iter().all(u8::is_ascii_whitespace) && crate::protocol::json::parse(payload).is_err() {
         return None;
     }
     let headers = aws_smithy_runtime_api::http::Headers::new();

@@ -28,7 +28,8 @@
 //! - [`Decoded`] (over [`BlobData`], which generated code implements for unions with one blob
 //!   event): an output stream's data as lines, Server-Sent Events or JSON values, and
 //!   `EventReceiver::into_stream`, any receiver as a `futures::Stream`;
-//! - [`testing`]: messages from the JSON of `smithy.test#eventStreamTests` cases.
+//! - `testing` (feature `event-stream-testing`): messages from the JSON of
+//!   `smithy.test#eventStreamTests` cases, for generated protocol tests.
 //!
 //! Client operations with a streaming output run through
 //! [`invoke_streaming`](crate::client::invoke_streaming).
@@ -38,14 +39,19 @@ mod decoded;
 pub mod message;
 #[cfg(feature = "server")]
 pub(crate) mod server;
+#[cfg(feature = "event-stream-testing")]
 pub mod testing;
 
 pub use client::{empty_stream, sender_body, sender_body_with_initial, EventMarshaller, EventReceiver, EventUnmarshaller, FrameError, MAX_FRAME_LEN, MIN_FRAME_LEN};
 pub(crate) use client::hand_over_signer;
-pub use decoded::{BlobData, Decoded, JsonValues, Lines, SseEvents};
+#[cfg(feature = "json-values")]
+pub use decoded::JsonValues;
+pub use decoded::{BlobData, Decoded, Lines, SseEvents};
 pub use message::EVENT_STREAM_CONTENT_TYPE;
 /// The byte-level decoders and their items, for [`Decoded`].
-pub use crate::decode::{DecodeError, Decoder, JsonDecoder, LineDecoder, SseDecoder, SseEvent, DEFAULT_MAX_ITEM_LEN};
+#[cfg(feature = "json-values")]
+pub use crate::decode::JsonDecoder;
+pub use crate::decode::{DecodeError, Decoder, LineDecoder, SseDecoder, SseEvent, DEFAULT_MAX_ITEM_LEN};
 
 /// The official SDKs' input-stream type, re-exported: generated input members of event-stream
 /// type are `EventStreamSender<Event, Error>`, built `From` any `Stream<Item = Result<Event, Error>>`.

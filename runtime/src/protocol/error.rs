@@ -2,7 +2,7 @@
 
 use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::error::metadata::Builder as ErrorMetadataBuilder;
-use serde_json::Value;
+use super::json::Value;
 
 /// The header AWS restJson1 services name the error in.
 pub const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
@@ -29,7 +29,7 @@ pub fn error_code<'a>(headers: &'a Headers, body: &'a Value) -> Option<&'a str> 
 pub fn error_message(body: &Value) -> Option<&str> {
     ["message", "Message", "errorMessage"]
         .iter()
-        .find_map(|k| body.get(*k).and_then(Value::as_str))
+        .find_map(|k| body.get(k).and_then(Value::as_str))
 }
 
 /// Error metadata (code, message, request id) for a failed response. A body
@@ -50,7 +50,10 @@ pub fn error_metadata(headers: &Headers, body: &[u8]) -> ErrorMetadataBuilder {
 mod tests {
     use super::*;
     use aws_types::request_id::RequestId;
-    use serde_json::json;
+
+    fn json(text: &str) -> Value {
+        crate::protocol::json::parse(text.as_bytes()).unwrap()
+    }
 
     #[test]
     fn codes_are_sanitized() {
@@ -66,9 +69,9 @@ mod tests {
     #[test]
     fn header_wins_over_body_and_code_over_type() {
         let mut headers = Headers::new();
-        let body = json!({"code": "FromCode", "__type": "FromType", "message": "hi"});
+        let body = json(r#"{"code": "FromCode", "__type": "FromType", "message": "hi"}"#);
         assert_eq!(error_code(&headers, &body), Some("FromCode"));
-        assert_eq!(error_code(&headers, &json!({"__type": "ns#FromType"})), Some("FromType"));
+        assert_eq!(error_code(&headers, &json(r#"{"__type": "ns#FromType"}"#)), Some("FromType"));
         headers.insert("X-Amzn-Errortype", "FromHeader");
         assert_eq!(error_code(&headers, &body), Some("FromHeader"));
     }

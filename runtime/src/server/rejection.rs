@@ -3,6 +3,7 @@
 
 use super::ServerResponse;
 use crate::protocol::error::ERROR_TYPE_HEADER;
+use crate::protocol::json;
 use crate::protocol::WireError;
 use bytes::Bytes;
 use std::fmt;
@@ -74,7 +75,7 @@ impl Rejection {
 
     /// The error response: status, `X-Amzn-ErrorType`, and `{"message": ...}`.
     pub fn into_response(self) -> ServerResponse {
-        let mut response = error_response(self.status(), self.error_type(), &self.to_string(), serde_json::Map::new());
+        let mut response = error_response(self.status(), self.error_type(), &self.to_string(), json::Map::new());
         if let Rejection::MethodNotAllowed { allowed } = &self {
             if let Ok(v) = http::HeaderValue::from_str(&allowed.join(", ")) {
                 response.headers_mut().insert(http::header::ALLOW, v);
@@ -115,12 +116,12 @@ pub fn error_response(
     status: u16,
     error_type: &str,
     message: &str,
-    mut body: serde_json::Map<String, serde_json::Value>,
+    mut body: json::Map,
 ) -> ServerResponse {
-    if !body.contains_key("message") {
-        body.insert("message".into(), serde_json::Value::String(message.into()));
+    if !body.iter().any(|(key, _)| key == "message") {
+        body.push(("message".into(), json::Value::String(message.into())));
     }
-    let bytes = Bytes::from(crate::protocol::json::to_body(&serde_json::Value::Object(body)));
+    let bytes = Bytes::from(json::to_body(&json::Value::Object(body)));
     let mut response = http::Response::new(bytes);
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
@@ -171,12 +172,15 @@ impl ErrorEnvelope {
             ErrorEnvelope::RpcV2Cbor => return rpcv2_cbor_envelope(response),
         };
         let Some(ErrorCode(code)) = response.extensions_mut().remove::<ErrorCode>() else { return response };
-        let mut body = match serde_json::from_slice::<serde_json::Value>(response.body()) {
-            Ok(serde_json::Value::Object(body)) => body,
-            _ => serde_json::Map::new(),
+        let mut body = match json::parse(response.body()) {
+            Ok(json::Value::Object(body)) => body,
+            _ => json::Map::new(),
         };
-        body.insert("__type".into(), serde_json::Value::String(code));
-        *response.body_mut() = Bytes::from(crate::protocol::json::to_body(&serde_json::Value::Object(body)));
+        match body.iter_mut().find(|(key, _)| key == "__type") {
+            Some((_, value)) => *value = json::Value::String(code),
+            None => body.push(("__type".into(), json::Value::String(code))),
+        }
+        *response.body_mut() = Bytes::from(json::to_body(&json::Value::Object(body)));
         response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
         response
     }
@@ -187,22 +191,22 @@ impl ErrorEnvelope {
 #[cfg(feature = "rpcv2-cbor")]
 fn rpcv2_cbor_envelope(mut response: ServerResponse) -> ServerResponse {
     use crate::protocol::rpcv2_cbor::{self as cbor, Value};
-    fn to_cbor(json: serde_json::Value) -> Value {
-        match json {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => n.as_i64().map(Value::Integer).unwrap_or_else(|| Value::Double(n.as_f64().unwrap_or(f64::NAN))),
-            serde_json::Value::String(s) => Value::Text(s),
-            serde_json::Value::Array(items) => Value::Array(items.into_iter().map(to_cbor).collect()),
-            serde_json::Value::Object(members) => Value::Map(members.into_iter().map(|(k, v)| (k, to_cbor(v))).collect()),
+    fn to_cbor(value: json::Value) -> Value {
+        match value {
+            json::Value::Null => Value::Null,
+            json::Value::Bool(b) => Value::Bool(b),
+            json::Value::Number(_) => value.as_i64().map(Value::Integer).unwrap_or_else(|| Value::Double(value.as_f64().unwrap_or(f64::NAN))),
+            json::Value::String(s) => Value::Text(s),
+            json::Value::Array(items) => Value::Array(items.into_iter().map(to_cbor).collect()),
+            json::Value::Object(members) => Value::Map(members.into_iter().map(|(k, v)| (k, to_cbor(v))).collect()),
         }
     }
     let Some(ErrorCode(code)) = response.extensions_mut().remove::<ErrorCode>() else { return response };
-    let body = match serde_json::from_slice::<serde_json::Value>(response.body()) {
-        Ok(serde_json::Value::Object(body)) => body,
-        _ => serde_json::Map::new(),
+    let body = match json::parse(response.body()) {
+        Ok(json::Value::Object(body)) => body,
+        _ => json::Map::new(),
     };
-    let message = body.get("message").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+    let message = body.iter().rev().find(|(key, _)| key == "message").and_then(|(_, v)| v.as_str()).unwrap_or_default().to_string();
     let body = body.into_iter().map(|(k, v)| (k, to_cbor(v))).collect();
     let mut cbor_response = cbor::server_error_response(response.status().as_u16(), &code, &message, body);
     for (name, value) in response.headers() {
@@ -217,15 +221,21 @@ impl crate::constraints::Violations {
     /// The Smithy framework `ValidationException`: 400, `X-Amzn-ErrorType: ValidationException`,
     /// `{"message": ..., "fieldList": [{"message": ..., "path": ...}]}`.
     pub fn framework_response(&self) -> ServerResponse {
-        let fields: Vec<serde_json::Value> = self
+        let fields: Vec<json::Value> = self
             .violations()
             .iter()
-            .map(|v| serde_json::json!({"message": v.framework_message(), "path": v.framework_path()}))
+            .map(|v| {
+                json::Value::Object(vec![
+                    ("message".into(), json::Value::from(v.framework_message())),
+                    ("path".into(), json::Value::from(v.framework_path())),
+                ])
+            })
             .collect();
         let message = self.framework_message();
-        let mut body = serde_json::Map::new();
-        body.insert("message".into(), serde_json::Value::String(message.clone()));
-        body.insert("fieldList".into(), serde_json::Value::Array(fields));
+        let body = vec![
+            ("message".into(), json::Value::String(message.clone())),
+            ("fieldList".into(), json::Value::Array(fields)),
+        ];
         error_response(400, "ValidationException", &message, body)
     }
 }

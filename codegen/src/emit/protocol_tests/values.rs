@@ -219,7 +219,7 @@ pub fn value(svc: &Service, ty: &Type, v: &Value, path: &str) -> Result<TokenStr
             let text = v.to_string();
             quote! {
                 ::smithygen_runtime::protocol::json::document(
-                    &::serde_json::from_str::<::serde_json::Value>(#text).expect("the test's document is JSON"),
+                    &::smithygen_runtime::protocol::json::parse(#text.as_bytes()).expect("the test's document is JSON"),
                 )
             }
         }

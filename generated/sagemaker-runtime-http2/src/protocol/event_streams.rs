@@ -528,28 +528,28 @@ pub(crate) fn write_response_stream_event_error(
                 ::std::vec::Vec<u8>,
                 ::smithygen_runtime::protocol::WireError,
             > {
-                let mut object = ::serde_json::Map::new();
+                let mut object = ::smithygen_runtime::protocol::json::Map::new();
                 if let ::std::option::Option::Some(value) = &input.message {
                     object
-                        .insert(
+                        .push((
                             ::std::string::String::from("Message"),
-                            ::serde_json::Value::String(
+                            ::smithygen_runtime::protocol::json::Value::String(
                                 ::std::string::String::from(value.as_str()),
                             ),
-                        );
+                        ));
                 }
                 if let ::std::option::Option::Some(value) = &input.error_code {
                     object
-                        .insert(
+                        .push((
                             ::std::string::String::from("ErrorCode"),
-                            ::serde_json::Value::String(
+                            ::smithygen_runtime::protocol::json::Value::String(
                                 ::std::string::String::from(value.as_str()),
                             ),
-                        );
+                        ));
                 }
                 ::std::result::Result::Ok(
                     ::smithygen_runtime::protocol::json::to_body(
-                        &::serde_json::Value::Object(object),
+                        &::smithygen_runtime::protocol::json::Value::Object(object),
                     ),
                 )
             };
@@ -569,19 +569,19 @@ pub(crate) fn write_response_stream_event_error(
                 ::std::vec::Vec<u8>,
                 ::smithygen_runtime::protocol::WireError,
             > {
-                let mut object = ::serde_json::Map::new();
+                let mut object = ::smithygen_runtime::protocol::json::Map::new();
                 if let ::std::option::Option::Some(value) = &input.message {
                     object
-                        .insert(
+                        .push((
                             ::std::string::String::from("Message"),
-                            ::serde_json::Value::String(
+                            ::smithygen_runtime::protocol::json::Value::String(
                                 ::std::string::String::from(value.as_str()),
                             ),
-                        );
+                        ));
                 }
                 ::std::result::Result::Ok(
                     ::smithygen_runtime::protocol::json::to_body(
-                        &::serde_json::Value::Object(object),
+                        &::smithygen_runtime::protocol::json::Value::Object(object),
                     ),
                 )
             };

@@ -5,43 +5,49 @@
 pub(crate) fn ser_request_payload_part(
     input: &crate::types::RequestPayloadPart,
 ) -> ::std::result::Result<
-    ::serde_json::Value,
+    ::smithygen_runtime::protocol::json::Value,
     ::smithygen_runtime::protocol::WireError,
 > {
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &input.bytes {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Bytes"),
                 ::smithygen_runtime::protocol::json::blob_value(value),
-            );
+            ));
     }
     if let ::std::option::Option::Some(value) = &input.data_type {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("DataType"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &input.completion_state {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("CompletionState"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &input.p {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("P"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
-    ::std::result::Result::Ok(::serde_json::Value::Object(object))
+    ::std::result::Result::Ok(::smithygen_runtime::protocol::json::Value::Object(object))
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
 pub(crate) fn de_request_payload_part(
-    value: &::serde_json::Value,
+    value: &::smithygen_runtime::protocol::json::Value,
     side: ::smithygen_runtime::protocol::json::Side,
 ) -> ::std::result::Result<
     crate::types::RequestPayloadPart,
@@ -98,43 +104,49 @@ pub(crate) fn de_request_payload_part(
 pub(crate) fn ser_response_payload_part(
     input: &crate::types::ResponsePayloadPart,
 ) -> ::std::result::Result<
-    ::serde_json::Value,
+    ::smithygen_runtime::protocol::json::Value,
     ::smithygen_runtime::protocol::WireError,
 > {
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &input.bytes {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Bytes"),
                 ::smithygen_runtime::protocol::json::blob_value(value),
-            );
+            ));
     }
     if let ::std::option::Option::Some(value) = &input.data_type {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("DataType"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &input.completion_state {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("CompletionState"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &input.p {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("P"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
-    ::std::result::Result::Ok(::serde_json::Value::Object(object))
+    ::std::result::Result::Ok(::smithygen_runtime::protocol::json::Value::Object(object))
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
 pub(crate) fn de_response_payload_part(
-    value: &::serde_json::Value,
+    value: &::smithygen_runtime::protocol::json::Value,
     side: ::smithygen_runtime::protocol::json::Side,
 ) -> ::std::result::Result<
     crate::types::ResponsePayloadPart,

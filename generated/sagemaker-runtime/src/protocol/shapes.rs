@@ -5,22 +5,22 @@
 pub(crate) fn ser_payload_part(
     input: &crate::types::PayloadPart,
 ) -> ::std::result::Result<
-    ::serde_json::Value,
+    ::smithygen_runtime::protocol::json::Value,
     ::smithygen_runtime::protocol::WireError,
 > {
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &input.bytes {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Bytes"),
                 ::smithygen_runtime::protocol::json::blob_value(value),
-            );
+            ));
     }
-    ::std::result::Result::Ok(::serde_json::Value::Object(object))
+    ::std::result::Result::Ok(::smithygen_runtime::protocol::json::Value::Object(object))
 }
 #[allow(unused_mut, unused_variables, clippy::match_single_binding)]
 pub(crate) fn de_payload_part(
-    value: &::serde_json::Value,
+    value: &::smithygen_runtime::protocol::json::Value,
     side: ::smithygen_runtime::protocol::json::Side,
 ) -> ::std::result::Result<
     crate::types::PayloadPart,

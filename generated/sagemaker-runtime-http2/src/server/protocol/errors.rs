@@ -16,20 +16,24 @@ pub(crate) fn ser_error_input_validation_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.error_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("ErrorCode"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("InputValidationError");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -60,20 +64,24 @@ pub(crate) fn ser_error_internal_server_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.error_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("ErrorCode"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("InternalServerError");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -104,13 +112,15 @@ pub(crate) fn ser_error_internal_stream_failure(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("InternalStreamFailure");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -141,41 +151,49 @@ pub(crate) fn ser_error_model_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.original_status_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("OriginalStatusCode"),
-                ::serde_json::Value::from(*value),
-            );
+                ::smithygen_runtime::protocol::json::Value::from(*value),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.original_message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("OriginalMessage"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.log_stream_arn {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("LogStreamArn"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.error_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("ErrorCode"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ModelError");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -206,20 +224,24 @@ pub(crate) fn ser_error_model_stream_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.error_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("ErrorCode"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ModelStreamError");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -250,20 +272,24 @@ pub(crate) fn ser_error_service_unavailable_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.error_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("ErrorCode"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ServiceUnavailableError");
     let mut response = ::smithygen_runtime::server::error_response(

@@ -16,13 +16,15 @@ pub(crate) fn ser_error_internal_dependency_exception(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("InternalDependencyException");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -53,13 +55,15 @@ pub(crate) fn ser_error_internal_failure(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("InternalFailure");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -90,13 +94,15 @@ pub(crate) fn ser_error_internal_stream_failure(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("InternalStreamFailure");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -127,34 +133,40 @@ pub(crate) fn ser_error_model_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.original_status_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("OriginalStatusCode"),
-                ::serde_json::Value::from(*value),
-            );
+                ::smithygen_runtime::protocol::json::Value::from(*value),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.original_message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("OriginalMessage"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.log_stream_arn {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("LogStreamArn"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ModelError");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -185,13 +197,15 @@ pub(crate) fn ser_error_model_not_ready_exception(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ModelNotReadyException");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -222,20 +236,24 @@ pub(crate) fn ser_error_model_stream_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     if let ::std::option::Option::Some(value) = &error.error_code {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("ErrorCode"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ModelStreamError");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -266,13 +284,15 @@ pub(crate) fn ser_error_service_unavailable(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ServiceUnavailable");
     let mut response = ::smithygen_runtime::server::error_response(
@@ -303,13 +323,15 @@ pub(crate) fn ser_error_validation_error(
     ::smithygen_runtime::protocol::WireError,
 > {
     let mut headers = ::http::HeaderMap::new();
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &error.message {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("Message"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     let message = error.message().unwrap_or("ValidationError");
     let mut response = ::smithygen_runtime::server::error_response(

@@ -164,13 +164,15 @@ pub(crate) async fn ser_response(
             value.as_str(),
         )?;
     }
-    let mut object = ::serde_json::Map::new();
+    let mut object = ::smithygen_runtime::protocol::json::Map::new();
     if let ::std::option::Option::Some(value) = &output.inference_id {
         object
-            .insert(
+            .push((
                 ::std::string::String::from("InferenceId"),
-                ::serde_json::Value::String(::std::string::String::from(value.as_str())),
-            );
+                ::smithygen_runtime::protocol::json::Value::String(
+                    ::std::string::String::from(value.as_str()),
+                ),
+            ));
     }
     ::smithygen_runtime::protocol::http::default_content_type(
         &mut headers,
@@ -178,7 +180,7 @@ pub(crate) async fn ser_response(
     );
     let body = ::smithygen_runtime::server::Bytes::from(
         ::smithygen_runtime::protocol::json::to_body(
-            &::serde_json::Value::Object(object),
+            &::smithygen_runtime::protocol::json::Value::Object(object),
         ),
     );
     let mut response = ::http::Response::new(body);
@@ -214,7 +216,7 @@ pub(crate) fn ser_error(
                     500,
                     meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
                     meta.message().unwrap_or("the service failed to handle the request"),
-                    ::serde_json::Map::new(),
+                    ::smithygen_runtime::protocol::json::Map::new(),
                 ),
             )
         }

@@ -237,7 +237,7 @@ pub(crate) fn ser_error(
                     500,
                     meta.code().unwrap_or(::smithygen_runtime::server::INTERNAL_FAILURE),
                     meta.message().unwrap_or("the service failed to handle the request"),
-                    ::serde_json::Map::new(),
+                    ::smithygen_runtime::protocol::json::Map::new(),
                 ),
             )
         }
