@@ -62,6 +62,7 @@ fn assert_nothing_skipped(krate: &GeneratedCrate) {
 const FIXTURES: &[&str] = &[
     "aws-json",
     "composition",
+    "endpoint-library",
     "endpoint-params",
     "errors",
     "event-stream",
@@ -172,6 +173,19 @@ fn composition() {
             "water_grove"
         ]
     );
+}
+
+/// Every library function of the rules language, lowered to code; the fixture's endpoint tests
+/// (run by `cargo xtask upstream-check`) check the generated resolver against the interpreter.
+#[test]
+fn endpoint_library() {
+    let krate = fixture("endpoint-library");
+    assert_nothing_skipped(&krate);
+    let endpoint = &krate.files["src/config/endpoint.rs"];
+    for function in ["UriEncode", "Substring", "IsValidHostLabel", "AwsIsVirtualHostableS3Bucket", "AwsPartition", "Split", "AwsParseArn", "ParseUrl", "Not"] {
+        assert!(endpoint.contains(&format!("r::Function::{function}")), "{function}:\n{endpoint}");
+    }
+    assert!(!krate.files["src/config.rs"].contains("endpointRuleSet"), "the client carries no rules text");
 }
 
 #[test]

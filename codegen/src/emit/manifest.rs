@@ -56,10 +56,11 @@ validate = ["smithygen-runtime/validate"{fancy_validate}]
 [dev-dependencies]
 aws-config = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+{runtime_dev}"#,
         name = svc.crate_name,
         version = options.version,
         runtime = runtime_dependency(svc, &options.runtime_dependency),
+        runtime_dev = runtime_dev_dependency(svc, &options.runtime_dependency),
         // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
         fancy = if svc.needs_fancy_regex() { r#""smithygen-runtime/fancy-regex", "# } else { "" },
         fancy_validate = if svc.needs_fancy_regex() { r#", "smithygen-runtime/fancy-regex""# } else { "" },
@@ -154,6 +155,24 @@ pub fn async_result_section(svc: &Service, readme: bool) -> String {
 /// and `rt-tokio` turn them on) and with the optional parts the plan says the model needs: an
 /// inline table `{ ... }` gets the keys, a bare version string (`"0.1.0"`, the registry form)
 /// becomes a table with them; a spec that already names features is left as it is.
+/// The runtime's interpreter for the endpoint tests, which check the generated resolver against
+/// the rule set and the BDD as the interpreter reads them (a test-only dependency: the client
+/// resolves with generated code).
+fn runtime_dev_dependency(svc: &Service, spec: &str) -> String {
+    if !crate::emit::endpoint_tests::has_tests(svc) {
+        return String::new();
+    }
+    let trimmed = spec.trim();
+    let keys = r#"default-features = false, features = ["rules-interpreter"]"#;
+    let dependency = match trimmed.strip_suffix('}') {
+        _ if trimmed.contains("features") => return String::new(),
+        Some(open) if trimmed.starts_with('{') => format!("{}, {keys} }}", open.trim_end()),
+        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, {keys} }}"),
+        _ => return String::new(),
+    };
+    format!("# The endpoint tests run the rules through the interpreter too.\nsmithygen-runtime = {dependency}\n")
+}
+
 fn runtime_dependency(svc: &Service, spec: &str) -> String {
     let trimmed = spec.trim();
     if trimmed.contains("features") {
