@@ -182,8 +182,8 @@ fn endpoint_library() {
     let krate = fixture("endpoint-library");
     assert_nothing_skipped(&krate);
     let endpoint = &krate.files["src/config/endpoint.rs"];
-    for function in ["UriEncode", "Substring", "IsValidHostLabel", "AwsIsVirtualHostableS3Bucket", "AwsPartition", "Split", "AwsParseArn", "ParseUrl", "Not"] {
-        assert!(endpoint.contains(&format!("r::Function::{function}")), "{function}:\n{endpoint}");
+    for function in ["uri_encode", "substring", "is_valid_host_label", "aws_is_virtual_hostable_s3_bucket", "aws_partition", "split", "aws_parse_arn", "parse_url", "not"] {
+        assert!(endpoint.contains(&format!("r::{function}(")), "{function}:\n{endpoint}");
     }
     assert!(!krate.files["src/config.rs"].contains("endpointRuleSet"), "the client carries no rules text");
 }

@@ -243,18 +243,19 @@ fn call(c: &Call) -> TokenStream {
             let context = format!("`getAttr` at {path}");
             return get_attr(target, attr, &context);
         }
-        Func::Not => quote! { Not },
-        Func::BooleanEquals => quote! { BooleanEquals },
-        Func::StringEquals => quote! { StringEquals },
-        Func::Substring => quote! { Substring },
-        Func::UriEncode => quote! { UriEncode },
-        Func::ParseUrl => quote! { ParseUrl },
-        Func::IsValidHostLabel => quote! { IsValidHostLabel },
-        Func::AwsPartition => quote! { AwsPartition },
-        Func::AwsParseArn => quote! { AwsParseArn },
-        Func::AwsIsVirtualHostableS3Bucket => quote! { AwsIsVirtualHostableS3Bucket },
-        Func::Split => quote! { Split },
+        Func::Not => "not",
+        Func::BooleanEquals => "boolean_equals",
+        Func::StringEquals => "string_equals",
+        Func::Substring => "substring",
+        Func::UriEncode => "uri_encode",
+        Func::ParseUrl => "parse_url",
+        Func::IsValidHostLabel => "is_valid_host_label",
+        Func::AwsPartition => "aws_partition",
+        Func::AwsParseArn => "aws_parse_arn",
+        Func::AwsIsVirtualHostableS3Bucket => "aws_is_virtual_hostable_s3_bucket",
+        Func::Split => "split",
     };
+    let function = Ident::new(function, Span::call_site());
     let args = c.args.iter().map(expr);
-    quote! { r::call(r::Function::#function, #path, &[#(#args),*])? }
+    quote! { r::#function(#path, &[#(#args),*])? }
 }

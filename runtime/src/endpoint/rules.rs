@@ -5,8 +5,8 @@
 //! crate's `config::endpoint` (one `if`/`let ... else` per condition, in rule order), so a client
 //! neither carries the rules as JSON nor parses them at run time. The code it emits holds each
 //! value as an `Option<Value>` ("no value" is `None`), as the rules engine defines them, and
-//! calls these functions, which give the same results and the same error messages as the
-//! interpreter. `path` arguments are the JSON paths of the rules' elements, for messages.
+//! calls these functions (one per library function, so a client links only those its rules
+//! use), which give the same results and the same error messages as the interpreter. `path` arguments are the JSON paths of the rules' elements, for messages.
 
 use super::error::{ResolveError, ResolveErrorKind};
 use super::functions;
@@ -14,54 +14,6 @@ use super::partition::Partitions;
 pub use super::value::Value;
 use aws_smithy_types::endpoint::{Builder as EndpointBuilder, Endpoint};
 use std::collections::BTreeMap;
-
-/// A library function that takes every argument evaluated (`isSet`, `coalesce`, `ite` and
-/// `getAttr` are lowered inline, as they look at "no value" or evaluate lazily).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Function {
-    /// `not`.
-    Not,
-    /// `booleanEquals`.
-    BooleanEquals,
-    /// `stringEquals`.
-    StringEquals,
-    /// `substring`.
-    Substring,
-    /// `uriEncode`.
-    UriEncode,
-    /// `parseURL`.
-    ParseUrl,
-    /// `isValidHostLabel`.
-    IsValidHostLabel,
-    /// `aws.partition`.
-    AwsPartition,
-    /// `aws.parseArn`.
-    AwsParseArn,
-    /// `aws.isVirtualHostableS3Bucket`.
-    AwsIsVirtualHostableS3Bucket,
-    /// `split`.
-    Split,
-}
-
-impl Function {
-    /// The function's name in the rules.
-    pub fn name(self) -> &'static str {
-        match self {
-            Function::Not => "not",
-            Function::BooleanEquals => "booleanEquals",
-            Function::StringEquals => "stringEquals",
-            Function::Substring => "substring",
-            Function::UriEncode => "uriEncode",
-            Function::ParseUrl => "parseURL",
-            Function::IsValidHostLabel => "isValidHostLabel",
-            Function::AwsPartition => "aws.partition",
-            Function::AwsParseArn => "aws.parseArn",
-            Function::AwsIsVirtualHostableS3Bucket => "aws.isVirtualHostableS3Bucket",
-            Function::Split => "split",
-        }
-    }
-}
 
 /// One step of a `getAttr` path: a record field or an array index (negative from the end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +135,7 @@ fn argument_error(name: &str, path: &str, index: usize, expected: &str, got: &Va
 
 /// Reads the arguments of one call, checking their types as the rules engine does.
 struct Args<'a> {
-    function: Function,
+    function: &'static str,
     path: &'a str,
     values: &'a [Option<Value>],
 }
@@ -192,7 +144,7 @@ impl<'a> Args<'a> {
     fn str(&self, i: usize) -> Result<Option<&'a str>, ResolveError> {
         match self.values.get(i) {
             Some(Some(Value::String(s))) => Ok(Some(s)),
-            Some(Some(other)) => Err(argument_error(self.function.name(), self.path, i, "string", other)),
+            Some(Some(other)) => Err(argument_error(self.function, self.path, i, "string", other)),
             _ => Ok(None),
         }
     }
@@ -200,7 +152,7 @@ impl<'a> Args<'a> {
     fn bool(&self, i: usize) -> Result<Option<bool>, ResolveError> {
         match self.values.get(i) {
             Some(Some(Value::Bool(b))) => Ok(Some(*b)),
-            Some(Some(other)) => Err(argument_error(self.function.name(), self.path, i, "boolean", other)),
+            Some(Some(other)) => Err(argument_error(self.function, self.path, i, "boolean", other)),
             _ => Ok(None),
         }
     }
@@ -208,58 +160,110 @@ impl<'a> Args<'a> {
     fn int(&self, i: usize) -> Result<Option<i64>, ResolveError> {
         match self.values.get(i) {
             Some(Some(Value::Integer(n))) => Ok(Some(*n)),
-            Some(Some(other)) => Err(argument_error(self.function.name(), self.path, i, "integer", other)),
+            Some(Some(other)) => Err(argument_error(self.function, self.path, i, "integer", other)),
             _ => Ok(None),
         }
     }
 }
 
-/// Calls `function` (at `path` in the rules) on its evaluated arguments. Any argument with no
-/// value gives no value; an argument of the wrong type is an error.
-pub fn call(function: Function, path: &str, values: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
-    let a = Args { function, path, values };
-    Ok(match function {
-        Function::Not => a.bool(0)?.map(|b| Value::Bool(!b)),
-        Function::BooleanEquals => match (a.bool(0)?, a.bool(1)?) {
-            (Some(x), Some(y)) => Some(Value::Bool(x == y)),
-            _ => None,
+// The library functions that take every argument evaluated, one Rust function each so that a
+// client links only those its rules call (`isSet`, `coalesce`, `ite` and `getAttr` are lowered
+// inline). Each takes the JSON path of the call (for messages) and its arguments: any argument
+// with no value gives no value; an argument of the wrong type is an error.
+
+/// `not`.
+pub fn not(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "not", path, values: args };
+    Ok(a.bool(0)?.map(|b| Value::Bool(!b)))
+}
+
+/// `booleanEquals`.
+pub fn boolean_equals(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "booleanEquals", path, values: args };
+    Ok(match (a.bool(0)?, a.bool(1)?) {
+        (Some(x), Some(y)) => Some(Value::Bool(x == y)),
+        _ => None,
+    })
+}
+
+/// `stringEquals`.
+pub fn string_equals(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "stringEquals", path, values: args };
+    Ok(match (a.str(0)?, a.str(1)?) {
+        (Some(x), Some(y)) => Some(Value::Bool(x == y)),
+        _ => None,
+    })
+}
+
+/// `substring`.
+pub fn substring(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "substring", path, values: args };
+    Ok(match (a.str(0)?, a.int(1)?, a.int(2)?, a.bool(3)?) {
+        (Some(s), Some(start), Some(stop), Some(rev)) => functions::substring(s, start, stop, rev).map(Value::String),
+        _ => None,
+    })
+}
+
+/// `uriEncode`.
+pub fn uri_encode(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "uriEncode", path, values: args };
+    Ok(a.str(0)?.map(|s| Value::String(functions::uri_encode(s))))
+}
+
+/// `parseURL`.
+pub fn parse_url(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "parseURL", path, values: args };
+    Ok(a.str(0)?.and_then(functions::parse_url).map(|u| u.to_value()))
+}
+
+/// `isValidHostLabel`.
+pub fn is_valid_host_label(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "isValidHostLabel", path, values: args };
+    Ok(match (a.str(0)?, a.bool(1)?) {
+        (Some(s), Some(sub)) => Some(Value::Bool(functions::is_valid_host_label(s, sub))),
+        _ => None,
+    })
+}
+
+/// `aws.partition`: the embedded partition data, parsed once per process.
+pub fn aws_partition(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "aws.partition", path, values: args };
+    Ok(match a.str(0)? {
+        Some(region) => Partitions::embedded()
+            .map_err(|e| ResolveError::evaluation(format!("`aws.partition` at {path}: {e}")))?
+            .lookup(region),
+        None => None,
+    })
+}
+
+/// `aws.parseArn`.
+pub fn aws_parse_arn(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "aws.parseArn", path, values: args };
+    Ok(a.str(0)?.and_then(functions::parse_arn).map(|arn| arn.to_value()))
+}
+
+/// `aws.isVirtualHostableS3Bucket`.
+pub fn aws_is_virtual_hostable_s3_bucket(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "aws.isVirtualHostableS3Bucket", path, values: args };
+    Ok(match (a.str(0)?, a.bool(1)?) {
+        (Some(s), Some(sub)) => Some(Value::Bool(functions::is_virtual_hostable_s3_bucket(s, sub))),
+        _ => None,
+    })
+}
+
+/// `split`.
+pub fn split(path: &str, args: &[Option<Value>]) -> Result<Option<Value>, ResolveError> {
+    let a = Args { function: "split", path, values: args };
+    Ok(match (a.str(0)?, a.str(1)?, a.int(2)?) {
+        (Some(s), Some(d), Some(limit)) => match functions::split(s, d, limit) {
+            Some(parts) => Some(Value::Array(parts.into_iter().map(Value::String).collect())),
+            None => {
+                return Err(ResolveError::evaluation(format!(
+                    "`split` at {path} needs a non-empty delimiter and a non-negative limit"
+                )))
+            }
         },
-        Function::StringEquals => match (a.str(0)?, a.str(1)?) {
-            (Some(x), Some(y)) => Some(Value::Bool(x == y)),
-            _ => None,
-        },
-        Function::Substring => match (a.str(0)?, a.int(1)?, a.int(2)?, a.bool(3)?) {
-            (Some(s), Some(start), Some(stop), Some(rev)) => functions::substring(s, start, stop, rev).map(Value::String),
-            _ => None,
-        },
-        Function::UriEncode => a.str(0)?.map(|s| Value::String(functions::uri_encode(s))),
-        Function::ParseUrl => a.str(0)?.and_then(functions::parse_url).map(|u| u.to_value()),
-        Function::IsValidHostLabel => match (a.str(0)?, a.bool(1)?) {
-            (Some(s), Some(sub)) => Some(Value::Bool(functions::is_valid_host_label(s, sub))),
-            _ => None,
-        },
-        Function::AwsPartition => match a.str(0)? {
-            Some(region) => Partitions::embedded()
-                .map_err(|e| ResolveError::evaluation(format!("`aws.partition` at {path}: {e}")))?
-                .lookup(region),
-            None => None,
-        },
-        Function::AwsParseArn => a.str(0)?.and_then(functions::parse_arn).map(|arn| arn.to_value()),
-        Function::AwsIsVirtualHostableS3Bucket => match (a.str(0)?, a.bool(1)?) {
-            (Some(s), Some(sub)) => Some(Value::Bool(functions::is_virtual_hostable_s3_bucket(s, sub))),
-            _ => None,
-        },
-        Function::Split => match (a.str(0)?, a.str(1)?, a.int(2)?) {
-            (Some(s), Some(d), Some(limit)) => match functions::split(s, d, limit) {
-                Some(parts) => Some(Value::Array(parts.into_iter().map(Value::String).collect())),
-                None => {
-                    return Err(ResolveError::evaluation(format!(
-                        "`split` at {path} needs a non-empty delimiter and a non-negative limit"
-                    )))
-                }
-            },
-            _ => None,
-        },
+        _ => None,
     })
 }
 

@@ -78,8 +78,7 @@ pub(crate) fn resolve_rules(
         ) else { break 'rule_0 };
         'rule_1: {
             let ::std::option::Option::Some(_) = r::holds(
-                r::call(
-                    r::Function::BooleanEquals,
+                r::boolean_equals(
                     "$.rules[0].rules[0].conditions[0]",
                     &[
                         v_UseFIPS.clone(),
@@ -103,8 +102,7 @@ pub(crate) fn resolve_rules(
         'rule_2: {
             'rule_3: {
                 let ::std::option::Option::Some(_) = r::holds(
-                    r::call(
-                        r::Function::BooleanEquals,
+                    r::boolean_equals(
                         "$.rules[0].rules[1].rules[0].conditions[0]",
                         &[
                             v_UseDualStack.clone(),
@@ -149,8 +147,7 @@ pub(crate) fn resolve_rules(
             ) else { break 'rule_6 };
             'rule_7: {
                 let ::std::option::Option::Some(held) = r::holds(
-                    r::call(
-                        r::Function::AwsPartition,
+                    r::aws_partition(
                         "$.rules[1].rules[0].rules[0].conditions[0]",
                         &[v_Region.clone()],
                     )?,
@@ -158,8 +155,7 @@ pub(crate) fn resolve_rules(
                 let v_PartitionResult = ::std::option::Option::Some(held);
                 'rule_8: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[0].conditions[0]",
                             &[
                                 r::get_attr(
@@ -175,8 +171,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_8 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[0].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -185,8 +180,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_8 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[0].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -222,8 +216,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_9: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[1].conditions[0]",
                             &[
                                 r::get_attr(
@@ -239,8 +232,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_9 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[1].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -249,8 +241,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_9 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[1].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -286,8 +277,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_10: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[2].conditions[0]",
                             &[
                                 r::get_attr(
@@ -303,8 +293,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_10 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[2].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -313,8 +302,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_10 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[2].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -350,8 +338,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_11: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[3].conditions[0]",
                             &[
                                 r::get_attr(
@@ -367,8 +354,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_11 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[3].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -377,8 +363,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_11 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[3].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -414,8 +399,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_12: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[4].conditions[0]",
                             &[
                                 r::get_attr(
@@ -431,8 +415,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_12 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[4].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -441,8 +424,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_12 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[4].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -478,8 +460,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_13: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[5].conditions[0]",
                             &[
                                 r::get_attr(
@@ -495,8 +476,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_13 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[5].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -505,8 +485,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_13 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[5].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -542,8 +521,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_14: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[6].conditions[0]",
                             &[
                                 r::get_attr(
@@ -559,8 +537,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_14 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[6].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -569,8 +546,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_14 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[6].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -606,8 +582,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_15: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[7].conditions[0]",
                             &[
                                 r::get_attr(
@@ -623,8 +598,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_15 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[7].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -633,8 +607,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_15 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[7].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -670,8 +643,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_16: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[8].conditions[0]",
                             &[
                                 r::get_attr(
@@ -687,8 +659,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_16 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[8].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -697,8 +668,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_16 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[8].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -734,8 +704,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_17: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[9].conditions[0]",
                             &[
                                 r::get_attr(
@@ -751,8 +720,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_17 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[9].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -761,8 +729,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_17 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[9].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -798,8 +765,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_18: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[10].conditions[0]",
                             &[
                                 r::get_attr(
@@ -815,8 +781,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_18 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[10].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -825,8 +790,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_18 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[10].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -862,8 +826,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_19: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[11].conditions[0]",
                             &[
                                 r::get_attr(
@@ -879,8 +842,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_19 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[11].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -889,8 +851,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_19 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[11].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -926,8 +887,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_20: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[12].conditions[0]",
                             &[
                                 r::get_attr(
@@ -943,8 +903,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_20 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[12].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -953,8 +912,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_20 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[12].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -990,8 +948,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_21: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[13].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1007,8 +964,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_21 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[13].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1017,8 +973,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_21 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[13].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1054,8 +1009,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_22: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[14].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1071,8 +1025,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_22 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[14].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1081,8 +1034,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_22 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[14].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1118,8 +1070,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_23: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[15].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1135,8 +1086,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_23 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[15].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1145,8 +1095,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_23 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[15].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1182,8 +1131,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_24: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[16].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1199,8 +1147,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_24 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[16].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1209,8 +1156,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_24 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[16].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1246,8 +1192,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_25: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[17].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1263,8 +1208,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_25 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[17].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1273,8 +1217,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_25 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[17].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1310,8 +1253,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_26: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[18].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1327,8 +1269,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_26 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[18].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1337,8 +1278,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_26 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[18].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1374,8 +1314,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_27: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[19].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1391,8 +1330,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_27 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[19].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1401,8 +1339,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_27 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[19].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1438,8 +1375,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_28: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[20].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1455,8 +1391,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_28 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[20].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1465,8 +1400,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_28 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[20].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1502,8 +1436,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_29: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[21].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1519,8 +1452,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_29 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[21].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1529,8 +1461,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_29 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[21].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1566,8 +1497,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_30: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[22].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1583,8 +1513,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_30 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[22].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1593,8 +1522,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_30 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[22].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1630,8 +1558,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_31: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[23].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1647,8 +1574,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_31 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[23].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1657,8 +1583,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_31 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[23].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1694,8 +1619,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_32: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[24].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1711,8 +1635,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_32 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[24].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1721,8 +1644,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_32 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[24].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1758,8 +1680,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_33: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[25].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1775,8 +1696,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_33 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[25].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1785,8 +1705,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_33 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[25].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1822,8 +1741,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_34: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[26].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1839,8 +1757,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_34 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[26].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1849,8 +1766,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_34 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[26].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1886,8 +1802,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_35: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::StringEquals,
+                        r::string_equals(
                             "$.rules[1].rules[0].rules[0].rules[27].conditions[0]",
                             &[
                                 r::get_attr(
@@ -1903,8 +1818,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_35 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[27].conditions[1]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1913,8 +1827,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_35 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[27].conditions[2]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1950,8 +1863,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_36: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[28].conditions[0]",
                             &[
                                 v_UseFIPS.clone(),
@@ -1960,8 +1872,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_36 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[28].conditions[1]",
                             &[
                                 v_UseDualStack.clone(),
@@ -1971,8 +1882,7 @@ pub(crate) fn resolve_rules(
                     ) else { break 'rule_36 };
                     'rule_37: {
                         let ::std::option::Option::Some(_) = r::holds(
-                            r::call(
-                                r::Function::BooleanEquals,
+                            r::boolean_equals(
                                 "$.rules[1].rules[0].rules[0].rules[28].rules[0].conditions[0]",
                                 &[
                                     ::std::option::Option::Some(r::Value::Bool(true)),
@@ -1986,8 +1896,7 @@ pub(crate) fn resolve_rules(
                             )?,
                         ) else { break 'rule_37 };
                         let ::std::option::Option::Some(_) = r::holds(
-                            r::call(
-                                r::Function::BooleanEquals,
+                            r::boolean_equals(
                                 "$.rules[1].rules[0].rules[0].rules[28].rules[0].conditions[1]",
                                 &[
                                     ::std::option::Option::Some(r::Value::Bool(true)),
@@ -2058,8 +1967,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_40: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[29].conditions[0]",
                             &[
                                 v_UseFIPS.clone(),
@@ -2068,8 +1976,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_40 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[29].conditions[1]",
                             &[
                                 v_UseDualStack.clone(),
@@ -2079,8 +1986,7 @@ pub(crate) fn resolve_rules(
                     ) else { break 'rule_40 };
                     'rule_41: {
                         let ::std::option::Option::Some(_) = r::holds(
-                            r::call(
-                                r::Function::BooleanEquals,
+                            r::boolean_equals(
                                 "$.rules[1].rules[0].rules[0].rules[29].rules[0].conditions[0]",
                                 &[
                                     r::get_attr(
@@ -2151,8 +2057,7 @@ pub(crate) fn resolve_rules(
                 }
                 'rule_44: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[30].conditions[0]",
                             &[
                                 v_UseFIPS.clone(),
@@ -2161,8 +2066,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_44 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[30].conditions[1]",
                             &[
                                 v_UseDualStack.clone(),
@@ -2172,8 +2076,7 @@ pub(crate) fn resolve_rules(
                     ) else { break 'rule_44 };
                     'rule_45: {
                         let ::std::option::Option::Some(_) = r::holds(
-                            r::call(
-                                r::Function::BooleanEquals,
+                            r::boolean_equals(
                                 "$.rules[1].rules[0].rules[0].rules[30].rules[0].conditions[0]",
                                 &[
                                     ::std::option::Option::Some(r::Value::Bool(true)),

@@ -78,8 +78,7 @@ pub(crate) fn resolve_rules(
         ) else { break 'rule_0 };
         'rule_1: {
             let ::std::option::Option::Some(_) = r::holds(
-                r::call(
-                    r::Function::BooleanEquals,
+                r::boolean_equals(
                     "$.rules[0].rules[0].conditions[0]",
                     &[
                         v_UseFIPS.clone(),
@@ -102,8 +101,7 @@ pub(crate) fn resolve_rules(
         }
         'rule_2: {
             let ::std::option::Option::Some(_) = r::holds(
-                r::call(
-                    r::Function::BooleanEquals,
+                r::boolean_equals(
                     "$.rules[0].rules[1].conditions[0]",
                     &[
                         v_UseDualStack.clone(),
@@ -138,8 +136,7 @@ pub(crate) fn resolve_rules(
         ) else { break 'rule_4 };
         'rule_5: {
             let ::std::option::Option::Some(held) = r::holds(
-                r::call(
-                    r::Function::AwsPartition,
+                r::aws_partition(
                     "$.rules[1].rules[0].conditions[0]",
                     &[v_Region.clone()],
                 )?,
@@ -147,8 +144,7 @@ pub(crate) fn resolve_rules(
             let v_PartitionResult = ::std::option::Option::Some(held);
             'rule_6: {
                 let ::std::option::Option::Some(_) = r::holds(
-                    r::call(
-                        r::Function::BooleanEquals,
+                    r::boolean_equals(
                         "$.rules[1].rules[0].rules[0].conditions[0]",
                         &[
                             v_UseFIPS.clone(),
@@ -157,8 +153,7 @@ pub(crate) fn resolve_rules(
                     )?,
                 ) else { break 'rule_6 };
                 let ::std::option::Option::Some(_) = r::holds(
-                    r::call(
-                        r::Function::BooleanEquals,
+                    r::boolean_equals(
                         "$.rules[1].rules[0].rules[0].conditions[1]",
                         &[
                             v_UseDualStack.clone(),
@@ -168,8 +163,7 @@ pub(crate) fn resolve_rules(
                 ) else { break 'rule_6 };
                 'rule_7: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[0].conditions[0]",
                             &[
                                 ::std::option::Option::Some(r::Value::Bool(true)),
@@ -183,8 +177,7 @@ pub(crate) fn resolve_rules(
                         )?,
                     ) else { break 'rule_7 };
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[0].rules[0].conditions[1]",
                             &[
                                 ::std::option::Option::Some(r::Value::Bool(true)),
@@ -253,8 +246,7 @@ pub(crate) fn resolve_rules(
             }
             'rule_10: {
                 let ::std::option::Option::Some(_) = r::holds(
-                    r::call(
-                        r::Function::BooleanEquals,
+                    r::boolean_equals(
                         "$.rules[1].rules[0].rules[1].conditions[0]",
                         &[
                             v_UseFIPS.clone(),
@@ -264,8 +256,7 @@ pub(crate) fn resolve_rules(
                 ) else { break 'rule_10 };
                 'rule_11: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[1].rules[0].conditions[0]",
                             &[
                                 r::get_attr(
@@ -280,8 +271,7 @@ pub(crate) fn resolve_rules(
                     ) else { break 'rule_11 };
                     'rule_12: {
                         let ::std::option::Option::Some(_) = r::holds(
-                            r::call(
-                                r::Function::StringEquals,
+                            r::string_equals(
                                 "$.rules[1].rules[0].rules[1].rules[0].rules[0].conditions[0]",
                                 &[
                                     r::get_attr(
@@ -312,8 +302,7 @@ pub(crate) fn resolve_rules(
                     }
                     'rule_13: {
                         let ::std::option::Option::Some(_) = r::holds(
-                            r::call(
-                                r::Function::StringEquals,
+                            r::string_equals(
                                 "$.rules[1].rules[0].rules[1].rules[0].rules[1].conditions[0]",
                                 &[
                                     r::get_attr(
@@ -398,8 +387,7 @@ pub(crate) fn resolve_rules(
             }
             'rule_16: {
                 let ::std::option::Option::Some(_) = r::holds(
-                    r::call(
-                        r::Function::BooleanEquals,
+                    r::boolean_equals(
                         "$.rules[1].rules[0].rules[2].conditions[0]",
                         &[
                             v_UseDualStack.clone(),
@@ -409,8 +397,7 @@ pub(crate) fn resolve_rules(
                 ) else { break 'rule_16 };
                 'rule_17: {
                     let ::std::option::Option::Some(_) = r::holds(
-                        r::call(
-                            r::Function::BooleanEquals,
+                        r::boolean_equals(
                             "$.rules[1].rules[0].rules[2].rules[0].conditions[0]",
                             &[
                                 ::std::option::Option::Some(r::Value::Bool(true)),
