@@ -18,6 +18,12 @@ pub fn config(svc: &Service) -> TokenStream {
         Some(s) => quote! { ::std::option::Option::Some(#s) },
         None => quote! { ::std::option::Option::None },
     };
+    // A model with only the BDD form is not lowered yet: its text stays, so that resolving
+    // reports that the interpreter is needed rather than ignoring the rules.
+    let bdd_only = match (&svc.endpoint_rules, &svc.endpoint_bdd) {
+        (None, Some(bdd)) => quote! { ::std::option::Option::Some(#bdd) },
+        _ => quote! { ::std::option::Option::None },
+    };
     // The rules are code in `config::endpoint`; the client carries no rules text.
     let builtins = match &svc.endpoint_rules {
         Some(_) => {
@@ -131,7 +137,7 @@ pub fn config(svc: &Service) -> TokenStream {
             signing_name: #signing,
             api_metadata: ::smithygen_runtime::client::ApiMetadata::new(#ua_service_id, crate::meta::PKG_VERSION),
             endpoint_rule_set: ::std::option::Option::None,
-            endpoint_bdd: ::std::option::Option::None,
+            endpoint_bdd: #bdd_only,
             typed_endpoint: ::std::option::Option::Some(::smithygen_runtime::client::TypedEndpoint {
                 params: endpoint::params_for_call,
                 default_resolver: endpoint::default_resolver,
