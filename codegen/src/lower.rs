@@ -170,6 +170,26 @@ impl<'m> Lowerer<'m> {
             .map(str::to_string);
         let endpoint_rule_set = traits.get(t::RULE_SET).map(|v| v.to_string());
         let endpoint_bdd = traits.get(t::ENDPOINT_BDD).map(|v| v.to_string());
+        // The generated resolver is lowered from the rule set; one that does not parse (an
+        // unknown function, a reference to an undeclared name, ...) stops generation here.
+        let endpoint_rules = match traits.get(t::RULE_SET) {
+            Some(doc) => Some(std::sync::Arc::new(
+                smithygen_runtime::endpoint::parse::parse_rule_set(doc)
+                    .map_err(|err| Error::at(format!("{} {}", self.service_id, t::RULE_SET), err.to_string()))?,
+            )),
+            None => None,
+        };
+        // The parameter with the builtin's `builtIn`, else an un-annotated one with its
+        // conventional name (as the runtime finds them for a service described by hand).
+        let endpoint_builtins = [("AWS::Region", "Region"), ("AWS::UseFIPS", "UseFIPS"), ("AWS::UseDualStack", "UseDualStack"), ("SDK::Endpoint", "Endpoint")]
+            .map(|(builtin, name)| {
+                let params = endpoint_rules.as_ref().map(|r| r.parameters.as_slice()).unwrap_or_default();
+                params
+                    .iter()
+                    .find(|p| p.built_in() == Some(builtin))
+                    .or_else(|| params.iter().find(|p| p.built_in().is_none() && p.name() == name))
+                    .map(|p| p.name().to_owned())
+            });
         let endpoint_tests = traits
             .get(t::ENDPOINT_TESTS)
             .and_then(|v| v.get("testCases"))
@@ -238,6 +258,8 @@ impl<'m> Lowerer<'m> {
             signing_name,
             endpoint_rule_set,
             endpoint_bdd,
+            endpoint_rules,
+            endpoint_builtins,
             stale_endpoint_cases: crate::endpoint_stale::stale_cases(&endpoint_tests),
             endpoint_tests,
             client_context_params,

@@ -63,6 +63,7 @@ const FIXTURES: &[&str] = &[
     "aws-json",
     "aws-json-streams",
     "composition",
+    "endpoint-library",
     "endpoint-params",
     "errors",
     "event-stream",
@@ -202,6 +203,19 @@ fn composition() {
             "water_grove"
         ]
     );
+}
+
+/// Every library function of the rules language, lowered to code; the fixture's endpoint tests
+/// (run by `cargo xtask upstream-check`) check the generated resolver against the interpreter.
+#[test]
+fn endpoint_library() {
+    let krate = fixture("endpoint-library");
+    assert_nothing_skipped(&krate);
+    let endpoint = &krate.files["src/config/endpoint.rs"];
+    for function in ["uri_encode", "substring", "is_valid_host_label", "aws_is_virtual_hostable_s3_bucket", "aws_partition", "split", "aws_parse_arn", "parse_url", "not"] {
+        assert!(endpoint.contains(&format!("r::{function}(")), "{function}:\n{endpoint}");
+    }
+    assert!(!krate.files["src/config.rs"].contains("endpointRuleSet"), "the client carries no rules text");
 }
 
 #[test]

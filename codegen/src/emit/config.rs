@@ -18,12 +18,28 @@ pub fn config(svc: &Service) -> TokenStream {
         Some(s) => quote! { ::std::option::Option::Some(#s) },
         None => quote! { ::std::option::Option::None },
     };
-    let rules = match &svc.endpoint_rule_set {
-        Some(r) => quote! { ::std::option::Option::Some(#r) },
-        None => quote! { ::std::option::Option::None },
+    // A model with only the BDD form is not lowered yet: its text stays, so that resolving
+    // reports that the interpreter is needed rather than ignoring the rules.
+    let bdd_only = match (&svc.endpoint_rules, &svc.endpoint_bdd) {
+        (None, Some(bdd)) => quote! { ::std::option::Option::Some(#bdd) },
+        _ => quote! { ::std::option::Option::None },
     };
-    let bdd = match &svc.endpoint_bdd {
-        Some(b) => quote! { ::std::option::Option::Some(#b) },
+    // The rules are code in `config::endpoint`; the client carries no rules text.
+    let builtins = match &svc.endpoint_rules {
+        Some(_) => {
+            let [region, use_fips, use_dual_stack, endpoint] = svc.endpoint_builtins.clone().map(|name| match name {
+                Some(name) => quote! { ::std::option::Option::Some(#name) },
+                None => quote! { ::std::option::Option::None },
+            });
+            quote! {
+                ::std::option::Option::Some(&::smithygen_runtime::client::EndpointBuiltins {
+                    region: #region,
+                    use_fips: #use_fips,
+                    use_dual_stack: #use_dual_stack,
+                    endpoint: #endpoint,
+                })
+            }
+        }
         None => quote! { ::std::option::Option::None },
     };
     let service_doc = format!(
@@ -120,11 +136,12 @@ pub fn config(svc: &Service) -> TokenStream {
             api_version: #version,
             signing_name: #signing,
             api_metadata: ::smithygen_runtime::client::ApiMetadata::new(#ua_service_id, crate::meta::PKG_VERSION),
-            endpoint_rule_set: #rules,
-            endpoint_bdd: #bdd,
+            endpoint_rule_set: ::std::option::Option::None,
+            endpoint_bdd: #bdd_only,
             typed_endpoint: ::std::option::Option::Some(::smithygen_runtime::client::TypedEndpoint {
                 params: endpoint::params_for_call,
                 default_resolver: endpoint::default_resolver,
+                builtins: #builtins,
             }),
             crate_name: #crate_name,
         };
@@ -226,6 +243,65 @@ pub fn endpoint_module(svc: &Service) -> TokenStream {
         };
         quote! { .#set(#read) }
     });
+    // Only the runtime's resolver (a model without a rule set) reads the values by name.
+    let rule_values = svc.endpoint_rules.is_none().then(|| quote! {
+        /// The values by rule-set parameter name, as the rules engine reads them.
+        fn rule_values(&self) -> ::smithygen_runtime::endpoint::Params {
+            #[allow(unused_mut)]
+            let mut values = ::smithygen_runtime::endpoint::Params::new();
+            #(#to_rules)*
+            values
+        }
+    });
+    let default_resolver = match super::endpoint_resolver::resolver(svc) {
+        Some(resolve_rules) => quote! {
+            /// The service's endpoint rules as a resolver: the default when none is configured.
+            #[derive(::std::fmt::Debug, ::std::default::Default)]
+            pub struct DefaultResolver {
+                resolved: ::smithygen_runtime::client::ResolvedEndpoints<Params>,
+            }
+
+            impl DefaultResolver {
+                /// The resolver of the service's endpoint rules.
+                pub fn new() -> Self {
+                    Self::default()
+                }
+
+                /// The endpoint for `params`, at once (the rules never wait).
+                pub(crate) fn resolve(&self, params: &Params) -> ::std::result::Result<Endpoint, ::aws_smithy_runtime_api::box_error::BoxError> {
+                    self.resolved.get_or_resolve(params, |params| resolve_rules(params).map_err(::std::convert::Into::into))
+                }
+            }
+
+            #resolve_rules
+        },
+        // No rule set: the runtime's resolver of the configured endpoint URL.
+        None => quote! {
+            /// The service's endpoint rules as a resolver: the default when none is configured.
+            #[derive(::std::fmt::Debug)]
+            pub struct DefaultResolver {
+                rules: ::smithygen_runtime::client::ServiceEndpointRules,
+            }
+
+            impl ::std::default::Default for DefaultResolver {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+
+            impl DefaultResolver {
+                /// The resolver of the service's endpoint rules.
+                pub fn new() -> Self {
+                    Self { rules: ::smithygen_runtime::client::ServiceEndpointRules::new(&crate::config::SERVICE) }
+                }
+
+                /// The endpoint for `params`, at once (the rules never wait).
+                pub(crate) fn resolve(&self, params: &Params) -> ::std::result::Result<Endpoint, ::aws_smithy_runtime_api::box_error::BoxError> {
+                    self.rules.resolve(&params.rule_values())
+                }
+            }
+        },
+    };
     quote! {
         //! Endpoint resolution: the parameters of the service's endpoint rules ([`Params`]), the
         //! resolver interface ([`ResolveEndpoint`], set with
@@ -259,31 +335,7 @@ pub fn endpoint_module(svc: &Service) -> TokenStream {
             }
         }
 
-        /// The service's endpoint rules as a resolver: the default when none is configured.
-        #[derive(::std::fmt::Debug)]
-        pub struct DefaultResolver {
-            rules: ::smithygen_runtime::client::ServiceEndpointRules,
-        }
-
-        impl ::std::default::Default for DefaultResolver {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl DefaultResolver {
-            /// The resolver of the service's endpoint rules (parsed once per process).
-            pub fn new() -> Self {
-                Self { rules: ::smithygen_runtime::client::ServiceEndpointRules::new(&crate::config::SERVICE) }
-            }
-        }
-
-        impl DefaultResolver {
-            /// The endpoint for `params`, at once (the rules never wait).
-            pub(crate) fn resolve(&self, params: &Params) -> ::std::result::Result<Endpoint, ::aws_smithy_runtime_api::box_error::BoxError> {
-                self.rules.resolve(&params.rule_values())
-            }
-        }
+        #default_resolver
 
         impl ResolveEndpoint for DefaultResolver {
             fn resolve_endpoint<'a>(&'a self, params: &'a Params) -> EndpointFuture<'a> {
@@ -304,13 +356,7 @@ pub fn endpoint_module(svc: &Service) -> TokenStream {
                 ParamsBuilder::default()
             }
             #(#getters)*
-            /// The values by rule-set parameter name, as the rules engine reads them.
-            fn rule_values(&self) -> ::smithygen_runtime::endpoint::Params {
-                #[allow(unused_mut)]
-                let mut values = ::smithygen_runtime::endpoint::Params::new();
-                #(#to_rules)*
-                values
-            }
+            #rule_values
         }
 
         /// Builder for [`Params`].

@@ -12,11 +12,16 @@ use crate::ir::Service;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Whether the crate gets endpoint tests: the model has a rule set and test cases.
+pub fn has_tests(svc: &Service) -> bool {
+    svc.endpoint_rule_set.is_some() && !svc.endpoint_tests.is_empty()
+}
+
 /// Test files for the generated crate (paths relative to the crate root).
 pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
-    if svc.endpoint_rule_set.is_none() || svc.endpoint_tests.is_empty() {
+    let (Some(rule_set), true) = (&svc.endpoint_rule_set, has_tests(svc)) else {
         return Vec::new();
-    }
+    };
     // One compact case per line: readable in a diff, a fraction of the pretty-printed size.
     let lines: Vec<String> = svc.endpoint_tests.iter().map(|case| serde_json::to_string(case).unwrap_or_default()).collect();
     let cases = raw_string(&format!("[\n{}\n]", lines.join(",\n")));
@@ -27,25 +32,27 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
             ::smithygen_runtime::endpoint::testing::Stale { index: #index, documentation: #documentation, reason: #reason },
         }
     });
-    let uses_bdd = svc.endpoint_bdd.is_some().then(|| {
-        quote! {
-            /// The client resolves endpoints through the model's `smithy.rules#endpointBdd`.
-            #[test]
-            fn client_resolves_endpoints_with_the_bdd() {
-                let rules = crate::config::SERVICE
-                    .endpoint_rules()
-                    .expect("the embedded endpoint rules parse")
-                    .expect("the model has endpoint rules");
-                assert!(rules.is_bdd(), "expected the BDD, got {rules:?}");
-            }
+    let rule_set = raw_string(rule_set);
+    let bdd = match &svc.endpoint_bdd {
+        Some(bdd) => {
+            let bdd = raw_string(bdd);
+            quote! { ::std::option::Option::Some(#bdd) }
         }
-    });
+        None => quote! { ::std::option::Option::None },
+    };
     vec![(
         "src/endpoint_tests.rs".to_string(),
         quote! {
             //! The model's endpoint rule tests (`smithy.rules#endpointTests`), run through the
-            //! rule set and, when the model has one, the BDD, which must agree.
+            //! client's generated resolver, and through the runtime's interpreter on the rule set
+            //! and, when the model has one, the BDD: all must agree.
             #![cfg(test)]
+
+            /// The model's `smithy.rules#endpointRuleSet`, for the interpreter.
+            const RULE_SET: &str = #rule_set;
+
+            /// The model's `smithy.rules#endpointBdd`, for the interpreter.
+            const BDD: ::std::option::Option<&str> = #bdd;
 
             /// The model's `testCases`.
             const CASES: &str = #cases;
@@ -57,15 +64,13 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
             /// Every case, through both paths; a failure lists every failing case.
             #[test]
             fn endpoint_rule_tests() {
-                let service = &crate::config::SERVICE;
-                let rule_set = service.endpoint_rule_set.expect("the model has an endpoint rule set");
-                let report = ::smithygen_runtime::endpoint::testing::assert_cases(rule_set, service.endpoint_bdd, CASES, STALE);
+                let report = ::smithygen_runtime::endpoint::testing::assert_cases(RULE_SET, BDD, CASES, STALE);
                 assert_eq!(report.cases, #count);
             }
 
             /// Every case through the typed API a client call resolves with: the crate's
             /// `config::endpoint::Params` built from the case's values, resolved by its
-            /// `DefaultResolver`.
+            /// `DefaultResolver` (the generated resolver).
             #[test]
             fn endpoint_rule_tests_through_the_typed_params() {
                 let resolver = crate::config::endpoint::DefaultResolver::new();
@@ -75,8 +80,6 @@ pub fn test_files(svc: &Service) -> Vec<(String, TokenStream)> {
                 });
                 assert_eq!(report.cases, #count);
             }
-
-            #uses_bdd
         },
     )]
 }

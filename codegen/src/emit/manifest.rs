@@ -57,10 +57,11 @@ aws-config = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 # The examples in the crate docs and the protocol tests read JSON with serde_json.
 serde_json = {{ version = "1", features = ["preserve_order"] }}
-{test_runtime}"#,
+{runtime_dev}"#,
         name = svc.crate_name,
         version = options.version,
         runtime = runtime_dependency(svc, &options.runtime_dependency),
+        runtime_dev = runtime_dev_dependency(svc, &options.runtime_dependency),
         // A `@pattern` with lookaround (or atomic groups, backreferences) runs on fancy-regex.
         fancy = if svc.needs_fancy_regex() { r#""smithygen-runtime/fancy-regex", "# } else { "" },
         fancy_validate = if svc.needs_fancy_regex() { r#", "smithygen-runtime/fancy-regex""# } else { "" },
@@ -68,7 +69,6 @@ serde_json = {{ version = "1", features = ["preserve_order"] }}
         serde_json = serde_json_dependency(svc),
         json_values = json_values_feature(svc),
         json_values_default = if has_blob_events(svc) { r#", "json-values""# } else { "" },
-        test_runtime = test_runtime_dependency(svc, &options.runtime_dependency),
     )
 }
 
@@ -104,24 +104,6 @@ fn json_values_feature(svc: &Service) -> String {
         .to_string()
 }
 
-/// The runtime again among the dev-dependencies, with `event-stream-testing` when the crate has
-/// event-stream protocol tests (the test messages are read from their JSON); empty otherwise.
-fn test_runtime_dependency(svc: &Service, spec: &str) -> String {
-    let has_tests = super::protocol_tests::has_protocol_tests(svc)
-        && svc.operations.iter().any(|op| !op.event_stream_tests.is_empty());
-    if !has_tests {
-        return String::new();
-    }
-    let trimmed = spec.trim();
-    let spec = match trimmed.strip_suffix('}') {
-        Some(open) if trimmed.starts_with('{') && !trimmed.contains("features") => {
-            format!("{}, features = [\"event-stream-testing\"] }}", open.trim_end())
-        }
-        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, features = [\"event-stream-testing\"] }}"),
-        _ => spec.to_string(),
-    };
-    format!("smithygen-runtime = {spec}\n")
-}
 
 /// The `async-result` feature, for a service whose customization data names operations with
 /// results in S3 (none otherwise).
@@ -210,6 +192,33 @@ pub fn async_result_section(svc: &Service, readme: bool) -> String {
 /// and `rt-tokio` turn them on) and with the optional parts the plan says the model needs: an
 /// inline table `{ ... }` gets the keys, a bare version string (`"0.1.0"`, the registry form)
 /// becomes a table with them; a spec that already names features is left as it is.
+/// The runtime again among the dev-dependencies, with what only the tests use: the rules
+/// interpreter for the endpoint tests (they check the generated resolver against the rule set and
+/// the BDD as the interpreter reads them; the client resolves with generated code), and
+/// `event-stream-testing` for event-stream protocol tests (their messages are read from JSON).
+/// Empty when the crate has neither, or when the runtime spec already names its features.
+fn runtime_dev_dependency(svc: &Service, spec: &str) -> String {
+    let mut features = Vec::new();
+    if crate::emit::endpoint_tests::has_tests(svc) {
+        features.push("\"rules-interpreter\"");
+    }
+    if super::protocol_tests::has_protocol_tests(svc) && svc.operations.iter().any(|op| !op.event_stream_tests.is_empty()) {
+        features.push("\"event-stream-testing\"");
+    }
+    if features.is_empty() {
+        return String::new();
+    }
+    let trimmed = spec.trim();
+    let keys = format!("default-features = false, features = [{}]", features.join(", "));
+    let dependency = match trimmed.strip_suffix('}') {
+        _ if trimmed.contains("features") => return String::new(),
+        Some(open) if trimmed.starts_with('{') => format!("{}, {keys} }}", open.trim_end()),
+        _ if trimmed.starts_with('"') => format!("{{ version = {trimmed}, {keys} }}"),
+        _ => return String::new(),
+    };
+    format!("# What only the tests use: the rules interpreter, event-stream test messages.\nsmithygen-runtime = {dependency}\n")
+}
+
 fn runtime_dependency(svc: &Service, spec: &str) -> String {
     let trimmed = spec.trim();
     if trimmed.contains("features") {

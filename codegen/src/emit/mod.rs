@@ -7,6 +7,7 @@ pub mod common;
 // `config`, `config::endpoint`, `config::auth`.
 pub mod config;
 // The model's `smithy.rules#endpointTests` as data plus one test.
+pub mod endpoint_resolver;
 pub mod endpoint_tests;
 // Event streams, client and server side (emit/event_stream/): every event-stream rendering.
 pub mod event_stream;

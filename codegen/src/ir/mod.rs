@@ -44,6 +44,12 @@ pub struct Service {
     /// `smithy.rules#endpointBdd` (the same rules as a decision diagram) as compact JSON text;
     /// clients resolve through it when present.
     pub endpoint_bdd: Option<String>,
+    /// The rule set, parsed and checked: what the generated resolver is lowered from.
+    pub endpoint_rules: Option<std::sync::Arc<smithygen_runtime::endpoint::parse::RuleSetDef>>,
+    /// The rule-set parameters bound to the builtins the client configuration sets, in the
+    /// order `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`; empty names
+    /// when the model has no rule set.
+    pub endpoint_builtins: [Option<String>; 4],
     /// `smithy.rules#endpointTests` test cases.
     pub endpoint_tests: Vec<Value>,
     /// The endpoint test cases `codegen/endpoint-stale-cases.json` matches.

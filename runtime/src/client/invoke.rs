@@ -10,7 +10,9 @@ use aws_smithy_runtime_api::client::endpoint::EndpointFuture;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_types::telemetry::RequestedTelemetryAttributes;
-use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, Params, RuleSet};
+use crate::endpoint::Params;
+#[cfg(feature = "rules-interpreter")]
+use crate::endpoint::{Bdd, EndpointResolver, EndpointRules, RuleSet};
 #[cfg(feature = "request-compression")]
 use crate::protocol::compression;
 use crate::protocol::compression::MAX_MIN_COMPRESSION_SIZE_BYTES;
@@ -47,9 +49,11 @@ use std::any::TypeId;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 use std::borrow::Cow;
+#[cfg(feature = "rules-interpreter")]
 use std::collections::HashMap;
 use std::fmt::{self, Debug};
 use super::prepared::PreparedKey;
+#[cfg(feature = "rules-interpreter")]
 use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 use tracing::Instrument;
@@ -522,24 +526,56 @@ fn signing_options(signing_name: &str) -> SigningOptions {
 }
 
 /// Builtin parameters a rule set may declare, and the name they conventionally have.
+#[cfg(feature = "rules-interpreter")]
 const BUILTIN_REGION: (&str, &str) = ("AWS::Region", "Region");
+#[cfg(feature = "rules-interpreter")]
 const BUILTIN_USE_FIPS: (&str, &str) = ("AWS::UseFIPS", "UseFIPS");
+#[cfg(feature = "rules-interpreter")]
 const BUILTIN_USE_DUAL_STACK: (&str, &str) = ("AWS::UseDualStack", "UseDualStack");
+#[cfg(feature = "rules-interpreter")]
 const BUILTIN_ENDPOINT: (&str, &str) = ("SDK::Endpoint", "Endpoint");
+/// The conventional name of the endpoint URL's parameter (`SDK::Endpoint`).
+const ENDPOINT_PARAM: &str = "Endpoint";
 
-/// Name of the rule set parameter bound to `builtin`, if the rule set declares it: the parameter
-/// with that `builtIn`, or else an un-annotated parameter with the conventional name.
-fn builtin_param<'a>(rules: &'a EndpointRules, (builtin, name): (&str, &str)) -> Option<&'a str> {
-    let params = rules.parameters();
-    params
-        .iter()
-        .find(|p| p.built_in() == Some(builtin))
-        .or_else(|| {
-            params
-                .iter()
-                .find(|p| p.built_in().is_none() && p.name() == name)
-        })
-        .map(|p| p.name())
+/// The parameters a rule set binds to the builtins, found in the rules themselves (a service
+/// described by hand: a generated crate's [`super::TypedEndpoint`] lists them).
+#[cfg(feature = "rules-interpreter")]
+fn builtins_of(rules: &EndpointRules) -> EndpointBuiltins {
+    // Name of the rule set parameter bound to `builtin`, if the rule set declares it: the
+    // parameter with that `builtIn`, or else an un-annotated parameter with the conventional name.
+    let find = |(builtin, name): (&str, &str)| -> Option<String> {
+        let params = rules.parameters();
+        params
+            .iter()
+            .find(|p| p.built_in() == Some(builtin))
+            .or_else(|| params.iter().find(|p| p.built_in().is_none() && p.name() == name))
+            .map(|p| p.name().to_owned())
+    };
+    EndpointBuiltins {
+        region: find(BUILTIN_REGION).map(Cow::Owned),
+        use_fips: find(BUILTIN_USE_FIPS).map(Cow::Owned),
+        use_dual_stack: find(BUILTIN_USE_DUAL_STACK).map(Cow::Owned),
+        endpoint: find(BUILTIN_ENDPOINT).map(Cow::Owned),
+    }
+}
+
+/// The rule-set parameters bound to the builtins the configuration sets.
+struct EndpointBuiltins {
+    region: Option<Cow<'static, str>>,
+    use_fips: Option<Cow<'static, str>>,
+    use_dual_stack: Option<Cow<'static, str>>,
+    endpoint: Option<Cow<'static, str>>,
+}
+
+impl EndpointBuiltins {
+    fn of(names: &super::EndpointBuiltins) -> Self {
+        EndpointBuiltins {
+            region: names.region.map(Cow::Borrowed),
+            use_fips: names.use_fips.map(Cow::Borrowed),
+            use_dual_stack: names.use_dual_stack.map(Cow::Borrowed),
+            endpoint: names.endpoint.map(Cow::Borrowed),
+        }
+    }
 }
 
 /// A resolver whose every resolution fails with `error` (a service whose rules are missing or
@@ -576,9 +612,28 @@ fn endpoint_resolver<S>(
             EndpointResolverParams::new(()),
         )
     };
-    let rules = cached_endpoint_rules(service)?;
+    // The builtins' parameters: from the generated crate, else from the rules themselves;
+    // `None`: the service has no rules.
+    #[cfg(feature = "rules-interpreter")]
+    let rules = match &service.typed_endpoint {
+        Some(_) => None,
+        None => cached_endpoint_rules(service)?,
+    };
+    let builtins = match &service.typed_endpoint {
+        Some(typed) => typed.builtins.map(EndpointBuiltins::of),
+        #[cfg(feature = "rules-interpreter")]
+        None => rules.as_ref().map(builtins_of),
+        #[cfg(not(feature = "rules-interpreter"))]
+        None => match (service.endpoint_bdd, service.endpoint_rule_set) {
+            (None, None) => None,
+            _ => return Err(ConfigError::InvalidRuleSet {
+                service: service.sdk_id,
+                message: "resolving with the rules needs smithygen-runtime's `rules-interpreter` feature".to_owned(),
+            }),
+        },
+    };
     let mut params = Params::new();
-    match &rules {
+    match &builtins {
         None => {
             // No rules: the endpoint URL is the endpoint. A typed crate still hands it to its
             // resolver as the conventional `Endpoint` parameter.
@@ -587,28 +642,27 @@ fn endpoint_resolver<S>(
                 (None, None, _) => return Err(ConfigError::MissingEndpoint { service: service.sdk_id }),
                 (url, _, _) => {
                     if let Some(url) = url {
-                        params.set(BUILTIN_ENDPOINT.1, url.as_str());
+                        params.set(ENDPOINT_PARAM, url.as_str());
                     }
                 }
             }
         }
-        Some(rules) => {
-            let endpoint_param = builtin_param(rules, BUILTIN_ENDPOINT);
-            if let (Some(url), None, None) = (&settings.endpoint_url, endpoint_param, &custom) {
+        Some(builtins) => {
+            if let (Some(url), None, None) = (&settings.endpoint_url, &builtins.endpoint, &custom) {
                 // The rule set cannot take a custom endpoint: use the URL as is.
                 return Ok(static_uri(url));
             }
-            if let (Some(name), Some(region)) = (builtin_param(rules, BUILTIN_REGION), &settings.region) {
-                params.set(name, region.as_ref());
+            if let (Some(name), Some(region)) = (&builtins.region, &settings.region) {
+                params.set(name.as_ref(), region.as_ref());
             }
-            if let Some(name) = builtin_param(rules, BUILTIN_USE_FIPS) {
-                params.set(name, settings.use_fips);
+            if let Some(name) = &builtins.use_fips {
+                params.set(name.as_ref(), settings.use_fips);
             }
-            if let Some(name) = builtin_param(rules, BUILTIN_USE_DUAL_STACK) {
-                params.set(name, settings.use_dual_stack);
+            if let Some(name) = &builtins.use_dual_stack {
+                params.set(name.as_ref(), settings.use_dual_stack);
             }
-            if let (Some(name), Some(url)) = (endpoint_param, &settings.endpoint_url) {
-                params.set(name, url.as_str());
+            if let (Some(name), Some(url)) = (&builtins.endpoint, &settings.endpoint_url) {
+                params.set(name.as_ref(), url.as_str());
             }
         }
     }
@@ -623,32 +677,35 @@ fn endpoint_resolver<S>(
             StaticParam::StringArray(items) => params.set(*name, *items),
         };
     }
-    match (&service.typed_endpoint, rules) {
-        (Some(typed), _) => {
-            let typed_params = (typed.params)(&params).map_err(|err| ConfigError::InvalidEndpointParams {
-                service: service.sdk_id,
-                message: err.to_string(),
-            })?;
-            let resolver = custom.unwrap_or_else(|| (typed.default_resolver)());
-            Ok((resolver, typed_params))
-        }
-        (None, Some(rules)) => Ok((
+    if let Some(typed) = &service.typed_endpoint {
+        let typed_params = (typed.params)(&params).map_err(|err| ConfigError::InvalidEndpointParams {
+            service: service.sdk_id,
+            message: err.to_string(),
+        })?;
+        let resolver = custom.unwrap_or_else(|| (typed.default_resolver)());
+        return Ok((resolver, typed_params));
+    }
+    #[cfg(feature = "rules-interpreter")]
+    if let Some(rules) = rules {
+        return Ok((
             custom.unwrap_or_else(|| SharedEndpointResolver::new(EndpointResolver::new(rules))),
             EndpointResolverParams::new(params),
-        )),
-        // Only with a configured resolver (checked above): it gets the name-value parameters.
-        (None, None) => Ok((
-            custom.ok_or(ConfigError::MissingEndpoint { service: service.sdk_id })?,
-            EndpointResolverParams::new(params),
-        )),
+        ));
     }
+    // Only with a configured resolver (checked above): it gets the name-value parameters.
+    Ok((
+        custom.ok_or(ConfigError::MissingEndpoint { service: service.sdk_id })?,
+        EndpointResolverParams::new(params),
+    ))
 }
 
 /// Parses the JSON text of one endpoint-rules trait.
+#[cfg(feature = "rules-interpreter")]
 type ParseRules = fn(&str) -> Result<EndpointRules, crate::endpoint::RuleSetError>;
 
 /// The service's endpoint rules, parsed once per process (keyed by the address of the static
 /// JSON). The BDD is preferred: it resolves the same rules evaluating each condition at most once.
+#[cfg(feature = "rules-interpreter")]
 pub(crate) fn cached_endpoint_rules(
     service: &'static ServiceInfo,
 ) -> Result<Option<EndpointRules>, ConfigError> {

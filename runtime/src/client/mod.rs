@@ -134,8 +134,10 @@ pub struct ServiceInfo {
     /// The user agent's `api/<service-id>/<version>` token: the service id as the official SDK
     /// crates spell it (`sdkId` lowercased, without spaces) and the generated crate's version.
     pub api_metadata: ApiMetadata,
-    /// JSON text of the service's `smithy.rules#endpointRuleSet` trait; parsed once per process
-    /// on first use. `None` requires an `endpoint_url`.
+    /// JSON text of the service's `smithy.rules#endpointRuleSet` trait, for a service described by
+    /// hand (`typed_endpoint: None`): parsed once per process on first use and interpreted (the
+    /// feature `rules-interpreter`). Generated crates leave it `None`: their rules are code. `None`
+    /// without typed endpoint rules requires an `endpoint_url`.
     pub endpoint_rule_set: Option<&'static str>,
     /// JSON text of the service's `smithy.rules#endpointBdd` trait (the same rules as a binary
     /// decision diagram). When set, endpoints are resolved through it rather than the rule set.
@@ -160,6 +162,25 @@ pub struct TypedEndpoint {
     pub params: fn(&crate::endpoint::Params) -> Result<EndpointResolverParams, BoxError>,
     /// The service's default resolver (`config::endpoint::DefaultResolver`).
     pub default_resolver: fn() -> SharedEndpointResolver,
+    /// The rule-set parameters bound to the builtins the configuration sets; `None`: the model
+    /// has no endpoint rules (the configured endpoint URL is the `Endpoint` parameter).
+    pub builtins: Option<&'static EndpointBuiltins>,
+}
+
+/// The names of the endpoint rules' parameters bound to the builtins the configuration sets:
+/// the parameter with that `builtIn`, or else an un-annotated parameter with the conventional
+/// name (`Region`, `UseFIPS`, `UseDualStack`, `Endpoint`); `None` when the rules have none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EndpointBuiltins {
+    /// `AWS::Region`: the configured region.
+    pub region: Option<&'static str>,
+    /// `AWS::UseFIPS`: the configured FIPS flag.
+    pub use_fips: Option<&'static str>,
+    /// `AWS::UseDualStack`: the configured dual-stack flag.
+    pub use_dual_stack: Option<&'static str>,
+    /// `SDK::Endpoint`: the configured endpoint URL. Without it, a configured URL is used as it
+    /// is instead of resolving the rules.
+    pub endpoint: Option<&'static str>,
 }
 
 /// Captures the requested members of an operation's input for telemetry
@@ -170,6 +191,7 @@ pub type CaptureInput = fn(&Input, &RequestedTelemetryAttributes) -> Option<Capt
 impl ServiceInfo {
     /// The endpoint rules this service's clients resolve with: the BDD when there is one, else
     /// the rule set; `None` when the model has neither. Parsed once per process.
+    #[cfg(feature = "rules-interpreter")]
     pub fn endpoint_rules(
         &'static self,
     ) -> Result<Option<crate::endpoint::EndpointRules>, ConfigError> {
@@ -183,6 +205,15 @@ impl ServiceInfo {
         if let Some(typed) = &self.typed_endpoint {
             return (typed.default_resolver)();
         }
+        #[cfg(not(feature = "rules-interpreter"))]
+        return invoke::failing_resolver(match (self.endpoint_bdd, self.endpoint_rule_set) {
+            (None, None) => ConfigError::MissingEndpoint { service: self.sdk_id },
+            _ => ConfigError::InvalidRuleSet {
+                service: self.sdk_id,
+                message: "resolving with the rules needs smithygen-runtime's `rules-interpreter` feature".to_owned(),
+            },
+        });
+        #[cfg(feature = "rules-interpreter")]
         match self.endpoint_rules() {
             Ok(Some(rules)) => SharedEndpointResolver::new(crate::endpoint::EndpointResolver::new(rules)),
             Ok(None) => invoke::failing_resolver(ConfigError::MissingEndpoint { service: self.sdk_id }),
@@ -264,37 +295,56 @@ pub enum StaticParam {
 /// `Endpoint` parameter (the configured endpoint URL) as the endpoint.
 #[derive(Clone, Debug)]
 pub struct ServiceEndpointRules {
+    #[cfg(feature = "rules-interpreter")]
     rules: Result<Option<crate::endpoint::EndpointRules>, String>,
+    /// Without the interpreter: `Ok` for a service without rules, else why it cannot resolve.
+    #[cfg(not(feature = "rules-interpreter"))]
+    rules: Result<Option<std::convert::Infallible>, String>,
     service: &'static str,
-    /// The endpoints resolved so far, by parameters (shared by clones): the rules are a pure
-    /// function of the parameters, and a client calls with the same few sets over and over, so
-    /// each set is evaluated once instead of once per call. At most [`RESOLVED_ENDPOINTS`]
-    /// entries, the oldest dropped first; errors are not kept.
-    resolved: std::sync::Arc<std::sync::RwLock<Vec<(crate::endpoint::Params, aws_smithy_types::endpoint::Endpoint)>>>,
+    resolved: ResolvedEndpoints<crate::endpoint::Params>,
 }
 
 /// How many parameter sets a default resolver remembers the endpoint of (a client uses one per
 /// region and FIPS / dual-stack setting, and per static context parameters of its operations).
 const RESOLVED_ENDPOINTS: usize = 16;
 
-impl ServiceEndpointRules {
-    /// The rules of the service `info` describes. Rules that do not parse are reported by every
-    /// resolution (a generator or model bug), not here.
-    pub fn new(info: &'static ServiceInfo) -> Self {
-        Self { rules: info.endpoint_rules().map_err(|err| err.to_string()), service: info.sdk_id, resolved: Default::default() }
-    }
+/// The endpoints a default resolver found so far, by parameters (shared by clones): the rules
+/// are a pure function of the parameters, and a client calls with the same few sets over and
+/// over, so each set is evaluated once instead of once per call. At most 16 entries, the
+/// oldest dropped first; errors are not kept.
+#[derive(Debug)]
+pub struct ResolvedEndpoints<P> {
+    known: std::sync::Arc<std::sync::RwLock<Vec<(P, aws_smithy_types::endpoint::Endpoint)>>>,
+}
 
-    /// Resolves the endpoint for `params` (by rule-set parameter name): the one found before for
-    /// the same parameters, else what the rules give.
-    pub fn resolve(&self, params: &crate::endpoint::Params) -> Result<aws_smithy_types::endpoint::Endpoint, BoxError> {
+impl<P> Clone for ResolvedEndpoints<P> {
+    fn clone(&self) -> Self {
+        Self { known: self.known.clone() }
+    }
+}
+
+impl<P> Default for ResolvedEndpoints<P> {
+    fn default() -> Self {
+        Self { known: Default::default() }
+    }
+}
+
+impl<P: PartialEq + Clone> ResolvedEndpoints<P> {
+    /// The endpoint found before for the same `params`, else what `resolve` gives (kept when
+    /// it is an endpoint).
+    pub fn get_or_resolve<E>(
+        &self,
+        params: &P,
+        resolve: impl FnOnce(&P) -> Result<aws_smithy_types::endpoint::Endpoint, E>,
+    ) -> Result<aws_smithy_types::endpoint::Endpoint, E> {
         // A poisoned lock only means another thread panicked while holding it; the list is intact.
-        let known = self.resolved.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let known = self.known.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((_, endpoint)) = known.iter().find(|(p, _)| p == params) {
             return Ok(endpoint.clone());
         }
         drop(known);
-        let endpoint = self.evaluate(params)?;
-        let mut known = self.resolved.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let endpoint = resolve(params)?;
+        let mut known = self.known.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if !known.iter().any(|(p, _)| p == params) {
             if known.len() == RESOLVED_ENDPOINTS {
                 known.remove(0);
@@ -303,10 +353,38 @@ impl ServiceEndpointRules {
         }
         Ok(endpoint)
     }
+}
+
+impl ServiceEndpointRules {
+    /// The rules of the service `info` describes. Rules that do not parse are reported by every
+    /// resolution (a generator or model bug), not here.
+    pub fn new(info: &'static ServiceInfo) -> Self {
+        #[cfg(feature = "rules-interpreter")]
+        let rules = info.endpoint_rules().map_err(|err| err.to_string());
+        #[cfg(not(feature = "rules-interpreter"))]
+        let rules = match (info.endpoint_bdd, info.endpoint_rule_set) {
+            (None, None) => Ok(None),
+            _ => Err(ConfigError::InvalidRuleSet {
+                service: info.sdk_id,
+                message: "resolving with the rules needs smithygen-runtime's `rules-interpreter` feature".to_owned(),
+            }
+            .to_string()),
+        };
+        Self { rules, service: info.sdk_id, resolved: Default::default() }
+    }
+
+    /// Resolves the endpoint for `params` (by rule-set parameter name): the one found before for
+    /// the same parameters, else what the rules give.
+    pub fn resolve(&self, params: &crate::endpoint::Params) -> Result<aws_smithy_types::endpoint::Endpoint, BoxError> {
+        self.resolved.get_or_resolve(params, |params| self.evaluate(params))
+    }
 
     fn evaluate(&self, params: &crate::endpoint::Params) -> Result<aws_smithy_types::endpoint::Endpoint, BoxError> {
         match &self.rules {
+            #[cfg(feature = "rules-interpreter")]
             Ok(Some(rules)) => rules.resolve(params).map_err(Into::into),
+            #[cfg(not(feature = "rules-interpreter"))]
+            Ok(Some(never)) => match *never {},
             Ok(None) => match params.string("Endpoint") {
                 Some(url) => Ok(aws_smithy_types::endpoint::Endpoint::builder().url(url).build()),
                 None => Err(ConfigError::MissingEndpoint { service: self.service }.into()),
@@ -343,15 +421,15 @@ mod tests {
         let a = Params::new().with("Endpoint", "http://a.example");
         assert_eq!(url(&rules, &a), "http://a.example");
         assert_eq!(url(&rules.clone(), &a), "http://a.example", "clones share what was resolved");
-        assert_eq!(rules.resolved.read().unwrap().len(), 1);
+        assert_eq!(rules.resolved.known.read().unwrap().len(), 1);
         // An error (no endpoint at all) is reported each time and not remembered.
         assert!(rules.resolve(&Params::new()).is_err());
-        assert_eq!(rules.resolved.read().unwrap().len(), 1);
+        assert_eq!(rules.resolved.known.read().unwrap().len(), 1);
         for i in 0..40 {
             let p = Params::new().with("Endpoint", format!("http://{i}.example"));
             assert_eq!(url(&rules, &p), format!("http://{i}.example"));
         }
-        let known = rules.resolved.read().unwrap();
+        let known = rules.resolved.known.read().unwrap();
         assert_eq!(known.len(), RESOLVED_ENDPOINTS);
         assert_eq!(known.last().map(|(_, e)| e.url()), Some("http://39.example"));
     }

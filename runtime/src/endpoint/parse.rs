@@ -14,41 +14,41 @@ use crate::protocol::json::number_text;
 
 /// A parsed rule set.
 #[derive(Debug)]
-pub(crate) struct RuleSetDef {
-    pub(crate) version: String,
-    pub(crate) parameters: Vec<Parameter>,
-    pub(crate) rules: Vec<Rule>,
+pub struct RuleSetDef {
+    pub version: String,
+    pub parameters: Vec<Parameter>,
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug)]
-pub(crate) struct Rule {
-    pub(crate) path: String,
-    pub(crate) conditions: Vec<Condition>,
-    pub(crate) kind: RuleKind,
+pub struct Rule {
+    pub path: String,
+    pub conditions: Vec<Condition>,
+    pub kind: RuleKind,
 }
 
 #[derive(Debug)]
-pub(crate) enum RuleKind {
+pub enum RuleKind {
     Endpoint(EndpointDef),
     Error(Expr),
     Tree(Vec<Rule>),
 }
 
 #[derive(Debug)]
-pub(crate) struct EndpointDef {
-    pub(crate) url: Expr,
-    pub(crate) headers: Vec<(String, Vec<Expr>)>,
-    pub(crate) properties: Vec<(String, Expr)>,
+pub struct EndpointDef {
+    pub url: Expr,
+    pub headers: Vec<(String, Vec<Expr>)>,
+    pub properties: Vec<(String, Expr)>,
 }
 
 #[derive(Debug)]
-pub(crate) struct Condition {
-    pub(crate) call: Call,
-    pub(crate) assign: Option<String>,
+pub struct Condition {
+    pub call: Call,
+    pub assign: Option<String>,
 }
 
 #[derive(Debug)]
-pub(crate) enum Expr {
+pub enum Expr {
     Str(Template),
     Bool(bool),
     Int(i64),
@@ -60,17 +60,17 @@ pub(crate) enum Expr {
 }
 
 #[derive(Debug)]
-pub(crate) struct Call {
-    pub(crate) func: Func,
-    pub(crate) args: Vec<Expr>,
+pub struct Call {
+    pub func: Func,
+    pub args: Vec<Expr>,
     /// JSON path of the function object, for error messages.
-    pub(crate) path: String,
+    pub path: String,
 }
 
 /// Library functions. `GetAttr` carries its pre-parsed path; its only
 /// argument in `Call::args` is the target.
 #[derive(Debug)]
-pub(crate) enum Func {
+pub enum Func {
     IsSet,
     Not,
     BooleanEquals,
@@ -89,7 +89,7 @@ pub(crate) enum Func {
 }
 
 impl Func {
-    pub(crate) fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Func::IsSet => "isSet",
             Func::Not => "not",
@@ -112,25 +112,25 @@ impl Func {
 
 /// A parsed `getAttr` path such as `resourceId[0]` or `a.b`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AttrPath {
-    pub(crate) text: String,
-    pub(crate) parts: Vec<PathPart>,
+pub struct AttrPath {
+    pub text: String,
+    pub parts: Vec<PathPart>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PathPart {
+pub enum PathPart {
     Key(String),
     Index(i64),
 }
 
 /// A string literal with `{name}` / `{name#path}` placeholders.
 #[derive(Debug)]
-pub(crate) struct Template {
-    pub(crate) parts: Vec<TemplatePart>,
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
 }
 
 #[derive(Debug)]
-pub(crate) enum TemplatePart {
+pub enum TemplatePart {
     Lit(String),
     Var {
         name: String,
@@ -139,7 +139,7 @@ pub(crate) enum TemplatePart {
 }
 
 /// Parses the rule-set document.
-pub(crate) fn parse_rule_set(doc: &Json) -> Result<RuleSetDef, RuleSetError> {
+pub fn parse_rule_set(doc: &Json) -> Result<RuleSetDef, RuleSetError> {
     let obj = doc
         .as_object()
         .ok_or_else(|| RuleSetError::new("$", "a rule set must be a JSON object"))?;
@@ -159,7 +159,7 @@ pub(crate) fn parse_rule_set(doc: &Json) -> Result<RuleSetDef, RuleSetError> {
 
 /// The `version` and `parameters` properties, which the rule set and the BDD
 /// (`smithy.rules#endpointBdd`) share.
-pub(crate) fn parse_version_and_parameters(
+pub fn parse_version_and_parameters(
     obj: &Map<String, Json>,
 ) -> Result<(String, Vec<Parameter>), RuleSetError> {
     let version = match obj.get("version") {
@@ -295,7 +295,7 @@ fn parse_rules(
 }
 
 /// Parses one rule; variables it assigns are in scope only inside it.
-pub(crate) fn parse_rule(
+pub fn parse_rule(
     rule: &Json,
     path: &str,
     scope: &mut Vec<String>,
@@ -381,7 +381,7 @@ fn parse_rule_body(
 
 /// Parses one condition object: a function call and an optional `assign`.
 /// The caller brings the assigned name into scope.
-pub(crate) fn parse_condition(
+pub fn parse_condition(
     c: &Json,
     path: &str,
     scope: &[String],
@@ -678,7 +678,7 @@ fn parse_template(s: &str, path: &str, scope: &[String]) -> Result<Template, Rul
 
 /// Parses a `getAttr` path: keys separated by `.`, each optionally followed
 /// by `[index]` (a negative index counts from the end).
-pub(crate) fn parse_attr_path(text: &str) -> Result<AttrPath, String> {
+pub fn parse_attr_path(text: &str) -> Result<AttrPath, String> {
     let mut parts = Vec::new();
     if text.is_empty() {
         return Err("empty getAttr path".to_owned());

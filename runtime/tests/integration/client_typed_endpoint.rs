@@ -12,7 +12,7 @@ use aws_smithy_runtime_api::client::endpoint::{EndpointFuture, EndpointResolverP
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::endpoint::Endpoint;
 use aws_types::region::Region;
-use smithygen_runtime::client::{invoke, ConfigError, OperationInfo, ServiceInfo, StaticParam, TypedEndpoint};
+use smithygen_runtime::client::{invoke, ConfigError, EndpointBuiltins, OperationInfo, ServiceInfo, StaticParam, TypedEndpoint};
 use smithygen_runtime::endpoint::{Params, TypedResolver};
 use std::sync::atomic::{AtomicU16, Ordering};
 use support::{deserialize, serialize, Reply, TestInput};
@@ -68,27 +68,28 @@ fn default_resolver() -> SharedEndpointResolver {
     SharedEndpointResolver::new(TypedResolver::new(ByPath("default"), ByPath::resolve))
 }
 
-const RULES: &str = r#"{"version": "1.0", "parameters": {
-    "Region": {"builtIn": "AWS::Region", "required": false, "type": "String"},
-    "UseFIPS": {"builtIn": "AWS::UseFIPS", "required": true, "default": false, "type": "Boolean"},
-    "Endpoint": {"builtIn": "SDK::Endpoint", "required": false, "type": "String"},
-    "Op": {"required": false, "type": "String"}},
-  "rules": [{"type": "error", "conditions": [], "error": "the typed resolver decides"}]}"#;
+/// The builtins' parameters of the service's rules (parameters `Region` bound to `AWS::Region`,
+/// `UseFIPS` to `AWS::UseFIPS`, `Endpoint` to `SDK::Endpoint`, and `Op`), as the generator lists
+/// them for a generated crate.
+static BUILTINS: EndpointBuiltins =
+    EndpointBuiltins { region: Some("Region"), use_fips: Some("UseFIPS"), use_dual_stack: None, endpoint: Some("Endpoint") };
 
-const fn typed_service(endpoint_rule_set: Option<&'static str>) -> ServiceInfo {
+/// A generated crate's service: its rules are code (here [`ByPath`]), so it carries no rules
+/// text, only which parameters the builtins set (`None`: it has no rules).
+const fn typed_service(builtins: Option<&'static EndpointBuiltins>) -> ServiceInfo {
     ServiceInfo {
         sdk_id: "Typed Service",
         service_name: "TypedService",
         api_version: "2024-01-01",
         signing_name: Some("typed"),
         api_metadata: smithygen_runtime::client::ApiMetadata::new("typed", "0.1.0"),
-        endpoint_rule_set,
+        endpoint_rule_set: None,
         endpoint_bdd: None,
-        typed_endpoint: Some(TypedEndpoint { params: typed_params, default_resolver }),
+        typed_endpoint: Some(TypedEndpoint { params: typed_params, default_resolver, builtins }),
         crate_name: "typed-service",
     }
 }
-static TYPED: ServiceInfo = typed_service(Some(RULES));
+static TYPED: ServiceInfo = typed_service(Some(&BUILTINS));
 /// The same without rules: the endpoint URL is its `Endpoint` parameter.
 static TYPED_WITHOUT_RULES: ServiceInfo = typed_service(None);
 
@@ -251,9 +252,9 @@ static COUNTED: ServiceInfo = ServiceInfo {
     api_version: "2024-01-01",
     signing_name: Some("typed"),
     api_metadata: smithygen_runtime::client::ApiMetadata::new("counted", "0.1.0"),
-    endpoint_rule_set: Some(RULES),
+    endpoint_rule_set: None,
     endpoint_bdd: None,
-    typed_endpoint: Some(TypedEndpoint { params: typed_params, default_resolver: counting_default_resolver }),
+    typed_endpoint: Some(TypedEndpoint { params: typed_params, default_resolver: counting_default_resolver, builtins: Some(&BUILTINS) }),
     crate_name: "counted-service",
 };
 

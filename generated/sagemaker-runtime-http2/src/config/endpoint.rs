@@ -30,33 +30,2176 @@ pub trait ResolveEndpoint: ::std::marker::Send + ::std::marker::Sync + ::std::fm
     }
 }
 /// The service's endpoint rules as a resolver: the default when none is configured.
-#[derive(::std::fmt::Debug)]
+#[derive(::std::fmt::Debug, ::std::default::Default)]
 pub struct DefaultResolver {
-    rules: ::smithygen_runtime::client::ServiceEndpointRules,
-}
-impl ::std::default::Default for DefaultResolver {
-    fn default() -> Self {
-        Self::new()
-    }
+    resolved: ::smithygen_runtime::client::ResolvedEndpoints<Params>,
 }
 impl DefaultResolver {
-    /// The resolver of the service's endpoint rules (parsed once per process).
+    /// The resolver of the service's endpoint rules.
     pub fn new() -> Self {
-        Self {
-            rules: ::smithygen_runtime::client::ServiceEndpointRules::new(
-                &crate::config::SERVICE,
-            ),
-        }
+        Self::default()
     }
-}
-impl DefaultResolver {
     /// The endpoint for `params`, at once (the rules never wait).
     pub(crate) fn resolve(
         &self,
         params: &Params,
     ) -> ::std::result::Result<Endpoint, ::aws_smithy_runtime_api::box_error::BoxError> {
-        self.rules.resolve(&params.rule_values())
+        self.resolved
+            .get_or_resolve(
+                params,
+                |params| resolve_rules(params).map_err(::std::convert::Into::into),
+            )
     }
+}
+/// The service's endpoint rules (`smithy.rules#endpointRuleSet`), lowered to code: the
+/// endpoint for `params`, or the error of the first error rule that matches.
+#[allow(non_snake_case, unused_variables, unused_labels, unreachable_code, clippy::all)]
+pub(crate) fn resolve_rules(
+    params: &Params,
+) -> ::std::result::Result<Endpoint, ::smithygen_runtime::endpoint::ResolveError> {
+    use ::smithygen_runtime::endpoint::rules as r;
+    let v_UseDualStack: ::std::option::Option<r::Value> = ::std::option::Option::Some(
+        r::Value::Bool(params.use_dual_stack),
+    );
+    let v_UseFIPS: ::std::option::Option<r::Value> = ::std::option::Option::Some(
+        r::Value::Bool(params.use_fips),
+    );
+    let v_Endpoint: ::std::option::Option<r::Value> = params
+        .endpoint
+        .clone()
+        .map(r::Value::String);
+    let v_Region: ::std::option::Option<r::Value> = params
+        .region
+        .clone()
+        .map(r::Value::String);
+    'rule_0: {
+        let ::std::option::Option::Some(_) = r::holds(
+            ::std::option::Option::Some(r::Value::Bool((v_Endpoint.as_ref()).is_some())),
+        ) else { break 'rule_0 };
+        'rule_1: {
+            let ::std::option::Option::Some(_) = r::holds(
+                r::boolean_equals(
+                    "$.rules[0].rules[0].conditions[0]",
+                    &[
+                        v_UseFIPS.clone(),
+                        ::std::option::Option::Some(r::Value::Bool(true)),
+                    ],
+                )?,
+            ) else { break 'rule_1 };
+            return ::std::result::Result::Err(
+                r::rule_error(
+                    ::std::option::Option::Some(
+                        r::Value::String(
+                            ::std::string::String::from(
+                                "Invalid Configuration: FIPS and custom endpoint are not supported",
+                            ),
+                        ),
+                    ),
+                    "$.rules[0].rules[0]",
+                ),
+            );
+        }
+        'rule_2: {
+            'rule_3: {
+                let ::std::option::Option::Some(_) = r::holds(
+                    r::boolean_equals(
+                        "$.rules[0].rules[1].rules[0].conditions[0]",
+                        &[
+                            v_UseDualStack.clone(),
+                            ::std::option::Option::Some(r::Value::Bool(true)),
+                        ],
+                    )?,
+                ) else { break 'rule_3 };
+                return ::std::result::Result::Err(
+                    r::rule_error(
+                        ::std::option::Option::Some(
+                            r::Value::String(
+                                ::std::string::String::from(
+                                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                                ),
+                            ),
+                        ),
+                        "$.rules[0].rules[1].rules[0]",
+                    ),
+                );
+            }
+            'rule_4: {
+                let endpoint = r::endpoint(
+                    v_Endpoint.clone(),
+                    "$.rules[0].rules[1].rules[1]",
+                )?;
+                return ::std::result::Result::Ok(endpoint.build());
+            }
+            return ::std::result::Result::Err(
+                r::no_rule_matched(::std::option::Option::Some("$.rules[0].rules[1]")),
+            );
+        }
+        return ::std::result::Result::Err(
+            r::no_rule_matched(::std::option::Option::Some("$.rules[0]")),
+        );
+    }
+    'rule_5: {
+        'rule_6: {
+            let ::std::option::Option::Some(_) = r::holds(
+                ::std::option::Option::Some(
+                    r::Value::Bool((v_Region.as_ref()).is_some()),
+                ),
+            ) else { break 'rule_6 };
+            'rule_7: {
+                let ::std::option::Option::Some(held) = r::holds(
+                    r::aws_partition(
+                        "$.rules[1].rules[0].rules[0].conditions[0]",
+                        &[v_Region.clone()],
+                    )?,
+                ) else { break 'rule_7 };
+                let v_PartitionResult = ::std::option::Option::Some(held);
+                'rule_8: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[0].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[0].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_8 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[0].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_8 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[0].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_8 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[0]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_9: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[1].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[1].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_9 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[1].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_9 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[1].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_9 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[1]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_10: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[2].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[2].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_10 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[2].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_10 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[2].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_10 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[2]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_11: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[3].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[3].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_11 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[3].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_11 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[3].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_11 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[3]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_12: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[4].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[4].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-cn")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_12 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[4].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_12 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[4].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_12 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[4]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_13: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[5].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[5].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-cn")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_13 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[5].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_13 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[5].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_13 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[5]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_14: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[6].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[6].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-cn")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_14 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[6].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_14 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[6].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_14 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[6]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_15: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[7].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[7].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-cn")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_15 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[7].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_15 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[7].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_15 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[7]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_16: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[8].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[8].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-us-gov")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_16 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[8].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_16 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[8].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_16 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[8]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_17: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[9].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[9].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-us-gov")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_17 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[9].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_17 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[9].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_17 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[9]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_18: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[10].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[10].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-us-gov")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_18 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[10].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_18 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[10].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_18 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[10]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_19: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[11].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[11].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-us-gov")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_19 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[11].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_19 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[11].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_19 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[11]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_20: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[12].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[12].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_20 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[12].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_20 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[12].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_20 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[12]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_21: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[13].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[13].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_21 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[13].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_21 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[13].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_21 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[13]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_22: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[14].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[14].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_22 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[14].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_22 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[14].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_22 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[14]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_23: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[15].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[15].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_23 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[15].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_23 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[15].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_23 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[15]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_24: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[16].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[16].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-b")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_24 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[16].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_24 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[16].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_24 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[16]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_25: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[17].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[17].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-b")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_25 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[17].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_25 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[17].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_25 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[17]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_26: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[18].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[18].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-b")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_26 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[18].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_26 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[18].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_26 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[18]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_27: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[19].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[19].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-b")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_27 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[19].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_27 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[19].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_27 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[19]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_28: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[20].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[20].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-f")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_28 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[20].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_28 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[20].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_28 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[20]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_29: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[21].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[21].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-f")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_29 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[21].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_29 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[21].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_29 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[21]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_30: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[22].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[22].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-f")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_30 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[22].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_30 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[22].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_30 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[22]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_31: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[23].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[23].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-iso-f")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_31 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[23].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_31 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[23].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_31 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[23]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_32: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[24].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[24].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-eusc")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_32 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[24].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_32 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[24].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_32 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[24]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_33: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[25].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[25].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-eusc")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_33 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[25].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_33 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[25].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_33 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[25]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_34: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[26].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[26].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-eusc")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_34 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[26].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_34 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[26].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_34 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[26]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_35: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::string_equals(
+                            "$.rules[1].rules[0].rules[0].rules[27].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "name",
+                                    &[r::Step::Key("name")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[27].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(
+                                    r::Value::String(::std::string::String::from("aws-eusc")),
+                                ),
+                            ],
+                        )?,
+                    ) else { break 'rule_35 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[27].conditions[1]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_35 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[27].conditions[2]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_35 };
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime-fips.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dualStackDnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dualStackDnsSuffix",
+                                            &[r::Step::Key("dualStackDnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text.push_str(":8443");
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[27]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                'rule_36: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[28].conditions[0]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_36 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[28].conditions[1]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_36 };
+                    'rule_37: {
+                        let ::std::option::Option::Some(_) = r::holds(
+                            r::boolean_equals(
+                                "$.rules[1].rules[0].rules[0].rules[28].rules[0].conditions[0]",
+                                &[
+                                    ::std::option::Option::Some(r::Value::Bool(true)),
+                                    r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "supportsFIPS",
+                                        &[r::Step::Key("supportsFIPS")],
+                                        "`getAttr` at $.rules[1].rules[0].rules[0].rules[28].rules[0].conditions[0].argv[1]",
+                                    )?,
+                                ],
+                            )?,
+                        ) else { break 'rule_37 };
+                        let ::std::option::Option::Some(_) = r::holds(
+                            r::boolean_equals(
+                                "$.rules[1].rules[0].rules[0].rules[28].rules[0].conditions[1]",
+                                &[
+                                    ::std::option::Option::Some(r::Value::Bool(true)),
+                                    r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "supportsDualStack",
+                                        &[r::Step::Key("supportsDualStack")],
+                                        "`getAttr` at $.rules[1].rules[0].rules[0].rules[28].rules[0].conditions[1].argv[1]",
+                                    )?,
+                                ],
+                            )?,
+                        ) else { break 'rule_37 };
+                        'rule_38: {
+                            let endpoint = r::endpoint(
+                                ::std::option::Option::Some(
+                                    r::Value::String({
+                                        let mut text = ::std::string::String::new();
+                                        text.push_str("https://runtime.sagemaker-fips.");
+                                        r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                        text.push_str(".");
+                                        r::push(
+                                            &mut text,
+                                            "{PartitionResult#dualStackDnsSuffix}",
+                                            r::get_attr(
+                                                    v_PartitionResult.as_ref(),
+                                                    "dualStackDnsSuffix",
+                                                    &[r::Step::Key("dualStackDnsSuffix")],
+                                                    "template",
+                                                )?
+                                                .as_ref(),
+                                        )?;
+                                        text
+                                    }),
+                                ),
+                                "$.rules[1].rules[0].rules[0].rules[28].rules[0].rules[0]",
+                            )?;
+                            return ::std::result::Result::Ok(endpoint.build());
+                        }
+                        return ::std::result::Result::Err(
+                            r::no_rule_matched(
+                                ::std::option::Option::Some(
+                                    "$.rules[1].rules[0].rules[0].rules[28].rules[0]",
+                                ),
+                            ),
+                        );
+                    }
+                    'rule_39: {
+                        return ::std::result::Result::Err(
+                            r::rule_error(
+                                ::std::option::Option::Some(
+                                    r::Value::String(
+                                        ::std::string::String::from(
+                                            "FIPS and DualStack are enabled, but this partition does not support one or both",
+                                        ),
+                                    ),
+                                ),
+                                "$.rules[1].rules[0].rules[0].rules[28].rules[1]",
+                            ),
+                        );
+                    }
+                    return ::std::result::Result::Err(
+                        r::no_rule_matched(
+                            ::std::option::Option::Some(
+                                "$.rules[1].rules[0].rules[0].rules[28]",
+                            ),
+                        ),
+                    );
+                }
+                'rule_40: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[29].conditions[0]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_40 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[29].conditions[1]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_40 };
+                    'rule_41: {
+                        let ::std::option::Option::Some(_) = r::holds(
+                            r::boolean_equals(
+                                "$.rules[1].rules[0].rules[0].rules[29].rules[0].conditions[0]",
+                                &[
+                                    r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "supportsFIPS",
+                                        &[r::Step::Key("supportsFIPS")],
+                                        "`getAttr` at $.rules[1].rules[0].rules[0].rules[29].rules[0].conditions[0].argv[0]",
+                                    )?,
+                                    ::std::option::Option::Some(r::Value::Bool(true)),
+                                ],
+                            )?,
+                        ) else { break 'rule_41 };
+                        'rule_42: {
+                            let endpoint = r::endpoint(
+                                ::std::option::Option::Some(
+                                    r::Value::String({
+                                        let mut text = ::std::string::String::new();
+                                        text.push_str("https://runtime.sagemaker-fips.");
+                                        r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                        text.push_str(".");
+                                        r::push(
+                                            &mut text,
+                                            "{PartitionResult#dnsSuffix}",
+                                            r::get_attr(
+                                                    v_PartitionResult.as_ref(),
+                                                    "dnsSuffix",
+                                                    &[r::Step::Key("dnsSuffix")],
+                                                    "template",
+                                                )?
+                                                .as_ref(),
+                                        )?;
+                                        text
+                                    }),
+                                ),
+                                "$.rules[1].rules[0].rules[0].rules[29].rules[0].rules[0]",
+                            )?;
+                            return ::std::result::Result::Ok(endpoint.build());
+                        }
+                        return ::std::result::Result::Err(
+                            r::no_rule_matched(
+                                ::std::option::Option::Some(
+                                    "$.rules[1].rules[0].rules[0].rules[29].rules[0]",
+                                ),
+                            ),
+                        );
+                    }
+                    'rule_43: {
+                        return ::std::result::Result::Err(
+                            r::rule_error(
+                                ::std::option::Option::Some(
+                                    r::Value::String(
+                                        ::std::string::String::from(
+                                            "FIPS is enabled but this partition does not support FIPS",
+                                        ),
+                                    ),
+                                ),
+                                "$.rules[1].rules[0].rules[0].rules[29].rules[1]",
+                            ),
+                        );
+                    }
+                    return ::std::result::Result::Err(
+                        r::no_rule_matched(
+                            ::std::option::Option::Some(
+                                "$.rules[1].rules[0].rules[0].rules[29]",
+                            ),
+                        ),
+                    );
+                }
+                'rule_44: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[30].conditions[0]",
+                            &[
+                                v_UseFIPS.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(false)),
+                            ],
+                        )?,
+                    ) else { break 'rule_44 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[30].conditions[1]",
+                            &[
+                                v_UseDualStack.clone(),
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_44 };
+                    'rule_45: {
+                        let ::std::option::Option::Some(_) = r::holds(
+                            r::boolean_equals(
+                                "$.rules[1].rules[0].rules[0].rules[30].rules[0].conditions[0]",
+                                &[
+                                    ::std::option::Option::Some(r::Value::Bool(true)),
+                                    r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "supportsDualStack",
+                                        &[r::Step::Key("supportsDualStack")],
+                                        "`getAttr` at $.rules[1].rules[0].rules[0].rules[30].rules[0].conditions[0].argv[1]",
+                                    )?,
+                                ],
+                            )?,
+                        ) else { break 'rule_45 };
+                        'rule_46: {
+                            let endpoint = r::endpoint(
+                                ::std::option::Option::Some(
+                                    r::Value::String({
+                                        let mut text = ::std::string::String::new();
+                                        text.push_str("https://runtime.sagemaker.");
+                                        r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                        text.push_str(".");
+                                        r::push(
+                                            &mut text,
+                                            "{PartitionResult#dualStackDnsSuffix}",
+                                            r::get_attr(
+                                                    v_PartitionResult.as_ref(),
+                                                    "dualStackDnsSuffix",
+                                                    &[r::Step::Key("dualStackDnsSuffix")],
+                                                    "template",
+                                                )?
+                                                .as_ref(),
+                                        )?;
+                                        text
+                                    }),
+                                ),
+                                "$.rules[1].rules[0].rules[0].rules[30].rules[0].rules[0]",
+                            )?;
+                            return ::std::result::Result::Ok(endpoint.build());
+                        }
+                        return ::std::result::Result::Err(
+                            r::no_rule_matched(
+                                ::std::option::Option::Some(
+                                    "$.rules[1].rules[0].rules[0].rules[30].rules[0]",
+                                ),
+                            ),
+                        );
+                    }
+                    'rule_47: {
+                        return ::std::result::Result::Err(
+                            r::rule_error(
+                                ::std::option::Option::Some(
+                                    r::Value::String(
+                                        ::std::string::String::from(
+                                            "DualStack is enabled but this partition does not support DualStack",
+                                        ),
+                                    ),
+                                ),
+                                "$.rules[1].rules[0].rules[0].rules[30].rules[1]",
+                            ),
+                        );
+                    }
+                    return ::std::result::Result::Err(
+                        r::no_rule_matched(
+                            ::std::option::Option::Some(
+                                "$.rules[1].rules[0].rules[0].rules[30]",
+                            ),
+                        ),
+                    );
+                }
+                'rule_48: {
+                    let endpoint = r::endpoint(
+                        ::std::option::Option::Some(
+                            r::Value::String({
+                                let mut text = ::std::string::String::new();
+                                text.push_str("https://runtime.sagemaker.");
+                                r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                text.push_str(".");
+                                r::push(
+                                    &mut text,
+                                    "{PartitionResult#dnsSuffix}",
+                                    r::get_attr(
+                                            v_PartitionResult.as_ref(),
+                                            "dnsSuffix",
+                                            &[r::Step::Key("dnsSuffix")],
+                                            "template",
+                                        )?
+                                        .as_ref(),
+                                )?;
+                                text
+                            }),
+                        ),
+                        "$.rules[1].rules[0].rules[0].rules[31]",
+                    )?;
+                    return ::std::result::Result::Ok(endpoint.build());
+                }
+                return ::std::result::Result::Err(
+                    r::no_rule_matched(
+                        ::std::option::Option::Some("$.rules[1].rules[0].rules[0]"),
+                    ),
+                );
+            }
+            return ::std::result::Result::Err(
+                r::no_rule_matched(::std::option::Option::Some("$.rules[1].rules[0]")),
+            );
+        }
+        'rule_49: {
+            return ::std::result::Result::Err(
+                r::rule_error(
+                    ::std::option::Option::Some(
+                        r::Value::String(
+                            ::std::string::String::from(
+                                "Invalid Configuration: Missing Region",
+                            ),
+                        ),
+                    ),
+                    "$.rules[1].rules[1]",
+                ),
+            );
+        }
+        return ::std::result::Result::Err(
+            r::no_rule_matched(::std::option::Option::Some("$.rules[1]")),
+        );
+    }
+    return ::std::result::Result::Err(r::no_rule_matched(::std::option::Option::None));
 }
 impl ResolveEndpoint for DefaultResolver {
     fn resolve_endpoint<'a>(&'a self, params: &'a Params) -> EndpointFuture<'a> {
@@ -96,20 +2239,6 @@ impl Params {
     /// AWS Region to send requests to, for example us-east-1. Needed unless Endpoint is set.
     pub fn region(&self) -> ::std::option::Option<&str> {
         self.region.as_deref()
-    }
-    /// The values by rule-set parameter name, as the rules engine reads them.
-    fn rule_values(&self) -> ::smithygen_runtime::endpoint::Params {
-        #[allow(unused_mut)]
-        let mut values = ::smithygen_runtime::endpoint::Params::new();
-        values.set("UseDualStack", self.use_dual_stack);
-        values.set("UseFIPS", self.use_fips);
-        if let ::std::option::Option::Some(value) = &self.endpoint {
-            values.set("Endpoint", value.as_str());
-        }
-        if let ::std::option::Option::Some(value) = &self.region {
-            values.set("Region", value.as_str());
-        }
-        values
     }
 }
 /// Builder for [`Params`].

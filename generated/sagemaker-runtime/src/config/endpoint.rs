@@ -30,33 +30,489 @@ pub trait ResolveEndpoint: ::std::marker::Send + ::std::marker::Sync + ::std::fm
     }
 }
 /// The service's endpoint rules as a resolver: the default when none is configured.
-#[derive(::std::fmt::Debug)]
+#[derive(::std::fmt::Debug, ::std::default::Default)]
 pub struct DefaultResolver {
-    rules: ::smithygen_runtime::client::ServiceEndpointRules,
-}
-impl ::std::default::Default for DefaultResolver {
-    fn default() -> Self {
-        Self::new()
-    }
+    resolved: ::smithygen_runtime::client::ResolvedEndpoints<Params>,
 }
 impl DefaultResolver {
-    /// The resolver of the service's endpoint rules (parsed once per process).
+    /// The resolver of the service's endpoint rules.
     pub fn new() -> Self {
-        Self {
-            rules: ::smithygen_runtime::client::ServiceEndpointRules::new(
-                &crate::config::SERVICE,
-            ),
-        }
+        Self::default()
     }
-}
-impl DefaultResolver {
     /// The endpoint for `params`, at once (the rules never wait).
     pub(crate) fn resolve(
         &self,
         params: &Params,
     ) -> ::std::result::Result<Endpoint, ::aws_smithy_runtime_api::box_error::BoxError> {
-        self.rules.resolve(&params.rule_values())
+        self.resolved
+            .get_or_resolve(
+                params,
+                |params| resolve_rules(params).map_err(::std::convert::Into::into),
+            )
     }
+}
+/// The service's endpoint rules (`smithy.rules#endpointRuleSet`), lowered to code: the
+/// endpoint for `params`, or the error of the first error rule that matches.
+#[allow(non_snake_case, unused_variables, unused_labels, unreachable_code, clippy::all)]
+pub(crate) fn resolve_rules(
+    params: &Params,
+) -> ::std::result::Result<Endpoint, ::smithygen_runtime::endpoint::ResolveError> {
+    use ::smithygen_runtime::endpoint::rules as r;
+    let v_Region: ::std::option::Option<r::Value> = params
+        .region
+        .clone()
+        .map(r::Value::String);
+    let v_UseDualStack: ::std::option::Option<r::Value> = ::std::option::Option::Some(
+        r::Value::Bool(params.use_dual_stack),
+    );
+    let v_UseFIPS: ::std::option::Option<r::Value> = ::std::option::Option::Some(
+        r::Value::Bool(params.use_fips),
+    );
+    let v_Endpoint: ::std::option::Option<r::Value> = params
+        .endpoint
+        .clone()
+        .map(r::Value::String);
+    'rule_0: {
+        let ::std::option::Option::Some(_) = r::holds(
+            ::std::option::Option::Some(r::Value::Bool((v_Endpoint.as_ref()).is_some())),
+        ) else { break 'rule_0 };
+        'rule_1: {
+            let ::std::option::Option::Some(_) = r::holds(
+                r::boolean_equals(
+                    "$.rules[0].rules[0].conditions[0]",
+                    &[
+                        v_UseFIPS.clone(),
+                        ::std::option::Option::Some(r::Value::Bool(true)),
+                    ],
+                )?,
+            ) else { break 'rule_1 };
+            return ::std::result::Result::Err(
+                r::rule_error(
+                    ::std::option::Option::Some(
+                        r::Value::String(
+                            ::std::string::String::from(
+                                "Invalid Configuration: FIPS and custom endpoint are not supported",
+                            ),
+                        ),
+                    ),
+                    "$.rules[0].rules[0]",
+                ),
+            );
+        }
+        'rule_2: {
+            let ::std::option::Option::Some(_) = r::holds(
+                r::boolean_equals(
+                    "$.rules[0].rules[1].conditions[0]",
+                    &[
+                        v_UseDualStack.clone(),
+                        ::std::option::Option::Some(r::Value::Bool(true)),
+                    ],
+                )?,
+            ) else { break 'rule_2 };
+            return ::std::result::Result::Err(
+                r::rule_error(
+                    ::std::option::Option::Some(
+                        r::Value::String(
+                            ::std::string::String::from(
+                                "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                            ),
+                        ),
+                    ),
+                    "$.rules[0].rules[1]",
+                ),
+            );
+        }
+        'rule_3: {
+            let endpoint = r::endpoint(v_Endpoint.clone(), "$.rules[0].rules[2]")?;
+            return ::std::result::Result::Ok(endpoint.build());
+        }
+        return ::std::result::Result::Err(
+            r::no_rule_matched(::std::option::Option::Some("$.rules[0]")),
+        );
+    }
+    'rule_4: {
+        let ::std::option::Option::Some(_) = r::holds(
+            ::std::option::Option::Some(r::Value::Bool((v_Region.as_ref()).is_some())),
+        ) else { break 'rule_4 };
+        'rule_5: {
+            let ::std::option::Option::Some(held) = r::holds(
+                r::aws_partition(
+                    "$.rules[1].rules[0].conditions[0]",
+                    &[v_Region.clone()],
+                )?,
+            ) else { break 'rule_5 };
+            let v_PartitionResult = ::std::option::Option::Some(held);
+            'rule_6: {
+                let ::std::option::Option::Some(_) = r::holds(
+                    r::boolean_equals(
+                        "$.rules[1].rules[0].rules[0].conditions[0]",
+                        &[
+                            v_UseFIPS.clone(),
+                            ::std::option::Option::Some(r::Value::Bool(true)),
+                        ],
+                    )?,
+                ) else { break 'rule_6 };
+                let ::std::option::Option::Some(_) = r::holds(
+                    r::boolean_equals(
+                        "$.rules[1].rules[0].rules[0].conditions[1]",
+                        &[
+                            v_UseDualStack.clone(),
+                            ::std::option::Option::Some(r::Value::Bool(true)),
+                        ],
+                    )?,
+                ) else { break 'rule_6 };
+                'rule_7: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[0].conditions[0]",
+                            &[
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "supportsFIPS",
+                                    &[r::Step::Key("supportsFIPS")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[0].conditions[0].argv[1]",
+                                )?,
+                            ],
+                        )?,
+                    ) else { break 'rule_7 };
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[0].rules[0].conditions[1]",
+                            &[
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "supportsDualStack",
+                                    &[r::Step::Key("supportsDualStack")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[0].rules[0].conditions[1].argv[1]",
+                                )?,
+                            ],
+                        )?,
+                    ) else { break 'rule_7 };
+                    'rule_8: {
+                        let endpoint = r::endpoint(
+                            ::std::option::Option::Some(
+                                r::Value::String({
+                                    let mut text = ::std::string::String::new();
+                                    text.push_str("https://runtime.sagemaker-fips.");
+                                    r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                    text.push_str(".");
+                                    r::push(
+                                        &mut text,
+                                        "{PartitionResult#dualStackDnsSuffix}",
+                                        r::get_attr(
+                                                v_PartitionResult.as_ref(),
+                                                "dualStackDnsSuffix",
+                                                &[r::Step::Key("dualStackDnsSuffix")],
+                                                "template",
+                                            )?
+                                            .as_ref(),
+                                    )?;
+                                    text
+                                }),
+                            ),
+                            "$.rules[1].rules[0].rules[0].rules[0].rules[0]",
+                        )?;
+                        return ::std::result::Result::Ok(endpoint.build());
+                    }
+                    return ::std::result::Result::Err(
+                        r::no_rule_matched(
+                            ::std::option::Option::Some(
+                                "$.rules[1].rules[0].rules[0].rules[0]",
+                            ),
+                        ),
+                    );
+                }
+                'rule_9: {
+                    return ::std::result::Result::Err(
+                        r::rule_error(
+                            ::std::option::Option::Some(
+                                r::Value::String(
+                                    ::std::string::String::from(
+                                        "FIPS and DualStack are enabled, but this partition does not support one or both",
+                                    ),
+                                ),
+                            ),
+                            "$.rules[1].rules[0].rules[0].rules[1]",
+                        ),
+                    );
+                }
+                return ::std::result::Result::Err(
+                    r::no_rule_matched(
+                        ::std::option::Option::Some("$.rules[1].rules[0].rules[0]"),
+                    ),
+                );
+            }
+            'rule_10: {
+                let ::std::option::Option::Some(_) = r::holds(
+                    r::boolean_equals(
+                        "$.rules[1].rules[0].rules[1].conditions[0]",
+                        &[
+                            v_UseFIPS.clone(),
+                            ::std::option::Option::Some(r::Value::Bool(true)),
+                        ],
+                    )?,
+                ) else { break 'rule_10 };
+                'rule_11: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[1].rules[0].conditions[0]",
+                            &[
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "supportsFIPS",
+                                    &[r::Step::Key("supportsFIPS")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[1].rules[0].conditions[0].argv[0]",
+                                )?,
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                            ],
+                        )?,
+                    ) else { break 'rule_11 };
+                    'rule_12: {
+                        let ::std::option::Option::Some(_) = r::holds(
+                            r::string_equals(
+                                "$.rules[1].rules[0].rules[1].rules[0].rules[0].conditions[0]",
+                                &[
+                                    r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "name",
+                                        &[r::Step::Key("name")],
+                                        "`getAttr` at $.rules[1].rules[0].rules[1].rules[0].rules[0].conditions[0].argv[0]",
+                                    )?,
+                                    ::std::option::Option::Some(
+                                        r::Value::String(::std::string::String::from("aws")),
+                                    ),
+                                ],
+                            )?,
+                        ) else { break 'rule_12 };
+                        let endpoint = r::endpoint(
+                            ::std::option::Option::Some(
+                                r::Value::String({
+                                    let mut text = ::std::string::String::new();
+                                    text.push_str("https://runtime-fips.sagemaker.");
+                                    r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                    text.push_str(".amazonaws.com");
+                                    text
+                                }),
+                            ),
+                            "$.rules[1].rules[0].rules[1].rules[0].rules[0]",
+                        )?;
+                        return ::std::result::Result::Ok(endpoint.build());
+                    }
+                    'rule_13: {
+                        let ::std::option::Option::Some(_) = r::holds(
+                            r::string_equals(
+                                "$.rules[1].rules[0].rules[1].rules[0].rules[1].conditions[0]",
+                                &[
+                                    r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "name",
+                                        &[r::Step::Key("name")],
+                                        "`getAttr` at $.rules[1].rules[0].rules[1].rules[0].rules[1].conditions[0].argv[0]",
+                                    )?,
+                                    ::std::option::Option::Some(
+                                        r::Value::String(::std::string::String::from("aws-us-gov")),
+                                    ),
+                                ],
+                            )?,
+                        ) else { break 'rule_13 };
+                        let endpoint = r::endpoint(
+                            ::std::option::Option::Some(
+                                r::Value::String({
+                                    let mut text = ::std::string::String::new();
+                                    text.push_str("https://runtime.sagemaker.");
+                                    r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                    text.push_str(".amazonaws.com");
+                                    text
+                                }),
+                            ),
+                            "$.rules[1].rules[0].rules[1].rules[0].rules[1]",
+                        )?;
+                        return ::std::result::Result::Ok(endpoint.build());
+                    }
+                    'rule_14: {
+                        let endpoint = r::endpoint(
+                            ::std::option::Option::Some(
+                                r::Value::String({
+                                    let mut text = ::std::string::String::new();
+                                    text.push_str("https://runtime.sagemaker-fips.");
+                                    r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                    text.push_str(".");
+                                    r::push(
+                                        &mut text,
+                                        "{PartitionResult#dnsSuffix}",
+                                        r::get_attr(
+                                                v_PartitionResult.as_ref(),
+                                                "dnsSuffix",
+                                                &[r::Step::Key("dnsSuffix")],
+                                                "template",
+                                            )?
+                                            .as_ref(),
+                                    )?;
+                                    text
+                                }),
+                            ),
+                            "$.rules[1].rules[0].rules[1].rules[0].rules[2]",
+                        )?;
+                        return ::std::result::Result::Ok(endpoint.build());
+                    }
+                    return ::std::result::Result::Err(
+                        r::no_rule_matched(
+                            ::std::option::Option::Some(
+                                "$.rules[1].rules[0].rules[1].rules[0]",
+                            ),
+                        ),
+                    );
+                }
+                'rule_15: {
+                    return ::std::result::Result::Err(
+                        r::rule_error(
+                            ::std::option::Option::Some(
+                                r::Value::String(
+                                    ::std::string::String::from(
+                                        "FIPS is enabled but this partition does not support FIPS",
+                                    ),
+                                ),
+                            ),
+                            "$.rules[1].rules[0].rules[1].rules[1]",
+                        ),
+                    );
+                }
+                return ::std::result::Result::Err(
+                    r::no_rule_matched(
+                        ::std::option::Option::Some("$.rules[1].rules[0].rules[1]"),
+                    ),
+                );
+            }
+            'rule_16: {
+                let ::std::option::Option::Some(_) = r::holds(
+                    r::boolean_equals(
+                        "$.rules[1].rules[0].rules[2].conditions[0]",
+                        &[
+                            v_UseDualStack.clone(),
+                            ::std::option::Option::Some(r::Value::Bool(true)),
+                        ],
+                    )?,
+                ) else { break 'rule_16 };
+                'rule_17: {
+                    let ::std::option::Option::Some(_) = r::holds(
+                        r::boolean_equals(
+                            "$.rules[1].rules[0].rules[2].rules[0].conditions[0]",
+                            &[
+                                ::std::option::Option::Some(r::Value::Bool(true)),
+                                r::get_attr(
+                                    v_PartitionResult.as_ref(),
+                                    "supportsDualStack",
+                                    &[r::Step::Key("supportsDualStack")],
+                                    "`getAttr` at $.rules[1].rules[0].rules[2].rules[0].conditions[0].argv[1]",
+                                )?,
+                            ],
+                        )?,
+                    ) else { break 'rule_17 };
+                    'rule_18: {
+                        let endpoint = r::endpoint(
+                            ::std::option::Option::Some(
+                                r::Value::String({
+                                    let mut text = ::std::string::String::new();
+                                    text.push_str("https://runtime.sagemaker.");
+                                    r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                                    text.push_str(".");
+                                    r::push(
+                                        &mut text,
+                                        "{PartitionResult#dualStackDnsSuffix}",
+                                        r::get_attr(
+                                                v_PartitionResult.as_ref(),
+                                                "dualStackDnsSuffix",
+                                                &[r::Step::Key("dualStackDnsSuffix")],
+                                                "template",
+                                            )?
+                                            .as_ref(),
+                                    )?;
+                                    text
+                                }),
+                            ),
+                            "$.rules[1].rules[0].rules[2].rules[0].rules[0]",
+                        )?;
+                        return ::std::result::Result::Ok(endpoint.build());
+                    }
+                    return ::std::result::Result::Err(
+                        r::no_rule_matched(
+                            ::std::option::Option::Some(
+                                "$.rules[1].rules[0].rules[2].rules[0]",
+                            ),
+                        ),
+                    );
+                }
+                'rule_19: {
+                    return ::std::result::Result::Err(
+                        r::rule_error(
+                            ::std::option::Option::Some(
+                                r::Value::String(
+                                    ::std::string::String::from(
+                                        "DualStack is enabled but this partition does not support DualStack",
+                                    ),
+                                ),
+                            ),
+                            "$.rules[1].rules[0].rules[2].rules[1]",
+                        ),
+                    );
+                }
+                return ::std::result::Result::Err(
+                    r::no_rule_matched(
+                        ::std::option::Option::Some("$.rules[1].rules[0].rules[2]"),
+                    ),
+                );
+            }
+            'rule_20: {
+                let endpoint = r::endpoint(
+                    ::std::option::Option::Some(
+                        r::Value::String({
+                            let mut text = ::std::string::String::new();
+                            text.push_str("https://runtime.sagemaker.");
+                            r::push(&mut text, "{Region}", v_Region.as_ref())?;
+                            text.push_str(".");
+                            r::push(
+                                &mut text,
+                                "{PartitionResult#dnsSuffix}",
+                                r::get_attr(
+                                        v_PartitionResult.as_ref(),
+                                        "dnsSuffix",
+                                        &[r::Step::Key("dnsSuffix")],
+                                        "template",
+                                    )?
+                                    .as_ref(),
+                            )?;
+                            text
+                        }),
+                    ),
+                    "$.rules[1].rules[0].rules[3]",
+                )?;
+                return ::std::result::Result::Ok(endpoint.build());
+            }
+            return ::std::result::Result::Err(
+                r::no_rule_matched(::std::option::Option::Some("$.rules[1].rules[0]")),
+            );
+        }
+        return ::std::result::Result::Err(
+            r::no_rule_matched(::std::option::Option::Some("$.rules[1]")),
+        );
+    }
+    'rule_21: {
+        return ::std::result::Result::Err(
+            r::rule_error(
+                ::std::option::Option::Some(
+                    r::Value::String(
+                        ::std::string::String::from(
+                            "Invalid Configuration: Missing Region",
+                        ),
+                    ),
+                ),
+                "$.rules[2]",
+            ),
+        );
+    }
+    return ::std::result::Result::Err(r::no_rule_matched(::std::option::Option::None));
 }
 impl ResolveEndpoint for DefaultResolver {
     fn resolve_endpoint<'a>(&'a self, params: &'a Params) -> EndpointFuture<'a> {
@@ -96,20 +552,6 @@ impl Params {
     /// Fixed URL used as-is instead of a resolved host; cannot be combined with FIPS or dual-stack.
     pub fn endpoint(&self) -> ::std::option::Option<&str> {
         self.endpoint.as_deref()
-    }
-    /// The values by rule-set parameter name, as the rules engine reads them.
-    fn rule_values(&self) -> ::smithygen_runtime::endpoint::Params {
-        #[allow(unused_mut)]
-        let mut values = ::smithygen_runtime::endpoint::Params::new();
-        if let ::std::option::Option::Some(value) = &self.region {
-            values.set("Region", value.as_str());
-        }
-        values.set("UseDualStack", self.use_dual_stack);
-        values.set("UseFIPS", self.use_fips);
-        if let ::std::option::Option::Some(value) = &self.endpoint {
-            values.set("Endpoint", value.as_str());
-        }
-        values
     }
 }
 /// Builder for [`Params`].
