@@ -5,7 +5,7 @@
 //! ([`sender_body`], [`EventMarshaller`]) and the hand-over of the message signer from
 //! aws-runtime's SigV4 signer to that body ([`hand_over_signer`]).
 
-use super::message::{self, ERROR, EVENT, EVENT_STREAM_CONTENT_TYPE, EXCEPTION};
+use super::message::{self, ERROR, EVENT, EXCEPTION};
 use super::{EventStreamError, EventStreamSender, MarshallMessage, Message, RawMessage, UnmarshallMessage, UnmarshalledMessage};
 use aws_runtime::auth::SigV4OperationSigningConfig;
 use aws_sigv4::http_request::SignableBody;
@@ -366,7 +366,9 @@ impl<T> MarshallMessage for EventMarshaller<T> {
 /// Makes `sender` the body of `request` (generated serializers of operations with an input
 /// stream call this): each event is marshalled, SigV4-signed and framed as it is produced,
 /// nothing is buffered, and the stream ends with the signed empty message SigV4 requires.
-/// Sets `Content-Type: application/vnd.amazon.eventstream` and removes any `Content-Length`.
+/// Sets `Content-Type` to `content_type` (the protocol's: restJson1 and rpcv2Cbor say
+/// `application/vnd.amazon.eventstream`, awsJson keeps its JSON media type) and removes any
+/// `Content-Length`.
 ///
 /// The messages are signed by the client's SigV4 signer after it signs the HTTP request (each
 /// message's signature chains from the request's), with `aws-sigv4`'s event-stream signing;
@@ -375,6 +377,7 @@ pub fn sender_body<T, E>(
     sender: EventStreamSender<T, E>,
     marshall: fn(T) -> Result<Message, EventStreamError>,
     marshall_error: fn(E) -> Result<Message, EventStreamError>,
+    content_type: &'static str,
     request: &mut HttpRequest,
 ) where
     T: Send + Sync + 'static,
@@ -387,7 +390,7 @@ pub fn sender_body<T, E>(
     // writes `Content-Length: 0` for the empty one): left there, the request would end after
     // its head. Without it the stream goes out chunked, as long as it lasts.
     request.headers_mut().remove("content-length");
-    request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
+    request.headers_mut().insert("content-type", content_type);
     request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
 }
 
@@ -399,6 +402,7 @@ pub fn sender_body_with_initial<T, E>(
     initial: Message,
     marshall: fn(T) -> Result<Message, EventStreamError>,
     marshall_error: fn(E) -> Result<Message, EventStreamError>,
+    content_type: &'static str,
     request: &mut HttpRequest,
 ) where
     T: Send + Sync + 'static,
@@ -418,7 +422,7 @@ pub fn sender_body_with_initial<T, E>(
     );
     *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
     request.headers_mut().remove("content-length");
-    request.headers_mut().insert("content-type", EVENT_STREAM_CONTENT_TYPE);
+    request.headers_mut().insert("content-type", content_type);
     request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
 }
 

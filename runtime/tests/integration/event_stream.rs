@@ -416,7 +416,7 @@ async fn an_error_response_is_read_whole_by_the_error_reader() {
 fn ser_input(events: Vec<Event>) -> Result<HttpRequest, BoxError> {
     let mut request = ser("/upload")?;
     let stream = futures_util::stream::iter(events.into_iter().map(Ok::<_, EventError>));
-    sender_body(EventStreamSender::from(stream), marshall, marshall_error, &mut request);
+    sender_body(EventStreamSender::from(stream), marshall, marshall_error, smithygen_runtime::event_stream::EVENT_STREAM_CONTENT_TYPE, &mut request);
     Ok(request)
 }
 
@@ -542,7 +542,7 @@ async fn the_server_reads_a_signed_input_stream_as_the_events_it_carries() {
         OperationInfo { name: "Upload", static_context_params: &[], http_checksum_required: false, request_compression: None, capture_input: None, context_params: None, auth: smithygen_runtime::client::auth::OperationAuth::Service, http_versions: &[smithygen_runtime::client::HttpVersion::Http11] };
     let ser = |events: Vec<Result<Event, EventError>>| -> Result<HttpRequest, BoxError> {
         let mut request = ser("/upload")?;
-        sender_body(EventStreamSender::from(futures_util::stream::iter(events)), marshall, marshall_error, &mut request);
+        sender_body(EventStreamSender::from(futures_util::stream::iter(events)), marshall, marshall_error, smithygen_runtime::event_stream::EVENT_STREAM_CONTENT_TYPE, &mut request);
         Ok(request)
     };
     let events = vec![Ok(part("one")), Ok(part("two")), Err(EventError::ModelStreamError(ErrorMetadata::builder().message("boom").build()))];
@@ -594,7 +594,7 @@ async fn a_streaming_route_reads_each_event_while_the_client_is_still_sending() 
         // `Content-Length: 0`, which the stream must not keep.
         let builder = http::Request::builder().method("POST").uri("/upload");
         let mut request = smithygen_runtime::protocol::http::finish_request(builder, http::HeaderMap::new(), SdkBody::empty())?;
-        sender_body(events, marshall, marshall_error, &mut request);
+        sender_body(events, marshall, marshall_error, smithygen_runtime::event_stream::EVENT_STREAM_CONTENT_TYPE, &mut request);
         Ok(request)
     };
     static UPLOAD: OperationInfo =

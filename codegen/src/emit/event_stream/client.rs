@@ -13,7 +13,7 @@ use super::super::common::*;
 use super::super::codec::{de_value, new_object, object_body, parse_body, read_body_members, ser_members, ser_value, value_body};
 use super::super::http_bindings::{plan_of, read_body, write_document};
 use super::{error_path, has_event_streams, initial_message, member_plan, message_stream, receiver, streams};
-use crate::ir::{Direction, Event, EventPayload, EventStream, Member, Operation, Service, Structure, Type, Union};
+use crate::ir::{BodyBinding, Direction, Event, EventPayload, EventStream, Member, Operation, Service, Structure, Type, Union};
 use crate::protocol::BodyCodec;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -623,6 +623,11 @@ pub fn finish_request(svc: &Service, input: &Structure, m: &Member, source: &Tok
         return quote! { compile_error!("a request payload that is not an input event stream with a plan") };
     };
     let (write_event, write_error) = (ident(&es.write_event), ident(&es.write_error));
+    // The request's media type is the protocol's, as the plan's payload binding says.
+    let content_type = match &plan_of(input).body {
+        BodyBinding::Payload(payload) => payload.content_type.clone(),
+        _ => return quote! { compile_error!("an input event stream that is not the request's payload") },
+    };
     // Only an input with other members sends one, as smithy-rs does
     // (`handlesEventStreamInitialRequest`).
     if let Some(initial) = plan_of(input).initial_message.as_ref().filter(|i| !i.members.is_empty()) {
@@ -642,6 +647,7 @@ pub fn finish_request(svc: &Service, input: &Structure, m: &Member, source: &Tok
                 initial,
                 crate::protocol::event_streams::#write_event,
                 crate::protocol::event_streams::#write_error,
+                #content_type,
                 &mut #request,
             );
             ::std::result::Result::Ok(#request)
@@ -653,6 +659,7 @@ pub fn finish_request(svc: &Service, input: &Structure, m: &Member, source: &Tok
             #stream,
             crate::protocol::event_streams::#write_event,
             crate::protocol::event_streams::#write_error,
+            #content_type,
             &mut #request,
         );
         ::std::result::Result::Ok(#request)

@@ -73,6 +73,7 @@ pub(crate) fn ser_request(
         event_stream,
         crate::protocol::event_streams::write_request_stream_event_event,
         crate::protocol::event_streams::write_request_stream_event_error,
+        "application/vnd.amazon.eventstream",
         &mut request,
     );
     ::std::result::Result::Ok(request)
