@@ -16,18 +16,34 @@ use quote::quote;
 pub trait BodyFormat {
     /// The runtime module with the format's readers (`object`, `array`, `string`, ...).
     fn runtime(&self) -> TokenStream;
-    /// The type of a value of the format.
-    fn value_type(&self) -> TokenStream;
+    /// The type of a value of the format (each format's runtime module has a `Value` and a
+    /// `Map`; they differ in the map variant's name alone).
+    fn value_type(&self) -> TokenStream {
+        let rt = self.runtime();
+        quote! { #rt::Value }
+    }
     /// The format's map type, for `collect::<Result<_, _>>`.
-    fn map_type(&self) -> TokenStream;
+    fn map_type(&self) -> TokenStream {
+        let rt = self.runtime();
+        quote! { #rt::Map }
+    }
     /// An empty map of the format.
-    fn new_map(&self) -> TokenStream;
+    fn new_map(&self) -> TokenStream {
+        let rt = self.runtime();
+        quote! { #rt::Map::new() }
+    }
     /// A value holding the map `map`.
     fn map_value(&self, map: TokenStream) -> TokenStream;
     /// A value holding the `Vec` of values `items`.
-    fn array_value(&self, items: TokenStream) -> TokenStream;
+    fn array_value(&self, items: TokenStream) -> TokenStream {
+        let rt = self.runtime();
+        quote! { #rt::Value::Array(#items) }
+    }
     /// The null value (a missing item of a sparse list or map).
-    fn null_value(&self) -> TokenStream;
+    fn null_value(&self) -> TokenStream {
+        let rt = self.runtime();
+        quote! { #rt::Value::Null }
+    }
     /// An owned `String` of `key` (a `&String` map key), for a written map entry.
     fn owned_key(&self, key: TokenStream) -> TokenStream;
     /// The key of a member in a body (JSON honours `@jsonName`, CBOR does not).

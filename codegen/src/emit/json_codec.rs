@@ -28,34 +28,9 @@ impl BodyFormat for Json {
         quote! { ::smithygen_runtime::protocol::json }
     }
 
-    fn value_type(&self) -> TokenStream {
-        let rt = self.runtime();
-        quote! { #rt::Value }
-    }
-
-    fn map_type(&self) -> TokenStream {
-        let rt = self.runtime();
-        quote! { #rt::Map }
-    }
-
-    fn new_map(&self) -> TokenStream {
-        let rt = self.runtime();
-        quote! { #rt::Map::new() }
-    }
-
     fn map_value(&self, map: TokenStream) -> TokenStream {
         let rt = self.runtime();
         quote! { #rt::Value::Object(#map) }
-    }
-
-    fn array_value(&self, items: TokenStream) -> TokenStream {
-        let rt = self.runtime();
-        quote! { #rt::Value::Array(#items) }
-    }
-
-    fn null_value(&self) -> TokenStream {
-        let rt = self.runtime();
-        quote! { #rt::Value::Null }
     }
 
     fn owned_key(&self, key: TokenStream) -> TokenStream {

@@ -385,7 +385,13 @@ pub fn sender_body<T, E>(
 {
     let (signer, signer_sender) = DeferredSigner::new();
     let adapter = sender.into_body_stream(EventMarshaller::new(marshall), EventMarshaller::new(marshall_error), signer);
-    *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
+    install_stream_body(request, SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter)), signer_sender, content_type);
+}
+
+/// Puts the framed stream `body` on `request` as its body, with its `Content-Type`, and hands
+/// the request's message signer over (see [`hand_over_signer`]).
+fn install_stream_body(request: &mut HttpRequest, body: SdkBody, signer_sender: DeferredSignerSender, content_type: &'static str) {
+    *request.body_mut() = body;
     // The stream replaces a body whose length may already be on the request (`finish_request`
     // writes `Content-Length: 0` for the empty one): left there, the request would end after
     // its head. Without it the stream goes out chunked, as long as it lasts.
@@ -420,10 +426,7 @@ pub fn sender_body_with_initial<T, E>(
         EventMarshaller::new(marshall_error),
         signer,
     );
-    *request.body_mut() = SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter));
-    request.headers_mut().remove("content-length");
-    request.headers_mut().insert("content-type", content_type);
-    request.add_extension(EventStreamSigning(Arc::new(std::sync::Mutex::new(Some(signer_sender)))));
+    install_stream_body(request, SdkBody::from_body_1_x(http_body_util::StreamBody::new(adapter)), signer_sender, content_type);
 }
 
 /// Where the SigV4 signer sends the message signer of this request's input stream: put on the
