@@ -1,6 +1,6 @@
 //! [`invoke`]: runs one operation through the aws-smithy-runtime orchestrator.
 
-use super::config::{ClientConfig, ClientConfigBuilder};
+use super::config::{ClientConfig, ClientConfigBuilder, ClientConfigInner};
 use super::error::ConfigError;
 use super::interceptors::OperationContext;
 use super::{auth, AnyService, OperationInfo, ServiceInfo, StaticParam};
@@ -89,8 +89,10 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let deserializer = FnDeserializer { whole: deserializer, streamed: None };
-    run(config, service, operation, input, serializer, deserializer, config_override).await
+    let types = TypedOperation { serializer, deserializer: FnDeserializer { whole: deserializer, streamed: None } };
+    let config = with_override(config, config_override);
+    let result = run(&config.inner, service, operation, Input::erase(input), &types).await;
+    typed_result::<O, E>(result)
 }
 
 /// Runs one operation whose output holds a stream (an event stream, or a `@streaming` blob)
@@ -120,24 +122,102 @@ where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
-    let deserializer = FnDeserializer { whole: error, streamed: Some(output) };
-    run(config, service, operation, input, serializer, deserializer, config_override).await
+    let types = TypedOperation { serializer, deserializer: FnDeserializer { whole: error, streamed: Some(output) } };
+    let config = with_override(config, config_override);
+    let result = run(&config.inner, service, operation, Input::erase(input), &types).await;
+    typed_result::<O, E>(result)
 }
 
-async fn run<S, I, O, E>(
-    config: &ClientConfig<S>,
-    service: &'static ServiceInfo,
-    operation: &'static OperationInfo,
-    input: I,
+/// The configuration of one call: `config`, with the set fields of a per-call override on top.
+fn with_override<'a, S>(
+    config: &'a ClientConfig<S>,
+    config_override: Option<&ClientConfigBuilder<S>>,
+) -> Cow<'a, ClientConfig<S>> {
+    match config_override {
+        Some(over) => Cow::Owned(config.with_override(over)),
+        None => Cow::Borrowed(config),
+    }
+}
+
+/// What [`run`] needs of an operation's input, output and error types, behind one trait object:
+/// the orchestrator erases the types anyway, so the whole call (its future, the plugins, the
+/// tracing) is compiled once in this crate instead of once per operation in every generated
+/// crate; only these few methods and the final downcasts are instantiated per operation.
+trait OperationTypes: Send + Sync {
+    /// The key of the runtime plugins this operation's calls share (see [`PreparedKey`]).
+    fn prepared_key(&self, operation: &'static OperationInfo) -> PreparedKey;
+    /// [`operation_parts`] for the operation's error type.
+    fn operation_parts(
+        &self,
+        layer: Layer,
+        service: &'static ServiceInfo,
+        operation: &'static OperationInfo,
+    ) -> (Layer, RuntimeComponentsBuilder);
+    /// The orchestrator's serializer and deserializer for the operation.
+    fn serde(&self) -> (SharedRequestSerializer, SharedResponseDeserializer);
+}
+
+/// The generated serializer and response readers of one operation, with their types.
+struct TypedOperation<I, O, E> {
     serializer: fn(I) -> Result<HttpRequest, BoxError>,
     deserializer: FnDeserializer<O, E>,
-    config_override: Option<&ClientConfigBuilder<S>>,
-) -> Result<O, SdkError<E, HttpResponse>>
+}
+
+impl<I, O, E> OperationTypes for TypedOperation<I, O, E>
 where
     I: Debug + Send + Sync + 'static,
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
+    fn prepared_key(&self, operation: &'static OperationInfo) -> PreparedKey {
+        PreparedKey {
+            operation: operation as *const OperationInfo as usize,
+            types: TypeId::of::<(I, O, E)>(),
+            serializer: self.serializer as usize,
+            deserializer: (self.deserializer.whole as usize, self.deserializer.streamed.map(|f| f as usize)),
+        }
+    }
+
+    fn operation_parts(
+        &self,
+        layer: Layer,
+        service: &'static ServiceInfo,
+        operation: &'static OperationInfo,
+    ) -> (Layer, RuntimeComponentsBuilder) {
+        operation_parts::<E>(layer, service, operation)
+    }
+
+    fn serde(&self) -> (SharedRequestSerializer, SharedResponseDeserializer) {
+        (
+            SharedRequestSerializer::new(FnSerializer { f: self.serializer }),
+            SharedResponseDeserializer::new(FnDeserializer {
+                whole: self.deserializer.whole,
+                streamed: self.deserializer.streamed,
+            }),
+        )
+    }
+}
+
+/// The typed result of a call [`run`] made.
+fn typed_result<O, E>(
+    result: Result<Output, SdkError<Error, HttpResponse>>,
+) -> Result<O, SdkError<E, HttpResponse>>
+where
+    O: Debug + Send + Sync + 'static,
+    E: std::error::Error + Debug + Send + Sync + 'static,
+{
+    result.map_err(downcast_error::<E>)?.downcast::<O>().map_err(|_| {
+        SdkError::construction_failure("internal error: the operation output has an unexpected type")
+    })
+}
+
+async fn run(
+    config: &ClientConfigInner,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: Input,
+    types: &dyn OperationTypes,
+) -> Result<Output, SdkError<Error, HttpResponse>> {
     let span = tracing::info_span!(
         "smithygen.operation",
         service = service.sdk_id,
@@ -146,34 +226,9 @@ where
     );
     let started = Instant::now();
     let result = async {
-        let config: Cow<'_, ClientConfig<S>> = match config_override {
-            Some(over) => Cow::Owned(config.with_override(over)),
-            None => Cow::Borrowed(config),
-        };
-        let input = Input::erase(input);
-        let plugins = runtime_plugins::<S, I, O, E>(
-            &config,
-            service,
-            operation,
-            &input,
-            serializer,
-            deserializer,
-            &span,
-        )
-        .map_err(SdkError::construction_failure)?;
-        let output = aws_smithy_runtime::client::orchestrator::invoke(
-            service.sdk_id,
-            operation.name,
-            input,
-            &plugins,
-        )
-        .await
-        .map_err(downcast_error::<E>)?;
-        output.downcast::<O>().map_err(|_| {
-            SdkError::construction_failure(
-                "internal error: the operation output has an unexpected type",
-            )
-        })
+        let plugins = runtime_plugins(config, service, operation, &input, types, &span)
+            .map_err(SdkError::construction_failure)?;
+        aws_smithy_runtime::client::orchestrator::invoke(service.sdk_id, operation.name, input, &plugins).await
     }
     .instrument(span.clone())
     .await;
@@ -304,32 +359,20 @@ impl Intercept for InputCaptureInterceptor {
 /// (see [`PreparedCalls`]), plus what only this call has: its tracing span (when a subscriber
 /// listens to it) and, for an operation that binds input members to endpoint parameters, its
 /// endpoint parameters.
-#[allow(clippy::too_many_arguments)]
-fn runtime_plugins<S, I, O, E>(
-    config: &ClientConfig<S>,
+fn runtime_plugins(
+    config: &ClientConfigInner,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     input: &Input,
-    serializer: fn(I) -> Result<HttpRequest, BoxError>,
-    deserializer: FnDeserializer<O, E>,
+    types: &dyn OperationTypes,
     span: &tracing::Span,
-) -> Result<RuntimePlugins, ConfigError>
-where
-    I: Debug + Send + Sync + 'static,
-    O: Debug + Send + Sync + 'static,
-    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
-{
-    let key = PreparedKey {
-        operation: operation as *const OperationInfo as usize,
-        types: TypeId::of::<(I, O, E)>(),
-        serializer: serializer as usize,
-        deserializer: (deserializer.whole as usize, deserializer.streamed.map(|f| f as usize)),
-    };
-    let mut plugins = match config.inner.prepared.get(&key) {
+) -> Result<RuntimePlugins, ConfigError> {
+    let key = types.prepared_key(operation);
+    let mut plugins = match config.prepared.get(&key) {
         Some(plugins) => plugins,
         None => {
-            let plugins = prepare::<S, I, O, E>(config, service, operation, serializer, deserializer)?;
-            config.inner.prepared.insert(key, &plugins);
+            let plugins = prepare(config, service, operation, types)?;
+            config.prepared.insert(key, &plugins);
             plugins
         }
     };
@@ -364,20 +407,14 @@ where
 /// holds [`operation_plugin`]'s contents and the call settings drawn from the configuration
 /// (auth, endpoint unless the input feeds it, request body transforms, HTTP version, serde,
 /// retry partition). Errors are not kept: a call that fails here fails the same way again.
-fn prepare<S, I, O, E>(
-    config: &ClientConfig<S>,
+fn prepare(
+    config: &ClientConfigInner,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
-    serializer: fn(I) -> Result<HttpRequest, BoxError>,
-    deserializer: FnDeserializer<O, E>,
-) -> Result<RuntimePlugins, ConfigError>
-where
-    I: Debug + Send + Sync + 'static,
-    O: Debug + Send + Sync + 'static,
-    E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
-{
-    let settings = &config.inner.settings;
-    let (mut layer, operation_components) = operation_parts::<E>(Layer::new(operation.name), service, operation);
+    types: &dyn OperationTypes,
+) -> Result<RuntimePlugins, ConfigError> {
+    let settings = &config.settings;
+    let (mut layer, operation_components) = types.operation_parts(Layer::new(operation.name), service, operation);
     let mut components = RuntimeComponentsBuilder::new("smithygen.call");
 
     // Auth: the configured resolver, else the schemes the model names. With the default
@@ -442,14 +479,15 @@ where
     // HTTP version: with `http2_prior_knowledge`, operations whose model lists `h2` use the
     // config's HTTP/2 client; others keep the client-level one.
     if operation.http_versions.contains(&super::HttpVersion::H2) {
-        if let Some(http2_client) = config.inner.http2_client() {
+        if let Some(http2_client) = config.http2_client() {
             components.set_http_client(Some(http2_client));
         }
     }
 
     // Serde, retry partition and SDK headers.
-    layer.store_put(SharedRequestSerializer::new(FnSerializer { f: serializer }));
-    layer.store_put(SharedResponseDeserializer::new(deserializer));
+    let (serializer, deserializer) = types.serde();
+    layer.store_put(serializer);
+    layer.store_put(deserializer);
     let partition = match &settings.retry_partition {
         Some(partition) => partition.clone(),
         None => {
@@ -469,10 +507,10 @@ where
     let call_plugin = StaticRuntimePlugin::new()
         .with_config(layer.freeze())
         .with_runtime_components(operation_components.merge_from(&components));
-    let metrics = config.inner.metrics_plugin(service.crate_name)?;
+    let metrics = config.metrics_plugin(service.crate_name)?;
     let mut plugins = RuntimePlugins::new()
-        .with_client_plugins(config.inner.defaults.iter().cloned())
-        .with_client_plugin(config.inner.client_plugin.clone())
+        .with_client_plugins(config.defaults.iter().cloned())
+        .with_client_plugin(config.client_plugin.clone())
         .with_client_plugin(metrics)
         .with_operation_plugin(call_plugin);
     if settings.allow_no_auth {
@@ -598,13 +636,13 @@ pub(crate) fn failing_resolver(error: ConfigError) -> SharedEndpointResolver {
 /// operation binds (`smithy.rules#contextParam`), the operation's static context parameters. A generated crate turns them into its
 /// typed `config::endpoint::Params`, which the configured resolver or the crate's default one
 /// receives; without one (a service described by hand), the rules resolve them as they are.
-fn endpoint_resolver<S>(
-    config: &ClientConfig<S>,
+fn endpoint_resolver(
+    config: &ClientConfigInner,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
     input: Option<&Input>,
 ) -> Result<(SharedEndpointResolver, EndpointResolverParams), ConfigError> {
-    let settings = &config.inner.settings;
+    let settings = &config.settings;
     let custom = settings.endpoint_resolver.clone();
     let static_uri = |url: &str| {
         (
