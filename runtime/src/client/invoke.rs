@@ -47,6 +47,7 @@ use aws_types::SigningName;
 use aws_smithy_types::endpoint::Endpoint;
 use std::any::TypeId;
 use std::future::Future;
+use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::borrow::Cow;
 #[cfg(feature = "rules-interpreter")]
@@ -211,7 +212,20 @@ where
     })
 }
 
-async fn run(
+/// The call, type-erased: its future is built here and boxed, so that its state machine (with
+/// the orchestrator's, which a crate calling an `async fn` of another crate would otherwise
+/// compile again) is compiled once, in this crate, rather than in every generated crate.
+fn run<'a>(
+    config: &'a ClientConfigInner,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+    input: Input,
+    types: &'a dyn OperationTypes,
+) -> Pin<Box<dyn Future<Output = Result<Output, SdkError<Error, HttpResponse>>> + Send + 'a>> {
+    Box::pin(run_erased(config, service, operation, input, types))
+}
+
+async fn run_erased(
     config: &ClientConfigInner,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
