@@ -308,13 +308,30 @@ where
 /// The contents of [`operation_plugin`], added to `layer` (so that a call can hold them and its
 /// own settings in one layer of the config bag, which every lookup walks).
 fn operation_parts<E>(
-    mut layer: Layer,
+    layer: Layer,
     service: &'static ServiceInfo,
     operation: &'static OperationInfo,
 ) -> (Layer, RuntimeComponentsBuilder)
 where
     E: std::error::Error + ProvideErrorMetadata + ProvideErrorKind + Debug + Send + Sync + 'static,
 {
+    // The official SDK crates' retry classifiers (HTTP 500/502/503/504 is the client plugin's):
+    // the same calls are retried, by construction. Only they depend on `E`.
+    let components = RuntimeComponentsBuilder::new("smithygen.operation")
+        .with_retry_classifier(TransientErrorClassifier::<E>::new())
+        .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
+        .with_retry_classifier(AwsErrorCodeClassifier::<E>::new())
+        .with_retry_classifier(ServiceClockSkewClassifier::<E>::new());
+    operation_parts_erased(layer, components, service, operation)
+}
+
+/// The part of [`operation_parts`] that does not depend on the operation's error type.
+fn operation_parts_erased(
+    mut layer: Layer,
+    mut components: RuntimeComponentsBuilder,
+    service: &'static ServiceInfo,
+    operation: &'static OperationInfo,
+) -> (Layer, RuntimeComponentsBuilder) {
     layer.store_put(Metadata::new(operation.name, service.sdk_id));
     // Response bodies may hold secrets; keep the orchestrator from tracing them.
     layer.store_put(SensitiveOutput);
@@ -326,13 +343,6 @@ where
             ..Default::default()
         });
     }
-    // The official SDK crates' retry classifiers (HTTP 500/502/503/504 is the client plugin's):
-    // the same calls are retried, by construction.
-    let mut components = RuntimeComponentsBuilder::new("smithygen.operation")
-        .with_retry_classifier(TransientErrorClassifier::<E>::new())
-        .with_retry_classifier(ModeledAsRetryableClassifier::<E>::new())
-        .with_retry_classifier(AwsErrorCodeClassifier::<E>::new())
-        .with_retry_classifier(ServiceClockSkewClassifier::<E>::new());
     if let Some(capture) = operation.capture_input {
         components.push_interceptor(SharedInterceptor::permanent(InputCaptureInterceptor { capture }));
     }
