@@ -199,10 +199,13 @@ where
     }
 }
 
+/// The type-erased result of a call.
+type ErasedResult = Result<Output, SdkError<Error, HttpResponse>>;
+
 /// The typed result of a call [`run`] made.
-fn typed_result<O, E>(
-    result: Result<Output, SdkError<Error, HttpResponse>>,
-) -> Result<O, SdkError<E, HttpResponse>>
+// The error is the one `invoke` returns (the official crates' `SdkError`), not boxed here.
+#[allow(clippy::result_large_err)]
+fn typed_result<O, E>(result: ErasedResult) -> Result<O, SdkError<E, HttpResponse>>
 where
     O: Debug + Send + Sync + 'static,
     E: std::error::Error + Debug + Send + Sync + 'static,
@@ -221,7 +224,7 @@ fn run<'a>(
     operation: &'static OperationInfo,
     input: Input,
     types: &'a dyn OperationTypes,
-) -> Pin<Box<dyn Future<Output = Result<Output, SdkError<Error, HttpResponse>>> + Send + 'a>> {
+) -> Pin<Box<dyn Future<Output = ErasedResult> + Send + 'a>> {
     Box::pin(run_erased(config, service, operation, input, types))
 }
 
@@ -231,7 +234,7 @@ async fn run_erased(
     operation: &'static OperationInfo,
     input: Input,
     types: &dyn OperationTypes,
-) -> Result<Output, SdkError<Error, HttpResponse>> {
+) -> ErasedResult {
     let span = tracing::info_span!(
         "smithygen.operation",
         service = service.sdk_id,
