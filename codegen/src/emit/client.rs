@@ -157,13 +157,24 @@ pub fn operation_call(svc: &Service, op: &Operation) -> TokenStream {
             pub async fn send(
                 self,
             ) -> #send_result {
-                let #input_binding: #input_path = self
-                    .inner
-                    .build()
-                    .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
-                #(#fill_tokens)*
-                #check
-                #invoke
+                self.send_boxed().await
+            }
+            // The call's future, boxed by this non-generic function: a crate that awaits an
+            // `async fn` of another crate compiles that function's state machine again, so
+            // `send` itself only awaits this box and the call is compiled once, here, rather
+            // than again in every program that calls it.
+            fn send_boxed(
+                self,
+            ) -> ::smithygen_runtime::client::SendFuture<#output_path, crate::operation::#module::#error> {
+                ::std::boxed::Box::pin(async move {
+                    let #input_binding: #input_path = self
+                        .inner
+                        .build()
+                        .map_err(::aws_smithy_runtime_api::client::result::SdkError::construction_failure)?;
+                    #(#fill_tokens)*
+                    #check
+                    #invoke
+                })
             }
         }
         #wait

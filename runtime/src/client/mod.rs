@@ -90,6 +90,23 @@ pub use invoke::fill_idempotency_token;
 pub use interceptors::AttemptTracingInterceptor;
 pub use invoke::{invoke, invoke_streaming, operation_plugin};
 
+/// The boxed future of one call (`Output` or its `SdkError`), as a generated fluent builder's
+/// `send` awaits it: built by a non-generic function of the generated crate, so the call's state
+/// machine is compiled there once rather than again in every crate that awaits `send()`.
+pub type SendFuture<O, E> = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<
+                    O,
+                    aws_smithy_runtime_api::client::result::SdkError<
+                        E,
+                        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+                    >,
+                >,
+            > + Send,
+    >,
+>;
+
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::endpoint::{EndpointResolverParams, SharedEndpointResolver};
 use aws_smithy_runtime_api::client::interceptors::context::Input;

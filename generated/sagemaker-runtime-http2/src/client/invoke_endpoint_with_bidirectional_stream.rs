@@ -52,36 +52,46 @@ impl crate::operation::invoke_endpoint_with_bidirectional_stream::builders::Invo
             ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
         >,
     > {
-        let input: crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamInput = self
-            .inner
-            .build()
-            .map_err(
-                ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-            )?;
-        #[cfg(feature = "validate")]
-        ::smithygen_runtime::client::validate_input(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::operation::invoke_endpoint_with_bidirectional_stream::OPERATION,
-            &input,
-            crate::validate::validate_input_of_invoke_endpoint_with_bidirectional_stream,
-        )?;
-        #[cfg(not(feature = "validate"))]
-        ::smithygen_runtime::client::input_validation_unavailable(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::config::SERVICE,
-        )?;
-        ::smithygen_runtime::client::invoke_streaming(
+        self.send_boxed().await
+    }
+    fn send_boxed(
+        self,
+    ) -> ::smithygen_runtime::client::SendFuture<
+        crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamOutput,
+        crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamError,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input: crate::operation::invoke_endpoint_with_bidirectional_stream::InvokeEndpointWithBidirectionalStreamInput = self
+                .inner
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
+            #[cfg(feature = "validate")]
+            ::smithygen_runtime::client::validate_input(
                 &self.config,
-                &crate::config::SERVICE,
-                &crate::operation::invoke_endpoint_with_bidirectional_stream::OPERATION,
-                input,
-                crate::protocol::invoke_endpoint_with_bidirectional_stream::ser_request,
-                crate::protocol::invoke_endpoint_with_bidirectional_stream::de_response,
-                crate::protocol::invoke_endpoint_with_bidirectional_stream::de_error_response,
                 self.config_override.as_ref(),
-            )
-            .await
+                &crate::operation::invoke_endpoint_with_bidirectional_stream::OPERATION,
+                &input,
+                crate::validate::validate_input_of_invoke_endpoint_with_bidirectional_stream,
+            )?;
+            #[cfg(not(feature = "validate"))]
+            ::smithygen_runtime::client::input_validation_unavailable(
+                &self.config,
+                self.config_override.as_ref(),
+                &crate::config::SERVICE,
+            )?;
+            ::smithygen_runtime::client::invoke_streaming(
+                    &self.config,
+                    &crate::config::SERVICE,
+                    &crate::operation::invoke_endpoint_with_bidirectional_stream::OPERATION,
+                    input,
+                    crate::protocol::invoke_endpoint_with_bidirectional_stream::ser_request,
+                    crate::protocol::invoke_endpoint_with_bidirectional_stream::de_response,
+                    crate::protocol::invoke_endpoint_with_bidirectional_stream::de_error_response,
+                    self.config_override.as_ref(),
+                )
+                .await
+        })
     }
 }

@@ -53,35 +53,45 @@ impl crate::operation::invoke_endpoint::builders::InvokeEndpointFluentBuilder {
             ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
         >,
     > {
-        let input: crate::operation::invoke_endpoint::InvokeEndpointInput = self
-            .inner
-            .build()
-            .map_err(
-                ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-            )?;
-        #[cfg(feature = "validate")]
-        ::smithygen_runtime::client::validate_input(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::operation::invoke_endpoint::OPERATION,
-            &input,
-            crate::validate::validate_input_of_invoke_endpoint,
-        )?;
-        #[cfg(not(feature = "validate"))]
-        ::smithygen_runtime::client::input_validation_unavailable(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::config::SERVICE,
-        )?;
-        ::smithygen_runtime::client::invoke(
+        self.send_boxed().await
+    }
+    fn send_boxed(
+        self,
+    ) -> ::smithygen_runtime::client::SendFuture<
+        crate::operation::invoke_endpoint::InvokeEndpointOutput,
+        crate::operation::invoke_endpoint::InvokeEndpointError,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input: crate::operation::invoke_endpoint::InvokeEndpointInput = self
+                .inner
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
+            #[cfg(feature = "validate")]
+            ::smithygen_runtime::client::validate_input(
                 &self.config,
-                &crate::config::SERVICE,
-                &crate::operation::invoke_endpoint::OPERATION,
-                input,
-                crate::protocol::invoke_endpoint::ser_request,
-                crate::protocol::invoke_endpoint::de_response,
                 self.config_override.as_ref(),
-            )
-            .await
+                &crate::operation::invoke_endpoint::OPERATION,
+                &input,
+                crate::validate::validate_input_of_invoke_endpoint,
+            )?;
+            #[cfg(not(feature = "validate"))]
+            ::smithygen_runtime::client::input_validation_unavailable(
+                &self.config,
+                self.config_override.as_ref(),
+                &crate::config::SERVICE,
+            )?;
+            ::smithygen_runtime::client::invoke(
+                    &self.config,
+                    &crate::config::SERVICE,
+                    &crate::operation::invoke_endpoint::OPERATION,
+                    input,
+                    crate::protocol::invoke_endpoint::ser_request,
+                    crate::protocol::invoke_endpoint::de_response,
+                    self.config_override.as_ref(),
+                )
+                .await
+        })
     }
 }

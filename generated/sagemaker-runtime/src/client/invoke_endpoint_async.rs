@@ -48,36 +48,46 @@ impl crate::operation::invoke_endpoint_async::builders::InvokeEndpointAsyncFluen
             ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
         >,
     > {
-        let input: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput = self
-            .inner
-            .build()
-            .map_err(
-                ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-            )?;
-        #[cfg(feature = "validate")]
-        ::smithygen_runtime::client::validate_input(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::operation::invoke_endpoint_async::OPERATION,
-            &input,
-            crate::validate::validate_input_of_invoke_endpoint_async,
-        )?;
-        #[cfg(not(feature = "validate"))]
-        ::smithygen_runtime::client::input_validation_unavailable(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::config::SERVICE,
-        )?;
-        ::smithygen_runtime::client::invoke(
+        self.send_boxed().await
+    }
+    fn send_boxed(
+        self,
+    ) -> ::smithygen_runtime::client::SendFuture<
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncOutput,
+        crate::operation::invoke_endpoint_async::InvokeEndpointAsyncError,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input: crate::operation::invoke_endpoint_async::InvokeEndpointAsyncInput = self
+                .inner
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
+            #[cfg(feature = "validate")]
+            ::smithygen_runtime::client::validate_input(
                 &self.config,
-                &crate::config::SERVICE,
-                &crate::operation::invoke_endpoint_async::OPERATION,
-                input,
-                crate::protocol::invoke_endpoint_async::ser_request,
-                crate::protocol::invoke_endpoint_async::de_response,
                 self.config_override.as_ref(),
-            )
-            .await
+                &crate::operation::invoke_endpoint_async::OPERATION,
+                &input,
+                crate::validate::validate_input_of_invoke_endpoint_async,
+            )?;
+            #[cfg(not(feature = "validate"))]
+            ::smithygen_runtime::client::input_validation_unavailable(
+                &self.config,
+                self.config_override.as_ref(),
+                &crate::config::SERVICE,
+            )?;
+            ::smithygen_runtime::client::invoke(
+                    &self.config,
+                    &crate::config::SERVICE,
+                    &crate::operation::invoke_endpoint_async::OPERATION,
+                    input,
+                    crate::protocol::invoke_endpoint_async::ser_request,
+                    crate::protocol::invoke_endpoint_async::de_response,
+                    self.config_override.as_ref(),
+                )
+                .await
+        })
     }
 }
 #[cfg(feature = "async-result")]

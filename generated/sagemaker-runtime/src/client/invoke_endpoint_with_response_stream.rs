@@ -50,36 +50,46 @@ impl crate::operation::invoke_endpoint_with_response_stream::builders::InvokeEnd
             ::aws_smithy_runtime_api::client::orchestrator::HttpResponse,
         >,
     > {
-        let input: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput = self
-            .inner
-            .build()
-            .map_err(
-                ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
-            )?;
-        #[cfg(feature = "validate")]
-        ::smithygen_runtime::client::validate_input(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::operation::invoke_endpoint_with_response_stream::OPERATION,
-            &input,
-            crate::validate::validate_input_of_invoke_endpoint_with_response_stream,
-        )?;
-        #[cfg(not(feature = "validate"))]
-        ::smithygen_runtime::client::input_validation_unavailable(
-            &self.config,
-            self.config_override.as_ref(),
-            &crate::config::SERVICE,
-        )?;
-        ::smithygen_runtime::client::invoke_streaming(
+        self.send_boxed().await
+    }
+    fn send_boxed(
+        self,
+    ) -> ::smithygen_runtime::client::SendFuture<
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamOutput,
+        crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamError,
+    > {
+        ::std::boxed::Box::pin(async move {
+            let input: crate::operation::invoke_endpoint_with_response_stream::InvokeEndpointWithResponseStreamInput = self
+                .inner
+                .build()
+                .map_err(
+                    ::aws_smithy_runtime_api::client::result::SdkError::construction_failure,
+                )?;
+            #[cfg(feature = "validate")]
+            ::smithygen_runtime::client::validate_input(
                 &self.config,
-                &crate::config::SERVICE,
-                &crate::operation::invoke_endpoint_with_response_stream::OPERATION,
-                input,
-                crate::protocol::invoke_endpoint_with_response_stream::ser_request,
-                crate::protocol::invoke_endpoint_with_response_stream::de_response,
-                crate::protocol::invoke_endpoint_with_response_stream::de_error_response,
                 self.config_override.as_ref(),
-            )
-            .await
+                &crate::operation::invoke_endpoint_with_response_stream::OPERATION,
+                &input,
+                crate::validate::validate_input_of_invoke_endpoint_with_response_stream,
+            )?;
+            #[cfg(not(feature = "validate"))]
+            ::smithygen_runtime::client::input_validation_unavailable(
+                &self.config,
+                self.config_override.as_ref(),
+                &crate::config::SERVICE,
+            )?;
+            ::smithygen_runtime::client::invoke_streaming(
+                    &self.config,
+                    &crate::config::SERVICE,
+                    &crate::operation::invoke_endpoint_with_response_stream::OPERATION,
+                    input,
+                    crate::protocol::invoke_endpoint_with_response_stream::ser_request,
+                    crate::protocol::invoke_endpoint_with_response_stream::de_response,
+                    crate::protocol::invoke_endpoint_with_response_stream::de_error_response,
+                    self.config_override.as_ref(),
+                )
+                .await
+        })
     }
 }
