@@ -88,7 +88,7 @@ pub fn variant_name(name: &str) -> String {
 /// Methods every generated structure, builder or fluent builder has; a member
 /// whose field name would clash with one gets a `_value` suffix, as smithy-rs does.
 const GENERATED_METHODS: &[&str] = &[
-    "build", "builder", "send", "meta", "set_meta", "config_override", "as_input", "customize", "default",
+    "build", "builder", "send", "send_boxed", "meta", "set_meta", "config_override", "as_input", "customize", "default",
 ];
 
 /// Field name for a structure member: [`field_name`], then moved out of the way
