@@ -248,8 +248,8 @@ mod tests {
     #[tokio::test]
     async fn an_http1_connection_waits_for_its_next_request_head_within_the_header_timeout() {
         let activity = Activity::new();
-        drop(activity.begin(http::Version::HTTP_11));
         for then in [Some(THEN), None] {
+            drop(activity.begin(http::Version::HTTP_11));
             let finished = Instant::now();
             activity.idle(FIRST, then).await;
             let waited = finished.elapsed();
