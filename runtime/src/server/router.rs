@@ -1,7 +1,7 @@
 //! The router: operations by method and URI pattern, and the request pipeline around them.
 
 use super::http2::Http2Config;
-use super::rejection::REQUEST_ID_HEADER;
+use super::rejection::REQUEST_ID_NAME;
 use super::streaming::BoxError;
 use super::tls::TlsConfig;
 use super::route::{parse_query, path_parts, UriPattern};
@@ -466,9 +466,9 @@ impl Router {
                 response = hook(&method, uri.path(), response);
             }
         }
-        if !response.headers().contains_key(REQUEST_ID_HEADER) {
+        if !response.headers().contains_key(&REQUEST_ID_NAME) {
             if let Some(v) = request_id_value() {
-                response.headers_mut().insert(REQUEST_ID_HEADER, v);
+                response.headers_mut().insert(REQUEST_ID_NAME, v);
             }
         }
         self.error_envelope.apply(response)
@@ -775,7 +775,7 @@ mod tests {
         let response = router.handle(request).await;
         assert_eq!(response.status(), 200);
         assert_eq!(&response.body()[..], b"longer than the limit", "the whole body, past the limit");
-        assert!(!response.headers().contains_key(REQUEST_ID_HEADER), "the other service's response as it is");
+        assert!(!response.headers().contains_key(&REQUEST_ID_NAME), "the other service's response as it is");
         let response = router.handle(post("/op")).await;
         assert_eq!(response.status(), 403, "other requests still go through the hooks");
     }

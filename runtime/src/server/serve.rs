@@ -190,7 +190,7 @@ async fn read_body(body: Incoming, limit: usize, idle: Option<Duration>) -> Resu
 
 fn with_request_id(mut response: ServerResponse) -> ServerResponse {
     if let Some(v) = super::request_id_value() {
-        response.headers_mut().insert(super::REQUEST_ID_HEADER, v);
+        response.headers_mut().insert(super::rejection::REQUEST_ID_NAME, v);
     }
     response
 }
