@@ -88,11 +88,14 @@ pub(crate) struct Diversion {
     handler: DivertHandler,
 }
 
+type AsyncBeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
+type SyncBeforeHook = Arc<dyn Fn(&mut http::Request<Bytes>) -> Option<ServerResponse> + Send + Sync>;
+
 /// A [`Router::before`] hook, or a [`Router::before_sync`] one (no future to box and poll).
 #[derive(Clone)]
 enum BeforeHook {
-    Async(Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>),
-    Sync(Arc<dyn Fn(&mut http::Request<Bytes>) -> Option<ServerResponse> + Send + Sync>),
+    Async(AsyncBeforeHook),
+    Sync(SyncBeforeHook),
 }
 type AfterHook = Arc<dyn Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync>;
 
