@@ -29,18 +29,10 @@ pub(crate) fn router(mock: Arc<Mock>, data_dir: &std::path::Path) -> Router {
             },
         )
         // One hook for the three checks every request goes through, in this order (one hook
-        // rather than three: each hook is a boxed future of its own): the mock-only paths are
+        // rather than three, and one that never waits, so no future per request): the mock-only paths are
         // answered (and not logged); everything else is logged as it arrived, then its SigV4
         // signature checked when verification is on.
-        .before(move |mut request: http::Request<Bytes>| {
-            let answer = front_door(&mock, &mut request);
-            async move {
-                match answer {
-                    Some(answer) => Err(answer),
-                    None => Ok(request),
-                }
-            }
-        })
+        .before_sync(move |request: &mut http::Request<Bytes>| front_door(&mock, request))
         .after(|_method: &http::Method, path: &str, response: ServerResponse| {
             if path.ends_with(crate::bidi::OPERATION_PATH_SUFFIX) {
                 crate::bidi::input_validation_error(response)
@@ -56,7 +48,7 @@ fn front_door(mock: &Arc<Mock>, request: &mut http::Request<Bytes>) -> Option<Se
     if request.uri().path().starts_with(ADMIN_PREFIX) {
         return Some(admin(mock, request));
     }
-    let recorded = RecordedRequest::from_request(request);
+    let recorded = crate::record::Entry::from_request(request);
     let streamed = recorded.operation == Some(crate::record::INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM);
     if let Some(id) = mock.recorder.push(recorded) {
         if streamed {

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 use crate::config::RecordConfig;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -72,41 +73,9 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
+    #[cfg(test)]
     pub(crate) fn from_request(request: &http::Request<Bytes>) -> Self {
-        let (operation, endpoint_name) = classify(request.method(), request.uri().path());
-        RecordedRequest {
-            service: "sagemaker",
-            operation,
-            endpoint_name,
-            method: request.method().as_str().to_string(),
-            http_version: version_text(request.version()).to_string(),
-            uri: request.uri().to_string(),
-            headers: header_texts(request.headers()),
-            // A copy, not a second reference: a small body is a slice of the connection's read
-            // buffer, and kept in the log it would pin that whole buffer (8 KiB or more per
-            // request, which the log's byte bound does not see) and make the connection
-            // allocate a new one for every request.
-            body: Bytes::copy_from_slice(request.body()),
-            body_truncated: false,
-            received_at: SystemTime::now(),
-        }
-    }
-
-    /// An S3 call, as it arrived (its operation is set once s3s has routed it, see
-    /// [`Recorder::set_operation`]; its body is not kept).
-    pub(crate) fn from_s3_head<B>(request: &http::Request<B>) -> Self {
-        RecordedRequest {
-            service: "s3",
-            operation: None,
-            endpoint_name: None,
-            method: request.method().to_string(),
-            http_version: version_text(request.version()).to_string(),
-            uri: request.uri().to_string(),
-            headers: header_texts(request.headers()),
-            body: Bytes::new(),
-            body_truncated: false,
-            received_at: SystemTime::now(),
-        }
+        Entry::from_request(request).to_recorded()
     }
 
     /// The first value of a header (case-insensitive name).
@@ -218,19 +187,6 @@ impl RecordedEvent {
     }
 }
 
-/// Headers in arrival order as text (a value that is not UTF-8 with U+FFFD in its place).
-fn header_texts(headers: &http::HeaderMap) -> Vec<(String, String)> {
-    let mut texts = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
-        let value = match std::str::from_utf8(value.as_bytes()) {
-            Ok(text) => text.to_string(),
-            Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        };
-        texts.push((name.as_str().to_string(), value));
-    }
-    texts
-}
-
 /// `HTTP/1.1`, as `Debug` writes it, without the formatting machinery.
 fn version_text(version: http::Version) -> &'static str {
     match version {
@@ -243,8 +199,9 @@ fn version_text(version: http::Version) -> &'static str {
     }
 }
 
-/// `POST /endpoints/{EndpointName}/invocations` and `/async-invocations`.
-fn classify(method: &http::Method, path: &str) -> (Option<&'static str>, Option<String>) {
+/// `POST /endpoints/{EndpointName}/invocations` and `/async-invocations`: the operation and
+/// the percent-decoded endpoint name (decoded into a new string only when it has a `%`).
+fn classify<'a>(method: &str, path: &'a str) -> (Option<&'static str>, Option<Cow<'a, str>>) {
     let Some((name, last)) = path.strip_prefix("/endpoints/").and_then(|rest| rest.split_once('/')) else { return (None, None) };
     if last.contains('/') {
         return (None, None);
@@ -256,11 +213,126 @@ fn classify(method: &http::Method, path: &str) -> (Option<&'static str>, Option<
         "invocations-bidirectional-stream" => INVOKE_ENDPOINT_WITH_BIDIRECTIONAL_STREAM,
         _ => return (None, None),
     };
-    let name = smithygen_runtime::protocol::http::decode_percent(name, "label").ok().filter(|n| !n.is_empty());
-    if method != http::Method::POST || name.is_none() {
+    let name = if name.contains('%') {
+        smithygen_runtime::protocol::http::decode_percent(name, "label").ok().map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(name))
+    };
+    let name = name.filter(|n| !n.is_empty());
+    if method != "POST" || name.is_none() {
         return (None, name);
     }
     (Some(operation), name)
+}
+
+/// A request as the log keeps it: what [`RecordedRequest`] holds, with the head (method, URI,
+/// protocol and headers) in one buffer rather than an owned string for each part; a
+/// [`RecordedRequest`] is made from it only when the log is read. Logging a request costs
+/// three allocations (the head, its bounds, the body copy) instead of two dozen.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    service: &'static str,
+    pub(crate) operation: Option<&'static str>,
+    http_version: &'static str,
+    /// The method, the URI, then each header's name and value, one after another.
+    head: String,
+    /// Where each of those ends in `head`: method, URI, then name and value per header.
+    ends: Vec<u32>,
+    body: Bytes,
+    body_truncated: bool,
+    received_at: SystemTime,
+}
+
+impl Entry {
+    /// A SageMaker request as it arrived, its body copied (not a second reference: a small body
+    /// is a slice of the connection's read buffer, and kept in the log it would pin that whole
+    /// buffer, 8 KiB or more per request which the log's byte bound does not see, and make the
+    /// connection allocate a new one for every request).
+    pub(crate) fn from_request(request: &http::Request<Bytes>) -> Self {
+        let mut entry = Entry::head_of(request, "sagemaker");
+        entry.operation = classify(request.method().as_str(), request.uri().path()).0;
+        entry.body = Bytes::copy_from_slice(request.body());
+        entry
+    }
+
+    /// An S3 call, as it arrived (its operation is set once s3s has routed it, see
+    /// [`Recorder::set_operation`]; its body is not kept).
+    pub(crate) fn from_s3_head<B>(request: &http::Request<B>) -> Self {
+        Entry::head_of(request, "s3")
+    }
+
+    fn head_of<B>(request: &http::Request<B>, service: &'static str) -> Self {
+        let (method, uri, headers) = (request.method().as_str(), request.uri(), request.headers());
+        // The URI as `Display` writes it: path and query for the usual origin form.
+        let uri_text: Cow<'_, str> = match (uri.scheme(), uri.path_and_query()) {
+            (None, Some(pq)) if uri.authority().is_none() => Cow::Borrowed(pq.as_str()),
+            _ => Cow::Owned(uri.to_string()),
+        };
+        let size = method.len()
+            + uri_text.len()
+            + headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum::<usize>();
+        let mut head = String::with_capacity(size);
+        let mut ends = Vec::with_capacity(2 + 2 * headers.len());
+        let mut push = |head: &mut String, text: &str| {
+            head.push_str(text);
+            ends.push(u32::try_from(head.len()).unwrap_or(u32::MAX));
+        };
+        push(&mut head, method);
+        push(&mut head, &uri_text);
+        for (name, value) in headers {
+            push(&mut head, name.as_str());
+            // A value that is not UTF-8 is kept with U+FFFD in its place.
+            match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => push(&mut head, text),
+                Err(_) => push(&mut head, &String::from_utf8_lossy(value.as_bytes())),
+            }
+        }
+        Entry {
+            service,
+            operation: None,
+            http_version: version_text(request.version()),
+            head,
+            ends,
+            body: Bytes::new(),
+            body_truncated: false,
+            received_at: SystemTime::now(),
+        }
+    }
+
+    /// Part `i` of the head (0 the method, 1 the URI, then name and value of each header).
+    fn part(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.head.get(start..self.ends[i] as usize).unwrap_or_default()
+    }
+
+    /// The entry as [`RecordedRequest`] shows it, with owned strings.
+    pub(crate) fn to_recorded(&self) -> RecordedRequest {
+        let (method, uri) = (self.part(0), self.part(1));
+        let endpoint_name = match self.service {
+            "sagemaker" => {
+                // Origin form (`/path?query`) as requests arrive; another form parsed again.
+                let path: Cow<'_, str> = if uri.starts_with('/') {
+                    Cow::Borrowed(uri.split_once('?').map_or(uri, |(path, _)| path))
+                } else {
+                    uri.parse::<http::Uri>().map_or(Cow::Borrowed(""), |parsed| Cow::Owned(parsed.path().to_string()))
+                };
+                classify(method, &path).1.map(Cow::into_owned)
+            }
+            _ => None,
+        };
+        RecordedRequest {
+            service: self.service,
+            operation: self.operation,
+            endpoint_name,
+            method: method.to_string(),
+            uri: uri.to_string(),
+            http_version: self.http_version.to_string(),
+            headers: (2..self.ends.len()).step_by(2).map(|i| (self.part(i).to_string(), self.part(i + 1).to_string())).collect(),
+            body: self.body.clone(),
+            body_truncated: self.body_truncated,
+            received_at: self.received_at,
+        }
+    }
 }
 
 /// The request log: the newest requests within [`RecordConfig`]'s bounds, oldest first.
@@ -272,7 +344,7 @@ pub(crate) struct Recorder {
 
 #[derive(Debug, Default)]
 struct Log {
-    requests: VecDeque<RecordedRequest>,
+    requests: VecDeque<Entry>,
     /// The id of each request in `requests` (increasing), for bodies recorded as they stream.
     ids: VecDeque<u64>,
     next_id: u64,
@@ -290,7 +362,7 @@ impl Recorder {
     }
 
     /// Logs a request; returns its id in the log (`None` when nothing is recorded).
-    pub(crate) fn push(&self, request: RecordedRequest) -> Option<u64> {
+    pub(crate) fn push(&self, request: Entry) -> Option<u64> {
         let mut log = self.log();
         if self.limits.max_requests == 0 {
             log.dropped += 1;
@@ -348,15 +420,14 @@ impl Recorder {
     }
 
     pub(crate) fn all(&self) -> Vec<RecordedRequest> {
-        self.log().requests.iter().cloned().collect()
+        self.log().requests.iter().map(Entry::to_recorded).collect()
     }
 
-    /// The newest `limit` requests (all when `None`) that pass `keep`, oldest first; cloned
-    /// under the lock only once they are chosen.
+    /// The newest `limit` requests (all when `None`) that pass `keep`, oldest first.
     pub(crate) fn select(&self, limit: Option<usize>, keep: impl Fn(&RecordedRequest) -> bool) -> Vec<RecordedRequest> {
         let log = self.log();
         let mut chosen: Vec<RecordedRequest> =
-            log.requests.iter().rev().filter(|r| keep(r)).take(limit.unwrap_or(usize::MAX)).cloned().collect();
+            log.requests.iter().rev().map(Entry::to_recorded).filter(|r| keep(r)).take(limit.unwrap_or(usize::MAX)).collect();
         chosen.reverse();
         chosen
     }
@@ -379,12 +450,13 @@ mod tests {
 
     #[test]
     fn operations_and_endpoint_names_come_from_method_and_path() {
-        let post = http::Method::POST;
-        assert_eq!(classify(&post, "/endpoints/my-ep/invocations"), (Some(INVOKE_ENDPOINT), Some("my-ep".into())));
-        assert_eq!(classify(&post, "/endpoints/a%2Db/async-invocations"), (Some(INVOKE_ENDPOINT_ASYNC), Some("a-b".into())));
-        assert_eq!(classify(&http::Method::GET, "/endpoints/e/invocations"), (None, Some("e".into())));
-        assert_eq!(classify(&post, "/endpoints//invocations"), (None, None));
-        assert_eq!(classify(&post, "/ping"), (None, None));
+        let post = "POST";
+        assert_eq!(classify(post, "/endpoints/my-ep/invocations"), (Some(INVOKE_ENDPOINT), Some("my-ep".into())));
+        assert_eq!(classify(post, "/endpoints/a%2Db/async-invocations"), (Some(INVOKE_ENDPOINT_ASYNC), Some("a-b".into())));
+        assert_eq!(classify("GET", "/endpoints/e/invocations"), (None, Some("e".into())));
+        assert_eq!(classify(post, "/endpoints//invocations"), (None, None));
+        assert_eq!(classify(post, "/endpoints/%FF/invocations"), (None, None));
+        assert_eq!(classify(post, "/ping"), (None, None));
     }
 
     #[test]
@@ -403,9 +475,9 @@ mod tests {
         assert_eq!(json["body_base64"], "/wA=");
     }
 
-    fn request(endpoint: &str, body: &'static [u8]) -> RecordedRequest {
+    fn request(endpoint: &str, body: &'static [u8]) -> Entry {
         let request = http::Request::post(format!("/endpoints/{endpoint}/invocations")).body(Bytes::from_static(body)).unwrap();
-        RecordedRequest::from_request(&request)
+        Entry::from_request(&request)
     }
 
     fn endpoints(requests: &[RecordedRequest]) -> Vec<String> {
@@ -451,7 +523,7 @@ mod tests {
         };
         let log = Recorder::new(&RecordConfig { max_requests: 10, max_body_bytes: 150 });
         let request = http::Request::post("/endpoints/e/invocations-bidirectional-stream").body(Bytes::new()).unwrap();
-        let id = log.push(RecordedRequest::from_request(&request)).unwrap();
+        let id = log.push(Entry::from_request(&request)).unwrap();
         let (one, two) = (frame("one"), frame("two"));
         log.append_body(id, &one[..10]);
         log.append_body(id, &one[10..]);

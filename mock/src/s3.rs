@@ -172,7 +172,7 @@ impl S3Front {
     /// being read) sent as it is produced.
     pub(crate) async fn serve(&self, request: http::Request<aws_smithy_types::body::SdkBody>) -> ServerResponse {
         let mut request = request;
-        if let Some(id) = self.mock.recorder.push(crate::record::RecordedRequest::from_s3_head(&request)) {
+        if let Some(id) = self.mock.recorder.push(crate::record::Entry::from_s3_head(&request)) {
             request.extensions_mut().insert(RecordId(id));
         }
         if !self.checks_signatures {

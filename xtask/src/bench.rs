@@ -364,28 +364,35 @@ fn client_instructions(root: &Path) -> Result<String, String> {
 
 /// Where the mock's time goes per request (issue 20): a profile, not a figure of this run, so
 /// it is written out as text. Instruction counts from callgrind on the release binaries, 6,400
-/// requests over 64 connections after a warm-up.
+/// requests over 64 connections after a warm-up of 1,280.
 const MOCK_PROFILE: &str = "\n\
-Where the time goes (callgrind, instructions per request, 64 connections x 100 requests of 1 KiB after a warm-up; \
-the floor takes 15.3k). Before: 86.9k. Routing ran twice per request (once to see whether the route streams its \
-body, once after the hooks), each time matching every route's pattern with a vector of path parts, a \
+Where the time goes (callgrind, instructions per request of the release binaries: 64 connections x 120 requests \
+of 1 KiB minus 64 x 20, so start-up and warm-up cancel; the floor takes 14.8k). First pass, 86.9k to 40.8k: \
+routing ran twice per request, each time matching every route's pattern with a vector of path parts, a \
 percent-decoded copy of every literal and the labels of every partial match (16k); every before-hook and the \
-operation ran as a tokio task of its own, four spawns and cross-thread hand-overs per request (about 10k with the \
-moves of their large futures); each request woke its connection task twice to track idleness and re-armed a timer \
-in the shared timer wheel, and the body reader armed and dropped another (about 5k); endpoint resolution built the \
-four async storage paths with `replace` for every call (6.6k); malloc calls were 75 per request against the \
-floor's 11, and the request log kept each body as a slice of hyper's read buffer, so 10,000 logged 1 KiB requests \
-held about 86 MiB. After: 40.8k (2.7× the floor instead of 5.7×; 40 malloc calls; server CPU per request in \
-one A/B run of this benchmark 24.5 µs before, 14.2 µs after, floor 5.7 µs). Hooks and handlers are polled in place and only become tasks when they have \
-to wait (a panic is still caught, a waiting handler still finishes if the client leaves); idleness is counted, \
-not signalled, and checked by one timer per connection; body timers exist only for bodies that wait; routing \
-splits the path once and allocates only the winner's labels; the log copies the body (about 31 MiB resident at \
-10,000 requests). What remains beyond the floor (25k) is the operation itself (reading 11 bound headers and the \
-label, validation with the model's patterns, writing the output, the echo: 11.4k), the request log entry and the \
-`/_mock/` and SigV4 checks (3.9k: owned strings for the method, URI and each header, the body copy), routing \
-(3.6k: the streaming check before the body is read, the routing after the hooks), hyper's header-read timer \
-armed for every request head (the floor sets none), the boxing and moving of the hook's and handler's futures, and \
-a random request id per response (one `getrandom` system call; uuid's `fast-rng` would avoid it).\n";
+operation ran as a tokio task of its own (about 10k with the moves of their large futures); each request woke \
+its connection task twice to track idleness and re-armed a timer, and the body reader armed and dropped another \
+(about 5k); endpoint resolution built four storage paths for every call (6.6k); the request log kept each body \
+as a slice of hyper's read buffer (86 MiB resident at 10,000 logged requests). Now hooks and handlers are polled \
+in place and become tasks only when they wait, idleness is counted and checked by one timer per connection, and \
+the log copies the body. Second pass, 42.5k to 34.9k (2.87× the floor to 2.36×; server CPU per request in one \
+A/B run of this benchmark 13.5 µs before, 10.1 µs after, floor 5.2-5.4 µs; ratio 0.58 before, 0.68 after in the \
+same run): request ids come from fastrand (wyrand per thread, seeded once) instead of a `getrandom` system call \
+each, written into the header without a `String`, under a header name made once (the name was parsed and copied \
+for every response); the log keeps each request's head (method, URI, headers) in one buffer and makes the owned \
+strings of `RecordedRequest` only when the log is read (three allocations per logged request instead of about a \
+dozen); the mock's front door is a synchronous hook (`Router::before_sync`: no boxed future per request); the \
+diversion test (S3 or not) runs once per request, not twice; after-hooks get the URI's shared storage instead of \
+a copy of the path; a path is split by a byte loop into a vector sized once; HTTP/1.1's header timeout is the \
+connection's idle check (after an HTTP/1.1 request the connection's idle limit is the header timeout) instead of \
+hyper's timer armed, registered and dropped for every request head. What remains beyond the floor (20k): the \
+operation 10.9k (reading the label and 11 bound headers 3.3k, of which 1.5k are the header look-ups and the rest \
+the body's copy into a `Blob`; validation 2.3k, two regex matches about 1k and 13 member steps; writing the \
+response headers 1.9k, each custom header name parsed and copied per response because generated code passes \
+names as mixed-case text; the behaviour, builders and moves), the log entry 2.4k (the head buffer, the body \
+copy, the time), routing 2.7k (the streaming check before the body is read and the routing after the hooks: the \
+mock has a streaming route, so both run), dropping the request 0.7k, and the extra copies of the 1 KiB body \
+(log, `Blob`) with the moves of large futures (memcpy: 3.4k per request in all, the floor's included).\n";
 
 fn mock_section(root: &Path, args: &BenchArgs) -> Result<String, String> {
     let (seconds, rounds) = if args.quick { ("2", "2") } else { ("5", "3") };

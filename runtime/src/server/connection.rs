@@ -22,6 +22,9 @@ use tokio::time::{Instant, Sleep};
 pub(crate) struct Activity {
     in_flight: AtomicUsize,
     served_any: AtomicBool,
+    /// An HTTP/1.x request has been served: between requests the connection waits for a new
+    /// request head, which must come within the header timeout (see [`idle`](Self::idle)).
+    http1: AtomicBool,
     /// When the connection was accepted: the origin of `idle_since`.
     opened: Instant,
     /// When the last request in flight ended, in nanoseconds since `opened`.
@@ -34,6 +37,7 @@ impl Activity {
         Arc::new(Activity {
             in_flight: AtomicUsize::new(0),
             served_any: AtomicBool::new(false),
+            http1: AtomicBool::new(false),
             opened: Instant::now(),
             idle_since: AtomicU64::new(0),
         })
@@ -41,17 +45,33 @@ impl Activity {
 
     /// A request has arrived; it is in flight until the guard drops (with the response body,
     /// or with the request's future when the client gives up on it).
-    pub(crate) fn begin(self: &Arc<Self>) -> InFlight {
+    pub(crate) fn begin(self: &Arc<Self>, version: http::Version) -> InFlight {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
+        if version < http::Version::HTTP_2 {
+            self.http1.store(true, Ordering::Relaxed);
+        }
         self.served_any.store(true, Ordering::SeqCst);
         InFlight(self.clone())
     }
 
     /// Completes once the connection has had no request in flight for `first` (before its
-    /// first request) or `then` (after it; `None`: never).
+    /// first request, and between requests of HTTP/1.1, whose next request head is due within
+    /// the header timeout `first`) or `then` (between HTTP/2 requests, and HTTP/1.1 ones when
+    /// shorter; `None`: never).
+    ///
+    /// This is the HTTP/1.1 header timeout too: hyper's own arms a timer for every request
+    /// head (an allocation and two trips through the shared timer wheel per request), while
+    /// this check costs nothing per request. A head that has not arrived in full by then
+    /// closes the connection as hyper's timeout would.
     pub(crate) async fn idle(&self, first: Duration, then: Option<Duration>) {
         loop {
-            let limit = if self.served_any.load(Ordering::SeqCst) { then } else { Some(first) };
+            let limit = if !self.served_any.load(Ordering::SeqCst) {
+                Some(first)
+            } else if self.http1.load(Ordering::Relaxed) {
+                Some(then.map_or(first, |then| then.min(first)))
+            } else {
+                then
+            };
             let Some(limit) = limit else { return std::future::pending().await };
             let now = Instant::now();
             // Busy: no request can end sooner than now, so no idle period can end before
@@ -211,7 +231,7 @@ mod tests {
         activity.idle(FIRST, Some(THEN)).await;
         let waited = started.elapsed();
         assert!(waited >= FIRST && waited < THEN, "before the first request, the first limit: {waited:?}");
-        let request = activity.begin();
+        let request = activity.begin(http::Version::HTTP_2);
         assert!(activity.busy());
         let waiting = tokio::time::timeout(THEN * 2, activity.idle(FIRST, Some(THEN)));
         assert!(waiting.await.is_err(), "never idle while a request is in flight");
@@ -223,6 +243,18 @@ mod tests {
         assert!(waited >= THEN && waited < THEN * 3, "after it, the idle timeout from the end of the last request: {waited:?}");
         let never = tokio::time::timeout(THEN * 2, activity.idle(FIRST, None));
         assert!(never.await.is_err(), "no idle timeout: never idle");
+    }
+
+    #[tokio::test]
+    async fn an_http1_connection_waits_for_its_next_request_head_within_the_header_timeout() {
+        let activity = Activity::new();
+        for then in [Some(THEN), None] {
+            drop(activity.begin(http::Version::HTTP_11));
+            let finished = Instant::now();
+            activity.idle(FIRST, then).await;
+            let waited = finished.elapsed();
+            assert!(waited >= FIRST && waited < THEN, "the header timeout, not the idle timeout {then:?}: {waited:?}");
+        }
     }
 
     #[tokio::test]

@@ -11,6 +11,10 @@ use std::fmt;
 /// The header that carries the request id on every response.
 pub const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 
+/// [`REQUEST_ID_HEADER`] as a header name made once: looking it up or inserting it by text
+/// would parse the name (and copy it) for every response.
+pub(crate) const REQUEST_ID_NAME: http::HeaderName = http::HeaderName::from_static(REQUEST_ID_HEADER);
+
 /// The error type sent for a handler panic or a response that could not be encoded.
 pub const INTERNAL_FAILURE: &str = "InternalFailure";
 

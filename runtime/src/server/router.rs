@@ -1,11 +1,11 @@
 //! The router: operations by method and URI pattern, and the request pipeline around them.
 
 use super::http2::Http2Config;
-use super::rejection::REQUEST_ID_HEADER;
+use super::rejection::REQUEST_ID_NAME;
 use super::streaming::BoxError;
 use super::tls::TlsConfig;
 use super::route::{parse_query, path_parts, UriPattern};
-use super::{request_id, Rejection, ServerRequest, ServerResponse};
+use super::{request_id_value, Rejection, ServerRequest, ServerResponse};
 use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http::request::Parts;
@@ -83,12 +83,20 @@ type DivertHandler = Arc<dyn Fn(http::Request<SdkBody>) -> BoxFuture + Send + Sy
 
 /// Another service on the same listener ([`Router::divert`]).
 #[derive(Clone)]
-struct Diversion {
+pub(crate) struct Diversion {
     test: DivertTest,
     handler: DivertHandler,
 }
 
-type BeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
+type AsyncBeforeHook = Arc<dyn Fn(http::Request<Bytes>) -> BeforeFuture + Send + Sync>;
+type SyncBeforeHook = Arc<dyn Fn(&mut http::Request<Bytes>) -> Option<ServerResponse> + Send + Sync>;
+
+/// A [`Router::before`] hook, or a [`Router::before_sync`] one (no future to box and poll).
+#[derive(Clone)]
+enum BeforeHook {
+    Async(AsyncBeforeHook),
+    Sync(SyncBeforeHook),
+}
 type AfterHook = Arc<dyn Fn(&Method, &str, ServerResponse) -> ServerResponse + Send + Sync>;
 
 #[derive(Clone)]
@@ -291,8 +299,20 @@ impl Router {
         H: Fn(http::Request<Bytes>) -> F + Send + Sync + 'static,
         F: Future<Output = Result<http::Request<Bytes>, ServerResponse>> + Send + 'static,
     {
-        let hook: BeforeHook = Arc::new(move |request| Box::pin(hook(request)) as BeforeFuture);
-        self.before.push(hook);
+        self.before.push(BeforeHook::Async(Arc::new(move |request| Box::pin(hook(request)) as BeforeFuture)));
+        self
+    }
+
+    /// [`before`](Self::before) for a hook that never waits: it may change the request and
+    /// returns `Some(response)` to answer it instead (routing and the operation are skipped).
+    /// Runs in the same place in the chain as an asynchronous hook would, without a future
+    /// of its own to allocate and poll for every request; a hook that panics is a 500
+    /// `InternalFailure` too.
+    pub fn before_sync<H>(mut self, hook: H) -> Self
+    where
+        H: Fn(&mut http::Request<Bytes>) -> Option<ServerResponse> + Send + Sync + 'static,
+    {
+        self.before.push(BeforeHook::Sync(Arc::new(hook)));
         self
     }
 
@@ -327,7 +347,7 @@ impl Router {
     }
 
     /// The diversion that serves a request with this head, if any.
-    fn diversion(&self, parts: &Parts) -> Option<&Diversion> {
+    pub(crate) fn diversion(&self, parts: &Parts) -> Option<&Diversion> {
         self.diversions.iter().find(|d| (d.test)(parts))
     }
 
@@ -399,21 +419,36 @@ impl Router {
     /// operation, the request id.
     pub(crate) async fn handle_body(&self, request: http::Request<RequestBody>) -> ServerResponse {
         let (parts, body) = request.into_parts();
-        if let Some(diversion) = self.diversion(&parts) {
-            let body = match body {
-                RequestBody::Whole(bytes) => SdkBody::from(bytes),
-                RequestBody::Stream(body) => body,
-            };
-            // Like handlers, it runs isolated so that a panic stays inside it.
-            return match isolated(|| (diversion.handler)(http::Request::from_parts(parts, body))).await {
-                Ok(response) => response,
-                Err(failed) => {
-                    tracing::error!(panicked = failed.panicked, "a diverted request's handler failed");
-                    Rejection::Internal("the request's handler failed unexpectedly".into()).into_response()
-                }
-            };
+        match self.diversion(&parts) {
+            Some(diversion) => {
+                let body = match body {
+                    RequestBody::Whole(bytes) => SdkBody::from(bytes),
+                    RequestBody::Stream(body) => body,
+                };
+                Self::divert_to(diversion, parts, body).await
+            }
+            None => self.handle_undiverted(parts, body).await,
         }
-        let head = (!self.after.is_empty()).then(|| (parts.method.clone(), parts.uri.path().to_string()));
+    }
+
+    /// A request a [`Diversion`] serves.
+    pub(crate) async fn divert_to(diversion: &Diversion, parts: Parts, body: SdkBody) -> ServerResponse {
+        // Like handlers, it runs isolated so that a panic stays inside it.
+        match isolated(|| (diversion.handler)(http::Request::from_parts(parts, body))).await {
+            Ok(response) => response,
+            Err(failed) => {
+                tracing::error!(panicked = failed.panicked, "a diverted request's handler failed");
+                Rejection::Internal("the request's handler failed unexpectedly".into()).into_response()
+            }
+        }
+    }
+
+    /// [`handle_body`](Self::handle_body) for a request no diversion serves (the HTTP server
+    /// has asked [`diversion`](Self::diversion) already): hooks, routing, the operation, the
+    /// request id.
+    pub(crate) async fn handle_undiverted(&self, parts: Parts, body: RequestBody) -> ServerResponse {
+        // Clones share the method's and URI's storage: nothing is copied for the after hooks.
+        let head = (!self.after.is_empty()).then(|| (parts.method.clone(), parts.uri.clone()));
         let (whole, stream) = match body {
             RequestBody::Whole(bytes) => (bytes, None),
             RequestBody::Stream(body) => (Bytes::new(), Some(body)),
@@ -429,25 +464,22 @@ impl Router {
             }
             Err(response) => response,
         };
-        if let Some((method, path)) = head {
+        if let Some((method, uri)) = head {
             for hook in &self.after {
-                response = hook(&method, &path, response);
+                response = hook(&method, uri.path(), response);
             }
         }
-        if !response.headers().contains_key(REQUEST_ID_HEADER) {
-            if let Ok(v) = http::HeaderValue::from_str(&request_id()) {
-                response.headers_mut().insert(REQUEST_ID_HEADER, v);
+        if !response.headers().contains_key(&REQUEST_ID_NAME) {
+            if let Some(v) = request_id_value() {
+                response.headers_mut().insert(REQUEST_ID_NAME, v);
             }
         }
         self.error_envelope.apply(response)
     }
 
-    /// Whether the request with this head goes to a route that reads its body as it arrives, or
-    /// to a diversion (so the HTTP server hands the body over unread).
+    /// Whether the request with this head (which no diversion serves) goes to a route that
+    /// reads its body as it arrives (so the HTTP server hands the body over unread).
     pub(crate) fn streams_body(&self, parts: &Parts) -> bool {
-        if self.diversion(parts).is_some() {
-            return true;
-        }
         // Most requests are for routes that read their body whole: when no streaming route's
         // pattern matches the path, there is no need to find the route here (routing runs
         // again after the hooks anyway).
@@ -462,15 +494,28 @@ impl Router {
 
     /// Runs the [`before`](Self::before) hooks in order; the first response ends the chain.
     async fn run_before(&self, mut request: http::Request<Bytes>) -> Result<http::Request<Bytes>, ServerResponse> {
+        let failed = |panicked: bool| {
+            tracing::error!(panicked, "a before-routing hook failed");
+            Rejection::Internal("the request could not be pre-processed".into()).into_response()
+        };
         for hook in &self.before {
             // Like handlers, each hook runs isolated so that a panic stays inside it.
-            request = match isolated(|| hook(request)).await {
-                Ok(outcome) => outcome?,
-                Err(failed) => {
-                    tracing::error!(panicked = failed.panicked, "a before-routing hook failed");
-                    return Err(Rejection::Internal("the request could not be pre-processed".into()).into_response());
+            match hook {
+                BeforeHook::Async(hook) => {
+                    request = match isolated(|| hook(request)).await {
+                        Ok(outcome) => outcome?,
+                        Err(failure) => return Err(failed(failure.panicked)),
+                    };
                 }
-            };
+                BeforeHook::Sync(hook) => {
+                    use std::panic::{catch_unwind, AssertUnwindSafe};
+                    match catch_unwind(AssertUnwindSafe(|| hook(&mut request))) {
+                        Ok(None) => {}
+                        Ok(Some(answer)) => return Err(answer),
+                        Err(_panic) => return Err(failed(true)),
+                    }
+                }
+            }
         }
         Ok(request)
     }
@@ -733,7 +778,7 @@ mod tests {
         let response = router.handle(request).await;
         assert_eq!(response.status(), 200);
         assert_eq!(&response.body()[..], b"longer than the limit", "the whole body, past the limit");
-        assert!(!response.headers().contains_key(REQUEST_ID_HEADER), "the other service's response as it is");
+        assert!(!response.headers().contains_key(&REQUEST_ID_NAME), "the other service's response as it is");
         let response = router.handle(post("/op")).await;
         assert_eq!(response.status(), 403, "other requests still go through the hooks");
     }

@@ -3,7 +3,6 @@
 //! handle.
 
 use super::connection::{Activity, BodyIdle, IdleLimited, Tracked};
-use super::http2::bounded;
 use super::router::RequestBody;
 use super::streaming::BoxError;
 use super::tls::ALPN_H2;
@@ -126,16 +125,19 @@ impl Router {
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        let response: ServerResponse = if self.streams_body(&parts) {
+        let response: ServerResponse = if let Some(diversion) = self.diversion(&parts) {
+            // Another service on this listener: its handler gets the body as it arrives.
+            Router::divert_to(diversion, parts, SdkBody::from_body_1_x(body)).await
+        } else if self.streams_body(&parts) {
             // Routed on the head alone: the operation reads the body as it arrives (events of
             // an input stream), so neither the limit nor the end of the body holds it up.
             let body = SdkBody::from_body_1_x(body);
-            self.handle_body(http::Request::from_parts(parts, RequestBody::Stream(body))).await
+            self.handle_undiverted(parts, RequestBody::Stream(body)).await
         } else if declared.is_some_and(|n| n > limit as u64) {
             with_request_id(Rejection::PayloadTooLarge { limit }.into_response())
         } else {
             match read_body(body, limit, self.config().body_idle_timeout).await {
-                Ok(bytes) => self.handle(http::Request::from_parts(parts, bytes)).await,
+                Ok(bytes) => self.handle_undiverted(parts, RequestBody::Whole(bytes)).await,
                 Err(response) => with_request_id(response),
             }
         };
@@ -187,8 +189,8 @@ async fn read_body(body: Incoming, limit: usize, idle: Option<Duration>) -> Resu
 }
 
 fn with_request_id(mut response: ServerResponse) -> ServerResponse {
-    if let Ok(v) = http::HeaderValue::from_str(&super::request_id()) {
-        response.headers_mut().insert(super::REQUEST_ID_HEADER, v);
+    if let Some(v) = super::request_id_value() {
+        response.headers_mut().insert(super::rejection::REQUEST_ID_NAME, v);
     }
     response
 }
@@ -256,7 +258,7 @@ impl Shared {
         let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
             let router = router.clone();
             // In flight from its head until its response body has been sent or dropped.
-            let in_flight = tracker.begin();
+            let in_flight = tracker.begin(request.version());
             async move {
                 let response = router.serve_hyper(request).await;
                 Ok::<_, Infallible>(response.map(|body| Tracked::new(body, in_flight)))
@@ -312,7 +314,9 @@ async fn stopping(stop: &mut watch::Receiver<bool>) {
 /// A connection builder with the config's HTTP/1.1 and HTTP/2 settings.
 fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().keep_alive(true).timer(TokioTimer::new()).header_read_timeout(bounded(config.header_read_timeout));
+    // The header timeout is the connection's idle check ([`Activity::idle`]), not hyper's
+    // timer per request head.
+    builder.http1().keep_alive(true).header_read_timeout(None);
     let h2 = &config.http2;
     builder
         .http2()
