@@ -379,6 +379,10 @@ struct JsonScan {
     scalar: bool,
 }
 
+/// Where [`JsonDecoder`]'s scan hands each complete value: its bytes and its number (from 1).
+#[cfg(feature = "json-values")]
+type ValueSink<'a> = dyn FnMut(&[u8], u64) -> Result<(), DecodeError> + 'a;
+
 #[cfg(feature = "json-values")]
 impl Default for JsonDecoder {
     fn default() -> Self {
@@ -394,7 +398,7 @@ impl JsonDecoder {
     }
 
     /// The value in `buffer[start..end]` is complete: hands its bytes and number to `value`.
-    fn complete(&mut self, start: usize, end: usize, value: &mut dyn FnMut(&[u8], u64) -> Result<(), DecodeError>) -> Result<(), DecodeError> {
+    fn complete(&mut self, start: usize, end: usize, value: &mut ValueSink<'_>) -> Result<(), DecodeError> {
         if end - start > self.max_len {
             return Err(DecodeError::TooLong { what: "JSON value", limit: self.max_len });
         }
@@ -407,7 +411,7 @@ impl JsonDecoder {
 
     /// Scans `part` after the bytes kept from the previous parts, handing each value it
     /// completes to `value`. Not generic (`dyn`): compiled once, here.
-    fn scan(&mut self, part: &[u8], value: &mut dyn FnMut(&[u8], u64) -> Result<(), DecodeError>) -> Result<(), DecodeError> {
+    fn scan(&mut self, part: &[u8], value: &mut ValueSink<'_>) -> Result<(), DecodeError> {
         self.buffer.extend_from_slice(part);
         let mut i = self.scanned;
         while i < self.buffer.len() {
@@ -479,7 +483,7 @@ impl JsonDecoder {
     }
 
     /// The stream has ended: hands the value in progress, if any, to `value`.
-    fn scan_end(&mut self, value: &mut dyn FnMut(&[u8], u64) -> Result<(), DecodeError>) -> Result<(), DecodeError> {
+    fn scan_end(&mut self, value: &mut ValueSink<'_>) -> Result<(), DecodeError> {
         if let Some(start) = self.start {
             // A scalar ends here; anything else is cut short, which serde_json reports.
             self.complete(start, self.buffer.len(), value)?;
