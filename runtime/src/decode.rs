@@ -379,6 +379,10 @@ struct JsonScan {
     scalar: bool,
 }
 
+/// Where [`JsonDecoder`]'s scan hands each complete value: its bytes and its number (from 1).
+#[cfg(feature = "json-values")]
+type ValueSink<'a> = dyn FnMut(&[u8], u64) -> Result<(), DecodeError> + 'a;
+
 #[cfg(feature = "json-values")]
 impl Default for JsonDecoder {
     fn default() -> Self {
@@ -393,24 +397,21 @@ impl JsonDecoder {
         JsonDecoder { buffer: Vec::new(), scanned: 0, start: None, scan: JsonScan::default(), values: 0, max_len }
     }
 
-    fn value(&mut self, start: usize, end: usize, items: &mut VecDeque<serde_json::Value>) -> Result<(), DecodeError> {
+    /// The value in `buffer[start..end]` is complete: hands its bytes and number to `value`.
+    fn complete(&mut self, start: usize, end: usize, value: &mut ValueSink<'_>) -> Result<(), DecodeError> {
         if end - start > self.max_len {
             return Err(DecodeError::TooLong { what: "JSON value", limit: self.max_len });
         }
         self.values += 1;
-        let value = serde_json::from_slice(&self.buffer[start..end]).map_err(|source| DecodeError::InvalidJson { index: self.values, source })?;
-        items.push_back(value);
+        value(&self.buffer[start..end], self.values)?;
         self.start = None;
         self.scan = JsonScan::default();
         Ok(())
     }
-}
 
-#[cfg(feature = "json-values")]
-impl Decoder for JsonDecoder {
-    type Item = serde_json::Value;
-
-    fn feed(&mut self, part: &[u8], items: &mut VecDeque<serde_json::Value>) -> Result<(), DecodeError> {
+    /// Scans `part` after the bytes kept from the previous parts, handing each value it
+    /// completes to `value`. Not generic (`dyn`): compiled once, here.
+    fn scan(&mut self, part: &[u8], value: &mut ValueSink<'_>) -> Result<(), DecodeError> {
         self.buffer.extend_from_slice(part);
         let mut i = self.scanned;
         while i < self.buffer.len() {
@@ -439,7 +440,7 @@ impl Decoder for JsonDecoder {
             if scan.scalar {
                 if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b'"' | b',' | b':') {
                     // The byte after a scalar is not part of it: scanned again as a value start.
-                    self.value(start, i, items)?;
+                    self.complete(start, i, value)?;
                     continue;
                 }
             } else if scan.in_string {
@@ -450,7 +451,7 @@ impl Decoder for JsonDecoder {
                 } else if b == b'"' {
                     scan.in_string = false;
                     if scan.depth == 0 {
-                        self.value(start, i + 1, items)?;
+                        self.complete(start, i + 1, value)?;
                     }
                 }
             } else {
@@ -460,7 +461,7 @@ impl Decoder for JsonDecoder {
                     b'}' | b']' => {
                         scan.depth -= 1;
                         if scan.depth == 0 {
-                            self.value(start, i + 1, items)?;
+                            self.complete(start, i + 1, value)?;
                         }
                     }
                     _ => {}
@@ -481,15 +482,43 @@ impl Decoder for JsonDecoder {
         Ok(())
     }
 
-    fn finish(&mut self, items: &mut VecDeque<serde_json::Value>) -> Result<(), DecodeError> {
+    /// The stream has ended: hands the value in progress, if any, to `value`.
+    fn scan_end(&mut self, value: &mut ValueSink<'_>) -> Result<(), DecodeError> {
         if let Some(start) = self.start {
             // A scalar ends here; anything else is cut short, which serde_json reports.
-            self.value(start, self.buffer.len(), items)?;
+            self.complete(start, self.buffer.len(), value)?;
         }
         self.buffer.clear();
         self.scanned = 0;
         Ok(())
     }
+}
+
+/// The values are parsed with serde_json in these two `#[inline]` methods, which hand the scan a
+/// closure: like generic code they are compiled only in the crates that call them (those that
+/// read `json_values()`), so the runtime itself instantiates none of serde_json's deserializer
+/// (~40 KiB of machine code in every release build of a client with the default features).
+#[cfg(feature = "json-values")]
+impl Decoder for JsonDecoder {
+    type Item = serde_json::Value;
+
+    #[inline]
+    fn feed(&mut self, part: &[u8], items: &mut VecDeque<serde_json::Value>) -> Result<(), DecodeError> {
+        self.scan(part, &mut |bytes, index| parse_json_value(bytes, index, items))
+    }
+
+    #[inline]
+    fn finish(&mut self, items: &mut VecDeque<serde_json::Value>) -> Result<(), DecodeError> {
+        self.scan_end(&mut |bytes, index| parse_json_value(bytes, index, items))
+    }
+}
+
+/// Parses value number `index` onto `items` (inlined into the callers of `feed` and `finish`).
+#[cfg(feature = "json-values")]
+#[inline]
+fn parse_json_value(bytes: &[u8], index: u64, items: &mut VecDeque<serde_json::Value>) -> Result<(), DecodeError> {
+    items.push_back(serde_json::from_slice(bytes).map_err(|source| DecodeError::InvalidJson { index, source })?);
+    Ok(())
 }
 
 /// Decodes `bytes` in one part (a convenience for tests and small inputs).

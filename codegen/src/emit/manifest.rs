@@ -39,7 +39,7 @@ default = ["rustls", "default-https-client", "rt-tokio"{json_values_default}]
 # The official crate's `rustls` is a default HTTPS client on rustls (its legacy hyper 0.14 stack);
 # here that client is the one of `default-https-client` (hyper 1 + rustls).
 rustls = ["default-https-client"]
-default-https-client = ["smithygen-runtime/default-https-client", "aws-smithy-runtime/default-https-client"]
+{http2_comment}default-https-client = ["smithygen-runtime/default-https-client", {http2}"aws-smithy-runtime/default-https-client"]
 rt-tokio = ["smithygen-runtime/rt-tokio", "aws-smithy-async/rt-tokio", "aws-smithy-types/rt-tokio"]
 # Without it a behavior version is still optional here: `BehaviorVersion::latest()` is the default.
 behavior-version-latest = []
@@ -69,6 +69,12 @@ serde_json = {{ version = "1", features = ["preserve_order"] }}
         serde_json = serde_json_dependency(svc),
         json_values = json_values_feature(svc),
         json_values_default = if has_blob_events(svc) { r#", "json-values""# } else { "" },
+        http2 = if svc.asks_for_http2() { r#""smithygen-runtime/http2-prior-knowledge", "# } else { "" },
+        http2_comment = if svc.asks_for_http2() {
+            "# With the HTTP/2 client of `http2_prior_knowledge` (h2c), for the operations the model lists `h2` for.\n"
+        } else {
+            ""
+        },
     )
 }
 

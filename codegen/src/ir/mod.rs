@@ -821,6 +821,13 @@ impl Service {
         self.patterns.values().any(|c| matches!(c, PatternCheck::Checked { engine: crate::pattern::Engine::Fancy, .. }))
     }
 
+    /// Whether some operation's HTTP versions list `h2` (its protocol trait's `http`, or
+    /// `eventStreamHttp` for an operation with an event stream): the crate's default HTTPS client
+    /// then comes with the HTTP/2 prior-knowledge client of `http2_prior_knowledge`.
+    pub fn asks_for_http2(&self) -> bool {
+        self.operations.iter().any(|op| op.http_versions.contains(&HttpVersion::H2))
+    }
+
     /// The optional parts of `smithygen-runtime` this service's client uses, as the runtime's
     /// Cargo features: a crate compiles only what its model needs (flate2 only for
     /// `@requestCompression`, md-5 only for `@httpChecksumRequired`).

@@ -712,7 +712,10 @@ client_settings! {
             /// which picks `h2` whenever the server offers it. An operation whose list lacks `h2`
             /// is never sent over HTTP/2 this way. A server that does not speak h2c fails such
             /// calls with a dispatch failure naming this setting. Has no effect when
-            /// [`http_client`](Self::http_client) is set: that client is used as is. The
+            /// [`http_client`](Self::http_client) is set: that client is used as is, nor in a
+            /// crate none of whose operations lists `h2` (such a crate is built without the
+            /// HTTP/2 client: the runtime feature `http2-prior-knowledge`, which its generator
+            /// turns on with `default-https-client` only when some operation lists `h2`). The
             /// builder of [`ClientConfig::to_builder`] holds the built config's HTTP client as
             /// set; set this on `Config::builder()`, on the builder from an `SdkConfig`, or as a
             /// per-call override, all of which keep the default client.
@@ -1433,7 +1436,7 @@ impl ClientConfigInner {
         if !(self.settings.http2_prior_knowledge && self.default_http_client) {
             return None;
         }
-        #[cfg(feature = "default-https-client")]
+        #[cfg(feature = "http2-prior-knowledge")]
         {
             let default = self.settings.http_client.as_ref()?;
             let client = self.http2_client.get_or_init(|| {
@@ -1441,8 +1444,9 @@ impl ClientConfigInner {
             });
             Some(client.clone())
         }
-        // Without the default client there is nothing to route over HTTP/2 here.
-        #[cfg(not(feature = "default-https-client"))]
+        // Without the default client there is nothing to route over HTTP/2 here; without the
+        // feature, no operation of the crate lists `h2` (the generator turns it on otherwise).
+        #[cfg(not(feature = "http2-prior-knowledge"))]
         None
     }
 
@@ -1677,6 +1681,7 @@ mod tests {
         assert!(rebuilt.use_fips());
     }
 
+    #[cfg(feature = "http2-prior-knowledge")]
     #[test]
     fn http2_prior_knowledge_builds_its_client_only_over_the_default_one() {
         // Off (the default): no HTTP/2 client, calls keep the official client's behaviour.

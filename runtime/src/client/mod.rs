@@ -61,9 +61,9 @@ pub mod customize;
 mod error;
 mod idempotency;
 mod interceptors;
-// Only over the default HTTPS client (feature `default-https-client`): a client the user supplies
-// is used as it is.
-#[cfg(feature = "default-https-client")]
+// Only over the default HTTPS client, and only for crates whose model lists `h2` (feature
+// `http2-prior-knowledge`): a client the user supplies is used as it is.
+#[cfg(feature = "http2-prior-knowledge")]
 mod http2;
 mod invoke;
 mod prepared;

@@ -24,12 +24,11 @@
 use super::error::{ResolveError, ResolveErrorKind, RuleSetError};
 use super::eval::{eval_condition, eval_rule, Scope};
 use super::params::Parameter;
-use super::parse::{self, Condition, Rule, RuleKind};
+use super::parse::{self, number_text, Condition, Rule, RuleKind};
 use super::partition::Partitions;
 use super::Params;
 use aws_smithy_types::endpoint::Endpoint;
 use serde_json::Value as Json;
-use crate::protocol::json::number_text;
 
 /// References at or above this value name results (`RESULT_OFFSET + index`).
 const RESULT_OFFSET: i32 = 100_000_000;

@@ -10,7 +10,6 @@ use super::error::RuleSetError;
 use super::params::{Deprecated, Parameter, ParameterType};
 use super::value::Value;
 use serde_json::{Map, Value as Json};
-use crate::protocol::json::number_text;
 
 /// A parsed rule set.
 #[derive(Debug)]
@@ -244,7 +243,7 @@ fn parse_parameter(name: &str, p: &Json, path: &str) -> Result<Parameter, RuleSe
     let default = match obj.get("default") {
         None | Some(Json::Null) => None,
         Some(d) => {
-            let v = Value::from_json(d)
+            let v = value_of(d)
                 .filter(|v| param_type.accepts(v))
                 .ok_or_else(|| {
                     RuleSetError::new(
@@ -721,6 +720,31 @@ fn is_identifier(s: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A JSON number as the error messages spell it.
+pub(crate) fn number_text(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (_, Some(u), _) => u.to_string(),
+        (_, _, Some(f)) => format!("{f:?}"),
+        _ => "a number".to_string(),
+    }
+}
+
+/// A parameter's `default` as a rules-engine value: as [`Value::from_json`], for the tree the
+/// interpreter's parser reads (serde_json's). `null` and non-integer numbers give `None`.
+fn value_of(json: &Json) -> Option<Value> {
+    Some(match json {
+        Json::String(s) => Value::String(s.clone()),
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Integer(n.as_i64()?),
+        Json::Array(items) => Value::Array(items.iter().map(value_of).collect::<Option<Vec<_>>>()?),
+        Json::Object(fields) => Value::Record(
+            fields.iter().map(|(k, v)| Some((k.clone(), value_of(v)?))).collect::<Option<std::collections::BTreeMap<_, _>>>()?,
+        ),
+        Json::Null => return None,
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use super::error::RuleSetError;
 use super::value::Value;
+use crate::protocol::json::{self, Value as Json};
 use regex_lite::Regex;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -70,14 +71,16 @@ impl Partitions {
     /// Parses a `partitions.json` document (`{"partitions": [{"id", "regionRegex",
     /// "regions", "outputs"}, ...]}`).
     pub fn from_json(json: &str) -> Result<Partitions, RuleSetError> {
-        // `from_slice`, as the body readers parse: one copy of serde_json's reader in a client
-        // binary instead of a second one for `&str` (~8 KiB).
-        let doc: serde_json::Value = serde_json::from_slice(json.as_bytes()).map_err(|e| {
+        // The runtime's own JSON reader (aws-smithy-json's tokenizer, as the bodies are read):
+        // a client compiles no JSON library for its partitions.
+        let doc = json::parse(json.as_bytes()).map_err(|e| {
             RuleSetError::new("$", format!("partitions document is not valid JSON: {e}"))
         })?;
-        let list = doc
-            .get("partitions")
-            .and_then(serde_json::Value::as_array)
+        let list = match doc.get("partitions") {
+            Some(Json::Array(list)) => Some(list),
+            _ => None,
+        };
+        let list = list
             .ok_or_else(|| RuleSetError::new("$.partitions", "expected an array of partitions"))?;
         let mut partitions = Vec::with_capacity(list.len());
         for (i, p) in list.iter().enumerate() {
@@ -137,18 +140,20 @@ impl Partitions {
     }
 }
 
-fn parse_partition(p: &serde_json::Value, path: &str) -> Result<Partition, RuleSetError> {
-    let obj = p
-        .as_object()
-        .ok_or_else(|| RuleSetError::new(path, "expected a partition object"))?;
+fn parse_partition(p: &Json, path: &str) -> Result<Partition, RuleSetError> {
+    if !matches!(p, Json::Object(_)) {
+        return Err(RuleSetError::new(path, "expected a partition object"));
+    }
+    // `get` takes a repeated key's last value, as a JSON object map does.
+    let obj = p;
     let id = obj
         .get("id")
-        .and_then(serde_json::Value::as_str)
+        .and_then(Json::as_str)
         .ok_or_else(|| RuleSetError::new(format!("{path}.id"), "expected a string"))?
         .to_owned();
     let regex_src = obj
         .get("regionRegex")
-        .and_then(serde_json::Value::as_str)
+        .and_then(Json::as_str)
         .ok_or_else(|| RuleSetError::new(format!("{path}.regionRegex"), "expected a string"))?;
     let region_regex = compile_region_regex(regex_src).map_err(|e| {
         RuleSetError::new(
@@ -157,7 +162,7 @@ fn parse_partition(p: &serde_json::Value, path: &str) -> Result<Partition, RuleS
         )
     })?;
     let outputs = match obj.get("outputs") {
-        Some(serde_json::Value::Object(o)) => record_of(o, &format!("{path}.outputs"))?,
+        Some(Json::Object(o)) => record_of(o, &format!("{path}.outputs"))?,
         _ => {
             return Err(RuleSetError::new(
                 format!("{path}.outputs"),
@@ -183,15 +188,20 @@ fn parse_partition(p: &serde_json::Value, path: &str) -> Result<Partition, RuleS
     }
     let mut regions = Vec::new();
     match obj.get("regions") {
-        Some(serde_json::Value::Object(rs)) => {
+        Some(Json::Object(rs)) => {
             for (name, region) in rs {
                 let rpath = format!("{path}.regions.{name}");
                 let mut overrides = match region {
-                    serde_json::Value::Object(o) => record_of(o, &rpath)?,
+                    Json::Object(o) => record_of(o, &rpath)?,
                     _ => return Err(RuleSetError::new(rpath, "expected an object")),
                 };
                 overrides.remove("description");
-                regions.push((name.clone(), overrides));
+                // A repeated region name: the last one counts, in the place of the first (as
+                // an object map reads it).
+                match regions.iter_mut().find(|(seen, _): &&mut (String, _)| seen == name) {
+                    Some(seen) => seen.1 = overrides,
+                    None => regions.push((name.clone(), overrides)),
+                }
             }
         }
         None => {}
@@ -211,7 +221,7 @@ fn parse_partition(p: &serde_json::Value, path: &str) -> Result<Partition, RuleS
 }
 
 fn record_of(
-    o: &serde_json::Map<String, serde_json::Value>,
+    o: &json::Map,
     path: &str,
 ) -> Result<BTreeMap<String, Value>, RuleSetError> {
     o.iter()
@@ -399,5 +409,68 @@ mod tests {
         );
         let err = Partitions::from_json("[]").err();
         assert_eq!(err.as_ref().map(RuleSetError::path), Some("$.partitions"));
+    }
+
+    /// Every partition and region of the shipped data reads as serde_json reads it (the reader
+    /// the partitions were parsed with before the runtime's own): ids, region regexes, outputs,
+    /// and each region's overrides, in document order.
+    #[test]
+    fn embedded_data_reads_as_serde_json_reads_it() {
+        fn value(v: &serde_json::Value) -> Value {
+            match v {
+                serde_json::Value::String(s) => Value::String(s.clone()),
+                serde_json::Value::Bool(b) => Value::Bool(*b),
+                serde_json::Value::Number(n) => Value::Integer(n.as_i64().expect("integers only")),
+                serde_json::Value::Array(items) => Value::Array(items.iter().map(value).collect()),
+                serde_json::Value::Object(o) => Value::Record(record(o)),
+                serde_json::Value::Null => panic!("no nulls in the partitions data"),
+            }
+        }
+        fn record(o: &serde_json::Map<String, serde_json::Value>) -> BTreeMap<String, Value> {
+            o.iter().map(|(k, v)| (k.clone(), value(v))).collect()
+        }
+        let doc: serde_json::Value = serde_json::from_str(EMBEDDED_PARTITIONS_JSON).expect("valid JSON");
+        let expected = doc["partitions"].as_array().expect("a list");
+        let ours = partitions().partitions();
+        assert_eq!(ours.len(), expected.len());
+        let mut regions = 0;
+        for (p, e) in ours.iter().zip(expected) {
+            assert_eq!(p.id(), e["id"].as_str().expect("id"));
+            assert_eq!(p.region_regex(), e["regionRegex"].as_str().expect("regex"));
+            assert_eq!(p.outputs(), &record(e["outputs"].as_object().expect("outputs")), "{}", p.id());
+            let expected_regions: Vec<(String, BTreeMap<String, Value>)> = e["regions"]
+                .as_object()
+                .expect("regions")
+                .iter()
+                .map(|(name, o)| {
+                    let mut overrides = record(o.as_object().expect("a region object"));
+                    overrides.remove("description");
+                    (name.clone(), overrides)
+                })
+                .collect();
+            assert_eq!(p.regions, expected_regions, "{}", p.id());
+            regions += p.regions.len();
+            for (name, _) in &p.regions {
+                assert_eq!(partitions().find(name).map(|(found, _)| found.id()), Some(p.id()), "{name}");
+            }
+        }
+        assert!(regions >= 50, "only {regions} regions read"); // the shipped data lists 53
+    }
+
+    #[test]
+    fn a_repeated_region_keeps_its_last_overrides() {
+        let json = r#"{"partitions":[{"id":"aws","regionRegex":"^x-\\d$","regions":{"x-1":{"dnsSuffix":"first"},"x-2":{},"x-1":{"dnsSuffix":"last"}},
+            "outputs":{"name":"aws","dnsSuffix":"a.example","dualStackDnsSuffix":"b.example","supportsFIPS":true,"supportsDualStack":false}}]}"#;
+        let p = Partitions::from_json(json).expect("loads");
+        assert_eq!(p.partitions()[0].regions().collect::<Vec<_>>(), ["x-1", "x-2"]);
+        assert_eq!(field(&p.lookup("x-1"), "dnsSuffix"), Some(Value::from("last")));
+    }
+
+    #[test]
+    fn invalid_json_is_an_error_at_the_root() {
+        for bad in ["", "{", r#"{"partitions": [}"#, r#"{"partitions": []} x"#] {
+            let err = Partitions::from_json(bad).err();
+            assert_eq!(err.as_ref().map(RuleSetError::path), Some("$"), "{bad:?}");
+        }
     }
 }

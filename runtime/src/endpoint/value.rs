@@ -93,24 +93,26 @@ impl Value {
 
     /// Converts a JSON value into a rules-engine value. `null` and non-integer
     /// numbers have no rules-engine equivalent and give `None`.
-    pub fn from_json(json: &serde_json::Value) -> Option<Value> {
+    pub fn from_json(json: &crate::protocol::json::Value) -> Option<Value> {
+        use crate::protocol::json::Value as Json;
         Some(match json {
-            serde_json::Value::String(s) => Value::String(s.clone()),
-            serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => Value::Integer(n.as_i64()?),
-            serde_json::Value::Array(items) => Value::Array(
+            Json::String(s) => Value::String(s.clone()),
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(_) => Value::Integer(json.as_i64()?),
+            Json::Array(items) => Value::Array(
                 items
                     .iter()
                     .map(Value::from_json)
                     .collect::<Option<Vec<_>>>()?,
             ),
-            serde_json::Value::Object(fields) => Value::Record(
+            // Collected into a map: a repeated key keeps its last value.
+            Json::Object(fields) => Value::Record(
                 fields
                     .iter()
                     .map(|(k, v)| Some((k.clone(), Value::from_json(v)?)))
                     .collect::<Option<BTreeMap<_, _>>>()?,
             ),
-            serde_json::Value::Null => return None,
+            Json::Null => return None,
         })
     }
 }

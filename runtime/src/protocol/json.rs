@@ -503,23 +503,6 @@ pub fn to_body(v: &Value) -> Vec<u8> {
     to_string(v).into_bytes()
 }
 
-/// The endpoint rules' and partitions' reader (`crate::endpoint`, which still parses its JSON
-/// with serde_json) and its test harness use these two: the JSON body codec above does not.
-/// They go when `crate::endpoint` stops using serde_json.
-pub fn number_text(n: &serde_json::Number) -> String {
-    match (n.as_i64(), n.as_u64(), n.as_f64()) {
-        (Some(i), _, _) => i.to_string(),
-        (_, Some(u), _) => u.to_string(),
-        (_, _, Some(f)) => format!("{f:?}"),
-        _ => "a number".to_string(),
-    }
-}
-
-/// A document as a `serde_json::Value` (see [`number_text`]): for `crate::endpoint::testing`.
-pub fn document_value(d: &Document) -> serde_json::Value {
-    serde_json::from_str(&to_string(&document_to_value(d))).unwrap_or(serde_json::Value::Null)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
