@@ -24,6 +24,7 @@ pub fn patterns(svc: &mut Service) {
             continue;
         }
         let check = match crate::pattern::translate(&text) {
+            Ok(rust) if always_matches(&rust) => PatternCheck::AlwaysMatches,
             Ok(rust) => {
                 number += 1;
                 PatternCheck::Checked { name: format!("PATTERN_{}", number - 1), number: number - 1, engine: rust.engine, text: rust.text }
@@ -33,6 +34,20 @@ pub fn patterns(svc: &mut Service) {
         patterns.insert(text, check);
     }
     svc.patterns = patterns;
+}
+
+/// Whether a translated pattern matches every string: a `@pattern` matches when it is found
+/// anywhere in the value, so one without anchors or other look-around that matches the empty
+/// string matches at the start of any value (`.*`, `[^x]*`, `(a|)`).
+fn always_matches(rust: &crate::pattern::Translated) -> bool {
+    if rust.engine != crate::pattern::Engine::Regex {
+        return false;
+    }
+    let Ok(hir) = regex_syntax::Parser::new().parse(&rust.text) else {
+        return false;
+    };
+    let properties = hir.properties();
+    properties.look_set().is_empty() && properties.minimum_len() == Some(0)
 }
 
 /// Location text for a member: `ns#Shape$Member` as in the model (a synthesized operation
@@ -55,5 +70,23 @@ fn collect_in(c: &Constraints, ty: &Type, at: &str, out: &mut Vec<(String, Strin
             collect_in(&col.item_constraints, &col.item, &format!("{at} (map value)"), out);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::always_matches;
+    use crate::pattern::translate;
+
+    #[test]
+    fn only_patterns_no_value_can_fail_are_left_out() {
+        for java in [".*", "[^\\n]*", "(a|)", "x*"] {
+            assert!(always_matches(&translate(java).unwrap()), "{java}");
+        }
+        // Anchors, a required character, a Java `$` (before a final line terminator only) or
+        // look-around can each refuse a value.
+        for java in ["^.*$", "^\\p{ASCII}*$", ".+", "a", "\\b", "(?!x).*", "^[a-z]*"] {
+            assert!(!always_matches(&translate(java).unwrap()), "{java}");
+        }
     }
 }

@@ -136,16 +136,25 @@ fn write_header(m: &Member, h: &HeaderBinding, source: &TokenStream) -> TokenStr
     let http = http();
     let name = &h.name;
     let location = format!("header {name}");
+    // A name known now is made at compile time (`const`), not parsed per message.
+    let append = |value: TokenStream| match &h.static_name {
+        Some(lower) => quote! {
+            #http::append_named_header(&mut headers, const { ::http::HeaderName::from_static(#lower) }, #name, #value)?;
+        },
+        None => quote! { #http::append_header(&mut headers, #name, #value)?; },
+    };
+    let (append_str, append_text, append_items) =
+        (append(quote! { value.as_str() }), append(quote! { &text }), append(quote! { &items.join(", ") }));
     let set = match &h.value {
         // Text is borrowed, not copied.
         TextValue::One(TextCodec { ty: Type::String | Type::Enum(_), base64: false, .. }) => quote! {
-            #http::append_header(&mut headers, #name, value.as_str())?;
+            #append_str
         },
         TextValue::One(codec) => {
             let text = text_of(codec, quote! { value }, &location);
             quote! {
                 let text = #text;
-                #http::append_header(&mut headers, #name, &text)?;
+                #append_text
             }
         }
         TextValue::List { item, sparse, quoted, .. } => {
@@ -158,7 +167,7 @@ fn write_header(m: &Member, h: &HeaderBinding, source: &TokenStream) -> TokenStr
                     .map(|item| -> ::std::result::Result<_, #we> { ::std::result::Result::Ok(#text) })
                     .collect::<::std::result::Result<::std::vec::Vec<::std::string::String>, _>>()?;
                 if !items.is_empty() {
-                    #http::append_header(&mut headers, #name, &items.join(", "))?;
+                    #append_items
                 }
             }
         }

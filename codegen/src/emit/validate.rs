@@ -162,7 +162,7 @@ pub fn validators(svc: &Service) -> TokenStream {
         .iter()
         .filter_map(|(text, c)| match c {
             crate::ir::PatternCheck::Unchecked { reason } => Some((text, reason)),
-            crate::ir::PatternCheck::Checked { .. } => None,
+            crate::ir::PatternCheck::Checked { .. } | crate::ir::PatternCheck::AlwaysMatches => None,
         })
         .collect();
     let unchecked = unsupported.iter().map(|(text, why)| {

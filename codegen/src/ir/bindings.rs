@@ -110,6 +110,10 @@ pub struct HeaderBinding {
     pub member: usize,
     /// The header name, as the model writes it.
     pub name: String,
+    /// The name lowercased, when it is a valid header token: written as a constant
+    /// `http::HeaderName` (nothing parsed or copied per message; HTTP/1 and HTTP/2 both put
+    /// names on the wire lowercase). `None` keeps the name parsed per message.
+    pub static_name: Option<String>,
     /// How the value is written.
     pub value: TextValue,
 }

@@ -363,6 +363,9 @@ pub enum PatternCheck {
         /// The pattern in the engine's syntax.
         text: String,
     },
+    /// Matches every string (`.*`: a pattern finds a match anywhere, and this one matches the
+    /// empty string without any anchor), so no value can fail it: nothing is compiled or run.
+    AlwaysMatches,
     /// No translation exists (a Java construct without an equivalent): the server leaves it
     /// unchecked; the service itself still checks it.
     Unchecked {
@@ -810,7 +813,7 @@ impl Service {
             .iter()
             .filter_map(|(text, check)| match check {
                 PatternCheck::Unchecked { reason } => Some(format!("@pattern(\"{text}\") is not checked by the server ({reason})")),
-                PatternCheck::Checked { .. } => None,
+                PatternCheck::Checked { .. } | PatternCheck::AlwaysMatches => None,
             })
             .collect()
     }

@@ -353,7 +353,12 @@ fn message(rules: &dyn WireProtocol, s: &Structure, role: Role, op: Option<&Oper
                     shadowed: bound_query.clone(),
                 });
             }
-            Binding::Header(name) => plan.headers.push(HeaderBinding { member: index, name: name.clone(), value: header_value(rules, m) }),
+            Binding::Header(name) => plan.headers.push(HeaderBinding {
+                member: index,
+                name: name.clone(),
+                static_name: static_header_name(name),
+                value: header_value(rules, m),
+            }),
             Binding::PrefixHeaders(prefix) => plan.prefix_headers.push(PrefixHeadersBinding {
                 member: index,
                 prefix: prefix.clone(),
@@ -428,6 +433,15 @@ fn query_value(rules: &dyn BindingRules, m: &Member) -> TextValue {
 }
 
 /// A header value: one scalar, or a list in one comma-separated header.
+/// `name` lowercased when every byte is a token character (RFC 9110 `tchar`), the only names
+/// `http::HeaderName::from_static` accepts; other names are parsed per message and refused there
+/// with a clear error.
+fn static_header_name(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let tchar = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b);
+    (!lower.is_empty() && lower.bytes().all(tchar)).then_some(lower)
+}
+
 fn header_value(rules: &dyn BindingRules, m: &Member) -> TextValue {
     let ts = m.timestamp_format.unwrap_or(rules.header_timestamps());
     match &m.ty {
@@ -531,5 +545,15 @@ mod tests {
         let headers = rules(Protocol::AwsJson1_0 { query_compatible: true }).request_headers("Svc", "Op");
         assert_eq!(headers, [("X-Amz-Target".into(), "Svc.Op".into()), ("x-amzn-query-mode".into(), "true".into())]);
         assert_eq!(rules(Protocol::AwsJson1_1).request_headers("Svc", "Op").len(), 1);
+    }
+
+    #[test]
+    fn only_token_header_names_become_constants() {
+        assert_eq!(static_header_name("X-Amzn-SageMaker-Custom-Attributes").as_deref(), Some("x-amzn-sagemaker-custom-attributes"));
+        assert_eq!(static_header_name("Content-Type").as_deref(), Some("content-type"));
+        // Not tokens: parsed per message, where they are refused with the header's name.
+        for name in ["", "Bad Name", "x:y", "caf\u{e9}", "a\"b"] {
+            assert_eq!(static_header_name(name), None, "{name:?}");
+        }
     }
 }

@@ -34,16 +34,13 @@ static PATTERN_5: ::std::sync::LazyLock<::smithygen_runtime::constraints::Patter
 ::smithygen_runtime::constraints::Pattern::fancy(
     "^(?![^\\n\\r\\x{85}\\x{2028}\\x{2029}]*\\.[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*\\.)[0-9A-Za-z][\\--.0-9A-Z_a-z]*(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
 ));
-/// `@pattern(".*")`, translated for regex at generation time.
-static PATTERN_6: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> = ::std::sync::LazyLock::new(||
-::smithygen_runtime::constraints::Pattern::regex("[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*"));
 /// `@pattern("^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$")`, translated for regex at generation time.
-static PATTERN_7: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> = ::std::sync::LazyLock::new(||
+static PATTERN_6: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> = ::std::sync::LazyLock::new(||
 ::smithygen_runtime::constraints::Pattern::regex(
     "^[0-9A-Za-z]([\\-0-9A-Za-z]*[0-9A-Za-z])?(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
 ));
 /// `@pattern("^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")`, translated for regex at generation time.
-static PATTERN_8: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> = ::std::sync::LazyLock::new(||
+static PATTERN_7: ::std::sync::LazyLock<::smithygen_runtime::constraints::Pattern> = ::std::sync::LazyLock::new(||
 ::smithygen_runtime::constraints::Pattern::regex(
     "^(NEW_SESSION)(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z|^[0-9A-Za-z](-*[0-9A-Za-z])*(?:(?mR:$)\\r?\\n?|[\\x{85}\\x{2028}\\x{2029}])\\z",
 ));
@@ -336,7 +333,6 @@ pub(crate) fn validate_input_of_invoke_endpoint(
             ::std::option::Option::Some(1),
             ::std::option::Option::Some(64),
         );
-        v.check_pattern(value.as_str(), PATTERN_6.is_match(value.as_str()), ".*");
     }
     v.leave();
     v.enter("InferenceComponentName", false);
@@ -348,7 +344,7 @@ pub(crate) fn validate_input_of_invoke_endpoint(
         );
         v.check_pattern(
             value.as_str(),
-            PATTERN_7.is_match(value.as_str()),
+            PATTERN_6.is_match(value.as_str()),
             "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$",
         );
     }
@@ -362,7 +358,7 @@ pub(crate) fn validate_input_of_invoke_endpoint(
         );
         v.check_pattern(
             value.as_str(),
-            PATTERN_8.is_match(value.as_str()),
+            PATTERN_7.is_match(value.as_str()),
             "^(NEW_SESSION)$|^[a-zA-Z0-9](-*[a-zA-Z0-9])*$",
         );
     }
@@ -510,7 +506,7 @@ pub(crate) fn validate_input_of_invoke_endpoint_with_response_stream(
         );
         v.check_pattern(
             value.as_str(),
-            PATTERN_7.is_match(value.as_str()),
+            PATTERN_6.is_match(value.as_str()),
             "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$",
         );
     }

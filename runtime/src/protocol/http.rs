@@ -100,6 +100,16 @@ pub fn append_header(headers: &mut http::HeaderMap, name: &str, value: &str) -> 
     Ok(())
 }
 
+/// [`append_header`] for a name known when the crate was generated: `name` is a constant
+/// `HeaderName` (not parsed or copied per message), `model_name` its spelling in the model,
+/// for the error.
+pub fn append_named_header(headers: &mut http::HeaderMap, name: http::HeaderName, model_name: &str, value: &str) -> Result<(), WireError> {
+    let value = http::HeaderValue::from_str(value)
+        .map_err(|_| WireError::new(format!("header {model_name}"), "contains characters that are not allowed in an HTTP header"))?;
+    headers.append(name, value);
+    Ok(())
+}
+
 /// Sets `Content-Type` unless a bound member already did.
 pub fn default_content_type(headers: &mut http::HeaderMap, media_type: &'static str) {
     if !headers.contains_key(http::header::CONTENT_TYPE) {

@@ -42,22 +42,29 @@ pub(crate) fn ser_request(
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.target_variant {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-target-variant") },
             "X-Amzn-SageMaker-Target-Variant",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.model_invocation_path {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-model-invocation-path")
+            },
             "X-Amzn-SageMaker-Model-Invocation-Path",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.model_query_string {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-model-query-string")
+            },
             "X-Amzn-SageMaker-Model-Query-String",
             value.as_str(),
         )?;

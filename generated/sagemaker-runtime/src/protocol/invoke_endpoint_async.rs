@@ -42,66 +42,85 @@ pub(crate) fn ser_request(
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-content-type") },
             "X-Amzn-SageMaker-Content-Type",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-accept") },
             "X-Amzn-SageMaker-Accept",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-custom-attributes")
+            },
             "X-Amzn-SageMaker-Custom-Attributes",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-inference-id") },
             "X-Amzn-SageMaker-Inference-Id",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.input_location {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-inputlocation") },
             "X-Amzn-SageMaker-InputLocation",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.s3_output_path_extension {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-s3outputpathextension")
+            },
             "X-Amzn-SageMaker-S3OutputPathExtension",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.filename {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-filename") },
             "X-Amzn-SageMaker-Filename",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.request_ttl_seconds {
         let text = value.to_string();
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-requestttlseconds")
+            },
             "X-Amzn-SageMaker-RequestTTLSeconds",
             &text,
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.invocation_timeout_seconds {
         let text = value.to_string();
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static(
+                    "x-amzn-sagemaker-invocationtimeoutseconds",
+                )
+            },
             "X-Amzn-SageMaker-InvocationTimeoutSeconds",
             &text,
         )?;

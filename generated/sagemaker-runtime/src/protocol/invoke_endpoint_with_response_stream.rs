@@ -42,64 +42,83 @@ pub(crate) fn ser_request(
     let mut builder = ::http::Request::builder().method("POST").uri(uri);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &input.content_type {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("content-type") },
             "Content-Type",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.accept {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-accept") },
             "X-Amzn-SageMaker-Accept",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.custom_attributes {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-custom-attributes")
+            },
             "X-Amzn-SageMaker-Custom-Attributes",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_variant {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-target-variant") },
             "X-Amzn-SageMaker-Target-Variant",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.target_container_hostname {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static(
+                    "x-amzn-sagemaker-target-container-hostname",
+                )
+            },
             "X-Amzn-SageMaker-Target-Container-Hostname",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_id {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-inference-id") },
             "X-Amzn-SageMaker-Inference-Id",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.inference_component_name {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-inference-component")
+            },
             "X-Amzn-SageMaker-Inference-Component",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.session_id {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-session-id") },
             "X-Amzn-SageMaker-Session-Id",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &input.prefix_aware_id {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-prefix-aware-id")
+            },
             "X-Amzn-SageMaker-Prefix-Aware-Id",
             value.as_str(),
         )?;

@@ -85,8 +85,11 @@ mod response_head {
             .unwrap_or(::http::StatusCode::OK);
         let mut headers = ::http::HeaderMap::new();
         if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
-            ::smithygen_runtime::protocol::http::append_header(
+            ::smithygen_runtime::protocol::http::append_named_header(
                 &mut headers,
+                const {
+                    ::http::HeaderName::from_static("x-amzn-invoked-production-variant")
+                },
                 "X-Amzn-Invoked-Production-Variant",
                 value.as_str(),
             )?;

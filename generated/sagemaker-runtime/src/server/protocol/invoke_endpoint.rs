@@ -153,36 +153,47 @@ pub(crate) async fn ser_response(
         .unwrap_or(::http::StatusCode::OK);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &output.content_type {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("content-type") },
             "Content-Type",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-invoked-production-variant")
+            },
             "x-Amzn-Invoked-Production-Variant",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.custom_attributes {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-custom-attributes")
+            },
             "X-Amzn-SageMaker-Custom-Attributes",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.new_session_id {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-new-session-id") },
             "X-Amzn-SageMaker-New-Session-Id",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.closed_session_id {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-closed-session-id")
+            },
             "X-Amzn-SageMaker-Closed-Session-Id",
             value.as_str(),
         )?;

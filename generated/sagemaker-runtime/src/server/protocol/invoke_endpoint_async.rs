@@ -151,15 +151,19 @@ pub(crate) async fn ser_response(
         .unwrap_or(::http::StatusCode::OK);
     let mut headers = ::http::HeaderMap::new();
     if let ::std::option::Option::Some(value) = &output.output_location {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const { ::http::HeaderName::from_static("x-amzn-sagemaker-outputlocation") },
             "X-Amzn-SageMaker-OutputLocation",
             value.as_str(),
         )?;
     }
     if let ::std::option::Option::Some(value) = &output.failure_location {
-        ::smithygen_runtime::protocol::http::append_header(
+        ::smithygen_runtime::protocol::http::append_named_header(
             &mut headers,
+            const {
+                ::http::HeaderName::from_static("x-amzn-sagemaker-failurelocation")
+            },
             "X-Amzn-SageMaker-FailureLocation",
             value.as_str(),
         )?;

@@ -142,22 +142,31 @@ mod response_head {
             .unwrap_or(::http::StatusCode::OK);
         let mut headers = ::http::HeaderMap::new();
         if let ::std::option::Option::Some(value) = &output.content_type {
-            ::smithygen_runtime::protocol::http::append_header(
+            ::smithygen_runtime::protocol::http::append_named_header(
                 &mut headers,
+                const {
+                    ::http::HeaderName::from_static("x-amzn-sagemaker-content-type")
+                },
                 "X-Amzn-SageMaker-Content-Type",
                 value.as_str(),
             )?;
         }
         if let ::std::option::Option::Some(value) = &output.invoked_production_variant {
-            ::smithygen_runtime::protocol::http::append_header(
+            ::smithygen_runtime::protocol::http::append_named_header(
                 &mut headers,
+                const {
+                    ::http::HeaderName::from_static("x-amzn-invoked-production-variant")
+                },
                 "x-Amzn-Invoked-Production-Variant",
                 value.as_str(),
             )?;
         }
         if let ::std::option::Option::Some(value) = &output.custom_attributes {
-            ::smithygen_runtime::protocol::http::append_header(
+            ::smithygen_runtime::protocol::http::append_named_header(
                 &mut headers,
+                const {
+                    ::http::HeaderName::from_static("x-amzn-sagemaker-custom-attributes")
+                },
                 "X-Amzn-SageMaker-Custom-Attributes",
                 value.as_str(),
             )?;
